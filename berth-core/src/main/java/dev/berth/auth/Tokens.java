@@ -1,0 +1,85 @@
+package dev.berth.auth;
+
+import dev.berth.registry.Registry;
+import dev.berth.registry.TokenRecord;
+import dev.berth.session.BerthException;
+import dev.berth.session.ErrorCode;
+import dev.berth.session.SessionId;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Issues and checks bearer tokens. Tokens are 256 random bits, so a plain SHA-256 is enough to
+ * store them: there is nothing to brute-force that a slow, salted hash would protect (unlike
+ * passwords). Only hashes reach the registry.
+ */
+public final class Tokens {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final Registry registry;
+  private final Clock clock;
+
+  public Tokens(Registry registry, Clock clock) {
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  private static String fresh(String kind) {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return "berth_" + kind + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  public static String hash(String token) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  /** Makes the admin token if none exists; returns it (to show once) or empty if one existed. */
+  public Optional<String> createAdminTokenIfMissing() {
+    if (registry.hasAdminToken()) {
+      return Optional.empty();
+    }
+    String token = fresh("admin");
+    registry.saveToken(
+        new TokenRecord(hash(token), TokenRecord.Kind.ADMIN, Optional.empty()), clock.instant());
+    return Optional.of(token);
+  }
+
+  /** A new token that acts on {@code id} only. */
+  public String issueSessionToken(SessionId id) {
+    String token = fresh("s");
+    registry.saveToken(
+        new TokenRecord(hash(token), TokenRecord.Kind.SESSION, Optional.of(id)), clock.instant());
+    return token;
+  }
+
+  /** The principal for a presented token; 401 when it is missing or unknown. */
+  public Principal authenticate(String presented) {
+    if (presented == null || presented.isBlank()) {
+      throw new BerthException(
+          ErrorCode.UNAUTHORIZED,
+          "a token is required: send 'Authorization: Bearer <token>' (the admin token is in"
+              + " $BERTH_HOME/admin.token)");
+    }
+    TokenRecord record =
+        registry
+            .findToken(hash(presented.trim()))
+            .orElseThrow(
+                () -> new BerthException(ErrorCode.UNAUTHORIZED, "the token is not valid"));
+    return switch (record.kind()) {
+      case ADMIN -> new Principal.Admin();
+      case SESSION -> new Principal.SessionScoped(record.sessionId().orElseThrow());
+    };
+  }
+}

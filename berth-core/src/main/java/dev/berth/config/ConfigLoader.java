@@ -1,0 +1,227 @@
+package dev.berth.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Builds the one {@link BerthConfig}: built-in defaults, then {@code <home>/berth.yaml}, then
+ * {@code BERTH_*} environment variables, then command-line flags. Every key has one name in YAML
+ * (camelCase) and one in the environment ({@code BERTH_} + UPPER_SNAKE). Unknown keys and bad
+ * values are errors that name the key and where it came from.
+ */
+public final class ConfigLoader {
+  /** Environment variables read by the CLI client, not the server. */
+  public static final Set<String> CLIENT_ENV = Set.of("BERTH_URL", "BERTH_TOKEN", "BERTH_HOME");
+
+  private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+  static {
+    DEFAULTS.put("host", "127.0.0.1");
+    DEFAULTS.put("port", "7780");
+    DEFAULTS.put("backend", "auto");
+    DEFAULTS.put("templatesDir", "");
+    DEFAULTS.put("prefix", "berth");
+    DEFAULTS.put("dockerHost", "");
+    DEFAULTS.put("maxFileBytes", "64m");
+    DEFAULTS.put("maxRequestBytes", "256m");
+    DEFAULTS.put("execTimeout", "60s");
+    DEFAULTS.put("execMaxTimeout", "1h");
+    DEFAULTS.put("execMaxOutputBytes", "1m");
+    DEFAULTS.put("stopGrace", "10s");
+  }
+
+  private ConfigLoader() {}
+
+  /** The data directory: {@code BERTH_HOME}, else {@code ~/.berth}. */
+  public static Path home(Map<String, String> env) {
+    String fromEnv = env.get("BERTH_HOME");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return Path.of(fromEnv).toAbsolutePath().normalize();
+    }
+    return Path.of(System.getProperty("user.home"), ".berth");
+  }
+
+  public static String envName(String key) {
+    return "BERTH_" + key.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+  }
+
+  /**
+   * Loads the configuration.
+   *
+   * @param home the data directory (see {@link #home})
+   * @param env the process environment
+   * @param flags values from command-line flags, by YAML key; they win over everything
+   */
+  public static BerthConfig load(Path home, Map<String, String> env, Map<String, String> flags) {
+    List<String> errors = new ArrayList<>();
+    Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+    Map<String, String> source = new LinkedHashMap<>();
+    DEFAULTS.keySet().forEach(k -> source.put(k, "default " + k));
+
+    Path yamlFile = home.resolve("berth.yaml");
+    if (Files.isRegularFile(yamlFile)) {
+      readYaml(yamlFile, values, source, errors);
+    }
+    Map<String, String> byEnvName = new LinkedHashMap<>();
+    DEFAULTS.keySet().forEach(k -> byEnvName.put(envName(k), k));
+    env.forEach(
+        (name, value) -> {
+          if (!name.startsWith("BERTH_") || CLIENT_ENV.contains(name)) {
+            return;
+          }
+          String key = byEnvName.get(name);
+          if (key == null) {
+            errors.add("unknown environment variable " + name + "; known: " + byEnvName.keySet());
+          } else {
+            values.put(key, value);
+            source.put(key, name);
+          }
+        });
+    flags.forEach(
+        (key, value) -> {
+          values.put(key, value);
+          source.put(key, "--" + key);
+        });
+
+    var p = new Parsed(values, source, errors);
+    String backend = p.get("backend", v -> oneOf(v, "auto", "local", "docker"));
+    String host = p.get("host", ConfigLoader::nonBlank);
+    int port = p.get("port", v -> intIn(v, 0, 65535));
+    String templates = values.get("templatesDir");
+    Path templatesDir =
+        templates.isBlank() ? home.resolve("templates") : home.resolve(templates).normalize();
+    String prefix = p.get("prefix", ConfigLoader::prefix);
+    String dockerHost = values.get("dockerHost");
+    long maxFile = p.get("maxFileBytes", ConfigLoader::positiveSize);
+    long maxRequest = p.get("maxRequestBytes", ConfigLoader::positiveSize);
+    Duration execTimeout = p.get("execTimeout", ConfigLoader::positiveDuration);
+    Duration execMax = p.get("execMaxTimeout", ConfigLoader::positiveDuration);
+    long execOut = p.get("execMaxOutputBytes", ConfigLoader::positiveSize);
+    Duration stopGrace = p.get("stopGrace", Units::parseDuration);
+    if (execOut > Integer.MAX_VALUE) {
+      errors.add("execMaxOutputBytes must be below 2g");
+    }
+    if (errors.isEmpty() && execTimeout.compareTo(execMax) > 0) {
+      errors.add(
+          "execTimeout (" + execTimeout + ") is longer than execMaxTimeout (" + execMax + ")");
+    }
+    YamlObject.throwIfErrors("invalid configuration", errors);
+    return new BerthConfig(
+        home,
+        host,
+        port,
+        backend,
+        templatesDir,
+        prefix,
+        dockerHost,
+        maxFile,
+        maxRequest,
+        execTimeout,
+        execMax,
+        (int) execOut,
+        stopGrace);
+  }
+
+  private static void readYaml(
+      Path file, Map<String, String> values, Map<String, String> source, List<String> errors) {
+    JsonNode root;
+    try {
+      root = YAMLMapper.builder().build().readTree(file.toFile());
+    } catch (RuntimeException e) {
+      errors.add(file + ": not valid YAML: " + e.getMessage());
+      return;
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return;
+    }
+    if (!root.isObject()) {
+      errors.add(file + ": expected a mapping of keys to values");
+      return;
+    }
+    for (var entry : root.properties()) {
+      String key = entry.getKey();
+      if (!DEFAULTS.containsKey(key)) {
+        errors.add(file + ": unknown key '" + key + "'; known keys: " + DEFAULTS.keySet());
+      } else if (!entry.getValue().isValueNode()) {
+        errors.add(file + ": '" + key + "' must be a single value");
+      } else {
+        values.put(key, entry.getValue().asString());
+        source.put(key, file + ": " + key);
+      }
+    }
+  }
+
+  /** Parses values one by one, turning each failure into an error that names its source. */
+  private record Parsed(
+      Map<String, String> values, Map<String, String> source, List<String> errors) {
+    <T> T get(String key, Function<String, T> parser) {
+      try {
+        return parser.apply(values.get(key));
+      } catch (RuntimeException e) {
+        errors.add(source.get(key) + "='" + values.get(key) + "': " + e.getMessage());
+        return parser.apply(DEFAULTS.get(key));
+      }
+    }
+  }
+
+  private static String oneOf(String v, String... allowed) {
+    for (String a : allowed) {
+      if (a.equals(v)) {
+        return v;
+      }
+    }
+    throw new IllegalArgumentException("must be one of " + List.of(allowed));
+  }
+
+  private static String nonBlank(String v) {
+    if (v.isBlank()) {
+      throw new IllegalArgumentException("must not be empty");
+    }
+    return v;
+  }
+
+  private static int intIn(String v, int min, int max) {
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message below
+    }
+    throw new IllegalArgumentException("must be a whole number from " + min + " to " + max);
+  }
+
+  private static String prefix(String v) {
+    if (!v.matches("[a-z][a-z0-9]{0,11}")) {
+      throw new IllegalArgumentException("must be 1-12 characters of a-z and 0-9, starting a-z");
+    }
+    return v;
+  }
+
+  private static long positiveSize(String v) {
+    long n = Units.parseSize(v);
+    if (n <= 0) {
+      throw new IllegalArgumentException("must be more than 0");
+    }
+    return n;
+  }
+
+  private static Duration positiveDuration(String v) {
+    Duration d = Units.parseDuration(v);
+    if (d.isZero()) {
+      throw new IllegalArgumentException("must be more than 0");
+    }
+    return d;
+  }
+}

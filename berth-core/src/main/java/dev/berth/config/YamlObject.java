@@ -1,0 +1,185 @@
+package dev.berth.config;
+
+import dev.berth.session.BerthException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A YAML mapping read with strict, named errors: every getter says which key was wrong and what it
+ * expected, and {@link #checkNoUnknownKeys} names keys nobody asked for (usually typos). Errors are
+ * collected, not thrown one by one, so a user sees all of them at once.
+ */
+public final class YamlObject {
+  private final String where;
+  private final JsonNode node;
+  private final List<String> errors;
+  private final Set<String> known = new TreeSet<>();
+
+  public YamlObject(String where, JsonNode node, List<String> errors) {
+    this.where = where;
+    this.node = node;
+    this.errors = errors;
+    if (node != null && !node.isObject() && !node.isNull() && !node.isMissingNode()) {
+      errors.add(where + ": expected a mapping of keys to values");
+    }
+  }
+
+  private JsonNode value(String key) {
+    known.add(key);
+    if (node == null || !node.isObject()) {
+      return null;
+    }
+    JsonNode v = node.get(key);
+    return v == null || v.isNull() ? null : v;
+  }
+
+  private void error(String key, String expected, JsonNode got) {
+    errors.add(where + ": '" + key + "' must be " + expected + " (got " + got + ")");
+  }
+
+  public boolean has(String key) {
+    return value(key) != null;
+  }
+
+  public Optional<String> string(String key) {
+    JsonNode v = value(key);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (!v.isValueNode()) {
+      error(key, "a single value", v);
+      return Optional.empty();
+    }
+    return Optional.of(v.asString());
+  }
+
+  public Optional<Integer> integer(String key, int min, int max) {
+    JsonNode v = value(key);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+      error(key, "a whole number from " + min + " to " + max, v);
+      return Optional.empty();
+    }
+    return Optional.of(v.asInt());
+  }
+
+  public Optional<Double> number(String key, double min, double max) {
+    JsonNode v = value(key);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (!v.isNumber() || v.asDouble() < min || v.asDouble() > max) {
+      error(key, "a number from " + min + " to " + max, v);
+      return Optional.empty();
+    }
+    return Optional.of(v.asDouble());
+  }
+
+  public Optional<Boolean> bool(String key) {
+    JsonNode v = value(key);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (!v.isBoolean()) {
+      error(key, "true or false", v);
+      return Optional.empty();
+    }
+    return Optional.of(v.asBoolean());
+  }
+
+  public Optional<Duration> duration(String key) {
+    return string(key).flatMap(text -> parse(key, () -> Units.parseDuration(text)));
+  }
+
+  public Optional<Long> size(String key) {
+    return string(key).flatMap(text -> parse(key, () -> Units.parseSize(text)));
+  }
+
+  private <T> Optional<T> parse(String key, java.util.function.Supplier<T> parser) {
+    try {
+      return Optional.of(parser.get());
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      errors.add(where + ": '" + key + "': " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** A list of scalars; a single scalar is accepted as a list of one when {@code allowSingle}. */
+  public Optional<List<String>> strings(String key, boolean allowSingle) {
+    JsonNode v = value(key);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (allowSingle && v.isValueNode()) {
+      return Optional.of(List.of(v.asString()));
+    }
+    if (!v.isArray()) {
+      error(key, "a list", v);
+      return Optional.empty();
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode item : v) {
+      if (!item.isValueNode()) {
+        error(key, "a list of single values", v);
+        return Optional.empty();
+      }
+      out.add(item.asString());
+    }
+    return Optional.of(out);
+  }
+
+  public Optional<Map<String, String>> stringMap(String key) {
+    JsonNode v = value(key);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (!v.isObject()) {
+      error(key, "a mapping of names to values", v);
+      return Optional.empty();
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (var entry : v.properties()) {
+      if (!entry.getValue().isValueNode()) {
+        error(key + "." + entry.getKey(), "a single value", entry.getValue());
+        continue;
+      }
+      out.put(entry.getKey(), entry.getValue().asString());
+    }
+    return Optional.of(out);
+  }
+
+  public Optional<YamlObject> object(String key) {
+    JsonNode v = value(key);
+    return v == null
+        ? Optional.empty()
+        : Optional.of(new YamlObject(where + ": " + key, v, errors));
+  }
+
+  /** Records an error for every key present that no getter asked for. Call after reading. */
+  public void checkNoUnknownKeys() {
+    if (node == null || !node.isObject()) {
+      return;
+    }
+    for (String key : node.propertyNames()) {
+      if (!known.contains(key)) {
+        errors.add(where + ": unknown key '" + key + "' (known keys: " + known + ")");
+      }
+    }
+  }
+
+  /** Throws a 400 listing every collected error, if there are any. */
+  public static void throwIfErrors(String what, List<String> errors) {
+    if (!errors.isEmpty()) {
+      throw BerthException.badRequest(what + ":\n  - " + String.join("\n  - ", errors));
+    }
+  }
+}

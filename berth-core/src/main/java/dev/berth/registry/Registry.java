@@ -1,0 +1,327 @@
+package dev.berth.registry;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.berth.runtime.RuntimeState;
+import dev.berth.session.BerthException;
+import dev.berth.session.ErrorCode;
+import dev.berth.session.Session;
+import dev.berth.session.SessionEvent;
+import dev.berth.session.SessionId;
+import dev.berth.session.SessionStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.flywaydb.core.Flyway;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The durable record of sessions (desired and observed state), tokens (hashed) and events (the
+ * audit trail). Plain SQL over JDBC; the schema is versioned by Flyway migrations. SQLite in the
+ * data directory by default.
+ */
+public final class Registry implements AutoCloseable {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+  private static final TypeReference<Map<Integer, String>> ENDPOINTS = new TypeReference<>() {};
+
+  private final HikariDataSource dataSource;
+
+  private Registry(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Opens (creating and migrating if needed) the SQLite registry at {@code file}. */
+  public static Registry openSqlite(Path file) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+    } catch (java.io.IOException e) {
+      throw new BerthException(ErrorCode.INTERNAL, "cannot create " + file.getParent(), e);
+    }
+    var config = new HikariConfig();
+    // WAL lets readers run beside the single writer; busy_timeout makes writers queue, not fail.
+    config.setJdbcUrl(
+        "jdbc:sqlite:" + file.toAbsolutePath() + "?journal_mode=WAL&busy_timeout=10000");
+    config.setMaximumPoolSize(4);
+    config.setPoolName("berth-registry");
+    return open(config);
+  }
+
+  private static Registry open(HikariConfig config) {
+    var ds = new HikariDataSource(config);
+    try {
+      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+    } catch (RuntimeException e) {
+      ds.close();
+      throw e;
+    }
+    return new Registry(ds);
+  }
+
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> T inTransaction(SqlWork<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new BerthException(ErrorCode.INTERNAL, "registry error: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Records a new session. Fails with 409 if a live session has this id; a deleted session's row is
+   * replaced, so ids can be reused after deletion.
+   */
+  public void insert(Session s) {
+    inTransaction(
+        c -> {
+          Optional<Session> existing = find(c, s.id());
+          if (existing.isPresent() && existing.get().status().isLive()) {
+            throw BerthException.conflict(
+                "session '" + s.id() + "' already exists (" + existing.get().status() + ")");
+          }
+          if (existing.isPresent()) {
+            try (var ps = c.prepareStatement("DELETE FROM sessions WHERE id = ?")) {
+              ps.setString(1, s.id().value());
+              ps.executeUpdate();
+            }
+          }
+          try (var ps =
+              c.prepareStatement(
+                  "INSERT INTO sessions (id, template, backend, status, status_reason, labels,"
+                      + " runtime_state, runtime_state_version, endpoints, created_at, updated_at,"
+                      + " last_activity_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, s.id().value());
+            ps.setString(2, s.template());
+            ps.setString(3, s.backend());
+            bindMutable(ps, 4, s);
+            ps.setLong(10, s.createdAt().toEpochMilli());
+            ps.setLong(11, s.updatedAt().toEpochMilli());
+            ps.setLong(12, s.lastActivityAt().toEpochMilli());
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** Saves a session's status, reason, labels, runtime state and endpoints. */
+  public void update(Session s) {
+    inTransaction(
+        c -> {
+          try (var ps =
+              c.prepareStatement(
+                  "UPDATE sessions SET status=?, status_reason=?, labels=?, runtime_state=?,"
+                      + " runtime_state_version=?, endpoints=?, updated_at=? WHERE id=?")) {
+            bindMutable(ps, 1, s);
+            ps.setLong(7, s.updatedAt().toEpochMilli());
+            ps.setString(8, s.id().value());
+            if (ps.executeUpdate() != 1) {
+              throw BerthException.notFound("no session '" + s.id() + "' in the registry");
+            }
+          }
+          return null;
+        });
+  }
+
+  private static void bindMutable(PreparedStatement ps, int i, Session s) throws SQLException {
+    ps.setString(i, s.status().name());
+    ps.setString(i + 1, s.statusReason());
+    ps.setString(i + 2, JSON.writeValueAsString(new TreeMap<>(s.labels())));
+    ps.setString(i + 3, JSON.writeValueAsString(new TreeMap<>(s.runtimeState().values())));
+    ps.setInt(i + 4, s.runtimeState().version());
+    ps.setString(i + 5, JSON.writeValueAsString(new TreeMap<>(s.endpoints())));
+  }
+
+  /** Records activity (API, tool or proxy use) for idle culling; cheap, no read first. */
+  public void touch(SessionId id, Instant at) {
+    inTransaction(
+        c -> {
+          try (var ps =
+              c.prepareStatement(
+                  "UPDATE sessions SET last_activity_at=? WHERE id=? AND last_activity_at<?")) {
+            ps.setLong(1, at.toEpochMilli());
+            ps.setString(2, id.value());
+            ps.setLong(3, at.toEpochMilli());
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** The session with this id, including a deleted one. */
+  public Optional<Session> find(SessionId id) {
+    return inTransaction(c -> find(c, id));
+  }
+
+  private Optional<Session> find(Connection c, SessionId id) throws SQLException {
+    try (var ps = c.prepareStatement("SELECT * FROM sessions WHERE id = ?")) {
+      ps.setString(1, id.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  public List<Session> list(SessionFilter filter) {
+    return inTransaction(
+        c -> {
+          List<Session> out = new ArrayList<>();
+          try (var ps = c.prepareStatement("SELECT * FROM sessions ORDER BY created_at, id");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              Session s = read(rs);
+              if (filter.matches(s)) {
+                out.add(s);
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  private static Session read(ResultSet rs) throws SQLException {
+    return new Session(
+        SessionId.of(rs.getString("id")),
+        rs.getString("template"),
+        rs.getString("backend"),
+        SessionStatus.valueOf(rs.getString("status")),
+        rs.getString("status_reason"),
+        JSON.readValue(rs.getString("labels"), STRING_MAP),
+        new RuntimeState(
+            rs.getInt("runtime_state_version"),
+            JSON.readValue(rs.getString("runtime_state"), STRING_MAP)),
+        JSON.readValue(rs.getString("endpoints"), ENDPOINTS),
+        Instant.ofEpochMilli(rs.getLong("created_at")),
+        Instant.ofEpochMilli(rs.getLong("updated_at")),
+        Instant.ofEpochMilli(rs.getLong("last_activity_at")));
+  }
+
+  public void appendEvent(SessionId id, Instant at, String type, String message, String data) {
+    inTransaction(
+        c -> {
+          try (var ps =
+              c.prepareStatement(
+                  "INSERT INTO events (session_id, at, type, message, data) VALUES (?,?,?,?,?)")) {
+            ps.setString(1, id.value());
+            ps.setLong(2, at.toEpochMilli());
+            ps.setString(3, type);
+            ps.setString(4, message);
+            ps.setString(5, data == null ? "" : data);
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** A session's events, oldest first, after event id {@code afterId} (0 for all). */
+  public List<SessionEvent> events(SessionId id, long afterId, int limit) {
+    return inTransaction(
+        c -> {
+          List<SessionEvent> out = new ArrayList<>();
+          try (var ps =
+              c.prepareStatement(
+                  "SELECT * FROM events WHERE session_id=? AND id>? ORDER BY id LIMIT ?")) {
+            ps.setString(1, id.value());
+            ps.setLong(2, afterId);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new SessionEvent(
+                        rs.getLong("id"),
+                        SessionId.of(rs.getString("session_id")),
+                        Instant.ofEpochMilli(rs.getLong("at")),
+                        rs.getString("type"),
+                        rs.getString("message"),
+                        rs.getString("data")));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  public void saveToken(TokenRecord token, Instant at) {
+    inTransaction(
+        c -> {
+          try (var ps =
+              c.prepareStatement(
+                  "INSERT INTO tokens (hash, kind, session_id, created_at) VALUES (?,?,?,?)")) {
+            ps.setString(1, token.hash());
+            ps.setString(2, token.kind().name());
+            ps.setString(3, token.sessionId().map(SessionId::value).orElse(null));
+            ps.setLong(4, at.toEpochMilli());
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  public Optional<TokenRecord> findToken(String hash) {
+    return inTransaction(
+        c -> {
+          try (var ps = c.prepareStatement("SELECT * FROM tokens WHERE hash=?")) {
+            ps.setString(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.empty();
+              }
+              String session = rs.getString("session_id");
+              return Optional.of(
+                  new TokenRecord(
+                      hash,
+                      TokenRecord.Kind.valueOf(rs.getString("kind")),
+                      Optional.ofNullable(session).map(SessionId::of)));
+            }
+          }
+        });
+  }
+
+  public boolean hasAdminToken() {
+    return inTransaction(
+        c -> {
+          try (var ps = c.prepareStatement("SELECT 1 FROM tokens WHERE kind='ADMIN' LIMIT 1");
+              ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+          }
+        });
+  }
+
+  /** Revokes every token of a session (on delete, so a reused id starts clean). */
+  public void deleteTokens(SessionId id) {
+    inTransaction(
+        c -> {
+          try (var ps = c.prepareStatement("DELETE FROM tokens WHERE session_id=?")) {
+            ps.setString(1, id.value());
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

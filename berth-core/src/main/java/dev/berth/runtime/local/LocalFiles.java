@@ -1,0 +1,208 @@
+package dev.berth.runtime.local;
+
+import dev.berth.runtime.FileEntry;
+import dev.berth.runtime.WorkspacePath;
+import dev.berth.session.BerthException;
+import dev.berth.session.ErrorCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** File operations on a local workspace directory, every path confined by {@link ConfinedRoot}. */
+final class LocalFiles {
+  private LocalFiles() {}
+
+  static byte[] read(ConfinedRoot root, WorkspacePath p, long maxBytes) {
+    Path file = root.follow(p);
+    try {
+      BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+      if (attrs.isDirectory()) {
+        throw BerthException.badRequest("'" + p + "' is a directory; list it instead");
+      }
+      if (attrs.size() > maxBytes) {
+        throw tooLarge(p, maxBytes);
+      }
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw notFound(p);
+    } catch (IOException e) {
+      throw failure("read", p, e);
+    }
+  }
+
+  /** Writes through a temporary file and an atomic rename: readers never see half a file. */
+  static void write(ConfinedRoot root, WorkspacePath p, InputStream data, long maxBytes) {
+    Path target = root.follow(p);
+    if (Files.isDirectory(target)) {
+      throw BerthException.conflict("'" + p + "' is a directory");
+    }
+    Path tmp = null;
+    try {
+      Files.createDirectories(target.getParent());
+      tmp = Files.createTempFile(target.getParent(), ".berth-", ".tmp");
+      copyBounded(data, tmp, maxBytes, p);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      tmp = null;
+    } catch (FileAlreadyExistsException e) {
+      throw BerthException.conflict("a parent of '" + p + "' is a file, not a directory");
+    } catch (IOException e) {
+      throw failure("write", p, e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // best effort: a stray temp file is harmless and named as ours
+        }
+      }
+    }
+  }
+
+  private static void copyBounded(InputStream in, Path out, long maxBytes, WorkspacePath p)
+      throws IOException {
+    long total = 0;
+    byte[] buffer = new byte[64 * 1024];
+    try (OutputStream os = Files.newOutputStream(out)) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        total += n;
+        if (total > maxBytes) {
+          throw tooLarge(p, maxBytes);
+        }
+        os.write(buffer, 0, n);
+      }
+    }
+  }
+
+  static List<FileEntry> list(ConfinedRoot root, WorkspacePath p) {
+    Path dir = root.follow(p);
+    if (!Files.exists(dir)) {
+      throw notFound(p);
+    }
+    if (!Files.isDirectory(dir)) {
+      throw BerthException.badRequest("'" + p + "' is a file, not a directory");
+    }
+    List<FileEntry> out = new ArrayList<>();
+    try (Stream<Path> children = Files.list(dir)) {
+      for (Path child : children.sorted().toList()) {
+        out.add(entry(root, child));
+      }
+    } catch (IOException e) {
+      throw failure("list", p, e);
+    }
+    return out;
+  }
+
+  static Optional<FileEntry> stat(ConfinedRoot root, WorkspacePath p) {
+    Path path = root.noFollow(p);
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(entry(root, path));
+    } catch (IOException e) {
+      throw failure("stat", p, e);
+    }
+  }
+
+  static FileEntry entry(ConfinedRoot root, Path path) throws IOException {
+    var attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    FileEntry.Type type =
+        attrs.isSymbolicLink()
+            ? FileEntry.Type.SYMLINK
+            : attrs.isDirectory()
+                ? FileEntry.Type.DIRECTORY
+                : attrs.isRegularFile() ? FileEntry.Type.FILE : FileEntry.Type.OTHER;
+    long size = type == FileEntry.Type.FILE ? attrs.size() : 0;
+    return new FileEntry(root.relative(path), type, size, attrs.lastModifiedTime().toInstant());
+  }
+
+  static void delete(ConfinedRoot root, WorkspacePath p, boolean recursive) {
+    Path path = root.noFollow(p);
+    try {
+      if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        throw notFound(p);
+      }
+      if (recursive && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+        deleteTree(path);
+      } else {
+        Files.delete(path);
+      }
+    } catch (DirectoryNotEmptyException e) {
+      throw BerthException.conflict("directory '" + p + "' is not empty; delete it recursively");
+    } catch (IOException e) {
+      throw failure("delete", p, e);
+    }
+  }
+
+  /** Deletes a tree without following links out of it. */
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+
+  static void move(ConfinedRoot root, WorkspacePath from, WorkspacePath to) {
+    Path src = root.noFollow(from);
+    Path dst = root.noFollow(to);
+    if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
+      throw notFound(from);
+    }
+    if (Files.exists(dst, LinkOption.NOFOLLOW_LINKS)) {
+      throw BerthException.conflict("'" + to + "' already exists");
+    }
+    if (dst.startsWith(src)) {
+      throw BerthException.badRequest("cannot move '" + from + "' into itself");
+    }
+    try {
+      Files.createDirectories(dst.getParent());
+      Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw failure("move", from, e);
+    }
+  }
+
+  static void makeDirectory(ConfinedRoot root, WorkspacePath p) {
+    Path dir = root.follow(p);
+    try {
+      Files.createDirectories(dir);
+    } catch (FileAlreadyExistsException e) {
+      throw BerthException.conflict("'" + p + "' (or a parent) exists and is not a directory");
+    } catch (IOException e) {
+      throw failure("create directory", p, e);
+    }
+  }
+
+  static BerthException notFound(WorkspacePath p) {
+    return BerthException.notFound("no file or directory '" + p + "' in the workspace");
+  }
+
+  static BerthException tooLarge(WorkspacePath p, long max) {
+    return new BerthException(
+        ErrorCode.TOO_LARGE,
+        "'" + p + "' is larger than the limit of " + max + " bytes (maxFileBytes)");
+  }
+
+  static BerthException failure(String what, WorkspacePath p, IOException e) {
+    return new BerthException(
+        ErrorCode.RUNTIME_FAILURE, "cannot " + what + " '" + p + "': " + e.getMessage(), e);
+  }
+}

@@ -1,0 +1,218 @@
+package dev.berth.runtime.local;
+
+import dev.berth.runtime.ExecResult;
+import dev.berth.session.BerthException;
+import dev.berth.session.ErrorCode;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Starting and ending process trees for the local backend. Every process is started in a session of
+ * its own ({@code setsid}), so its process group holds all its children, and stopping it ends the
+ * whole tree, even children that daemonized away from their parent.
+ */
+final class LocalProcesses {
+  private static final Path SETSID = findSetsid();
+
+  private LocalProcesses() {}
+
+  private static Path findSetsid() {
+    for (String dir : List.of("/usr/bin", "/bin", "/usr/local/bin")) {
+      Path p = Path.of(dir, "setsid");
+      if (Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  static List<String> inOwnSession(List<String> argv) {
+    if (SETSID == null) {
+      return argv; // still stopped through ProcessHandle.descendants(), just less thoroughly
+    }
+    List<String> out = new ArrayList<>();
+    out.add(SETSID.toString());
+    out.addAll(argv);
+    return out;
+  }
+
+  /** Starts a long-running app with its output appended to {@code log}. */
+  static Process startApp(List<String> argv, Path cwd, Map<String, String> env, Path log) {
+    var pb = new ProcessBuilder(inOwnSession(argv)).directory(cwd.toFile());
+    pb.environment().putAll(env);
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.redirectErrorStream(true);
+    try {
+      return pb.start();
+    } catch (IOException e) {
+      throw new BerthException(
+          ErrorCode.RUNTIME_FAILURE, "cannot start " + argv.get(0) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The live process with this pid, if it is the one started at {@code startedAt}. */
+  static Optional<ProcessHandle> find(long pid, Optional<Instant> startedAt) {
+    return ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        // A pid is reused after its process ends; the start time tells ours from a stranger.
+        .filter(
+            h ->
+                startedAt.isEmpty()
+                    || h.info().startInstant().map(s -> s.equals(startedAt.get())).orElse(true));
+  }
+
+  /** TERM to the whole group, then KILL after {@code grace}. Returns once all are gone. */
+  static void killTree(ProcessHandle leader, Duration grace) {
+    List<ProcessHandle> all = new ArrayList<>(leader.descendants().toList());
+    all.add(leader);
+    signalGroup(leader.pid(), "TERM");
+    all.forEach(ProcessHandle::destroy);
+    Instant deadline = Instant.now().plus(grace);
+    for (ProcessHandle h : all) {
+      long left = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+      try {
+        h.onExit().get(left, TimeUnit.MILLISECONDS);
+      } catch (Exception timeoutOrInterrupt) {
+        break;
+      }
+    }
+    signalGroup(leader.pid(), "KILL");
+    all.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle h : all) {
+      try {
+        h.onExit().get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // A process stuck in the kernel (D state) cannot be waited for; nothing more to do.
+      }
+    }
+  }
+
+  private static void signalGroup(long pgid, String signal) {
+    if (SETSID == null) {
+      return;
+    }
+    try {
+      new ProcessBuilder("kill", "-" + signal, "--", "-" + pgid)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor(5, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      // no kill binary: ProcessHandle.destroy above still reaches the direct tree
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Runs a command to completion (or timeout), capturing bounded output. */
+  static ExecResult run(
+      List<String> argv,
+      Path cwd,
+      Map<String, String> env,
+      byte[] stdin,
+      Duration timeout,
+      int maxOutput) {
+    Instant started = Instant.now();
+    var pb = new ProcessBuilder(inOwnSession(argv)).directory(cwd.toFile());
+    pb.environment().putAll(env);
+    Process process;
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      throw BerthException.badRequest("cannot run '" + argv.get(0) + "': " + e.getMessage());
+    }
+    var out = new BoundedCapture(process.getInputStream(), maxOutput);
+    var err = new BoundedCapture(process.getErrorStream(), maxOutput);
+    Thread feeder = Thread.ofVirtual().start(() -> feed(process.getOutputStream(), stdin));
+    boolean finished;
+    try {
+      finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      finished = false;
+    }
+    if (!finished) {
+      killTree(process.toHandle(), Duration.ZERO);
+    }
+    out.join();
+    err.join();
+    feeder.interrupt();
+    return new ExecResult(
+        finished ? process.exitValue() : -1,
+        out.bytes(),
+        err.bytes(),
+        out.total(),
+        err.total(),
+        !finished,
+        Duration.between(started, Instant.now()));
+  }
+
+  private static void feed(OutputStream stdin, byte[] data) {
+    try (stdin) {
+      stdin.write(data);
+    } catch (IOException e) {
+      // the command closed its stdin early; that's its business
+    }
+  }
+
+  /** Reads a stream to its end on a virtual thread, keeping the first {@code max} bytes. */
+  private static final class BoundedCapture {
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    private final AtomicLong total = new AtomicLong();
+    private final Thread reader;
+
+    BoundedCapture(InputStream in, int max) {
+      reader =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    byte[] buf = new byte[8192];
+                    try (in) {
+                      int n;
+                      while ((n = in.read(buf)) > 0) {
+                        long before = total.getAndAdd(n);
+                        if (before < max) {
+                          synchronized (kept) {
+                            kept.write(buf, 0, (int) Math.min(n, max - before));
+                          }
+                        }
+                      }
+                    } catch (IOException e) {
+                      // stream closed when the process was killed
+                    }
+                  });
+    }
+
+    void join() {
+      try {
+        reader.join(Duration.ofSeconds(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    byte[] bytes() {
+      synchronized (kept) {
+        return kept.toByteArray();
+      }
+    }
+
+    long total() {
+      return total.get();
+    }
+  }
+}

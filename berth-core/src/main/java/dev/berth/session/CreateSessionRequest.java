@@ -1,0 +1,47 @@
+package dev.berth.session;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What a client asks for when creating a session.
+ *
+ * @param id the id to use; empty: Berth generates one
+ * @param template the template's name; empty: {@code default}
+ * @param backend the backend to run on; empty: the template's, else Berth's default
+ * @param labels free-form labels for filtering (keys {@code [a-z0-9._/-]}, 1-63 characters)
+ * @param start start the session now (true) or only warm it (prepare its workspace)
+ */
+public record CreateSessionRequest(
+    Optional<SessionId> id,
+    Optional<String> template,
+    Optional<String> backend,
+    Map<String, String> labels,
+    boolean start) {
+  private static final Pattern LABEL_KEY = Pattern.compile("[a-z0-9]([a-z0-9._/-]{0,61}[a-z0-9])?");
+
+  public CreateSessionRequest {
+    labels = Map.copyOf(labels);
+    for (var e : labels.entrySet()) {
+      if (!LABEL_KEY.matcher(e.getKey()).matches()) {
+        throw BerthException.badRequest(
+            "invalid label key '"
+                + e.getKey()
+                + "': use 1-63 characters of a-z, 0-9, '.', '_', '/', '-', starting and ending"
+                + " with a letter or digit");
+      }
+      if (e.getKey().startsWith("berth.")) {
+        throw BerthException.badRequest("label keys starting with 'berth.' are Berth's own");
+      }
+      if (e.getValue() == null || e.getValue().length() > 256) {
+        throw BerthException.badRequest("label '" + e.getKey() + "' needs a value of 0-256 chars");
+      }
+    }
+  }
+
+  public static CreateSessionRequest ofTemplate(String template) {
+    return new CreateSessionRequest(
+        Optional.empty(), Optional.of(template), Optional.empty(), Map.of(), true);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.berth.session;
+
+import dev.berth.runtime.RuntimeState;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A session as the registry knows it: what was asked for (template, backend, labels) and what was
+ * last observed (status, endpoints, the runtime's state).
+ *
+ * @param statusReason why the session is in its status, mostly for FAILED; empty otherwise
+ * @param endpoints declared app port to the URL where it answers from Berth's host
+ * @param lastActivityAt the last API, tool or proxy use, for idle culling
+ */
+public record Session(
+    SessionId id,
+    String template,
+    String backend,
+    SessionStatus status,
+    String statusReason,
+    Map<String, String> labels,
+    RuntimeState runtimeState,
+    Map<Integer, String> endpoints,
+    Instant createdAt,
+    Instant updatedAt,
+    Instant lastActivityAt) {
+
+  public Session {
+    labels = Map.copyOf(labels);
+    endpoints = Map.copyOf(endpoints);
+    statusReason = statusReason == null ? "" : statusReason;
+  }
+
+  /** A copy in {@code next} status; refuses a move the state machine does not allow. */
+  public Session withStatus(SessionStatus next, String reason, Instant now) {
+    status.checkTransition(next);
+    return new Session(
+        id,
+        template,
+        backend,
+        next,
+        reason,
+        labels,
+        runtimeState,
+        endpoints,
+        createdAt,
+        now,
+        lastActivityAt);
+  }
+
+  public Session withRuntimeState(RuntimeState state, Instant now) {
+    return new Session(
+        id,
+        template,
+        backend,
+        status,
+        statusReason,
+        labels,
+        state,
+        endpoints,
+        createdAt,
+        now,
+        lastActivityAt);
+  }
+
+  public Session withEndpoints(Map<Integer, String> newEndpoints, Instant now) {
+    return new Session(
+        id,
+        template,
+        backend,
+        status,
+        statusReason,
+        labels,
+        runtimeState,
+        newEndpoints,
+        createdAt,
+        now,
+        lastActivityAt);
+  }
+
+  public Optional<String> primaryEndpoint() {
+    return endpoints.entrySet().stream().min(Map.Entry.comparingByKey()).map(Map.Entry::getValue);
+  }
+}

@@ -1,0 +1,48 @@
+package dev.berth.session;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * Per-session serialization. Lifecycle operations (create, start, stop, delete) take a session's
+ * write lock, so two of them never interleave; file and exec calls take its read lock, so they run
+ * side by side but never during a lifecycle change. Different sessions never wait for each other.
+ */
+final class SessionLocks {
+  // Long enough for a slow create (image start + probe); a waiter past it gets a clear 409.
+  private static final long WAIT_SECONDS = 300;
+  private final ConcurrentHashMap<SessionId, ReentrantReadWriteLock> locks =
+      new ConcurrentHashMap<>();
+
+  private ReentrantReadWriteLock lockFor(SessionId id) {
+    return locks.computeIfAbsent(id, k -> new ReentrantReadWriteLock(true));
+  }
+
+  <T> T exclusive(SessionId id, Supplier<T> work) {
+    return with(lockFor(id).writeLock(), id, work);
+  }
+
+  <T> T shared(SessionId id, Supplier<T> work) {
+    return with(lockFor(id).readLock(), id, work);
+  }
+
+  private static <T> T with(Lock lock, SessionId id, Supplier<T> work) {
+    try {
+      if (!lock.tryLock(WAIT_SECONDS, TimeUnit.SECONDS)) {
+        throw BerthException.conflict(
+            "session '" + id + "' is busy with another operation for over " + WAIT_SECONDS + "s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BerthException(ErrorCode.INTERNAL, "interrupted while waiting for session " + id);
+    }
+    try {
+      return work.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+}

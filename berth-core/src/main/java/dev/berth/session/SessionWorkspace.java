@@ -1,0 +1,182 @@
+package dev.berth.session;
+
+import dev.berth.runtime.ExecRequest;
+import dev.berth.runtime.ExecResult;
+import dev.berth.runtime.FileEntry;
+import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.SessionRuntime;
+import dev.berth.runtime.WorkspacePath;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+
+/**
+ * Work inside a session's workspace — files, archives, exec — for every edge. Paths are parsed and
+ * confined here and again by the runtime (which alone sees symlinks). Each call counts as the
+ * session's activity, written to the registry at most once per {@link #TOUCH_EVERY}.
+ */
+public final class SessionWorkspace {
+  private static final Duration TOUCH_EVERY = Duration.ofSeconds(5);
+  private final SessionService sessions;
+  private final WorkspaceLimits limits;
+  private final ConcurrentHashMap<SessionId, Instant> lastTouch = new ConcurrentHashMap<>();
+
+  SessionWorkspace(SessionService sessions, WorkspaceLimits limits) {
+    this.sessions = sessions;
+    this.limits = limits;
+  }
+
+  public WorkspaceLimits limits() {
+    return limits;
+  }
+
+  private <T> T inSession(SessionId id, BiFunction<SessionRuntime, RuntimeSession, T> work) {
+    return sessions.shared(
+        id,
+        () -> {
+          Session s = sessions.require(id);
+          if (s.status() == SessionStatus.PENDING) {
+            throw BerthException.conflict("session '" + id + "' is still being created");
+          }
+          touch(id);
+          return work.apply(
+              sessions.runtimeOf(s), sessions.runtimeSession(s, sessions.templateOf(s)));
+        });
+  }
+
+  private void touch(SessionId id) {
+    Instant now = Instant.now();
+    Instant last = lastTouch.get(id);
+    if (last == null || last.plus(TOUCH_EVERY).isBefore(now)) {
+      lastTouch.put(id, now);
+      sessions.touch(id);
+    }
+  }
+
+  public byte[] readFile(SessionId id, String path) {
+    WorkspacePath p = WorkspacePath.parse(path);
+    return inSession(id, (rt, s) -> rt.readFile(s, p, limits.maxFileBytes()));
+  }
+
+  public void writeFile(SessionId id, String path, InputStream data) {
+    WorkspacePath p = WorkspacePath.parse(path);
+    if (p.isRoot()) {
+      throw BerthException.badRequest("a file path is required, not the workspace root");
+    }
+    inSession(
+        id,
+        (rt, s) -> {
+          rt.writeFile(s, p, data, limits.maxFileBytes());
+          return null;
+        });
+  }
+
+  public List<FileEntry> list(SessionId id, String path) {
+    WorkspacePath p = WorkspacePath.parse(path);
+    return inSession(id, (rt, s) -> rt.list(s, p));
+  }
+
+  /** The entry at {@code path}; 404 when there is nothing. */
+  public FileEntry stat(SessionId id, String path) {
+    WorkspacePath p = WorkspacePath.parse(path);
+    Optional<FileEntry> entry = inSession(id, (rt, s) -> rt.stat(s, p));
+    return entry.orElseThrow(() -> BerthException.notFound("no file or directory '" + p + "'"));
+  }
+
+  public void delete(SessionId id, String path, boolean recursive) {
+    WorkspacePath p = WorkspacePath.parse(path);
+    if (p.isRoot()) {
+      throw BerthException.badRequest("the workspace root cannot be deleted; delete the session");
+    }
+    inSession(
+        id,
+        (rt, s) -> {
+          rt.delete(s, p, recursive);
+          return null;
+        });
+  }
+
+  public void move(SessionId id, String from, String to) {
+    WorkspacePath src = WorkspacePath.parse(from);
+    WorkspacePath dst = WorkspacePath.parse(to);
+    if (src.isRoot() || dst.isRoot()) {
+      throw BerthException.badRequest("the workspace root cannot be moved or replaced");
+    }
+    inSession(
+        id,
+        (rt, s) -> {
+          rt.move(s, src, dst);
+          return null;
+        });
+  }
+
+  public void makeDirectory(SessionId id, String path) {
+    WorkspacePath p = WorkspacePath.parse(path);
+    inSession(
+        id,
+        (rt, s) -> {
+          rt.makeDirectory(s, p);
+          return null;
+        });
+  }
+
+  public void putArchive(SessionId id, String directory, InputStream tar) {
+    WorkspacePath p = WorkspacePath.parse(directory);
+    inSession(
+        id,
+        (rt, s) -> {
+          rt.putArchive(s, p, tar);
+          return null;
+        });
+  }
+
+  public void getArchive(SessionId id, String path, OutputStream out) {
+    WorkspacePath p = WorkspacePath.parse(path);
+    inSession(
+        id,
+        (rt, s) -> {
+          rt.getArchive(s, p, out);
+          return null;
+        });
+  }
+
+  /** Runs a command in a RUNNING session; 409 when it is not running. */
+  public ExecResult exec(SessionId id, ExecCommand command) {
+    WorkspacePath cwd = WorkspacePath.parse(command.cwd().orElse(""));
+    Duration timeout = command.timeout().orElse(limits.execTimeout());
+    if (timeout.compareTo(limits.execMaxTimeout()) > 0) {
+      throw BerthException.badRequest(
+          "timeout "
+              + timeout.toSeconds()
+              + "s is longer than the allowed "
+              + limits.execMaxTimeout().toSeconds()
+              + "s (execMaxTimeout)");
+    }
+    var request =
+        new ExecRequest(
+            command.argv(),
+            cwd,
+            command.env(),
+            command.stdin(),
+            timeout,
+            limits.execMaxOutputBytes());
+    return sessions.shared(
+        id,
+        () -> {
+          Session s = sessions.require(id);
+          if (s.status() != SessionStatus.RUNNING) {
+            throw BerthException.conflict(
+                "session '" + id + "' is " + s.status() + "; exec needs a RUNNING session");
+          }
+          touch(id);
+          return sessions
+              .runtimeOf(s)
+              .exec(sessions.runtimeSession(s, sessions.templateOf(s)), request);
+        });
+  }
+}

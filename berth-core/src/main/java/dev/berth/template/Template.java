@@ -1,0 +1,89 @@
+package dev.berth.template;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A named recipe for sessions. Loaded from {@code templates/<name>/template.yaml} by {@link
+ * TemplateLoader}, with unset fields inherited from the parent template.
+ *
+ * @param name the template's name (its folder's name), DNS-label safe
+ * @param description one line for listings
+ * @param parent the template this one builds on, if any
+ * @param image the container image to run (container backends); empty means Berth's default
+ * @param command the app's long-running command; empty for a session without an app
+ * @param workspacePath where the workspace is mounted inside a container
+ * @param user the user the app and execs run as inside a container (empty: the image's)
+ * @param env environment variables for the app and execs
+ * @param ports declared app ports; the first is the primary one the proxy opens
+ * @param probe the readiness probe, if any
+ * @param resources cpu, memory and pids limits
+ * @param idleTimeout how long a session may go without activity (zero: forever)
+ * @param maxLifetime how long a session may live (zero: forever)
+ * @param capabilities Linux capabilities added back on container backends (all others dropped)
+ * @param backend the backend sessions of this template use unless a request picks another
+ * @param skeleton a folder copied into each new workspace when it is prepared
+ * @param directory the folder the template was loaded from (empty for built-in ones)
+ */
+public record Template(
+    String name,
+    String description,
+    Optional<String> parent,
+    Optional<String> image,
+    List<String> command,
+    String workspacePath,
+    Optional<String> user,
+    Map<String, String> env,
+    List<Integer> ports,
+    Optional<HealthProbe> probe,
+    ResourceLimits resources,
+    Duration idleTimeout,
+    Duration maxLifetime,
+    List<String> capabilities,
+    Optional<String> backend,
+    Optional<Path> skeleton,
+    Optional<Path> directory) {
+
+  public static final String DEFAULT_NAME = "default";
+  public static final String DEFAULT_WORKSPACE_PATH = "/workspace";
+
+  public Template {
+    command = List.copyOf(command);
+    env = Map.copyOf(env);
+    ports = List.copyOf(ports);
+    capabilities = List.copyOf(capabilities);
+  }
+
+  /** The built-in template: an empty workspace, no app. Every backend can run it. */
+  public static Template builtinDefault() {
+    return new Template(
+        DEFAULT_NAME,
+        "Built-in: an empty workspace with no app; exec and files only.",
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        DEFAULT_WORKSPACE_PATH,
+        Optional.empty(),
+        Map.of(),
+        List.of(),
+        Optional.empty(),
+        ResourceLimits.NONE,
+        Duration.ZERO,
+        Duration.ZERO,
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  public boolean hasApp() {
+    return !command.isEmpty();
+  }
+
+  public Optional<Integer> primaryPort() {
+    return ports.stream().findFirst();
+  }
+}

@@ -1,0 +1,35 @@
+package dev.berth.template;
+
+import dev.berth.session.BerthException;
+import java.util.List;
+import java.util.Map;
+
+/** The templates Berth knows, by name. Immutable: reloading makes a new catalog. */
+public final class TemplateCatalog {
+  private final Map<String, Template> byName;
+
+  public TemplateCatalog(Map<String, Template> byName) {
+    this.byName = Map.copyOf(byName);
+  }
+
+  public static TemplateCatalog builtinOnly() {
+    return new TemplateCatalog(Map.of(Template.DEFAULT_NAME, Template.builtinDefault()));
+  }
+
+  /** The template, or a 404 that lists the known names. */
+  public Template get(String name) {
+    Template t = byName.get(name);
+    if (t == null) {
+      throw BerthException.notFound("unknown template '" + name + "'; known templates: " + names());
+    }
+    return t;
+  }
+
+  public List<String> names() {
+    return byName.keySet().stream().sorted().toList();
+  }
+
+  public List<Template> all() {
+    return names().stream().map(byName::get).toList();
+  }
+}

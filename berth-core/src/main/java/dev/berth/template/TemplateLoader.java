@@ -1,0 +1,254 @@
+package dev.berth.template;
+
+import dev.berth.config.YamlObject;
+import dev.berth.session.BerthException;
+import dev.berth.session.SessionId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Loads a templates directory: one folder per template with a {@code template.yaml}. Unset fields
+ * are inherited from the parent template. All problems across all templates are reported together
+ * (unknown keys, bad values, missing parents, cycles).
+ */
+public final class TemplateLoader {
+  private static final ObjectMapper YAML = YAMLMapper.builder().build();
+  private static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+
+  private TemplateLoader() {}
+
+  /** Reads every template under {@code dir}; a missing directory gives just the built-ins. */
+  public static TemplateCatalog load(Path dir) {
+    Map<String, RawTemplate> raw = new TreeMap<>();
+    List<String> errors = new ArrayList<>();
+    if (dir != null && Files.isDirectory(dir)) {
+      try (Stream<Path> folders = Files.list(dir)) {
+        for (Path folder : folders.sorted().toList()) {
+          Path yaml = folder.resolve("template.yaml");
+          if (Files.isDirectory(folder) && Files.isRegularFile(yaml)) {
+            readOne(folder, yaml, errors).ifPresent(t -> raw.put(t.name, t));
+          }
+        }
+      } catch (IOException e) {
+        throw BerthException.badRequest("cannot read templates directory " + dir + ": " + e);
+      }
+    }
+    Map<String, Template> resolved = new LinkedHashMap<>();
+    if (!raw.containsKey(Template.DEFAULT_NAME)) {
+      resolved.put(Template.DEFAULT_NAME, Template.builtinDefault());
+    }
+    for (String name : raw.keySet()) {
+      resolve(name, raw, resolved, new LinkedHashSet<>(), errors);
+    }
+    YamlObject.throwIfErrors("invalid templates in " + dir, errors);
+    return new TemplateCatalog(resolved);
+  }
+
+  private static Optional<RawTemplate> readOne(Path folder, Path yaml, List<String> errors) {
+    String name = folder.getFileName().toString();
+    String where = yaml.toString();
+    try {
+      SessionId.of(name); // the same DNS-label rule: template names appear in resource names
+    } catch (BerthException e) {
+      errors.add(where + ": template folder name '" + name + "' must be " + SessionId.RULE);
+      return Optional.empty();
+    }
+    JsonNode root;
+    try {
+      root = YAML.readTree(yaml.toFile());
+    } catch (RuntimeException e) {
+      errors.add(where + ": not valid YAML: " + e.getMessage());
+      return Optional.empty();
+    }
+    var y = new YamlObject(where, root, errors);
+    var t = new RawTemplate(name, folder);
+    t.description = y.string("description");
+    t.parent = y.string("parent");
+    t.image = y.string("image");
+    t.command = y.strings("command", false);
+    y.string("shell").ifPresent(line -> t.command = Optional.of(List.of("/bin/sh", "-c", line)));
+    t.workspace = y.string("workspace");
+    t.workspace
+        .filter(p -> !p.startsWith("/"))
+        .ifPresent(
+            p -> errors.add(where + ": 'workspace' must be an absolute path (got " + p + ")"));
+    t.user = y.string("user");
+    t.env = y.stringMap("env");
+    t.ports = y.strings("ports", true).map(list -> ports(where, list, errors));
+    t.probe = y.object("probe").flatMap(p -> probe(where, p, errors));
+    t.resources = y.object("resources").map(TemplateLoader::resources);
+    t.idleTimeout = y.duration("idleTimeout");
+    t.maxLifetime = y.duration("maxLifetime");
+    t.capabilities = y.strings("capabilities", false);
+    t.backend = y.string("backend");
+    Optional<String> skeleton = y.string("skeleton");
+    Path skeletonDir = folder.resolve(skeleton.orElse("skeleton")).normalize();
+    if (!skeletonDir.startsWith(folder)) {
+      errors.add(where + ": 'skeleton' must be a folder inside the template's folder");
+    } else if (Files.isDirectory(skeletonDir)) {
+      t.skeleton = Optional.of(skeletonDir);
+    } else if (skeleton.isPresent()) {
+      errors.add(where + ": skeleton folder " + skeletonDir + " does not exist");
+    }
+    y.checkNoUnknownKeys();
+    return Optional.of(t);
+  }
+
+  private static List<Integer> ports(String where, List<String> raw, List<String> errors) {
+    List<Integer> ports = new ArrayList<>();
+    for (String p : raw) {
+      try {
+        int port = Integer.parseInt(p);
+        if (port < 1 || port > 65535) {
+          throw new NumberFormatException();
+        }
+        ports.add(port);
+      } catch (NumberFormatException e) {
+        errors.add(where + ": 'ports' must be port numbers from 1 to 65535 (got " + p + ")");
+      }
+    }
+    return ports;
+  }
+
+  private static Optional<HealthProbe> probe(String where, YamlObject p, List<String> errors) {
+    Duration timeout = p.duration("startTimeout").orElse(DEFAULT_START_TIMEOUT);
+    Optional<String> http = p.string("http");
+    Optional<Integer> port = p.integer("port", 1, 65535);
+    Optional<Integer> tcp = p.integer("tcp", 1, 65535);
+    Optional<List<String>> exec = p.strings("exec", false);
+    p.checkNoUnknownKeys();
+    int kinds = (http.isPresent() ? 1 : 0) + (tcp.isPresent() ? 1 : 0) + (exec.isPresent() ? 1 : 0);
+    if (kinds != 1) {
+      errors.add(where + ": 'probe' needs exactly one of http (with port), tcp or exec");
+      return Optional.empty();
+    }
+    if (http.isPresent()) {
+      if (port.isEmpty()) {
+        errors.add(where + ": an http probe needs 'port'");
+        return Optional.empty();
+      }
+      String path = http.get().startsWith("/") ? http.get() : "/" + http.get();
+      return Optional.of(new HealthProbe.Http(port.get(), path, timeout));
+    }
+    if (tcp.isPresent()) {
+      return Optional.of(new HealthProbe.Tcp(tcp.get(), timeout));
+    }
+    return Optional.of(new HealthProbe.Exec(exec.get(), timeout));
+  }
+
+  private static ResourceLimits resources(YamlObject r) {
+    var limits =
+        new ResourceLimits(
+            r.number("cpus", 0.01, 1024).orElse(0.0),
+            r.size("memory").orElse(0L),
+            r.integer("pids", 1, 1_000_000).orElse(0));
+    r.checkNoUnknownKeys();
+    return limits;
+  }
+
+  private static Optional<Template> resolve(
+      String name,
+      Map<String, RawTemplate> raw,
+      Map<String, Template> resolved,
+      LinkedHashSet<String> visiting,
+      List<String> errors) {
+    if (resolved.containsKey(name)) {
+      return Optional.of(resolved.get(name));
+    }
+    RawTemplate t = raw.get(name);
+    if (!visiting.add(name)) {
+      errors.add("template parent cycle: " + String.join(" -> ", visiting) + " -> " + name);
+      return Optional.empty();
+    }
+    Optional<Template> parent = Optional.empty();
+    if (t.parent.isPresent()) {
+      String p = t.parent.get();
+      if (raw.containsKey(p)) {
+        parent = resolve(p, raw, resolved, visiting, errors);
+        if (parent.isEmpty()) {
+          visiting.remove(name);
+          return Optional.empty();
+        }
+      } else if (p.equals(Template.DEFAULT_NAME)) {
+        parent = Optional.of(Template.builtinDefault());
+      } else {
+        errors.add(
+            "template '"
+                + name
+                + "' names parent '"
+                + p
+                + "', which is not a template in "
+                + t.folder.getParent());
+        visiting.remove(name);
+        return Optional.empty();
+      }
+    }
+    visiting.remove(name);
+    Template merged = t.merge(parent.orElse(Template.builtinDefault()), parent.isPresent());
+    resolved.put(name, merged);
+    return Optional.of(merged);
+  }
+
+  /** A template as written, before inheritance: empty means "not set here". */
+  private static final class RawTemplate {
+    final String name;
+    final Path folder;
+    Optional<String> description = Optional.empty();
+    Optional<String> parent = Optional.empty();
+    Optional<String> image = Optional.empty();
+    Optional<List<String>> command = Optional.empty();
+    Optional<String> workspace = Optional.empty();
+    Optional<String> user = Optional.empty();
+    Optional<Map<String, String>> env = Optional.empty();
+    Optional<List<Integer>> ports = Optional.empty();
+    Optional<HealthProbe> probe = Optional.empty();
+    Optional<ResourceLimits> resources = Optional.empty();
+    Optional<Duration> idleTimeout = Optional.empty();
+    Optional<Duration> maxLifetime = Optional.empty();
+    Optional<List<String>> capabilities = Optional.empty();
+    Optional<String> backend = Optional.empty();
+    Optional<Path> skeleton = Optional.empty();
+
+    RawTemplate(String name, Path folder) {
+      this.name = name;
+      this.folder = folder;
+    }
+
+    Template merge(Template base, boolean hasParent) {
+      Map<String, String> mergedEnv = new HashMap<>(base.env());
+      env.ifPresent(mergedEnv::putAll);
+      return new Template(
+          name,
+          description.orElse(hasParent ? base.description() : ""),
+          parent,
+          image.isPresent() ? image : base.image(),
+          command.orElse(base.command()),
+          workspace.orElse(base.workspacePath()),
+          user.isPresent() ? user : base.user(),
+          mergedEnv,
+          ports.orElse(base.ports()),
+          probe.isPresent() ? probe : base.probe(),
+          resources.map(r -> r.orElse(base.resources())).orElse(base.resources()),
+          idleTimeout.orElse(base.idleTimeout()),
+          maxLifetime.orElse(base.maxLifetime()),
+          capabilities.orElse(base.capabilities()),
+          backend.isPresent() ? backend : base.backend(),
+          skeleton.isPresent() ? skeleton : base.skeleton(),
+          Optional.of(folder));
+    }
+  }
+}
