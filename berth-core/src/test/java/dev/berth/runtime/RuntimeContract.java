@@ -1,0 +1,427 @@
+package dev.berth.runtime;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.session.BerthException;
+import dev.berth.session.ErrorCode;
+import dev.berth.session.SessionId;
+import dev.berth.template.Template;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The behaviour every {@link SessionRuntime} must show, run against each backend by a subclass.
+ * Commands used here exist in busybox and on any Linux host: sh, echo, cat, ln, sleep, pwd.
+ */
+public abstract class RuntimeContract {
+  @TempDir protected Path tmp;
+  private final List<RuntimeSession> made = new ArrayList<>();
+
+  /** The runtime under test; the same instance across one test. */
+  protected abstract SessionRuntime runtime();
+
+  /** A second instance on the same backend, as after a manager restart. */
+  protected abstract SessionRuntime freshRuntime();
+
+  /** A template for this backend; subclasses override to add an image. */
+  protected Template template(String name, List<String> command, Optional<Path> skeleton) {
+    return TestTemplates.with(
+        name, Optional.empty(), command, List.of(), Optional.empty(), skeleton);
+  }
+
+  protected SessionId newId() {
+    return SessionId.generate();
+  }
+
+  protected RuntimeSession prepared(Template template) {
+    RuntimeSession s = RuntimeSession.fresh(newId(), template, Map.of("suite", "contract"));
+    made.add(s);
+    RuntimeSession p = s.withState(runtime().prepare(s));
+    made.add(p);
+    return p;
+  }
+
+  protected RuntimeSession started(Template template) {
+    RuntimeSession p = prepared(template);
+    RuntimeSession s = p.withState(runtime().start(p));
+    made.add(s);
+    return s;
+  }
+
+  protected RuntimeSession running() {
+    return started(template("plain", List.of(), Optional.empty()));
+  }
+
+  @AfterEach
+  void destroyEverything() {
+    for (RuntimeSession s : made.reversed()) {
+      try {
+        runtime().destroy(s);
+      } catch (RuntimeException ignored) {
+        // best effort: the test's own assertions already ran
+      }
+    }
+  }
+
+  protected ExecResult sh(RuntimeSession s, String line) {
+    return runtime()
+        .exec(
+            s,
+            new ExecRequest(
+                ExecRequest.shell(line),
+                WorkspacePath.ROOT,
+                Map.of(),
+                new byte[0],
+                Duration.ofSeconds(30),
+                1 << 20));
+  }
+
+  protected static String out(ExecResult r) {
+    return new String(r.stdout(), UTF_8);
+  }
+
+  private void write(RuntimeSession s, String path, String content) {
+    runtime()
+        .writeFile(
+            s,
+            WorkspacePath.parse(path),
+            new ByteArrayInputStream(content.getBytes(UTF_8)),
+            1 << 20);
+  }
+
+  private String read(RuntimeSession s, String path) {
+    return new String(runtime().readFile(s, WorkspacePath.parse(path), 1 << 20), UTF_8);
+  }
+
+  private static void assertCode(Runnable call, ErrorCode code) {
+    assertThatThrownBy(call::run)
+        .isInstanceOf(BerthException.class)
+        .satisfies(e -> assertThat(((BerthException) e).code()).isEqualTo(code));
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  @Test
+  void preparedSessionHasAWorkspaceButRunsNothing() {
+    RuntimeSession s = prepared(template("plain", List.of(), Optional.empty()));
+    assertThat(runtime().inspect(s)).isInstanceOf(ObservedState.Prepared.class);
+    assertThat(runtime().listOwned())
+        .anySatisfy(r -> assertThat(r.sessionId()).isEqualTo(s.id().value()));
+  }
+
+  @Test
+  void prepareSeedsTheSkeletonAndNeverOverwrites() throws IOException {
+    Path skeleton = Files.createDirectories(tmp.resolve("skeleton"));
+    Files.writeString(skeleton.resolve("README.md"), "from skeleton");
+    Files.createDirectories(skeleton.resolve("src"));
+    Files.writeString(skeleton.resolve("src/main.py"), "print('hi')");
+    RuntimeSession s = prepared(template("seeded", List.of(), Optional.of(skeleton)));
+    RuntimeSession st = s.withState(runtime().start(s));
+    assertThat(read(st, "README.md")).isEqualTo("from skeleton");
+    assertThat(read(st, "src/main.py")).isEqualTo("print('hi')");
+
+    write(st, "README.md", "edited by user");
+    runtime().stop(st, Duration.ofSeconds(5));
+    RuntimeState again = runtime().prepare(st);
+    RuntimeSession restarted = st.withState(runtime().start(st.withState(again)));
+    assertThat(read(restarted, "README.md")).isEqualTo("edited by user");
+  }
+
+  @Test
+  void startStopStartKeepsTheWorkspace() {
+    RuntimeSession s = started(template("app", List.of("sleep", "600"), Optional.empty()));
+    assertThat(runtime().inspect(s)).isInstanceOf(ObservedState.Running.class);
+    write(s, "data/kept.txt", "still here");
+
+    RuntimeSession stopped = s.withState(runtime().stop(s, Duration.ofSeconds(5)));
+    assertThat(runtime().inspect(stopped))
+        .isInstanceOfAny(ObservedState.Prepared.class, ObservedState.Exited.class);
+    RuntimeSession again = stopped.withState(runtime().start(stopped));
+    assertThat(runtime().inspect(again)).isInstanceOf(ObservedState.Running.class);
+    assertThat(read(again, "data/kept.txt")).isEqualTo("still here");
+    // starting a running session changes nothing
+    assertThat(runtime().start(again)).isEqualTo(again.state());
+  }
+
+  @Test
+  void anAppThatDiesIsSeenAsExited() {
+    RuntimeSession s = started(template("dies", List.of("sh", "-c", "exit 3"), Optional.empty()));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> runtime().inspect(s) instanceof ObservedState.Exited);
+  }
+
+  @Test
+  void aFreshRuntimeInstanceSeesAndStopsSessionsStartedBefore() {
+    RuntimeSession s = started(template("app", List.of("sleep", "600"), Optional.empty()));
+    SessionRuntime after = freshRuntime();
+    assertThat(after.inspect(s)).isInstanceOf(ObservedState.Running.class);
+    RuntimeSession stopped = s.withState(after.stop(s, Duration.ofSeconds(5)));
+    assertThat(after.inspect(stopped)).isNotInstanceOf(ObservedState.Running.class);
+  }
+
+  @Test
+  void destroyRemovesEverythingAndIsIdempotent() {
+    RuntimeSession s = started(template("app", List.of("sleep", "600"), Optional.empty()));
+    CleanupReport first = runtime().destroy(s);
+    assertThat(first.complete()).as("failures: %s", first.failed()).isTrue();
+    assertThat(first.removed()).isNotEmpty();
+    assertThat(runtime().inspect(s)).isInstanceOf(ObservedState.Missing.class);
+    assertThat(runtime().listOwned()).noneMatch(r -> r.sessionId().equals(s.id().value()));
+    CleanupReport second = runtime().destroy(s);
+    assertThat(second.removed()).isEmpty();
+    assertThat(second.failed()).isEmpty();
+  }
+
+  @Test
+  void destroyLeavesOtherSessionsAlone() {
+    RuntimeSession a = running();
+    RuntimeSession b = running();
+    write(b, "mine.txt", "b's data");
+    runtime().destroy(a);
+    assertThat(runtime().inspect(b)).isInstanceOf(ObservedState.Running.class);
+    assertThat(read(b, "mine.txt")).isEqualTo("b's data");
+  }
+
+  // ---- files --------------------------------------------------------------------------------
+
+  @Test
+  void writeCreatesParentsAndReadReturnsTheBytes() {
+    RuntimeSession s = running();
+    write(s, "a/b/c.txt", "hello");
+    assertThat(read(s, "a/b/c.txt")).isEqualTo("hello");
+    write(s, "a/b/c.txt", "replaced");
+    assertThat(read(s, "a/b/c.txt")).isEqualTo("replaced");
+    assertThat(runtime().stat(s, WorkspacePath.parse("a/b/c.txt")))
+        .hasValueSatisfying(
+            e -> {
+              assertThat(e.type()).isEqualTo(FileEntry.Type.FILE);
+              assertThat(e.size()).isEqualTo(8);
+            });
+    assertThat(runtime().stat(s, WorkspacePath.parse("a/b")))
+        .get()
+        .extracting(FileEntry::type)
+        .isEqualTo(FileEntry.Type.DIRECTORY);
+    assertThat(runtime().stat(s, WorkspacePath.parse("nope"))).isEmpty();
+  }
+
+  @Test
+  void missingFilesAndOversizedOnesAreRefusedClearly() {
+    RuntimeSession s = running();
+    assertCode(() -> read(s, "missing.txt"), ErrorCode.NOT_FOUND);
+    write(s, "big.bin", "x".repeat(2000));
+    assertCode(
+        () -> runtime().readFile(s, WorkspacePath.parse("big.bin"), 100), ErrorCode.TOO_LARGE);
+    assertCode(
+        () ->
+            runtime()
+                .writeFile(
+                    s,
+                    WorkspacePath.parse("too-big.bin"),
+                    new ByteArrayInputStream(new byte[5000]),
+                    1000),
+        ErrorCode.TOO_LARGE);
+    assertThat(runtime().stat(s, WorkspacePath.parse("too-big.bin"))).isEmpty();
+  }
+
+  @Test
+  void listStatDeleteMoveAndMakeDirectory() {
+    RuntimeSession s = running();
+    runtime().makeDirectory(s, WorkspacePath.parse("dir/sub"));
+    write(s, "dir/one.txt", "1");
+    write(s, "dir/two.txt", "22");
+    assertThat(runtime().list(s, WorkspacePath.parse("dir")))
+        .extracting(FileEntry::path)
+        .containsExactly("dir/one.txt", "dir/sub", "dir/two.txt");
+
+    runtime().move(s, WorkspacePath.parse("dir/one.txt"), WorkspacePath.parse("moved/one.txt"));
+    assertThat(read(s, "moved/one.txt")).isEqualTo("1");
+    assertThat(runtime().stat(s, WorkspacePath.parse("dir/one.txt"))).isEmpty();
+    assertCode(
+        () ->
+            runtime()
+                .move(s, WorkspacePath.parse("dir/two.txt"), WorkspacePath.parse("moved/one.txt")),
+        ErrorCode.CONFLICT);
+
+    assertCode(() -> runtime().delete(s, WorkspacePath.parse("dir"), false), ErrorCode.CONFLICT);
+    runtime().delete(s, WorkspacePath.parse("dir"), true);
+    assertThat(runtime().stat(s, WorkspacePath.parse("dir"))).isEmpty();
+    assertCode(() -> runtime().delete(s, WorkspacePath.parse("dir"), true), ErrorCode.NOT_FOUND);
+  }
+
+  // ---- confinement ----------------------------------------------------------------------------
+
+  @Test
+  void aSymlinkToOutsideCannotBeReadWrittenOrListed() {
+    RuntimeSession s = running();
+    assertThat(sh(s, "ln -s /etc escape && ln -s /etc/hostname host-file").exitCode()).isZero();
+    assertCode(() -> read(s, "escape/hostname"), ErrorCode.BAD_REQUEST);
+    assertCode(() -> read(s, "host-file"), ErrorCode.BAD_REQUEST);
+    assertCode(() -> write(s, "escape/berth-was-here", "x"), ErrorCode.BAD_REQUEST);
+    assertCode(() -> runtime().list(s, WorkspacePath.parse("escape")), ErrorCode.BAD_REQUEST);
+    assertCode(
+        () -> runtime().makeDirectory(s, WorkspacePath.parse("escape/newdir")),
+        ErrorCode.BAD_REQUEST);
+    // the link itself may be seen and removed
+    assertThat(runtime().stat(s, WorkspacePath.parse("escape")))
+        .get()
+        .extracting(FileEntry::type)
+        .isEqualTo(FileEntry.Type.SYMLINK);
+    runtime().delete(s, WorkspacePath.parse("escape"), false);
+    assertThat(runtime().stat(s, WorkspacePath.parse("escape"))).isEmpty();
+  }
+
+  @Test
+  void aDanglingSymlinkToOutsideCannotBeWrittenThrough() {
+    RuntimeSession s = running();
+    String outside = "/tmp/berth-contract-" + s.id().value();
+    assertThat(sh(s, "ln -s " + outside + " dangling").exitCode()).isZero();
+    assertCode(() -> write(s, "dangling", "escaped"), ErrorCode.BAD_REQUEST);
+    assertThat(sh(s, "test -e " + outside + " && echo present || echo absent").stdout())
+        .asString(UTF_8)
+        .contains("absent");
+  }
+
+  @Test
+  void symlinksInsideTheWorkspaceWork() {
+    RuntimeSession s = running();
+    write(s, "real/file.txt", "inside");
+    assertThat(sh(s, "ln -s real alias").exitCode()).isZero();
+    assertThat(read(s, "alias/file.txt")).isEqualTo("inside");
+  }
+
+  @Test
+  void archivesRoundTripAndCannotEscape() throws IOException {
+    RuntimeSession s = running();
+    var tar = new ByteArrayOutputStream();
+    try (var out = new TarArchiveOutputStream(tar)) {
+      addFile(out, "proj/a.txt", "A");
+      addFile(out, "proj/deep/b.txt", "BB");
+    }
+    runtime().putArchive(s, WorkspacePath.parse("up"), new ByteArrayInputStream(tar.toByteArray()));
+    assertThat(read(s, "up/proj/deep/b.txt")).isEqualTo("BB");
+
+    var back = new ByteArrayOutputStream();
+    runtime().getArchive(s, WorkspacePath.parse("up/proj"), back);
+    List<String> names = new ArrayList<>();
+    try (var in = new TarArchiveInputStream(new ByteArrayInputStream(back.toByteArray()))) {
+      TarArchiveEntry e;
+      while ((e = in.getNextEntry()) != null) {
+        names.add(e.getName().replaceAll("/$", ""));
+      }
+    }
+    assertThat(names).contains("proj/a.txt", "proj/deep/b.txt");
+
+    var evil = new ByteArrayOutputStream();
+    try (var out = new TarArchiveOutputStream(evil)) {
+      addFile(out, "../../evil.txt", "nope");
+    }
+    assertCode(
+        () ->
+            runtime()
+                .putArchive(s, WorkspacePath.ROOT, new ByteArrayInputStream(evil.toByteArray())),
+        ErrorCode.BAD_REQUEST);
+  }
+
+  private static void addFile(TarArchiveOutputStream out, String name, String content)
+      throws IOException {
+    byte[] bytes = content.getBytes(UTF_8);
+    var entry = new TarArchiveEntry(name);
+    entry.setSize(bytes.length);
+    out.putArchiveEntry(entry);
+    out.write(bytes);
+    out.closeArchiveEntry();
+  }
+
+  // ---- exec ---------------------------------------------------------------------------------
+
+  @Test
+  void execReturnsExitCodeOutputAndHonoursCwdEnvAndStdin() {
+    RuntimeSession s = running();
+    runtime().makeDirectory(s, WorkspacePath.parse("sub"));
+    ExecResult r =
+        runtime()
+            .exec(
+                s,
+                new ExecRequest(
+                    ExecRequest.shell("pwd; echo \"$GREETING\"; cat; echo oops >&2; exit 7"),
+                    WorkspacePath.parse("sub"),
+                    Map.of("GREETING", "hello"),
+                    "from stdin".getBytes(UTF_8),
+                    Duration.ofSeconds(30),
+                    4096));
+    assertThat(r.exitCode()).isEqualTo(7);
+    assertThat(out(r)).endsWith("/sub\nhello\nfrom stdin");
+    assertThat(new String(r.stderr(), UTF_8)).isEqualTo("oops\n");
+    assertThat(r.timedOut()).isFalse();
+  }
+
+  @Test
+  void execIsKilledOnTimeoutAndOutputIsBounded() {
+    RuntimeSession s = running();
+    ExecResult slow =
+        runtime()
+            .exec(
+                s,
+                new ExecRequest(
+                    List.of("sleep", "30"),
+                    WorkspacePath.ROOT,
+                    Map.of(),
+                    new byte[0],
+                    Duration.ofMillis(500),
+                    1024));
+    assertThat(slow.timedOut()).isTrue();
+    assertThat(slow.elapsed()).isLessThan(Duration.ofSeconds(15));
+
+    ExecResult loud =
+        runtime()
+            .exec(
+                s,
+                new ExecRequest(
+                    ExecRequest.shell(
+                        "i=0; while [ $i -lt 200 ]; do echo 0123456789; i=$((i+1)); done"),
+                    WorkspacePath.ROOT,
+                    Map.of(),
+                    new byte[0],
+                    Duration.ofSeconds(30),
+                    100));
+    assertThat(loud.stdout()).hasSize(100);
+    assertThat(loud.stdoutBytes()).isEqualTo(2200);
+    assertThat(loud.stdoutTruncated()).isTrue();
+  }
+
+  @Test
+  void execCwdOutsideTheWorkspaceIsRefused() {
+    RuntimeSession s = running();
+    assertThat(sh(s, "ln -s / rootlink").exitCode()).isZero();
+    assertCode(
+        () ->
+            runtime()
+                .exec(
+                    s,
+                    new ExecRequest(
+                        List.of("pwd"),
+                        WorkspacePath.parse("rootlink"),
+                        Map.of(),
+                        new byte[0],
+                        Duration.ofSeconds(5),
+                        1024)),
+        ErrorCode.BAD_REQUEST);
+  }
+}
