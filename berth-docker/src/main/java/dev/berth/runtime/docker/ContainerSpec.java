@@ -1,0 +1,170 @@
+package dev.berth.runtime.docker;
+
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
+import dev.berth.runtime.RuntimeSession;
+import dev.berth.session.BerthException;
+import dev.berth.template.ResourceLimits;
+import dev.berth.template.Template;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Everything a session container is created with, computed from the template by a pure function
+ * ({@link #of}) and applied to a create command by another ({@link #applyTo}); both are tested by
+ * equality without an engine.
+ *
+ * <p>Hardening is not optional: every capability dropped except the template's, {@code
+ * no-new-privileges}, never privileged, never the Docker socket (the only mount is the session's
+ * volume), ports published on loopback only. {@code Init: true} puts an init process at PID 1 that
+ * forwards SIGTERM, so a stop never waits out its timeout.
+ *
+ * @param command empty to keep the image's own CMD
+ */
+record ContainerSpec(
+    String name,
+    String image,
+    List<String> command,
+    Optional<String> user,
+    String workspacePath,
+    Map<String, String> env,
+    Map<String, String> labels,
+    String volume,
+    String network,
+    String hostname,
+    List<Integer> ports,
+    ResourceLimits limits,
+    List<Capability> capabilities) {
+
+  /** What runs when a template has neither an app nor an image of its own: stay alive for exec. */
+  static final List<String> KEEP_ALIVE = List.of("sleep", "infinity");
+
+  static final String LOOPBACK = "127.0.0.1";
+
+  ContainerSpec {
+    command = List.copyOf(command);
+    env = Map.copyOf(env);
+    labels = Map.copyOf(labels);
+    ports = List.copyOf(ports);
+    capabilities = List.copyOf(capabilities);
+  }
+
+  static ContainerSpec of(
+      RuntimeSession s, DockerNames names, String image, Map<String, String> labels) {
+    Template t = s.template();
+    List<String> command = t.command();
+    if (command.isEmpty() && t.image().isEmpty()) {
+      command = KEEP_ALIVE;
+    }
+    Map<String, String> env = new TreeMap<>(t.env());
+    env.put("BERTH_SESSION_ID", s.id().value());
+    env.put("BERTH_WORKSPACE", t.workspacePath());
+    t.primaryPort().ifPresent(p -> env.put("PORT", Integer.toString(p)));
+    return new ContainerSpec(
+        names.container(),
+        image,
+        command,
+        t.user().filter(u -> !u.isBlank()),
+        t.workspacePath(),
+        env,
+        labels,
+        names.volume(),
+        names.network(),
+        s.id().value(),
+        t.ports(),
+        t.resources(),
+        t.capabilities().stream().map(ContainerSpec::capability).toList());
+  }
+
+  /** A template capability, with or without its {@code CAP_} prefix, in any case. */
+  static Capability capability(String name) {
+    String bare = name.trim().toUpperCase(Locale.ROOT);
+    if (bare.startsWith("CAP_")) {
+      bare = bare.substring(4);
+    }
+    try {
+      Capability c = Capability.valueOf(bare);
+      if (c == Capability.ALL) {
+        throw new IllegalArgumentException("ALL");
+      }
+      return c;
+    } catch (IllegalArgumentException e) {
+      throw BerthException.badRequest(
+          "template capability '" + name + "' is not a Linux capability Berth can add");
+    }
+  }
+
+  List<String> envList() {
+    return env.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .toList();
+  }
+
+  HostConfig hostConfig() {
+    HostConfig host =
+        HostConfig.newHostConfig()
+            .withInit(true)
+            .withPrivileged(false)
+            .withCapDrop(Capability.ALL)
+            .withSecurityOpts(List.of("no-new-privileges"))
+            .withNetworkMode(network)
+            .withRestartPolicy(RestartPolicy.noRestart())
+            .withMounts(
+                List.of(
+                    new Mount()
+                        .withType(MountType.VOLUME)
+                        .withSource(volume)
+                        .withTarget(workspacePath)));
+    if (!capabilities.isEmpty()) {
+      host.withCapAdd(capabilities.toArray(Capability[]::new));
+    }
+    if (!ports.isEmpty()) {
+      List<PortBinding> bindings = new ArrayList<>();
+      for (int port : ports) {
+        // No host port given: the engine picks a free one, read back after start.
+        bindings.add(new PortBinding(Ports.Binding.bindIp(LOOPBACK), ExposedPort.tcp(port)));
+      }
+      host.withPortBindings(bindings);
+    }
+    if (limits.memoryBytes() > 0) {
+      host.withMemory(limits.memoryBytes()).withMemorySwap(limits.memoryBytes());
+    }
+    if (limits.cpus() > 0) {
+      host.withNanoCPUs(Math.round(limits.cpus() * 1_000_000_000L));
+    }
+    if (limits.pids() > 0) {
+      host.withPidsLimit((long) limits.pids());
+    }
+    return host;
+  }
+
+  CreateContainerCmd applyTo(CreateContainerCmd cmd) {
+    cmd.withName(name)
+        .withImage(image)
+        .withLabels(labels)
+        .withEnv(envList())
+        .withWorkingDir(workspacePath)
+        .withHostName(hostname)
+        .withHostConfig(hostConfig());
+    if (!command.isEmpty()) {
+      cmd.withCmd(command);
+    }
+    user.ifPresent(cmd::withUser);
+    if (!ports.isEmpty()) {
+      cmd.withExposedPorts(ports.stream().map(ExposedPort::tcp).toList());
+    }
+    return cmd;
+  }
+}

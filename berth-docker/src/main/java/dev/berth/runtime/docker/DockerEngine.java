@@ -1,0 +1,164 @@
+package dev.berth.runtime.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import dev.berth.session.BerthException;
+import dev.berth.session.ErrorCode;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The connection to one Docker engine: docker-java's client for the typed API, and the raw HTTP
+ * client under it for the one call docker-java lacks ({@code HEAD /containers/{id}/archive}, a 1-2
+ * ms stat that also reports where a symlink leads).
+ */
+final class DockerEngine implements AutoCloseable {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  final DockerClient client;
+  private final DockerHttpClient http;
+  private final boolean owned;
+
+  private DockerEngine(DockerClient client, DockerHttpClient http, boolean owned) {
+    this.client = client;
+    this.http = http;
+    this.owned = owned;
+  }
+
+  /**
+   * Connects to {@code dockerHost} ({@code unix:///var/run/docker.sock}, {@code tcp://host:2376}),
+   * or when it is null or blank to what the environment says: {@code DOCKER_HOST}, with {@code
+   * DOCKER_TLS_VERIFY} and {@code DOCKER_CERT_PATH} for TLS, else the local unix socket.
+   */
+  static DockerEngine connect(String dockerHost) {
+    var builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
+    if (dockerHost != null && !dockerHost.isBlank()) {
+      builder.withDockerHost(dockerHost);
+    }
+    DockerClientConfig config = builder.build();
+    DockerHttpClient http =
+        new ApacheDockerHttpClient.Builder()
+            .dockerHost(config.getDockerHost())
+            .sslConfig(config.getSSLConfig())
+            .maxConnections(64)
+            .connectionTimeout(Duration.ofSeconds(5))
+            // No response timeout: execs and log reads may be silent for long; callers bound them.
+            .build();
+    return new DockerEngine(DockerClientImpl.getInstance(config, http), http, true);
+  }
+
+  /** Uses a client made elsewhere; it must be docker-java's own implementation. */
+  static DockerEngine wrap(DockerClient client) {
+    if (!(client instanceof DockerClientImpl impl) || impl.getHttpClient() == null) {
+      throw new IllegalArgumentException(
+          "DockerRuntime needs a DockerClientImpl built with a DockerHttpClient, got "
+              + client.getClass().getName());
+    }
+    return new DockerEngine(client, impl.getHttpClient(), false);
+  }
+
+  /** Null when the engine answers a ping, else why not. */
+  String ping() {
+    try {
+      client.pingCmd().exec();
+      return null;
+    } catch (RuntimeException e) {
+      return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+  }
+
+  /** An lstat of {@code absPath} inside the container; empty when nothing is there. */
+  Optional<PathStat> stat(String containerId, String absPath) {
+    var request =
+        DockerHttpClient.Request.builder()
+            .method("HEAD")
+            .path(
+                "/containers/"
+                    + containerId
+                    + "/archive?path="
+                    + URLEncoder.encode(absPath, StandardCharsets.UTF_8))
+            .build();
+    try (DockerHttpClient.Response response = http.execute(request)) {
+      int status = response.getStatusCode();
+      if (status == 404) {
+        return Optional.empty();
+      }
+      String header = response.getHeader("X-Docker-Container-Path-Stat");
+      if (status != 200 || header == null) {
+        throw new BerthException(
+            ErrorCode.RUNTIME_FAILURE,
+            "Docker could not stat '" + absPath + "' in " + containerId + ": HTTP " + status);
+      }
+      JsonNode node = JSON.readTree(Base64.getDecoder().decode(header));
+      return Optional.of(
+          new PathStat(
+              node.path("name").asString(""),
+              node.path("size").asLong(0),
+              node.path("mode").asLong(0),
+              parseTime(node.path("mtime").asString("")),
+              node.path("linkTarget").asString("")));
+    } catch (BerthException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw failure("stat '" + absPath + "'", e);
+    }
+  }
+
+  private static Instant parseTime(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (RuntimeException e) {
+      return Instant.EPOCH;
+    }
+  }
+
+  static boolean isNotFound(Throwable e) {
+    return e instanceof NotFoundException;
+  }
+
+  /** A RUNTIME_FAILURE carrying Docker's own reason. */
+  static BerthException failure(String what, Exception e) {
+    return new BerthException(
+        ErrorCode.RUNTIME_FAILURE, "Docker: cannot " + what + ": " + reason(e), e);
+  }
+
+  /** Docker's message without docker-java's "Status 409: {...}" wrapping where possible. */
+  static String reason(Throwable e) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    if (e instanceof DockerException) {
+      int start = message.indexOf("\"message\":\"");
+      if (start >= 0) {
+        int from = start + "\"message\":\"".length();
+        int end = message.indexOf('"', from);
+        if (end > from) {
+          return message.substring(from, end);
+        }
+      }
+    }
+    return message.strip();
+  }
+
+  @Override
+  public void close() {
+    if (owned) {
+      try {
+        client.close();
+      } catch (IOException e) {
+        // closing a pool of idle connections; nothing to recover
+      }
+    }
+  }
+}

@@ -1,0 +1,217 @@
+package dev.berth.runtime.docker;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectExecResponse;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+import dev.berth.runtime.ExecResult;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one command in a running container through the exec API, with bounded output and a timeout
+ * that kills.
+ *
+ * <p>The engine has no call to kill an exec, so when the image has {@code /bin/sh} the command runs
+ * behind a one-line prelude, {@code echo $$ >&2; exec "$@"}, that reports its pid on the first line
+ * of stderr (stripped from the result) before becoming the command. An exec's process leads its own
+ * process group, so on timeout a second exec kills the whole group. Without {@code /bin/sh} the
+ * command runs bare and a timeout only stops waiting for it.
+ */
+final class DockerExec {
+  private static final String PRELUDE = "echo $$ >&2; exec \"$@\"";
+  private static final Duration EXIT_CODE_WAIT = Duration.ofSeconds(5);
+
+  private final DockerEngine engine;
+
+  DockerExec(DockerEngine engine) {
+    this.engine = engine;
+  }
+
+  ExecResult run(
+      String containerId,
+      List<String> argv,
+      String workingDir,
+      List<String> env,
+      byte[] stdin,
+      Duration timeout,
+      int maxOutput,
+      boolean hasShell) {
+    Instant started = Instant.now();
+    List<String> command = new ArrayList<>();
+    if (hasShell) {
+      command.addAll(List.of("/bin/sh", "-c", PRELUDE, "berth-exec"));
+    }
+    command.addAll(argv);
+    String execId;
+    try {
+      execId =
+          engine
+              .client
+              .execCreateCmd(containerId)
+              .withCmd(command.toArray(String[]::new))
+              .withWorkingDir(workingDir)
+              .withEnv(env)
+              .withAttachStdout(true)
+              .withAttachStderr(true)
+              .withAttachStdin(stdin.length > 0)
+              .exec()
+              .getId();
+    } catch (RuntimeException e) {
+      throw DockerEngine.failure("create exec of '" + argv.get(0) + "'", e);
+    }
+    var capture = new Capture(maxOutput, hasShell);
+    var start = engine.client.execStartCmd(execId);
+    if (stdin.length > 0) {
+      start.withStdIn(new ByteArrayInputStream(stdin));
+    }
+    boolean finished;
+    try {
+      start.exec(capture);
+      finished = capture.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      finished = false;
+    } catch (RuntimeException e) {
+      throw DockerEngine.failure("run '" + argv.get(0) + "'", e);
+    }
+    if (!finished) {
+      kill(containerId, capture.pid());
+    }
+    try {
+      capture.close();
+    } catch (IOException e) {
+      // the stream is finished or abandoned either way
+    }
+    int exitCode = finished ? exitCode(execId) : -1;
+    return new ExecResult(
+        exitCode,
+        capture.stdout.bytes(),
+        capture.stderr.bytes(),
+        capture.stdout.total,
+        capture.stderr.total,
+        !finished,
+        Duration.between(started, Instant.now()));
+  }
+
+  /** The exit code, once the engine has noticed the end (it can lag the stream's end by a bit). */
+  private int exitCode(String execId) {
+    Instant deadline = Instant.now().plus(EXIT_CODE_WAIT);
+    while (true) {
+      InspectExecResponse info = engine.client.inspectExecCmd(execId).exec();
+      if (!Boolean.TRUE.equals(info.isRunning()) && info.getExitCodeLong() != null) {
+        return info.getExitCodeLong().intValue();
+      }
+      if (Instant.now().isAfter(deadline)) {
+        return -1;
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  private void kill(String containerId, long pid) {
+    if (pid <= 0) {
+      return; // no shell, no pid: the command keeps running until it ends on its own
+    }
+    String line = "kill -KILL -- -" + pid + " 2>/dev/null || kill -KILL " + pid;
+    try {
+      String id =
+          engine
+              .client
+              .execCreateCmd(containerId)
+              .withCmd("/bin/sh", "-c", line)
+              .withAttachStdout(true)
+              .withAttachStderr(true)
+              .exec()
+              .getId();
+      engine
+          .client
+          .execStartCmd(id)
+          .exec(new ResultCallback.Adapter<Frame>())
+          .awaitCompletion(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      // the command may have ended meanwhile; the result says timedOut either way
+    }
+  }
+
+  /** Output kept up to a bound per stream, everything counted. */
+  static final class Bounded {
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    private final int max;
+    long total;
+
+    Bounded(int max) {
+      this.max = max;
+    }
+
+    synchronized void add(byte[] data, int from, int length) {
+      if (total < max) {
+        kept.write(data, from, (int) Math.min(length, max - total));
+      }
+      total += length;
+    }
+
+    synchronized byte[] bytes() {
+      return kept.toByteArray();
+    }
+  }
+
+  private static final class Capture extends ResultCallback.Adapter<Frame> {
+    final Bounded stdout;
+    final Bounded stderr;
+    private final ByteArrayOutputStream pidLine = new ByteArrayOutputStream();
+    private boolean pidDone;
+    private volatile long pid;
+
+    Capture(int max, boolean expectPid) {
+      stdout = new Bounded(max);
+      stderr = new Bounded(max);
+      pidDone = !expectPid;
+    }
+
+    long pid() {
+      return pid;
+    }
+
+    @Override
+    public void onNext(Frame frame) {
+      byte[] payload = frame.getPayload();
+      if (payload == null || payload.length == 0) {
+        return;
+      }
+      if (frame.getStreamType() == StreamType.STDERR) {
+        int from = 0;
+        synchronized (this) {
+          if (!pidDone) {
+            while (from < payload.length && payload[from] != '\n') {
+              pidLine.write(payload[from++]);
+            }
+            if (from < payload.length) {
+              from++; // the newline
+              pidDone = true;
+              try {
+                pid = Long.parseLong(pidLine.toString(StandardCharsets.US_ASCII).trim());
+              } catch (NumberFormatException e) {
+                pid = -1;
+              }
+            }
+          }
+        }
+        if (from < payload.length) {
+          stderr.add(payload, from, payload.length - from);
+        }
+      } else {
+        stdout.add(payload, 0, payload.length);
+      }
+    }
+  }
+}

@@ -1,0 +1,232 @@
+package dev.berth.runtime.docker;
+
+import dev.berth.runtime.ExecResult;
+import dev.berth.runtime.FileEntry;
+import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.WorkspacePath;
+import dev.berth.session.BerthException;
+import dev.berth.session.ErrorCode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+
+/**
+ * File operations on a session's workspace through the engine's archive API, which works on a
+ * created or stopped container as well as a running one. Removing and renaming have no archive call
+ * and run as commands ({@link FileCommands}). Every path is confined by {@link ContainerPaths}.
+ */
+final class DockerFiles {
+  private final DockerArchives archives;
+  private final FileCommands commands;
+
+  DockerFiles(DockerArchives archives, FileCommands commands) {
+    this.archives = archives;
+    this.commands = commands;
+  }
+
+  byte[] read(ContainerPaths paths, WorkspacePath p, long maxBytes) {
+    String real = paths.follow(p);
+    PathStat st = paths.stat(real).orElseThrow(() -> notFound(p));
+    if (st.isDirectory()) {
+      throw BerthException.badRequest("'" + p + "' is a directory; list it instead");
+    }
+    if (st.size() > maxBytes) {
+      throw tooLarge(p, maxBytes);
+    }
+    var bytes = new ByteArrayOutputStream((int) Math.min(st.size(), 1 << 20));
+    archives.download(
+        paths,
+        real,
+        (entry, content) -> {
+          if (entry.getSize() > maxBytes) {
+            throw tooLarge(p, maxBytes);
+          }
+          content.transferTo(bytes);
+          return false;
+        });
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Writes a file. The bytes are first spooled to the manager's disk up to {@code maxBytes}, so an
+   * oversized write leaves nothing behind; the engine then replaces the file in one unpack (not an
+   * atomic rename: a concurrent reader can see the file missing for a moment).
+   */
+  void write(ContainerPaths paths, WorkspacePath p, InputStream data, long maxBytes) {
+    if (p.isRoot()) {
+      throw BerthException.conflict("the workspace root is a directory");
+    }
+    String real = paths.follow(p);
+    if (paths.stat(real).map(PathStat::isDirectory).orElse(false)) {
+      throw BerthException.conflict("'" + p + "' is a directory");
+    }
+    Path buffer = null;
+    try {
+      buffer = Files.createTempFile("berth-write-", ".bin");
+      long size = copyBounded(data, buffer, maxBytes, p);
+      try (var spool = new TarSpool(paths);
+          InputStream in = Files.newInputStream(buffer)) {
+        spool.file(paths.relative(real), in, size, 0644);
+        archives.upload(paths, spool);
+      }
+    } catch (IOException e) {
+      throw new BerthException(
+          ErrorCode.RUNTIME_FAILURE, "cannot write '" + p + "': " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(buffer);
+    }
+  }
+
+  private static long copyBounded(InputStream in, Path out, long maxBytes, WorkspacePath p)
+      throws IOException {
+    long total = 0;
+    byte[] buffer = new byte[64 * 1024];
+    try (OutputStream os = Files.newOutputStream(out)) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        total += n;
+        if (total > maxBytes) {
+          throw tooLarge(p, maxBytes);
+        }
+        os.write(buffer, 0, n);
+      }
+    }
+    return total;
+  }
+
+  /**
+   * The engine has no listing call: the directory's tar is read for its headers. That costs a
+   * transfer of the whole subtree, so listing a huge tree is slow; an exec of {@code ls} would need
+   * a running container and tools in the image.
+   */
+  List<FileEntry> list(ContainerPaths paths, WorkspacePath p) {
+    String real = paths.follow(p);
+    PathStat st = paths.stat(real).orElseThrow(() -> notFound(p));
+    if (!st.isDirectory()) {
+      throw BerthException.badRequest("'" + p + "' is a file, not a directory");
+    }
+    String relDir = paths.relative(real);
+    List<FileEntry> out = new ArrayList<>();
+    for (TarArchiveEntry e : archives.children(paths, real)) {
+      String rel = relDir.isEmpty() ? e.getName() : relDir + "/" + e.getName();
+      FileEntry.Type type =
+          e.isSymbolicLink()
+              ? FileEntry.Type.SYMLINK
+              : e.isDirectory()
+                  ? FileEntry.Type.DIRECTORY
+                  : e.isFile() ? FileEntry.Type.FILE : FileEntry.Type.OTHER;
+      long size = type == FileEntry.Type.FILE ? e.getSize() : 0;
+      out.add(new FileEntry(rel, type, size, e.getModTime().toInstant()));
+    }
+    out.sort(Comparator.comparing(FileEntry::path));
+    return out;
+  }
+
+  Optional<FileEntry> stat(ContainerPaths paths, WorkspacePath p) {
+    String abs = paths.noFollow(p);
+    return paths.stat(abs).map(st -> st.entry(paths.relative(abs)));
+  }
+
+  void makeDirectory(ContainerPaths paths, WorkspacePath p) {
+    String real = paths.follow(p);
+    try (var spool = new TarSpool(paths)) {
+      spool.directory(paths.relative(real));
+      archives.upload(paths, spool);
+    } catch (IOException e) {
+      throw new BerthException(
+          ErrorCode.RUNTIME_FAILURE, "cannot create directory '" + p + "': " + e.getMessage(), e);
+    }
+  }
+
+  void delete(
+      RuntimeSession s,
+      DockerNames names,
+      boolean running,
+      ContainerPaths paths,
+      WorkspacePath p,
+      boolean recursive) {
+    if (p.isRoot()) {
+      throw BerthException.badRequest("the workspace root cannot be deleted");
+    }
+    String abs = paths.noFollow(p);
+    PathStat st = paths.stat(abs).orElseThrow(() -> notFound(p));
+    List<String> argv;
+    if (st.isDirectory() && !recursive) {
+      argv = List.of("rmdir", "--", abs);
+    } else {
+      argv = List.of("rm", "-rf", "--", abs);
+    }
+    ExecResult r = commands.run(s, names, running, argv);
+    paths.forget();
+    if (r.exitCode() != 0) {
+      if (st.isDirectory() && !recursive) {
+        throw BerthException.conflict("directory '" + p + "' is not empty; delete it recursively");
+      }
+      throw new BerthException(
+          ErrorCode.RUNTIME_FAILURE,
+          "cannot delete '" + p + "': " + FileCommands.stderr(r) + " (exit " + r.exitCode() + ")");
+    }
+  }
+
+  void move(
+      RuntimeSession s,
+      DockerNames names,
+      boolean running,
+      ContainerPaths paths,
+      WorkspacePath from,
+      WorkspacePath to) {
+    String src = paths.noFollow(from);
+    String dst = paths.noFollow(to);
+    if (paths.stat(src).isEmpty()) {
+      throw notFound(from);
+    }
+    if (paths.stat(dst).isPresent()) {
+      throw BerthException.conflict("'" + to + "' already exists");
+    }
+    if (dst.equals(src) || dst.startsWith(src + "/") || from.isRoot()) {
+      throw BerthException.badRequest("cannot move '" + from + "' into itself");
+    }
+    try (var spool = new TarSpool(paths)) {
+      spool.parents(paths.relative(dst));
+      archives.upload(paths, spool);
+    } catch (IOException e) {
+      throw new BerthException(
+          ErrorCode.RUNTIME_FAILURE, "cannot create the parents of '" + to + "': " + e, e);
+    }
+    ExecResult r = commands.run(s, names, running, List.of("mv", "-n", "--", src, dst));
+    paths.forget();
+    if (r.exitCode() != 0) {
+      throw new BerthException(
+          ErrorCode.RUNTIME_FAILURE,
+          "cannot move '" + from + "': " + FileCommands.stderr(r) + " (exit " + r.exitCode() + ")");
+    }
+  }
+
+  static BerthException notFound(WorkspacePath p) {
+    return BerthException.notFound("no file or directory '" + p + "' in the workspace");
+  }
+
+  static BerthException tooLarge(WorkspacePath p, long max) {
+    return new BerthException(
+        ErrorCode.TOO_LARGE,
+        "'" + p + "' is larger than the limit of " + max + " bytes (maxFileBytes)");
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // a stray temp file in the manager's temp dir; harmless
+      }
+    }
+  }
+}

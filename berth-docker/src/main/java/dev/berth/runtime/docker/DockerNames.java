@@ -1,0 +1,54 @@
+package dev.berth.runtime.docker;
+
+import dev.berth.runtime.RuntimeState;
+import dev.berth.session.BerthException;
+import dev.berth.session.SessionId;
+import java.util.regex.Pattern;
+
+/**
+ * The Docker names of one session's resources, as DESIGN.md fixes them:
+ *
+ * <ul>
+ *   <li>container {@code <prefix>-session-<template>-<session>}
+ *   <li>volume {@code <prefix>-<template>-<session>}
+ *   <li>network {@code <prefix>-net-<template>-<session>}: one bridge network per session, so that
+ *       sessions cannot reach each other (Docker isolates bridge networks from one another)
+ * </ul>
+ *
+ * <p>Names are generated once, at prepare, and persisted in the {@link RuntimeState}; later calls
+ * read them back from there, so a new prefix in the configuration never orphans a live session.
+ */
+record DockerNames(String container, String volume, String network) {
+  static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,11}");
+
+  static final String KEY_CONTAINER = "container";
+  static final String KEY_VOLUME = "volume";
+  static final String KEY_NETWORK = "network";
+
+  static void checkPrefix(String prefix) {
+    if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+      throw BerthException.badRequest(
+          "invalid Docker name prefix '" + prefix + "': must match " + PREFIX.pattern());
+    }
+  }
+
+  /** The names this runtime would give the session today. */
+  static DockerNames generate(String prefix, String template, SessionId id) {
+    String suffix = template + "-" + id.value();
+    return new DockerNames(
+        prefix + "-session-" + suffix, prefix + "-" + suffix, prefix + "-net-" + suffix);
+  }
+
+  /** The persisted names where there are any, else the generated ones. */
+  static DockerNames of(RuntimeState state, String prefix, String template, SessionId id) {
+    DockerNames fresh = generate(prefix, template, id);
+    return new DockerNames(
+        state.getOrDefault(KEY_CONTAINER, fresh.container),
+        state.getOrDefault(KEY_VOLUME, fresh.volume),
+        state.getOrDefault(KEY_NETWORK, fresh.network));
+  }
+
+  RuntimeState into(RuntimeState state) {
+    return state.with(KEY_CONTAINER, container).with(KEY_VOLUME, volume).with(KEY_NETWORK, network);
+  }
+}

@@ -1,0 +1,160 @@
+package dev.berth.runtime.docker;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.model.Network;
+import dev.berth.runtime.RuntimeSession;
+import dev.berth.session.BerthException;
+import dev.berth.session.ErrorCode;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Creates a session's volume, network and container when they are missing, and refuses to adopt a
+ * resource of the same name that is not this session's (another session's, another Berth
+ * installation's, or a stranger's): that is a CONFLICT, never a silent takeover.
+ */
+final class DockerProvisioner {
+  private final DockerEngine engine;
+  private final String instance;
+
+  DockerProvisioner(DockerEngine engine, String instance) {
+    this.engine = engine;
+    this.instance = instance;
+  }
+
+  /** Makes sure the image is on the engine; Berth never pulls. */
+  void requireImage(String image) {
+    try {
+      engine.client.inspectImageCmd(image).exec();
+    } catch (RuntimeException e) {
+      if (DockerEngine.isNotFound(e)) {
+        throw new BerthException(
+            ErrorCode.RUNTIME_FAILURE,
+            "image '"
+                + image
+                + "' is not on the Docker engine; build it first (Berth never pulls)");
+      }
+      throw DockerEngine.failure("inspect image " + image, e);
+    }
+  }
+
+  void ensureVolume(RuntimeSession s, String name) {
+    String id = s.id().value();
+    try {
+      var existing = engine.client.inspectVolumeCmd(name).exec();
+      requireOwned("volume", name, existing.getLabels(), id);
+      return;
+    } catch (RuntimeException e) {
+      if (!DockerEngine.isNotFound(e)) {
+        throw rethrow("inspect volume " + name, e);
+      }
+    }
+    try {
+      engine
+          .client
+          .createVolumeCmd()
+          .withName(name)
+          .withLabels(labels(s, DockerLabels.TYPE_WORKSPACE))
+          .exec();
+    } catch (RuntimeException e) {
+      throw DockerEngine.failure("create volume " + name, e);
+    }
+  }
+
+  void ensureNetwork(RuntimeSession s, String name) {
+    String id = s.id().value();
+    try {
+      Network n = engine.client.inspectNetworkCmd().withNetworkId(name).exec();
+      if (name.equals(n.getName())) {
+        requireOwned("network", name, n.getLabels(), id);
+        return;
+      }
+    } catch (RuntimeException e) {
+      if (!DockerEngine.isNotFound(e)) {
+        throw rethrow("inspect network " + name, e);
+      }
+    }
+    try {
+      engine
+          .client
+          .createNetworkCmd()
+          .withName(name)
+          .withDriver("bridge")
+          .withCheckDuplicate(true)
+          .withLabels(labels(s, DockerLabels.TYPE_NETWORK))
+          .exec();
+    } catch (RuntimeException e) {
+      throw DockerEngine.failure("create network " + name, e);
+    }
+  }
+
+  /** The session container, created from {@code spec} when missing. */
+  InspectContainerResponse ensureContainer(RuntimeSession s, ContainerSpec spec) {
+    Optional<InspectContainerResponse> existing = find(spec.name());
+    if (existing.isPresent()) {
+      requireOwned(
+          "container", spec.name(), existing.get().getConfig().getLabels(), s.id().value());
+      return existing.get();
+    }
+    try {
+      spec.applyTo(engine.client.createContainerCmd(spec.image())).exec();
+    } catch (ConflictException e) {
+      throw BerthException.conflict(
+          "a container named '" + spec.name() + "' exists already: " + DockerEngine.reason(e));
+    } catch (RuntimeException e) {
+      throw DockerEngine.failure("create container " + spec.name(), e);
+    }
+    return find(spec.name())
+        .orElseThrow(
+            () ->
+                new BerthException(
+                    ErrorCode.RUNTIME_FAILURE,
+                    "container " + spec.name() + " vanished right after it was created"));
+  }
+
+  Optional<InspectContainerResponse> find(String nameOrId) {
+    try {
+      return Optional.of(engine.client.inspectContainerCmd(nameOrId).exec());
+    } catch (RuntimeException e) {
+      if (DockerEngine.isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw rethrow("inspect container " + nameOrId, e);
+    }
+  }
+
+  boolean volumeExists(String name) {
+    try {
+      engine.client.inspectVolumeCmd(name).exec();
+      return true;
+    } catch (RuntimeException e) {
+      if (DockerEngine.isNotFound(e)) {
+        return false;
+      }
+      throw rethrow("inspect volume " + name, e);
+    }
+  }
+
+  Map<String, String> labels(RuntimeSession s, String type) {
+    return DockerLabels.stamped(DockerLabels.of(s, type, instance), Instant.now());
+  }
+
+  private void requireOwned(String kind, String name, Map<String, String> labels, String id) {
+    if (!DockerLabels.owns(labels, id, instance)) {
+      throw BerthException.conflict(
+          "a "
+              + kind
+              + " named '"
+              + name
+              + "' exists and does not belong to session '"
+              + id
+              + "' of this Berth instance; remove or rename it");
+    }
+  }
+
+  private static RuntimeException rethrow(String what, RuntimeException e) {
+    return e instanceof BerthException ? e : DockerEngine.failure(what, e);
+  }
+}

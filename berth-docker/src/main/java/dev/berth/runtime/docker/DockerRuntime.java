@@ -1,0 +1,466 @@
+package dev.berth.runtime.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.Ports;
+import dev.berth.runtime.Capabilities;
+import dev.berth.runtime.CleanupReport;
+import dev.berth.runtime.ExecRequest;
+import dev.berth.runtime.ExecResult;
+import dev.berth.runtime.FileEntry;
+import dev.berth.runtime.ObservedState;
+import dev.berth.runtime.OwnedResource;
+import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.RuntimeState;
+import dev.berth.runtime.SessionRuntime;
+import dev.berth.runtime.WorkspacePath;
+import dev.berth.session.BerthException;
+import dev.berth.session.ErrorCode;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sessions on a Docker engine: per session a labelled volume (the workspace), a bridge network of
+ * its own (isolation), and a hardened container (see {@link ContainerSpec}); names in {@link
+ * DockerNames}, labels in {@link DockerLabels}.
+ *
+ * <p>The container is created at {@link #prepare} and only started at {@link #start}: a prepared
+ * session runs nothing, yet the archive API (which works on a created container) already serves its
+ * files, and start costs just the engine's start. Stop keeps the container and the volume.
+ *
+ * <p>State ({@link RuntimeState}, version {@value #STATE_VERSION}): {@code container}, {@code
+ * volume}, {@code network} (names), {@code containerId}, {@code image}, {@code started} ("true"
+ * between start and stop), {@code port.<n>} (host port of app port n while running).
+ */
+public final class DockerRuntime implements SessionRuntime {
+  static final int STATE_VERSION = 1;
+  private static final String KEY_CONTAINER_ID = "containerId";
+  private static final String KEY_IMAGE = "image";
+  private static final String KEY_STARTED = "started";
+
+  private final DockerEngine engine;
+  private final String prefix;
+  private final String instance;
+  private final DefaultImage defaultImage;
+  private final DockerProvisioner provisioner;
+  private final DockerCleanup cleanup;
+  private final DockerExec exec;
+  private final DockerArchives archives;
+  private final DockerFiles files;
+  private final FileCommands commands;
+
+  /**
+   * Connects to {@code dockerHost} ({@code unix:///var/run/docker.sock}, {@code tcp://...}); null
+   * or blank means the environment's {@code DOCKER_HOST} (TLS through {@code DOCKER_TLS_VERIFY} and
+   * {@code DOCKER_CERT_PATH}) or else the local socket.
+   *
+   * @param prefix first part of every Docker name, {@code [a-z][a-z0-9]{0,11}}
+   * @param instance this Berth installation's id, the {@code berth.instance} label
+   */
+  public DockerRuntime(String dockerHost, String prefix, String instance) {
+    this(DockerEngine.connect(dockerHost), prefix, instance, DefaultImage.HOST_BUSYBOX);
+  }
+
+  /** Uses a docker-java client built elsewhere (a {@code DockerClientImpl} with an HTTP client). */
+  public DockerRuntime(DockerClient client, String prefix, String instance) {
+    this(DockerEngine.wrap(client), prefix, instance, DefaultImage.HOST_BUSYBOX);
+  }
+
+  DockerRuntime(DockerEngine engine, String prefix, String instance, Path busybox) {
+    DockerNames.checkPrefix(prefix);
+    if (instance == null || instance.isBlank()) {
+      throw BerthException.badRequest("a Berth instance id is required for Docker labels");
+    }
+    this.engine = engine;
+    this.prefix = prefix;
+    this.instance = instance;
+    this.defaultImage = new DefaultImage(engine, prefix, busybox);
+    this.provisioner = new DockerProvisioner(engine, instance);
+    this.cleanup = new DockerCleanup(engine, instance);
+    this.exec = new DockerExec(engine);
+    this.archives = new DockerArchives(engine);
+    this.commands = new FileCommands(engine, exec, defaultImage, prefix, instance);
+    this.files = new DockerFiles(archives, commands);
+  }
+
+  /** Null when the engine answers, else why not: for start-up checks and {@code berth doctor}. */
+  public String ping() {
+    return engine.ping();
+  }
+
+  /** The image used for templates without one, {@code <prefix>/default:latest}. */
+  public String defaultImageReference() {
+    return defaultImage.reference();
+  }
+
+  @Override
+  public String kind() {
+    return "docker";
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return new Capabilities(true, true, true, true, true, true);
+  }
+
+  private DockerNames names(RuntimeSession s) {
+    if (s.state().version() > STATE_VERSION) {
+      throw new BerthException(
+          ErrorCode.RUNTIME_FAILURE,
+          "session '"
+              + s.id()
+              + "' has Docker state version "
+              + s.state().version()
+              + ", newer than this Berth understands ("
+              + STATE_VERSION
+              + ")");
+    }
+    return DockerNames.of(s.state(), prefix, s.template().name(), s.id());
+  }
+
+  private String image(RuntimeSession s) {
+    Optional<String> own = s.template().image().filter(i -> !i.isBlank());
+    if (own.isPresent()) {
+      provisioner.requireImage(own.get());
+      return own.get();
+    }
+    return defaultImage.ensure();
+  }
+
+  @Override
+  public RuntimeState prepare(RuntimeSession s) {
+    DockerNames names = names(s);
+    String image = s.state().get(KEY_IMAGE) != null ? s.state().get(KEY_IMAGE) : image(s);
+    provisioner.ensureVolume(s, names.volume());
+    provisioner.ensureNetwork(s, names.network());
+    InspectContainerResponse container = createContainer(s, names, image);
+    s.template()
+        .skeleton()
+        .ifPresent(skeleton -> archives.seed(paths(s, container.getId()), skeleton));
+    return names
+        .into(s.state().withVersion(STATE_VERSION))
+        .with(KEY_CONTAINER_ID, container.getId())
+        .with(KEY_IMAGE, image);
+  }
+
+  private InspectContainerResponse createContainer(
+      RuntimeSession s, DockerNames names, String image) {
+    var spec = ContainerSpec.of(s, names, image, provisioner.labels(s, DockerLabels.TYPE_SESSION));
+    return provisioner.ensureContainer(s, spec);
+  }
+
+  @Override
+  public RuntimeState start(RuntimeSession s) {
+    DockerNames names = names(s);
+    Optional<InspectContainerResponse> found = provisioner.find(names.container());
+    if (found.isPresent() && Boolean.TRUE.equals(found.get().getState().getRunning())) {
+      return s.state();
+    }
+    if (!provisioner.volumeExists(names.volume())) {
+      throw BerthException.conflict(
+          "session '"
+              + s.id()
+              + "' has no workspace volume "
+              + names.volume()
+              + "; it cannot start");
+    }
+    RuntimeState state = s.state();
+    if (found.isEmpty()) {
+      // A lost container is recreated on the same volume; the workspace is all that matters.
+      state = prepare(s);
+    }
+    String id = found.map(InspectContainerResponse::getId).orElse(state.get(KEY_CONTAINER_ID));
+    try {
+      engine.client.startContainerCmd(id).exec();
+    } catch (NotModifiedException alreadyRunning) {
+      // started meanwhile by someone else: fine
+    } catch (RuntimeException e) {
+      throw DockerEngine.failure("start container " + names.container(), e);
+    }
+    state = state.with(KEY_CONTAINER_ID, id).with(KEY_STARTED, "true");
+    InspectContainerResponse after = provisioner.find(id).orElseThrow();
+    for (var e : endpoints(s, after).entrySet()) {
+      state = state.with("port." + e.getKey(), Integer.toString(e.getValue().getPort()));
+    }
+    return state;
+  }
+
+  @Override
+  public RuntimeState stop(RuntimeSession s, Duration grace) {
+    DockerNames names = names(s);
+    Optional<InspectContainerResponse> found = provisioner.find(names.container());
+    if (found.isPresent() && Boolean.TRUE.equals(found.get().getState().getRunning())) {
+      try {
+        engine
+            .client
+            .stopContainerCmd(found.get().getId())
+            .withTimeout((int) Math.max(1, grace.toSeconds()))
+            .exec();
+      } catch (NotModifiedException alreadyStopped) {
+        // stopped meanwhile: fine
+      } catch (RuntimeException e) {
+        if (!DockerEngine.isNotFound(e)) {
+          throw DockerEngine.failure("stop container " + names.container(), e);
+        }
+      }
+    }
+    RuntimeState state = s.state().with(KEY_STARTED, null);
+    for (int port : s.template().ports()) {
+      state = state.with("port." + port, null);
+    }
+    return state;
+  }
+
+  @Override
+  public CleanupReport destroy(RuntimeSession s) {
+    DockerNames names;
+    try {
+      names = names(s);
+    } catch (RuntimeException e) {
+      names = DockerNames.generate(prefix, s.template().name(), s.id());
+    }
+    List<String> extra = new ArrayList<>();
+    extra.add(FileCommands.helperName(prefix, s));
+    Optional.ofNullable(s.state().get(KEY_CONTAINER_ID)).ifPresent(extra::add);
+    return cleanup.destroy(s, names, extra);
+  }
+
+  @Override
+  public ObservedState inspect(RuntimeSession s) {
+    try {
+      DockerNames names = names(s);
+      if (!provisioner.volumeExists(names.volume())) {
+        return new ObservedState.Missing("no volume " + names.volume());
+      }
+      boolean started = "true".equals(s.state().get(KEY_STARTED));
+      Optional<InspectContainerResponse> found = provisioner.find(names.container());
+      if (found.isEmpty()) {
+        return started
+            ? new ObservedState.Exited(
+                OptionalInt.empty(), "container " + names.container() + " is gone")
+            : new ObservedState.Prepared();
+      }
+      var st = found.get().getState();
+      if (Boolean.TRUE.equals(st.getRestarting())) {
+        return new ObservedState.Pending("container is restarting");
+      }
+      if (Boolean.TRUE.equals(st.getRunning())) {
+        Map<Integer, URI> endpoints = new TreeMap<>(endpoints(s, found.get()));
+        return new ObservedState.Running(endpoints);
+      }
+      if (!started) {
+        return new ObservedState.Prepared();
+      }
+      Long code = st.getExitCodeLong();
+      String detail =
+          "container "
+              + st.getStatus()
+              + (Boolean.TRUE.equals(st.getOOMKilled()) ? ", killed for running out of memory" : "")
+              + (st.getError() == null || st.getError().isBlank() ? "" : ": " + st.getError());
+      return new ObservedState.Exited(
+          code == null ? OptionalInt.empty() : OptionalInt.of(code.intValue()), detail);
+    } catch (RuntimeException e) {
+      return new ObservedState.Unknown(DockerEngine.reason(e));
+    }
+  }
+
+  /** Declared app ports and the loopback URLs the engine published them on. */
+  private static Map<Integer, URI> endpoints(RuntimeSession s, InspectContainerResponse c) {
+    Map<Integer, URI> out = new TreeMap<>();
+    if (c.getNetworkSettings() == null || c.getNetworkSettings().getPorts() == null) {
+      return out;
+    }
+    Map<ExposedPort, Ports.Binding[]> bindings = c.getNetworkSettings().getPorts().getBindings();
+    for (int port : s.template().ports()) {
+      Ports.Binding[] b = bindings.get(ExposedPort.tcp(port));
+      if (b == null) {
+        continue;
+      }
+      for (Ports.Binding binding : b) {
+        if (ContainerSpec.LOOPBACK.equals(binding.getHostIp())
+            && binding.getHostPortSpec() != null) {
+          out.put(port, URI.create("http://127.0.0.1:" + binding.getHostPortSpec() + "/"));
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public String logTail(RuntimeSession s, int lines) {
+    var out = new ByteArrayOutputStream();
+    try {
+      engine
+          .client
+          .logContainerCmd(names(s).container())
+          .withStdOut(true)
+          .withStdErr(true)
+          .withTail(Math.max(0, lines))
+          .exec(
+              new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame frame) {
+                  synchronized (out) {
+                    out.writeBytes(frame.getPayload());
+                  }
+                }
+              })
+          .awaitCompletion(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      if (DockerEngine.isNotFound(e)) {
+        return "";
+      }
+      return "(cannot read the container log: " + DockerEngine.reason(e) + ")";
+    }
+    synchronized (out) {
+      String text = out.toString(StandardCharsets.UTF_8);
+      return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    }
+  }
+
+  @Override
+  public List<OwnedResource> listOwned() {
+    return cleanup.listOwned();
+  }
+
+  @Override
+  public Optional<URI> endpoint(RuntimeSession s, int port) {
+    try {
+      return provisioner
+          .find(names(s).container())
+          .filter(c -> Boolean.TRUE.equals(c.getState().getRunning()))
+          .map(c -> endpoints(s, c).get(port));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  // ---- files and exec --------------------------------------------------------------------------
+
+  private ContainerPaths paths(RuntimeSession s, String containerId) {
+    return new ContainerPaths(engine, containerId, s.template().workspacePath());
+  }
+
+  /** The session container, which every file call needs (created at prepare). */
+  private InspectContainerResponse container(RuntimeSession s) {
+    DockerNames names = names(s);
+    return provisioner
+        .find(names.container())
+        .orElseThrow(
+            () ->
+                BerthException.conflict(
+                    "session '"
+                        + s.id()
+                        + "' has no container "
+                        + names.container()
+                        + " (was it removed?); start it again"));
+  }
+
+  private ContainerPaths paths(RuntimeSession s) {
+    return paths(s, container(s).getId());
+  }
+
+  @Override
+  public byte[] readFile(RuntimeSession s, WorkspacePath path, long maxBytes) {
+    return files.read(paths(s), path, maxBytes);
+  }
+
+  @Override
+  public void writeFile(RuntimeSession s, WorkspacePath path, InputStream data, long maxBytes) {
+    files.write(paths(s), path, data, maxBytes);
+  }
+
+  @Override
+  public List<FileEntry> list(RuntimeSession s, WorkspacePath directory) {
+    return files.list(paths(s), directory);
+  }
+
+  @Override
+  public Optional<FileEntry> stat(RuntimeSession s, WorkspacePath path) {
+    return files.stat(paths(s), path);
+  }
+
+  @Override
+  public void delete(RuntimeSession s, WorkspacePath path, boolean recursive) {
+    var c = container(s);
+    files.delete(s, names(s), running(c), paths(s, c.getId()), path, recursive);
+  }
+
+  @Override
+  public void move(RuntimeSession s, WorkspacePath from, WorkspacePath to) {
+    var c = container(s);
+    files.move(s, names(s), running(c), paths(s, c.getId()), from, to);
+  }
+
+  @Override
+  public void makeDirectory(RuntimeSession s, WorkspacePath path) {
+    files.makeDirectory(paths(s), path);
+  }
+
+  @Override
+  public void putArchive(RuntimeSession s, WorkspacePath directory, InputStream tar) {
+    archives.put(paths(s), directory, tar);
+  }
+
+  @Override
+  public void getArchive(RuntimeSession s, WorkspacePath path, OutputStream out) {
+    archives.get(paths(s), path, out);
+  }
+
+  private static boolean running(InspectContainerResponse c) {
+    return Boolean.TRUE.equals(c.getState().getRunning());
+  }
+
+  @Override
+  public ExecResult exec(RuntimeSession s, ExecRequest request) {
+    var c = container(s);
+    if (!running(c)) {
+      throw BerthException.conflict("session '" + s.id() + "' is not running; start it to exec");
+    }
+    ContainerPaths paths = paths(s, c.getId());
+    String cwd = paths.follow(request.cwd());
+    if (!paths.stat(cwd).map(PathStat::isDirectory).orElse(false)) {
+      throw BerthException.badRequest("cwd '" + request.cwd() + "' is not a directory");
+    }
+    boolean hasShell = engine.stat(c.getId(), "/bin/sh").isPresent();
+    Map<String, String> env = new TreeMap<>(s.template().env());
+    env.put("BERTH_SESSION_ID", s.id().value());
+    env.put("BERTH_WORKSPACE", s.template().workspacePath());
+    env.putAll(request.env());
+    List<String> envList =
+        env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+    return exec.run(
+        c.getId(),
+        request.argv(),
+        cwd,
+        envList,
+        request.stdin(),
+        request.timeout(),
+        request.maxOutputBytes(),
+        hasShell);
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+}
