@@ -5,28 +5,41 @@ import com.github.dockerjava.api.command.InspectExecResponse;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
 import dev.berth.runtime.ExecResult;
+import dev.berth.session.BerthException;
+import dev.berth.session.ErrorCode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Runs one command in a running container through the exec API, with bounded output and a timeout
  * that kills.
  *
  * <p>The engine has no call to kill an exec, so when the image has {@code /bin/sh} the command runs
- * behind a one-line prelude, {@code echo $$ >&2; exec "$@"}, that reports its pid on the first line
- * of stderr (stripped from the result) before becoming the command. An exec's process leads its own
- * process group, so on timeout a second exec kills the whole group. Without {@code /bin/sh} the
- * command runs bare and a timeout only stops waiting for it.
+ * behind a one-line prelude that reports its pid on the first line of stderr (stripped from the
+ * result) before becoming the command. An exec's process leads its own process group, so on timeout
+ * a second exec kills the whole group. Without {@code /bin/sh} the command runs bare and a timeout
+ * only stops waiting for it.
+ *
+ * <p>Standard input is not streamed: docker-java's HTTP transport cannot half-close the hijacked
+ * connection, so the command would never see end-of-file. The bytes are put into the container as a
+ * file under {@code /tmp} (owned by the container's user) and the prelude redirects from it and
+ * removes it.
  */
 final class DockerExec {
-  private static final String PRELUDE = "echo $$ >&2; exec \"$@\"";
+  private static final String PRELUDE =
+      "echo $$ >&2; if [ -n \"$1\" ]; then exec <\"$1\"; rm -f \"$1\"; fi; shift; exec \"$@\"";
+  private static final SecureRandom RANDOM = new SecureRandom();
   private static final Duration EXIT_CODE_WAIT = Duration.ofSeconds(5);
 
   private final DockerEngine engine;
@@ -47,7 +60,11 @@ final class DockerExec {
     Instant started = Instant.now();
     List<String> command = new ArrayList<>();
     if (hasShell) {
-      command.addAll(List.of("/bin/sh", "-c", PRELUDE, "berth-exec"));
+      String stdinFile = stdin.length > 0 ? stageStdin(containerId, stdin) : "";
+      command.addAll(List.of("/bin/sh", "-c", PRELUDE, "berth-exec", stdinFile));
+    } else if (stdin.length > 0) {
+      throw new BerthException(
+          ErrorCode.UNSUPPORTED, "exec with stdin needs /bin/sh in the session's image");
     }
     command.addAll(argv);
     String execId;
@@ -61,7 +78,6 @@ final class DockerExec {
               .withEnv(env)
               .withAttachStdout(true)
               .withAttachStderr(true)
-              .withAttachStdin(stdin.length > 0)
               .exec()
               .getId();
     } catch (RuntimeException e) {
@@ -69,9 +85,6 @@ final class DockerExec {
     }
     var capture = new Capture(maxOutput, hasShell);
     var start = engine.client.execStartCmd(execId);
-    if (stdin.length > 0) {
-      start.withStdIn(new ByteArrayInputStream(stdin));
-    }
     boolean finished;
     try {
       start.exec(capture);
@@ -99,6 +112,41 @@ final class DockerExec {
         capture.stderr.total,
         !finished,
         Duration.between(started, Instant.now()));
+  }
+
+  /** Puts {@code stdin} into the container as a file only the exec's user reads; its path. */
+  private String stageStdin(String containerId, byte[] stdin) {
+    String name = ".berth-stdin-" + Long.toUnsignedString(RANDOM.nextLong(), 36);
+    boolean hasTmp = engine.stat(containerId, "/tmp").isPresent();
+    var tar = new ByteArrayOutputStream();
+    try (var out = new TarArchiveOutputStream(tar)) {
+      if (!hasTmp) {
+        var dir = new TarArchiveEntry("tmp/");
+        dir.setMode(01777);
+        out.putArchiveEntry(dir);
+        out.closeArchiveEntry();
+      }
+      var file = new TarArchiveEntry("tmp/" + name);
+      file.setSize(stdin.length);
+      file.setMode(0600);
+      out.putArchiveEntry(file);
+      out.write(stdin);
+      out.closeArchiveEntry();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      engine
+          .client
+          .copyArchiveToContainerCmd(containerId)
+          .withRemotePath("/")
+          .withTarInputStream(new ByteArrayInputStream(tar.toByteArray()))
+          .withCopyUIDGID(true)
+          .exec();
+    } catch (RuntimeException e) {
+      throw DockerEngine.failure("pass stdin to the command", e);
+    }
+    return "/tmp/" + name;
   }
 
   /** The exit code, once the engine has noticed the end (it can lag the stream's end by a bit). */

@@ -1,0 +1,49 @@
+package dev.berth.runtime.docker;
+
+import dev.berth.runtime.RuntimeContract;
+import dev.berth.runtime.SessionRuntime;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The shared runtime contract, against the real Docker engine. */
+class DockerRuntimeContractTest extends RuntimeContract {
+  private static DockerEngine engine;
+  private static String prefix;
+  private static DockerRuntime runtime;
+  private final List<DockerRuntime> fresh = new ArrayList<>();
+
+  @BeforeAll
+  static void connect() {
+    engine = DockerTestSupport.engineOrSkip();
+    prefix = DockerTestSupport.newPrefix();
+    runtime = DockerTestSupport.runtime(engine, prefix);
+  }
+
+  @AfterAll
+  static void removeEverything() {
+    if (engine != null) {
+      DockerTestSupport.removeEverything(engine, prefix);
+      engine.close();
+    }
+  }
+
+  @AfterEach
+  void closeFreshRuntimes() {
+    fresh.forEach(DockerRuntime::close);
+  }
+
+  @Override
+  protected SessionRuntime runtime() {
+    return runtime;
+  }
+
+  @Override
+  protected SessionRuntime freshRuntime() {
+    var r = new DockerRuntime((String) null, prefix, DockerTestSupport.instanceFor(prefix));
+    fresh.add(r);
+    return r;
+  }
+}
