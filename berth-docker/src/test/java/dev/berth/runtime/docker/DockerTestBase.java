@@ -1,0 +1,115 @@
+package dev.berth.runtime.docker;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import dev.berth.runtime.ExecRequest;
+import dev.berth.runtime.ExecResult;
+import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.WorkspacePath;
+import dev.berth.session.BerthException;
+import dev.berth.session.ErrorCode;
+import dev.berth.session.SessionId;
+import dev.berth.template.Template;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * Shared set-up for tests against the real engine: one unique prefix per class (so the default
+ * image is built once per class and everything is removed by prefix at the end), and every session
+ * a test makes destroyed after it.
+ */
+abstract class DockerTestBase {
+  static DockerEngine engine;
+  static String prefix;
+  static DockerRuntime runtime;
+  private final List<RuntimeSession> made = new ArrayList<>();
+
+  @BeforeAll
+  static void connect() {
+    engine = DockerTestSupport.engineOrSkip();
+    prefix = DockerTestSupport.newPrefix();
+    runtime = DockerTestSupport.runtime(engine, prefix);
+  }
+
+  @AfterAll
+  static void removeEverything() {
+    if (engine != null) {
+      DockerTestSupport.removeEverything(engine, prefix);
+      engine.close();
+    }
+  }
+
+  @AfterEach
+  void destroySessions() {
+    for (RuntimeSession s : made.reversed()) {
+      try {
+        runtime.destroy(s);
+      } catch (RuntimeException ignored) {
+        // best effort; removeEverything catches what is left
+      }
+    }
+  }
+
+  static String instance() {
+    return DockerTestSupport.instanceFor(prefix);
+  }
+
+  RuntimeSession track(RuntimeSession s) {
+    made.add(s);
+    return s;
+  }
+
+  RuntimeSession prepared(Template t) {
+    RuntimeSession s = track(RuntimeSession.fresh(SessionId.generate(), t, Map.of()));
+    return track(s.withState(runtime.prepare(s)));
+  }
+
+  RuntimeSession started(Template t) {
+    RuntimeSession p = prepared(t);
+    return track(p.withState(runtime.start(p)));
+  }
+
+  static InspectContainerResponse container(RuntimeSession s) {
+    return engine.client.inspectContainerCmd(s.state().get(DockerNames.KEY_CONTAINER)).exec();
+  }
+
+  static ExecResult sh(RuntimeSession s, String line) {
+    return runtime.exec(
+        s,
+        new ExecRequest(
+            ExecRequest.shell(line),
+            WorkspacePath.ROOT,
+            Map.of(),
+            new byte[0],
+            Duration.ofSeconds(30),
+            1 << 20));
+  }
+
+  static String out(ExecResult r) {
+    return new String(r.stdout(), UTF_8);
+  }
+
+  static void write(RuntimeSession s, String path, String content) {
+    runtime.writeFile(
+        s, WorkspacePath.parse(path), new ByteArrayInputStream(content.getBytes(UTF_8)), 1 << 20);
+  }
+
+  static String read(RuntimeSession s, String path) {
+    return new String(runtime.readFile(s, WorkspacePath.parse(path), 1 << 20), UTF_8);
+  }
+
+  static void assertCode(Runnable call, ErrorCode code) {
+    assertThatThrownBy(call::run)
+        .isInstanceOf(BerthException.class)
+        .satisfies(e -> assertThat(((BerthException) e).code()).isEqualTo(code));
+  }
+}
