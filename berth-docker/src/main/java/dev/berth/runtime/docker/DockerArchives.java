@@ -86,15 +86,22 @@ final class DockerArchives {
   void put(ContainerPaths paths, WorkspacePath dir, InputStream tar) {
     try (var spool = new TarSpool(paths);
         var in = new TarArchiveInputStream(tar)) {
+      List<String[]> links = new ArrayList<>();
       TarArchiveEntry entry;
       while ((entry = in.getNextEntry()) != null) {
         String name = entry.getName();
         WorkspacePath target = dir.resolve(name);
-        if (entry.isDirectory()) {
+        if (entry.isLink()
+            || entry.isCharacterDevice()
+            || entry.isBlockDevice()
+            || entry.isFIFO()) {
+          // checked first: commons-compress counts a hard link as a file
+          throw BerthException.badRequest(
+              "archive entry '" + name + "' is a hard link or special file; not supported");
+        } else if (entry.isDirectory()) {
           spool.directory(paths.relative(paths.follow(target)));
         } else if (entry.isSymbolicLink()) {
-          checkLink(paths, target, entry.getLinkName());
-          spool.link(paths.relative(paths.noFollow(target)), entry.getLinkName());
+          links.add(new String[] {target.value(), entry.getLinkName()});
         } else if (entry.isFile()) {
           String real = paths.follow(target);
           if (paths.stat(real).map(PathStat::isDirectory).orElse(false)) {
@@ -106,6 +113,12 @@ final class DockerArchives {
               "archive entry '" + name + "' is a hard link or special file; not supported");
         }
       }
+      // Links last, checked once every directory the archive makes is known.
+      for (String[] link : links) {
+        WorkspacePath at = new WorkspacePath(link[0]);
+        checkLink(paths, spool, at, link[1]);
+        spool.link(paths.relative(paths.noFollow(at)), link[1]);
+      }
       upload(paths, spool);
     } catch (IOException e) {
       throw BerthException.badRequest("not a valid tar archive: " + e.getMessage());
@@ -115,15 +128,17 @@ final class DockerArchives {
   /**
    * A link may be unpacked only if it is relative and leads inside the workspace both on paper and
    * in the container as it is now; a {@code ..} after a component that does not exist yet is
-   * refused, since a later link could make that component lead anywhere.
+   * refused unless this archive makes that component a directory, since a link could otherwise
+   * later take its place and make the {@code ..} lead anywhere.
    */
-  private static void checkLink(ContainerPaths paths, WorkspacePath at, String linkName) {
+  private static void checkLink(
+      ContainerPaths paths, TarSpool spool, WorkspacePath at, String linkName) {
     if (linkName.startsWith("/")) {
       throw BerthException.badRequest(
           "archive link '" + at + "' -> '" + linkName + "' is absolute; only relative links");
     }
     String current = paths.follow(at.parent());
-    boolean missing = paths.stat(current).isEmpty();
+    boolean missing = missing(paths, spool, current);
     for (String segment : linkName.split("/")) {
       if (segment.isEmpty() || segment.equals(".")) {
         continue;
@@ -138,7 +153,7 @@ final class DockerArchives {
       String next = ContainerPaths.join(current, segment);
       Optional<PathStat> st = missing ? Optional.empty() : paths.stat(next);
       if (st.isEmpty()) {
-        missing = true;
+        missing = missing || missing(paths, spool, next);
         current = next;
       } else if (st.get().isSymlink()) {
         if (!paths.inside(st.get().linkTarget())) {
@@ -152,6 +167,12 @@ final class DockerArchives {
     if (!paths.inside(current)) {
       throw linkOutside(at, linkName);
     }
+  }
+
+  /** Neither in the container nor made a directory by the archive being unpacked. */
+  private static boolean missing(ContainerPaths paths, TarSpool spool, String abs) {
+    return paths.stat(abs).isEmpty()
+        && !(paths.inside(abs) && spool.makesDirectory(paths.relative(abs)));
   }
 
   private static BerthException linkOutside(WorkspacePath at, String linkName) {

@@ -43,6 +43,11 @@ final class TarSpool implements AutoCloseable {
     return entries == 0 && links.isEmpty();
   }
 
+  /** True when this archive creates {@code rel} as a directory (or found one there). */
+  boolean makesDirectory(String rel) {
+    return emitted.contains(rel);
+  }
+
   /** Adds entries for the parents of {@code rel} that do not exist yet. */
   void parents(String rel) throws IOException {
     int slash = rel.lastIndexOf('/');
