@@ -80,7 +80,11 @@ public final class TemplateLoader {
     t.parent = y.string("parent");
     t.image = y.string("image");
     t.command = y.strings("command", false);
-    y.string("shell").ifPresent(line -> t.command = Optional.of(List.of("/bin/sh", "-c", line)));
+    Optional<String> shell = y.string("shell");
+    if (shell.isPresent() && t.command.isPresent()) {
+      errors.add(where + ": give either 'command' (a list) or 'shell' (one line), not both");
+    }
+    shell.ifPresent(line -> t.command = Optional.of(List.of("/bin/sh", "-c", line)));
     t.workspace = y.string("workspace");
     t.workspace
         .filter(p -> !p.startsWith("/"))
