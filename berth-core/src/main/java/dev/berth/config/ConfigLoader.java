@@ -115,7 +115,7 @@ public final class ConfigLoader {
       errors.add(
           "execTimeout (" + execTimeout + ") is longer than execMaxTimeout (" + execMax + ")");
     }
-    YamlObject.throwIfErrors("invalid configuration", errors);
+    StrictObject.throwIfErrors("invalid configuration", errors);
     return new BerthConfig(
         home,
         host,
