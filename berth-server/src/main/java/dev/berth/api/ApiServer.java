@@ -4,7 +4,6 @@ import dev.berth.auth.Tokens;
 import dev.berth.session.SessionService;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson3;
-import io.javalin.validation.ValidationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -45,11 +44,6 @@ public final class ApiServer {
           config.router.ignoreTrailingSlashes = true;
           var routes = config.routes;
           ApiErrors.install(routes);
-          routes.exception(
-              ValidationException.class,
-              (e, ctx) ->
-                  ApiErrors.write(
-                      ctx, 400, "bad_request", "invalid query parameter: " + e.getErrors()));
           // Deny by default: every route needs a token except the two public documents.
           routes.before(
               ctx -> {

@@ -92,7 +92,7 @@ final class FileRoutes {
 
   private void getArchive(Context ctx) {
     SessionId id = id(ctx);
-    String path = ctx.queryParamAsClass("path", String.class).getOrDefault("");
+    String path = java.util.Objects.requireNonNullElse(ctx.queryParam("path"), "");
     workspace.stat(id, path); // 404 before any byte of the response is written
     ctx.contentType("application/x-tar");
     workspace.getArchive(id, path, ctx.outputStream());
@@ -100,7 +100,7 @@ final class FileRoutes {
 
   private void putArchive(Context ctx) {
     SessionId id = id(ctx);
-    String path = ctx.queryParamAsClass("path", String.class).getOrDefault("");
+    String path = java.util.Objects.requireNonNullElse(ctx.queryParam("path"), "");
     workspace.putArchive(id, path, body(ctx, maxRequestBytes));
     ctx.status(204);
   }

@@ -106,4 +106,22 @@ final class RequestBodies {
     StrictObject.throwIfErrors("invalid request", errors);
     return out;
   }
+
+  /** A whole-number query parameter within bounds; 400 naming it and the bounds otherwise. */
+  static long longParam(Context ctx, String name, long fallback, long min, long max) {
+    String raw = ctx.queryParam(name);
+    if (raw == null || raw.isBlank()) {
+      return fallback;
+    }
+    try {
+      long value = Long.parseLong(raw.trim());
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw BerthException.badRequest(
+        "query parameter '" + name + "' must be a whole number from " + min + " to " + max);
+  }
 }

@@ -127,20 +127,14 @@ final class SessionRoutes {
 
   private void events(Context ctx) {
     SessionId id = id(ctx);
-    long after = ctx.queryParamAsClass("after", Long.class).getOrDefault(0L);
-    int limit =
-        ctx.queryParamAsClass("limit", Integer.class)
-            .check(n -> n > 0 && n <= 1000, "1-1000")
-            .getOrDefault(200);
+    long after = RequestBodies.longParam(ctx, "after", 0, 0, Long.MAX_VALUE);
+    int limit = (int) RequestBodies.longParam(ctx, "limit", 200, 1, 1000);
     ctx.json(sessions.events(id, after, limit));
   }
 
   private void logs(Context ctx) {
     SessionId id = id(ctx);
-    int lines =
-        ctx.queryParamAsClass("lines", Integer.class)
-            .check(n -> n > 0 && n <= 10000, "1-10000")
-            .getOrDefault(100);
+    int lines = (int) RequestBodies.longParam(ctx, "lines", 100, 1, 10_000);
     ctx.contentType("text/plain; charset=utf-8").result(sessions.logTail(id, lines));
   }
 }

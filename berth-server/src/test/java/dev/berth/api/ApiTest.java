@@ -74,6 +74,14 @@ class ApiTest {
             "{\"command\": [\"ls\", \"notes\"], \"cwd\": \".\"}");
     assertThat(argv.json().get("stdout").asString()).isEqualTo("hello.txt\n");
 
+    Response events = berth.call("GET", "/api/v1/sessions/tour/events", token, null);
+    assertThat(events.status()).as(events.toString()).isEqualTo(200);
+    assertThat(events.json().get(0).get("message").asString()).contains("created");
+    assertThat(berth.call("GET", "/api/v1/sessions/tour/events?limit=0", token, null).status())
+        .isEqualTo(400);
+    assertThat(berth.call("GET", "/api/v1/sessions/tour/logs?lines=5", token, null).status())
+        .isEqualTo(200);
+
     Response delete = berth.admin("DELETE", "/api/v1/sessions/tour", null);
     assertThat(delete.status()).isEqualTo(200);
     assertThat(delete.json().get("complete").asBoolean()).isTrue();
