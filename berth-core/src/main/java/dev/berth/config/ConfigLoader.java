@@ -20,8 +20,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * values are errors that name the key and where it came from.
  */
 public final class ConfigLoader {
-  /** Environment variables read by the CLI client, not the server. */
-  public static final Set<String> CLIENT_ENV = Set.of("BERTH_URL", "BERTH_TOKEN", "BERTH_HOME");
+  /** Environment variables read by the CLI client and the launcher, not the server config. */
+  public static final Set<String> CLIENT_ENV =
+      Set.of("BERTH_URL", "BERTH_TOKEN", "BERTH_HOME", "BERTH_LOG_LEVEL");
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -115,7 +116,7 @@ public final class ConfigLoader {
       errors.add(
           "execTimeout (" + execTimeout + ") is longer than execMaxTimeout (" + execMax + ")");
     }
-    YamlObject.throwIfErrors("invalid configuration", errors);
+    StrictObject.throwIfErrors("invalid configuration", errors);
     return new BerthConfig(
         home,
         host,

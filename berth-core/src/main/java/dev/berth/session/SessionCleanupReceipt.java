@@ -1,5 +1,6 @@
 package dev.berth.session;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.runtime.CleanupReport;
 import java.time.Instant;
 import java.util.List;
@@ -21,10 +22,12 @@ public record SessionCleanupReceipt(
     failed = List.copyOf(failed);
   }
 
+  @JsonProperty
   public boolean complete() {
     return failed.isEmpty();
   }
 
+  @JsonProperty
   public boolean nothingLeft() {
     return removed.isEmpty() && failed.isEmpty();
   }

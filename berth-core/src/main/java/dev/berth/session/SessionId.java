@@ -1,5 +1,6 @@
 package dev.berth.session;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.security.SecureRandom;
 import java.util.regex.Pattern;
 
@@ -7,7 +8,7 @@ import java.util.regex.Pattern;
  * A session's identity. DNS-label safe so it can name containers, volumes, pods and host names on
  * every backend without escaping.
  */
-public record SessionId(String value) implements Comparable<SessionId> {
+public record SessionId(@JsonValue String value) implements Comparable<SessionId> {
   public static final String RULE =
       "1-40 characters of a-z, 0-9 and '-', starting and ending with a letter or digit";
   private static final Pattern VALID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?");

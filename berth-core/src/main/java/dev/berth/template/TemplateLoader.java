@@ -1,6 +1,6 @@
 package dev.berth.template;
 
-import dev.berth.config.YamlObject;
+import dev.berth.config.StrictObject;
 import dev.berth.session.BerthException;
 import dev.berth.session.SessionId;
 import java.io.IOException;
@@ -54,7 +54,7 @@ public final class TemplateLoader {
     for (String name : raw.keySet()) {
       resolve(name, raw, resolved, new LinkedHashSet<>(), errors);
     }
-    YamlObject.throwIfErrors("invalid templates in " + dir, errors);
+    StrictObject.throwIfErrors("invalid templates in " + dir, errors);
     return new TemplateCatalog(resolved);
   }
 
@@ -74,13 +74,17 @@ public final class TemplateLoader {
       errors.add(where + ": not valid YAML: " + e.getMessage());
       return Optional.empty();
     }
-    var y = new YamlObject(where, root, errors);
+    var y = new StrictObject(where, root, errors);
     var t = new RawTemplate(name, folder);
     t.description = y.string("description");
     t.parent = y.string("parent");
     t.image = y.string("image");
     t.command = y.strings("command", false);
-    y.string("shell").ifPresent(line -> t.command = Optional.of(List.of("/bin/sh", "-c", line)));
+    Optional<String> shell = y.string("shell");
+    if (shell.isPresent() && t.command.isPresent()) {
+      errors.add(where + ": give either 'command' (a list) or 'shell' (one line), not both");
+    }
+    shell.ifPresent(line -> t.command = Optional.of(List.of("/bin/sh", "-c", line)));
     t.workspace = y.string("workspace");
     t.workspace
         .filter(p -> !p.startsWith("/"))
@@ -124,7 +128,7 @@ public final class TemplateLoader {
     return ports;
   }
 
-  private static Optional<HealthProbe> probe(String where, YamlObject p, List<String> errors) {
+  private static Optional<HealthProbe> probe(String where, StrictObject p, List<String> errors) {
     Duration timeout = p.duration("startTimeout").orElse(DEFAULT_START_TIMEOUT);
     Optional<String> http = p.string("http");
     Optional<Integer> port = p.integer("port", 1, 65535);
@@ -150,7 +154,7 @@ public final class TemplateLoader {
     return Optional.of(new HealthProbe.Exec(exec.get(), timeout));
   }
 
-  private static ResourceLimits resources(YamlObject r) {
+  private static ResourceLimits resources(StrictObject r) {
     var limits =
         new ResourceLimits(
             r.number("cpus", 0.01, 1024).orElse(0.0),

@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -54,6 +55,13 @@ final class LocalFiles {
       Files.createDirectories(target.getParent());
       tmp = Files.createTempFile(target.getParent(), ".berth-", ".tmp");
       copyBounded(data, tmp, maxBytes, p);
+      // Temp files are 0600; a written file should look like any other: keep the mode of the
+      // file it replaces, else the usual rw-r--r--.
+      Files.setPosixFilePermissions(
+          tmp,
+          Files.exists(target)
+              ? Files.getPosixFilePermissions(target)
+              : PosixFilePermissions.fromString("rw-r--r--"));
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       tmp = null;
     } catch (FileAlreadyExistsException e) {

@@ -75,6 +75,44 @@ final class LocalProcesses {
                     || h.info().startInstant().map(s -> s.equals(startedAt.get())).orElse(true));
   }
 
+  /**
+   * Processes whose environment carries {@code name=value}: the local backend's stand-in for a
+   * container label. Every app and exec of a session gets the session's marker, so a destroy finds
+   * them even when the recorded pid is lost or stale. Linux only (reads /proc); elsewhere empty.
+   */
+  static List<ProcessHandle> findByEnvironment(String name, String value) {
+    byte[] wanted = (name + "=" + value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    List<ProcessHandle> out = new ArrayList<>();
+    ProcessHandle.allProcesses()
+        .forEach(
+            p -> {
+              try {
+                byte[] env =
+                    Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ"));
+                if (containsEntry(env, wanted)) {
+                  out.add(p);
+                }
+              } catch (IOException | RuntimeException e) {
+                // gone already, or not ours to read
+              }
+            });
+    return out;
+  }
+
+  private static boolean containsEntry(byte[] environ, byte[] entry) {
+    int start = 0;
+    for (int i = 0; i <= environ.length; i++) {
+      if (i == environ.length || environ[i] == 0) {
+        if (i - start == entry.length
+            && java.util.Arrays.equals(environ, start, i, entry, 0, entry.length)) {
+          return true;
+        }
+        start = i + 1;
+      }
+    }
+    return false;
+  }
+
   /** TERM to the whole group, then KILL after {@code grace}. Returns once all are gone. */
   static void killTree(ProcessHandle leader, Duration grace) {
     List<ProcessHandle> all = new ArrayList<>(leader.descendants().toList());

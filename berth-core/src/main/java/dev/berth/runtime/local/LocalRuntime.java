@@ -47,6 +47,7 @@ import java.util.stream.Stream;
 public final class LocalRuntime implements SessionRuntime {
   static final int STATE_VERSION = 1;
   private static final String OWNER_FILE = "owner.properties";
+  private static final String MARKER = "BERTH_LOCAL_SESSION";
 
   private final Path sessionsDir;
   private final String instance;
@@ -143,9 +144,15 @@ public final class LocalRuntime implements SessionRuntime {
   private Map<String, String> baseEnv(RuntimeSession s) {
     Map<String, String> env = new HashMap<>(s.template().env());
     env.put("BERTH_SESSION_ID", s.id().value());
+    env.put(MARKER, marker(s));
     env.put("BERTH_WORKSPACE", workspaceDir(s).toString());
     env.put("HOME", workspaceDir(s).toString());
     return env;
+  }
+
+  /** The environment marker of this session's processes: instance and session id. */
+  private String marker(RuntimeSession s) {
+    return instance + "/" + s.id().value();
   }
 
   private static int freePort() {
@@ -180,13 +187,24 @@ public final class LocalRuntime implements SessionRuntime {
   @Override
   public CleanupReport destroy(RuntimeSession s) {
     var report = new CleanupReport.Builder();
-    Optional<ProcessHandle> app = app(s);
-    if (app.isPresent()) {
+    // The recorded app, and any other process carrying the session's marker (execs still
+    // running, an app whose pid was not recorded because the manager died mid-start).
+    List<ProcessHandle> processes = new ArrayList<>();
+    app(s).ifPresent(processes::add);
+    for (ProcessHandle p : LocalProcesses.findByEnvironment(MARKER, marker(s))) {
+      if (processes.stream().noneMatch(known -> known.pid() == p.pid())) {
+        processes.add(p);
+      }
+    }
+    for (ProcessHandle p : processes) {
+      if (!p.isAlive()) {
+        continue; // ended with its group leader a moment ago
+      }
       try {
-        LocalProcesses.killTree(app.get(), Duration.ofSeconds(5));
-        report.removed("process", Long.toString(app.get().pid()));
+        LocalProcesses.killTree(p, Duration.ofSeconds(5));
+        report.removed("process", Long.toString(p.pid()));
       } catch (RuntimeException e) {
-        report.failed("process", Long.toString(app.get().pid()), e.toString());
+        report.failed("process", Long.toString(p.pid()), e.toString());
       }
     }
     Path dir = sessionDir(s);
@@ -215,11 +233,24 @@ public final class LocalRuntime implements SessionRuntime {
     if (app(s).isPresent()) {
       return new ObservedState.Running(endpoints(s));
     }
-    Process known =
-        s.state().get("pid") == null ? null : children.get(Long.parseLong(s.state().get("pid")));
-    OptionalInt code =
-        known != null && !known.isAlive() ? OptionalInt.of(known.exitValue()) : OptionalInt.empty();
-    return new ObservedState.Exited(code, "process " + s.state().get("pid") + " has ended");
+    String pid = s.state().get("pid");
+    Process known = pid == null ? null : children.get(Long.parseLong(pid));
+    return new ObservedState.Exited(exitCode(known), "process " + pid + " has ended");
+  }
+
+  /** The exit code of a child we started; the JVM's reaper may need a moment to record it. */
+  private static OptionalInt exitCode(Process known) {
+    if (known == null) {
+      return OptionalInt.empty(); // started by an earlier Berth process: only liveness is known
+    }
+    try {
+      return known.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)
+          ? OptionalInt.of(known.exitValue())
+          : OptionalInt.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return OptionalInt.empty();
+    }
   }
 
   private Map<Integer, URI> endpoints(RuntimeSession s) {

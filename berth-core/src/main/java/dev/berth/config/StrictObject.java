@@ -12,17 +12,17 @@ import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A YAML mapping read with strict, named errors: every getter says which key was wrong and what it
- * expected, and {@link #checkNoUnknownKeys} names keys nobody asked for (usually typos). Errors are
- * collected, not thrown one by one, so a user sees all of them at once.
+ * A YAML or JSON mapping read with strict, named errors: every getter says which key was wrong and
+ * what it expected, and {@link #checkNoUnknownKeys} names keys nobody asked for (usually typos).
+ * Errors are collected, not thrown one by one, so a user sees all of them at once.
  */
-public final class YamlObject {
+public final class StrictObject {
   private final String where;
   private final JsonNode node;
   private final List<String> errors;
   private final Set<String> known = new TreeSet<>();
 
-  public YamlObject(String where, JsonNode node, List<String> errors) {
+  public StrictObject(String where, JsonNode node, List<String> errors) {
     this.where = where;
     this.node = node;
     this.errors = errors;
@@ -157,11 +157,11 @@ public final class YamlObject {
     return Optional.of(out);
   }
 
-  public Optional<YamlObject> object(String key) {
+  public Optional<StrictObject> object(String key) {
     JsonNode v = value(key);
     return v == null
         ? Optional.empty()
-        : Optional.of(new YamlObject(where + ": " + key, v, errors));
+        : Optional.of(new StrictObject(where + ": " + key, v, errors));
   }
 
   /** Records an error for every key present that no getter asked for. Call after reading. */

@@ -1,0 +1,123 @@
+package dev.berth.cli;
+
+import dev.berth.config.ConfigLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The CLI's way to a running Berth: {@code BERTH_URL} (default http://127.0.0.1:7780) and a token
+ * from {@code BERTH_TOKEN} or the admin token file in the data directory.
+ */
+final class ApiClient {
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  private final String baseUrl;
+  private final String token;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  ApiClient(String baseUrl, String token) {
+    this.baseUrl = baseUrl.replaceAll("/+$", "");
+    this.token = token;
+  }
+
+  static ApiClient fromEnvironment(Map<String, String> env) {
+    String url = env.getOrDefault("BERTH_URL", "http://127.0.0.1:7780");
+    String token = env.get("BERTH_TOKEN");
+    if (token == null || token.isBlank()) {
+      Path file = ConfigLoader.home(env).resolve("admin.token");
+      try {
+        token = Files.exists(file) ? Files.readString(file).strip() : null;
+      } catch (IOException e) {
+        throw new CliException("cannot read " + file + ": " + e.getMessage());
+      }
+    }
+    return new ApiClient(url, token);
+  }
+
+  String baseUrl() {
+    return baseUrl;
+  }
+
+  static String encodePath(String path) {
+    StringBuilder out = new StringBuilder();
+    for (String segment : path.split("/", -1)) {
+      if (!out.isEmpty()) {
+        out.append('/');
+      }
+      out.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+    return out.toString();
+  }
+
+  static String query(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  HttpResponse<InputStream> send(
+      String method, String path, HttpRequest.BodyPublisher body, String contentType) {
+    var builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).method(method, body);
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    if (contentType != null) {
+      builder.header("Content-Type", contentType);
+    }
+    try {
+      return http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (ConnectException e) {
+      throw new CliException(
+          "no Berth server answers at "
+              + baseUrl
+              + " (start one with './berth serve', or set BERTH_URL)");
+    } catch (IOException e) {
+      throw new CliException("request to " + baseUrl + " failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted");
+    }
+  }
+
+  /** A JSON call; a non-2xx answer becomes a CliException with the server's message. */
+  JsonNode json(String method, String path, Object body) {
+    HttpRequest.BodyPublisher publisher =
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+    return readJson(send(method, path, publisher, body == null ? null : "application/json"));
+  }
+
+  static JsonNode readJson(HttpResponse<InputStream> response) {
+    try (InputStream in = response.body()) {
+      byte[] bytes = in.readAllBytes();
+      JsonNode node = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+      if (response.statusCode() >= 300) {
+        throw CliException.fromResponse(response.statusCode(), node);
+      }
+      return node;
+    } catch (IOException e) {
+      throw new CliException("cannot read the server's answer: " + e.getMessage());
+    } catch (tools.jackson.core.JacksonException e) {
+      throw new CliException(
+          "the server answered " + response.statusCode() + " with something that is not JSON");
+    }
+  }
+
+  static void checkOk(HttpResponse<InputStream> response) {
+    if (response.statusCode() >= 300) {
+      readJson(response);
+    }
+  }
+}

@@ -1,0 +1,519 @@
+package dev.berth.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+
+@Command(
+    name = "session",
+    mixinStandardHelpOptions = true,
+    description = "Create, inspect, use and remove sessions.",
+    subcommands = {
+      SessionCommand.Create.class,
+      SessionCommand.Ls.class,
+      SessionCommand.Show.class,
+      SessionCommand.Rm.class,
+      SessionCommand.Stop.class,
+      SessionCommand.Start.class,
+      SessionCommand.Exec.class,
+      SessionCommand.Cp.class,
+      SessionCommand.Logs.class,
+      SessionCommand.Events.class
+    })
+final class SessionCommand {
+  private static final String SESSIONS = "/api/v1/sessions";
+
+  static String age(String instant) {
+    Duration d = Duration.between(Instant.parse(instant), Instant.now());
+    if (d.toSeconds() < 120) {
+      return d.toSeconds() + "s";
+    }
+    if (d.toMinutes() < 120) {
+      return d.toMinutes() + "m";
+    }
+    return d.toHours() < 48 ? d.toHours() + "h" : d.toDays() + "d";
+  }
+
+  static void printSession(ClientCommand c, JsonNode s) {
+    var table = new Table("FIELD", "VALUE");
+    table.row("id", s.get("id").asString());
+    table.row("template", s.get("template").asString());
+    table.row("backend", s.get("backend").asString());
+    table.row("status", s.get("status").asString());
+    if (!s.path("statusReason").asString("").isEmpty()) {
+      table.row("reason", s.get("statusReason").asString());
+    }
+    s.get("endpoints")
+        .properties()
+        .forEach(e -> table.row("endpoint " + e.getKey(), e.getValue().asString()));
+    s.get("labels")
+        .properties()
+        .forEach(e -> table.row("label " + e.getKey(), e.getValue().asString()));
+    s.get("resources")
+        .properties()
+        .forEach(e -> table.row("resource " + e.getKey(), e.getValue().asString()));
+    table.row(
+        "created",
+        s.get("createdAt").asString() + " (" + age(s.get("createdAt").asString()) + " ago)");
+    table.row("last activity", age(s.get("lastActivityAt").asString()) + " ago");
+    table.print(c.out());
+  }
+
+  static void printReceipt(ClientCommand c, JsonNode receipt) {
+    String id = receipt.get("sessionId").asString();
+    if (receipt.get("nothingLeft").asBoolean()) {
+      c.out().println("session " + id + ": nothing left to remove");
+      c.out().flush();
+      return;
+    }
+    var table = new Table("RESULT", "KIND", "NAME", "REASON");
+    for (JsonNode r : receipt.get("removed")) {
+      table.row("removed", r.get("kind").asString(), r.get("name").asString(), "");
+    }
+    for (JsonNode f : receipt.get("failed")) {
+      table.row(
+          "FAILED", f.get("kind").asString(), f.get("name").asString(), f.get("reason").asString());
+    }
+    c.out().println("cleanup receipt for session " + id + ":");
+    table.print(c.out());
+  }
+
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = "Create a session and wait until it is ready.")
+  static final class Create extends ClientCommand {
+    @Option(names = "--id", description = "session id (default: generated)")
+    String id;
+
+    @Option(
+        names = {"-t", "--template"},
+        description = "template (default: default)")
+    String template;
+
+    @Option(
+        names = "--backend",
+        description = "backend (default: the template's, else the server's)")
+    String backend;
+
+    @Option(
+        names = {"-l", "--label"},
+        description = "label key=value; repeatable")
+    Map<String, String> labels = new LinkedHashMap<>();
+
+    @Option(names = "--no-start", description = "only warm the workspace; start later")
+    boolean noStart;
+
+    @Override
+    public void run() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      if (id != null) {
+        body.put("id", id);
+      }
+      if (template != null) {
+        body.put("template", template);
+      }
+      if (backend != null) {
+        body.put("backend", backend);
+      }
+      body.put("labels", labels);
+      body.put("start", !noStart);
+      JsonNode created = client().json("POST", SESSIONS, body);
+      JsonNode session = created.get("session");
+      if (json) {
+        printJson(created);
+      } else {
+        printSession(this, session);
+        out().println();
+        out().println("session token (shown once; acts on this session only):");
+        out().println("  " + created.get("token").asString());
+        out().flush();
+      }
+      if (session.get("status").asString().equals("FAILED")) {
+        throw new CliException(
+            "session "
+                + session.get("id").asString()
+                + " failed: "
+                + session.get("statusReason").asString());
+      }
+    }
+  }
+
+  @Command(name = "ls", mixinStandardHelpOptions = true, description = "List live sessions.")
+  static final class Ls extends ClientCommand {
+    @Option(names = "--status", description = "only sessions in this status")
+    String status;
+
+    @Option(
+        names = {"-t", "--template"},
+        description = "only sessions of this template")
+    String template;
+
+    @Option(
+        names = {"-l", "--label"},
+        description = "only sessions with label key=value; repeatable")
+    List<String> labels = new ArrayList<>();
+
+    @Override
+    public void run() {
+      List<String> query = new ArrayList<>();
+      if (status != null) {
+        query.add("status=" + ApiClient.query(status));
+      }
+      if (template != null) {
+        query.add("template=" + ApiClient.query(template));
+      }
+      labels.forEach(l -> query.add("label=" + ApiClient.query(l)));
+      JsonNode sessions =
+          client()
+              .json("GET", SESSIONS + (query.isEmpty() ? "" : "?" + String.join("&", query)), null);
+      if (json) {
+        printJson(sessions);
+        return;
+      }
+      var table = new Table("ID", "TEMPLATE", "BACKEND", "STATUS", "AGE", "ENDPOINT");
+      for (JsonNode s : sessions) {
+        var endpoints = s.get("endpoints").properties().iterator();
+        table.row(
+            s.get("id").asString(),
+            s.get("template").asString(),
+            s.get("backend").asString(),
+            s.get("status").asString(),
+            age(s.get("createdAt").asString()),
+            endpoints.hasNext() ? endpoints.next().getValue().asString() : null);
+      }
+      table.print(out());
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one session.")
+  static final class Show extends ClientCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public void run() {
+      JsonNode s = client().json("GET", SESSIONS + "/" + ApiClient.encodePath(id), null);
+      if (json) {
+        printJson(s);
+      } else {
+        printSession(this, s);
+      }
+    }
+  }
+
+  @Command(
+      name = "rm",
+      mixinStandardHelpOptions = true,
+      description = "Remove everything a session owns; prints the receipt.")
+  static final class Rm extends ClientCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public void run() {
+      HttpResponse<InputStream> r =
+          client()
+              .send(
+                  "DELETE",
+                  SESSIONS + "/" + ApiClient.encodePath(id),
+                  HttpRequest.BodyPublishers.noBody(),
+                  null);
+      JsonNode receipt;
+      try {
+        receipt = ApiClient.readJson(r);
+      } catch (CliException e) {
+        JsonNode partial = e.body() == null ? null : e.body().get("receipt");
+        if (partial == null) {
+          throw e;
+        }
+        if (json) {
+          printJson(e.body());
+        } else {
+          printReceipt(this, partial);
+        }
+        throw new CliException(
+            "cleanup incomplete; run 'berth session rm " + id + "' again to retry");
+      }
+      if (json) {
+        printJson(receipt);
+      } else {
+        printReceipt(this, receipt);
+      }
+    }
+  }
+
+  @Command(
+      name = "stop",
+      mixinStandardHelpOptions = true,
+      description = "Stop a session; its workspace is kept.")
+  static final class Stop extends ClientCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public void run() {
+      JsonNode s = client().json("POST", SESSIONS + "/" + ApiClient.encodePath(id) + "/stop", null);
+      if (json) {
+        printJson(s);
+      } else {
+        out().println("session " + id + ": " + s.get("status").asString());
+        out().flush();
+      }
+    }
+  }
+
+  @Command(
+      name = "start",
+      mixinStandardHelpOptions = true,
+      description = "Start a stopped session and wait until it is ready.")
+  static final class Start extends ClientCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public void run() {
+      JsonNode s =
+          client().json("POST", SESSIONS + "/" + ApiClient.encodePath(id) + "/start", null);
+      if (json) {
+        printJson(s);
+      } else {
+        out().println("session " + id + ": " + s.get("status").asString());
+        out().flush();
+      }
+      if (s.get("status").asString().equals("FAILED")) {
+        throw new CliException("session " + id + " failed: " + s.get("statusReason").asString());
+      }
+    }
+  }
+
+  @Command(
+      name = "exec",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Run a command in a session: berth session exec ID -- ls -l",
+        "A single argument is run by /bin/sh -c. Exits with the command's exit code."
+      })
+  static final class Exec extends ClientCommand {
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
+
+    @Parameters(index = "1..*", paramLabel = "COMMAND", arity = "1..*")
+    List<String> command;
+
+    @Option(names = "--cwd", description = "working directory, relative to the workspace")
+    String cwd;
+
+    @Option(
+        names = {"-e", "--env"},
+        description = "KEY=VALUE; repeatable")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--timeout", description = "seconds (default: the server's execTimeout)")
+    Integer timeout;
+
+    @Option(names = "--stdin", description = "feed this process's standard input to the command")
+    boolean stdin;
+
+    @Override
+    public void run() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("command", command.size() == 1 ? command.get(0) : command);
+      if (cwd != null) {
+        body.put("cwd", cwd);
+      }
+      body.put("env", env);
+      if (timeout != null) {
+        body.put("timeout", timeout);
+      }
+      if (stdin) {
+        try {
+          body.put(
+              "stdin",
+              new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+          throw new CliException("cannot read standard input: " + e.getMessage());
+        }
+      }
+      JsonNode r = client().json("POST", SESSIONS + "/" + ApiClient.encodePath(id) + "/exec", body);
+      if (json) {
+        printJson(r);
+      } else {
+        out().print(r.get("stdout").asString());
+        out().flush();
+        err().print(r.get("stderr").asString());
+        if (r.get("stdoutTruncated").asBoolean() || r.get("stderrTruncated").asBoolean()) {
+          err()
+              .println(
+                  "berth: output truncated ("
+                      + r.get("stdoutBytes").asLong()
+                      + " bytes of stdout, "
+                      + r.get("stderrBytes").asLong()
+                      + " of stderr in all)");
+        }
+        if (r.get("timedOut").asBoolean()) {
+          err().println("berth: the command was killed after its timeout");
+        }
+        err().flush();
+      }
+      int code = r.get("exitCode").asInt();
+      if (code != 0) {
+        // The command's own exit code is the answer; its output already said what happened.
+        throw new CliException("", code == -1 ? 124 : code, null);
+      }
+    }
+  }
+
+  @Command(
+      name = "cp",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Copy a file into or out of a session: one side is ID:PATH.",
+        "  berth session cp notes.txt my-session:docs/notes.txt",
+        "  berth session cp my-session:docs/notes.txt ./notes.txt"
+      })
+  static final class Cp extends ClientCommand {
+    @Parameters(index = "0", paramLabel = "SRC")
+    String source;
+
+    @Parameters(index = "1", paramLabel = "DST")
+    String destination;
+
+    @Override
+    public void run() {
+      boolean upload = isRemote(destination) && !isRemote(source);
+      boolean download = isRemote(source) && !isRemote(destination);
+      if (!upload && !download) {
+        throw new CliException("exactly one of SRC and DST must be ID:PATH (a session path)");
+      }
+      if (upload) {
+        Path local = Path.of(source);
+        if (!Files.isRegularFile(local)) {
+          throw new CliException(source + " is not a file (cp copies single files)");
+        }
+        String[] remote = destination.split(":", 2);
+        HttpResponse<InputStream> r;
+        try {
+          r =
+              client()
+                  .send(
+                      "PUT",
+                      SESSIONS
+                          + "/"
+                          + ApiClient.encodePath(remote[0])
+                          + "/files/"
+                          + ApiClient.encodePath(remote[1]),
+                      HttpRequest.BodyPublishers.ofFile(local),
+                      "application/octet-stream");
+        } catch (java.io.FileNotFoundException e) {
+          throw new CliException("cannot read " + source);
+        }
+        JsonNode entry = ApiClient.readJson(r);
+        out().println("copied " + entry.get("size").asLong() + " bytes to " + destination);
+      } else {
+        String[] remote = source.split(":", 2);
+        HttpResponse<InputStream> r =
+            client()
+                .send(
+                    "GET",
+                    SESSIONS
+                        + "/"
+                        + ApiClient.encodePath(remote[0])
+                        + "/files/"
+                        + ApiClient.encodePath(remote[1]),
+                    HttpRequest.BodyPublishers.noBody(),
+                    null);
+        ApiClient.checkOk(r);
+        if (r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
+          throw new CliException(source + " is a directory (cp copies single files)");
+        }
+        Path local = Path.of(destination);
+        if (Files.isDirectory(local)) {
+          local = local.resolve(Path.of(remote[1]).getFileName());
+        }
+        try (InputStream in = r.body()) {
+          long n = Files.copy(in, local, StandardCopyOption.REPLACE_EXISTING);
+          out().println("copied " + n + " bytes to " + local);
+        } catch (IOException e) {
+          throw new CliException("cannot write " + local + ": " + e.getMessage());
+        }
+      }
+      out().flush();
+    }
+
+    private static boolean isRemote(String spec) {
+      int colon = spec.indexOf(':');
+      return colon > 0 && spec.substring(0, colon).matches("[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?");
+    }
+  }
+
+  @Command(
+      name = "logs",
+      mixinStandardHelpOptions = true,
+      description = "The last lines of the session app's output.")
+  static final class Logs extends ClientCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Option(
+        names = {"-n", "--lines"},
+        defaultValue = "100")
+    int lines;
+
+    @Override
+    public void run() {
+      HttpResponse<InputStream> r =
+          client()
+              .send(
+                  "GET",
+                  SESSIONS + "/" + ApiClient.encodePath(id) + "/logs?lines=" + lines,
+                  HttpRequest.BodyPublishers.noBody(),
+                  null);
+      ApiClient.checkOk(r);
+      try (InputStream in = r.body()) {
+        out().println(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new CliException("cannot read logs: " + e.getMessage());
+      }
+      out().flush();
+    }
+  }
+
+  @Command(
+      name = "events",
+      mixinStandardHelpOptions = true,
+      description = "A session's audit trail.")
+  static final class Events extends ClientCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public void run() {
+      JsonNode events =
+          client().json("GET", SESSIONS + "/" + ApiClient.encodePath(id) + "/events", null);
+      if (json) {
+        printJson(events);
+        return;
+      }
+      var table = new Table("AT", "TYPE", "MESSAGE");
+      for (JsonNode e : events) {
+        table.row(e.get("at").asString(), e.get("type").asString(), e.get("message").asString());
+      }
+      table.print(out());
+    }
+  }
+}

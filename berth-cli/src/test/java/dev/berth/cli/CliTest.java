@@ -1,0 +1,127 @@
+package dev.berth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.server.TestServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI against a real server, the way a user types it. */
+class CliTest {
+  @TempDir Path home;
+  @TempDir Path work;
+  private TestServer berth;
+  private Map<String, String> env;
+
+  @BeforeEach
+  void start() {
+    berth = new TestServer(home);
+    env = new HashMap<>(Map.of("BERTH_URL", berth.url(), "BERTH_HOME", home.toString()));
+  }
+
+  @AfterEach
+  void stop() {
+    berth.close();
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private Run berth(String... args) {
+    var out = new StringWriter();
+    var err = new StringWriter();
+    int code = BerthCli.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void theTourFromTheReadme() throws Exception {
+    Run create = berth("session", "create", "--id", "demo", "--label", "team=data");
+    assertThat(create.code()).as(create.err()).isZero();
+    assertThat(create.out()).contains("RUNNING").contains("session token").contains("berth_s_");
+
+    Path local = Files.writeString(work.resolve("hello.txt"), "hello from the host\n");
+    Run cp = berth("session", "cp", local.toString(), "demo:docs/hello.txt");
+    assertThat(cp.out()).contains("copied 20 bytes");
+
+    Run exec = berth("session", "exec", "demo", "--", "cat", "docs/hello.txt");
+    assertThat(exec.code()).isZero();
+    assertThat(exec.out()).isEqualTo("hello from the host\n");
+
+    Run failing = berth("session", "exec", "demo", "echo nope >&2; exit 5");
+    assertThat(failing.code()).isEqualTo(5);
+    assertThat(failing.err()).contains("nope");
+
+    Run back = berth("session", "cp", "demo:docs/hello.txt", work.resolve("back.txt").toString());
+    assertThat(back.code()).as(back.err()).isZero();
+    assertThat(Files.readString(work.resolve("back.txt"))).isEqualTo("hello from the host\n");
+
+    Run ls = berth("session", "ls", "--label", "team=data");
+    assertThat(ls.out()).contains("demo").contains("RUNNING");
+    Run json = berth("session", "ls", "--json");
+    assertThat(json.out()).contains("\"id\" : \"demo\"");
+
+    Run rm = berth("session", "rm", "demo");
+    assertThat(rm.code()).isZero();
+    assertThat(rm.out())
+        .contains("cleanup receipt for session demo")
+        .contains("removed")
+        .contains("directory");
+    Run rmAgain = berth("session", "rm", "demo");
+    assertThat(rmAgain.out()).contains("nothing left to remove");
+
+    Run gone = berth("session", "show", "demo");
+    assertThat(gone.code()).isEqualTo(1);
+    assertThat(gone.err()).contains("berth: no session 'demo'").contains("404");
+  }
+
+  @Test
+  void errorsAreOneClearLineAndANonZeroExit() {
+    Run badId = berth("session", "create", "--id", "Not_Valid");
+    assertThat(badId.code()).isEqualTo(1);
+    assertThat(badId.err()).startsWith("berth: invalid session id 'Not_Valid'");
+
+    Run badTemplate = berth("session", "create", "--template", "nope");
+    assertThat(badTemplate.err()).contains("unknown template 'nope'");
+
+    Run usage = berth("session", "frobnicate");
+    assertThat(usage.code()).isEqualTo(2);
+
+    env.put("BERTH_TOKEN", "berth_admin_wrong");
+    Run unauthorized = berth("session", "ls");
+    assertThat(unauthorized.code()).isEqualTo(1);
+    assertThat(unauthorized.err()).contains("not valid").contains("401");
+
+    env.put("BERTH_URL", "http://127.0.0.1:1");
+    Run down = berth("session", "ls");
+    assertThat(down.err()).contains("no Berth server answers at http://127.0.0.1:1");
+  }
+
+  @Test
+  void templatesVersionAndDoctor() {
+    assertThat(berth("templates", "ls").out()).contains("default").contains("Built-in");
+    assertThat(berth("version").out()).startsWith("berth ");
+    Run doctor = berth("doctor");
+    assertThat(doctor.out()).contains("local backend").contains("server").contains("answers");
+  }
+
+  @Test
+  void stopAndStartKeepTheWorkspace() {
+    berth("session", "create", "--id", "pause");
+    berth("session", "exec", "pause", "echo kept > file.txt");
+    assertThat(berth("session", "stop", "pause").out()).contains("STOPPED");
+    Run refused = berth("session", "exec", "pause", "true");
+    assertThat(refused.err()).contains("STOPPED");
+    assertThat(berth("session", "start", "pause").out()).contains("RUNNING");
+    assertThat(berth("session", "exec", "pause", "cat file.txt").out()).isEqualTo("kept\n");
+    Run events = berth("session", "events", "pause");
+    assertThat(events.out()).as(events.err()).contains("stopped").contains("running");
+  }
+}

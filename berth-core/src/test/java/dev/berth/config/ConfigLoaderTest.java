@@ -1,0 +1,67 @@
+package dev.berth.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path home;
+
+  @Test
+  void defaultsNeedNoFile() {
+    var c = ConfigLoader.load(home, Map.of(), Map.of());
+    assertThat(c.host()).isEqualTo("127.0.0.1");
+    assertThat(c.port()).isEqualTo(7780);
+    assertThat(c.backend()).isEqualTo("auto");
+    assertThat(c.prefix()).isEqualTo("berth");
+    assertThat(c.templatesDir()).isEqualTo(home.resolve("templates"));
+    assertThat(c.maxFileBytes()).isEqualTo(64L << 20);
+    assertThat(c.baseUrl()).isEqualTo("http://127.0.0.1:7780");
+  }
+
+  @Test
+  void fileThenEnvironmentThenFlags() throws IOException {
+    Files.writeString(home.resolve("berth.yaml"), "port: 8000\nbackend: local\nexecTimeout: 2m\n");
+    var fromFile = ConfigLoader.load(home, Map.of(), Map.of());
+    assertThat(fromFile.port()).isEqualTo(8000);
+    assertThat(fromFile.execTimeout()).isEqualTo(Duration.ofMinutes(2));
+    var fromEnv =
+        ConfigLoader.load(
+            home, Map.of("BERTH_PORT", "8100", "BERTH_MAX_FILE_BYTES", "1k"), Map.of());
+    assertThat(fromEnv.port()).isEqualTo(8100);
+    assertThat(fromEnv.maxFileBytes()).isEqualTo(1024);
+    var fromFlag = ConfigLoader.load(home, Map.of("BERTH_PORT", "8100"), Map.of("port", "8200"));
+    assertThat(fromFlag.port()).isEqualTo(8200);
+  }
+
+  @Test
+  void unknownKeysAndBadValuesNameTheKeyAndItsSource() throws IOException {
+    Files.writeString(home.resolve("berth.yaml"), "prot: 1\nbackend: cloud\n");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(home, Map.of("BERTH_PORT", "lots", "BERTH_NOPE", "1"), Map.of()))
+        .hasMessageContaining("unknown key 'prot'")
+        .hasMessageContaining("backend")
+        .hasMessageContaining("must be one of [auto, local, docker]")
+        .hasMessageContaining("BERTH_PORT='lots'")
+        .hasMessageContaining("unknown environment variable BERTH_NOPE");
+  }
+
+  @Test
+  void clientVariablesAreNotServerConfiguration() {
+    var c = ConfigLoader.load(home, Map.of("BERTH_URL", "http://x", "BERTH_TOKEN", "t"), Map.of());
+    assertThat(c.port()).isEqualTo(7780);
+  }
+
+  @Test
+  void envNamesFollowTheKeys() {
+    assertThat(ConfigLoader.envName("execMaxOutputBytes")).isEqualTo("BERTH_EXEC_MAX_OUTPUT_BYTES");
+  }
+}

@@ -1,0 +1,90 @@
+package dev.berth.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.runtime.RuntimeState;
+import dev.berth.session.Session;
+import dev.berth.session.SessionId;
+import dev.berth.session.SessionStatus;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RegistryTest {
+  @TempDir Path dir;
+  private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+  private Session session(String id, SessionStatus status) {
+    return new Session(
+        SessionId.of(id),
+        "default",
+        "local",
+        status,
+        "",
+        Map.of("team", "a"),
+        RuntimeState.of(1, Map.of("dir", "/x/" + id)),
+        Map.of(8000, "http://127.0.0.1:1/"),
+        now,
+        now,
+        now);
+  }
+
+  @Test
+  void everythingSurvivesAReopen() {
+    Path file = dir.resolve("berth.db");
+    try (var registry = Registry.openSqlite(file)) {
+      registry.insert(session("one", SessionStatus.RUNNING));
+      registry.appendEvent(SessionId.of("one"), now, "status", "running", "");
+      registry.saveToken(
+          new TokenRecord("h1", TokenRecord.Kind.SESSION, Optional.of(SessionId.of("one"))), now);
+    }
+    try (var registry = Registry.openSqlite(file)) {
+      assertThat(registry.find(SessionId.of("one")))
+          .hasValue(session("one", SessionStatus.RUNNING));
+      assertThat(registry.events(SessionId.of("one"), 0, 10))
+          .extracting(e -> e.message())
+          .containsExactly("running");
+      assertThat(registry.findToken("h1"))
+          .get()
+          .extracting(TokenRecord::sessionId)
+          .isEqualTo(Optional.of(SessionId.of("one")));
+    }
+  }
+
+  @Test
+  void aLiveIdCannotBeTakenButADeletedOneCan() {
+    try (var registry = Registry.openSqlite(dir.resolve("berth.db"))) {
+      registry.insert(session("dup", SessionStatus.RUNNING));
+      assertThatThrownBy(() -> registry.insert(session("dup", SessionStatus.PENDING)))
+          .hasMessageContaining("already exists");
+      registry.update(session("dup", SessionStatus.DELETED));
+      registry.insert(session("dup", SessionStatus.PENDING));
+      assertThat(registry.find(SessionId.of("dup")))
+          .get()
+          .extracting(Session::status)
+          .isEqualTo(SessionStatus.PENDING);
+    }
+  }
+
+  @Test
+  void listsFilterByStatusTemplateAndLabelsAndHideDeleted() {
+    try (var registry = Registry.openSqlite(dir.resolve("berth.db"))) {
+      registry.insert(session("a", SessionStatus.RUNNING));
+      registry.insert(session("b", SessionStatus.STOPPED));
+      registry.insert(session("c", SessionStatus.DELETED));
+      assertThat(registry.list(SessionFilter.ALL_LIVE))
+          .extracting(s -> s.id().value())
+          .containsExactly("a", "b");
+      var stopped =
+          new SessionFilter(Optional.of(SessionStatus.STOPPED), Optional.empty(), Map.of());
+      assertThat(registry.list(stopped)).extracting(s -> s.id().value()).containsExactly("b");
+      var otherTeam = new SessionFilter(Optional.empty(), Optional.empty(), Map.of("team", "b"));
+      assertThat(registry.list(otherTeam)).isEmpty();
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.berth.api;
+
+import dev.berth.session.BerthException;
+import dev.berth.session.ErrorCode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every error leaves the server as {@code {"error":{"code","message"}}} with the right status. An
+ * unexpected exception is logged with its stack trace and the client gets a 500 with a request
+ * reference, never the trace.
+ */
+final class ApiErrors {
+  private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+
+  private ApiErrors() {}
+
+  static void install(RoutesConfig routes) {
+    routes.exception(
+        BerthException.class,
+        (e, ctx) -> {
+          if (e.code() == ErrorCode.INTERNAL) {
+            log.error("internal error on {} {}", ctx.method(), ctx.path(), e);
+          }
+          write(ctx, e.code().httpStatus(), e.code().wireName(), e.getMessage());
+        });
+    routes.exception(
+        HttpResponseException.class,
+        (e, ctx) -> write(ctx, e.getStatus(), codeFor(e.getStatus()), e.getMessage()));
+    routes.exception(
+        Exception.class,
+        (e, ctx) -> {
+          String ref = Long.toHexString(System.nanoTime());
+          log.error("unexpected error [{}] on {} {}", ref, ctx.method(), ctx.path(), e);
+          write(ctx, 500, "internal", "internal error (reference " + ref + " in the server log)");
+        });
+    routes.error(
+        404,
+        "*",
+        ctx -> {
+          if (ctx.result() == null || ctx.result().isEmpty()) {
+            write(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
+          }
+        });
+    routes.error(
+        405,
+        "*",
+        ctx ->
+            write(
+                ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
+  }
+
+  static void write(Context ctx, int status, String code, String message) {
+    ctx.status(status).json(ApiViews.ErrorBody.of(code, message));
+  }
+
+  private static String codeFor(int status) {
+    for (ErrorCode c : ErrorCode.values()) {
+      if (c.httpStatus() == status) {
+        return c.wireName();
+      }
+    }
+    return status >= 500 ? "internal" : "bad_request";
+  }
+}

@@ -1,0 +1,73 @@
+package dev.berth.api;
+
+import dev.berth.auth.Tokens;
+import dev.berth.session.SessionService;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson3;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The HTTP edge: REST {@code /api/v1}, the executor endpoints, and the OpenAPI document. Thin:
+ * parse, authorize, call {@link SessionService}, render.
+ */
+public final class ApiServer {
+  private static final java.util.Set<String> PUBLIC_PATHS =
+      java.util.Set.of("/api/v1/health", "/api/v1/openapi.json");
+
+  private ApiServer() {}
+
+  /** The OpenAPI document (kept by hand in openapi.yaml; a test checks it against the routes). */
+  public static JsonNode openApiDocument() {
+    try (InputStream in = ApiServer.class.getResourceAsStream("/openapi.yaml")) {
+      return YAMLMapper.builder().build().readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A configured, not yet started, Javalin app. */
+  public static Javalin create(
+      SessionService sessions, Tokens tokens, long maxRequestBytes, String version) {
+    JsonNode openApi = openApiDocument();
+    var auth = new ApiAuth(tokens);
+    return Javalin.create(
+        config -> {
+          config.jsonMapper(new JavalinJackson3(JsonMapper.builder().build(), false));
+          config.http.maxRequestSize = maxRequestBytes;
+          config.startup.showJavalinBanner = false;
+          config.router.ignoreTrailingSlashes = true;
+          var routes = config.routes;
+          ApiErrors.install(routes);
+          // Deny by default: every route needs a token except the two public documents.
+          routes.before(
+              ctx -> {
+                if (!PUBLIC_PATHS.contains(ctx.path())) {
+                  auth.authenticate(ctx);
+                }
+              });
+          routes.get(
+              "/api/v1/health",
+              ctx ->
+                  ctx.json(
+                      Map.of(
+                          "status",
+                          "ok",
+                          "version",
+                          version,
+                          "backends",
+                          sessions.backends().names(),
+                          "defaultBackend",
+                          sessions.backends().defaultName())));
+          routes.get("/api/v1/openapi.json", ctx -> ctx.json(openApi));
+          new SessionRoutes(sessions).register(routes);
+          new FileRoutes(sessions.workspace(), maxRequestBytes).register(routes);
+          new ExecutorRoutes(sessions).register(routes);
+        });
+  }
+}

@@ -1,0 +1,112 @@
+package dev.berth.api;
+
+import dev.berth.runtime.ExecResult;
+import dev.berth.session.Session;
+import dev.berth.session.SessionStatus;
+import dev.berth.template.HealthProbe;
+import dev.berth.template.Template;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON shapes of the REST API: stable, documented in openapi.yaml, independent of internals.
+ */
+final class ApiViews {
+  private ApiViews() {}
+
+  record SessionView(
+      String id,
+      String template,
+      String backend,
+      SessionStatus status,
+      String statusReason,
+      Map<String, String> labels,
+      Map<String, String> endpoints,
+      Map<String, String> resources,
+      Instant createdAt,
+      Instant updatedAt,
+      Instant lastActivityAt) {
+    static SessionView of(Session s) {
+      Map<String, String> eps = new java.util.TreeMap<>();
+      s.endpoints().forEach((port, url) -> eps.put(Integer.toString(port), url));
+      return new SessionView(
+          s.id().value(),
+          s.template(),
+          s.backend(),
+          s.status(),
+          s.statusReason(),
+          s.labels(),
+          eps,
+          s.runtimeState().values(),
+          s.createdAt(),
+          s.updatedAt(),
+          s.lastActivityAt());
+    }
+  }
+
+  record CreatedView(SessionView session, String token) {}
+
+  record TemplateView(
+      String name,
+      String description,
+      String parent,
+      String image,
+      List<String> command,
+      List<Integer> ports,
+      String probe,
+      String backend) {
+    static TemplateView of(Template t) {
+      return new TemplateView(
+          t.name(),
+          t.description(),
+          t.parent().orElse(null),
+          t.image().orElse(null),
+          t.command(),
+          t.ports(),
+          t.probe().map(TemplateView::describe).orElse(null),
+          t.backend().orElse(null));
+    }
+
+    private static String describe(HealthProbe p) {
+      return switch (p) {
+        case HealthProbe.Http h -> "http " + h.port() + h.path();
+        case HealthProbe.Tcp t -> "tcp " + t.port();
+        case HealthProbe.Exec e -> "exec " + String.join(" ", e.argv());
+      };
+    }
+  }
+
+  record ExecView(
+      int exitCode,
+      String stdout,
+      String stderr,
+      long stdoutBytes,
+      long stderrBytes,
+      boolean stdoutTruncated,
+      boolean stderrTruncated,
+      boolean timedOut,
+      long durationMs) {
+    static ExecView of(ExecResult r) {
+      return new ExecView(
+          r.exitCode(),
+          new String(r.stdout(), StandardCharsets.UTF_8),
+          new String(r.stderr(), StandardCharsets.UTF_8),
+          r.stdoutBytes(),
+          r.stderrBytes(),
+          r.stdoutTruncated(),
+          r.stderrTruncated(),
+          r.timedOut(),
+          r.elapsed().toMillis());
+    }
+  }
+
+  record ErrorBody(ErrorDetail error) {
+    static ErrorBody of(String code, String message) {
+      return new ErrorBody(new ErrorDetail(code, message));
+    }
+  }
+
+  record ErrorDetail(String code, String message) {}
+}

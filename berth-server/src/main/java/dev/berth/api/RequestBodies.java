@@ -1,0 +1,127 @@
+package dev.berth.api;
+
+import dev.berth.config.StrictObject;
+import dev.berth.session.BerthException;
+import dev.berth.session.CreateSessionRequest;
+import dev.berth.session.ExecCommand;
+import dev.berth.session.SessionId;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Parses request bodies strictly: unknown fields and wrong types are 400s that name the field, so a
+ * typo never silently falls back to a default.
+ */
+final class RequestBodies {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private RequestBodies() {}
+
+  static JsonNode json(Context ctx, boolean required) {
+    String body = ctx.body();
+    if (body.isBlank()) {
+      if (required) {
+        throw BerthException.badRequest("a JSON request body is required");
+      }
+      return JSON.createObjectNode();
+    }
+    try {
+      return JSON.readTree(body);
+    } catch (JacksonException e) {
+      throw BerthException.badRequest(
+          "the request body is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  static CreateSessionRequest createSession(JsonNode body, Optional<SessionId> pathId) {
+    List<String> errors = new ArrayList<>();
+    var o = new StrictObject("request body", body, errors);
+    Optional<String> id = o.string("id");
+    Optional<String> template = o.string("template");
+    Optional<String> backend = o.string("backend");
+    Map<String, String> labels = o.stringMap("labels").orElse(Map.of());
+    boolean start = o.bool("start").orElse(true);
+    o.checkNoUnknownKeys();
+    StrictObject.throwIfErrors("invalid request", errors);
+    Optional<SessionId> sessionId = id.map(SessionId::of);
+    if (pathId.isPresent()) {
+      if (sessionId.isPresent() && !sessionId.equals(pathId)) {
+        throw BerthException.badRequest("the body's id differs from the id in the path");
+      }
+      sessionId = pathId;
+    }
+    return new CreateSessionRequest(sessionId, template, backend, labels, start);
+  }
+
+  static ExecCommand exec(JsonNode body) {
+    List<String> errors = new ArrayList<>();
+    var o = new StrictObject("request body", body, errors);
+    List<String> argv;
+    JsonNode command = body.get("command");
+    if (command != null && command.isString()) {
+      argv = List.of("/bin/sh", "-c", command.asString());
+      o.has("command");
+    } else {
+      argv = o.strings("command", false).orElse(List.of());
+    }
+    Optional<String> cwd = o.string("cwd");
+    Map<String, String> env = o.stringMap("env").orElse(Map.of());
+    Optional<String> stdin = o.string("stdin");
+    Optional<Integer> timeout = o.integer("timeout", 1, Integer.MAX_VALUE);
+    o.checkNoUnknownKeys();
+    if (argv.isEmpty()) {
+      errors.add(
+          "request body: 'command' is required: an argv list like [\"ls\", \"-l\"] or a string"
+              + " run by /bin/sh -c");
+    }
+    StrictObject.throwIfErrors("invalid request", errors);
+    return new ExecCommand(
+        argv,
+        cwd,
+        env,
+        stdin.map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]),
+        timeout.map(Duration::ofSeconds));
+  }
+
+  /** The named string fields, all required, and no others. */
+  static Map<String, String> requiredStrings(JsonNode body, String... fields) {
+    List<String> errors = new ArrayList<>();
+    var o = new StrictObject("request body", body, errors);
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (String field : fields) {
+      o.string(field)
+          .ifPresentOrElse(
+              v -> out.put(field, v),
+              () -> errors.add("request body: '" + field + "' is required"));
+    }
+    o.checkNoUnknownKeys();
+    StrictObject.throwIfErrors("invalid request", errors);
+    return out;
+  }
+
+  /** A whole-number query parameter within bounds; 400 naming it and the bounds otherwise. */
+  static long longParam(Context ctx, String name, long fallback, long min, long max) {
+    String raw = ctx.queryParam(name);
+    if (raw == null || raw.isBlank()) {
+      return fallback;
+    }
+    try {
+      long value = Long.parseLong(raw.trim());
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw BerthException.badRequest(
+        "query parameter '" + name + "' must be a whole number from " + min + " to " + max);
+  }
+}

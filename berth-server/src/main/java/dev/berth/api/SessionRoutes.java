@@ -1,0 +1,140 @@
+package dev.berth.api;
+
+import static dev.berth.api.ApiAuth.principal;
+
+import dev.berth.registry.SessionFilter;
+import dev.berth.session.CreatedSession;
+import dev.berth.session.SessionCleanupReceipt;
+import dev.berth.session.SessionId;
+import dev.berth.session.SessionService;
+import dev.berth.session.SessionStatus;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Session lifecycle over REST: create, list, show, stop, start, delete, events, logs. */
+final class SessionRoutes {
+  private final SessionService sessions;
+
+  SessionRoutes(SessionService sessions) {
+    this.sessions = sessions;
+  }
+
+  void register(RoutesConfig r) {
+    r.get("/api/v1/templates", this::templates);
+    r.get("/api/v1/sessions", this::list);
+    r.post("/api/v1/sessions", this::create);
+    r.get("/api/v1/sessions/{id}", this::show);
+    r.delete("/api/v1/sessions/{id}", this::delete);
+    r.post(
+        "/api/v1/sessions/{id}/stop", ctx -> ctx.json(view(sessions.stop(adminId(ctx, "stop")))));
+    r.post(
+        "/api/v1/sessions/{id}/start",
+        ctx -> ctx.json(view(sessions.start(adminId(ctx, "start")))));
+    r.get("/api/v1/sessions/{id}/events", this::events);
+    r.get("/api/v1/sessions/{id}/logs", this::logs);
+  }
+
+  /** The path's session id, after checking the caller may act on it. */
+  static SessionId id(Context ctx) {
+    SessionId id = SessionId.of(ctx.pathParam("id"));
+    principal(ctx).checkAccess(id);
+    return id;
+  }
+
+  /** Lifecycle changes are the admin's: a session token works inside its session only. */
+  private static SessionId adminId(Context ctx, String what) {
+    SessionId id = id(ctx);
+    principal(ctx).checkAdmin(what + " of a session");
+    return id;
+  }
+
+  private static ApiViews.SessionView view(dev.berth.session.Session s) {
+    return ApiViews.SessionView.of(s);
+  }
+
+  private void templates(Context ctx) {
+    principal(ctx);
+    ctx.json(sessions.templates().all().stream().map(ApiViews.TemplateView::of).toList());
+  }
+
+  private void list(Context ctx) {
+    var principal = principal(ctx);
+    Optional<SessionStatus> status =
+        Optional.ofNullable(ctx.queryParam("status"))
+            .map(s -> parseStatus(s.toUpperCase(Locale.ROOT)));
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (String label : ctx.queryParams("label")) {
+      int eq = label.indexOf('=');
+      if (eq <= 0) {
+        throw dev.berth.session.BerthException.badRequest(
+            "label filter '" + label + "' must look like key=value");
+      }
+      labels.put(label.substring(0, eq), label.substring(eq + 1));
+    }
+    var filter = new SessionFilter(status, Optional.ofNullable(ctx.queryParam("template")), labels);
+    ctx.json(
+        sessions.list(filter).stream()
+            .filter(s -> principal.canAccess(s.id()))
+            .map(ApiViews.SessionView::of)
+            .toList());
+  }
+
+  private static SessionStatus parseStatus(String s) {
+    try {
+      return SessionStatus.valueOf(s);
+    } catch (IllegalArgumentException e) {
+      throw dev.berth.session.BerthException.badRequest(
+          "unknown status '" + s + "'; one of " + java.util.List.of(SessionStatus.values()));
+    }
+  }
+
+  private void create(Context ctx) {
+    principal(ctx).checkAdmin("creating a session");
+    var request = RequestBodies.createSession(RequestBodies.json(ctx, false), Optional.empty());
+    CreatedSession created = sessions.create(request);
+    ctx.status(201).json(new ApiViews.CreatedView(view(created.session()), created.token()));
+  }
+
+  private void show(Context ctx) {
+    ctx.json(view(sessions.get(id(ctx))));
+  }
+
+  private void delete(Context ctx) {
+    SessionId id = adminId(ctx, "delete");
+    writeReceipt(ctx, sessions.delete(id));
+  }
+
+  /** 200 with the receipt when cleanup is complete; 500 with it (and an error) when not. */
+  static void writeReceipt(Context ctx, SessionCleanupReceipt receipt) {
+    if (receipt.complete()) {
+      ctx.json(receipt);
+      return;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put(
+        "error",
+        new ApiViews.ErrorDetail(
+            "cleanup_incomplete",
+            receipt.failed().size()
+                + " resource(s) could not be removed; see 'failed'. Delete again to retry."));
+    body.put("receipt", receipt);
+    ctx.status(500).json(body);
+  }
+
+  private void events(Context ctx) {
+    SessionId id = id(ctx);
+    long after = RequestBodies.longParam(ctx, "after", 0, 0, Long.MAX_VALUE);
+    int limit = (int) RequestBodies.longParam(ctx, "limit", 200, 1, 1000);
+    ctx.json(sessions.events(id, after, limit));
+  }
+
+  private void logs(Context ctx) {
+    SessionId id = id(ctx);
+    int lines = (int) RequestBodies.longParam(ctx, "lines", 100, 1, 10_000);
+    ctx.contentType("text/plain; charset=utf-8").result(sessions.logTail(id, lines));
+  }
+}

@@ -1,0 +1,156 @@
+package dev.berth.server;
+
+import dev.berth.api.ApiServer;
+import dev.berth.auth.Tokens;
+import dev.berth.config.BerthConfig;
+import dev.berth.registry.Registry;
+import dev.berth.session.Backends;
+import dev.berth.session.SessionService;
+import dev.berth.session.WorkspaceLimits;
+import dev.berth.template.TemplateCatalog;
+import dev.berth.template.TemplateLoader;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Berth: the one place where the parts are wired together (registry, tokens, templates,
+ * runtimes, service, HTTP edge). Start-up order matters: the registry is opened and the statuses
+ * reconciled with what the runtimes report before the first request is served.
+ */
+public final class BerthServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BerthServer.class);
+  public static final String VERSION =
+      Optional.ofNullable(BerthServer.class.getPackage().getImplementationVersion()).orElse("dev");
+
+  private final BerthConfig config;
+  private final Registry registry;
+  private final Backends backends;
+  private final SessionService sessions;
+  private final Javalin app;
+
+  private BerthServer(
+      BerthConfig config,
+      Registry registry,
+      Backends backends,
+      SessionService sessions,
+      Javalin app) {
+    this.config = config;
+    this.registry = registry;
+    this.backends = backends;
+    this.sessions = sessions;
+    this.app = app;
+  }
+
+  /**
+   * Starts Berth. Prints the URL and, on first start only, the admin token to {@code out}.
+   *
+   * @param backendChooser picks the runtimes for the configured backend
+   */
+  public static BerthServer start(
+      BerthConfig config, BackendChooser backendChooser, PrintStream out) {
+    createHome(config.home());
+    TemplateCatalog templates = TemplateLoader.load(config.templatesDir());
+    Registry registry = Registry.openSqlite(config.registryFile());
+    try {
+      Clock clock = Clock.systemUTC();
+      var tokens = new Tokens(registry, clock);
+      Optional<String> adminToken = tokens.createAdminTokenIfMissing();
+      adminToken.ifPresent(t -> writeSecret(config.adminTokenFile(), t));
+      String instance = instanceId(config.home());
+      Backends backends = backendChooser.choose(config, instance, out);
+      var limits =
+          new WorkspaceLimits(
+              config.maxFileBytes(),
+              config.execTimeout(),
+              config.execMaxTimeout(),
+              config.execMaxOutputBytes());
+      var sessions =
+          new SessionService(
+              registry, backends, templates, tokens, clock, config.stopGrace(), limits);
+      sessions.reconcileStatuses();
+      Javalin app = ApiServer.create(sessions, tokens, config.maxRequestBytes(), VERSION);
+      app.start(config.host(), config.port());
+      var server = new BerthServer(config, registry, backends, sessions, app);
+      out.println("Berth " + VERSION + " is serving " + server.url());
+      out.println("  data directory: " + config.home());
+      out.println("  backends: " + backends.names() + " (default " + backends.defaultName() + ")");
+      out.println("  templates: " + templates.names() + " from " + config.templatesDir());
+      if (adminToken.isPresent()) {
+        out.println("  admin token (shown once; also in " + config.adminTokenFile() + "):");
+        out.println("    " + adminToken.get());
+      } else {
+        out.println("  admin token: in " + config.adminTokenFile());
+      }
+      return server;
+    } catch (RuntimeException e) {
+      registry.close();
+      throw e;
+    }
+  }
+
+  public String url() {
+    String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+    return "http://" + host + ":" + app.port();
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public SessionService sessions() {
+    return sessions;
+  }
+
+  /** Stops serving. Sessions keep running: they outlive the manager by design. */
+  @Override
+  public void close() {
+    app.stop();
+    backends.close();
+    registry.close();
+    log.info("Berth stopped");
+  }
+
+  private static void createHome(Path home) {
+    try {
+      Files.createDirectories(home);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data directory " + home, e);
+    }
+  }
+
+  /** Which Berth installation made a resource: kept in the data directory, made once. */
+  private static String instanceId(Path home) {
+    Path file = home.resolve("instance.id");
+    try {
+      if (Files.exists(file)) {
+        return Files.readString(file).strip();
+      }
+      String id = UUID.randomUUID().toString().substring(0, 8);
+      Files.writeString(file, id + "\n");
+      return id;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or write " + file, e);
+    }
+  }
+
+  private static void writeSecret(Path file, String secret) {
+    try {
+      Files.deleteIfExists(file);
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, secret + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+}

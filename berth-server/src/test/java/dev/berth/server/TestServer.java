@@ -1,0 +1,111 @@
+package dev.berth.server;
+
+import dev.berth.config.BerthConfig;
+import dev.berth.config.ConfigLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A real Berth server on an ephemeral port in a temporary data directory, with a tiny client. */
+public final class TestServer implements AutoCloseable {
+  public static final JsonMapper JSON = JsonMapper.builder().build();
+  public final Path home;
+  public final BerthServer server;
+  public final String adminToken;
+  public final String startupOutput;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  public TestServer(Path home) {
+    this(home, Map.of());
+  }
+
+  public TestServer(Path home, Map<String, String> env) {
+    this.home = home;
+    BerthConfig config = ConfigLoader.load(home, env, Map.of("port", "0", "backend", "local"));
+    var out = new ByteArrayOutputStream();
+    this.server = BerthServer.start(config, BackendChooser.localOnly(), new PrintStream(out, true));
+    this.startupOutput = out.toString(StandardCharsets.UTF_8);
+    try {
+      this.adminToken = Files.readString(config.adminTokenFile()).strip();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String url() {
+    return server.url();
+  }
+
+  /** One HTTP call; {@code body} may be null, a String (sent as JSON) or bytes (raw). */
+  public Response call(String method, String path, String token, Object body) {
+    var builder = HttpRequest.newBuilder(URI.create(url() + path));
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    HttpRequest.BodyPublisher publisher =
+        switch (body) {
+          case null -> HttpRequest.BodyPublishers.noBody();
+          case String s -> {
+            builder.header("Content-Type", "application/json");
+            yield HttpRequest.BodyPublishers.ofString(s);
+          }
+          case byte[] b -> HttpRequest.BodyPublishers.ofByteArray(b);
+          default -> throw new IllegalArgumentException(body.getClass().toString());
+        };
+    try {
+      HttpResponse<byte[]> r =
+          http.send(
+              builder.method(method, publisher).build(), HttpResponse.BodyHandlers.ofByteArray());
+      return new Response(
+          r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public Response admin(String method, String path, Object body) {
+    return call(method, path, adminToken, body);
+  }
+
+  @Override
+  public void close() {
+    for (JsonNode s : admin("GET", "/api/v1/sessions", null).json()) {
+      admin("DELETE", "/api/v1/sessions/" + s.get("id").asString(), null);
+    }
+    server.close();
+  }
+
+  public record Response(int status, byte[] body, String contentType) {
+    public String text() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+
+    public JsonNode json() {
+      return JSON.readTree(body);
+    }
+
+    /** The error code of an error body, or "" when the body is not an error. */
+    public String errorCode() {
+      JsonNode error = json().path("error");
+      return error.path("code").asString("");
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + text();
+    }
+  }
+}
