@@ -65,16 +65,19 @@ final class DockerFiles {
       throw BerthException.conflict("the workspace root is a directory");
     }
     String real = paths.follow(p);
-    if (paths.stat(real).map(PathStat::isDirectory).orElse(false)) {
+    Optional<PathStat> existing = paths.stat(real);
+    if (existing.map(PathStat::isDirectory).orElse(false)) {
       throw BerthException.conflict("'" + p + "' is a directory");
     }
+    // rw-r--r-- for a new file; a replaced file keeps its mode, as on the local backend
+    int mode = existing.filter(PathStat::isFile).map(st -> (int) (st.mode() & 0777)).orElse(0644);
     Path buffer = null;
     try {
       buffer = Files.createTempFile("berth-write-", ".bin");
       long size = copyBounded(data, buffer, maxBytes, p);
       try (var spool = new TarSpool(paths);
           InputStream in = Files.newInputStream(buffer)) {
-        spool.file(paths.relative(real), in, size, 0644);
+        spool.file(paths.relative(real), in, size, mode);
         archives.upload(paths, spool);
       }
     } catch (IOException e) {

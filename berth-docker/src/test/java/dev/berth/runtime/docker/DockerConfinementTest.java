@@ -240,6 +240,14 @@ class DockerConfinementTest extends DockerTestBase {
   }
 
   @Test
+  void aReplacedFileKeepsItsMode() {
+    write(s, "run.sh", "echo 1");
+    assertThat(sh(s, "chmod 750 run.sh").exitCode()).isZero();
+    write(s, "run.sh", "echo 2");
+    assertThat(out(sh(s, "stat -c '%a' run.sh; cat run.sh"))).isEqualTo("750\necho 2");
+  }
+
+  @Test
   void removingAndRenamingWorkOnAStoppedSessionThroughAHelper() {
     write(s, "old.txt", "moved while stopped");
     write(s, "trash/x.txt", "x");

@@ -196,6 +196,9 @@ class DockerLifecycleTest extends DockerTestBase {
     try (var offline = new DockerRuntime("tcp://127.0.0.1:1", prefix, instance())) {
       assertThat(offline.inspect(s)).isInstanceOf(ObservedState.Unknown.class);
       assertThat(offline.ping()).isNotNull();
+      var report = offline.destroy(s);
+      assertThat(report.complete()).as("destroy reports, never throws").isFalse();
+      assertThat(report.removed()).isEmpty();
     }
     assertThat(runtime.ping()).isNull();
   }
