@@ -7,8 +7,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The shared runtime contract, against the real Docker engine. */
+@ExtendWith(DockerTestSupport.class)
 class DockerRuntimeContractTest extends RuntimeContract {
   private static DockerEngine engine;
   private static String prefix;
@@ -17,7 +19,7 @@ class DockerRuntimeContractTest extends RuntimeContract {
 
   @BeforeAll
   static void connect() {
-    engine = DockerTestSupport.engineOrSkip();
+    engine = DockerTestSupport.engine();
     prefix = DockerTestSupport.newPrefix();
     runtime = DockerTestSupport.runtime(engine, prefix);
   }

@@ -21,12 +21,14 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Shared set-up for tests against the real engine: one unique prefix per class (so the default
  * image is built once per class and everything is removed by prefix at the end), and every session
  * a test makes destroyed after it.
  */
+@ExtendWith(DockerTestSupport.class)
 abstract class DockerTestBase {
   static DockerEngine engine;
   static String prefix;
@@ -35,7 +37,7 @@ abstract class DockerTestBase {
 
   @BeforeAll
   static void connect() {
-    engine = DockerTestSupport.engineOrSkip();
+    engine = DockerTestSupport.engine();
     prefix = DockerTestSupport.newPrefix();
     runtime = DockerTestSupport.runtime(engine, prefix);
   }

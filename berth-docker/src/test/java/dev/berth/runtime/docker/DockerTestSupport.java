@@ -5,45 +5,65 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.github.dockerjava.api.model.Container;
 import java.security.SecureRandom;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The one place that decides what happens without a Docker engine: with {@code CI} set the tests
- * fail (CI must provide an engine), otherwise they are skipped with a message that says so. Also
- * hands out a unique name prefix per test class and removes everything carrying it afterwards.
+ * fail (CI must provide an engine), otherwise they are skipped with a message that says so. Used as
+ * a JUnit condition ({@code @ExtendWith(DockerTestSupport.class)}), so a skip shows up as such in
+ * the reports with its reason. Also hands out a unique name prefix per test class and removes
+ * everything carrying it afterwards.
  */
-final class DockerTestSupport {
+final class DockerTestSupport implements ExecutionCondition {
   private static final SecureRandom RANDOM = new SecureRandom();
+  // Asked once per test JVM: null when the engine answers, else why not.
+  private static volatile String unavailable;
+  private static volatile boolean asked;
 
-  private DockerTestSupport() {}
-
-  /** A connected engine, or the test is failed (CI) or skipped (elsewhere). */
-  static DockerEngine engineOrSkip() {
-    DockerEngine engine;
-    String why;
-    try {
-      engine = DockerEngine.connect(null);
-      why = engine.ping();
-    } catch (RuntimeException e) {
-      engine = null;
-      why = e.toString();
-    }
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    String why = whyUnavailable();
     if (why == null) {
-      return engine;
+      return ConditionEvaluationResult.enabled("a Docker engine answers");
     }
-    if (engine != null) {
-      engine.close();
-    }
-    String message =
-        "no Docker engine answers (DOCKER_HOST="
-            + System.getenv().getOrDefault("DOCKER_HOST", "unset, so unix:///var/run/docker.sock")
-            + "): "
-            + why;
     if (System.getenv("CI") != null) {
-      fail(message + "; CI is set, so the Docker tests must run: start dockerd first");
+      throw new AssertionError(why + "; CI is set, so the Docker tests must run: start dockerd");
     }
-    Assumptions.abort(message + "; Docker tests skipped (set CI to make this a failure)");
-    throw new IllegalStateException("unreachable");
+    return ConditionEvaluationResult.disabled(
+        why + "; Docker tests skipped (set CI to make this a failure)");
+  }
+
+  private static synchronized String whyUnavailable() {
+    if (!asked) {
+      try (DockerEngine engine = DockerEngine.connect(null)) {
+        String why = engine.ping();
+        unavailable = why == null ? null : describe(why);
+      } catch (RuntimeException e) {
+        unavailable = describe(e.toString());
+      }
+      asked = true;
+    }
+    return unavailable;
+  }
+
+  private static String describe(String why) {
+    return "no Docker engine answers (DOCKER_HOST="
+        + System.getenv().getOrDefault("DOCKER_HOST", "unset, so unix:///var/run/docker.sock")
+        + "): "
+        + why;
+  }
+
+  /** A connected engine; only called once the condition above let the test run. */
+  static DockerEngine engine() {
+    DockerEngine engine = DockerEngine.connect(null);
+    String why = engine.ping();
+    if (why != null) {
+      engine.close();
+      fail(describe(why));
+    }
+    return engine;
   }
 
   /** {@code bt} and 8 random characters: matches the prefix rule and never clashes. */
