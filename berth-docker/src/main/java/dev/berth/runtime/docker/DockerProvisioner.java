@@ -86,6 +86,20 @@ final class DockerProvisioner {
           .withLabels(labels(s, DockerLabels.TYPE_NETWORK))
           .exec();
     } catch (RuntimeException e) {
+      String reason = DockerEngine.reason(e);
+      if (reason.contains("address pool")) {
+        // Docker's default pools hold about 30 bridge networks; one per session exhausts them.
+        throw new BerthException(
+            ErrorCode.RUNTIME_FAILURE,
+            "cannot create network "
+                + name
+                + ": the engine has no free subnet ("
+                + reason
+                + "). Each session has a network of its own: give dockerd more, smaller subnets,"
+                + " e.g. \"default-address-pools\": [{\"base\": \"10.200.0.0/16\", \"size\": 28}]"
+                + " in /etc/docker/daemon.json",
+            e);
+      }
       throw DockerEngine.failure("create network " + name, e);
     }
   }

@@ -1,12 +1,8 @@
 package dev.berth.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.Ports;
 import dev.berth.runtime.Capabilities;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ExecRequest;
@@ -20,20 +16,16 @@ import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.WorkspacePath;
 import dev.berth.session.BerthException;
 import dev.berth.session.ErrorCode;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Sessions on a Docker engine: per session a labelled volume (the workspace), a bridge network of
@@ -64,6 +56,7 @@ public final class DockerRuntime implements SessionRuntime {
   private final DockerArchives archives;
   private final DockerFiles files;
   private final FileCommands commands;
+  private final DockerObserver observer;
 
   /**
    * Connects to {@code dockerHost} ({@code unix:///var/run/docker.sock}, {@code tcp://...}); null
@@ -97,6 +90,7 @@ public final class DockerRuntime implements SessionRuntime {
     this.archives = new DockerArchives(engine);
     this.commands = new FileCommands(engine, exec, defaultImage, prefix, instance);
     this.files = new DockerFiles(archives, commands);
+    this.observer = new DockerObserver(engine, provisioner);
   }
 
   /** Null when the engine answers, else why not: for start-up checks and {@code berth doctor}. */
@@ -195,7 +189,7 @@ public final class DockerRuntime implements SessionRuntime {
     }
     state = state.with(KEY_CONTAINER_ID, id).with(KEY_STARTED, "true");
     InspectContainerResponse after = provisioner.find(id).orElseThrow();
-    for (var e : endpoints(s, after).entrySet()) {
+    for (var e : DockerObserver.endpoints(s, after).entrySet()) {
       state = state.with("port." + e.getKey(), Integer.toString(e.getValue().getPort()));
     }
     return state;
@@ -243,98 +237,18 @@ public final class DockerRuntime implements SessionRuntime {
 
   @Override
   public ObservedState inspect(RuntimeSession s) {
+    DockerNames names;
     try {
-      DockerNames names = names(s);
-      if (!provisioner.volumeExists(names.volume())) {
-        return new ObservedState.Missing("no volume " + names.volume());
-      }
-      boolean started = "true".equals(s.state().get(KEY_STARTED));
-      Optional<InspectContainerResponse> found = provisioner.find(names.container());
-      if (found.isEmpty()) {
-        return started
-            ? new ObservedState.Exited(
-                OptionalInt.empty(), "container " + names.container() + " is gone")
-            : new ObservedState.Prepared();
-      }
-      var st = found.get().getState();
-      if (Boolean.TRUE.equals(st.getRestarting())) {
-        return new ObservedState.Pending("container is restarting");
-      }
-      if (Boolean.TRUE.equals(st.getRunning())) {
-        Map<Integer, URI> endpoints = new TreeMap<>(endpoints(s, found.get()));
-        return new ObservedState.Running(endpoints);
-      }
-      if (!started) {
-        return new ObservedState.Prepared();
-      }
-      Long code = st.getExitCodeLong();
-      String detail =
-          "container "
-              + st.getStatus()
-              + (Boolean.TRUE.equals(st.getOOMKilled()) ? ", killed for running out of memory" : "")
-              + (st.getError() == null || st.getError().isBlank() ? "" : ": " + st.getError());
-      return new ObservedState.Exited(
-          code == null ? OptionalInt.empty() : OptionalInt.of(code.intValue()), detail);
+      names = names(s);
     } catch (RuntimeException e) {
-      return new ObservedState.Unknown(DockerEngine.reason(e));
+      return new ObservedState.Unknown(e.getMessage());
     }
-  }
-
-  /** Declared app ports and the loopback URLs the engine published them on. */
-  private static Map<Integer, URI> endpoints(RuntimeSession s, InspectContainerResponse c) {
-    Map<Integer, URI> out = new TreeMap<>();
-    if (c.getNetworkSettings() == null || c.getNetworkSettings().getPorts() == null) {
-      return out;
-    }
-    Map<ExposedPort, Ports.Binding[]> bindings = c.getNetworkSettings().getPorts().getBindings();
-    for (int port : s.template().ports()) {
-      Ports.Binding[] b = bindings.get(ExposedPort.tcp(port));
-      if (b == null) {
-        continue;
-      }
-      for (Ports.Binding binding : b) {
-        if (ContainerSpec.LOOPBACK.equals(binding.getHostIp())
-            && binding.getHostPortSpec() != null) {
-          out.put(port, URI.create("http://127.0.0.1:" + binding.getHostPortSpec() + "/"));
-          break;
-        }
-      }
-    }
-    return out;
+    return observer.inspect(s, names, "true".equals(s.state().get(KEY_STARTED)));
   }
 
   @Override
   public String logTail(RuntimeSession s, int lines) {
-    var out = new ByteArrayOutputStream();
-    try {
-      engine
-          .client
-          .logContainerCmd(names(s).container())
-          .withStdOut(true)
-          .withStdErr(true)
-          .withTail(Math.max(0, lines))
-          .exec(
-              new ResultCallback.Adapter<Frame>() {
-                @Override
-                public void onNext(Frame frame) {
-                  synchronized (out) {
-                    out.writeBytes(frame.getPayload());
-                  }
-                }
-              })
-          .awaitCompletion(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      if (DockerEngine.isNotFound(e)) {
-        return "";
-      }
-      return "(cannot read the container log: " + DockerEngine.reason(e) + ")";
-    }
-    synchronized (out) {
-      String text = out.toString(StandardCharsets.UTF_8);
-      return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-    }
+    return observer.logTail(names(s).container(), lines);
   }
 
   @Override
@@ -348,7 +262,7 @@ public final class DockerRuntime implements SessionRuntime {
       return provisioner
           .find(names(s).container())
           .filter(c -> Boolean.TRUE.equals(c.getState().getRunning()))
-          .map(c -> endpoints(s, c).get(port));
+          .map(c -> DockerObserver.endpoints(s, c).get(port));
     } catch (RuntimeException e) {
       return Optional.empty();
     }

@@ -1,0 +1,125 @@
+package dev.berth.runtime.docker;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.Ports;
+import dev.berth.runtime.ObservedState;
+import dev.berth.runtime.RuntimeSession;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a session looks like on the engine: its observed state, its published endpoints and its log.
+ * Read-only; a failure to ask the engine is {@link ObservedState.Unknown}, never a guess.
+ */
+final class DockerObserver {
+  private final DockerEngine engine;
+  private final DockerProvisioner provisioner;
+
+  DockerObserver(DockerEngine engine, DockerProvisioner provisioner) {
+    this.engine = engine;
+    this.provisioner = provisioner;
+  }
+
+  /** See {@link dev.berth.runtime.SessionRuntime#inspect}; never throws. */
+  ObservedState inspect(RuntimeSession s, DockerNames names, boolean started) {
+    try {
+      if (!provisioner.volumeExists(names.volume())) {
+        return new ObservedState.Missing("no volume " + names.volume());
+      }
+      Optional<InspectContainerResponse> found = provisioner.find(names.container());
+      if (found.isEmpty()) {
+        return started
+            ? new ObservedState.Exited(
+                OptionalInt.empty(), "container " + names.container() + " is gone")
+            : new ObservedState.Prepared();
+      }
+      var st = found.get().getState();
+      if (Boolean.TRUE.equals(st.getRestarting())) {
+        return new ObservedState.Pending("container is restarting");
+      }
+      if (Boolean.TRUE.equals(st.getRunning())) {
+        Map<Integer, URI> endpoints = new TreeMap<>(endpoints(s, found.get()));
+        return new ObservedState.Running(endpoints);
+      }
+      if (!started) {
+        return new ObservedState.Prepared();
+      }
+      Long code = st.getExitCodeLong();
+      String detail =
+          "container "
+              + st.getStatus()
+              + (Boolean.TRUE.equals(st.getOOMKilled()) ? ", killed for running out of memory" : "")
+              + (st.getError() == null || st.getError().isBlank() ? "" : ": " + st.getError());
+      return new ObservedState.Exited(
+          code == null ? OptionalInt.empty() : OptionalInt.of(code.intValue()), detail);
+    } catch (RuntimeException e) {
+      return new ObservedState.Unknown(DockerEngine.reason(e));
+    }
+  }
+
+  /** Declared app ports and the loopback URLs the engine published them on. */
+  static Map<Integer, URI> endpoints(RuntimeSession s, InspectContainerResponse c) {
+    Map<Integer, URI> out = new TreeMap<>();
+    if (c.getNetworkSettings() == null || c.getNetworkSettings().getPorts() == null) {
+      return out;
+    }
+    Map<ExposedPort, Ports.Binding[]> bindings = c.getNetworkSettings().getPorts().getBindings();
+    for (int port : s.template().ports()) {
+      Ports.Binding[] b = bindings.get(ExposedPort.tcp(port));
+      if (b == null) {
+        continue;
+      }
+      for (Ports.Binding binding : b) {
+        if (ContainerSpec.LOOPBACK.equals(binding.getHostIp())
+            && binding.getHostPortSpec() != null) {
+          out.put(port, URI.create("http://127.0.0.1:" + binding.getHostPortSpec() + "/"));
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The container log's last lines; empty when there is no container. */
+  String logTail(String container, int lines) {
+    var out = new ByteArrayOutputStream();
+    try {
+      engine
+          .client
+          .logContainerCmd(container)
+          .withStdOut(true)
+          .withStdErr(true)
+          .withTail(Math.max(0, lines))
+          .exec(
+              new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame frame) {
+                  synchronized (out) {
+                    out.writeBytes(frame.getPayload());
+                  }
+                }
+              })
+          .awaitCompletion(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      if (DockerEngine.isNotFound(e)) {
+        return "";
+      }
+      return "(cannot read the container log: " + DockerEngine.reason(e) + ")";
+    }
+    synchronized (out) {
+      String text = out.toString(StandardCharsets.UTF_8);
+      return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    }
+  }
+}
