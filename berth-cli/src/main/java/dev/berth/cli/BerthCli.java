@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       SessionCommand.class,
       TemplatesCommand.class,
+      GcCommand.class,
       DoctorCommand.class,
       BerthCli.VersionCommand.class,
       CommandLine.HelpCommand.class

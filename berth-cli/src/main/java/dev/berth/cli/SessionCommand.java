@@ -37,6 +37,30 @@ import tools.jackson.databind.JsonNode;
 final class SessionCommand {
   private static final String SESSIONS = "/api/v1/sessions";
 
+  /** A command about one session, named by its ID. */
+  abstract static class OnSession extends ClientCommand {
+    @Parameters(index = "0", paramLabel = "ID", description = "the session id")
+    String id;
+
+    String path(String suffix) {
+      return SESSIONS + "/" + ApiClient.encodePath(id) + suffix;
+    }
+
+    /** stop and start: print the new status; a session that ended FAILED is an error. */
+    void lifecycle(String action) {
+      JsonNode s = client().json("POST", path("/" + action), null);
+      if (json) {
+        printJson(s);
+      } else {
+        out().println("session " + id + ": " + s.get("status").asString());
+        out().flush();
+      }
+      if (s.get("status").asString().equals("FAILED")) {
+        throw new CliException("session " + id + " failed: " + s.get("statusReason").asString());
+      }
+    }
+  }
+
   static String age(String instant) {
     Duration d = Duration.between(Instant.parse(instant), Instant.now());
     if (d.toSeconds() < 120) {
@@ -201,13 +225,11 @@ final class SessionCommand {
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one session.")
-  static final class Show extends ClientCommand {
-    @Parameters(paramLabel = "ID")
-    String id;
+  static final class Show extends OnSession {
 
     @Override
     public void run() {
-      JsonNode s = client().json("GET", SESSIONS + "/" + ApiClient.encodePath(id), null);
+      JsonNode s = client().json("GET", path(""), null);
       if (json) {
         printJson(s);
       } else {
@@ -220,19 +242,12 @@ final class SessionCommand {
       name = "rm",
       mixinStandardHelpOptions = true,
       description = "Remove everything a session owns; prints the receipt.")
-  static final class Rm extends ClientCommand {
-    @Parameters(paramLabel = "ID")
-    String id;
+  static final class Rm extends OnSession {
 
     @Override
     public void run() {
       HttpResponse<InputStream> r =
-          client()
-              .send(
-                  "DELETE",
-                  SESSIONS + "/" + ApiClient.encodePath(id),
-                  HttpRequest.BodyPublishers.noBody(),
-                  null);
+          client().send("DELETE", path(""), HttpRequest.BodyPublishers.noBody(), null);
       JsonNode receipt;
       try {
         receipt = ApiClient.readJson(r);
@@ -261,19 +276,11 @@ final class SessionCommand {
       name = "stop",
       mixinStandardHelpOptions = true,
       description = "Stop a session; its workspace is kept.")
-  static final class Stop extends ClientCommand {
-    @Parameters(paramLabel = "ID")
-    String id;
+  static final class Stop extends OnSession {
 
     @Override
     public void run() {
-      JsonNode s = client().json("POST", SESSIONS + "/" + ApiClient.encodePath(id) + "/stop", null);
-      if (json) {
-        printJson(s);
-      } else {
-        out().println("session " + id + ": " + s.get("status").asString());
-        out().flush();
-      }
+      lifecycle("stop");
     }
   }
 
@@ -281,23 +288,11 @@ final class SessionCommand {
       name = "start",
       mixinStandardHelpOptions = true,
       description = "Start a stopped session and wait until it is ready.")
-  static final class Start extends ClientCommand {
-    @Parameters(paramLabel = "ID")
-    String id;
+  static final class Start extends OnSession {
 
     @Override
     public void run() {
-      JsonNode s =
-          client().json("POST", SESSIONS + "/" + ApiClient.encodePath(id) + "/start", null);
-      if (json) {
-        printJson(s);
-      } else {
-        out().println("session " + id + ": " + s.get("status").asString());
-        out().flush();
-      }
-      if (s.get("status").asString().equals("FAILED")) {
-        throw new CliException("session " + id + " failed: " + s.get("statusReason").asString());
-      }
+      lifecycle("start");
     }
   }
 
@@ -308,9 +303,7 @@ final class SessionCommand {
         "Run a command in a session: berth session exec ID -- ls -l",
         "A single argument is run by /bin/sh -c. Exits with the command's exit code."
       })
-  static final class Exec extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "ID")
-    String id;
+  static final class Exec extends OnSession {
 
     @Parameters(index = "1..*", paramLabel = "COMMAND", arity = "1..*")
     List<String> command;
@@ -349,7 +342,7 @@ final class SessionCommand {
           throw new CliException("cannot read standard input: " + e.getMessage());
         }
       }
-      JsonNode r = client().json("POST", SESSIONS + "/" + ApiClient.encodePath(id) + "/exec", body);
+      JsonNode r = client().json("POST", path("/exec"), body);
       if (json) {
         printJson(r);
       } else {
@@ -465,9 +458,7 @@ final class SessionCommand {
       name = "logs",
       mixinStandardHelpOptions = true,
       description = "The last lines of the session app's output.")
-  static final class Logs extends ClientCommand {
-    @Parameters(paramLabel = "ID")
-    String id;
+  static final class Logs extends OnSession {
 
     @Option(
         names = {"-n", "--lines"},
@@ -478,11 +469,7 @@ final class SessionCommand {
     public void run() {
       HttpResponse<InputStream> r =
           client()
-              .send(
-                  "GET",
-                  SESSIONS + "/" + ApiClient.encodePath(id) + "/logs?lines=" + lines,
-                  HttpRequest.BodyPublishers.noBody(),
-                  null);
+              .send("GET", path("/logs?lines=") + lines, HttpRequest.BodyPublishers.noBody(), null);
       ApiClient.checkOk(r);
       try (InputStream in = r.body()) {
         out().println(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
@@ -497,14 +484,11 @@ final class SessionCommand {
       name = "events",
       mixinStandardHelpOptions = true,
       description = "A session's audit trail.")
-  static final class Events extends ClientCommand {
-    @Parameters(paramLabel = "ID")
-    String id;
+  static final class Events extends OnSession {
 
     @Override
     public void run() {
-      JsonNode events =
-          client().json("GET", SESSIONS + "/" + ApiClient.encodePath(id) + "/events", null);
+      JsonNode events = client().json("GET", path("/events"), null);
       if (json) {
         printJson(events);
         return;

@@ -124,4 +124,28 @@ class CliTest {
     Run events = berth("session", "events", "pause");
     assertThat(events.out()).as(events.err()).contains("stopped").contains("running");
   }
+
+  @Test
+  void gcRemovesOnlyOrphans() throws Exception {
+    berth("session", "create", "--id", "keeper");
+    // A workspace whose registry entry never was: what a manager killed mid-create leaves.
+    String instance = Files.readString(home.resolve("instance.id")).strip();
+    Path ghost = Files.createDirectories(home.resolve("sessions/ghost/workspace"));
+    Files.writeString(
+        home.resolve("sessions/ghost/owner.properties"),
+        "berth.session=ghost\nberth.template=default\nberth.instance="
+            + instance
+            + "\ncreated=2020-01-01T00:00:00Z\n");
+
+    Run dry = berth("gc", "--dry-run");
+    assertThat(dry.out()).contains("ghost").contains("would remove").doesNotContain("keeper");
+    assertThat(ghost).exists();
+
+    Run gc = berth("gc");
+    assertThat(gc.code()).as(gc.err()).isZero();
+    assertThat(gc.out()).contains("ghost").contains("removed");
+    assertThat(ghost).doesNotExist();
+    assertThat(berth("session", "exec", "keeper", "true").code()).isZero();
+    assertThat(berth("gc").out()).startsWith("no orphans");
+  }
 }

@@ -22,6 +22,8 @@ import java.time.Duration;
  * @param execMaxTimeout the largest exec timeout a caller may ask for
  * @param execMaxOutputBytes how much of each of stdout and stderr an exec returns
  * @param stopGrace how long a stop waits for processes to exit before killing them
+ * @param orphanGrace how old a Berth-labelled resource without a live session must be before {@code
+ *     berth gc} (and the reconciler) remove it
  */
 public record BerthConfig(
     Path home,
@@ -36,7 +38,8 @@ public record BerthConfig(
     Duration execTimeout,
     Duration execMaxTimeout,
     int execMaxOutputBytes,
-    Duration stopGrace) {
+    Duration stopGrace,
+    Duration orphanGrace) {
 
   public Path registryFile() {
     return home.resolve("berth.db");

@@ -39,6 +39,7 @@ public final class ConfigLoader {
     DEFAULTS.put("execMaxTimeout", "1h");
     DEFAULTS.put("execMaxOutputBytes", "1m");
     DEFAULTS.put("stopGrace", "10s");
+    DEFAULTS.put("orphanGrace", "10m");
   }
 
   private ConfigLoader() {}
@@ -109,6 +110,7 @@ public final class ConfigLoader {
     Duration execMax = p.get("execMaxTimeout", ConfigLoader::positiveDuration);
     long execOut = p.get("execMaxOutputBytes", ConfigLoader::positiveSize);
     Duration stopGrace = p.get("stopGrace", Units::parseDuration);
+    Duration orphanGrace = p.get("orphanGrace", Units::parseDuration);
     if (execOut > Integer.MAX_VALUE) {
       errors.add("execMaxOutputBytes must be below 2g");
     }
@@ -130,7 +132,8 @@ public final class ConfigLoader {
         execTimeout,
         execMax,
         (int) execOut,
-        stopGrace);
+        stopGrace,
+        orphanGrace);
   }
 
   private static void readYaml(

@@ -1,6 +1,7 @@
 package dev.berth.session;
 
 import dev.berth.auth.Tokens;
+import dev.berth.reconcile.OrphanCollector;
 import dev.berth.registry.Registry;
 import dev.berth.registry.SessionFilter;
 import dev.berth.runtime.CleanupReport;
@@ -267,6 +268,16 @@ public final class SessionService {
   public String logTail(SessionId id, int lines) {
     Session s = require(id);
     return backends.get(s.backend()).logTail(runtimeSession(s, templateOf(s)), lines);
+  }
+
+  // ---- orphans ---------------------------------------------------------------------------------
+
+  /**
+   * Lists (and unless {@code dryRun} removes) Berth-labelled resources with no live session, older
+   * than {@code grace}. The same code serves {@code berth gc} and the reconciler.
+   */
+  public List<OrphanCollector.Orphan> collectOrphans(Duration grace, boolean dryRun) {
+    return new OrphanCollector(registry, backends, clock, locks::exclusive).collect(grace, dryRun);
   }
 
   // ---- start-up reconciliation -----------------------------------------------------------------

@@ -49,6 +49,21 @@ public final class SessionWorkspace {
         });
   }
 
+  /** A runtime call that answers nothing. */
+  @FunctionalInterface
+  private interface RuntimeAction {
+    void run(SessionRuntime runtime, RuntimeSession session);
+  }
+
+  private void act(SessionId id, RuntimeAction action) {
+    inSession(
+        id,
+        (rt, s) -> {
+          action.run(rt, s);
+          return null;
+        });
+  }
+
   private void touch(SessionId id) {
     Instant now = Instant.now();
     Instant last = lastTouch.get(id);
@@ -68,12 +83,7 @@ public final class SessionWorkspace {
     if (p.isRoot()) {
       throw BerthException.badRequest("a file path is required, not the workspace root");
     }
-    inSession(
-        id,
-        (rt, s) -> {
-          rt.writeFile(s, p, data, limits.maxFileBytes());
-          return null;
-        });
+    act(id, (rt, s) -> rt.writeFile(s, p, data, limits.maxFileBytes()));
   }
 
   public List<FileEntry> list(SessionId id, String path) {
@@ -93,12 +103,7 @@ public final class SessionWorkspace {
     if (p.isRoot()) {
       throw BerthException.badRequest("the workspace root cannot be deleted; delete the session");
     }
-    inSession(
-        id,
-        (rt, s) -> {
-          rt.delete(s, p, recursive);
-          return null;
-        });
+    act(id, (rt, s) -> rt.delete(s, p, recursive));
   }
 
   public void move(SessionId id, String from, String to) {
@@ -107,42 +112,22 @@ public final class SessionWorkspace {
     if (src.isRoot() || dst.isRoot()) {
       throw BerthException.badRequest("the workspace root cannot be moved or replaced");
     }
-    inSession(
-        id,
-        (rt, s) -> {
-          rt.move(s, src, dst);
-          return null;
-        });
+    act(id, (rt, s) -> rt.move(s, src, dst));
   }
 
   public void makeDirectory(SessionId id, String path) {
     WorkspacePath p = WorkspacePath.parse(path);
-    inSession(
-        id,
-        (rt, s) -> {
-          rt.makeDirectory(s, p);
-          return null;
-        });
+    act(id, (rt, s) -> rt.makeDirectory(s, p));
   }
 
   public void putArchive(SessionId id, String directory, InputStream tar) {
     WorkspacePath p = WorkspacePath.parse(directory);
-    inSession(
-        id,
-        (rt, s) -> {
-          rt.putArchive(s, p, tar);
-          return null;
-        });
+    act(id, (rt, s) -> rt.putArchive(s, p, tar));
   }
 
   public void getArchive(SessionId id, String path, OutputStream out) {
     WorkspacePath p = WorkspacePath.parse(path);
-    inSession(
-        id,
-        (rt, s) -> {
-          rt.getArchive(s, p, out);
-          return null;
-        });
+    act(id, (rt, s) -> rt.getArchive(s, p, out));
   }
 
   /** Runs a command in a RUNNING session; 409 when it is not running. */

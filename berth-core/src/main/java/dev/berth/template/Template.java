@@ -79,6 +79,33 @@ public record Template(
         Optional.empty());
   }
 
+  /**
+   * A template known only by its name: for cleaning up resources whose template is gone (an
+   * orphan's, or a session's whose template was removed). Destroy finds resources by label and
+   * name, so the name is all it needs.
+   */
+  public static Template placeholder(String name) {
+    Template d = builtinDefault();
+    return new Template(
+        name,
+        "placeholder for cleanup",
+        d.parent(),
+        d.image(),
+        d.command(),
+        d.workspacePath(),
+        d.user(),
+        d.env(),
+        d.ports(),
+        d.probe(),
+        d.resources(),
+        d.idleTimeout(),
+        d.maxLifetime(),
+        d.capabilities(),
+        d.backend(),
+        d.skeleton(),
+        d.directory());
+  }
+
   public boolean hasApp() {
     return !command.isEmpty();
   }

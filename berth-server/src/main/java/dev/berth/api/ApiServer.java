@@ -33,7 +33,11 @@ public final class ApiServer {
 
   /** A configured, not yet started, Javalin app. */
   public static Javalin create(
-      SessionService sessions, Tokens tokens, long maxRequestBytes, String version) {
+      SessionService sessions,
+      Tokens tokens,
+      long maxRequestBytes,
+      java.time.Duration orphanGrace,
+      String version) {
     JsonNode openApi = openApiDocument();
     var auth = new ApiAuth(tokens);
     return Javalin.create(
@@ -68,6 +72,7 @@ public final class ApiServer {
           new SessionRoutes(sessions).register(routes);
           new FileRoutes(sessions.workspace(), maxRequestBytes).register(routes);
           new ExecutorRoutes(sessions).register(routes);
+          new AdminRoutes(sessions, orphanGrace).register(routes);
         });
   }
 }

@@ -78,7 +78,9 @@ public final class BerthServer implements AutoCloseable {
           new SessionService(
               registry, backends, templates, tokens, clock, config.stopGrace(), limits);
       sessions.reconcileStatuses();
-      Javalin app = ApiServer.create(sessions, tokens, config.maxRequestBytes(), VERSION);
+      Javalin app =
+          ApiServer.create(
+              sessions, tokens, config.maxRequestBytes(), config.orphanGrace(), VERSION);
       app.start(config.host(), config.port());
       var server = new BerthServer(config, registry, backends, sessions, app);
       out.println("Berth " + VERSION + " is serving " + server.url());

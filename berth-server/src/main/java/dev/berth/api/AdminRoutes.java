@@ -1,0 +1,47 @@
+package dev.berth.api;
+
+import static dev.berth.api.ApiAuth.principal;
+
+import dev.berth.config.Units;
+import dev.berth.session.BerthException;
+import dev.berth.session.SessionService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Operations on the installation as a whole (admin token only). */
+final class AdminRoutes {
+  private final SessionService sessions;
+  private final Duration defaultGrace;
+
+  AdminRoutes(SessionService sessions, Duration defaultGrace) {
+    this.sessions = sessions;
+    this.defaultGrace = defaultGrace;
+  }
+
+  void register(RoutesConfig r) {
+    r.post("/api/v1/gc", this::gc);
+  }
+
+  /** Orphans: Berth-labelled resources without a live session, older than the grace period. */
+  private void gc(Context ctx) {
+    principal(ctx).checkAdmin("garbage collection");
+    boolean dryRun = Boolean.parseBoolean(ctx.queryParam("dryRun"));
+    Duration grace = defaultGrace;
+    String raw = ctx.queryParam("grace");
+    if (raw != null) {
+      try {
+        grace = Units.parseDuration(raw);
+      } catch (IllegalArgumentException e) {
+        throw BerthException.badRequest("query parameter 'grace': " + e.getMessage());
+      }
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("dryRun", dryRun);
+    body.put("graceSeconds", grace.toSeconds());
+    body.put("orphans", sessions.collectOrphans(grace, dryRun));
+    ctx.json(body);
+  }
+}
