@@ -17,6 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class DockerEngine implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
 
   final DockerClient client;
   private final DockerHttpClient http;
@@ -70,13 +75,25 @@ final class DockerEngine implements AutoCloseable {
     return new DockerEngine(client, impl.getHttpClient(), false);
   }
 
-  /** Null when the engine answers a ping, else why not. */
+  /**
+   * Null when the engine answers a ping within {@code PING_TIMEOUT}, else why not. Bounded here
+   * because the client has no response timeout (execs may be silent for long), and an engine that
+   * accepts the connection but hangs must not hang a start-up check.
+   */
   String ping() {
+    var ping = CompletableFuture.runAsync(() -> client.pingCmd().exec());
     try {
-      client.pingCmd().exec();
+      ping.get(PING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       return null;
-    } catch (RuntimeException e) {
-      return e.getMessage() == null ? e.toString() : e.getMessage();
+    } catch (TimeoutException e) {
+      ping.cancel(true);
+      return "the Docker engine did not answer within " + PING_TIMEOUT.toSeconds() + "s";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted while pinging the Docker engine";
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      return cause.getMessage() == null ? cause.toString() : cause.getMessage();
     }
   }
 

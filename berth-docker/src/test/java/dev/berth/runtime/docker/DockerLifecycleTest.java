@@ -172,6 +172,17 @@ class DockerLifecycleTest extends DockerTestBase {
     var fromA = sh(a, fetch);
     assertThat(fromA.exitCode()).as("nc from A: %s", out(fromA)).isNotZero();
     assertThat(out(fromA)).doesNotContain("b's page");
+    // nor through B's published port on the host, which listens on the host's loopback only
+    var networkA = container(a).getNetworkSettings().getNetworks().get(a.state().get("network"));
+    int hostPortB = runtime.endpoint(b, 8080).orElseThrow().getPort();
+    var viaHost =
+        sh(
+            a,
+            "printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 3 "
+                + networkA.getGateway()
+                + " "
+                + hostPortB);
+    assertThat(out(viaHost)).doesNotContain("b's page");
   }
 
   @Test
