@@ -27,12 +27,15 @@ final class ContainerPaths {
   private final DockerEngine engine;
   private final String containerId;
   private final String root;
+  private final ContainerUsers.Owner owner;
   // One instance serves one operation: its answers stay valid until that operation writes.
   private final Map<String, Optional<PathStat>> cache = new HashMap<>();
 
-  ContainerPaths(DockerEngine engine, String containerId, String workspacePath) {
+  ContainerPaths(
+      DockerEngine engine, String containerId, String workspacePath, ContainerUsers.Owner owner) {
     this.engine = engine;
     this.containerId = containerId;
+    this.owner = owner;
     String r = workspacePath.replaceAll("/+$", "");
     this.root = r.isEmpty() ? "/" : r;
   }
@@ -43,6 +46,11 @@ final class ContainerPaths {
 
   String containerId() {
     return containerId;
+  }
+
+  /** Who files written into the workspace belong to: the container's user. */
+  ContainerUsers.Owner owner() {
+    return owner;
   }
 
   /** The real location of {@code p}, following every link; for reads, writes, listings. */

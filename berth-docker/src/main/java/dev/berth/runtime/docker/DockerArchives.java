@@ -43,8 +43,8 @@ final class DockerArchives {
           .withRemotePath(paths.root())
           .withTarInputStream(in)
           .withNoOverwriteDirNonDir(true)
-          // files belong to the container's user, like the ones its app makes
-          .withCopyUIDGID(true)
+          // owners come from the entries (the container's user); see ContainerUsers for why
+          .withCopyUIDGID(false)
           .exec();
     } catch (RuntimeException e) {
       throw DockerEngine.failure("write into the workspace", e);

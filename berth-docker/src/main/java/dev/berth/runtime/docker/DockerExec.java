@@ -50,6 +50,7 @@ final class DockerExec {
 
   ExecResult run(
       String containerId,
+      ContainerUsers.Owner owner,
       List<String> argv,
       String workingDir,
       List<String> env,
@@ -60,7 +61,7 @@ final class DockerExec {
     Instant started = Instant.now();
     List<String> command = new ArrayList<>();
     if (hasShell) {
-      String stdinFile = stdin.length > 0 ? stageStdin(containerId, stdin) : "";
+      String stdinFile = stdin.length > 0 ? stageStdin(containerId, owner, stdin) : "";
       command.addAll(List.of("/bin/sh", "-c", PRELUDE, "berth-exec", stdinFile));
     } else if (stdin.length > 0) {
       throw new BerthException(
@@ -115,7 +116,7 @@ final class DockerExec {
   }
 
   /** Puts {@code stdin} into the container as a file only the exec's user reads; its path. */
-  private String stageStdin(String containerId, byte[] stdin) {
+  private String stageStdin(String containerId, ContainerUsers.Owner owner, byte[] stdin) {
     String name = ".berth-stdin-" + Long.toUnsignedString(RANDOM.nextLong(), 36);
     boolean hasTmp = engine.stat(containerId, "/tmp").isPresent();
     var tar = new ByteArrayOutputStream();
@@ -127,6 +128,8 @@ final class DockerExec {
         out.closeArchiveEntry();
       }
       var file = new TarArchiveEntry("tmp/" + name);
+      file.setUserId(owner.uid());
+      file.setGroupId(owner.gid());
       file.setSize(stdin.length);
       file.setMode(0600);
       out.putArchiveEntry(file);
@@ -141,7 +144,6 @@ final class DockerExec {
           .copyArchiveToContainerCmd(containerId)
           .withRemotePath("/")
           .withTarInputStream(new ByteArrayInputStream(tar.toByteArray()))
-          .withCopyUIDGID(true)
           .exec();
     } catch (RuntimeException e) {
       throw DockerEngine.failure("pass stdin to the command", e);

@@ -57,6 +57,7 @@ public final class DockerRuntime implements SessionRuntime {
   private final DockerFiles files;
   private final FileCommands commands;
   private final DockerObserver observer;
+  private final ContainerUsers users;
 
   /**
    * Connects to {@code dockerHost} ({@code unix:///var/run/docker.sock}, {@code tcp://...}); null
@@ -91,6 +92,7 @@ public final class DockerRuntime implements SessionRuntime {
     this.commands = new FileCommands(engine, exec, defaultImage, prefix, instance);
     this.files = new DockerFiles(archives, commands);
     this.observer = new DockerObserver(engine, provisioner);
+    this.users = new ContainerUsers(engine);
   }
 
   /** Null when the engine answers, else why not: for start-up checks and {@code berth doctor}. */
@@ -144,9 +146,7 @@ public final class DockerRuntime implements SessionRuntime {
     provisioner.ensureVolume(s, names.volume());
     provisioner.ensureNetwork(s, names.network());
     InspectContainerResponse container = createContainer(s, names, image);
-    s.template()
-        .skeleton()
-        .ifPresent(skeleton -> archives.seed(paths(s, container.getId()), skeleton));
+    s.template().skeleton().ifPresent(skeleton -> archives.seed(paths(s, container), skeleton));
     return names
         .into(s.state().withVersion(STATE_VERSION))
         .with(KEY_CONTAINER_ID, container.getId())
@@ -270,8 +270,10 @@ public final class DockerRuntime implements SessionRuntime {
 
   // ---- files and exec --------------------------------------------------------------------------
 
-  private ContainerPaths paths(RuntimeSession s, String containerId) {
-    return new ContainerPaths(engine, containerId, s.template().workspacePath());
+  private ContainerPaths paths(RuntimeSession s, InspectContainerResponse c) {
+    String user = c.getConfig() == null ? "" : c.getConfig().getUser();
+    return new ContainerPaths(
+        engine, c.getId(), s.template().workspacePath(), users.of(c.getId(), user));
   }
 
   /** The session container, which every file call needs (created at prepare). */
@@ -290,7 +292,7 @@ public final class DockerRuntime implements SessionRuntime {
   }
 
   private ContainerPaths paths(RuntimeSession s) {
-    return paths(s, container(s).getId());
+    return paths(s, container(s));
   }
 
   @Override
@@ -316,13 +318,13 @@ public final class DockerRuntime implements SessionRuntime {
   @Override
   public void delete(RuntimeSession s, WorkspacePath path, boolean recursive) {
     var c = container(s);
-    files.delete(s, names(s), running(c), paths(s, c.getId()), path, recursive);
+    files.delete(s, names(s), running(c), paths(s, c), path, recursive);
   }
 
   @Override
   public void move(RuntimeSession s, WorkspacePath from, WorkspacePath to) {
     var c = container(s);
-    files.move(s, names(s), running(c), paths(s, c.getId()), from, to);
+    files.move(s, names(s), running(c), paths(s, c), from, to);
   }
 
   @Override
@@ -350,7 +352,7 @@ public final class DockerRuntime implements SessionRuntime {
     if (!running(c)) {
       throw BerthException.conflict("session '" + s.id() + "' is not running; start it to exec");
     }
-    ContainerPaths paths = paths(s, c.getId());
+    ContainerPaths paths = paths(s, c);
     String cwd = paths.follow(request.cwd());
     if (!paths.stat(cwd).map(PathStat::isDirectory).orElse(false)) {
       throw BerthException.badRequest("cwd '" + request.cwd() + "' is not a directory");
@@ -364,6 +366,7 @@ public final class DockerRuntime implements SessionRuntime {
         env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
     return exec.run(
         c.getId(),
+        paths.owner(),
         request.argv(),
         cwd,
         envList,

@@ -54,8 +54,17 @@ final class FileCommands {
 
   ExecResult run(RuntimeSession s, DockerNames names, boolean running, List<String> argv) {
     if (running) {
+      // no stdin is staged, so the owner is unused
       return exec.run(
-          names.container(), argv, "/", List.of(), new byte[0], LIMIT, MAX_OUTPUT, true);
+          names.container(),
+          ContainerUsers.Owner.ROOT,
+          argv,
+          "/",
+          List.of(),
+          new byte[0],
+          LIMIT,
+          MAX_OUTPUT,
+          true);
     }
     synchronized (helperLocks.computeIfAbsent(s.id().value(), k -> new Object())) {
       return inHelper(s, names, argv);

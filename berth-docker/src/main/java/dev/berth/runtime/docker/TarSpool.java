@@ -19,8 +19,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * A tar stream being built on disk for one {@code PUT /archive} to the workspace root, with entry
  * names relative to that root. Every name is a resolved, link-free path (see {@link
  * ContainerPaths}); missing parent directories get entries of their own so they belong to the
- * container's user like the files in them (the engine would create them as root otherwise).
- * Symlinks go last, so no entry of the same archive is unpacked through one.
+ * container's user like the files in them (the engine would create them as root otherwise). Every
+ * entry carries the container user's numeric uid and gid (see {@link ContainerUsers}). Symlinks go
+ * last, so no entry of the same archive is unpacked through one.
  */
 final class TarSpool implements AutoCloseable {
   private final ContainerPaths paths;
@@ -73,6 +74,7 @@ final class TarSpool implements AutoCloseable {
       return;
     }
     var entry = new TarArchiveEntry(rel + "/");
+    own(entry);
     entry.setMode(0755);
     entry.setModTime(Instant.now().toEpochMilli());
     tar.putArchiveEntry(entry);
@@ -84,6 +86,7 @@ final class TarSpool implements AutoCloseable {
   void file(String rel, InputStream content, long size, int mode) throws IOException {
     parents(rel);
     var entry = new TarArchiveEntry(rel);
+    own(entry);
     entry.setSize(size);
     entry.setMode(mode);
     entry.setModTime(Instant.now().toEpochMilli());
@@ -98,10 +101,16 @@ final class TarSpool implements AutoCloseable {
     links.add(new String[] {rel, target});
   }
 
+  private void own(TarArchiveEntry entry) {
+    entry.setUserId(paths.owner().uid());
+    entry.setGroupId(paths.owner().gid());
+  }
+
   /** Finishes the archive and returns its file; the caller deletes it via {@link #close}. */
   Path finish() throws IOException {
     for (String[] link : links) {
       var entry = new TarArchiveEntry(link[0], TarArchiveEntry.LF_SYMLINK);
+      own(entry);
       entry.setLinkName(link[1]);
       tar.putArchiveEntry(entry);
       tar.closeArchiveEntry();

@@ -57,6 +57,20 @@ class DockerExecTest extends DockerTestBase {
   }
 
   @Test
+  void aNonRootSessionOwnsItsFilesAndGetsItsStdin() {
+    RuntimeSession s = started(Templates.asUser("user", "1000:1000"));
+    write(s, "dir/mine.txt", "hello");
+    assertThat(out(sh(s, "id -u; stat -c '%u:%g' dir dir/mine.txt; echo more >> dir/mine.txt")))
+        .isEqualTo("1000\n1000:1000\n1000:1000\n");
+    assertThat(read(s, "dir/mine.txt")).isEqualTo("hellomore\n");
+    ExecResult r = run(s, List.of("cat"), "in".getBytes(UTF_8), Duration.ofSeconds(10));
+    assertThat(out(r)).isEqualTo("in");
+    RuntimeSession stopped = s.withState(runtime.stop(s, Duration.ofSeconds(5)));
+    runtime.delete(stopped, WorkspacePath.parse("dir"), true);
+    assertThat(runtime.stat(stopped, WorkspacePath.parse("dir"))).isEmpty();
+  }
+
+  @Test
   void argvIsPassedExactlyWithoutAShell() {
     RuntimeSession s = started(Templates.plain("plain"));
     ExecResult r =

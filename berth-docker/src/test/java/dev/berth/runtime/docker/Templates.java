@@ -38,6 +38,29 @@ final class Templates {
         Optional.empty());
   }
 
+  /** A session whose app and execs run as {@code user} (e.g. {@code 1000:1000}). */
+  static Template asUser(String name, String user) {
+    Template t = plain(name);
+    return new Template(
+        t.name(),
+        t.description(),
+        t.parent(),
+        t.image(),
+        t.command(),
+        t.workspacePath(),
+        Optional.of(user),
+        t.env(),
+        t.ports(),
+        t.probe(),
+        t.resources(),
+        t.idleTimeout(),
+        t.maxLifetime(),
+        t.capabilities(),
+        t.backend(),
+        t.skeleton(),
+        t.directory());
+  }
+
   static Template plain(String name) {
     return of(name, Optional.empty(), List.of(), List.of(), ResourceLimits.NONE, List.of());
   }
