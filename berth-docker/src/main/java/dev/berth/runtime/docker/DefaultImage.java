@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The image for templates that name none: {@code <prefix>/default:latest}, {@code FROM scratch}
@@ -21,6 +23,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * busybox-static} puts it at {@code /bin/busybox}).
  */
 final class DefaultImage {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultImage.class);
   static final Path HOST_BUSYBOX = Path.of("/bin/busybox");
 
   private static final String DOCKERFILE =
@@ -62,6 +65,7 @@ final class DefaultImage {
                 + busybox
                 + " (install Debian's busybox-static)");
       }
+      LOG.info("building {} from {} (it is not on the engine yet)", reference, busybox);
       try (var context = new ByteArrayInputStream(context())) {
         engine
             .client

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Destroys a session's Docker resources and lists the resources Berth owns.
@@ -30,6 +32,7 @@ import java.util.function.Supplier;
  * Docker's reason and left for the next call.
  */
 final class DockerCleanup {
+  private static final Logger LOG = LoggerFactory.getLogger(DockerCleanup.class);
   private final DockerEngine engine;
   private final String instance;
 
@@ -168,6 +171,7 @@ final class DockerCleanup {
     try {
       lookup.get();
     } catch (RuntimeException e) {
+      LOG.warn("cleanup: cannot list {}s", kind, e);
       report.failed(kind, "(lookup)", "cannot list " + kind + "s: " + DockerEngine.reason(e));
     }
   }
@@ -176,9 +180,11 @@ final class DockerCleanup {
       CleanupReport.Builder report, String kind, String name, Runnable removal) {
     try {
       removal.run();
+      LOG.info("cleanup: removed {} {}", kind, name);
       report.removed(kind, name);
     } catch (RuntimeException e) {
       if (!DockerEngine.isNotFound(e)) {
+        LOG.warn("cleanup: cannot remove {} {}: {}", kind, name, DockerEngine.reason(e));
         report.failed(kind, name, DockerEngine.reason(e));
       }
     }

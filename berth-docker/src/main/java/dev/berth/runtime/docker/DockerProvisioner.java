@@ -9,6 +9,8 @@ import dev.berth.session.ErrorCode;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates a session's volume, network and container when they are missing, and refuses to adopt a
@@ -16,6 +18,7 @@ import java.util.Optional;
  * installation's, or a stranger's): that is a CONFLICT, never a silent takeover.
  */
 final class DockerProvisioner {
+  private static final Logger LOG = LoggerFactory.getLogger(DockerProvisioner.class);
   private final DockerEngine engine;
   private final String instance;
 
@@ -58,6 +61,7 @@ final class DockerProvisioner {
           .withName(name)
           .withLabels(labels(s, DockerLabels.TYPE_WORKSPACE))
           .exec();
+      LOG.info("session {}: created volume {}", id, name);
     } catch (RuntimeException e) {
       throw DockerEngine.failure("create volume " + name, e);
     }
@@ -85,6 +89,7 @@ final class DockerProvisioner {
           .withCheckDuplicate(true)
           .withLabels(labels(s, DockerLabels.TYPE_NETWORK))
           .exec();
+      LOG.info("session {}: created network {}", id, name);
     } catch (RuntimeException e) {
       String reason = DockerEngine.reason(e);
       if (reason.contains("address pool")) {
@@ -114,6 +119,7 @@ final class DockerProvisioner {
     }
     try {
       spec.applyTo(engine.client.createContainerCmd(spec.image())).exec();
+      LOG.info("session {}: created container {} from {}", s.id(), spec.name(), spec.image());
     } catch (ConflictException e) {
       throw BerthException.conflict(
           "a container named '" + spec.name() + "' exists already: " + DockerEngine.reason(e));

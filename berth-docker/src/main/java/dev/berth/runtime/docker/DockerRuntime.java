@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sessions on a Docker engine: per session a labelled volume (the workspace), a bridge network of
@@ -41,6 +43,7 @@ import java.util.TreeMap;
  * between start and stop), {@code port.<n>} (host port of app port n while running).
  */
 public final class DockerRuntime implements SessionRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
   static final int STATE_VERSION = 1;
   private static final String KEY_CONTAINER_ID = "containerId";
   private static final String KEY_IMAGE = "image";
@@ -187,6 +190,7 @@ public final class DockerRuntime implements SessionRuntime {
     } catch (RuntimeException e) {
       throw DockerEngine.failure("start container " + names.container(), e);
     }
+    LOG.info("session {}: started container {}", s.id(), names.container());
     state = state.with(KEY_CONTAINER_ID, id).with(KEY_STARTED, "true");
     InspectContainerResponse after = provisioner.find(id).orElseThrow();
     for (var e : DockerObserver.endpoints(s, after).entrySet()) {
