@@ -145,7 +145,13 @@ public final class DockerRuntime implements SessionRuntime {
   @Override
   public RuntimeState prepare(RuntimeSession s) {
     DockerNames names = names(s);
-    String image = s.state().get(KEY_IMAGE) != null ? s.state().get(KEY_IMAGE) : image(s);
+    // The recorded image, so a template edit never swaps a live session's image underneath it;
+    // Berth's own default image is rebuilt if it was pruned.
+    String recorded = s.state().get(KEY_IMAGE);
+    String image =
+        recorded == null
+            ? image(s)
+            : recorded.equals(defaultImage.reference()) ? defaultImage.ensure() : recorded;
     provisioner.ensureVolume(s, names.volume());
     provisioner.ensureNetwork(s, names.network());
     InspectContainerResponse container = createContainer(s, names, image);
@@ -236,7 +242,12 @@ public final class DockerRuntime implements SessionRuntime {
     List<String> extra = new ArrayList<>();
     extra.add(FileCommands.helperName(prefix, s));
     Optional.ofNullable(s.state().get(KEY_CONTAINER_ID)).ifPresent(extra::add);
-    return cleanup.destroy(s, names, extra);
+    CleanupReport report = cleanup.destroy(s, names, extra);
+    if (report.complete()) {
+      commands.forget(s);
+      Optional.ofNullable(s.state().get(KEY_CONTAINER_ID)).ifPresent(users::forget);
+    }
+    return report;
   }
 
   @Override
