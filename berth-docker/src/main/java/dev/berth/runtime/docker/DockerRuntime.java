@@ -322,7 +322,8 @@ public final class DockerRuntime implements SessionRuntime {
 
   @Override
   public List<FileEntry> list(RuntimeSession s, WorkspacePath directory) {
-    return files.list(paths(s), directory);
+    var c = container(s);
+    return files.list(s, names(s), running(c), paths(s, c), directory);
   }
 
   @Override
