@@ -152,10 +152,14 @@ public final class DockerRuntime implements SessionRuntime {
         recorded == null
             ? image(s)
             : recorded.equals(defaultImage.reference()) ? defaultImage.ensure() : recorded;
-    provisioner.ensureVolume(s, names.volume());
+    boolean newVolume = provisioner.ensureVolume(s, names.volume());
     provisioner.ensureNetwork(s, names.network());
     InspectContainerResponse container = createContainer(s, names, image);
-    s.template().skeleton().ifPresent(skeleton -> archives.seed(paths(s, container), skeleton));
+    ContainerPaths paths = paths(s, container);
+    if (newVolume) {
+      archives.ownRoot(paths);
+    }
+    s.template().skeleton().ifPresent(skeleton -> archives.seed(paths, skeleton));
     return names
         .into(s.state().withVersion(STATE_VERSION))
         .with(KEY_CONTAINER_ID, container.getId())
