@@ -38,6 +38,10 @@ final class ContainerUsers {
     return byContainer.computeIfAbsent(containerId, id -> resolve(id, userSpec));
   }
 
+  void forget(String containerId) {
+    byContainer.remove(containerId);
+  }
+
   private Owner resolve(String containerId, String spec) {
     if (spec == null || spec.isBlank()) {
       return Owner.ROOT;

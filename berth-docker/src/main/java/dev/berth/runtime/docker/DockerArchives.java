@@ -53,6 +53,41 @@ final class DockerArchives {
     }
   }
 
+  /**
+   * Gives a new volume's root to the container's user: the engine makes it root's, and an app
+   * running as another user could not create files at the top of its own workspace.
+   */
+  void ownRoot(ContainerPaths paths) {
+    ContainerUsers.Owner owner = paths.owner();
+    if (owner.equals(ContainerUsers.Owner.ROOT) || paths.root().equals("/")) {
+      return;
+    }
+    String root = paths.root();
+    var entry = new TarArchiveEntry(root.substring(root.lastIndexOf('/') + 1) + "/");
+    entry.setMode(0755);
+    entry.setUserId(owner.uid());
+    entry.setGroupId(owner.gid());
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var tar = new TarArchiveOutputStream(bytes)) {
+      tar.putArchiveEntry(entry);
+      tar.closeArchiveEntry();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    try {
+      engine
+          .client
+          .copyArchiveToContainerCmd(paths.containerId())
+          .withRemotePath(ContainerPaths.parentOf(root))
+          .withTarInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))
+          .exec();
+    } catch (RuntimeException e) {
+      throw DockerEngine.failure("give the workspace to the container's user", e);
+    } finally {
+      paths.forget();
+    }
+  }
+
   /** Streams the tar of {@code abs} as the engine makes it, entry by entry, to {@code visitor}. */
   void download(ContainerPaths paths, String abs, TarVisitor visitor) {
     try (InputStream raw =

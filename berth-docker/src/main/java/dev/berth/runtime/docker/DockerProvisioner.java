@@ -43,12 +43,13 @@ final class DockerProvisioner {
     }
   }
 
-  void ensureVolume(RuntimeSession s, String name) {
+  /** True when the volume was created by this call. */
+  boolean ensureVolume(RuntimeSession s, String name) {
     String id = s.id().value();
     try {
       var existing = engine.client.inspectVolumeCmd(name).exec();
       requireOwned("volume", name, existing.getLabels(), id);
-      return;
+      return false;
     } catch (RuntimeException e) {
       if (!DockerEngine.isNotFound(e)) {
         throw rethrow("inspect volume " + name, e);
@@ -62,6 +63,7 @@ final class DockerProvisioner {
           .withLabels(labels(s, DockerLabels.TYPE_WORKSPACE))
           .exec();
       LOG.info("session {}: created volume {}", id, name);
+      return true;
     } catch (RuntimeException e) {
       throw DockerEngine.failure("create volume " + name, e);
     }

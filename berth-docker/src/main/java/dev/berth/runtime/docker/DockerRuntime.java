@@ -145,11 +145,21 @@ public final class DockerRuntime implements SessionRuntime {
   @Override
   public RuntimeState prepare(RuntimeSession s) {
     DockerNames names = names(s);
-    String image = s.state().get(KEY_IMAGE) != null ? s.state().get(KEY_IMAGE) : image(s);
-    provisioner.ensureVolume(s, names.volume());
+    // The recorded image, so a template edit never swaps a live session's image underneath it;
+    // Berth's own default image is rebuilt if it was pruned.
+    String recorded = s.state().get(KEY_IMAGE);
+    String image =
+        recorded == null
+            ? image(s)
+            : recorded.equals(defaultImage.reference()) ? defaultImage.ensure() : recorded;
+    boolean newVolume = provisioner.ensureVolume(s, names.volume());
     provisioner.ensureNetwork(s, names.network());
     InspectContainerResponse container = createContainer(s, names, image);
-    s.template().skeleton().ifPresent(skeleton -> archives.seed(paths(s, container), skeleton));
+    ContainerPaths paths = paths(s, container);
+    if (newVolume) {
+      archives.ownRoot(paths);
+    }
+    s.template().skeleton().ifPresent(skeleton -> archives.seed(paths, skeleton));
     return names
         .into(s.state().withVersion(STATE_VERSION))
         .with(KEY_CONTAINER_ID, container.getId())
@@ -236,7 +246,12 @@ public final class DockerRuntime implements SessionRuntime {
     List<String> extra = new ArrayList<>();
     extra.add(FileCommands.helperName(prefix, s));
     Optional.ofNullable(s.state().get(KEY_CONTAINER_ID)).ifPresent(extra::add);
-    return cleanup.destroy(s, names, extra);
+    CleanupReport report = cleanup.destroy(s, names, extra);
+    if (report.complete()) {
+      commands.forget(s);
+      Optional.ofNullable(s.state().get(KEY_CONTAINER_ID)).ifPresent(users::forget);
+    }
+    return report;
   }
 
   @Override
@@ -311,7 +326,8 @@ public final class DockerRuntime implements SessionRuntime {
 
   @Override
   public List<FileEntry> list(RuntimeSession s, WorkspacePath directory) {
-    return files.list(paths(s), directory);
+    var c = container(s);
+    return files.list(s, names(s), running(c), paths(s, c), directory);
   }
 
   @Override

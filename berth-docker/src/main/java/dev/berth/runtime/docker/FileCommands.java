@@ -48,6 +48,11 @@ final class FileCommands {
     this.instance = instance;
   }
 
+  /** Drops the session's lock once the session is gone. */
+  void forget(RuntimeSession s) {
+    helperLocks.remove(s.id().value());
+  }
+
   static String helperName(String prefix, RuntimeSession s) {
     return prefix + "-helper-" + s.template().name() + "-" + s.id().value();
   }

@@ -59,6 +59,10 @@ class DockerExecTest extends DockerTestBase {
   @Test
   void aNonRootSessionOwnsItsFilesAndGetsItsStdin() {
     RuntimeSession s = started(Templates.asUser("user", "1000:1000"));
+    assertThat(sh(s, "touch at-the-root && stat -c '%u' .").stdout())
+        .as("the app may write at the top of its workspace")
+        .asString(UTF_8)
+        .isEqualTo("1000\n");
     write(s, "dir/mine.txt", "hello");
     assertThat(out(sh(s, "id -u; stat -c '%u:%g' dir dir/mine.txt; echo more >> dir/mine.txt")))
         .isEqualTo("1000\n1000:1000\n1000:1000\n");
