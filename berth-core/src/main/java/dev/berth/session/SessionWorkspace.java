@@ -6,13 +6,23 @@ import dev.berth.runtime.FileEntry;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.WorkspacePath;
+import dev.berth.tools.FileEdit;
+import dev.berth.tools.TextEdits;
+import dev.berth.tools.TextFiles;
+import dev.berth.tools.WorkspaceSearch;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 
 /**
@@ -25,6 +35,14 @@ public final class SessionWorkspace {
   private final SessionService sessions;
   private final WorkspaceLimits limits;
   private final ConcurrentHashMap<SessionId, Instant> lastTouch = new ConcurrentHashMap<>();
+  // Serializes read-modify-write edits of one file without a lock object per file.
+  private final ReentrantLock[] editStripes = new ReentrantLock[64];
+
+  {
+    for (int i = 0; i < editStripes.length; i++) {
+      editStripes[i] = new ReentrantLock();
+    }
+  }
 
   SessionWorkspace(SessionService sessions, WorkspaceLimits limits) {
     this.sessions = sessions;
@@ -162,6 +180,81 @@ public final class SessionWorkspace {
           return sessions
               .runtimeOf(s)
               .exec(sessions.runtimeSession(s, sessions.templateOf(s)), request);
+        });
+  }
+
+  // ---- text tools (MCP and REST share these) ------------------------------------------------
+
+  /** A window of lines of a text file; binary files are refused with a clear message. */
+  public TextFiles.Window readText(SessionId id, String path, int offset, int limit) {
+    String text = TextFiles.decode(path, readFile(id, path));
+    return TextFiles.window(text, offset, limit);
+  }
+
+  /**
+   * Applies exact-match edits to a text file, all or nothing. Edits of one file are serialized (a
+   * striped lock per session and path), so concurrent editors never lose each other's changes.
+   */
+  public TextEdits.Result editFile(SessionId id, String path, List<FileEdit> edits) {
+    WorkspacePath p = WorkspacePath.parse(path);
+    ReentrantLock stripe =
+        editStripes[Math.floorMod((id.value() + "/" + p.value()).hashCode(), editStripes.length)];
+    return inSession(
+        id,
+        (rt, s) -> {
+          stripe.lock();
+          try {
+            String before = TextFiles.decode(path, rt.readFile(s, p, limits.maxFileBytes()));
+            TextEdits.Result result = TextEdits.apply(before, edits);
+            byte[] after = result.text().getBytes(StandardCharsets.UTF_8);
+            rt.writeFile(s, p, new ByteArrayInputStream(after), limits.maxFileBytes());
+            return result;
+          } finally {
+            stripe.unlock();
+          }
+        });
+  }
+
+  /** Regex search over the text files under {@code path}, through one archive download. */
+  public WorkspaceSearch.Result search(SessionId id, String path, WorkspaceSearch search) {
+    WorkspacePath p = WorkspacePath.parse(path);
+    String base = p.isRoot() ? "" : p.parent().value();
+    return inSession(
+        id,
+        (rt, s) -> {
+          if (rt.stat(s, p).isEmpty()) {
+            throw BerthException.notFound("no file or directory '" + p + "' in the workspace");
+          }
+          try (var in = new PipedInputStream(1 << 16);
+              var out = new PipedOutputStream(in)) {
+            var failure = new java.util.concurrent.atomic.AtomicReference<RuntimeException>();
+            Thread writer =
+                Thread.ofVirtual()
+                    .start(
+                        () -> {
+                          try (out) {
+                            rt.getArchive(s, p, out);
+                          } catch (RuntimeException | IOException e) {
+                            failure.set(
+                                e instanceof RuntimeException re
+                                    ? re
+                                    : new java.io.UncheckedIOException((IOException) e));
+                          }
+                        });
+            WorkspaceSearch.Result result = search.scan(in, base);
+            in.close(); // an early stop: let the writer fail fast instead of blocking
+            writer.join();
+            if (!result.truncated() && failure.get() != null) {
+              throw failure.get();
+            }
+            return result;
+          } catch (IOException e) {
+            throw new BerthException(
+                ErrorCode.RUNTIME_FAILURE, "search failed: " + e.getMessage(), e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BerthException(ErrorCode.INTERNAL, "interrupted");
+          }
         });
   }
 }

@@ -1,6 +1,7 @@
 package dev.berth.api;
 
 import dev.berth.auth.Tokens;
+import dev.berth.mcp.McpHttpEndpoint;
 import dev.berth.session.SessionService;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson3;
@@ -31,13 +32,14 @@ public final class ApiServer {
     }
   }
 
-  /** A configured, not yet started, Javalin app. */
+  /** A configured, not yet started, Javalin app; with {@code mcp}, MCP is served at /mcp. */
   public static Javalin create(
       SessionService sessions,
       Tokens tokens,
       long maxRequestBytes,
       java.time.Duration orphanGrace,
-      String version) {
+      String version,
+      McpHttpEndpoint mcp) {
     JsonNode openApi = openApiDocument();
     var auth = new ApiAuth(tokens);
     return Javalin.create(
@@ -46,6 +48,9 @@ public final class ApiServer {
           config.http.maxRequestSize = maxRequestBytes;
           config.startup.showJavalinBanner = false;
           config.router.ignoreTrailingSlashes = true;
+          if (mcp != null) {
+            config.jetty.modifyServletContextHandler(mcp::mount);
+          }
           var routes = config.routes;
           ApiErrors.install(routes);
           // Deny by default: every route needs a token except the two public documents.

@@ -3,6 +3,7 @@ package dev.berth.server;
 import dev.berth.api.ApiServer;
 import dev.berth.auth.Tokens;
 import dev.berth.config.BerthConfig;
+import dev.berth.mcp.McpHttpEndpoint;
 import dev.berth.registry.Registry;
 import dev.berth.session.Backends;
 import dev.berth.session.SessionService;
@@ -37,13 +38,16 @@ public final class BerthServer implements AutoCloseable {
   private final Backends backends;
   private final SessionService sessions;
   private final Javalin app;
+  private final McpHttpEndpoint mcp;
 
   private BerthServer(
       BerthConfig config,
       Registry registry,
       Backends backends,
       SessionService sessions,
-      Javalin app) {
+      Javalin app,
+      McpHttpEndpoint mcp) {
+    this.mcp = mcp;
     this.config = config;
     this.registry = registry;
     this.backends = backends;
@@ -78,12 +82,14 @@ public final class BerthServer implements AutoCloseable {
           new SessionService(
               registry, backends, templates, tokens, clock, config.stopGrace(), limits);
       sessions.reconcileStatuses();
+      var mcp = new McpHttpEndpoint(sessions, tokens, VERSION);
       Javalin app =
           ApiServer.create(
-              sessions, tokens, config.maxRequestBytes(), config.orphanGrace(), VERSION);
+              sessions, tokens, config.maxRequestBytes(), config.orphanGrace(), VERSION, mcp);
       app.start(config.host(), config.port());
-      var server = new BerthServer(config, registry, backends, sessions, app);
+      var server = new BerthServer(config, registry, backends, sessions, app, mcp);
       out.println("Berth " + VERSION + " is serving " + server.url());
+      out.println("  MCP (Streamable HTTP): " + server.url() + McpHttpEndpoint.PATH);
       out.println("  data directory: " + config.home());
       out.println("  backends: " + backends.names() + " (default " + backends.defaultName() + ")");
       out.println("  templates: " + templates.names() + " from " + config.templatesDir());
@@ -116,6 +122,7 @@ public final class BerthServer implements AutoCloseable {
   /** Stops serving. Sessions keep running: they outlive the manager by design. */
   @Override
   public void close() {
+    mcp.close();
     app.stop();
     backends.close();
     registry.close();

@@ -1,0 +1,48 @@
+package dev.berth.mcp;
+
+import dev.berth.session.SessionService;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
+import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import java.time.Duration;
+import java.util.List;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Berth's MCP server: one set of session-aware tools over {@link SessionService}, whatever the
+ * transport. The tools are the same calls the REST API makes, so both edges share one path.
+ */
+public final class BerthMcp {
+  /** An explicit mapper: the SDK's ServiceLoader lookup is fragile inside a shaded jar. */
+  public static final McpJsonMapper JSON = new JacksonMcpJsonMapper(JsonMapper.builder().build());
+
+  static final String INSTRUCTIONS =
+      "Berth sessions are isolated workspaces. Every tool takes session_id (optional with a"
+          + " session token). Paths are relative to the workspace root; '..', absolute paths and"
+          + " links leading out are refused.";
+
+  private BerthMcp() {}
+
+  public static List<SyncToolSpecification> tools(SessionService sessions) {
+    var catalog = new ToolCatalog(JSON);
+    LifecycleTools.register(catalog, sessions);
+    WorkspaceTools.register(catalog, sessions.workspace());
+    return catalog.specs();
+  }
+
+  static McpSyncServer streamable(
+      McpStreamableServerTransportProvider transport, SessionService sessions, String version) {
+    return McpServer.sync(transport)
+        .serverInfo("berth", version)
+        .instructions(INSTRUCTIONS)
+        .capabilities(ServerCapabilities.builder().tools(false).build())
+        .jsonMapper(JSON)
+        .requestTimeout(Duration.ofHours(1)) // an exec may run as long as execMaxTimeout
+        .tools(tools(sessions))
+        .build();
+  }
+}

@@ -1,0 +1,113 @@
+package dev.berth.mcp;
+
+import dev.berth.session.BerthException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A tool call's arguments, read with errors an agent can act on. */
+final class McpArgs {
+  private final Map<String, Object> raw;
+
+  McpArgs(Map<String, Object> raw) {
+    this.raw = raw == null ? Map.of() : raw;
+  }
+
+  Optional<String> string(String name) {
+    Object v = raw.get(name);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (!(v instanceof String s)) {
+      throw BerthException.badRequest("'" + name + "' must be a string");
+    }
+    return Optional.of(s);
+  }
+
+  String requiredString(String name) {
+    return string(name).orElseThrow(() -> BerthException.badRequest("'" + name + "' is required"));
+  }
+
+  Optional<Integer> integer(String name, int min, int max) {
+    Object v = raw.get(name);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (!(v instanceof Number n)
+        || n.doubleValue() != Math.rint(n.doubleValue())
+        || n.longValue() < min
+        || n.longValue() > max) {
+      throw BerthException.badRequest(
+          "'" + name + "' must be a whole number from " + min + " to " + max);
+    }
+    return Optional.of(n.intValue());
+  }
+
+  boolean bool(String name) {
+    Object v = raw.get(name);
+    if (v == null) {
+      return false;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw BerthException.badRequest("'" + name + "' must be true or false");
+    }
+    return b;
+  }
+
+  Map<String, String> stringMap(String name) {
+    Object v = raw.get(name);
+    if (v == null) {
+      return Map.of();
+    }
+    if (!(v instanceof Map<?, ?> m)) {
+      throw BerthException.badRequest("'" + name + "' must be an object of strings");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    m.forEach((k, val) -> out.put(String.valueOf(k), String.valueOf(val)));
+    return out;
+  }
+
+  /** A list of strings, or a single string given as {@code whenString}'s value. */
+  Optional<List<String>> stringsOrLine(String name) {
+    Object v = raw.get(name);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (v instanceof String line) {
+      return Optional.of(List.of("/bin/sh", "-c", line));
+    }
+    if (v instanceof List<?> list && !list.isEmpty()) {
+      List<String> out = new ArrayList<>();
+      list.forEach(item -> out.add(String.valueOf(item)));
+      return Optional.of(out);
+    }
+    throw BerthException.badRequest(
+        "'" + name + "' must be a shell line (string) or an argv list of strings");
+  }
+
+  List<Map<String, Object>> objects(String name) {
+    Object v = raw.get(name);
+    if (v == null) {
+      return List.of();
+    }
+    if (!(v instanceof List<?> list)) {
+      throw BerthException.badRequest("'" + name + "' must be a list of objects");
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Object item : list) {
+      if (!(item instanceof Map<?, ?> m)) {
+        throw BerthException.badRequest("'" + name + "' must be a list of objects");
+      }
+      Map<String, Object> copy = new LinkedHashMap<>();
+      m.forEach((k, val) -> copy.put(String.valueOf(k), val));
+      out.add(copy);
+    }
+    return out;
+  }
+
+  boolean has(String name) {
+    return raw.containsKey(name) && raw.get(name) != null;
+  }
+}

@@ -1,0 +1,39 @@
+package dev.berth.mcp;
+
+import dev.berth.auth.Principal;
+import dev.berth.session.BerthException;
+import dev.berth.session.ErrorCode;
+import dev.berth.session.SessionId;
+import io.modelcontextprotocol.common.McpTransportContext;
+import java.util.Optional;
+
+/**
+ * Who called a tool and on which session. The transport puts the authenticated principal in the
+ * context of every request; a session token may leave {@code session_id} out and can never name
+ * another session (which it is told does not exist, as on the REST API).
+ */
+record McpCaller(Principal principal) {
+  static final String CONTEXT_KEY = "berth.principal";
+
+  static McpCaller from(McpTransportContext context) {
+    Object p = context == null ? null : context.get(CONTEXT_KEY);
+    if (!(p instanceof Principal principal)) {
+      throw new BerthException(ErrorCode.UNAUTHORIZED, "not authenticated: send a bearer token");
+    }
+    return new McpCaller(principal);
+  }
+
+  SessionId session(McpArgs args) {
+    Optional<String> given = args.string("session_id");
+    if (given.isEmpty()) {
+      if (principal instanceof Principal.SessionScoped scoped) {
+        return scoped.sessionId();
+      }
+      throw BerthException.badRequest(
+          "session_id is required (the admin token acts on any session)");
+    }
+    SessionId id = SessionId.of(given.get());
+    principal.checkAccess(id);
+    return id;
+  }
+}

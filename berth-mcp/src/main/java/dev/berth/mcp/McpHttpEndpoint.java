@@ -1,0 +1,102 @@
+package dev.berth.mcp;
+
+import dev.berth.auth.Principal;
+import dev.berth.auth.Tokens;
+import dev.berth.session.BerthException;
+import dev.berth.session.SessionService;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+
+/**
+ * MCP over Streamable HTTP at {@code /mcp}, mounted into the server's Jetty. A servlet filter
+ * checks the bearer token on every request (the Javalin before-handlers do not run for servlets)
+ * and the transport hands the principal to each tool call through the MCP transport context.
+ */
+public final class McpHttpEndpoint implements AutoCloseable {
+  public static final String PATH = "/mcp";
+  private static final String PRINCIPAL_ATTRIBUTE = "berth.principal";
+
+  private final HttpServletStreamableServerTransportProvider transport;
+  private final McpSyncServer server;
+  private final Tokens tokens;
+
+  public McpHttpEndpoint(SessionService sessions, Tokens tokens, String version) {
+    this.tokens = tokens;
+    this.transport =
+        HttpServletStreamableServerTransportProvider.builder()
+            .mcpEndpoint(PATH)
+            .jsonMapper(BerthMcp.JSON)
+            .contextExtractor(
+                request -> {
+                  Object principal = request.getAttribute(PRINCIPAL_ATTRIBUTE);
+                  return principal == null
+                      ? McpTransportContext.EMPTY
+                      : McpTransportContext.create(Map.of(McpCaller.CONTEXT_KEY, principal));
+                })
+            .build();
+    this.server = BerthMcp.streamable(transport, sessions, version);
+  }
+
+  /** Adds the servlet and its auth filter to Jetty's servlet context. */
+  public void mount(ServletContextHandler context) {
+    var servlet = new ServletHolder("berth-mcp", transport);
+    servlet.setAsyncSupported(true);
+    context.addServlet(servlet, PATH);
+    var filter = new FilterHolder(new BearerFilter());
+    filter.setAsyncSupported(true);
+    context.addFilter(filter, PATH, EnumSet.of(DispatcherType.REQUEST));
+  }
+
+  @Override
+  public void close() {
+    server.closeGracefully();
+  }
+
+  /** 401 with the same JSON error shape as the REST API, before the MCP transport sees anything. */
+  private final class BearerFilter implements Filter {
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+        throws IOException, ServletException {
+      var request = (HttpServletRequest) req;
+      var response = (HttpServletResponse) res;
+      String header = request.getHeader("Authorization");
+      String token =
+          header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+              ? header.substring(7).trim()
+              : null;
+      Principal principal;
+      try {
+        principal = tokens.authenticate(token);
+      } catch (BerthException e) {
+        response.setStatus(401);
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"berth\"");
+        response.setContentType("application/json");
+        String message = e.getMessage().replace("\\", "\\\\").replace("\"", "\\\"");
+        response
+            .getOutputStream()
+            .write(
+                ("{\"error\":{\"code\":\"unauthorized\",\"message\":\"" + message + "\"}}")
+                    .getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      request.setAttribute(PRINCIPAL_ATTRIBUTE, principal);
+      chain.doFilter(req, res);
+    }
+  }
+}
