@@ -229,8 +229,10 @@ public final class DockerRuntime implements SessionRuntime {
       }
     }
     RuntimeState state = s.state().with(KEY_STARTED, null);
-    for (int port : s.template().ports()) {
-      state = state.with("port." + port, null);
+    for (String key : s.state().values().keySet()) {
+      if (key.startsWith("port.")) {
+        state = state.with(key, null); // the engine picks new host ports at the next start
+      }
     }
     return state;
   }
