@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       SessionCommand.class,
       TemplatesCommand.class,
       GcCommand.class,
+      BenchCommand.class,
       DoctorCommand.class,
       BerthCli.VersionCommand.class,
       CommandLine.HelpCommand.class

@@ -57,7 +57,9 @@ final class DoctorCommand extends ClientCommand {
           .printf(
               "%-14s %s%n",
               "docker engine",
-              engine.map(p -> "not available: " + p).orElse("answers at " + socket.get()));
+              engine
+                  .map(p -> "not available: " + p + "; 'auto' uses the local backend")
+                  .orElse("answers at " + socket.get() + "; 'auto' uses the Docker backend"));
     } else {
       out()
           .printf(

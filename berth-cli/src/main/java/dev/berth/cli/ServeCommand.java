@@ -49,7 +49,7 @@ final class ServeCommand implements Runnable, BerthCli.Environment {
     }
     BerthConfig config = ConfigLoader.load(ConfigLoader.home(env), env, flags);
     BerthServer server =
-        BerthServer.start(config, Backends.chooser(env), new PrintStream(System.out, true));
+        BerthServer.start(config, Backends.chooser(), new PrintStream(System.out, true));
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -30,10 +30,15 @@ public final class TestServer implements AutoCloseable {
   }
 
   public TestServer(Path home, Map<String, String> env) {
+    this(home, env, "local", BackendChooser.localOnly());
+  }
+
+  /** A server on {@code backend} with the given chooser (the CLI module's offers Docker). */
+  public TestServer(Path home, Map<String, String> env, String backend, BackendChooser chooser) {
     this.home = home;
-    BerthConfig config = ConfigLoader.load(home, env, Map.of("port", "0", "backend", "local"));
+    BerthConfig config = ConfigLoader.load(home, env, Map.of("port", "0", "backend", backend));
     var out = new ByteArrayOutputStream();
-    this.server = BerthServer.start(config, BackendChooser.localOnly(), new PrintStream(out, true));
+    this.server = BerthServer.start(config, chooser, new PrintStream(out, true));
     this.startupOutput = out.toString(StandardCharsets.UTF_8);
     try {
       this.adminToken = Files.readString(config.adminTokenFile()).strip();

@@ -1,0 +1,219 @@
+package dev.berth.cli;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.berth.config.BerthConfig;
+import dev.berth.config.ConfigLoader;
+import dev.berth.server.BerthServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Benchmarks Berth against the raw Engine API in one run, interleaving the two so both see the same
+ * machine noise. Prints medians and their ratio; compare ratios, not absolute numbers.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks (print tables of min/median/p95 and ratios against a raw baseline).",
+    subcommands = {BenchCommand.Docker.class})
+final class BenchCommand {
+
+  @Command(
+      name = "docker",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Session create-to-ready and teardown: Berth's REST API vs the raw Engine API.",
+        "Raw: volume create + container create + start + first exec; rm -f + volume rm.",
+        "Berth: POST /api/v1/sessions (RUNNING) and DELETE (receipt), same image."
+      })
+  static final class Docker implements Runnable {
+    @Option(names = "--reps", defaultValue = "30", description = "repetitions of each (default 30)")
+    int reps;
+
+    @Override
+    public void run() {
+      Path home;
+      try {
+        home = Files.createTempDirectory("berth-bench-");
+      } catch (IOException e) {
+        throw new CliException("cannot make a temporary data directory: " + e.getMessage());
+      }
+      String prefix = "bench" + Long.toString(System.nanoTime() % 46656, 36);
+      BerthConfig config =
+          ConfigLoader.load(
+              home, Map.of(), Map.of("port", "0", "backend", "docker", "prefix", prefix));
+      var quiet = new PrintStream(new ByteArrayOutputStream());
+      try (BerthServer server = BerthServer.start(config, Backends.chooser(), quiet);
+          DockerClient docker = rawClient()) {
+        var api = new Api(server.url(), Files.readString(config.adminTokenFile()).strip());
+        // Warm-up: builds the default image and loads every code path once; not measured.
+        api.create("warm");
+        api.delete("warm");
+        String image = prefix + "/default:latest";
+        List<Double> rawUp = new ArrayList<>();
+        List<Double> rawDown = new ArrayList<>();
+        List<Double> berthUp = new ArrayList<>();
+        List<Double> berthDown = new ArrayList<>();
+        System.err.printf("measuring %d repetitions of each...%n", reps);
+        for (int i = 0; i < reps; i++) {
+          String name = prefix + "-raw-" + i;
+          rawUp.add(time(() -> rawCreate(docker, image, name)));
+          rawDown.add(time(() -> rawRemove(docker, name)));
+          String id = "b" + i;
+          berthUp.add(time(() -> api.create(id)));
+          berthDown.add(time(() -> api.delete(id)));
+          if ((i + 1) % 10 == 0) {
+            System.err.printf("  %d/%d%n", i + 1, reps);
+          }
+        }
+        System.out.println(
+            table(
+                List.of(
+                    new Row("create-to-ready", rawUp, berthUp, 1.15),
+                    new Row("teardown", rawDown, berthDown, 1.2))));
+      } catch (IOException e) {
+        throw new CliException("benchmark failed: " + e.getMessage());
+      }
+    }
+
+    private static DockerClient rawClient() {
+      var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+      var http =
+          new ApacheDockerHttpClient.Builder()
+              .dockerHost(config.getDockerHost())
+              .sslConfig(config.getSSLConfig())
+              .build();
+      return DockerClientImpl.getInstance(config, http);
+    }
+
+    /** The floor: what any manager must ask the engine for a ready workspace container. */
+    private static void rawCreate(DockerClient docker, String image, String name) {
+      docker.createVolumeCmd().withName(name).exec();
+      docker
+          .createContainerCmd(image)
+          .withName(name)
+          .withCmd("sleep", "infinity")
+          .withHostConfig(
+              HostConfig.newHostConfig()
+                  .withInit(true)
+                  .withBinds(new Bind(name, new Volume("/workspace"))))
+          .exec();
+      docker.startContainerCmd(name).exec();
+      String exec = docker.execCreateCmd(name).withCmd("true").exec().getId();
+      try {
+        docker
+            .execStartCmd(exec)
+            .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<>())
+            .awaitCompletion(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private static void rawRemove(DockerClient docker, String name) {
+      docker.removeContainerCmd(name).withForce(true).exec();
+      docker.removeVolumeCmd(name).exec();
+    }
+  }
+
+  /** Just enough of the REST API, with errors that stop the benchmark. */
+  private record Api(String url, String token) {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    void create(String id) {
+      call("POST", "/api/v1/sessions", "{\"id\":\"" + id + "\"}", 201);
+    }
+
+    void delete(String id) {
+      call("DELETE", "/api/v1/sessions/" + id, null, 200);
+    }
+
+    private void call(String method, String path, String body, int expected) {
+      var request =
+          HttpRequest.newBuilder(URI.create(url + path))
+              .header("Authorization", "Bearer " + token)
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(body))
+              .build();
+      try {
+        HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != expected || r.body().contains("\"FAILED\"")) {
+          throw new CliException(
+              method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+      } catch (IOException e) {
+        throw new CliException(method + " " + path + " failed: " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CliException("interrupted");
+      }
+    }
+  }
+
+  private static double time(Runnable work) {
+    long start = System.nanoTime();
+    work.run();
+    return (System.nanoTime() - start) / 1e6;
+  }
+
+  record Row(String name, List<Double> raw, List<Double> berth, double target) {}
+
+  static double percentile(List<Double> values, double p) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+
+  static String table(List<Row> rows) {
+    var out = new StringBuilder();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "| operation | n | raw min | raw median | raw p95 | berth min | berth median | berth p95 |"
+                + " ratio of medians | target |%n|---|---|---|---|---|---|---|---|---|---|%n"));
+    for (Row r : rows) {
+      double rawMedian = percentile(r.raw(), 50);
+      double berthMedian = percentile(r.berth(), 50);
+      double ratio = berthMedian / rawMedian;
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f | <= %.2f %s |%n",
+              r.name(),
+              r.raw().size(),
+              percentile(r.raw(), 0),
+              rawMedian,
+              percentile(r.raw(), 95),
+              percentile(r.berth(), 0),
+              berthMedian,
+              percentile(r.berth(), 95),
+              ratio,
+              r.target(),
+              ratio <= r.target() ? "(met)" : "(NOT met)"));
+    }
+    return out.toString();
+  }
+}

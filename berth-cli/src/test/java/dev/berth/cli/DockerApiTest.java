@@ -1,0 +1,248 @@
+package dev.berth.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.server.DockerEngineCheck;
+import dev.berth.server.TestServer;
+import dev.berth.server.TestServer.Response;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The REST API of a server whose default backend is a real Docker engine: the tour, archives, an
+ * app behind its readiness probe, the executor endpoints, cleanup receipts and gc. Fails (never
+ * skips) when CI is set and no engine answers.
+ */
+class DockerApiTest {
+  private static final String PREFIX =
+      "bapi" + Integer.toString(new SecureRandom().nextInt(1 << 20), 36);
+
+  @TempDir Path home;
+  private TestServer berth;
+
+  @BeforeAll
+  static void needsAnEngine() {
+    Optional<String> why =
+        DockerEngineCheck.socket("", System.getenv()).flatMap(DockerEngineCheck::problem);
+    if (why.isPresent() && System.getenv("CI") != null) {
+      throw new AssertionError(why.get() + "; CI is set, so the Docker tests must run");
+    }
+    Assumptions.assumeTrue(why.isEmpty(), () -> "Docker tests skipped: " + why.orElse(""));
+  }
+
+  @BeforeEach
+  void start() throws IOException {
+    Path web = Files.createDirectories(home.resolve("templates/web"));
+    Files.writeString(
+        web.resolve("template.yaml"),
+        """
+        description: busybox httpd serving the workspace
+        command: [/bin/busybox, httpd, -f, -p, "8080", -h, /workspace]
+        ports: [8080]
+        probe: {http: /, port: 8080, startTimeout: 30s}
+        """);
+    berth = new TestServer(home, Map.of("BERTH_PREFIX", PREFIX), "docker", Backends.chooser());
+  }
+
+  @AfterEach
+  void stop() {
+    berth.close();
+  }
+
+  @AfterAll
+  static void removeLeftovers() throws Exception {
+    // Belt and braces: anything this class's prefix made, whatever a failed test left.
+    docker(
+        "sh",
+        "-c",
+        "docker rm -f $(docker ps -aq --filter name="
+            + PREFIX
+            + "-) 2>/dev/null; "
+            + "docker network rm $(docker network ls -q --filter name="
+            + PREFIX
+            + "-) 2>/dev/null; "
+            + "docker volume rm $(docker volume ls -q --filter name="
+            + PREFIX
+            + "-) 2>/dev/null; "
+            + "docker rmi "
+            + PREFIX
+            + "/default:latest 2>/dev/null; true");
+  }
+
+  private static String docker(String... argv) throws Exception {
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+    p.waitFor(60, TimeUnit.SECONDS);
+    return out;
+  }
+
+  private JsonNode create(String body) {
+    Response r = berth.admin("POST", "/api/v1/sessions", body);
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    return r.json();
+  }
+
+  @Test
+  void theTourRunsOnDockerAndDeleteRemovesEveryResource() throws Exception {
+    JsonNode created = create("{\"id\": \"tour\"}");
+    JsonNode session = created.get("session");
+    assertThat(session.get("backend").asString()).isEqualTo("docker");
+    assertThat(session.get("status").asString()).isEqualTo("RUNNING");
+    String container = session.at("/resources/container").asString();
+    assertThat(container).isEqualTo(PREFIX + "-session-default-tour");
+    assertThat(session.at("/resources/volume").asString()).isEqualTo(PREFIX + "-default-tour");
+    String token = created.get("token").asString();
+
+    berth.call("PUT", "/api/v1/sessions/tour/files/docs/hello.txt", token, "hi".getBytes(UTF_8));
+    assertThat(berth.call("GET", "/api/v1/sessions/tour/files/docs/hello.txt", token, null).text())
+        .isEqualTo("hi");
+    Response exec =
+        berth.call(
+            "POST",
+            "/api/v1/sessions/tour/exec",
+            token,
+            "{\"command\": \"cat docs/hello.txt; id -u\"}");
+    assertThat(exec.json().get("stdout").asString()).startsWith("hi");
+
+    Response receipt = berth.admin("DELETE", "/api/v1/sessions/tour", null);
+    assertThat(receipt.status()).as(receipt.toString()).isEqualTo(200);
+    List<String> removed = new ArrayList<>();
+    receipt
+        .json()
+        .get("removed")
+        .forEach(r -> removed.add(r.get("kind").asString() + " " + r.get("name").asString()));
+    assertThat(removed)
+        .contains("container " + container, "volume " + PREFIX + "-default-tour")
+        .anyMatch(r -> r.startsWith("network "));
+    assertThat(docker("docker", "ps", "-aq", "--filter", "label=berth.session=tour")).isBlank();
+    assertThat(
+            docker("docker", "volume", "ls", "-q", "--filter", "name=" + PREFIX + "-default-tour"))
+        .isBlank();
+    assertThat(
+            berth
+                .admin("DELETE", "/api/v1/sessions/tour", null)
+                .json()
+                .get("nothingLeft")
+                .asBoolean())
+        .isTrue();
+  }
+
+  @Test
+  void archivesMoveManyFilesInOneCall() throws Exception {
+    create("{\"id\": \"arch\"}");
+    var tar = new ByteArrayOutputStream();
+    try (var out = new TarArchiveOutputStream(tar)) {
+      for (int i = 0; i < 20; i++) {
+        byte[] bytes = ("file " + i).getBytes(UTF_8);
+        var entry = new TarArchiveEntry("batch/f" + i + ".txt");
+        entry.setSize(bytes.length);
+        out.putArchiveEntry(entry);
+        out.write(bytes);
+        out.closeArchiveEntry();
+      }
+    }
+    Response put = berth.admin("PUT", "/api/v1/sessions/arch/archive?path=in", tar.toByteArray());
+    assertThat(put.status()).as(put.toString()).isEqualTo(204);
+    assertThat(berth.admin("GET", "/api/v1/sessions/arch/files/in/batch/f7.txt", null).text())
+        .isEqualTo("file 7");
+
+    Response get = berth.admin("GET", "/api/v1/sessions/arch/archive?path=in/batch", null);
+    assertThat(get.contentType()).startsWith("application/x-tar");
+    int files = 0;
+    try (var in = new TarArchiveInputStream(new ByteArrayInputStream(get.body()))) {
+      TarArchiveEntry e;
+      while ((e = in.getNextEntry()) != null) {
+        files += e.isFile() ? 1 : 0;
+      }
+    }
+    assertThat(files).isEqualTo(20);
+  }
+
+  @Test
+  void anAppIsReachableOnItsPublishedLoopbackEndpoint() throws Exception {
+    JsonNode session = create("{\"id\": \"web1\", \"template\": \"web\"}").get("session");
+    assertThat(session.get("status").asString()).as(session.toString()).isEqualTo("RUNNING");
+    String url = session.at("/endpoints/8080").asString();
+    assertThat(url).startsWith("http://127.0.0.1:");
+    berth.admin(
+        "PUT",
+        "/api/v1/sessions/web1/files/index.html",
+        "<h1>from the session</h1>".getBytes(UTF_8));
+    var response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url + "index.html")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.body()).contains("from the session");
+  }
+
+  @Test
+  void executorEndpointsWarmStartAndCleanUp() {
+    Response up = berth.admin("POST", "/executor/job-7", "{\"template\": \"web\"}");
+    assertThat(up.status()).as(up.toString()).isEqualTo(201);
+    assertThat(up.json().at("/endpoints/8080").asString()).startsWith("http://127.0.0.1:");
+    Response down = berth.admin("DELETE", "/executor/job-7", null);
+    assertThat(down.status()).isEqualTo(200);
+    assertThat(down.json().get("removed")).hasSizeGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void gcRemovesAPlantedOrphanAndNothingElse() throws Exception {
+    create("{\"id\": \"alive\"}");
+    String instance = Files.readString(home.resolve("instance.id")).strip();
+    String orphan = PREFIX + "-default-ghost";
+    docker(
+        "docker",
+        "volume",
+        "create",
+        "--label",
+        "berth.session=ghost",
+        "--label",
+        "berth.template=default",
+        "--label",
+        "berth.type=workspace",
+        "--label",
+        "berth.instance=" + instance,
+        "--label",
+        "berth.created=2020-01-01T00:00:00Z",
+        orphan);
+    String stranger = PREFIX + "-not-berths";
+    docker("docker", "volume", "create", stranger);
+
+    Response dry = berth.admin("POST", "/api/v1/gc?dryRun=true&grace=0s", null);
+    assertThat(dry.text()).contains("ghost").doesNotContain("\"alive\"");
+    Response gc = berth.admin("POST", "/api/v1/gc?grace=0s", null);
+    assertThat(gc.status()).as(gc.toString()).isEqualTo(200);
+    assertThat(docker("docker", "volume", "ls", "-q", "--filter", "name=" + orphan)).isBlank();
+    assertThat(docker("docker", "volume", "ls", "-q", "--filter", "name=" + stranger))
+        .contains(stranger);
+    assertThat(berth.admin("GET", "/api/v1/sessions/alive", null).json().get("status").asString())
+        .isEqualTo("RUNNING");
+    docker("docker", "volume", "rm", stranger);
+  }
+}
