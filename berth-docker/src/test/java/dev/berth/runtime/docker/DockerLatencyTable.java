@@ -19,18 +19,20 @@ import java.util.function.Supplier;
  * Prints a table of median latencies of the Docker runtime's calls against the engine at {@code
  * DOCKER_HOST} (or the default socket). A program, not a test: run it from {@code berth-docker}
  * with the test classpath, e.g. {@code java -cp target/classes:target/test-classes:$(cat
- * target/cp.txt) dev.berth.runtime.docker.DockerLatencyTable [rounds]}.
+ * target/cp.txt) dev.berth.runtime.docker.DockerLatencyTable [rounds [PER_SESSION|SHARED_NO_ICC]]}.
  */
 public final class DockerLatencyTable {
   private DockerLatencyTable() {}
 
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    SessionNetworks networks =
+        args.length > 1 ? SessionNetworks.valueOf(args[1]) : SessionNetworks.PER_SESSION;
     String prefix = DockerTestSupport.newPrefix();
     DockerEngine engine = DockerTestSupport.engine();
     Map<String, List<Long>> samples = new LinkedHashMap<>();
     // not closed: closing the runtime would close the shared engine before the clean-up below
-    var runtime = DockerTestSupport.runtime(engine, prefix);
+    var runtime = DockerTestSupport.runtime(engine, prefix, networks);
     try {
       runtime.prepare(
           RuntimeSession.fresh(SessionId.generate(), Templates.plain("warm"), Map.of()));
@@ -61,7 +63,8 @@ public final class DockerLatencyTable {
       DockerTestSupport.removeEverything(engine, prefix);
       engine.close();
     }
-    System.out.printf("%-28s %10s %10s   (%d rounds)%n", "call", "median ms", "max ms", rounds);
+    System.out.printf(
+        "%-28s %10s %10s   (%d rounds, %s)%n", "call", "median ms", "max ms", rounds, networks);
     samples.forEach(
         (name, nanos) -> {
           List<Long> sorted = new ArrayList<>(nanos);
