@@ -211,7 +211,9 @@ final class DockerCleanup {
       for (Network n : engine.client.listNetworksCmd().withFilter("label", mine).exec()) {
         Optional<Instant> created =
             n.getCreated() == null ? Optional.empty() : Optional.of(n.getCreated().toInstant());
-        out.add(owned("network", n.getName(), n.getLabels(), created));
+        if (ofASession(n.getLabels())) { // not the shared network, which is no session's
+          out.add(owned("network", n.getName(), n.getLabels(), created));
+        }
       }
       var volumes = engine.client.listVolumesCmd().withFilter("label", mine).exec().getVolumes();
       if (volumes != null) {
@@ -223,6 +225,10 @@ final class DockerCleanup {
       throw DockerEngine.failure("list Berth's resources", e);
     }
     return out;
+  }
+
+  private static boolean ofASession(Map<String, String> labels) {
+    return labels != null && labels.containsKey(DockerLabels.SESSION);
   }
 
   private OwnedResource owned(

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  *   <li>container {@code <prefix>-session-<template>-<session>}
  *   <li>volume {@code <prefix>-<template>-<session>}
  *   <li>network {@code <prefix>-net-<template>-<session>}: one bridge network per session, so that
- *       sessions cannot reach each other (Docker isolates bridge networks from one another)
+ *       sessions cannot reach each other (Docker isolates bridge networks from one another); or,
+ *       with {@link SessionNetworks#SHARED_NO_ICC}, the one shared {@code <prefix>-net}
  * </ul>
  *
  * <p>Names are generated once, at prepare, and persisted in the {@link RuntimeState}; later calls
@@ -32,16 +33,29 @@ record DockerNames(String container, String volume, String network) {
     }
   }
 
-  /** The names this runtime would give the session today. */
+  /** The names this runtime would give the session today, with a network of its own. */
   static DockerNames generate(String prefix, String template, SessionId id) {
+    return generate(prefix, template, id, SessionNetworks.PER_SESSION);
+  }
+
+  static DockerNames generate(
+      String prefix, String template, SessionId id, SessionNetworks networks) {
     String suffix = template + "-" + id.value();
-    return new DockerNames(
-        prefix + "-session-" + suffix, prefix + "-" + suffix, prefix + "-net-" + suffix);
+    String network =
+        networks == SessionNetworks.SHARED_NO_ICC
+            ? sharedNetwork(prefix)
+            : prefix + "-net-" + suffix;
+    return new DockerNames(prefix + "-session-" + suffix, prefix + "-" + suffix, network);
+  }
+
+  static String sharedNetwork(String prefix) {
+    return prefix + "-net";
   }
 
   /** The persisted names where there are any, else the generated ones. */
-  static DockerNames of(RuntimeState state, String prefix, String template, SessionId id) {
-    DockerNames fresh = generate(prefix, template, id);
+  static DockerNames of(
+      RuntimeState state, String prefix, String template, SessionId id, SessionNetworks networks) {
+    DockerNames fresh = generate(prefix, template, id, networks);
     return new DockerNames(
         state.getOrDefault(KEY_CONTAINER, fresh.container),
         state.getOrDefault(KEY_VOLUME, fresh.volume),

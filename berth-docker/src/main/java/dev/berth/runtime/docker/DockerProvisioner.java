@@ -21,6 +21,7 @@ final class DockerProvisioner {
   private static final Logger LOG = LoggerFactory.getLogger(DockerProvisioner.class);
   private final DockerEngine engine;
   private final String instance;
+  static final String NO_ICC_OPTION = "com.docker.network.bridge.enable_icc";
 
   DockerProvisioner(DockerEngine engine, String instance) {
     this.engine = engine;
@@ -67,6 +68,62 @@ final class DockerProvisioner {
     } catch (RuntimeException e) {
       throw DockerEngine.failure("create volume " + name, e);
     }
+  }
+
+  /**
+   * The shared network: every session's container joins it, and inter-container traffic on it is
+   * dropped by the engine. Made once, labelled with the instance but no session, never removed by a
+   * session's destroy. A network of that name without ICC disabled is a CONFLICT: joining it would
+   * let sessions reach each other.
+   */
+  void ensureSharedNetwork(String name) {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        Network n = engine.client.inspectNetworkCmd().withNetworkId(name).exec();
+        if (name.equals(n.getName())) {
+          Map<String, String> options = n.getOptions() == null ? Map.of() : n.getOptions();
+          if (!"false".equals(options.get(NO_ICC_OPTION))
+              || !instance.equals(
+                  n.getLabels() == null ? null : n.getLabels().get(DockerLabels.INSTANCE))) {
+            throw BerthException.conflict(
+                "network '"
+                    + name
+                    + "' exists but is not this Berth's shared session network with"
+                    + " inter-container traffic disabled; remove or rename it");
+          }
+          return;
+        }
+      } catch (RuntimeException e) {
+        if (!DockerEngine.isNotFound(e)) {
+          throw rethrow("inspect network " + name, e);
+        }
+      }
+      try {
+        engine
+            .client
+            .createNetworkCmd()
+            .withName(name)
+            .withDriver("bridge")
+            .withCheckDuplicate(true)
+            .withOptions(Map.of(NO_ICC_OPTION, "false"))
+            .withLabels(
+                DockerLabels.stamped(
+                    Map.of(
+                        DockerLabels.TYPE,
+                        DockerLabels.TYPE_NETWORK,
+                        DockerLabels.INSTANCE,
+                        instance),
+                    Instant.now()))
+            .exec();
+        LOG.info("created the shared session network {} (inter-container traffic off)", name);
+        return;
+      } catch (ConflictException raced) {
+        // another prepare made it meanwhile: inspect it again
+      } catch (RuntimeException e) {
+        throw DockerEngine.failure("create network " + name, e);
+      }
+    }
+    throw new BerthException(ErrorCode.RUNTIME_FAILURE, "cannot create network " + name);
   }
 
   void ensureNetwork(RuntimeSession s, String name) {

@@ -50,6 +50,7 @@ public final class DockerRuntime implements SessionRuntime {
   private static final String KEY_STARTED = "started";
 
   private final DockerEngine engine;
+  private final SessionNetworks networks;
   private final String prefix;
   private final String instance;
   private final DefaultImage defaultImage;
@@ -71,20 +72,33 @@ public final class DockerRuntime implements SessionRuntime {
    * @param instance this Berth installation's id, the {@code berth.instance} label
    */
   public DockerRuntime(String dockerHost, String prefix, String instance) {
-    this(DockerEngine.connect(dockerHost), prefix, instance, DefaultImage.HOST_BUSYBOX);
+    this(dockerHost, prefix, instance, SessionNetworks.PER_SESSION);
+  }
+
+  /** As above, choosing how sessions are isolated from each other; see {@link SessionNetworks}. */
+  public DockerRuntime(
+      String dockerHost, String prefix, String instance, SessionNetworks networks) {
+    this(DockerEngine.connect(dockerHost), prefix, instance, DefaultImage.HOST_BUSYBOX, networks);
   }
 
   /** Uses a docker-java client built elsewhere (a {@code DockerClientImpl} with an HTTP client). */
   public DockerRuntime(DockerClient client, String prefix, String instance) {
-    this(DockerEngine.wrap(client), prefix, instance, DefaultImage.HOST_BUSYBOX);
+    this(
+        DockerEngine.wrap(client),
+        prefix,
+        instance,
+        DefaultImage.HOST_BUSYBOX,
+        SessionNetworks.PER_SESSION);
   }
 
-  DockerRuntime(DockerEngine engine, String prefix, String instance, Path busybox) {
+  DockerRuntime(
+      DockerEngine engine, String prefix, String instance, Path busybox, SessionNetworks networks) {
     DockerNames.checkPrefix(prefix);
     if (instance == null || instance.isBlank()) {
       throw BerthException.badRequest("a Berth instance id is required for Docker labels");
     }
     this.engine = engine;
+    this.networks = networks;
     this.prefix = prefix;
     this.instance = instance;
     this.defaultImage = new DefaultImage(engine, prefix, busybox);
@@ -130,7 +144,7 @@ public final class DockerRuntime implements SessionRuntime {
               + STATE_VERSION
               + ")");
     }
-    return DockerNames.of(s.state(), prefix, s.template().name(), s.id());
+    return DockerNames.of(s.state(), prefix, s.template().name(), s.id(), networks);
   }
 
   private String image(RuntimeSession s) {
@@ -153,7 +167,11 @@ public final class DockerRuntime implements SessionRuntime {
             ? image(s)
             : recorded.equals(defaultImage.reference()) ? defaultImage.ensure() : recorded;
     boolean newVolume = provisioner.ensureVolume(s, names.volume());
-    provisioner.ensureNetwork(s, names.network());
+    if (names.network().equals(DockerNames.sharedNetwork(prefix))) {
+      provisioner.ensureSharedNetwork(names.network());
+    } else {
+      provisioner.ensureNetwork(s, names.network());
+    }
     InspectContainerResponse container = createContainer(s, names, image);
     ContainerPaths paths = paths(s, container);
     if (newVolume) {
@@ -229,8 +247,10 @@ public final class DockerRuntime implements SessionRuntime {
       }
     }
     RuntimeState state = s.state().with(KEY_STARTED, null);
-    for (int port : s.template().ports()) {
-      state = state.with("port." + port, null);
+    for (String key : s.state().values().keySet()) {
+      if (key.startsWith("port.")) {
+        state = state.with(key, null); // the engine picks new host ports at the next start
+      }
     }
     return state;
   }
@@ -241,7 +261,7 @@ public final class DockerRuntime implements SessionRuntime {
     try {
       names = names(s);
     } catch (RuntimeException e) {
-      names = DockerNames.generate(prefix, s.template().name(), s.id());
+      names = DockerNames.generate(prefix, s.template().name(), s.id(), networks);
     }
     List<String> extra = new ArrayList<>();
     extra.add(FileCommands.helperName(prefix, s));

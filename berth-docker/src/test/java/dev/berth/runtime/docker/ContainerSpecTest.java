@@ -40,9 +40,11 @@ class ContainerSpecTest {
   @Test
   void persistedNamesWinOverANewPrefix() {
     RuntimeState state = DockerNames.generate("old", "t", ID).into(RuntimeState.EMPTY);
-    assertThat(DockerNames.of(state, "new", "t", ID).container())
+    assertThat(DockerNames.of(state, "new", "t", ID, SessionNetworks.PER_SESSION).container())
         .isEqualTo("old-session-t-abc-123");
-    assertThat(DockerNames.of(RuntimeState.EMPTY, "new", "t", ID).volume())
+    assertThat(
+            DockerNames.of(RuntimeState.EMPTY, "new", "t", ID, SessionNetworks.SHARED_NO_ICC)
+                .volume())
         .isEqualTo("new-t-abc-123");
   }
 

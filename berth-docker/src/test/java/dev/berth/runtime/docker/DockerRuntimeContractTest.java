@@ -12,16 +12,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The shared runtime contract, against the real Docker engine. */
 @ExtendWith(DockerTestSupport.class)
 class DockerRuntimeContractTest extends RuntimeContract {
-  private static DockerEngine engine;
-  private static String prefix;
-  private static DockerRuntime runtime;
+  static DockerEngine engine;
+  static String prefix;
+  static DockerRuntime runtime;
+  static SessionNetworks networks;
   private final List<DockerRuntime> fresh = new ArrayList<>();
 
   @BeforeAll
   static void connect() {
     engine = DockerTestSupport.engine();
     prefix = DockerTestSupport.newPrefix();
-    runtime = DockerTestSupport.runtime(engine, prefix);
+    networks = SessionNetworks.PER_SESSION;
+    runtime = DockerTestSupport.runtime(engine, prefix, networks);
   }
 
   @AfterAll
@@ -44,7 +46,8 @@ class DockerRuntimeContractTest extends RuntimeContract {
 
   @Override
   protected SessionRuntime freshRuntime() {
-    var r = new DockerRuntime((String) null, prefix, DockerTestSupport.instanceFor(prefix));
+    var r =
+        new DockerRuntime((String) null, prefix, DockerTestSupport.instanceFor(prefix), networks);
     fresh.add(r);
     return r;
   }

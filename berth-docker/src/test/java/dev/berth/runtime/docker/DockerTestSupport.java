@@ -81,7 +81,12 @@ final class DockerTestSupport implements ExecutionCondition {
   }
 
   static DockerRuntime runtime(DockerEngine engine, String prefix) {
-    return new DockerRuntime(engine, prefix, instanceFor(prefix), DefaultImage.HOST_BUSYBOX);
+    return runtime(engine, prefix, SessionNetworks.PER_SESSION);
+  }
+
+  static DockerRuntime runtime(DockerEngine engine, String prefix, SessionNetworks networks) {
+    return new DockerRuntime(
+        engine, prefix, instanceFor(prefix), DefaultImage.HOST_BUSYBOX, networks);
   }
 
   /** Removes every container, network, volume and image whose name starts with the prefix. */
