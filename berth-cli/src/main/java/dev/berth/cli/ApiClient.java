@@ -51,6 +51,10 @@ final class ApiClient {
     return baseUrl;
   }
 
+  String token() {
+    return token;
+  }
+
   static String encodePath(String path) {
     StringBuilder out = new StringBuilder();
     for (String segment : path.split("/", -1)) {

@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.config.BerthConfig;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.docker.DockerRuntime;
+import dev.berth.runtime.docker.SessionNetworks;
 import dev.berth.runtime.local.LocalRuntime;
 import dev.berth.server.BackendChooser;
 import java.io.PrintStream;
@@ -31,7 +32,11 @@ final class Backends {
     String why;
     DockerRuntime docker = null;
     try {
-      docker = new DockerRuntime(config.dockerHost(), config.prefix(), instance);
+      var networks =
+          config.dockerNetworks().equals("per-session")
+              ? SessionNetworks.PER_SESSION
+              : SessionNetworks.SHARED_NO_ICC;
+      docker = new DockerRuntime(config.dockerHost(), config.prefix(), instance, networks);
       why = docker.ping();
     } catch (RuntimeException e) {
       why = e.getMessage();

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       SessionCommand.class,
       TemplatesCommand.class,
+      McpCommand.class,
       GcCommand.class,
       BenchCommand.class,
       DoctorCommand.class,

@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param prefix the first part of every resource name Berth makes
  * @param dockerHost the Docker engine to use ({@code unix://...} or {@code tcp://...}); empty:
  *     {@code DOCKER_HOST} or the default socket
+ * @param dockerNetworks how Docker sessions are kept apart: {@code shared} (one network with
+ *     traffic between containers disabled) or {@code per-session} (a network each)
  * @param maxFileBytes the largest single file read or written through the API
  * @param maxRequestBytes the largest request body (archives included)
  * @param execTimeout the default exec timeout
@@ -33,6 +35,7 @@ public record BerthConfig(
     Path templatesDir,
     String prefix,
     String dockerHost,
+    String dockerNetworks,
     long maxFileBytes,
     long maxRequestBytes,
     Duration execTimeout,

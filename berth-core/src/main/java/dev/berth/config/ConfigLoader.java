@@ -33,6 +33,7 @@ public final class ConfigLoader {
     DEFAULTS.put("templatesDir", "");
     DEFAULTS.put("prefix", "berth");
     DEFAULTS.put("dockerHost", "");
+    DEFAULTS.put("dockerNetworks", "shared");
     DEFAULTS.put("maxFileBytes", "64m");
     DEFAULTS.put("maxRequestBytes", "256m");
     DEFAULTS.put("execTimeout", "60s");
@@ -104,6 +105,7 @@ public final class ConfigLoader {
         templates.isBlank() ? home.resolve("templates") : home.resolve(templates).normalize();
     String prefix = p.get("prefix", ConfigLoader::prefix);
     String dockerHost = values.get("dockerHost");
+    String dockerNetworks = p.get("dockerNetworks", v -> oneOf(v, "shared", "per-session"));
     long maxFile = p.get("maxFileBytes", ConfigLoader::positiveSize);
     long maxRequest = p.get("maxRequestBytes", ConfigLoader::positiveSize);
     Duration execTimeout = p.get("execTimeout", ConfigLoader::positiveDuration);
@@ -127,6 +129,7 @@ public final class ConfigLoader {
         templatesDir,
         prefix,
         dockerHost,
+        dockerNetworks,
         maxFile,
         maxRequest,
         execTimeout,

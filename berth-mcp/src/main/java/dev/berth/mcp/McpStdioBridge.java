@@ -1,0 +1,126 @@
+package dev.berth.mcp;
+
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.Implementation;
+import io.modelcontextprotocol.spec.McpSchema.ListToolsResult;
+import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code berth mcp}: an MCP server on stdio for desktop agents that forwards every tool call to the
+ * running Berth server's {@code /mcp}. One manager per installation: the bridge holds no state and
+ * runs no session itself. It ends when its standard input closes.
+ */
+public final class McpStdioBridge implements AutoCloseable {
+  private final McpSyncClient upstream;
+  private final McpSyncServer server;
+  private final CountDownLatch inputClosed = new CountDownLatch(1);
+
+  /**
+   * Connects to {@code baseUrl}'s MCP endpoint with {@code token} (fails with the server's reason
+   * when it cannot), then serves the same tools on {@code in}/{@code out}.
+   */
+  public McpStdioBridge(
+      String baseUrl, String token, String version, InputStream in, OutputStream out) {
+    var transport =
+        HttpClientStreamableHttpTransport.builder(baseUrl)
+            .endpoint(McpHttpEndpoint.PATH)
+            .jsonMapper(BerthMcp.JSON)
+            .addHttpRequestCustomizer(
+                (builder, method, uri, body, context) -> {
+                  if (token != null) {
+                    builder.header("Authorization", "Bearer " + token);
+                  }
+                })
+            .build();
+    this.upstream =
+        McpClient.sync(transport)
+            .clientInfo(Implementation.builder("berth-mcp-stdio", version).build())
+            .requestTimeout(Duration.ofHours(1))
+            .build();
+    upstream.initialize();
+    List<SyncToolSpecification> tools = new ArrayList<>();
+    for (Tool tool : allTools()) {
+      tools.add(new SyncToolSpecification(tool, (exchange, request) -> forward(request)));
+    }
+    this.server =
+        McpServer.sync(new StdioServerTransportProvider(BerthMcp.JSON, watch(in), out))
+            .serverInfo("berth", version)
+            .instructions(BerthMcp.INSTRUCTIONS)
+            .capabilities(ServerCapabilities.builder().tools(false).build())
+            .jsonMapper(BerthMcp.JSON)
+            .requestTimeout(Duration.ofHours(1))
+            .tools(tools)
+            .build();
+  }
+
+  private List<Tool> allTools() {
+    List<Tool> tools = new ArrayList<>();
+    ListToolsResult page = upstream.listTools();
+    tools.addAll(page.tools());
+    while (page.nextCursor() != null) {
+      page = upstream.listTools(page.nextCursor());
+      tools.addAll(page.tools());
+    }
+    return tools;
+  }
+
+  private CallToolResult forward(CallToolRequest request) {
+    try {
+      return upstream.callTool(request);
+    } catch (RuntimeException e) {
+      return ToolResults.error(
+          "the Berth server could not run " + request.name() + ": " + e.getMessage());
+    }
+  }
+
+  /** Counts down when the agent closes our stdin: the SDK offers no callback for it. */
+  private InputStream watch(InputStream in) {
+    return new FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b < 0) {
+          inputClosed.countDown();
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buf, int off, int len) throws IOException {
+        int n = super.read(buf, off, len);
+        if (n < 0) {
+          inputClosed.countDown();
+        }
+        return n;
+      }
+    };
+  }
+
+  /** Blocks until standard input closes. */
+  public void awaitInputClosed() throws InterruptedException {
+    inputClosed.await();
+  }
+
+  @Override
+  public void close() {
+    server.closeGracefully();
+    upstream.closeGracefully();
+  }
+}
