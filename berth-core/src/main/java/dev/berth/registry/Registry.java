@@ -50,8 +50,12 @@ public final class Registry implements AutoCloseable {
     }
     var config = new HikariConfig();
     // WAL lets readers run beside the single writer; busy_timeout makes writers queue, not fail.
+    // synchronous=NORMAL is WAL's recommended mode: a commit survives a crash of Berth (the case
+    // the registry must survive); only a power loss may lose the last commits, not corrupt them.
     config.setJdbcUrl(
-        "jdbc:sqlite:" + file.toAbsolutePath() + "?journal_mode=WAL&busy_timeout=10000");
+        "jdbc:sqlite:"
+            + file.toAbsolutePath()
+            + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000");
     config.setMaximumPoolSize(4);
     config.setPoolName("berth-registry");
     return open(config);
