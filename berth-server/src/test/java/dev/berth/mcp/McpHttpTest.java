@@ -26,22 +26,39 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real MCP client (the official Java SDK) over Streamable HTTP against a real server. */
-class McpHttpTest {
-  @TempDir Path home;
-  private TestServer berth;
+/**
+ * A real MCP client (the official Java SDK) over Streamable HTTP against a real server on the local
+ * backend. The Docker module's wiring runs the same tests on a real engine by overriding {@link
+ * #newServer}.
+ */
+public class McpHttpTest {
+  @TempDir protected Path home;
+  protected TestServer berth;
   private final List<McpSyncClient> clients = new ArrayList<>();
 
   @BeforeEach
-  void start() {
-    berth = new TestServer(home, Map.of("BERTH_EXEC_MAX_OUTPUT_BYTES", "1k"));
+  void start() throws Exception {
+    berth = newServer(Map.of("BERTH_EXEC_MAX_OUTPUT_BYTES", "1k"));
+  }
+
+  /** The server under test, with these extra environment settings. */
+  protected TestServer newServer(Map<String, String> env) throws Exception {
+    return new TestServer(home, env);
+  }
+
+  protected String expectedBackend() {
+    return "local";
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     clients.forEach(McpSyncClient::closeGracefully);
     berth.close();
+    afterServerClosed();
   }
+
+  /** For subclasses that must clean up after the server (e.g. Docker leftovers). */
+  protected void afterServerClosed() throws Exception {}
 
   static McpSyncClient connect(String url, String token) {
     var transport =
@@ -139,7 +156,8 @@ class McpHttpTest {
     Map<String, Object> s = Map.of("session_id", "work");
 
     assertThat(ok(admin, "session_list", Map.of())).contains("\"session_id\" : \"work\"");
-    assertThat(ok(admin, "session_info", s)).contains("\"backend\" : \"local\"");
+    assertThat(ok(admin, "session_info", s))
+        .contains("\"backend\" : \"" + expectedBackend() + "\"");
     assertThat(
             ok(
                 admin,
