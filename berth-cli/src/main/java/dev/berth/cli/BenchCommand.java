@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -35,7 +34,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks (print tables of min/median/p95 and ratios against a raw baseline).",
-    subcommands = {BenchCommand.Docker.class})
+    subcommands = {BenchCommand.Docker.class, McpBench.class})
 final class BenchCommand {
 
   @Command(
@@ -77,20 +76,22 @@ final class BenchCommand {
         System.err.printf("measuring %d repetitions of each...%n", reps);
         for (int i = 0; i < reps; i++) {
           String name = prefix + "-raw-" + i;
-          rawUp.add(time(() -> rawCreate(docker, image, name)));
-          rawDown.add(time(() -> rawRemove(docker, name)));
+          rawUp.add(BenchTable.time(() -> rawCreate(docker, image, name)));
+          rawDown.add(BenchTable.time(() -> rawRemove(docker, name)));
           String id = "b" + i;
-          berthUp.add(time(() -> api.create(id)));
-          berthDown.add(time(() -> api.delete(id)));
+          berthUp.add(BenchTable.time(() -> api.create(id)));
+          berthDown.add(BenchTable.time(() -> api.delete(id)));
           if ((i + 1) % 10 == 0) {
             System.err.printf("  %d/%d%n", i + 1, reps);
           }
         }
         System.out.println(
-            table(
+            BenchTable.render(
                 List.of(
-                    new Row("create-to-ready", rawUp, berthUp, 1.15),
-                    new Row("teardown", rawDown, berthDown, 1.2))));
+                    new BenchTable.Row(
+                        "create-to-ready", rawUp, berthUp, new BenchTable.RatioAtMost(1.15)),
+                    new BenchTable.Row(
+                        "teardown", rawDown, berthDown, new BenchTable.RatioAtMost(1.2)))));
       } catch (IOException e) {
         throw new CliException("benchmark failed: " + e.getMessage());
       }
@@ -137,7 +138,7 @@ final class BenchCommand {
   }
 
   /** Just enough of the REST API, with errors that stop the benchmark. */
-  private record Api(String url, String token) {
+  record Api(String url, String token) {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     void create(String id) {
@@ -171,49 +172,5 @@ final class BenchCommand {
         throw new CliException("interrupted");
       }
     }
-  }
-
-  private static double time(Runnable work) {
-    long start = System.nanoTime();
-    work.run();
-    return (System.nanoTime() - start) / 1e6;
-  }
-
-  record Row(String name, List<Double> raw, List<Double> berth, double target) {}
-
-  static double percentile(List<Double> values, double p) {
-    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-  }
-
-  static String table(List<Row> rows) {
-    var out = new StringBuilder();
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "| operation | n | raw min | raw median | raw p95 | berth min | berth median | berth p95 |"
-                + " ratio of medians | target |%n|---|---|---|---|---|---|---|---|---|---|%n"));
-    for (Row r : rows) {
-      double rawMedian = percentile(r.raw(), 50);
-      double berthMedian = percentile(r.berth(), 50);
-      double ratio = berthMedian / rawMedian;
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "| %s | %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f | <= %.2f %s |%n",
-              r.name(),
-              r.raw().size(),
-              percentile(r.raw(), 0),
-              rawMedian,
-              percentile(r.raw(), 95),
-              percentile(r.berth(), 0),
-              berthMedian,
-              percentile(r.berth(), 95),
-              ratio,
-              r.target(),
-              ratio <= r.target() ? "(met)" : "(NOT met)"));
-    }
-    return out.toString();
   }
 }
