@@ -3,7 +3,6 @@ package dev.berth.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.server.DockerEngineCheck;
 import dev.berth.server.TestServer;
 import dev.berth.server.TestServer.Response;
 import java.io.ByteArrayInputStream;
@@ -19,13 +18,11 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,12 +46,7 @@ class DockerApiTest {
 
   @BeforeAll
   static void needsAnEngine() {
-    Optional<String> why =
-        DockerEngineCheck.socket("", System.getenv()).flatMap(DockerEngineCheck::problem);
-    if (why.isPresent() && System.getenv("CI") != null) {
-      throw new AssertionError(why.get() + "; CI is set, so the Docker tests must run");
-    }
-    Assumptions.assumeTrue(why.isEmpty(), () -> "Docker tests skipped: " + why.orElse(""));
+    DockerRequired.check();
   }
 
   @BeforeEach
@@ -69,6 +61,14 @@ class DockerApiTest {
         ports: [8080]
         probe: {http: /, port: 8080, startTimeout: 30s}
         """);
+    Path broken = Files.createDirectories(home.resolve("templates/broken"));
+    Files.writeString(
+        broken.resolve("template.yaml"),
+        "shell: echo 'missing config' >&2; exit 4\nports: [8080]\nprobe: {tcp: 8080, startTimeout: 20s}\n");
+    Path silent = Files.createDirectories(home.resolve("templates/silent"));
+    Files.writeString(
+        silent.resolve("template.yaml"),
+        "command: [sleep, '600']\nports: [8080]\nprobe: {http: /, port: 8080, startTimeout: 2s}\n");
     berth = new TestServer(home, Map.of("BERTH_PREFIX", prefix), "docker", Backends.chooser());
   }
 
@@ -246,5 +246,21 @@ class DockerApiTest {
     assertThat(berth.admin("GET", "/api/v1/sessions/alive", null).json().get("status").asString())
         .isEqualTo("RUNNING");
     docker("docker", "volume", "rm", stranger);
+  }
+
+  @Test
+  void readinessFailuresLeaveTheSessionFailedWithTheReasonAndTheLogTail() {
+    JsonNode crashed = create("{\"id\": \"crash\", \"template\": \"broken\"}").get("session");
+    assertThat(crashed.get("status").asString()).isEqualTo("FAILED");
+    assertThat(crashed.get("statusReason").asString()).contains("exited with code 4");
+    Response events = berth.admin("GET", "/api/v1/sessions/crash/events", null);
+    assertThat(events.text()).contains("missing config");
+
+    JsonNode silent = create("{\"id\": \"mute\", \"template\": \"silent\"}").get("session");
+    assertThat(silent.get("status").asString()).isEqualTo("FAILED");
+    assertThat(silent.get("statusReason").asString()).contains("not ready after 2s");
+
+    Response receipt = berth.admin("DELETE", "/api/v1/sessions/mute", null);
+    assertThat(receipt.status()).as("a failed session is cleaned up like any other").isEqualTo(200);
   }
 }

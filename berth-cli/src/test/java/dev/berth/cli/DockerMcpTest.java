@@ -1,14 +1,11 @@
 package dev.berth.cli;
 
 import dev.berth.mcp.McpHttpTest;
-import dev.berth.server.DockerEngineCheck;
 import dev.berth.server.TestServer;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 
 /** Every MCP tool test again, with sessions on a real Docker engine. */
@@ -18,12 +15,7 @@ class DockerMcpTest extends McpHttpTest {
 
   @BeforeAll
   static void needsAnEngine() {
-    Optional<String> why =
-        DockerEngineCheck.socket("", System.getenv()).flatMap(DockerEngineCheck::problem);
-    if (why.isPresent() && System.getenv("CI") != null) {
-      throw new AssertionError(why.get() + "; CI is set, so the Docker tests must run");
-    }
-    Assumptions.assumeTrue(why.isEmpty(), () -> "Docker tests skipped: " + why.orElse(""));
+    DockerRequired.check();
   }
 
   @Override
