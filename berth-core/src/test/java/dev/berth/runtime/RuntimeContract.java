@@ -328,6 +328,21 @@ public abstract class RuntimeContract {
     }
     assertThat(names).contains("proj/a.txt", "proj/deep/b.txt");
 
+    var hardLink = new ByteArrayOutputStream();
+    try (var out = new TarArchiveOutputStream(hardLink)) {
+      var entry = new TarArchiveEntry("hard", TarArchiveEntry.LF_LINK);
+      entry.setLinkName("up/proj/a.txt");
+      out.putArchiveEntry(entry);
+      out.closeArchiveEntry();
+    }
+    assertCode(
+        () ->
+            runtime()
+                .putArchive(
+                    s, WorkspacePath.ROOT, new ByteArrayInputStream(hardLink.toByteArray())),
+        ErrorCode.BAD_REQUEST);
+    assertThat(runtime().stat(s, WorkspacePath.parse("hard"))).isEmpty();
+
     var evil = new ByteArrayOutputStream();
     try (var out = new TarArchiveOutputStream(evil)) {
       addFile(out, "../../evil.txt", "nope");

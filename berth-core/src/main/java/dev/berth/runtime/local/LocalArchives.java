@@ -29,7 +29,14 @@ final class LocalArchives {
       while ((entry = in.getNextEntry()) != null) {
         String name = entry.getName();
         WorkspacePath target = dir.resolve(name);
-        if (entry.isDirectory()) {
+        if (entry.isLink()
+            || entry.isCharacterDevice()
+            || entry.isBlockDevice()
+            || entry.isFIFO()) {
+          // commons-compress calls these "files" too; they must never become empty files.
+          throw BerthException.badRequest(
+              "archive entry '" + name + "' is a hard link or special file; not supported");
+        } else if (entry.isDirectory()) {
           LocalFiles.makeDirectory(root, target);
         } else if (entry.isSymbolicLink()) {
           putLink(root, target, entry.getLinkName());
