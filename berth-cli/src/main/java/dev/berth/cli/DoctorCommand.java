@@ -65,10 +65,6 @@ final class DoctorCommand extends ClientCommand {
           .printf(
               "%-14s %s%n", "docker engine", "remote (" + dockerHost + "); checked by the server");
     }
-    out()
-        .printf(
-            "%-14s %s%n",
-            "docker backend", "not in this build yet (sessions run on the local backend)");
     ApiClient client = client();
     try {
       var r = client.send("GET", "/api/v1/health", HttpRequest.BodyPublishers.noBody(), null);
