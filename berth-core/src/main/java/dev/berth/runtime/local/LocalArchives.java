@@ -1,5 +1,6 @@
 package dev.berth.runtime.local;
 
+import dev.berth.runtime.FileLimits;
 import dev.berth.runtime.WorkspacePath;
 import dev.berth.session.BerthException;
 import dev.berth.session.ErrorCode;
@@ -42,7 +43,7 @@ final class LocalArchives {
           putLink(root, target, entry.getLinkName());
         } else if (entry.isFile()) {
           if (entry.getSize() > maxEntryBytes) {
-            throw LocalFiles.tooLarge(target, maxEntryBytes);
+            throw FileLimits.tooLarge(target, maxEntryBytes);
           }
           LocalFiles.write(root, target, in, maxEntryBytes);
           setMode(root.follow(target), entry.getMode());

@@ -1,12 +1,12 @@
 package dev.berth.runtime.local;
 
 import dev.berth.runtime.FileEntry;
+import dev.berth.runtime.FileLimits;
 import dev.berth.runtime.WorkspacePath;
 import dev.berth.session.BerthException;
 import dev.berth.session.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ final class LocalFiles {
         throw BerthException.badRequest("'" + p + "' is a directory; list it instead");
       }
       if (attrs.size() > maxBytes) {
-        throw tooLarge(p, maxBytes);
+        throw FileLimits.tooLarge(p, maxBytes);
       }
       return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
@@ -54,7 +54,7 @@ final class LocalFiles {
     try {
       Files.createDirectories(target.getParent());
       tmp = Files.createTempFile(target.getParent(), ".berth-", ".tmp");
-      copyBounded(data, tmp, maxBytes, p);
+      FileLimits.copyBounded(data, tmp, maxBytes, p);
       // Temp files are 0600; a written file should look like any other: keep the mode of the
       // file it replaces, else the usual rw-r--r--.
       Files.setPosixFilePermissions(
@@ -75,22 +75,6 @@ final class LocalFiles {
         } catch (IOException ignored) {
           // best effort: a stray temp file is harmless and named as ours
         }
-      }
-    }
-  }
-
-  private static void copyBounded(InputStream in, Path out, long maxBytes, WorkspacePath p)
-      throws IOException {
-    long total = 0;
-    byte[] buffer = new byte[64 * 1024];
-    try (OutputStream os = Files.newOutputStream(out)) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        total += n;
-        if (total > maxBytes) {
-          throw tooLarge(p, maxBytes);
-        }
-        os.write(buffer, 0, n);
       }
     }
   }
@@ -201,12 +185,6 @@ final class LocalFiles {
 
   static BerthException notFound(WorkspacePath p) {
     return BerthException.notFound("no file or directory '" + p + "' in the workspace");
-  }
-
-  static BerthException tooLarge(WorkspacePath p, long max) {
-    return new BerthException(
-        ErrorCode.TOO_LARGE,
-        "'" + p + "' is larger than the limit of " + max + " bytes (maxFileBytes)");
   }
 
   static BerthException failure(String what, WorkspacePath p, IOException e) {

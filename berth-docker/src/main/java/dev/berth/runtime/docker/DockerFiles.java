@@ -2,6 +2,7 @@ package dev.berth.runtime.docker;
 
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.FileEntry;
+import dev.berth.runtime.FileLimits;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.WorkspacePath;
 import dev.berth.session.BerthException;
@@ -9,7 +10,6 @@ import dev.berth.session.ErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ final class DockerFiles {
       throw BerthException.badRequest("'" + p + "' is a directory; list it instead");
     }
     if (st.size() > maxBytes) {
-      throw tooLarge(p, maxBytes);
+      throw FileLimits.tooLarge(p, maxBytes);
     }
     var bytes = new ByteArrayOutputStream((int) Math.min(st.size(), 1 << 20));
     archives.download(
@@ -47,7 +47,7 @@ final class DockerFiles {
         real,
         (entry, content) -> {
           if (entry.getSize() > maxBytes) {
-            throw tooLarge(p, maxBytes);
+            throw FileLimits.tooLarge(p, maxBytes);
           }
           content.transferTo(bytes);
           return false;
@@ -74,7 +74,7 @@ final class DockerFiles {
     Path buffer = null;
     try {
       buffer = Files.createTempFile("berth-write-", ".bin");
-      long size = copyBounded(data, buffer, maxBytes, p);
+      long size = FileLimits.copyBounded(data, buffer, maxBytes, p);
       try (var spool = new TarSpool(paths);
           InputStream in = Files.newInputStream(buffer)) {
         spool.file(paths.relative(real), in, size, mode);
@@ -86,23 +86,6 @@ final class DockerFiles {
     } finally {
       deleteQuietly(buffer);
     }
-  }
-
-  private static long copyBounded(InputStream in, Path out, long maxBytes, WorkspacePath p)
-      throws IOException {
-    long total = 0;
-    byte[] buffer = new byte[64 * 1024];
-    try (OutputStream os = Files.newOutputStream(out)) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        total += n;
-        if (total > maxBytes) {
-          throw tooLarge(p, maxBytes);
-        }
-        os.write(buffer, 0, n);
-      }
-    }
-    return total;
   }
 
   /**
@@ -291,12 +274,6 @@ final class DockerFiles {
 
   static BerthException notFound(WorkspacePath p) {
     return BerthException.notFound("no file or directory '" + p + "' in the workspace");
-  }
-
-  static BerthException tooLarge(WorkspacePath p, long max) {
-    return new BerthException(
-        ErrorCode.TOO_LARGE,
-        "'" + p + "' is larger than the limit of " + max + " bytes (maxFileBytes)");
   }
 
   private static void deleteQuietly(Path file) {
