@@ -158,15 +158,17 @@ public final class Registry implements AutoCloseable {
   }
 
   /** Records activity (API, tool or proxy use) for idle culling; cheap, no read first. */
-  public void touch(SessionId id, Instant at) {
+  public void touch(SessionId id, Instant at, String via) {
     inTransaction(
         c -> {
           try (var ps =
               c.prepareStatement(
-                  "UPDATE sessions SET last_activity_at=? WHERE id=? AND last_activity_at<?")) {
+                  "UPDATE sessions SET last_activity_at=?, last_activity_via=?"
+                      + " WHERE id=? AND last_activity_at<?")) {
             ps.setLong(1, at.toEpochMilli());
-            ps.setString(2, id.value());
-            ps.setLong(3, at.toEpochMilli());
+            ps.setString(2, via);
+            ps.setString(3, id.value());
+            ps.setLong(4, at.toEpochMilli());
             ps.executeUpdate();
           }
           return null;

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The one contract a backend (local processes, Docker, Kubernetes) implements. Everything above it
@@ -135,6 +136,16 @@ public interface SessionRuntime extends AutoCloseable {
   /** Fills the workspace from a tar stream made by {@link #exportWorkspace}. */
   default void importWorkspace(RuntimeSession session, InputStream tar) {
     putArchive(session, WorkspacePath.ROOT, tar);
+  }
+
+  /**
+   * Starts delivering {@link RuntimeEvent}s for this Berth instance's sessions to {@code listener}
+   * (on a thread of the runtime's choosing; the listener must not block) until the returned handle
+   * is closed. A backend that cannot watch returns a no-op handle: the reconciler's periodic pass
+   * still finds every change, only later.
+   */
+  default AutoCloseable watch(Consumer<RuntimeEvent> listener) {
+    return () -> {};
   }
 
   /** Releases connections; does not stop sessions (they outlive the manager). */

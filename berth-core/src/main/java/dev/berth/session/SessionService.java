@@ -14,10 +14,12 @@ import dev.berth.template.TemplateCatalog;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
  * authorize before they call; this class trusts its caller.
  */
 public final class SessionService {
+  /** How often activity of one session is written to the registry at most. */
+  public static final Duration ACTIVITY_EVERY = Duration.ofSeconds(5);
+
   private static final Logger log = LoggerFactory.getLogger(SessionService.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -40,6 +45,7 @@ public final class SessionService {
   private final Clock clock;
   private final Duration stopGrace;
   private final SessionLocks locks = new SessionLocks();
+  private final ConcurrentHashMap<SessionId, Instant> lastActivityWrite = new ConcurrentHashMap<>();
   private final Readiness readiness = new Readiness();
   private final SessionWorkspace workspace;
 
@@ -381,8 +387,18 @@ public final class SessionService {
     return locks.shared(id, work);
   }
 
-  void touch(SessionId id) {
-    registry.touch(id, clock.instant());
+  /**
+   * Records that the session was used ({@code via}: {@code api}, {@code mcp}, {@code proxy}, ...)
+   * for idle culling. Cheap enough for every request: the registry is written at most once per
+   * {@link #ACTIVITY_EVERY} per session, so a busy proxy or tool loop costs one write per interval.
+   */
+  public void recordActivity(SessionId id, String via) {
+    Instant now = clock.instant();
+    Instant last = lastActivityWrite.get(id);
+    if (last == null || !now.isBefore(last.plus(ACTIVITY_EVERY))) {
+      lastActivityWrite.put(id, now);
+      registry.touch(id, now, via);
+    }
   }
 
   private Session save(Session s) {

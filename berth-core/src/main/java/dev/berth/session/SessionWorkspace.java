@@ -18,23 +18,19 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 
 /**
  * Work inside a session's workspace — files, archives, exec — for every edge. Paths are parsed and
  * confined here and again by the runtime (which alone sees symlinks). Each call counts as the
- * session's activity, written to the registry at most once per {@link #TOUCH_EVERY}.
+ * session's activity ({@link SessionService#recordActivity}).
  */
 public final class SessionWorkspace {
-  private static final Duration TOUCH_EVERY = Duration.ofSeconds(5);
   private final SessionService sessions;
   private final WorkspaceLimits limits;
-  private final ConcurrentHashMap<SessionId, Instant> lastTouch = new ConcurrentHashMap<>();
   // Serializes read-modify-write edits of one file without a lock object per file.
   private final ReentrantLock[] editStripes = new ReentrantLock[64];
 
@@ -83,12 +79,7 @@ public final class SessionWorkspace {
   }
 
   private void touch(SessionId id) {
-    Instant now = Instant.now();
-    Instant last = lastTouch.get(id);
-    if (last == null || last.plus(TOUCH_EVERY).isBefore(now)) {
-      lastTouch.put(id, now);
-      sessions.touch(id);
-    }
+    sessions.recordActivity(id, "api");
   }
 
   public byte[] readFile(SessionId id, String path) {
