@@ -48,6 +48,19 @@ final class McpBench implements Runnable {
   @Option(names = "--reps", defaultValue = "100", description = "calls of each (default 100)")
   int reps;
 
+  // The JIT compiles a path after a few hundred calls; timing before that measures the
+  // interpreter (the first recording used 5 warm-up calls and saw ~5 ms instead of ~1 ms).
+  @Option(
+      names = "--warmup",
+      defaultValue = "300",
+      description = "unmeasured calls of each before measuring (default 300)")
+  int warmup;
+
+  @Option(
+      names = "--backend",
+      description = "measure only this backend (default: every backend Berth has)")
+  String onlyBackend;
+
   @Override
   public void run() {
     Path home;
@@ -66,6 +79,9 @@ final class McpBench implements Runnable {
       McpSyncClient mcp = connect(server.url(), token);
       try {
         for (String backend : server.sessions().backends().names()) {
+          if (onlyBackend != null && !onlyBackend.equals(backend)) {
+            continue;
+          }
           System.out.println("### " + backend + " backend\n");
           System.out.println(BenchTable.render(measure(server.sessions(), mcp, backend)));
         }
@@ -108,9 +124,11 @@ final class McpBench implements Runnable {
             new byte[0],
             Duration.ofSeconds(30),
             4096);
-    System.err.printf("%s: measuring %d calls of each operation...%n", backend, reps);
-    for (int i = 0; i < reps + 5; i++) {
-      boolean warm = i < 5; // the first calls load code paths and connections; not counted
+    System.err.printf(
+        "%s: %d warm-up calls, then measuring %d calls of each operation...%n",
+        backend, warmup, reps);
+    for (int i = 0; i < reps + warmup; i++) {
+      boolean warm = i < warmup;
       String from = i % 2 == 0 ? "A" : "B";
       String to = i % 2 == 0 ? "B" : "A";
       record(warm, raw, "read 4 KiB", () -> runtime.readFile(direct, file, 1 << 20));
