@@ -29,6 +29,7 @@ import tools.jackson.databind.JsonNode;
       SessionCommand.Rm.class,
       SessionCommand.Stop.class,
       SessionCommand.Start.class,
+      SessionCommand.Migrate.class,
       SessionCommand.Exec.class,
       SessionCommand.Cp.class,
       SessionCommand.Logs.class,
@@ -293,6 +294,44 @@ final class SessionCommand {
     @Override
     public void run() {
       lifecycle("start");
+    }
+  }
+
+  @Command(
+      name = "migrate",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Move a session to another backend with its workspace: berth session migrate ID --to docker",
+        "Same id, labels and token; it runs again on the target if it was running. On failure it",
+        "stays where it was. Prints the cleanup receipt of the backend it left."
+      })
+  static final class Migrate extends OnSession {
+    @Option(
+        names = "--to",
+        required = true,
+        paramLabel = "BACKEND",
+        description = "the target backend (see 'berth doctor' for the configured ones)")
+    String to;
+
+    @Override
+    public void run() {
+      err().println("migrating session " + id + " to " + to + "...");
+      err().flush();
+      JsonNode r = client().json("POST", path("/migrate"), Map.of("to", to));
+      if (json) {
+        printJson(r);
+        return;
+      }
+      JsonNode s = r.get("session");
+      out()
+          .println(
+              "session "
+                  + id
+                  + ": "
+                  + s.get("status").asString()
+                  + " on "
+                  + s.get("backend").asString());
+      printReceipt(this, r.get("sourceCleanup"));
     }
   }
 

@@ -126,6 +126,10 @@ class CliTest {
     assertThat(refused.err()).contains("STOPPED");
     assertThat(berth("session", "start", "pause").out()).contains("RUNNING");
     assertThat(berth("session", "exec", "pause", "cat file.txt").out()).isEqualTo("kept\n");
+    Run migrate = berth("session", "migrate", "pause", "--to", "elsewhere");
+    assertThat(migrate.code()).isEqualTo(1);
+    assertThat(migrate.err()).contains("unknown backend 'elsewhere'").contains("[local]");
+    assertThat(berth("session", "migrate", "pause").err()).contains("--to");
     Run events = berth("session", "events", "pause");
     assertThat(events.out()).as(events.err()).contains("stopped").contains("running");
   }

@@ -65,6 +65,12 @@ class DockerApiTest {
     Files.writeString(
         broken.resolve("template.yaml"),
         "shell: echo 'missing config' >&2; exit 4\nports: [8080]\nprobe: {tcp: 8080, startTimeout: 20s}\n");
+    Path napper = Files.createDirectories(home.resolve("templates/napper"));
+    Files.writeString(napper.resolve("template.yaml"), "command: [sleep, '600']\n");
+    Path unbuilt = Files.createDirectories(home.resolve("templates/unbuilt"));
+    Files.writeString(
+        unbuilt.resolve("template.yaml"),
+        "image: " + "berth-test-never-built:1\ncommand: [sleep, '600']\n");
     Path silent = Files.createDirectories(home.resolve("templates/silent"));
     Files.writeString(
         silent.resolve("template.yaml"),
@@ -262,5 +268,68 @@ class DockerApiTest {
 
     Response receipt = berth.admin("DELETE", "/api/v1/sessions/mute", null);
     assertThat(receipt.status()).as("a failed session is cleaned up like any other").isEqualTo(200);
+  }
+
+  @Test
+  void aLocalSessionMovesIntoAContainerWithItsFilesAndBackAgain() throws Exception {
+    JsonNode created =
+        create("{\"id\": \"mig\", \"template\": \"napper\", \"backend\": \"local\"}");
+    assertThat(created.at("/session/backend").asString()).isEqualTo("local");
+    String token = created.get("token").asString();
+    berth.call("PUT", "/api/v1/sessions/mig/files/notes/a.txt", token, "kept".getBytes(UTF_8));
+    berth.call("PUT", "/api/v1/sessions/mig/files/big.bin", token, new byte[3 << 20]);
+
+    Response toDocker = berth.admin("POST", "/api/v1/sessions/mig/migrate", "{\"to\": \"docker\"}");
+    assertThat(toDocker.status()).as(toDocker.toString()).isEqualTo(200);
+    assertThat(toDocker.json().at("/session/backend").asString()).isEqualTo("docker");
+    assertThat(toDocker.json().at("/session/status").asString()).isEqualTo("RUNNING");
+    assertThat(toDocker.json().at("/sourceCleanup/complete").asBoolean()).isTrue();
+    assertThat(toDocker.json().at("/sourceCleanup/backend").asString()).isEqualTo("local");
+    assertThat(docker("docker", "ps", "-q", "--filter", "label=berth.session=mig")).isNotBlank();
+    // Same token, same files, now inside the container.
+    Response exec =
+        berth.call(
+            "POST",
+            "/api/v1/sessions/mig/exec",
+            token,
+            "{\"command\": \"cat notes/a.txt; wc -c < big.bin\"}");
+    assertThat(exec.json().get("stdout").asString()).isEqualTo("kept" + (3 << 20) + "\n");
+
+    Response back = berth.admin("POST", "/api/v1/sessions/mig/migrate", "{\"to\": \"local\"}");
+    assertThat(back.status()).as(back.toString()).isEqualTo(200);
+    assertThat(back.json().at("/session/backend").asString()).isEqualTo("local");
+    assertThat(berth.call("GET", "/api/v1/sessions/mig/files/notes/a.txt", token, null).text())
+        .isEqualTo("kept");
+    assertThat(docker("docker", "ps", "-aq", "--filter", "label=berth.session=mig"))
+        .as("the container is gone with the move back")
+        .isBlank();
+    assertThat(docker("docker", "volume", "ls", "-q", "--filter", "label=berth.session=mig"))
+        .isBlank();
+  }
+
+  @Test
+  void aFailedMigrationLeavesTheSessionRunningWhereItWasAndNothingOnTheTarget() throws Exception {
+    create("{\"id\": \"stay\", \"template\": \"unbuilt\", \"backend\": \"local\"}");
+    berth.admin("PUT", "/api/v1/sessions/stay/files/a.txt", "kept".getBytes(UTF_8));
+
+    Response r = berth.admin("POST", "/api/v1/sessions/stay/migrate", "{\"to\": \"docker\"}");
+
+    assertThat(r.status()).as(r.toString()).isEqualTo(502);
+    assertThat(r.text())
+        .contains("migration to docker failed")
+        .contains("stays on local, running again");
+    JsonNode s = berth.admin("GET", "/api/v1/sessions/stay", null).json();
+    assertThat(s.get("backend").asString()).isEqualTo("local");
+    assertThat(s.get("status").asString()).isEqualTo("RUNNING");
+    assertThat(berth.admin("GET", "/api/v1/sessions/stay/files/a.txt", null).text())
+        .isEqualTo("kept");
+    assertThat(docker("docker", "ps", "-aq", "--filter", "label=berth.session=stay")).isBlank();
+    assertThat(docker("docker", "volume", "ls", "-q", "--filter", "label=berth.session=stay"))
+        .isBlank();
+
+    Response bad = berth.admin("POST", "/api/v1/sessions/stay/migrate", "{\"to\": \"nowhere\"}");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.text()).contains("unknown backend 'nowhere'");
+    assertThat(berth.admin("POST", "/api/v1/sessions/stay/migrate", "{}").status()).isEqualTo(400);
   }
 }

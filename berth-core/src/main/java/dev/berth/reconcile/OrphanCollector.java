@@ -65,9 +65,11 @@ public final class OrphanCollector {
       }
       bySession.forEach(
           (session, resources) -> {
-            if (isOrphan(session, resources, cutoff)) {
+            if (isOrphan(backend, session, resources, cutoff)) {
               Optional<CleanupReport> cleanup =
-                  dryRun ? Optional.empty() : Optional.of(remove(runtime, session, resources));
+                  dryRun
+                      ? Optional.empty()
+                      : Optional.of(remove(backend, runtime, session, resources));
               out.add(new Orphan(backend, session, resources, cleanup));
             }
           });
@@ -75,7 +77,12 @@ public final class OrphanCollector {
     return out;
   }
 
-  private boolean isOrphan(String session, List<OwnedResource> resources, Instant cutoff) {
+  /**
+   * Orphans are resources of a session that is not live, or that lives on another backend (what a
+   * migration interrupted by a crash leaves on its target).
+   */
+  private boolean isOrphan(
+      String backend, String session, List<OwnedResource> resources, Instant cutoff) {
     boolean old =
         resources.stream().allMatch(r -> r.createdAt().map(t -> t.isBefore(cutoff)).orElse(true));
     if (!old) {
@@ -83,11 +90,14 @@ public final class OrphanCollector {
     }
     Optional<SessionId> id = parse(session);
     return id.isEmpty()
-        || registry.find(id.get()).map(s -> s.status() == SessionStatus.DELETED).orElse(true);
+        || registry
+            .find(id.get())
+            .map(s -> s.status() == SessionStatus.DELETED || !s.backend().equals(backend))
+            .orElse(true);
   }
 
   private CleanupReport remove(
-      SessionRuntime runtime, String session, List<OwnedResource> resources) {
+      String backend, SessionRuntime runtime, String session, List<OwnedResource> resources) {
     Optional<SessionId> id = parse(session);
     if (id.isEmpty()) {
       // Not an id Berth could have made: someone else's label; report it, touch nothing.
@@ -103,7 +113,7 @@ public final class OrphanCollector {
     return guard.exclusive(
         id.get(),
         () ->
-            isOrphan(session, resources, Instant.MAX)
+            isOrphan(backend, session, resources, Instant.MAX)
                 ? runtime.destroy(RuntimeSession.fresh(id.get(), template, Map.of()))
                 : CleanupReport.empty());
   }

@@ -129,17 +129,18 @@ public final class Registry implements AutoCloseable {
         });
   }
 
-  /** Saves a session's status, reason, labels, runtime state and endpoints. */
+  /** Saves a session's backend, status, reason, labels, runtime state and endpoints. */
   public void update(Session s) {
     inTransaction(
         c -> {
           try (var ps =
               c.prepareStatement(
                   "UPDATE sessions SET status=?, status_reason=?, labels=?, runtime_state=?,"
-                      + " runtime_state_version=?, endpoints=?, updated_at=? WHERE id=?")) {
+                      + " runtime_state_version=?, endpoints=?, updated_at=?, backend=? WHERE id=?")) {
             bindMutable(ps, 1, s);
             ps.setLong(7, s.updatedAt().toEpochMilli());
-            ps.setString(8, s.id().value());
+            ps.setString(8, s.backend());
+            ps.setString(9, s.id().value());
             if (ps.executeUpdate() != 1) {
               throw BerthException.notFound("no session '" + s.id() + "' in the registry");
             }

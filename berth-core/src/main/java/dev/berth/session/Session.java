@@ -79,6 +79,22 @@ public record Session(
         lastActivityAt);
   }
 
+  /** A copy that lives on another backend (after a migration), with that backend's state. */
+  public Session onBackend(String newBackend, RuntimeState state, Instant now) {
+    return new Session(
+        id,
+        template,
+        newBackend,
+        status,
+        statusReason,
+        labels,
+        state,
+        endpoints,
+        createdAt,
+        now,
+        lastActivityAt);
+  }
+
   public Optional<String> primaryEndpoint() {
     return endpoints.entrySet().stream().min(Map.Entry.comparingByKey()).map(Map.Entry::getValue);
   }

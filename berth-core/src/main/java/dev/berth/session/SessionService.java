@@ -169,7 +169,7 @@ public final class SessionService {
     return running;
   }
 
-  private Map<Integer, String> endpoints(SessionRuntime runtime, RuntimeSession rs) {
+  Map<Integer, String> endpoints(SessionRuntime runtime, RuntimeSession rs) {
     Map<Integer, String> out = new TreeMap<>();
     for (int port : rs.template().ports()) {
       runtime.endpoint(rs, port).map(URI::toString).ifPresent(url -> out.put(port, url));
@@ -252,6 +252,14 @@ public final class SessionService {
       return "cleanup: nothing left to remove";
     }
     return "cleanup: removed " + r.removed().size() + ", failed " + r.failed().size();
+  }
+
+  /**
+   * Moves a session to another backend with its workspace (same id, labels and tokens); see {@link
+   * SessionMigration}. On failure the session stays on its backend, running again if it was.
+   */
+  public MigrationResult migrate(SessionId id, String targetBackend) {
+    return locks.exclusive(id, () -> new SessionMigration(this).run(id, targetBackend));
   }
 
   // ---- lookups --------------------------------------------------------------------------------
@@ -401,16 +409,28 @@ public final class SessionService {
     }
   }
 
-  private Session save(Session s) {
+  Readiness readiness() {
+    return readiness;
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  static String json(Object value) {
+    return JSON.writeValueAsString(value);
+  }
+
+  Session save(Session s) {
     registry.update(s);
     return s;
   }
 
-  private void event(SessionId id, String type, String message) {
+  void event(SessionId id, String type, String message) {
     event(id, type, message, "");
   }
 
-  private void event(SessionId id, String type, String message, String data) {
+  void event(SessionId id, String type, String message, String data) {
     registry.appendEvent(id, clock.instant(), type, message, data);
   }
 }

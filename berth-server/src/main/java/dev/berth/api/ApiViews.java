@@ -2,6 +2,7 @@ package dev.berth.api;
 
 import dev.berth.runtime.ExecResult;
 import dev.berth.session.Session;
+import dev.berth.session.SessionCleanupReceipt;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.HealthProbe;
 import dev.berth.template.Template;
@@ -15,6 +16,9 @@ import java.util.Map;
  */
 final class ApiViews {
   private ApiViews() {}
+
+  /** A migrated session and the receipt of the cleanup on the backend it left. */
+  record MigratedView(SessionView session, SessionCleanupReceipt sourceCleanup) {}
 
   record SessionView(
       String id,

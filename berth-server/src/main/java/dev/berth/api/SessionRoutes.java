@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Session lifecycle over REST: create, list, show, stop, start, delete, events, logs. */
+/** Session lifecycle over REST: create, list, show, stop, start, migrate, delete, events, logs. */
 final class SessionRoutes {
   private final SessionService sessions;
 
@@ -34,6 +34,7 @@ final class SessionRoutes {
     r.post(
         "/api/v1/sessions/{id}/start",
         ctx -> ctx.json(view(sessions.start(adminId(ctx, "start")))));
+    r.post("/api/v1/sessions/{id}/migrate", this::migrate);
     r.get("/api/v1/sessions/{id}/events", this::events);
     r.get("/api/v1/sessions/{id}/logs", this::logs);
   }
@@ -123,6 +124,13 @@ final class SessionRoutes {
                 + " resource(s) could not be removed; see 'failed'. Delete again to retry."));
     body.put("receipt", receipt);
     ctx.status(500).json(body);
+  }
+
+  private void migrate(Context ctx) {
+    SessionId id = adminId(ctx, "migrating");
+    String to = RequestBodies.requiredStrings(RequestBodies.json(ctx, true), "to").get("to");
+    var result = sessions.migrate(id, to);
+    ctx.json(new ApiViews.MigratedView(view(result.session()), result.sourceCleanup()));
   }
 
   private void events(Context ctx) {

@@ -1,0 +1,171 @@
+package dev.berth.session;
+
+import dev.berth.runtime.CleanupReport;
+import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.SessionRuntime;
+import dev.berth.template.Template;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves a session to another backend with its workspace, keeping its id, labels and tokens: stop,
+ * export the workspace, make the session on the target, import, start (if it was running), switch
+ * the registry entry, then clean up the source.
+ *
+ * <p>The source is untouched until the registry says the session lives on the target: any failure
+ * before that removes what was made on the target and starts the source again, so a failed
+ * migration leaves the session where it was. A manager killed half way leaves the registry pointing
+ * at the intact source; what it made on the target carries the session's labels on a backend the
+ * session does not live on, so orphan collection removes it. The workspace travels through a
+ * temporary tar file, not memory.
+ */
+final class SessionMigration {
+  private static final Logger log = LoggerFactory.getLogger(SessionMigration.class);
+  private final SessionService sessions;
+
+  SessionMigration(SessionService sessions) {
+    this.sessions = sessions;
+  }
+
+  /** Runs the migration; the caller holds the session's lifecycle lock. */
+  MigrationResult run(SessionId id, String targetName) {
+    Session before = sessions.require(id);
+    String sourceName = before.backend();
+    if (sourceName.equals(targetName)) {
+      throw BerthException.badRequest(
+          "session '" + id + "' already runs on backend '" + targetName + "'");
+    }
+    SessionRuntime target = sessions.backends().get(targetName);
+    if (before.status() != SessionStatus.RUNNING && before.status() != SessionStatus.STOPPED) {
+      throw BerthException.conflict(
+          "session '"
+              + id
+              + "' is "
+              + before.status()
+              + "; migrate needs a RUNNING or STOPPED session (start or stop it first)");
+    }
+    Template template = sessions.templateOf(before);
+    SessionRuntime source = sessions.runtimeOf(before);
+    boolean wasRunning = before.status() == SessionStatus.RUNNING;
+    sessions.event(id, "migration", "moving from " + sourceName + " to " + targetName);
+
+    Session stopped = wasRunning ? sessions.stop(id) : before;
+    if (stopped.status() != SessionStatus.STOPPED) {
+      throw new BerthException(
+          ErrorCode.RUNTIME_FAILURE,
+          "migration to "
+              + targetName
+              + " not started: could not stop the session on "
+              + sourceName
+              + ": "
+              + stopped.statusReason());
+    }
+    RuntimeSession onTarget = RuntimeSession.fresh(id, template, stopped.labels());
+    Map<Integer, String> endpoints = Map.of();
+    Path tar = null;
+    try {
+      tar = Files.createTempFile("berth-migrate-" + id + "-", ".tar");
+      try (OutputStream out = Files.newOutputStream(tar)) {
+        source.exportWorkspace(sessions.runtimeSession(stopped, template), out);
+      }
+      onTarget = onTarget.withState(target.prepare(onTarget));
+      try (InputStream in = Files.newInputStream(tar)) {
+        target.importWorkspace(onTarget, in);
+      }
+      if (wasRunning) {
+        onTarget = onTarget.withState(target.start(onTarget));
+        Optional<String> notReady = sessions.readiness().await(target, onTarget);
+        if (notReady.isPresent()) {
+          throw new BerthException(
+              ErrorCode.RUNTIME_FAILURE, "the app did not become ready: " + notReady.get());
+        }
+        endpoints = sessions.endpoints(target, onTarget);
+      }
+    } catch (IOException | RuntimeException e) {
+      throw rollBack(id, stopped, wasRunning, target, onTarget, targetName, e);
+    } finally {
+      deleteQuietly(tar);
+    }
+
+    var now = sessions.now();
+    Session moved = stopped.onBackend(targetName, onTarget.state(), now);
+    if (wasRunning) {
+      moved =
+          moved
+              .withStatus(SessionStatus.STARTING, "", now)
+              .withStatus(SessionStatus.RUNNING, "", now)
+              .withEndpoints(endpoints, now);
+    }
+    sessions.save(moved);
+    sessions.event(id, "migration", "moved from " + sourceName + " to " + targetName);
+
+    CleanupReport report;
+    try {
+      report = source.destroy(sessions.runtimeSession(stopped, template));
+    } catch (RuntimeException e) {
+      log.warn("cleanup of session {} on {} after migration failed", id, sourceName, e);
+      report = new CleanupReport.Builder().failed("session", id.value(), String.valueOf(e)).build();
+    }
+    var receipt = SessionCleanupReceipt.of(id, sourceName, report, sessions.now());
+    sessions.event(
+        id,
+        "cleanup",
+        "cleanup of the source on "
+            + sourceName
+            + ": removed "
+            + receipt.removed().size()
+            + ", failed "
+            + receipt.failed().size()
+            + (receipt.complete() ? "" : " (berth gc removes what is left)"),
+        SessionService.json(receipt));
+    return new MigrationResult(moved, receipt);
+  }
+
+  private BerthException rollBack(
+      SessionId id,
+      Session stopped,
+      boolean wasRunning,
+      SessionRuntime target,
+      RuntimeSession onTarget,
+      String targetName,
+      Exception cause) {
+    log.warn("migration of session {} to {} failed; rolling back", id, targetName, cause);
+    String why = cause instanceof BerthException ? cause.getMessage() : cause.toString();
+    try {
+      target.destroy(onTarget);
+    } catch (RuntimeException e) {
+      log.warn("could not remove session {}'s resources on {}: {}", id, targetName, e.toString());
+    }
+    String where = "the session stays on " + stopped.backend();
+    if (wasRunning) {
+      Session restarted = sessions.start(id);
+      where +=
+          restarted.status() == SessionStatus.RUNNING
+              ? ", running again"
+              : " but did not start again: " + restarted.statusReason();
+    }
+    sessions.event(
+        id, "migration", "migration to " + targetName + " failed: " + why + "; " + where);
+    return new BerthException(
+        ErrorCode.RUNTIME_FAILURE, "migration to " + targetName + " failed: " + why + "; " + where);
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the temporary archive " + file, e);
+    }
+  }
+}
