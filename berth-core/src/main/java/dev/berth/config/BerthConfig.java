@@ -26,6 +26,10 @@ import java.time.Duration;
  * @param stopGrace how long a stop waits for processes to exit before killing them
  * @param orphanGrace how old a Berth-labelled resource without a live session must be before {@code
  *     berth gc} (and the reconciler) remove it
+ * @param registry {@code sqlite} (the file {@code berth.db} in the data directory) or a {@code
+ *     jdbc:postgresql://} URL
+ * @param registryPassword the PostgreSQL password, if not in the URL (set it by environment: {@code
+ *     BERTH_REGISTRY_PASSWORD})
  */
 public record BerthConfig(
     Path home,
@@ -42,7 +46,15 @@ public record BerthConfig(
     Duration execMaxTimeout,
     int execMaxOutputBytes,
     Duration stopGrace,
-    Duration orphanGrace) {
+    Duration orphanGrace,
+    String registry,
+    String registryPassword) {
+
+  @Override
+  public String toString() {
+    // Keeps the password out of logs and error messages.
+    return "BerthConfig[home=" + home + ", port=" + port + ", backend=" + backend + "]";
+  }
 
   public Path registryFile() {
     return home.resolve("berth.db");

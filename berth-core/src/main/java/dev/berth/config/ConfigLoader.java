@@ -41,6 +41,8 @@ public final class ConfigLoader {
     DEFAULTS.put("execMaxOutputBytes", "1m");
     DEFAULTS.put("stopGrace", "10s");
     DEFAULTS.put("orphanGrace", "10m");
+    DEFAULTS.put("registry", "sqlite");
+    DEFAULTS.put("registryPassword", "");
   }
 
   private ConfigLoader() {}
@@ -113,6 +115,7 @@ public final class ConfigLoader {
     long execOut = p.get("execMaxOutputBytes", ConfigLoader::positiveSize);
     Duration stopGrace = p.get("stopGrace", Units::parseDuration);
     Duration orphanGrace = p.get("orphanGrace", Units::parseDuration);
+    String registry = p.get("registry", ConfigLoader::registry);
     if (execOut > Integer.MAX_VALUE) {
       errors.add("execMaxOutputBytes must be below 2g");
     }
@@ -136,7 +139,17 @@ public final class ConfigLoader {
         execMax,
         (int) execOut,
         stopGrace,
-        orphanGrace);
+        orphanGrace,
+        registry,
+        values.get("registryPassword"));
+  }
+
+  private static String registry(String v) {
+    if (v.equals("sqlite") || v.startsWith("jdbc:postgresql://")) {
+      return v;
+    }
+    throw new IllegalArgumentException(
+        "must be 'sqlite' (the file berth.db in the data directory) or a jdbc:postgresql:// URL");
   }
 
   private static void readYaml(
@@ -175,7 +188,9 @@ public final class ConfigLoader {
       try {
         return parser.apply(values.get(key));
       } catch (RuntimeException e) {
-        errors.add(source.get(key) + "='" + values.get(key) + "': " + e.getMessage());
+        // Registry URLs and passwords may hold secrets: never echo them.
+        String shown = key.startsWith("registry") ? "<hidden>" : values.get(key);
+        errors.add(source.get(key) + "='" + shown + "': " + e.getMessage());
         return parser.apply(DEFAULTS.get(key));
       }
     }

@@ -58,18 +58,75 @@ public final class Registry implements AutoCloseable {
             + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000");
     config.setMaximumPoolSize(4);
     config.setPoolName("berth-registry");
-    return open(config);
+    return open(config, "sqlite");
   }
 
-  private static Registry open(HikariConfig config) {
-    var ds = new HikariDataSource(config);
+  /**
+   * Opens (migrating if needed) a PostgreSQL registry, for installations where Berth runs in more
+   * than one place or in a cluster. {@code jdbcUrl} is a {@code jdbc:postgresql://} URL; user and
+   * password may be in it or given here (empty: not set).
+   */
+  public static Registry openPostgres(String jdbcUrl, String user, String password) {
+    if (!jdbcUrl.startsWith("jdbc:postgresql://")) {
+      throw BerthException.badRequest(
+          "registry URL must start with jdbc:postgresql:// (got '" + redact(jdbcUrl) + "')");
+    }
+    var config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    if (!user.isEmpty()) {
+      config.setUsername(user);
+    }
+    if (!password.isEmpty()) {
+      config.setPassword(password);
+    }
+    config.setMaximumPoolSize(8);
+    config.setPoolName("berth-registry");
+    // Fail start-up in seconds with the driver's reason, not after Hikari's 30 s default.
+    config.setConnectionTimeout(10_000);
+    return open(config, "postgresql");
+  }
+
+  /** The URL without a password parameter, for messages. */
+  public static String redact(String jdbcUrl) {
+    return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
+  }
+
+  // V1 differs per database (how the events id is generated); later migrations are portable SQL
+  // in db/migration and run on both; the first ones are in db/vendor/<database>.
+  private static Registry open(HikariConfig config, String vendor) {
+    HikariDataSource ds;
     try {
-      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+      ds = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new BerthException(
+          ErrorCode.INTERNAL,
+          "cannot open the "
+              + vendor
+              + " registry at "
+              + redact(config.getJdbcUrl())
+              + ": "
+              + rootMessage(e),
+          e);
+    }
+    try {
+      Flyway.configure()
+          .dataSource(ds)
+          .locations("classpath:db/migration", "classpath:db/vendor/" + vendor)
+          .load()
+          .migrate();
     } catch (RuntimeException e) {
       ds.close();
       throw e;
     }
     return new Registry(ds);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 
   @FunctionalInterface

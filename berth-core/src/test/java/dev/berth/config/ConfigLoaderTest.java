@@ -55,6 +55,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theRegistryIsSqliteOrPostgresAndSecretsAreNeverEchoed() {
+    assertThat(ConfigLoader.load(home, Map.of(), Map.of()).registry()).isEqualTo("sqlite");
+    var pg =
+        ConfigLoader.load(
+            home,
+            Map.of(
+                "BERTH_REGISTRY", "jdbc:postgresql://db:5432/berth?user=berth",
+                "BERTH_REGISTRY_PASSWORD", "s3cret"),
+            Map.of());
+    assertThat(pg.registry()).startsWith("jdbc:postgresql://db");
+    assertThat(pg.registryPassword()).isEqualTo("s3cret");
+    assertThat(pg.toString()).doesNotContain("s3cret");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    home, Map.of("BERTH_REGISTRY", "postgres://u:s3cret@db/berth"), Map.of()))
+        .hasMessageContaining("BERTH_REGISTRY='<hidden>'")
+        .hasMessageContaining("jdbc:postgresql://")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
   void clientVariablesAreNotServerConfiguration() {
     var c = ConfigLoader.load(home, Map.of("BERTH_URL", "http://x", "BERTH_TOKEN", "t"), Map.of());
     assertThat(c.port()).isEqualTo(7780);

@@ -64,7 +64,10 @@ public final class BerthServer implements AutoCloseable {
       BerthConfig config, BackendChooser backendChooser, PrintStream out) {
     createHome(config.home());
     TemplateCatalog templates = TemplateLoader.load(config.templatesDir());
-    Registry registry = Registry.openSqlite(config.registryFile());
+    Registry registry =
+        config.registry().equals("sqlite")
+            ? Registry.openSqlite(config.registryFile())
+            : Registry.openPostgres(config.registry(), "", config.registryPassword());
     try {
       Clock clock = Clock.systemUTC();
       var tokens = new Tokens(registry, clock);
@@ -91,6 +94,11 @@ public final class BerthServer implements AutoCloseable {
       out.println("Berth " + VERSION + " is serving " + server.url());
       out.println("  MCP (Streamable HTTP): " + server.url() + McpHttpEndpoint.PATH);
       out.println("  data directory: " + config.home());
+      out.println(
+          "  registry: "
+              + (config.registry().equals("sqlite")
+                  ? "sqlite " + config.registryFile()
+                  : "postgresql " + Registry.redact(config.registry())));
       out.println("  backends: " + backends.names() + " (default " + backends.defaultName() + ")");
       out.println("  templates: " + templates.names() + " from " + config.templatesDir());
       if (adminToken.isPresent()) {

@@ -7,16 +7,17 @@ import dev.berth.runtime.RuntimeState;
 import dev.berth.session.Session;
 import dev.berth.session.SessionId;
 import dev.berth.session.SessionStatus;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RegistryTest {
-  @TempDir Path dir;
+/**
+ * What every registry database must do; {@link SqliteRegistryTest} and {@link PostgresRegistryTest}
+ * run it on each.
+ */
+abstract class RegistryContract {
   private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
   private Session session(String id, SessionStatus status) {
@@ -34,16 +35,18 @@ class RegistryTest {
         now);
   }
 
+  /** A registry on this test's store; opening again reaches the same data. */
+  abstract Registry open();
+
   @Test
   void everythingSurvivesAReopen() {
-    Path file = dir.resolve("berth.db");
-    try (var registry = Registry.openSqlite(file)) {
+    try (var registry = open()) {
       registry.insert(session("one", SessionStatus.RUNNING));
       registry.appendEvent(SessionId.of("one"), now, "status", "running", "");
       registry.saveToken(
           new TokenRecord("h1", TokenRecord.Kind.SESSION, Optional.of(SessionId.of("one"))), now);
     }
-    try (var registry = Registry.openSqlite(file)) {
+    try (var registry = open()) {
       assertThat(registry.find(SessionId.of("one")))
           .hasValue(session("one", SessionStatus.RUNNING));
       assertThat(registry.events(SessionId.of("one"), 0, 10))
@@ -58,7 +61,7 @@ class RegistryTest {
 
   @Test
   void aLiveIdCannotBeTakenButADeletedOneCan() {
-    try (var registry = Registry.openSqlite(dir.resolve("berth.db"))) {
+    try (var registry = open()) {
       registry.insert(session("dup", SessionStatus.RUNNING));
       assertThatThrownBy(() -> registry.insert(session("dup", SessionStatus.PENDING)))
           .hasMessageContaining("already exists");
@@ -73,7 +76,7 @@ class RegistryTest {
 
   @Test
   void listsFilterByStatusTemplateAndLabelsAndHideDeleted() {
-    try (var registry = Registry.openSqlite(dir.resolve("berth.db"))) {
+    try (var registry = open()) {
       registry.insert(session("a", SessionStatus.RUNNING));
       registry.insert(session("b", SessionStatus.STOPPED));
       registry.insert(session("c", SessionStatus.DELETED));
@@ -85,6 +88,37 @@ class RegistryTest {
       assertThat(registry.list(stopped)).extracting(s -> s.id().value()).containsExactly("b");
       var otherTeam = new SessionFilter(Optional.empty(), Optional.empty(), Map.of("team", "b"));
       assertThat(registry.list(otherTeam)).isEmpty();
+    }
+  }
+
+  @Test
+  void eventsKeepTheirOrderAndActivityOnlyMovesForward() {
+    try (var registry = open()) {
+      registry.insert(session("act", SessionStatus.RUNNING));
+      for (int i = 0; i < 5; i++) {
+        registry.appendEvent(SessionId.of("act"), now, "status", "e" + i, "");
+      }
+      var events = registry.events(SessionId.of("act"), 0, 3);
+      assertThat(events).extracting(e -> e.message()).containsExactly("e0", "e1", "e2");
+      assertThat(registry.events(SessionId.of("act"), events.get(2).id(), 10))
+          .extracting(e -> e.message())
+          .containsExactly("e3", "e4");
+
+      registry.touch(SessionId.of("act"), now.plusSeconds(60), "proxy");
+      registry.touch(SessionId.of("act"), now.plusSeconds(30), "api");
+      assertThat(registry.find(SessionId.of("act")).orElseThrow().lastActivityAt())
+          .isEqualTo(now.plusSeconds(60));
+    }
+  }
+
+  @Test
+  void aMigratedSessionRecordsItsNewBackend() {
+    try (var registry = open()) {
+      Session s = session("moved", SessionStatus.STOPPED);
+      registry.insert(s);
+      registry.update(s.onBackend("docker", RuntimeState.of(1, Map.of("c", "x")), now));
+      assertThat(registry.find(SessionId.of("moved")).orElseThrow().backend()).isEqualTo("docker");
+      assertThat(registry.hasAdminToken()).isFalse();
     }
   }
 }

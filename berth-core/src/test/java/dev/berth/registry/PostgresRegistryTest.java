@@ -1,0 +1,79 @@
+package dev.berth.registry;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.auth.Tokens;
+import dev.berth.runtime.local.LocalRuntime;
+import dev.berth.session.Backends;
+import dev.berth.session.CreateSessionRequest;
+import dev.berth.session.SessionService;
+import dev.berth.session.SessionStatus;
+import dev.berth.session.WorkspaceLimits;
+import dev.berth.template.TemplateLoader;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The registry contract on a real PostgreSQL (Debian's package, a private server per test run; see
+ * {@link LocalPostgres}), and a session's whole life on it.
+ */
+class PostgresRegistryTest extends RegistryContract {
+  @TempDir Path home;
+  private String url;
+
+  @BeforeEach
+  void database() {
+    url = LocalPostgres.get().newDatabase();
+  }
+
+  @Override
+  Registry open() {
+    return Registry.openPostgres(url, "", "");
+  }
+
+  @Test
+  void aSessionLivesAndDiesOnPostgres() {
+    try (var registry = open()) {
+      var service =
+          new SessionService(
+              registry,
+              Backends.of(new LocalRuntime(home.resolve("sessions"), "pg")),
+              TemplateLoader.load(home.resolve("templates")),
+              new Tokens(registry, Clock.systemUTC()),
+              Clock.systemUTC(),
+              Duration.ofSeconds(5),
+              WorkspaceLimits.DEFAULTS);
+      var created =
+          service.create(
+              new CreateSessionRequest(
+                  Optional.empty(), Optional.empty(), Optional.empty(), Map.of("k", "v"), true));
+      var id = created.session().id();
+      service.workspace().writeFile(id, "a.txt", new ByteArrayInputStream("pg".getBytes(UTF_8)));
+      assertThat(service.get(id).status()).isEqualTo(SessionStatus.RUNNING);
+      assertThat(service.delete(id).complete()).isTrue();
+      assertThat(service.events(id, 0, 100)).isNotEmpty();
+    }
+  }
+
+  @Test
+  void aWrongUrlIsAClearErrorWithoutThePassword() {
+    assertThatThrownBy(() -> Registry.openPostgres("postgresql://x/y", "", ""))
+        .hasMessageContaining("must start with jdbc:postgresql://");
+    assertThatThrownBy(
+            () ->
+                Registry.openPostgres(
+                    "jdbc:postgresql://127.0.0.1:1/none?user=u&password=secret", "", ""))
+        .hasMessageContaining("cannot open the postgresql registry")
+        .hasMessageContaining("password=***")
+        .hasMessageNotContaining("secret");
+  }
+}
