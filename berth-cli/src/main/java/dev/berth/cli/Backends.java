@@ -1,19 +1,27 @@
 package dev.berth.cli;
 
+import dev.berth.config.BackendSpec;
 import dev.berth.config.BerthConfig;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.runtime.docker.DockerEndpoint;
 import dev.berth.runtime.docker.DockerRuntime;
 import dev.berth.runtime.docker.SessionNetworks;
 import dev.berth.runtime.local.LocalRuntime;
 import dev.berth.server.BackendChooser;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Which backends a Berth runs. The local backend is always there (sessions may ask for it by name);
- * Docker joins it, as the default, when {@code backend} is {@code docker}, or {@code auto} and an
- * engine answers.
+ * Which backends a Berth runs. The local backend is always there (sessions may ask for it by name).
+ * Without named backends, Docker joins it, as the default, when {@code backend} is {@code docker},
+ * or {@code auto} and an engine answers. With named backends ({@code backends:} in berth.yaml) each
+ * is made from its settings, and {@code backend} names the default ({@code auto}: the first).
  */
 final class Backends {
   private Backends() {}
@@ -26,17 +34,18 @@ final class Backends {
       BerthConfig config, String instance, PrintStream out) {
     Map<String, SessionRuntime> runtimes = new LinkedHashMap<>();
     runtimes.put("local", new LocalRuntime(config.localSessionsDir(), instance));
+    if (!config.backends().isEmpty()) {
+      return named(config, instance, out, runtimes);
+    }
     if (config.backend().equals("local")) {
       return new dev.berth.session.Backends(runtimes, "local");
     }
     String why;
     DockerRuntime docker = null;
     try {
-      var networks =
-          config.dockerNetworks().equals("per-session")
-              ? SessionNetworks.PER_SESSION
-              : SessionNetworks.SHARED_NO_ICC;
-      docker = new DockerRuntime(config.dockerHost(), config.prefix(), instance, networks);
+      docker =
+          new DockerRuntime(
+              config.dockerHost(), config.prefix(), instance, networks(config.dockerNetworks()));
       why = docker.ping();
     } catch (RuntimeException e) {
       why = e.getMessage();
@@ -56,5 +65,113 @@ final class Backends {
     }
     out.println("  backend auto: no Docker engine answers (" + why + "); using local");
     return new dev.berth.session.Backends(runtimes, "local");
+  }
+
+  private static dev.berth.session.Backends named(
+      BerthConfig config, String instance, PrintStream out, Map<String, SessionRuntime> runtimes) {
+    Map<String, String> engines = new HashMap<>();
+    try {
+      for (BackendSpec spec : config.backends()) {
+        SessionRuntime runtime =
+            switch (spec.kind()) {
+              case "docker" -> docker(spec, config, instance, out, engines);
+              default ->
+                  throw new IllegalStateException(
+                      "backend '"
+                          + spec.name()
+                          + "': kind '"
+                          + spec.kind()
+                          + "' is not in this build of Berth");
+            };
+        runtimes.put(spec.name(), runtime);
+      }
+    } catch (RuntimeException e) {
+      runtimes.values().forEach(SessionRuntime::close);
+      throw e;
+    }
+    String chosen = config.backend();
+    if (chosen.equals("auto")) {
+      chosen = config.backends().get(0).name();
+    } else if (chosen.equals("docker")) {
+      runtimes.values().forEach(SessionRuntime::close);
+      throw new IllegalStateException(
+          "backend 'docker' is the built-in engine, which named backends replace: set backend to"
+              + " one of "
+              + new ArrayList<>(runtimes.keySet()));
+    }
+    return new dev.berth.session.Backends(runtimes, chosen);
+  }
+
+  private static final Set<String> DOCKER_SETTINGS =
+      Set.of("host", "tlsVerify", "certPath", "networks");
+
+  private static DockerRuntime docker(
+      BackendSpec spec,
+      BerthConfig config,
+      String instance,
+      PrintStream out,
+      Map<String, String> engines) {
+    List<String> unknown =
+        spec.settings().keySet().stream().filter(k -> !DOCKER_SETTINGS.contains(k)).toList();
+    if (!unknown.isEmpty()) {
+      throw new IllegalStateException(
+          "backend '"
+              + spec.name()
+              + "': unknown setting(s) "
+              + unknown
+              + "; a docker backend takes "
+              + DOCKER_SETTINGS.stream().sorted().toList());
+    }
+    String tls = spec.setting("tlsVerify").orElse("false");
+    if (!tls.equals("true") && !tls.equals("false")) {
+      throw new IllegalStateException(
+          "backend '" + spec.name() + "': tlsVerify must be true or false, not '" + tls + "'");
+    }
+    String networks = spec.setting("networks").orElse(config.dockerNetworks());
+    if (!networks.equals("shared") && !networks.equals("per-session")) {
+      throw new IllegalStateException(
+          "backend '" + spec.name() + "': networks must be shared or per-session");
+    }
+    DockerEndpoint endpoint;
+    try {
+      endpoint =
+          new DockerEndpoint(
+              spec.setting("host").orElse("unix:///var/run/docker.sock"),
+              tls.equals("true"),
+              spec.setting("certPath"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("backend '" + spec.name() + "': " + e.getMessage());
+    }
+    var runtime = new DockerRuntime(endpoint, config.prefix(), instance, networks(networks));
+    String why = runtime.ping();
+    if (why != null) {
+      // Start anyway: one engine down must not keep the others' sessions from being served.
+      out.println(
+          "  backend "
+              + spec.name()
+              + ": its engine does not answer ("
+              + why
+              + "); retrying later");
+      return runtime;
+    }
+    String id = runtime.engineId();
+    Optional<String> twin = Optional.ofNullable(engines.putIfAbsent(id, spec.name()));
+    if (twin.isPresent()) {
+      runtime.close();
+      throw new IllegalStateException(
+          "backends '"
+              + twin.get()
+              + "' and '"
+              + spec.name()
+              + "' reach the same Docker engine; each engine may be one backend only (they would"
+              + " take each other's sessions for orphans)");
+    }
+    return runtime;
+  }
+
+  private static SessionNetworks networks(String setting) {
+    return setting.equals("per-session")
+        ? SessionNetworks.PER_SESSION
+        : SessionNetworks.SHARED_NO_ICC;
   }
 }

@@ -2,7 +2,9 @@ package dev.berth.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.server.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +25,7 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -33,6 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Berth on a Docker engine reached over {@code tcp://} with mutual TLS, configured the standard way
@@ -314,5 +318,69 @@ class DockerTlsTest {
             HttpResponse.BodyHandlers.ofString());
     assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
     assertThat(deleted.body()).contains("btls-default-tls1");
+  }
+
+  @Test
+  void namedBackendsRunSideBySideAndASessionMovesBetweenThem() throws Exception {
+    makeCertificates();
+    int tlsPort = startTlsProxy();
+    Path home = Files.createDirectories(dir.resolve("named"));
+    // Explicit settings, not DOCKER_* variables: the remote engine is one of several backends.
+    Files.writeString(
+        home.resolve("berth.yaml"),
+        "backend: remote\n"
+            + "backends:\n"
+            + "  remote: {kind: docker, host: 'tcp://127.0.0.1:"
+            + tlsPort
+            + "', tlsVerify: true, certPath: '"
+            + dir
+            + "'}\n");
+    try (var berth =
+        new TestServer(home, Map.of("BERTH_PREFIX", "btls"), "auto", Backends.chooser())) {
+      JsonNode health = berth.admin("GET", "/api/v1/health", null).json();
+      assertThat(health.get("defaultBackend").asString()).isEqualTo("remote");
+      assertThat(health.get("backends").toString()).contains("local", "remote");
+
+      var onRemote = berth.admin("POST", "/api/v1/sessions", "{\"id\": \"far\"}");
+      assertThat(onRemote.status()).as(onRemote.toString()).isEqualTo(201);
+      assertThat(onRemote.json().at("/session/backend").asString()).isEqualTo("remote");
+      var onLocal =
+          berth.admin("POST", "/api/v1/sessions", "{\"id\": \"near\", \"backend\": \"local\"}");
+      assertThat(onLocal.json().at("/session/backend").asString()).isEqualTo("local");
+      berth.admin("PUT", "/api/v1/sessions/near/files/a.txt", "moved".getBytes(UTF_8));
+
+      var moved = berth.admin("POST", "/api/v1/sessions/near/migrate", "{\"to\": \"remote\"}");
+      assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+      var exec = berth.admin("POST", "/api/v1/sessions/near/exec", "{\"command\": \"cat a.txt\"}");
+      assertThat(exec.json().get("stdout").asString()).isEqualTo("moved");
+      assertThat(berth.admin("GET", "/api/v1/sessions", null).json().toString())
+          .contains("\"backend\":\"remote\"")
+          .doesNotContain("\"backend\":\"local\"");
+    }
+  }
+
+  @Test
+  void twoBackendsOnOneEngineAreRefusedAtStartUp() throws Exception {
+    makeCertificates();
+    int tlsPort = startTlsProxy();
+    Path home = Files.createDirectories(dir.resolve("twins"));
+    Files.writeString(
+        home.resolve("berth.yaml"),
+        "backends:\n"
+            + "  docker-main: {kind: docker, host: 'unix:///var/run/docker.sock'}\n"
+            + "  remote: {kind: docker, host: 'tcp://127.0.0.1:"
+            + tlsPort
+            + "', tlsVerify: true, certPath: '"
+            + dir
+            + "'}\n");
+    assertThatThrownBy(
+            () -> new TestServer(home, Map.of("BERTH_PREFIX", "btls"), "auto", Backends.chooser()))
+        .hasMessageContaining("backends 'docker-main' and 'remote' reach the same Docker engine");
+
+    Files.writeString(
+        home.resolve("berth.yaml"), "backends:\n  odd: {kind: docker, tlsVerify: true, pool: 3}\n");
+    assertThatThrownBy(
+            () -> new TestServer(home, Map.of("BERTH_PREFIX", "btls"), "auto", Backends.chooser()))
+        .hasMessageContaining("backend 'odd': unknown setting(s) [pool]");
   }
 }

@@ -28,6 +28,8 @@ import java.time.Duration;
  *     berth gc} (and the reconciler) remove it
  * @param registry {@code sqlite} (the file {@code berth.db} in the data directory) or a {@code
  *     jdbc:postgresql://} URL
+ * @param backends named backends besides {@code local} (empty: {@code local}, plus {@code docker}
+ *     when {@code backend} is {@code auto} or {@code docker}, as before)
  * @param registryPassword the PostgreSQL password, if not in the URL (set it by environment: {@code
  *     BERTH_REGISTRY_PASSWORD})
  */
@@ -48,7 +50,12 @@ public record BerthConfig(
     Duration stopGrace,
     Duration orphanGrace,
     String registry,
-    String registryPassword) {
+    String registryPassword,
+    java.util.List<BackendSpec> backends) {
+
+  public BerthConfig {
+    backends = java.util.List.copyOf(backends);
+  }
 
   @Override
   public String toString() {

@@ -74,8 +74,9 @@ public final class ConfigLoader {
     DEFAULTS.keySet().forEach(k -> source.put(k, "default " + k));
 
     Path yamlFile = home.resolve("berth.yaml");
+    List<BackendSpec> backends = new ArrayList<>();
     if (Files.isRegularFile(yamlFile)) {
-      readYaml(yamlFile, values, source, errors);
+      readYaml(yamlFile, values, source, errors, backends);
     }
     Map<String, String> byEnvName = new LinkedHashMap<>();
     DEFAULTS.keySet().forEach(k -> byEnvName.put(envName(k), k));
@@ -99,7 +100,9 @@ public final class ConfigLoader {
         });
 
     var p = new Parsed(values, source, errors);
-    String backend = p.get("backend", v -> oneOf(v, "auto", "local", "docker"));
+    List<String> backendNames = new ArrayList<>(List.of("auto", "local", "docker"));
+    backends.forEach(b -> backendNames.add(b.name()));
+    String backend = p.get("backend", v -> oneOf(v, backendNames.toArray(String[]::new)));
     String host = p.get("host", ConfigLoader::nonBlank);
     int port = p.get("port", v -> intIn(v, 0, 65535));
     String templates = values.get("templatesDir");
@@ -141,7 +144,8 @@ public final class ConfigLoader {
         stopGrace,
         orphanGrace,
         registry,
-        values.get("registryPassword"));
+        values.get("registryPassword"),
+        backends);
   }
 
   private static String registry(String v) {
@@ -153,7 +157,11 @@ public final class ConfigLoader {
   }
 
   private static void readYaml(
-      Path file, Map<String, String> values, Map<String, String> source, List<String> errors) {
+      Path file,
+      Map<String, String> values,
+      Map<String, String> source,
+      List<String> errors,
+      List<BackendSpec> backends) {
     JsonNode root;
     try {
       root = YAMLMapper.builder().build().readTree(file.toFile());
@@ -170,7 +178,9 @@ public final class ConfigLoader {
     }
     for (var entry : root.properties()) {
       String key = entry.getKey();
-      if (!DEFAULTS.containsKey(key)) {
+      if (key.equals("backends")) {
+        backends.addAll(BackendSpecs.read(file + ": backends", entry.getValue(), errors));
+      } else if (!DEFAULTS.containsKey(key)) {
         errors.add(file + ": unknown key '" + key + "'; known keys: " + DEFAULTS.keySet());
       } else if (!entry.getValue().isValueNode()) {
         errors.add(file + ": '" + key + "' must be a single value");

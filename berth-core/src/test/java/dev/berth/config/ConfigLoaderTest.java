@@ -77,6 +77,41 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void namedBackendsAreReadAndCheckedAndTheDefaultMayNameOne() throws IOException {
+    Files.writeString(
+        home.resolve("berth.yaml"),
+        """
+        backend: gpu-box
+        backends:
+          gpu-box: {kind: docker, host: "tcp://10.0.0.7:2376", tlsVerify: true, certPath: /c}
+          k8s-prod: {kind: kubernetes, namespace: berth}
+        """);
+    var c = ConfigLoader.load(home, Map.of(), Map.of());
+    assertThat(c.backend()).isEqualTo("gpu-box");
+    assertThat(c.backends()).extracting(BackendSpec::name).containsExactly("gpu-box", "k8s-prod");
+    assertThat(c.backends().get(0).setting("host")).hasValue("tcp://10.0.0.7:2376");
+    assertThat(c.backends().get(0).settings()).doesNotContainKey("kind");
+
+    Files.writeString(
+        home.resolve("berth.yaml"),
+        """
+        backend: elsewhere
+        backends:
+          local: {kind: docker}
+          Bad_Name: {kind: docker}
+          nokind: {host: x}
+          nested: {kind: docker, host: {a: 1}}
+        """);
+    assertThatThrownBy(() -> ConfigLoader.load(home, Map.of(), Map.of()))
+        .hasMessageContaining("backends.local: 'local' is built in")
+        .hasMessageContaining("backends.Bad_Name: a backend name is")
+        .hasMessageContaining("backends.nokind.kind: must be one of [docker, kubernetes]")
+        .hasMessageContaining("backends.nested.host: must be a single value")
+        .hasMessageContaining("backend")
+        .hasMessageContaining("'elsewhere'");
+  }
+
+  @Test
   void clientVariablesAreNotServerConfiguration() {
     var c = ConfigLoader.load(home, Map.of("BERTH_URL", "http://x", "BERTH_TOKEN", "t"), Map.of());
     assertThat(c.port()).isEqualTo(7780);

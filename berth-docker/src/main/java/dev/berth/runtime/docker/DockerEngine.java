@@ -53,7 +53,20 @@ final class DockerEngine implements AutoCloseable {
     if (dockerHost != null && !dockerHost.isBlank()) {
       builder.withDockerHost(dockerHost);
     }
-    DockerClientConfig config = builder.build();
+    return connect(builder.build());
+  }
+
+  /** Connects to exactly this endpoint, whatever the environment's DOCKER_* variables say. */
+  static DockerEngine connectTo(DockerEndpoint endpoint) {
+    var builder =
+        DefaultDockerClientConfig.createDefaultConfigBuilder()
+            .withDockerHost(endpoint.host())
+            .withDockerTlsVerify(endpoint.tlsVerify());
+    endpoint.certPath().ifPresent(builder::withDockerCertPath);
+    return connect(builder.build());
+  }
+
+  private static DockerEngine connect(DockerClientConfig config) {
     DockerHttpClient http =
         new ApacheDockerHttpClient.Builder()
             .dockerHost(config.getDockerHost())
@@ -80,6 +93,11 @@ final class DockerEngine implements AutoCloseable {
    * because the client has no response timeout (execs may be silent for long), and an engine that
    * accepts the connection but hangs must not hang a start-up check.
    */
+  /** The engine's own id (the same through every address it listens on). */
+  String engineId() {
+    return client.infoCmd().exec().getId();
+  }
+
   String ping() {
     var ping = CompletableFuture.runAsync(() -> client.pingCmd().exec());
     try {

@@ -81,6 +81,12 @@ public final class DockerRuntime implements SessionRuntime {
     this(DockerEngine.connect(dockerHost), prefix, instance, DefaultImage.HOST_BUSYBOX, networks);
   }
 
+  /** Connects to exactly {@code endpoint} (a named backend), ignoring the DOCKER_* variables. */
+  public DockerRuntime(
+      DockerEndpoint endpoint, String prefix, String instance, SessionNetworks networks) {
+    this(DockerEngine.connectTo(endpoint), prefix, instance, DefaultImage.HOST_BUSYBOX, networks);
+  }
+
   /** Uses a docker-java client built elsewhere (a {@code DockerClientImpl} with an HTTP client). */
   public DockerRuntime(DockerClient client, String prefix, String instance) {
     this(
@@ -115,6 +121,14 @@ public final class DockerRuntime implements SessionRuntime {
   /** Null when the engine answers, else why not: for start-up checks and {@code berth doctor}. */
   public String ping() {
     return engine.ping();
+  }
+
+  /**
+   * The engine's id: two backends that reach the same engine would take each other's sessions for
+   * orphans, so Berth refuses to run them side by side.
+   */
+  public String engineId() {
+    return engine.engineId();
   }
 
   /** The image used for templates without one, {@code <prefix>/default:latest}. */
