@@ -112,6 +112,11 @@ public final class ImageBuilder {
         done.put(name, result);
         listener.finished(result);
       }
+      try {
+        engine.removeUntaggedBuilds();
+      } catch (RuntimeException e) {
+        LOG.warn("could not remove replaced images: {}", e.getMessage());
+      }
       return new BuildReport(List.copyOf(done.values()));
     }
   }

@@ -41,6 +41,12 @@ public interface ImageEngine {
   void tag(String imageId, String reference);
 
   /**
+   * Removes images this Berth built that a newer build left without any tag, unless a container
+   * still uses them (an outdated session keeps its image until it moves).
+   */
+  default void removeUntaggedBuilds() {}
+
+  /**
    * An image on the engine.
    *
    * @param id the engine's image id ({@code sha256:...})

@@ -115,6 +115,14 @@ final class DockerTestSupport implements ExecutionCondition {
         quietly(() -> client.removeImageCmd(image.getId()).withForce(true).exec());
       }
     }
+    // Images built by the class's runtime that lost their tags to a newer build.
+    for (var image :
+        client
+            .listImagesCmd()
+            .withLabelFilter(DockerLabels.INSTANCE + "=" + instanceFor(prefix))
+            .exec()) {
+      quietly(() -> client.removeImageCmd(image.getId()).withForce(true).exec());
+    }
   }
 
   private static void quietly(Runnable r) {
