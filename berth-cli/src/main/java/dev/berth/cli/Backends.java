@@ -4,11 +4,13 @@ import dev.berth.config.BerthConfig;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.docker.DockerRuntime;
 import dev.berth.runtime.docker.SessionNetworks;
+import dev.berth.runtime.docker.SharedFiles;
 import dev.berth.runtime.local.LocalRuntime;
 import dev.berth.server.BackendChooser;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Which backends a Berth runs. The local backend is always there (sessions may ask for it by name);
@@ -36,7 +38,8 @@ final class Backends {
           config.dockerNetworks().equals("per-session")
               ? SessionNetworks.PER_SESSION
               : SessionNetworks.SHARED_NO_ICC;
-      docker = new DockerRuntime(config.dockerHost(), config.prefix(), instance, networks);
+      var shared = new SharedFiles(Optional.of(config.sharedFiles()), config.sharedFilesMount());
+      docker = new DockerRuntime(config.dockerHost(), config.prefix(), instance, networks, shared);
       why = docker.ping();
     } catch (RuntimeException e) {
       why = e.getMessage();

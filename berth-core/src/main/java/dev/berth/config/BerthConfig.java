@@ -26,6 +26,8 @@ import java.time.Duration;
  * @param stopGrace how long a stop waits for processes to exit before killing them
  * @param orphanGrace how old a Berth-labelled resource without a live session must be before {@code
  *     berth gc} (and the reconciler) remove it
+ * @param sharedFiles a folder mounted read-only into every container session (when it exists)
+ * @param sharedFilesMount where sessions see {@code sharedFiles}
  */
 public record BerthConfig(
     Path home,
@@ -42,7 +44,9 @@ public record BerthConfig(
     Duration execMaxTimeout,
     int execMaxOutputBytes,
     Duration stopGrace,
-    Duration orphanGrace) {
+    Duration orphanGrace,
+    Path sharedFiles,
+    String sharedFilesMount) {
 
   public Path registryFile() {
     return home.resolve("berth.db");

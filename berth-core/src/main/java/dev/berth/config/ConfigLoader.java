@@ -41,6 +41,8 @@ public final class ConfigLoader {
     DEFAULTS.put("execMaxOutputBytes", "1m");
     DEFAULTS.put("stopGrace", "10s");
     DEFAULTS.put("orphanGrace", "10m");
+    DEFAULTS.put("sharedFiles", "");
+    DEFAULTS.put("sharedFilesMount", "/files");
   }
 
   private ConfigLoader() {}
@@ -113,6 +115,10 @@ public final class ConfigLoader {
     long execOut = p.get("execMaxOutputBytes", ConfigLoader::positiveSize);
     Duration stopGrace = p.get("stopGrace", Units::parseDuration);
     Duration orphanGrace = p.get("orphanGrace", Units::parseDuration);
+    String shared = values.get("sharedFiles");
+    Path sharedFiles =
+        shared.isBlank() ? templatesDir.resolve("files") : home.resolve(shared).normalize();
+    String sharedFilesMount = p.get("sharedFilesMount", ConfigLoader::mountPath);
     if (execOut > Integer.MAX_VALUE) {
       errors.add("execMaxOutputBytes must be below 2g");
     }
@@ -136,7 +142,9 @@ public final class ConfigLoader {
         execMax,
         (int) execOut,
         stopGrace,
-        orphanGrace);
+        orphanGrace,
+        sharedFiles,
+        sharedFilesMount);
   }
 
   private static void readYaml(
@@ -207,6 +215,13 @@ public final class ConfigLoader {
       // fall through to the message below
     }
     throw new IllegalArgumentException("must be a whole number from " + min + " to " + max);
+  }
+
+  private static String mountPath(String v) {
+    if (!v.startsWith("/") || v.equals("/") || v.contains("..")) {
+      throw new IllegalArgumentException("must be an absolute path below / inside containers");
+    }
+    return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
   }
 
   private static String prefix(String v) {
