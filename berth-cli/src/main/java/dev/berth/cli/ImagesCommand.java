@@ -99,11 +99,21 @@ final class ImagesCommand {
             i.get("sizeBytes").asLong() > 0
                 ? ImageJobFollower.size(i.get("sizeBytes").asLong())
                 : null,
-            i.path("builtAt").isNull() ? null : i.path("builtAt").asString(null),
+            i.path("builtAt").isNull() ? null : when(i.path("builtAt").asString()),
             i.get("sessions").asInt(),
             i.get("outdatedSessions").asInt());
       }
       table.print(out());
+    }
+
+    private static String when(String instant) {
+      try {
+        return java.time.Instant.parse(instant)
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .toString();
+      } catch (RuntimeException e) {
+        return instant;
+      }
     }
   }
 }

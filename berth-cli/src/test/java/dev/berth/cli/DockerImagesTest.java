@@ -343,6 +343,10 @@ class DockerImagesTest {
         .contains(
             "template 'cm' Dockerfile line 1 (FROM ${BERTH_IMAGE_NOPE}) uses the image of 'nope'")
         .contains("(HTTP 400)");
+    Response typo = berth.admin("POST", "/api/v1/images/builds", "{\"templatez\": [\"ca\"]}");
+    assertThat(typo.status()).isEqualTo(400);
+    assertThat(typo.text()).contains("unknown key 'templatez'");
+    assertThat(berth.admin("GET", "/api/v1/images/builds/build-99", null).status()).isEqualTo(404);
     Run unknown = berth("images", "build", "nosuch");
     assertThat(unknown.code()).isEqualTo(1);
     assertThat(unknown.err()).contains("unknown template 'nosuch'").contains("(HTTP 404)");

@@ -36,10 +36,11 @@ public final class ImageBuilder {
   private static final Pattern STEP = Pattern.compile("^Step (\\d+)/(\\d+) : (.*)$");
   static final int LOG_TAIL_LINES = 30;
 
-  /** Labels on every image Berth builds. */
+  /**
+   * Label on every image Berth builds (with the engine's own instance label). Few on purpose: the
+   * classic builder adds one step per label. The content hash is in the tag.
+   */
   public static final String LABEL_TEMPLATE = "berth.template";
-
-  public static final String LABEL_HASH = "berth.image.hash";
 
   private final Supplier<TemplateCatalog> templates;
   private final ImageEngine engine;
@@ -169,7 +170,7 @@ public final class ImageBuilder {
               build.dockerfile(),
               Set.of(reference),
               args,
-              Map.of(LABEL_TEMPLATE, name, LABEL_HASH, hash),
+              Map.of(LABEL_TEMPLATE, name),
               !options.cache(),
               options.pull());
       String id =
