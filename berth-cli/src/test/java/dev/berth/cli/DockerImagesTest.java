@@ -83,7 +83,7 @@ class DockerImagesTest {
             + "/*') 2>/dev/null; "
             + (instance.isEmpty()
                 ? ""
-                : "docker rmi -f $(docker images -q --filter label=berth.instance="
+                : "docker rmi -f $(docker images -q --filter label=berth.image.instance="
                     + instance
                     + ") 2>/dev/null; ")
             + "true");

@@ -38,9 +38,11 @@ public final class ImageBuilder {
 
   /**
    * Label on every image Berth builds (with the engine's own instance label). Few on purpose: the
-   * classic builder adds one step per label. The content hash is in the tag.
+   * classic builder adds one step per label. The content hash is in the tag. Not the labels that
+   * mark a session's resources: a container made from the image inherits its labels, and must not
+   * look like one of Berth's.
    */
-  public static final String LABEL_TEMPLATE = "berth.template";
+  public static final String LABEL_TEMPLATE = "berth.image";
 
   private final Supplier<TemplateCatalog> templates;
   private final ImageEngine engine;

@@ -24,6 +24,12 @@ import java.util.regex.Pattern;
  * asks for it.
  */
 final class DockerImageEngine implements ImageEngine {
+  /**
+   * Which Berth installation built an image. Deliberately not {@code berth.instance}: containers
+   * inherit their image's labels, and that one marks resources Berth owns and may remove.
+   */
+  static final String IMAGE_INSTANCE = "berth.image.instance";
+
   private final DockerEngine engine;
   private final String prefix;
   private final String instance;
@@ -72,7 +78,7 @@ final class DockerImageEngine implements ImageEngine {
   @Override
   public String build(BuildSpec spec, Consumer<String> output) {
     Map<String, String> labels = new TreeMap<>(spec.labels());
-    labels.put(DockerLabels.INSTANCE, instance);
+    labels.put(IMAGE_INSTANCE, instance);
     var lines = new LineSplitter(output);
     try (InputStream tar = Files.newInputStream(spec.contextTar())) {
       BuildImageCmd cmd =
@@ -159,7 +165,7 @@ final class DockerImageEngine implements ImageEngine {
           .client
           .pruneCmd(PruneType.IMAGES)
           .withDangling(true)
-          .withLabelFilter(DockerLabels.INSTANCE + "=" + instance)
+          .withLabelFilter(IMAGE_INSTANCE + "=" + instance)
           .exec();
     } catch (RuntimeException e) {
       throw DockerEngine.failure("remove replaced images", e);

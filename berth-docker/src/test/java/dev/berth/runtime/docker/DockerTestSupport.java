@@ -119,7 +119,7 @@ final class DockerTestSupport implements ExecutionCondition {
     for (var image :
         client
             .listImagesCmd()
-            .withLabelFilter(DockerLabels.INSTANCE + "=" + instanceFor(prefix))
+            .withLabelFilter(DockerImageEngine.IMAGE_INSTANCE + "=" + instanceFor(prefix))
             .exec()) {
       quietly(() -> client.removeImageCmd(image.getId()).withForce(true).exec());
     }
