@@ -129,6 +129,11 @@ final class ImageJobFollower {
 
   /** The per-image summary table, and the failure's step and log tail if there was one. */
   static void summary(JsonNode job, PrintWriter out) {
+    if (job.get("results").isEmpty()) {
+      out.println("nothing to build: no template has a Dockerfile");
+      out.flush();
+      return;
+    }
     var table = new Table("IMAGE", "TAG", "SIZE", "TIME", "RESULT");
     JsonNode failed = null;
     for (JsonNode r : job.get("results")) {
