@@ -178,7 +178,8 @@ class DockerImagesTest {
 
   private void childOf(String parent, String name) throws IOException {
     Path child = Files.createDirectories(templates.resolve(name));
-    Files.writeString(child.resolve("template.yaml"), "parent: " + parent + "\n");
+    Files.writeString(
+        child.resolve("template.yaml"), "parent: " + parent + "\nbuild: {network: none}\n");
     String arg = "BERTH_IMAGE_" + parent.toUpperCase().replace('-', '_');
     Files.writeString(
         child.resolve("Dockerfile"),

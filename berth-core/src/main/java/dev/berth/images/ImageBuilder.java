@@ -174,7 +174,8 @@ public final class ImageBuilder {
               args,
               Map.of(LABEL_TEMPLATE, name),
               !options.cache(),
-              options.pull());
+              options.pull(),
+              build.network());
       String id =
           engine.build(
               spec,

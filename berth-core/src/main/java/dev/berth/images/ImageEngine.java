@@ -66,6 +66,7 @@ public interface ImageEngine {
    * @param dockerfile the Dockerfile's path inside the context
    * @param noCache build every step again instead of reusing the engine's layer cache
    * @param pull look for newer versions of the base images (needs a registry)
+   * @param network the network the steps run on; empty: the engine's default
    */
   record BuildSpec(
       Path contextTar,
@@ -74,7 +75,8 @@ public interface ImageEngine {
       Map<String, String> args,
       Map<String, String> labels,
       boolean noCache,
-      boolean pull) {
+      boolean pull,
+      Optional<String> network) {
     public BuildSpec {
       tags = Set.copyOf(tags);
       args = Map.copyOf(args);

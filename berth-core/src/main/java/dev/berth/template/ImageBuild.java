@@ -2,6 +2,7 @@ package dev.berth.template;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -16,13 +17,16 @@ import java.util.TreeMap;
  * @param args build args given to every build of this image
  * @param components context path (relative, '/' separators) to the file or folder copied there
  *     before a build and removed after it, also when the build fails
+ * @param network the network the build's steps run on: empty for the engine's default, {@code none}
+ *     for a build that must not reach anything (offline builds)
  */
 public record ImageBuild(
     String owner,
     Path context,
     String dockerfile,
     Map<String, String> args,
-    Map<String, Path> components) {
+    Map<String, Path> components,
+    Optional<String> network) {
   public static final String DEFAULT_DOCKERFILE = "Dockerfile";
 
   public ImageBuild {

@@ -144,6 +144,7 @@ public final class TemplateLoader {
         yaml.flatMap(b -> b.string("dockerfile")).orElse(ImageBuild.DEFAULT_DOCKERFILE);
     Map<String, String> args = yaml.flatMap(b -> b.stringMap("args")).orElse(Map.of());
     Map<String, String> components = yaml.flatMap(b -> b.stringMap("components")).orElse(Map.of());
+    Optional<String> network = yaml.flatMap(b -> b.string("network"));
     yaml.ifPresent(StrictObject::checkNoUnknownKeys);
     Path file = folder.resolve(dockerfile).normalize();
     if (!file.startsWith(folder) || file.equals(folder)) {
@@ -180,7 +181,12 @@ public final class TemplateLoader {
         });
     return Optional.of(
         new ImageBuild(
-            name, folder, folder.relativize(file).toString().replace('\\', '/'), args, parts));
+            name,
+            folder,
+            folder.relativize(file).toString().replace('\\', '/'),
+            args,
+            parts,
+            network));
   }
 
   private static List<Integer> ports(String where, List<String> raw, List<String> errors) {

@@ -32,7 +32,8 @@ class ContextPreparationTest {
   }
 
   private ImageBuild build(Map<String, Path> components) {
-    return new ImageBuild("app", context, "Dockerfile", Map.of(), components);
+    return new ImageBuild(
+        "app", context, "Dockerfile", Map.of(), components, java.util.Optional.empty());
   }
 
   private Stream<String> contextFiles() throws IOException {

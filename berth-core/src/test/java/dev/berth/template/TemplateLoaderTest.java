@@ -131,6 +131,7 @@ class TemplateLoaderTest {
         build:
           args: {R_VERSION: "4.3"}
           components: {vendor/agent: ../shared/agent, busybox: /bin/busybox}
+          network: none
         """);
     Files.writeString(dir.resolve("operations/Dockerfile"), "FROM scratch\n");
     template("rstudio", "parent: operations\nports: [8787]\n");
@@ -148,6 +149,7 @@ class TemplateLoaderTest {
     assertThat(b.components())
         .containsEntry("vendor/agent", dir.resolve("shared/agent"))
         .containsEntry("busybox", Path.of("/bin/busybox"));
+    assertThat(b.network()).hasValue("none");
 
     assertThat(catalog.get("rstudio").build().orElseThrow().owner()).isEqualTo("rstudio");
     var big = catalog.get("rstudio-big");

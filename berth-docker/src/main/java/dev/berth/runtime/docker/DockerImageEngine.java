@@ -93,6 +93,7 @@ final class DockerImageEngine implements ImageEngine {
               .withRemove(true)
               .withForcerm(true);
       spec.args().forEach(cmd::withBuildArg);
+      spec.network().ifPresent(cmd::withNetworkMode);
       String id =
           cmd.exec(
                   new BuildImageResultCallback() {

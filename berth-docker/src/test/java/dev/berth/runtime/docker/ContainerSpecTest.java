@@ -191,7 +191,12 @@ class ContainerSpecTest {
         t.directory(),
         Optional.of(
             new dev.berth.template.ImageBuild(
-                "base", java.nio.file.Path.of("/t/base"), "Dockerfile", Map.of(), Map.of())));
+                "base",
+                java.nio.file.Path.of("/t/base"),
+                "Dockerfile",
+                Map.of(),
+                Map.of(),
+                Optional.empty())));
   }
 
   @Test

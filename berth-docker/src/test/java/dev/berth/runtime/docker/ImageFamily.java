@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * jupyter copying out of it), built from the host's static busybox with COPY only: {@code tops}
  * (FROM scratch, busybox brought in as a build component, "libraries" in /opt/ops/lib), {@code
  * tstudio} (names tops as parent, FROM its image) and {@code tjup} (no parent named; its Dockerfile
- * copies the libraries out of tops's image).
+ * copies the libraries out of tops's image). Built with no network: nothing here needs one.
  */
 final class ImageFamily {
   static final String[] APPLETS = {
@@ -26,6 +26,7 @@ final class ImageFamily {
         description: operations-like base
         build:
           components: {bin/busybox: /bin/busybox}
+          network: none
         """);
     Files.writeString(
         ops.resolve("Dockerfile"),
@@ -43,7 +44,7 @@ final class ImageFamily {
     Files.writeString(ops.resolve("lib/version.txt"), "1\n");
 
     Path studio = Files.createDirectories(templates.resolve("tstudio"));
-    Files.writeString(studio.resolve("template.yaml"), "parent: tops\n");
+    Files.writeString(studio.resolve("template.yaml"), "parent: tops\nbuild: {network: none}\n");
     Files.writeString(
         studio.resolve("Dockerfile"),
         """
@@ -54,7 +55,8 @@ final class ImageFamily {
     Files.writeString(studio.resolve("studio.txt"), "studio\n");
 
     Path jup = Files.createDirectories(templates.resolve("tjup"));
-    Files.writeString(jup.resolve("template.yaml"), "description: jupyter-like\n");
+    Files.writeString(
+        jup.resolve("template.yaml"), "description: jupyter-like\nbuild: {network: none}\n");
     Files.writeString(
         jup.resolve("Dockerfile"),
         """
