@@ -6,6 +6,7 @@ import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.docker.DockerEndpoint;
 import dev.berth.runtime.docker.DockerRuntime;
 import dev.berth.runtime.docker.SessionNetworks;
+import dev.berth.runtime.docker.SharedFiles;
 import dev.berth.runtime.local.LocalRuntime;
 import dev.berth.server.BackendChooser;
 import java.io.PrintStream;
@@ -45,7 +46,11 @@ final class Backends {
     try {
       docker =
           new DockerRuntime(
-              config.dockerHost(), config.prefix(), instance, networks(config.dockerNetworks()));
+              config.dockerHost(),
+              config.prefix(),
+              instance,
+              networks(config.dockerNetworks()),
+              sharedFiles(config));
       why = docker.ping();
     } catch (RuntimeException e) {
       why = e.getMessage();
@@ -142,7 +147,9 @@ final class Backends {
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("backend '" + spec.name() + "': " + e.getMessage());
     }
-    var runtime = new DockerRuntime(endpoint, config.prefix(), instance, networks(networks));
+    var runtime =
+        new DockerRuntime(
+            endpoint, config.prefix(), instance, networks(networks), sharedFiles(config));
     String why = runtime.ping();
     if (why != null) {
       // Start anyway: one engine down must not keep the others' sessions from being served.
@@ -167,6 +174,10 @@ final class Backends {
               + " take each other's sessions for orphans)");
     }
     return runtime;
+  }
+
+  private static SharedFiles sharedFiles(BerthConfig config) {
+    return new SharedFiles(Optional.of(config.sharedFiles()), config.sharedFilesMount());
   }
 
   private static SessionNetworks networks(String setting) {

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       SessionCommand.class,
       TemplatesCommand.class,
+      ImagesCommand.class,
+      UpdateCommand.class,
       McpCommand.class,
       GcCommand.class,
       BenchCommand.class,

@@ -32,6 +32,8 @@ import java.time.Duration;
  *     when {@code backend} is {@code auto} or {@code docker}, as before)
  * @param registryPassword the PostgreSQL password, if not in the URL (set it by environment: {@code
  *     BERTH_REGISTRY_PASSWORD})
+ * @param sharedFiles a folder mounted read-only into every container session (when it exists)
+ * @param sharedFilesMount where sessions see {@code sharedFiles}
  */
 public record BerthConfig(
     Path home,
@@ -51,7 +53,9 @@ public record BerthConfig(
     Duration orphanGrace,
     String registry,
     String registryPassword,
-    java.util.List<BackendSpec> backends) {
+    java.util.List<BackendSpec> backends,
+    Path sharedFiles,
+    String sharedFilesMount) {
 
   public BerthConfig {
     backends = java.util.List.copyOf(backends);

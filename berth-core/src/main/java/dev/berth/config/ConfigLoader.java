@@ -43,6 +43,8 @@ public final class ConfigLoader {
     DEFAULTS.put("orphanGrace", "10m");
     DEFAULTS.put("registry", "sqlite");
     DEFAULTS.put("registryPassword", "");
+    DEFAULTS.put("sharedFiles", "");
+    DEFAULTS.put("sharedFilesMount", "/files");
   }
 
   private ConfigLoader() {}
@@ -119,6 +121,10 @@ public final class ConfigLoader {
     Duration stopGrace = p.get("stopGrace", Units::parseDuration);
     Duration orphanGrace = p.get("orphanGrace", Units::parseDuration);
     String registry = p.get("registry", ConfigLoader::registry);
+    String shared = values.get("sharedFiles");
+    Path sharedFiles =
+        shared.isBlank() ? templatesDir.resolve("files") : home.resolve(shared).normalize();
+    String sharedFilesMount = p.get("sharedFilesMount", ConfigLoader::mountPath);
     if (execOut > Integer.MAX_VALUE) {
       errors.add("execMaxOutputBytes must be below 2g");
     }
@@ -145,7 +151,9 @@ public final class ConfigLoader {
         orphanGrace,
         registry,
         values.get("registryPassword"),
-        backends);
+        backends,
+        sharedFiles,
+        sharedFilesMount);
   }
 
   private static String registry(String v) {
@@ -232,6 +240,13 @@ public final class ConfigLoader {
       // fall through to the message below
     }
     throw new IllegalArgumentException("must be a whole number from " + min + " to " + max);
+  }
+
+  private static String mountPath(String v) {
+    if (!v.startsWith("/") || v.equals("/") || v.contains("..")) {
+      throw new IllegalArgumentException("must be an absolute path below / inside containers");
+    }
+    return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
   }
 
   private static String prefix(String v) {

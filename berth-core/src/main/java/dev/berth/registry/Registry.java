@@ -233,6 +233,37 @@ public final class Registry implements AutoCloseable {
         });
   }
 
+  /** Records the image the session's container runs (empty: none, or not known). */
+  public void setImageId(SessionId id, String imageId) {
+    inTransaction(
+        c -> {
+          try (var ps = c.prepareStatement("UPDATE sessions SET image_id=? WHERE id=?")) {
+            ps.setString(1, imageId);
+            ps.setString(2, id.value());
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** The image each live session runs, for those where one is recorded. */
+  public Map<SessionId, String> imageIds() {
+    return inTransaction(
+        c -> {
+          Map<SessionId, String> out =
+              new TreeMap<>(java.util.Comparator.comparing(SessionId::value));
+          try (var ps =
+                  c.prepareStatement(
+                      "SELECT id, image_id FROM sessions WHERE status<>'DELETED' AND image_id<>''");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.put(SessionId.of(rs.getString("id")), rs.getString("image_id"));
+            }
+          }
+          return out;
+        });
+  }
+
   /** The session with this id, including a deleted one. */
   public Optional<Session> find(SessionId id) {
     return inTransaction(c -> find(c, id));

@@ -1,5 +1,8 @@
 package dev.berth.runtime;
 
+import dev.berth.images.ImageEngine;
+import dev.berth.session.BerthException;
+import dev.berth.session.ErrorCode;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -146,6 +149,30 @@ public interface SessionRuntime extends AutoCloseable {
    */
   default AutoCloseable watch(Consumer<RuntimeEvent> listener) {
     return () -> {};
+  }
+
+  /**
+   * The id of the image the session's container was created from, as recorded in its state (no
+   * engine call): how Berth tells which live sessions run an outdated image. Empty for backends
+   * without images and for sessions not prepared yet.
+   */
+  default Optional<String> imageId(RuntimeSession session) {
+    return Optional.empty();
+  }
+
+  /**
+   * Makes a stopped session's next {@link #start} run its template's current image: drops what
+   * start would otherwise reuse from the old image (Docker: the stopped container) and keeps the
+   * workspace. The caller stops the session first and persists the returned state.
+   */
+  default RuntimeState renew(RuntimeSession session) {
+    throw new BerthException(
+        ErrorCode.UNSUPPORTED, "the " + kind() + " backend runs no images to renew sessions on");
+  }
+
+  /** The engine that builds the images this backend's sessions run, when it has one. */
+  default Optional<ImageEngine> imageEngine() {
+    return Optional.empty();
   }
 
   /** Releases connections; does not stop sessions (they outlive the manager). */

@@ -125,7 +125,14 @@ public final class SessionService {
   private Session prepare(SessionId id, Template template, SessionRuntime runtime) {
     Session current = require(id);
     RuntimeState state = runtime.prepare(runtimeSession(current, template));
-    return save(current.withRuntimeState(state, clock.instant()));
+    Session prepared = save(current.withRuntimeState(state, clock.instant()));
+    recordImage(runtime, runtimeSession(prepared, template));
+    return prepared;
+  }
+
+  /** Notes which image the session runs (a start may have recreated a lost container). */
+  private void recordImage(SessionRuntime runtime, RuntimeSession rs) {
+    registry.setImageId(rs.id(), runtime.imageId(rs).orElse(""));
   }
 
   /** Starts a stopped or failed session; a running one is returned as it is. */
@@ -151,6 +158,7 @@ public final class SessionService {
             () -> {
               RuntimeState state = runtime.start(runtimeSession(starting, template));
               Session withState = save(starting.withRuntimeState(state, clock.instant()));
+              recordImage(runtime, runtimeSession(withState, template));
               Optional<String> notReady =
                   readiness.await(runtime, runtimeSession(withState, template));
               if (notReady.isPresent()) {
@@ -205,6 +213,49 @@ public final class SessionService {
               done.withStatus(SessionStatus.STOPPED, "", clock.instant())
                   .withEndpoints(Map.of(), clock.instant()));
         });
+  }
+
+  /**
+   * Moves a session onto its template's current image, keeping its workspace: stops it if it runs,
+   * has the runtime drop what belonged to the old image ({@link SessionRuntime#renew}), and starts
+   * it again if it was running (a stopped session stays stopped and gets the new image at its next
+   * start). Used by {@code berth update --restart-idle}.
+   */
+  public Session restartOnNewImage(SessionId id) {
+    return locks.exclusive(
+        id,
+        () -> {
+          Session s = require(id);
+          boolean wasRunning =
+              s.status() == SessionStatus.RUNNING || s.status() == SessionStatus.STARTING;
+          Template template = templateOf(s);
+          SessionRuntime runtime = backends.get(s.backend());
+          if (s.status() != SessionStatus.STOPPED) {
+            s = stop(id); // the lock is reentrant: this thread holds it already
+            if (s.status() != SessionStatus.STOPPED) {
+              return s;
+            }
+          }
+          Session before = s;
+          Session renewed =
+              runStep(
+                  s,
+                  "renew",
+                  () ->
+                      before.withRuntimeState(
+                          runtime.renew(runtimeSession(before, template)), clock.instant()));
+          if (renewed.status() == SessionStatus.FAILED) {
+            return renewed;
+          }
+          recordImage(runtime, runtimeSession(renewed, template));
+          event(id, "image", "renewed on the template's current image");
+          return wasRunning ? startLocked(renewed, template, runtime) : renewed;
+        });
+  }
+
+  /** The image each live session runs, where the backend records one. */
+  public Map<SessionId, String> imageIds() {
+    return registry.imageIds();
   }
 
   /**

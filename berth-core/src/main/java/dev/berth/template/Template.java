@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param backend the backend sessions of this template use unless a request picks another
  * @param skeleton a folder copied into each new workspace when it is prepared
  * @param directory the folder the template was loaded from (empty for built-in ones)
+ * @param build how the image this template runs is built (its own Dockerfile or its parent's);
+ *     empty when it runs {@code image} or the backend's default image
  */
 public record Template(
     String name,
@@ -45,7 +47,8 @@ public record Template(
     List<String> capabilities,
     Optional<String> backend,
     Optional<Path> skeleton,
-    Optional<Path> directory) {
+    Optional<Path> directory,
+    Optional<ImageBuild> build) {
 
   public static final String DEFAULT_NAME = "default";
   public static final String DEFAULT_WORKSPACE_PATH = "/workspace";
@@ -76,6 +79,7 @@ public record Template(
         List.of(),
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -103,7 +107,36 @@ public record Template(
         d.capabilities(),
         d.backend(),
         d.skeleton(),
-        d.directory());
+        d.directory(),
+        d.build());
+  }
+
+  /** A copy with another project skeleton (for the templates directory's shared default). */
+  public Template withSkeleton(Optional<Path> newSkeleton) {
+    return new Template(
+        name,
+        description,
+        parent,
+        image,
+        command,
+        workspacePath,
+        user,
+        env,
+        ports,
+        probe,
+        resources,
+        idleTimeout,
+        maxLifetime,
+        capabilities,
+        backend,
+        newSkeleton,
+        directory,
+        build);
+  }
+
+  /** True when this template's own folder holds the Dockerfile of the image it runs. */
+  public boolean buildsOwnImage() {
+    return build.map(b -> b.owner().equals(name)).orElse(false);
   }
 
   public boolean hasApp() {

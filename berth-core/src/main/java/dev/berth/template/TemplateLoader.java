@@ -21,13 +21,18 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * Loads a templates directory: one folder per template with a {@code template.yaml}. Unset fields
- * are inherited from the parent template. All problems across all templates are reported together
- * (unknown keys, bad values, missing parents, cycles).
+ * Loads a templates directory: one folder per template with a {@code template.yaml} (and, for a
+ * template whose image Berth builds, a {@code Dockerfile}). Unset fields are inherited from the
+ * parent template. A folder named {@value #SHARED_SKELETON} without a {@code template.yaml} is the
+ * project skeleton of every template that has none of its own. All problems across all templates
+ * are reported together (unknown keys, bad values, missing parents, cycles).
  */
 public final class TemplateLoader {
   private static final ObjectMapper YAML = YAMLMapper.builder().build();
   private static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+
+  /** The templates directory's shared default project skeleton. */
+  public static final String SHARED_SKELETON = "skeleton";
 
   private TemplateLoader() {}
 
@@ -47,15 +52,25 @@ public final class TemplateLoader {
         throw BerthException.badRequest("cannot read templates directory " + dir + ": " + e);
       }
     }
+    Template root = Template.builtinDefault().withSkeleton(sharedSkeleton(dir, raw));
     Map<String, Template> resolved = new LinkedHashMap<>();
     if (!raw.containsKey(Template.DEFAULT_NAME)) {
-      resolved.put(Template.DEFAULT_NAME, Template.builtinDefault());
+      resolved.put(Template.DEFAULT_NAME, root);
     }
     for (String name : raw.keySet()) {
-      resolve(name, raw, resolved, new LinkedHashSet<>(), errors);
+      resolve(name, raw, resolved, root, new LinkedHashSet<>(), errors);
     }
     StrictObject.throwIfErrors("invalid templates in " + dir, errors);
     return new TemplateCatalog(resolved);
+  }
+
+  /** {@code dir/skeleton}, when it is a folder and not a template of that name. */
+  private static Optional<Path> sharedSkeleton(Path dir, Map<String, RawTemplate> raw) {
+    if (dir == null || raw.containsKey(SHARED_SKELETON)) {
+      return Optional.empty();
+    }
+    Path shared = dir.resolve(SHARED_SKELETON);
+    return Files.isDirectory(shared) ? Optional.of(shared) : Optional.empty();
   }
 
   private static Optional<RawTemplate> readOne(Path folder, Path yaml, List<String> errors) {
@@ -108,8 +123,70 @@ public final class TemplateLoader {
     } else if (skeleton.isPresent()) {
       errors.add(where + ": skeleton folder " + skeletonDir + " does not exist");
     }
+    t.build = build(name, folder, where, y.object("build"), errors);
+    if (t.build.isPresent() && t.image.isPresent()) {
+      errors.add(
+          where
+              + ": give either 'image' (run an existing image) or a Dockerfile (Berth builds the"
+              + " image), not both");
+    }
     y.checkNoUnknownKeys();
     return Optional.of(t);
+  }
+
+  /**
+   * The template's own image build: present when its folder holds the Dockerfile ({@code
+   * build.dockerfile}, default {@code Dockerfile}).
+   */
+  private static Optional<ImageBuild> build(
+      String name, Path folder, String where, Optional<StrictObject> yaml, List<String> errors) {
+    String dockerfile =
+        yaml.flatMap(b -> b.string("dockerfile")).orElse(ImageBuild.DEFAULT_DOCKERFILE);
+    Map<String, String> args = yaml.flatMap(b -> b.stringMap("args")).orElse(Map.of());
+    Map<String, String> components = yaml.flatMap(b -> b.stringMap("components")).orElse(Map.of());
+    Optional<String> network = yaml.flatMap(b -> b.string("network"));
+    yaml.ifPresent(StrictObject::checkNoUnknownKeys);
+    Path file = folder.resolve(dockerfile).normalize();
+    if (!file.startsWith(folder) || file.equals(folder)) {
+      errors.add(where + ": 'build.dockerfile' must be a file inside the template's folder");
+      return Optional.empty();
+    }
+    if (!Files.isRegularFile(file)) {
+      if (yaml.isPresent()) {
+        errors.add(where + ": 'build' is set but there is no Dockerfile at " + file);
+      }
+      return Optional.empty();
+    }
+    Map<String, Path> parts = new TreeMap<>();
+    components.forEach(
+        (to, from) -> {
+          String target = to.replace('\\', '/');
+          Path inside = folder.resolve(target).normalize();
+          if (target.isBlank()
+              || target.startsWith("/")
+              || !inside.startsWith(folder)
+              || inside.equals(folder)) {
+            errors.add(
+                where
+                    + ": 'build.components' key '"
+                    + to
+                    + "' must be a relative path inside the build context");
+          } else if (from.isBlank()) {
+            errors.add(where + ": 'build.components." + to + "' needs a source path");
+          } else {
+            parts.put(
+                folder.relativize(inside).toString().replace('\\', '/'),
+                folder.resolve(from).normalize());
+          }
+        });
+    return Optional.of(
+        new ImageBuild(
+            name,
+            folder,
+            folder.relativize(file).toString().replace('\\', '/'),
+            args,
+            parts,
+            network));
   }
 
   private static List<Integer> ports(String where, List<String> raw, List<String> errors) {
@@ -168,6 +245,7 @@ public final class TemplateLoader {
       String name,
       Map<String, RawTemplate> raw,
       Map<String, Template> resolved,
+      Template root,
       LinkedHashSet<String> visiting,
       List<String> errors) {
     if (resolved.containsKey(name)) {
@@ -182,13 +260,13 @@ public final class TemplateLoader {
     if (t.parent.isPresent()) {
       String p = t.parent.get();
       if (raw.containsKey(p)) {
-        parent = resolve(p, raw, resolved, visiting, errors);
+        parent = resolve(p, raw, resolved, root, visiting, errors);
         if (parent.isEmpty()) {
           visiting.remove(name);
           return Optional.empty();
         }
       } else if (p.equals(Template.DEFAULT_NAME)) {
-        parent = Optional.of(Template.builtinDefault());
+        parent = Optional.of(root);
       } else {
         errors.add(
             "template '"
@@ -202,7 +280,7 @@ public final class TemplateLoader {
       }
     }
     visiting.remove(name);
-    Template merged = t.merge(parent.orElse(Template.builtinDefault()), parent.isPresent());
+    Template merged = t.merge(parent.orElse(root), parent.isPresent());
     resolved.put(name, merged);
     return Optional.of(merged);
   }
@@ -226,6 +304,7 @@ public final class TemplateLoader {
     Optional<List<String>> capabilities = Optional.empty();
     Optional<String> backend = Optional.empty();
     Optional<Path> skeleton = Optional.empty();
+    Optional<ImageBuild> build = Optional.empty();
 
     RawTemplate(String name, Path folder) {
       this.name = name;
@@ -235,11 +314,13 @@ public final class TemplateLoader {
     Template merge(Template base, boolean hasParent) {
       Map<String, String> mergedEnv = new HashMap<>(base.env());
       env.ifPresent(mergedEnv::putAll);
+      // An image of its own (named or built here) replaces the parent's; else the parent's holds.
+      boolean ownImage = image.isPresent() || build.isPresent();
       return new Template(
           name,
           description.orElse(hasParent ? base.description() : ""),
           parent,
-          image.isPresent() ? image : base.image(),
+          ownImage ? image : base.image(),
           command.orElse(base.command()),
           workspace.orElse(base.workspacePath()),
           user.isPresent() ? user : base.user(),
@@ -252,7 +333,8 @@ public final class TemplateLoader {
           capabilities.orElse(base.capabilities()),
           backend.isPresent() ? backend : base.backend(),
           skeleton.isPresent() ? skeleton : base.skeleton(),
-          Optional.of(folder));
+          Optional.of(folder),
+          ownImage ? build : base.build());
     }
   }
 }

@@ -24,6 +24,22 @@ class ConfigLoaderTest {
     assertThat(c.templatesDir()).isEqualTo(home.resolve("templates"));
     assertThat(c.maxFileBytes()).isEqualTo(64L << 20);
     assertThat(c.baseUrl()).isEqualTo("http://127.0.0.1:7780");
+    assertThat(c.sharedFiles()).isEqualTo(home.resolve("templates/files"));
+    assertThat(c.sharedFilesMount()).isEqualTo("/files");
+  }
+
+  @Test
+  void sharedFilesPathAndMount() {
+    var c =
+        ConfigLoader.load(
+            home,
+            Map.of("BERTH_SHARED_FILES", "data/shared", "BERTH_SHARED_FILES_MOUNT", "/srv/"),
+            Map.of());
+    assertThat(c.sharedFiles()).isEqualTo(home.resolve("data/shared"));
+    assertThat(c.sharedFilesMount()).isEqualTo("/srv");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(home, Map.of("BERTH_SHARED_FILES_MOUNT", "files"), Map.of()))
+        .hasMessageContaining("BERTH_SHARED_FILES_MOUNT='files': must be an absolute path");
   }
 
   @Test

@@ -121,4 +121,21 @@ abstract class RegistryContract {
       assertThat(registry.hasAdminToken()).isFalse();
     }
   }
+
+  @Test
+  void theImageOfEachLiveSessionIsRecordedAndForgottenWithTheRow() {
+    try (var registry = open()) {
+      registry.insert(session("one", SessionStatus.RUNNING));
+      registry.insert(session("two", SessionStatus.RUNNING));
+      registry.insert(session("gone", SessionStatus.DELETED));
+      registry.setImageId(SessionId.of("one"), "sha256:aaa");
+      registry.setImageId(SessionId.of("gone"), "sha256:old");
+      assertThat(registry.imageIds()).containsOnly(Map.entry(SessionId.of("one"), "sha256:aaa"));
+
+      // A deleted id taken again starts without an image.
+      registry.insert(session("gone", SessionStatus.PENDING));
+      registry.setImageId(SessionId.of("one"), "");
+      assertThat(registry.imageIds()).isEmpty();
+    }
+  }
 }

@@ -122,4 +122,74 @@ class TemplateLoaderTest {
         .hasMessageContaining("unknown template 'nope'")
         .hasMessageContaining(List.of("default").toString());
   }
+
+  @Test
+  void aDockerfileMakesABuildThatChildrenWithoutOneInherit() throws IOException {
+    template(
+        "operations",
+        """
+        build:
+          args: {R_VERSION: "4.3"}
+          components: {vendor/agent: ../shared/agent, busybox: /bin/busybox}
+          network: none
+        """);
+    Files.writeString(dir.resolve("operations/Dockerfile"), "FROM scratch\n");
+    template("rstudio", "parent: operations\nports: [8787]\n");
+    Files.writeString(dir.resolve("rstudio/Dockerfile"), "FROM ${BERTH_IMAGE_OPERATIONS}\n");
+    template("rstudio-big", "parent: rstudio\nresources: {memory: 8g}\n");
+    template("external", "parent: rstudio\nimage: example/other:1\n");
+    var catalog = TemplateLoader.load(dir);
+
+    var ops = catalog.get("operations");
+    assertThat(ops.buildsOwnImage()).isTrue();
+    ImageBuild b = ops.build().orElseThrow();
+    assertThat(b.context()).isEqualTo(dir.resolve("operations"));
+    assertThat(b.dockerfile()).isEqualTo("Dockerfile");
+    assertThat(b.args()).containsEntry("R_VERSION", "4.3");
+    assertThat(b.components())
+        .containsEntry("vendor/agent", dir.resolve("shared/agent"))
+        .containsEntry("busybox", Path.of("/bin/busybox"));
+    assertThat(b.network()).hasValue("none");
+
+    assertThat(catalog.get("rstudio").build().orElseThrow().owner()).isEqualTo("rstudio");
+    var big = catalog.get("rstudio-big");
+    assertThat(big.buildsOwnImage()).isFalse();
+    assertThat(big.build().orElseThrow().owner()).isEqualTo("rstudio");
+    assertThat(big.ports()).containsExactly(8787);
+    var external = catalog.get("external");
+    assertThat(external.build()).isEmpty();
+    assertThat(external.image()).hasValue("example/other:1");
+  }
+
+  @Test
+  void buildMistakesAreNamed() throws IOException {
+    template("both", "image: x/y:1\n");
+    Files.writeString(dir.resolve("both/Dockerfile"), "FROM scratch\n");
+    template("nofile", "build: {args: {A: b}}\n");
+    template("escape", "build: {dockerfile: ../both/Dockerfile}\n");
+    template("badpart", "build: {components: {/etc/x: a, ../up: b}, tags: [x]}\n");
+    Files.writeString(dir.resolve("badpart/Dockerfile"), "FROM scratch\n");
+    assertThatThrownBy(() -> TemplateLoader.load(dir))
+        .hasMessageContaining("both/template.yaml: give either 'image'")
+        .hasMessageContaining("nofile/template.yaml: 'build' is set but there is no Dockerfile")
+        .hasMessageContaining("escape/template.yaml: 'build.dockerfile' must be a file inside")
+        .hasMessageContaining("'build.components' key '/etc/x' must be a relative path")
+        .hasMessageContaining("'build.components' key '../up' must be a relative path")
+        .hasMessageContaining("unknown key 'tags'");
+  }
+
+  @Test
+  void theSharedSkeletonSeedsEveryTemplateWithoutItsOwn() throws IOException {
+    Files.createDirectories(dir.resolve("skeleton"));
+    template("plain", "description: no skeleton of its own\n");
+    template("own", "description: has one\n");
+    Files.createDirectories(dir.resolve("own/skeleton"));
+    template("child", "parent: own\n");
+    var catalog = TemplateLoader.load(dir);
+    assertThat(catalog.names()).containsExactly("child", "default", "own", "plain");
+    assertThat(catalog.get("default").skeleton()).hasValue(dir.resolve("skeleton"));
+    assertThat(catalog.get("plain").skeleton()).hasValue(dir.resolve("skeleton"));
+    assertThat(catalog.get("own").skeleton()).hasValue(dir.resolve("own/skeleton"));
+    assertThat(catalog.get("child").skeleton()).hasValue(dir.resolve("own/skeleton"));
+  }
 }

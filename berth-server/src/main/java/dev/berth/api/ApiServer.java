@@ -1,6 +1,7 @@
 package dev.berth.api;
 
 import dev.berth.auth.Tokens;
+import dev.berth.images.ImageJobs;
 import dev.berth.mcp.McpHttpEndpoint;
 import dev.berth.session.SessionService;
 import io.javalin.Javalin;
@@ -40,6 +41,18 @@ public final class ApiServer {
       java.time.Duration orphanGrace,
       String version,
       McpHttpEndpoint mcp) {
+    return create(sessions, tokens, maxRequestBytes, orphanGrace, version, mcp, null);
+  }
+
+  /** As above, with the image routes served by {@code images} (null: no backend builds images). */
+  public static Javalin create(
+      SessionService sessions,
+      Tokens tokens,
+      long maxRequestBytes,
+      java.time.Duration orphanGrace,
+      String version,
+      McpHttpEndpoint mcp,
+      ImageJobs images) {
     JsonNode openApi = openApiDocument();
     var auth = new ApiAuth(tokens);
     return Javalin.create(
@@ -78,6 +91,7 @@ public final class ApiServer {
           new FileRoutes(sessions.workspace(), maxRequestBytes).register(routes);
           new ExecutorRoutes(sessions).register(routes);
           new AdminRoutes(sessions, orphanGrace).register(routes);
+          new ImageRoutes(images).register(routes);
         });
   }
 }

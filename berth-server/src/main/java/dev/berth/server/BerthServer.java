@@ -3,8 +3,12 @@ package dev.berth.server;
 import dev.berth.api.ApiServer;
 import dev.berth.auth.Tokens;
 import dev.berth.config.BerthConfig;
+import dev.berth.images.ImageEngine;
+import dev.berth.images.ImageJobs;
+import dev.berth.images.ImageService;
 import dev.berth.mcp.McpHttpEndpoint;
 import dev.berth.registry.Registry;
+import dev.berth.runtime.SessionRuntime;
 import dev.berth.session.Backends;
 import dev.berth.session.SessionService;
 import dev.berth.session.WorkspaceLimits;
@@ -39,6 +43,7 @@ public final class BerthServer implements AutoCloseable {
   private final SessionService sessions;
   private final Javalin app;
   private final McpHttpEndpoint mcp;
+  private final ImageJobs images;
 
   private BerthServer(
       BerthConfig config,
@@ -46,8 +51,10 @@ public final class BerthServer implements AutoCloseable {
       Backends backends,
       SessionService sessions,
       Javalin app,
-      McpHttpEndpoint mcp) {
+      McpHttpEndpoint mcp,
+      ImageJobs images) {
     this.mcp = mcp;
+    this.images = images;
     this.config = config;
     this.registry = registry;
     this.backends = backends;
@@ -86,11 +93,21 @@ public final class BerthServer implements AutoCloseable {
               registry, backends, templates, tokens, clock, config.stopGrace(), limits);
       sessions.reconcileStatuses();
       var mcp = new McpHttpEndpoint(sessions, tokens, VERSION);
+      ImageJobs images =
+          imageEngine(backends)
+              .map(engine -> new ImageJobs(new ImageService(sessions, engine, clock), clock))
+              .orElse(null);
       Javalin app =
           ApiServer.create(
-              sessions, tokens, config.maxRequestBytes(), config.orphanGrace(), VERSION, mcp);
+              sessions,
+              tokens,
+              config.maxRequestBytes(),
+              config.orphanGrace(),
+              VERSION,
+              mcp,
+              images);
       app.start(config.host(), config.port());
-      var server = new BerthServer(config, registry, backends, sessions, app, mcp);
+      var server = new BerthServer(config, registry, backends, sessions, app, mcp, images);
       out.println("Berth " + VERSION + " is serving " + server.url());
       out.println("  MCP (Streamable HTTP): " + server.url() + McpHttpEndpoint.PATH);
       out.println("  data directory: " + config.home());
@@ -101,6 +118,12 @@ public final class BerthServer implements AutoCloseable {
                   : "postgresql " + Registry.redact(config.registry())));
       out.println("  backends: " + backends.names() + " (default " + backends.defaultName() + ")");
       out.println("  templates: " + templates.names() + " from " + config.templatesDir());
+      if (images != null) {
+        out.println(
+            "  images: built on "
+                + images.images().builder().engine().backend()
+                + " from templates with a Dockerfile ('berth images build')");
+      }
       if (adminToken.isPresent()) {
         out.println("  admin token (shown once; also in " + config.adminTokenFile() + "):");
         out.println("    " + adminToken.get());
@@ -127,9 +150,31 @@ public final class BerthServer implements AutoCloseable {
     return sessions;
   }
 
+  /** The image builds and updates; empty when no backend runs images. */
+  public Optional<ImageJobs> images() {
+    return Optional.ofNullable(images);
+  }
+
+  /** The image engine of the default backend, else of the first backend that has one. */
+  private static Optional<ImageEngine> imageEngine(Backends backends) {
+    return backends
+        .get(backends.defaultName())
+        .imageEngine()
+        .or(
+            () ->
+                backends.names().stream()
+                    .map(backends::get)
+                    .map(SessionRuntime::imageEngine)
+                    .flatMap(Optional::stream)
+                    .findFirst());
+  }
+
   /** Stops serving. Sessions keep running: they outlive the manager by design. */
   @Override
   public void close() {
+    if (images != null) {
+      images.close();
+    }
     mcp.close();
     app.stop();
     backends.close();

@@ -45,7 +45,8 @@ record ContainerSpec(
     String hostname,
     List<Integer> ports,
     ResourceLimits limits,
-    List<Capability> capabilities) {
+    List<Capability> capabilities,
+    SharedFiles sharedFiles) {
 
   /** What runs when a template has neither an app nor an image of its own: stay alive for exec. */
   static final List<String> KEEP_ALIVE = List.of("sleep", "infinity");
@@ -62,15 +63,39 @@ record ContainerSpec(
 
   static ContainerSpec of(
       RuntimeSession s, DockerNames names, String image, Map<String, String> labels) {
+    return of(s, names, image, labels, SharedFiles.NONE);
+  }
+
+  static ContainerSpec of(
+      RuntimeSession s,
+      DockerNames names,
+      String image,
+      Map<String, String> labels,
+      SharedFiles sharedFiles) {
     Template t = s.template();
     List<String> command = t.command();
-    if (command.isEmpty() && t.image().isEmpty()) {
+    // Berth's default image has no app: keep it alive for exec. An image of the template's own
+    // (named or built) runs its own CMD unless the template gives a command.
+    if (command.isEmpty() && t.image().isEmpty() && t.build().isEmpty()) {
       command = KEEP_ALIVE;
+    }
+    if (sharedFiles.enabled() && overlaps(sharedFiles.mountPath(), t.workspacePath())) {
+      throw BerthException.badRequest(
+          "template '"
+              + t.name()
+              + "': its workspace "
+              + t.workspacePath()
+              + " and the shared files mount "
+              + sharedFiles.mountPath()
+              + " overlap; move one of them");
     }
     Map<String, String> env = new TreeMap<>(t.env());
     env.put("BERTH_SESSION_ID", s.id().value());
     env.put("BERTH_WORKSPACE", t.workspacePath());
     t.primaryPort().ifPresent(p -> env.put("PORT", Integer.toString(p)));
+    if (sharedFiles.enabled()) {
+      env.put("BERTH_FILES", sharedFiles.mountPath());
+    }
     return new ContainerSpec(
         names.container(),
         image,
@@ -84,7 +109,14 @@ record ContainerSpec(
         s.id().value(),
         t.ports(),
         t.resources(),
-        t.capabilities().stream().map(ContainerSpec::capability).toList());
+        t.capabilities().stream().map(ContainerSpec::capability).toList(),
+        sharedFiles);
+  }
+
+  private static boolean overlaps(String a, String b) {
+    String x = a.endsWith("/") ? a : a + "/";
+    String y = b.endsWith("/") ? b : b + "/";
+    return x.startsWith(y) || y.startsWith(x);
   }
 
   /** A template capability, with or without its {@code CAP_} prefix, in any case. */
@@ -121,12 +153,7 @@ record ContainerSpec(
             .withSecurityOpts(List.of("no-new-privileges"))
             .withNetworkMode(network)
             .withRestartPolicy(RestartPolicy.noRestart())
-            .withMounts(
-                List.of(
-                    new Mount()
-                        .withType(MountType.VOLUME)
-                        .withSource(volume)
-                        .withTarget(workspacePath)));
+            .withMounts(mounts());
     if (!capabilities.isEmpty()) {
       host.withCapAdd(capabilities.toArray(Capability[]::new));
     }
@@ -148,6 +175,22 @@ record ContainerSpec(
       host.withPidsLimit((long) limits.pids());
     }
     return host;
+  }
+
+  private List<Mount> mounts() {
+    List<Mount> mounts = new ArrayList<>();
+    mounts.add(new Mount().withType(MountType.VOLUME).withSource(volume).withTarget(workspacePath));
+    sharedFiles
+        .hostDirectory()
+        .ifPresent(
+            dir ->
+                mounts.add(
+                    new Mount()
+                        .withType(MountType.BIND)
+                        .withSource(dir.toString())
+                        .withTarget(sharedFiles.mountPath())
+                        .withReadOnly(true)));
+    return mounts;
   }
 
   CreateContainerCmd applyTo(CreateContainerCmd cmd) {

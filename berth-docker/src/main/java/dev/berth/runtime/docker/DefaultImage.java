@@ -72,6 +72,8 @@ final class DefaultImage {
             .buildImageCmd(context)
             .withTags(Set.of(reference))
             .withPull(false)
+            // It needs nothing from any network, and so does not depend on the engine's bridge.
+            .withNetworkMode("none")
             .withRemove(true)
             .withLabels(java.util.Map.of("berth.image", "default"))
             .exec(new BuildImageResultCallback())

@@ -3,6 +3,7 @@ package dev.berth.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotModifiedException;
+import dev.berth.images.ImageEngine;
 import dev.berth.runtime.Capabilities;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ExecRequest;
@@ -39,14 +40,21 @@ import org.slf4j.LoggerFactory;
  * files, and start costs just the engine's start. Stop keeps the container and the volume.
  *
  * <p>State ({@link RuntimeState}, version {@value #STATE_VERSION}): {@code container}, {@code
- * volume}, {@code network} (names), {@code containerId}, {@code image}, {@code started} ("true"
- * between start and stop), {@code port.<n>} (host port of app port n while running).
+ * volume}, {@code network} (names), {@code containerId}, {@code image} (the reference the container
+ * was created from), {@code imageId} (the image it runs), {@code started} ("true" between start and
+ * stop), {@code port.<n>} (host port of app port n while running).
+ *
+ * <p>Images: a template names one ({@code image}), or Berth builds it from the template's
+ * Dockerfile as {@code <prefix>/<template>:latest} (see {@link DockerImageEngine}), or it runs
+ * Berth's default image. A container keeps the image it was created from; {@link #renew} lets a
+ * stopped session's next start use the newest one.
  */
 public final class DockerRuntime implements SessionRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
   static final int STATE_VERSION = 1;
   private static final String KEY_CONTAINER_ID = "containerId";
   private static final String KEY_IMAGE = "image";
+  static final String KEY_IMAGE_ID = "imageId";
   private static final String KEY_STARTED = "started";
 
   private final DockerEngine engine;
@@ -62,6 +70,9 @@ public final class DockerRuntime implements SessionRuntime {
   private final FileCommands commands;
   private final DockerObserver observer;
   private final ContainerUsers users;
+  private final DockerImageEngine images;
+  private final SessionImages sessionImages;
+  private final SharedFiles sharedFiles;
 
   /**
    * Connects to {@code dockerHost} ({@code unix:///var/run/docker.sock}, {@code tcp://...}); null
@@ -81,10 +92,42 @@ public final class DockerRuntime implements SessionRuntime {
     this(DockerEngine.connect(dockerHost), prefix, instance, DefaultImage.HOST_BUSYBOX, networks);
   }
 
-  /** Connects to exactly {@code endpoint} (a named backend), ignoring the DOCKER_* variables. */
+  /**
+   * Connects to exactly {@code endpoint} (a named backend), ignoring the DOCKER_* variables, with a
+   * folder mounted read-only into every session container; see {@link SharedFiles}.
+   */
   public DockerRuntime(
-      DockerEndpoint endpoint, String prefix, String instance, SessionNetworks networks) {
-    this(DockerEngine.connectTo(endpoint), prefix, instance, DefaultImage.HOST_BUSYBOX, networks);
+      DockerEndpoint endpoint,
+      String prefix,
+      String instance,
+      SessionNetworks networks,
+      SharedFiles sharedFiles) {
+    this(
+        DockerEngine.connectTo(endpoint),
+        prefix,
+        instance,
+        DefaultImage.HOST_BUSYBOX,
+        networks,
+        sharedFiles);
+  }
+
+  /**
+   * As above, with a folder mounted read-only into every session container; see {@link
+   * SharedFiles}.
+   */
+  public DockerRuntime(
+      String dockerHost,
+      String prefix,
+      String instance,
+      SessionNetworks networks,
+      SharedFiles sharedFiles) {
+    this(
+        DockerEngine.connect(dockerHost),
+        prefix,
+        instance,
+        DefaultImage.HOST_BUSYBOX,
+        networks,
+        sharedFiles);
   }
 
   /** Uses a docker-java client built elsewhere (a {@code DockerClientImpl} with an HTTP client). */
@@ -99,6 +142,16 @@ public final class DockerRuntime implements SessionRuntime {
 
   DockerRuntime(
       DockerEngine engine, String prefix, String instance, Path busybox, SessionNetworks networks) {
+    this(engine, prefix, instance, busybox, networks, SharedFiles.NONE);
+  }
+
+  DockerRuntime(
+      DockerEngine engine,
+      String prefix,
+      String instance,
+      Path busybox,
+      SessionNetworks networks,
+      SharedFiles sharedFiles) {
     DockerNames.checkPrefix(prefix);
     if (instance == null || instance.isBlank()) {
       throw BerthException.badRequest("a Berth instance id is required for Docker labels");
@@ -116,6 +169,9 @@ public final class DockerRuntime implements SessionRuntime {
     this.files = new DockerFiles(archives, commands);
     this.observer = new DockerObserver(engine, provisioner);
     this.users = new ContainerUsers(engine);
+    this.images = new DockerImageEngine(engine, prefix, instance);
+    this.sessionImages = new SessionImages(images, defaultImage, provisioner);
+    this.sharedFiles = sharedFiles;
   }
 
   /** Null when the engine answers, else why not: for start-up checks and {@code berth doctor}. */
@@ -161,13 +217,39 @@ public final class DockerRuntime implements SessionRuntime {
     return DockerNames.of(s.state(), prefix, s.template().name(), s.id(), networks);
   }
 
-  private String image(RuntimeSession s) {
-    Optional<String> own = s.template().image().filter(i -> !i.isBlank());
-    if (own.isPresent()) {
-      provisioner.requireImage(own.get());
-      return own.get();
+  @Override
+  public Optional<ImageEngine> imageEngine() {
+    return Optional.of(images);
+  }
+
+  @Override
+  public Optional<String> imageId(RuntimeSession s) {
+    return Optional.ofNullable(s.state().get(KEY_IMAGE_ID));
+  }
+
+  /**
+   * Removes the stopped container (never the volume) and forgets which image it ran, so the next
+   * start creates the container again from the template's image as it is now.
+   */
+  @Override
+  public RuntimeState renew(RuntimeSession s) {
+    DockerNames names = names(s);
+    Optional<InspectContainerResponse> found = provisioner.find(names.container());
+    if (found.isPresent()) {
+      if (running(found.get())) {
+        throw BerthException.conflict("session '" + s.id() + "' is running; stop it to renew it");
+      }
+      try {
+        engine.client.removeContainerCmd(found.get().getId()).withRemoveVolumes(false).exec();
+      } catch (RuntimeException e) {
+        if (!DockerEngine.isNotFound(e)) {
+          throw DockerEngine.failure("remove container " + names.container(), e);
+        }
+      }
+      users.forget(found.get().getId());
+      LOG.info("session {}: removed container {} to renew its image", s.id(), names.container());
     }
-    return defaultImage.ensure();
+    return s.state().with(KEY_CONTAINER_ID, null).with(KEY_IMAGE, null).with(KEY_IMAGE_ID, null);
   }
 
   @Override
@@ -176,10 +258,7 @@ public final class DockerRuntime implements SessionRuntime {
     // The recorded image, so a template edit never swaps a live session's image underneath it;
     // Berth's own default image is rebuilt if it was pruned.
     String recorded = s.state().get(KEY_IMAGE);
-    String image =
-        recorded == null
-            ? image(s)
-            : recorded.equals(defaultImage.reference()) ? defaultImage.ensure() : recorded;
+    String image = recorded == null ? sessionImages.resolve(s) : sessionImages.recorded(recorded);
     boolean newVolume = provisioner.ensureVolume(s, names.volume());
     if (names.network().equals(DockerNames.sharedNetwork(prefix))) {
       provisioner.ensureSharedNetwork(names.network());
@@ -195,12 +274,19 @@ public final class DockerRuntime implements SessionRuntime {
     return names
         .into(s.state().withVersion(STATE_VERSION))
         .with(KEY_CONTAINER_ID, container.getId())
-        .with(KEY_IMAGE, image);
+        .with(KEY_IMAGE, image)
+        .with(KEY_IMAGE_ID, container.getImageId());
   }
 
   private InspectContainerResponse createContainer(
       RuntimeSession s, DockerNames names, String image) {
-    var spec = ContainerSpec.of(s, names, image, provisioner.labels(s, DockerLabels.TYPE_SESSION));
+    // A shared folder that is not there (yet) is not mounted: Docker would refuse the container.
+    SharedFiles shared =
+        sharedFiles.hostDirectory().filter(java.nio.file.Files::isDirectory).isPresent()
+            ? sharedFiles
+            : SharedFiles.NONE;
+    var spec =
+        ContainerSpec.of(s, names, image, provisioner.labels(s, DockerLabels.TYPE_SESSION), shared);
     return provisioner.ensureContainer(s, spec);
   }
 

@@ -168,4 +168,87 @@ class ContainerSpecTest {
     assertThat(DockerArchives.rename("real/", "real", "alias")).isEqualTo("alias/");
     assertThat(DockerArchives.rename("real/x", "real", "alias")).isEqualTo("alias/x");
   }
+
+  private static dev.berth.template.Template built(String name) {
+    var t = Templates.plain(name);
+    return new dev.berth.template.Template(
+        t.name(),
+        t.description(),
+        t.parent(),
+        t.image(),
+        t.command(),
+        t.workspacePath(),
+        t.user(),
+        t.env(),
+        t.ports(),
+        t.probe(),
+        t.resources(),
+        t.idleTimeout(),
+        t.maxLifetime(),
+        t.capabilities(),
+        t.backend(),
+        t.skeleton(),
+        t.directory(),
+        Optional.of(
+            new dev.berth.template.ImageBuild(
+                "base",
+                java.nio.file.Path.of("/t/base"),
+                "Dockerfile",
+                Map.of(),
+                Map.of(),
+                Optional.empty())));
+  }
+
+  @Test
+  void aBuiltImageRunsItsOwnCmd() {
+    var spec =
+        ContainerSpec.of(
+            session(built("t")), DockerNames.generate("b", "t", ID), "b/base:latest", Map.of());
+    assertThat(spec.command()).isEmpty();
+  }
+
+  @Test
+  void sharedFilesAreABindMountThatIsReadOnly() {
+    var shared = new SharedFiles(Optional.of(java.nio.file.Path.of("/srv/shared")), "/files");
+    var spec =
+        ContainerSpec.of(
+            session(Templates.plain("t")),
+            DockerNames.generate("b", "t", ID),
+            "img",
+            Map.of(),
+            shared);
+    var mounts = spec.hostConfig().getMounts();
+    assertThat(mounts).hasSize(2);
+    assertThat(mounts.get(0).getType()).isEqualTo(MountType.VOLUME);
+    var files = mounts.get(1);
+    assertThat(files.getType()).isEqualTo(MountType.BIND);
+    assertThat(files.getSource()).isEqualTo("/srv/shared");
+    assertThat(files.getTarget()).isEqualTo("/files");
+    assertThat(files.getReadOnly()).isTrue();
+    assertThat(spec.env()).containsEntry("BERTH_FILES", "/files");
+
+    var none =
+        ContainerSpec.of(
+            session(Templates.plain("t")), DockerNames.generate("b", "t", ID), "img", Map.of());
+    assertThat(none.hostConfig().getMounts()).hasSize(1);
+    assertThat(none.env()).doesNotContainKey("BERTH_FILES");
+  }
+
+  @Test
+  void sharedFilesMayNotOverlapTheWorkspace() {
+    var shared = new SharedFiles(Optional.of(java.nio.file.Path.of("/srv")), "/workspace/data");
+    assertThatThrownBy(
+            () ->
+                ContainerSpec.of(
+                    session(Templates.plain("t")),
+                    DockerNames.generate("b", "t", ID),
+                    "img",
+                    Map.of(),
+                    shared))
+        .isInstanceOf(BerthException.class)
+        .hasMessageContaining(
+            "its workspace /workspace and the shared files mount /workspace/data overlap");
+    assertThatThrownBy(() -> new SharedFiles(Optional.empty(), "files"))
+        .hasMessageContaining("must be an absolute path");
+  }
 }

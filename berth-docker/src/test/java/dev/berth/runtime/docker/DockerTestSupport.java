@@ -111,9 +111,19 @@ final class DockerTestSupport implements ExecutionCondition {
     }
     for (var image : client.listImagesCmd().exec()) {
       List<String> tags = image.getRepoTags() == null ? List.of() : List.of(image.getRepoTags());
-      if (tags.stream().anyMatch(t -> t.startsWith(prefix + "/"))) {
-        quietly(() -> client.removeImageCmd(image.getId()).withForce(true).exec());
-      }
+      // By tag, not by id: images of equal content share an id across prefixes, and removing
+      // the id would untag another test's (or another run's) image too.
+      tags.stream()
+          .filter(t -> t.startsWith(prefix + "/"))
+          .forEach(t -> quietly(() -> client.removeImageCmd(t).exec()));
+    }
+    // Images built by the class's runtime that lost their tags to a newer build.
+    for (var image :
+        client
+            .listImagesCmd()
+            .withLabelFilter(DockerImageEngine.IMAGE_INSTANCE + "=" + instanceFor(prefix))
+            .exec()) {
+      quietly(() -> client.removeImageCmd(image.getId()).withForce(true).exec());
     }
   }
 

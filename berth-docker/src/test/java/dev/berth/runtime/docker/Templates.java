@@ -35,6 +35,7 @@ final class Templates {
         capabilities,
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -58,7 +59,8 @@ final class Templates {
         t.capabilities(),
         t.backend(),
         t.skeleton(),
-        t.directory());
+        t.directory(),
+        t.build());
   }
 
   static Template plain(String name) {

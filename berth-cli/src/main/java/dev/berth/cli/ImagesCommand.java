@@ -1,0 +1,119 @@
+package dev.berth.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+
+@Command(
+    name = "images",
+    mixinStandardHelpOptions = true,
+    description = "Template images: build them in dependency order, list them.",
+    subcommands = {ImagesCommand.Build.class, ImagesCommand.Ls.class})
+final class ImagesCommand {
+
+  @Command(
+      name = "build",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Build template images. Named templates are built after the images they build on, and",
+        "the images built on them after them; no names builds every image. No cache unless",
+        "--cache. Exits non-zero when a build fails (its previous image is kept)."
+      })
+  static final class Build extends ClientCommand {
+    @Parameters(arity = "0..*", paramLabel = "TEMPLATE", description = "templates to build")
+    List<String> templates = new ArrayList<>();
+
+    @Option(
+        names = "--cache",
+        description = "reuse images whose content is unchanged, and the engine's layer cache")
+    boolean cache;
+
+    @Option(names = "--pull", description = "look for newer base images (needs a registry)")
+    boolean pull;
+
+    @Option(
+        names = "--progress",
+        defaultValue = "auto",
+        description =
+            "auto, tty (redrawn status line) or plain (log lines); default ${DEFAULT-VALUE}")
+    String progress;
+
+    @Override
+    public void run() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("templates", templates);
+      body.put("cache", cache);
+      body.put("pull", pull);
+      JsonNode job = runJob(this, "/api/v1/images/builds", body, progress);
+      if (json) {
+        printJson(job);
+      } else {
+        ImageJobFollower.summary(job, out());
+      }
+      failIfFailed(job);
+    }
+  }
+
+  /** Submits a job, follows it, returns its final state. */
+  static JsonNode runJob(ClientCommand cmd, String path, Object body, String progress) {
+    var client = cmd.client();
+    JsonNode queued = client.json("POST", path, body);
+    var mode = ImageJobFollower.mode(progress, cmd.json);
+    return new ImageJobFollower(client, cmd.out(), mode).follow(queued.get("id").asString());
+  }
+
+  static void failIfFailed(JsonNode job) {
+    if (job.get("state").asString().equals("failed")) {
+      String error = job.path("error").asString("");
+      throw new CliException(
+          "job " + job.get("id").asString() + " failed" + (error.isEmpty() ? "" : ": " + error));
+    }
+  }
+
+  @Command(
+      name = "ls",
+      mixinStandardHelpOptions = true,
+      description = "Template images: current build, size, and live sessions on an older build.")
+  static final class Ls extends ClientCommand {
+    @Override
+    public void run() {
+      JsonNode images = client().json("GET", "/api/v1/images", null);
+      if (json) {
+        printJson(images);
+        return;
+      }
+      var table = new Table("TEMPLATE", "USES", "IMAGE", "SIZE", "BUILT", "SESSIONS", "OUTDATED");
+      for (JsonNode i : images) {
+        List<String> uses = new ArrayList<>();
+        i.get("uses").forEach(u -> uses.add(u.asString()));
+        String reference = i.get("reference").asString();
+        table.row(
+            i.get("template").asString(),
+            uses.isEmpty() ? null : String.join(",", uses),
+            reference.isEmpty() ? "(not built)" : reference,
+            i.get("sizeBytes").asLong() > 0
+                ? ImageJobFollower.size(i.get("sizeBytes").asLong())
+                : null,
+            i.path("builtAt").isNull() ? null : when(i.path("builtAt").asString()),
+            i.get("sessions").asInt(),
+            i.get("outdatedSessions").asInt());
+      }
+      table.print(out());
+    }
+
+    private static String when(String instant) {
+      try {
+        return java.time.Instant.parse(instant)
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .toString();
+      } catch (RuntimeException e) {
+        return instant;
+      }
+    }
+  }
+}
