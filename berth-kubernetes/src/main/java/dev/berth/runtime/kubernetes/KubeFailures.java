@@ -1,0 +1,36 @@
+package dev.berth.runtime.kubernetes;
+
+import dev.berth.session.BerthException;
+import dev.berth.session.ErrorCode;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/** Kubernetes errors in Berth's words: a RUNTIME_FAILURE that carries the API server's reason. */
+final class KubeFailures {
+  private KubeFailures() {}
+
+  static BerthException failure(String what, Exception e) {
+    if (e instanceof BerthException b) {
+      return b;
+    }
+    return new BerthException(
+        ErrorCode.RUNTIME_FAILURE, "Kubernetes: cannot " + what + ": " + reason(e), e);
+  }
+
+  static String reason(Throwable e) {
+    if (e instanceof KubernetesClientException k
+        && k.getStatus() != null
+        && k.getStatus().getMessage() != null) {
+      return k.getStatus().getMessage() + " (HTTP " + k.getCode() + ")";
+    }
+    String m = e.getMessage();
+    return m == null ? e.toString() : m.strip();
+  }
+
+  static boolean isNotFound(Throwable e) {
+    return e instanceof KubernetesClientException k && k.getCode() == 404;
+  }
+
+  static boolean isConflict(Throwable e) {
+    return e instanceof KubernetesClientException k && k.getCode() == 409;
+  }
+}
