@@ -1,9 +1,14 @@
 package dev.berth.runtime.kubernetes;
 
 /**
- * The shell script every file operation runs in the pod, one exec per call: {@code sh -c SCRIPT
- * berth-files OP ROOT ARGS...}. Paths are passed as arguments (never pasted into the script) and
- * are workspace-relative, already checked lexically by {@link dev.berth.runtime.WorkspacePath}.
+ * The shell script every file operation runs in the pod, one exec per call: {@code sh -c LOADER
+ * berth-files OP ROOT ARGS...}, where the loader reads the script itself from the first bytes of
+ * stdin ({@code dd bs=1} reads exactly that many, leaving the rest of stdin, a file's bytes or an
+ * archive, to the operation). The script travels on stdin rather than in the exec URL because the
+ * URL carries the command line and servers cap its length. Paths are passed as arguments (never
+ * pasted into the script), or as a newline-separated list on stdin for the operations that take
+ * many, and are workspace-relative, already checked lexically by {@link
+ * dev.berth.runtime.WorkspacePath}.
  *
  * <p>Why in the pod: the workspace is only visible there, and its symbolic links resolve there. So
  * {@code res} walks a path one component at a time, resolves every link with {@code readlink -f}
@@ -19,6 +24,11 @@ package dev.berth.runtime.kubernetes;
  */
 final class FilesScript {
   private FilesScript() {}
+
+  /** The {@code sh -c} line that reads a script of {@code scriptBytes} from stdin and runs it. */
+  static String loader(int scriptBytes) {
+    return "eval \"$(dd bs=1 count=" + scriptBytes + " 2>/dev/null)\"";
+  }
 
   static final String SCRIPT =
       """
@@ -77,10 +87,13 @@ final class FilesScript {
         if [ "$P" = "$R" ]; then cd "$R" && exec tar -cf - .; fi
         cd "${P%/*}" && exec tar -cf - "${P##*/}";;
       exists)
-        for p in "$@"; do res "$p" 0; there "$P" && printf '%s\\0' "$p"; done; exit 0;;
+        set -f; list=$(dd bs=1 count="$1" 2>/dev/null); IFS='
+      '
+        for p in $list; do res "$p" 0; there "$P" && printf '%s\\0' "$p"; done; exit 0;;
       put)
-        dir=$1; n=$2; shift 2
-        for c in "$@"; do res "${c#?:}" "${c%%:*}"; done
+        dir=$1; n=$2; set -f; list=$(dd bs=1 count="$3" 2>/dev/null); o=$IFS; IFS='
+      '
+        for c in $list; do res "${c#?:}" "${c%%:*}"; done; IFS=$o
         res "$dir" 1; D=$P; mkdir -p "$D" || exit 1
         head -c "$n" | tar -x -o -f - -C "$D";;
       *) echo "unknown operation $op" >&2; exit 1;;

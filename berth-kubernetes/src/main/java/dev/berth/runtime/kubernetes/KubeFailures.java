@@ -23,7 +23,12 @@ final class KubeFailures {
       return k.getStatus().getMessage() + " (HTTP " + k.getCode() + ")";
     }
     String m = e.getMessage();
-    return m == null ? e.toString() : m.strip();
+    m = m == null ? e.toString() : m.strip();
+    // fabric8 wraps transport errors in "An error has occurred."; the cause says what
+    if (e.getCause() != null && e.getCause() != e && m.startsWith("An error has occurred")) {
+      return m + " (" + reason(e.getCause()) + ")";
+    }
+    return m;
   }
 
   static boolean isNotFound(Throwable e) {

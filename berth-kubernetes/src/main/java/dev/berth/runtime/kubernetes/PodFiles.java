@@ -39,11 +39,18 @@ final class PodFiles {
     this.exec = exec;
   }
 
+  private static final byte[] SCRIPT = FilesScript.SCRIPT.getBytes(StandardCharsets.UTF_8);
+
   private PodExec.Raw run(
-      Target t, String op, List<String> args, byte[] stdin, long maxOutput, WorkspacePath p) {
+      Target t, String op, List<String> args, byte[] data, long maxOutput, WorkspacePath p) {
     List<String> argv =
-        new ArrayList<>(List.of("/bin/sh", "-c", FilesScript.SCRIPT, "berth-files", op, root(t)));
+        new ArrayList<>(
+            List.of(
+                "/bin/sh", "-c", FilesScript.loader(SCRIPT.length), "berth-files", op, root(t)));
     argv.addAll(args);
+    byte[] stdin = new byte[SCRIPT.length + data.length];
+    System.arraycopy(SCRIPT, 0, stdin, 0, SCRIPT.length);
+    System.arraycopy(data, 0, stdin, SCRIPT.length, data.length);
     PodExec.Raw r = exec.raw(t.namespace(), t.pod(), argv, stdin, LIMIT, maxOutput, false);
     if (r.timedOut()) {
       throw new BerthException(
@@ -234,7 +241,15 @@ final class PodFiles {
     if (paths.isEmpty()) {
       return List.of();
     }
-    PodExec.Raw r = run(t, "exists", paths, new byte[0], 64L << 20, WorkspacePath.ROOT);
+    byte[] list = lines(paths);
+    PodExec.Raw r =
+        run(
+            t,
+            "exists",
+            List.of(Integer.toString(list.length)),
+            list,
+            64L << 20,
+            WorkspacePath.ROOT);
     check(r, "look up", WorkspacePath.ROOT, null);
     List<String> out = new ArrayList<>();
     for (String s : new String(r.stdout().bytes(), StandardCharsets.UTF_8).split("\0")) {
@@ -264,8 +279,23 @@ final class PodFiles {
    * 0:path} (an entry: links on the way must stay inside) and {@code 1:path} (a link's target).
    */
   void upload(Target t, WorkspacePath dir, byte[] tar, List<String> checks) {
-    List<String> args = new ArrayList<>(List.of(dir.value(), Integer.toString(tar.length)));
-    args.addAll(checks);
-    check(run(t, "put", args, tar, 64 * 1024, dir), "unpack into", dir, null);
+    byte[] list = lines(checks);
+    byte[] data = new byte[list.length + tar.length];
+    System.arraycopy(list, 0, data, 0, list.length);
+    System.arraycopy(tar, 0, data, list.length, tar.length);
+    List<String> args =
+        List.of(dir.value(), Integer.toString(tar.length), Integer.toString(list.length));
+    check(run(t, "put", args, data, 64 * 1024, dir), "unpack into", dir, null);
+  }
+
+  /** Paths one per line, for the script's list-taking operations; a newline in one is refused. */
+  private static byte[] lines(List<String> paths) {
+    for (String p : paths) {
+      if (p.indexOf('\n') >= 0) {
+        throw BerthException.badRequest(
+            "path '" + p.replace("\n", "\\n") + "' has a newline; not supported on Kubernetes");
+      }
+    }
+    return (String.join("\n", paths) + "\n").getBytes(StandardCharsets.UTF_8);
   }
 }
