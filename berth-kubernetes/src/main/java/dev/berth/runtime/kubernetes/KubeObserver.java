@@ -66,13 +66,31 @@ final class KubeObserver {
       return new ObservedState.Unknown(
           "the node of pod " + pod.getMetadata().getName() + " does not report");
     }
-    String waiting =
-        container
-            .map(ContainerStatus::getState)
-            .map(s -> s.getWaiting())
-            .map(w -> w.getReason() + (w.getMessage() == null ? "" : ": " + w.getMessage()))
-            .orElse(phase == null ? "pod not scheduled yet" : "pod " + phase);
-    return new ObservedState.Pending(waiting);
+    return new ObservedState.Pending(waiting(pod));
+  }
+
+  /** The newest of {@code events} about {@code pod}, as "reason: message". */
+  static Optional<String> newestEvent(
+      List<io.fabric8.kubernetes.api.model.Event> events, String pod) {
+    return events.stream()
+        .filter(e -> e.getInvolvedObject() != null && pod.equals(e.getInvolvedObject().getName()))
+        .max(
+            java.util.Comparator.comparing(
+                e ->
+                    Optional.ofNullable(e.getLastTimestamp())
+                        .or(() -> Optional.ofNullable(e.getMetadata().getCreationTimestamp()))
+                        .orElse("")))
+        .map(e -> (e.getReason() == null ? "" : e.getReason() + ": ") + e.getMessage());
+  }
+
+  /** Why a pod is not running yet: its container's waiting reason, else its phase. */
+  static String waiting(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return container(pod)
+        .map(ContainerStatus::getState)
+        .map(s -> s.getWaiting())
+        .map(w -> w.getReason() + (w.getMessage() == null ? "" : ": " + w.getMessage()))
+        .orElse(phase == null ? "pod not scheduled yet" : "pod " + phase);
   }
 
   static Optional<ContainerStatus> container(Pod pod) {

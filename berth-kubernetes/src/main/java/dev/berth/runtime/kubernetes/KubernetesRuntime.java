@@ -283,13 +283,7 @@ public final class KubernetesRuntime implements SessionRuntime {
               TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       Pod p = pod(n, name);
-      String why =
-          p == null
-              ? "it is gone"
-              : KubeObserver.state(new PersistentVolumeClaim(), p, true, Map.of())
-                      instanceof ObservedState.Pending pending
-                  ? pending.detail()
-                  : KubeFailures.reason(e);
+      String why = p == null ? "it is gone" : KubeObserver.waiting(p);
       throw new BerthException(
           ErrorCode.RUNTIME_FAILURE,
           "Kubernetes: pod "
@@ -297,9 +291,32 @@ public final class KubernetesRuntime implements SessionRuntime {
               + " did not run within "
               + options.startTimeout().toSeconds()
               + "s: "
-              + why,
+              + why
+              + lastEvent(n, name).map(m -> "; last event: " + m).orElse(""),
           e);
     }
+  }
+
+  /**
+   * The newest event about a pod ("0/3 nodes are available...", "Failed to pull image..."): what a
+   * user needs to fix a pod that never runs. Empty when there is none or events cannot be read.
+   */
+  private Optional<String> lastEvent(KubeNames n, String pod) {
+    List<io.fabric8.kubernetes.api.model.Event> events;
+    try {
+      events =
+          client
+              .v1()
+              .events()
+              .inNamespace(n.namespace())
+              .withField("involvedObject.name", pod)
+              .list()
+              .getItems();
+    } catch (RuntimeException e) {
+      LOG.debug("cannot read the events of pod {}: {}", pod, KubeFailures.reason(e));
+      return Optional.empty();
+    }
+    return KubeObserver.newestEvent(events, pod);
   }
 
   private void deleteAndWait(KubeNames n, String name, long graceSeconds) {
