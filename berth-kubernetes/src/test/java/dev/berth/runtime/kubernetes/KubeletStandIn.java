@@ -55,6 +55,7 @@ final class KubeletStandIn implements AutoCloseable {
   private final Map<String, String> containers = new ConcurrentHashMap<>(); // pod uid -> container
   private final Map<String, String> podNames = new ConcurrentHashMap<>(); // pod name -> uid
   private final Set<String> volumes = ConcurrentHashMap.newKeySet(); // pvc names
+  private final Set<String> failed = ConcurrentHashMap.newKeySet(); // pod uids it cannot run
   private final Thread loop;
   private volatile boolean running = true;
 
@@ -136,6 +137,7 @@ final class KubeletStandIn implements AutoCloseable {
       String uid = pod.getMetadata().getUid();
       livePods.add(uid);
       if (!containers.containsKey(uid)
+          && !failed.contains(uid)
           && (pod.getStatus() == null || pod.getStatus().getPhase() == null)) {
         run(pod);
       } else if (containers.containsKey(uid) && "Running".equals(pod.getStatus().getPhase())) {
@@ -239,6 +241,7 @@ final class KubeletStandIn implements AutoCloseable {
     }
     Result r = docker(args);
     if (r.code != 0) {
+      failed.add(pod.getMetadata().getUid()); // like a kubelet that cannot pull: Pending for good
       throw new IllegalStateException(
           "stand-in cannot run pod " + pod.getMetadata().getName() + ": " + r.err);
     }

@@ -27,6 +27,10 @@ final class MockCluster implements AutoCloseable {
   final KubernetesMockServer server;
   final NamespacedKubernetesClient client;
   final List<String> requests = new CopyOnWriteArrayList<>();
+
+  /** Only the requests of clients made by {@link #runtimeClient}: what the runtime sends. */
+  final List<String> runtimeRequests = new CopyOnWriteArrayList<>();
+
   volatile Function<RecordedRequest, MockResponse> exec;
 
   static {
@@ -45,7 +49,11 @@ final class MockCluster implements AutoCloseable {
         new Dispatcher() {
           @Override
           public MockResponse dispatch(RecordedRequest request) {
+            String agent = request.getHeader("User-Agent");
             requests.add(request.getMethod() + " " + request.getPath());
+            if (agent != null && agent.startsWith("berth-under-test")) {
+              runtimeRequests.add(request.getMethod() + " " + request.getPath());
+            }
             String path = request.getPath();
             int q = path.indexOf('?');
             String bare = q < 0 ? path : path.substring(0, q);
@@ -64,6 +72,15 @@ final class MockCluster implements AutoCloseable {
         new KubernetesMockServer(new Context(), new MockWebServer(), responses, recording, false);
     server.init();
     client = server.createClient();
+  }
+
+  /** A client whose requests are recorded apart, for the runtime under test. */
+  io.fabric8.kubernetes.client.KubernetesClient runtimeClient() {
+    var config =
+        new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration())
+            .withUserAgent("berth-under-test")
+            .build();
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
   }
 
   @Override
