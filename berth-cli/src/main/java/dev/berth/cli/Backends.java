@@ -1,19 +1,24 @@
 package dev.berth.cli;
 
 import dev.berth.config.BerthConfig;
+import dev.berth.config.KubernetesSettings;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.docker.DockerRuntime;
 import dev.berth.runtime.docker.SessionNetworks;
+import dev.berth.runtime.kubernetes.KubernetesOptions;
+import dev.berth.runtime.kubernetes.KubernetesRuntime;
 import dev.berth.runtime.local.LocalRuntime;
 import dev.berth.server.BackendChooser;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Which backends a Berth runs. The local backend is always there (sessions may ask for it by name);
  * Docker joins it, as the default, when {@code backend} is {@code docker}, or {@code auto} and an
- * engine answers.
+ * engine answers; Kubernetes, as the default, when {@code backend} is {@code kubernetes}.
  */
 final class Backends {
   private Backends() {}
@@ -22,12 +27,45 @@ final class Backends {
     return Backends::choose;
   }
 
+  /**
+   * The Kubernetes runtime the configuration describes; fails when its API server does not answer.
+   */
+  private static KubernetesRuntime kubernetes(BerthConfig config, String instance) {
+    KubernetesSettings k = config.kubernetes();
+    var options =
+        KubernetesOptions.defaults(k.namespace(), config.prefix(), instance)
+            .withDefaultImage(k.image())
+            .withStorage(Optional.of(k.storageClass()), k.workspaceSize())
+            .withNetworkPolicy(k.networkPolicy());
+    KubernetesRuntime runtime =
+        KubernetesRuntime.connect(
+            Optional.of(k.kubeconfig()).filter(s -> !s.isBlank()).map(Path::of),
+            Optional.of(k.context()).filter(s -> !s.isBlank()),
+            options);
+    String why = runtime.ping();
+    if (why != null) {
+      runtime.close();
+      throw new IllegalStateException(
+          "backend 'kubernetes' is configured, but the API server does not let Berth list pods in"
+              + " namespace "
+              + k.namespace()
+              + ": "
+              + why
+              + " (check kubeconfig/kubernetesContext, the namespace and Berth's Role)");
+    }
+    return runtime;
+  }
+
   private static dev.berth.session.Backends choose(
       BerthConfig config, String instance, PrintStream out) {
     Map<String, SessionRuntime> runtimes = new LinkedHashMap<>();
     runtimes.put("local", new LocalRuntime(config.localSessionsDir(), instance));
     if (config.backend().equals("local")) {
       return new dev.berth.session.Backends(runtimes, "local");
+    }
+    if (config.backend().equals("kubernetes")) {
+      runtimes.put("kubernetes", kubernetes(config, instance));
+      return new dev.berth.session.Backends(runtimes, "kubernetes");
     }
     String why;
     DockerRuntime docker = null;

@@ -10,8 +10,8 @@ import java.time.Duration;
  * @param home the data directory: registry, tokens, local workspaces
  * @param host the address the server binds; 127.0.0.1 unless you mean to expose Berth
  * @param port the server's port
- * @param backend {@code auto} (Docker when an engine answers, else local), {@code local} or {@code
- *     docker}
+ * @param backend {@code auto} (Docker when an engine answers, else local), {@code local}, {@code
+ *     docker} or {@code kubernetes}
  * @param templatesDir where templates are loaded from
  * @param prefix the first part of every resource name Berth makes
  * @param dockerHost the Docker engine to use ({@code unix://...} or {@code tcp://...}); empty:
@@ -26,6 +26,7 @@ import java.time.Duration;
  * @param stopGrace how long a stop waits for processes to exit before killing them
  * @param orphanGrace how old a Berth-labelled resource without a live session must be before {@code
  *     berth gc} (and the reconciler) remove it
+ * @param kubernetes the Kubernetes backend's settings
  */
 public record BerthConfig(
     Path home,
@@ -42,7 +43,8 @@ public record BerthConfig(
     Duration execMaxTimeout,
     int execMaxOutputBytes,
     Duration stopGrace,
-    Duration orphanGrace) {
+    Duration orphanGrace,
+    KubernetesSettings kubernetes) {
 
   public Path registryFile() {
     return home.resolve("berth.db");

@@ -41,6 +41,13 @@ public final class ConfigLoader {
     DEFAULTS.put("execMaxOutputBytes", "1m");
     DEFAULTS.put("stopGrace", "10s");
     DEFAULTS.put("orphanGrace", "10m");
+    DEFAULTS.put("kubernetesNamespace", "berth");
+    DEFAULTS.put("kubeconfig", "");
+    DEFAULTS.put("kubernetesContext", "");
+    DEFAULTS.put("kubernetesImage", "busybox:1.36");
+    DEFAULTS.put("kubernetesStorageClass", "");
+    DEFAULTS.put("kubernetesWorkspaceSize", "1Gi");
+    DEFAULTS.put("kubernetesNetworkPolicy", "true");
   }
 
   private ConfigLoader() {}
@@ -97,7 +104,7 @@ public final class ConfigLoader {
         });
 
     var p = new Parsed(values, source, errors);
-    String backend = p.get("backend", v -> oneOf(v, "auto", "local", "docker"));
+    String backend = p.get("backend", v -> oneOf(v, "auto", "local", "docker", "kubernetes"));
     String host = p.get("host", ConfigLoader::nonBlank);
     int port = p.get("port", v -> intIn(v, 0, 65535));
     String templates = values.get("templatesDir");
@@ -113,6 +120,15 @@ public final class ConfigLoader {
     long execOut = p.get("execMaxOutputBytes", ConfigLoader::positiveSize);
     Duration stopGrace = p.get("stopGrace", Units::parseDuration);
     Duration orphanGrace = p.get("orphanGrace", Units::parseDuration);
+    var kubernetes =
+        new KubernetesSettings(
+            p.get("kubernetesNamespace", ConfigLoader::dnsLabel),
+            values.get("kubeconfig"),
+            values.get("kubernetesContext"),
+            p.get("kubernetesImage", ConfigLoader::nonBlank),
+            values.get("kubernetesStorageClass"),
+            p.get("kubernetesWorkspaceSize", ConfigLoader::quantity),
+            p.get("kubernetesNetworkPolicy", ConfigLoader::bool));
     if (execOut > Integer.MAX_VALUE) {
       errors.add("execMaxOutputBytes must be below 2g");
     }
@@ -136,7 +152,8 @@ public final class ConfigLoader {
         execMax,
         (int) execOut,
         stopGrace,
-        orphanGrace);
+        orphanGrace,
+        kubernetes);
   }
 
   private static void readYaml(
@@ -195,6 +212,28 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("must not be empty");
     }
     return v;
+  }
+
+  private static String dnsLabel(String v) {
+    if (!v.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
+      throw new IllegalArgumentException("must be a DNS label (a-z, 0-9, '-', at most 63)");
+    }
+    return v;
+  }
+
+  private static String quantity(String v) {
+    if (!v.matches("[0-9]+(\\.[0-9]+)?(k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?")) {
+      throw new IllegalArgumentException("must be a Kubernetes quantity such as 10Gi or 512Mi");
+    }
+    return v;
+  }
+
+  private static boolean bool(String v) {
+    return switch (v.trim()) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("must be true or false");
+    };
   }
 
   private static int intIn(String v, int min, int max) {
