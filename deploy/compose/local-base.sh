@@ -14,6 +14,5 @@ debootstrap --variant=minbase bookworm "$work/root" >"$work/debootstrap.log" 2>&
 mkdir -p "$work/root/opt/java"
 cp -a "$jdk/." "$work/root/opt/java/"
 ln -sf /opt/java/bin/java "$work/root/usr/local/bin/java"
-mkdir -p "$work/root/data" && chown 10001:10001 "$work/root/data"
 tar -C "$work/root" -c . | docker import - berth-base:local
 echo "built berth-base:local"

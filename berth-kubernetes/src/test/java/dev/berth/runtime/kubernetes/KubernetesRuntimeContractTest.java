@@ -2,7 +2,7 @@ package dev.berth.runtime.kubernetes;
 
 import dev.berth.runtime.RuntimeContract;
 import dev.berth.runtime.SessionRuntime;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Set;
@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shared runtime contract, every test of it, against fabric8's mock API server (CRUD mode) with
@@ -34,10 +35,11 @@ class KubernetesRuntimeContractTest extends RuntimeContract {
   static KubeletStandIn kubelet;
   static KubernetesRuntime runtime;
   static KubernetesOptions options;
+  @TempDir static Path imageContext;
 
   @BeforeAll
   static void startCluster() throws Exception {
-    String image = KubeletStandIn.buildImage(Files.createTempDirectory("berth-k8s-image"));
+    String image = KubeletStandIn.buildImage(imageContext);
     cluster = new MockCluster();
     String tag = "berthk8s" + Long.toString(new SecureRandom().nextLong() & 0xffffffL, 36);
     kubelet = new KubeletStandIn(cluster, NAMESPACE, tag);
