@@ -132,23 +132,26 @@ final class KubeletStandIn implements AutoCloseable {
   }
 
   private void sync() {
+    List<Pod> pods = client.pods().inNamespace(namespace).list().getItems();
     Set<String> livePods = new HashSet<>();
-    for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
+    pods.forEach(p -> livePods.add(p.getMetadata().getUid()));
+    // Containers of deleted pods go first: a pod deleted and made again under the same name (a
+    // stop, then a start) gets a new container only once the old one is gone.
+    for (var e : containers.entrySet()) {
+      if (!livePods.contains(e.getKey())) {
+        docker(List.of("rm", "-f", e.getValue()));
+        containers.remove(e.getKey());
+        podNames.values().remove(e.getKey());
+      }
+    }
+    for (Pod pod : pods) {
       String uid = pod.getMetadata().getUid();
-      livePods.add(uid);
       if (!containers.containsKey(uid)
           && !failed.contains(uid)
           && (pod.getStatus() == null || pod.getStatus().getPhase() == null)) {
         run(pod);
       } else if (containers.containsKey(uid) && "Running".equals(pod.getStatus().getPhase())) {
         watchExit(pod);
-      }
-    }
-    for (var e : containers.entrySet()) {
-      if (!livePods.contains(e.getKey())) {
-        docker(List.of("rm", "-f", e.getValue()));
-        containers.remove(e.getKey());
-        podNames.values().remove(e.getKey());
       }
     }
     Set<String> livePvcs = new HashSet<>();
@@ -200,8 +203,7 @@ final class KubeletStandIn implements AutoCloseable {
             "chown",
             uid + ":" + sc.getFsGroup(),
             "/w"));
-    String name =
-        tag + "-" + pod.getMetadata().getName() + "-" + pod.getMetadata().getUid().substring(0, 8);
+    String name = tag + "-" + pod.getMetadata().getName() + "-" + uidSuffix(pod);
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -265,6 +267,12 @@ final class KubeletStandIn implements AutoCloseable {
                     .build())
             .build());
     client.pods().inNamespace(namespace).resource(pod).updateStatus();
+  }
+
+  /** The mock's uids count up from 00000000-...: their end is what tells pods apart. */
+  private static String uidSuffix(Pod pod) {
+    String uid = pod.getMetadata().getUid().replace("-", "");
+    return uid.substring(Math.max(0, uid.length() - 12));
   }
 
   private void watchExit(Pod pod) {
