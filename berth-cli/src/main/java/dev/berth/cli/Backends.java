@@ -2,14 +2,18 @@ package dev.berth.cli;
 
 import dev.berth.config.BackendSpec;
 import dev.berth.config.BerthConfig;
+import dev.berth.config.KubernetesSettings;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.docker.DockerEndpoint;
 import dev.berth.runtime.docker.DockerRuntime;
 import dev.berth.runtime.docker.SessionNetworks;
 import dev.berth.runtime.docker.SharedFiles;
+import dev.berth.runtime.kubernetes.KubernetesOptions;
+import dev.berth.runtime.kubernetes.KubernetesRuntime;
 import dev.berth.runtime.local.LocalRuntime;
 import dev.berth.server.BackendChooser;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,8 +25,9 @@ import java.util.Set;
 /**
  * Which backends a Berth runs. The local backend is always there (sessions may ask for it by name).
  * Without named backends, Docker joins it, as the default, when {@code backend} is {@code docker},
- * or {@code auto} and an engine answers. With named backends ({@code backends:} in berth.yaml) each
- * is made from its settings, and {@code backend} names the default ({@code auto}: the first).
+ * or {@code auto} and an engine answers; Kubernetes, as the default, when {@code backend} is {@code
+ * kubernetes}. With named backends ({@code backends:} in berth.yaml) each is made from its
+ * settings, and {@code backend} names the default ({@code auto}: the first).
  */
 final class Backends {
   private Backends() {}
@@ -40,6 +45,22 @@ final class Backends {
     }
     if (config.backend().equals("local")) {
       return new dev.berth.session.Backends(runtimes, "local");
+    }
+    if (config.backend().equals("kubernetes")) {
+      KubernetesRuntime k8s = kubernetes(config.kubernetes(), config, instance);
+      String why = k8s.ping();
+      if (why != null) {
+        k8s.close();
+        throw new IllegalStateException(
+            "backend 'kubernetes' is configured, but the API server does not let Berth list pods"
+                + " in namespace "
+                + config.kubernetes().namespace()
+                + ": "
+                + why
+                + " (check kubeconfig/kubernetesContext, the namespace and Berth's Role)");
+      }
+      runtimes.put("kubernetes", k8s);
+      return new dev.berth.session.Backends(runtimes, "kubernetes");
     }
     String why;
     DockerRuntime docker = null;
@@ -80,6 +101,7 @@ final class Backends {
         SessionRuntime runtime =
             switch (spec.kind()) {
               case "docker" -> docker(spec, config, instance, out, engines);
+              case "kubernetes" -> namedKubernetes(spec, config, instance, out);
               default ->
                   throw new IllegalStateException(
                       "backend '"
@@ -97,11 +119,12 @@ final class Backends {
     String chosen = config.backend();
     if (chosen.equals("auto")) {
       chosen = config.backends().get(0).name();
-    } else if (chosen.equals("docker")) {
+    } else if (chosen.equals("docker") || chosen.equals("kubernetes")) {
       runtimes.values().forEach(SessionRuntime::close);
       throw new IllegalStateException(
-          "backend 'docker' is the built-in engine, which named backends replace: set backend to"
-              + " one of "
+          "backend '"
+              + chosen
+              + "' is a built-in one, which named backends replace: set backend to one of "
               + new ArrayList<>(runtimes.keySet()));
     }
     return new dev.berth.session.Backends(runtimes, chosen);
@@ -172,6 +195,75 @@ final class Backends {
               + spec.name()
               + "' reach the same Docker engine; each engine may be one backend only (they would"
               + " take each other's sessions for orphans)");
+    }
+    return runtime;
+  }
+
+  /** The Kubernetes runtime these settings describe (it connects lazily; see ping). */
+  private static KubernetesRuntime kubernetes(
+      KubernetesSettings k, BerthConfig config, String instance) {
+    var options =
+        KubernetesOptions.defaults(k.namespace(), config.prefix(), instance)
+            .withDefaultImage(k.image())
+            .withStorage(Optional.of(k.storageClass()), k.workspaceSize())
+            .withNetworkPolicy(k.networkPolicy());
+    return KubernetesRuntime.connect(
+        Optional.of(k.kubeconfig()).filter(s -> !s.isBlank()).map(Path::of),
+        Optional.of(k.context()).filter(s -> !s.isBlank()),
+        options);
+  }
+
+  private static final Set<String> KUBERNETES_SETTINGS =
+      Set.of(
+          "namespace",
+          "kubeconfig",
+          "context",
+          "image",
+          "storageClass",
+          "workspaceSize",
+          "networkPolicy");
+
+  /** A named Kubernetes backend: its settings over the kubernetes* keys' values. */
+  private static KubernetesRuntime namedKubernetes(
+      BackendSpec spec, BerthConfig config, String instance, PrintStream out) {
+    List<String> unknown =
+        spec.settings().keySet().stream().filter(k -> !KUBERNETES_SETTINGS.contains(k)).toList();
+    if (!unknown.isEmpty()) {
+      throw new IllegalStateException(
+          "backend '"
+              + spec.name()
+              + "': unknown setting(s) "
+              + unknown
+              + "; a kubernetes backend takes "
+              + KUBERNETES_SETTINGS.stream().sorted().toList());
+    }
+    String policy = spec.setting("networkPolicy").orElse(config.kubernetes().networkPolicy() + "");
+    if (!policy.equals("true") && !policy.equals("false")) {
+      throw new IllegalStateException(
+          "backend '" + spec.name() + "': networkPolicy must be true or false");
+    }
+    KubernetesSettings base = config.kubernetes();
+    var k =
+        new KubernetesSettings(
+            spec.setting("namespace").orElse(base.namespace()),
+            spec.setting("kubeconfig").orElse(base.kubeconfig()),
+            spec.setting("context").orElse(base.context()),
+            spec.setting("image").orElse(base.image()),
+            spec.setting("storageClass").orElse(base.storageClass()),
+            spec.setting("workspaceSize").orElse(base.workspaceSize()),
+            policy.equals("true"));
+    KubernetesRuntime runtime = kubernetes(k, config, instance);
+    String why = runtime.ping();
+    if (why != null) {
+      // Start anyway, as for Docker: one cluster down must not stop the other backends.
+      out.println(
+          "  backend "
+              + spec.name()
+              + ": the API server does not answer in namespace "
+              + k.namespace()
+              + " ("
+              + why
+              + "); retrying later");
     }
     return runtime;
   }

@@ -27,7 +27,7 @@ final class ServeCommand implements Runnable, BerthCli.Environment {
   @Option(names = "--host", description = "address to bind (default 127.0.0.1)")
   String host;
 
-  @Option(names = "--backend", description = "auto, local or docker (default auto)")
+  @Option(names = "--backend", description = "auto, local, docker or kubernetes (default auto)")
   String backend;
 
   @Override

@@ -10,8 +10,8 @@ import java.time.Duration;
  * @param home the data directory: registry, tokens, local workspaces
  * @param host the address the server binds; 127.0.0.1 unless you mean to expose Berth
  * @param port the server's port
- * @param backend {@code auto} (Docker when an engine answers, else local), {@code local} or {@code
- *     docker}
+ * @param backend {@code auto} (Docker when an engine answers, else local), {@code local}, {@code
+ *     docker} or {@code kubernetes}
  * @param templatesDir where templates are loaded from
  * @param prefix the first part of every resource name Berth makes
  * @param dockerHost the Docker engine to use ({@code unix://...} or {@code tcp://...}); empty:
@@ -34,6 +34,7 @@ import java.time.Duration;
  *     BERTH_REGISTRY_PASSWORD})
  * @param sharedFiles a folder mounted read-only into every container session (when it exists)
  * @param sharedFilesMount where sessions see {@code sharedFiles}
+ * @param kubernetes the Kubernetes backend's settings
  */
 public record BerthConfig(
     Path home,
@@ -55,7 +56,8 @@ public record BerthConfig(
     String registryPassword,
     java.util.List<BackendSpec> backends,
     Path sharedFiles,
-    String sharedFilesMount) {
+    String sharedFilesMount,
+    KubernetesSettings kubernetes) {
 
   public BerthConfig {
     backends = java.util.List.copyOf(backends);

@@ -45,6 +45,13 @@ public final class ConfigLoader {
     DEFAULTS.put("registryPassword", "");
     DEFAULTS.put("sharedFiles", "");
     DEFAULTS.put("sharedFilesMount", "/files");
+    DEFAULTS.put("kubernetesNamespace", "berth");
+    DEFAULTS.put("kubeconfig", "");
+    DEFAULTS.put("kubernetesContext", "");
+    DEFAULTS.put("kubernetesImage", "busybox:1.36");
+    DEFAULTS.put("kubernetesStorageClass", "");
+    DEFAULTS.put("kubernetesWorkspaceSize", "1Gi");
+    DEFAULTS.put("kubernetesNetworkPolicy", "true");
   }
 
   private ConfigLoader() {}
@@ -102,7 +109,7 @@ public final class ConfigLoader {
         });
 
     var p = new Parsed(values, source, errors);
-    List<String> backendNames = new ArrayList<>(List.of("auto", "local", "docker"));
+    List<String> backendNames = new ArrayList<>(List.of("auto", "local", "docker", "kubernetes"));
     backends.forEach(b -> backendNames.add(b.name()));
     String backend = p.get("backend", v -> oneOf(v, backendNames.toArray(String[]::new)));
     String host = p.get("host", ConfigLoader::nonBlank);
@@ -125,6 +132,15 @@ public final class ConfigLoader {
     Path sharedFiles =
         shared.isBlank() ? templatesDir.resolve("files") : home.resolve(shared).normalize();
     String sharedFilesMount = p.get("sharedFilesMount", ConfigLoader::mountPath);
+    var kubernetes =
+        new KubernetesSettings(
+            p.get("kubernetesNamespace", ConfigLoader::dnsLabel),
+            values.get("kubeconfig"),
+            values.get("kubernetesContext"),
+            p.get("kubernetesImage", ConfigLoader::nonBlank),
+            values.get("kubernetesStorageClass"),
+            p.get("kubernetesWorkspaceSize", ConfigLoader::quantity),
+            p.get("kubernetesNetworkPolicy", ConfigLoader::bool));
     if (execOut > Integer.MAX_VALUE) {
       errors.add("execMaxOutputBytes must be below 2g");
     }
@@ -153,7 +169,8 @@ public final class ConfigLoader {
         values.get("registryPassword"),
         backends,
         sharedFiles,
-        sharedFilesMount);
+        sharedFilesMount,
+        kubernetes);
   }
 
   private static String registry(String v) {
@@ -228,6 +245,28 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("must not be empty");
     }
     return v;
+  }
+
+  private static String dnsLabel(String v) {
+    if (!v.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
+      throw new IllegalArgumentException("must be a DNS label (a-z, 0-9, '-', at most 63)");
+    }
+    return v;
+  }
+
+  private static String quantity(String v) {
+    if (!v.matches("[0-9]+(\\.[0-9]+)?(k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?")) {
+      throw new IllegalArgumentException("must be a Kubernetes quantity such as 10Gi or 512Mi");
+    }
+    return v;
+  }
+
+  private static boolean bool(String v) {
+    return switch (v.trim()) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("must be true or false");
+    };
   }
 
   private static int intIn(String v, int min, int max) {

@@ -65,7 +65,7 @@ class ConfigLoaderTest {
                 ConfigLoader.load(home, Map.of("BERTH_PORT", "lots", "BERTH_NOPE", "1"), Map.of()))
         .hasMessageContaining("unknown key 'prot'")
         .hasMessageContaining("backend")
-        .hasMessageContaining("must be one of [auto, local, docker]")
+        .hasMessageContaining("must be one of [auto, local, docker, kubernetes]")
         .hasMessageContaining("BERTH_PORT='lots'")
         .hasMessageContaining("unknown environment variable BERTH_NOPE");
   }

@@ -1,0 +1,317 @@
+package dev.berth.runtime.kubernetes;
+
+import dev.berth.runtime.RuntimeSession;
+import dev.berth.session.BerthException;
+import dev.berth.template.ResourceLimits;
+import dev.berth.template.Template;
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SeccompProfileBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The manifests of one session, computed by pure functions of the session, its names, the options,
+ * the image and the time (tested by equality, no API server needed); {@link KubernetesRuntime} only
+ * sends them.
+ *
+ * <p>Hardening is not optional: the pod runs as a non-root uid (the template's numeric user, else
+ * {@link KubernetesOptions#runAsUser}), never escalates privileges, drops every capability but the
+ * template's, uses the runtime's default seccomp profile, gets no service-account token and no
+ * service links. {@code shareProcessNamespace} makes the pause container PID 1, so the app is not
+ * PID 1 and a SIGTERM at stop ends it (the Docker backend gets the same from {@code Init: true}).
+ * {@code restartPolicy: Never}: Berth's reconciler decides about restarts, as on Docker.
+ */
+final class KubeManifests {
+  static final String CONTAINER = "session";
+  static final String VOLUME = "workspace";
+  static final List<String> KEEP_ALIVE = List.of("sleep", "infinity");
+
+  private KubeManifests() {}
+
+  /** The uid and gid a session's processes run as; a template user must be numeric here. */
+  record RunAs(long uid, long gid) {}
+
+  static RunAs runAs(Template t, KubernetesOptions o) {
+    String user = t.user().filter(u -> !u.isBlank()).orElse(null);
+    if (user == null) {
+      return new RunAs(o.runAsUser(), o.runAsUser());
+    }
+    String[] parts = user.split(":", 2);
+    try {
+      long uid = Long.parseLong(parts[0]);
+      long gid = parts.length > 1 ? Long.parseLong(parts[1]) : uid;
+      if (uid <= 0) {
+        throw BerthException.badRequest(
+            "template '"
+                + t.name()
+                + "' runs as root (user "
+                + user
+                + "); Kubernetes sessions"
+                + " run as a non-root uid: set user to a uid > 0, e.g. 1000:1000");
+      }
+      return new RunAs(uid, gid);
+    } catch (NumberFormatException e) {
+      throw BerthException.badRequest(
+          "template '"
+              + t.name()
+              + "' names user '"
+              + user
+              + "'; Kubernetes can only check that"
+              + " a numeric uid is not root: give it as uid[:gid], e.g. 1000:1000");
+    }
+  }
+
+  private static ObjectMeta meta(
+      RuntimeSession s, String name, KubernetesOptions o, String type, Instant now) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(o.namespace())
+        .withLabels(KubeLabels.of(s, type, o.instance()))
+        .withAnnotations(KubeLabels.annotations(s, now))
+        .build();
+  }
+
+  static PersistentVolumeClaim pvc(
+      RuntimeSession s, KubeNames n, KubernetesOptions o, Instant now) {
+    var spec =
+        new PersistentVolumeClaimBuilder()
+            .withMetadata(meta(s, n.pvc(), o, KubeLabels.TYPE_WORKSPACE, now))
+            .withNewSpec()
+            .withAccessModes("ReadWriteOnce")
+            .withNewResources()
+            .withRequests(Map.of("storage", new Quantity(o.workspaceSize())))
+            .endResources();
+    o.storageClass().ifPresent(spec::withStorageClassName);
+    return spec.endSpec().build();
+  }
+
+  static Map<String, String> env(RuntimeSession s) {
+    Template t = s.template();
+    Map<String, String> env = new TreeMap<>(t.env());
+    env.put("BERTH_SESSION_ID", s.id().value());
+    env.put("BERTH_WORKSPACE", t.workspacePath());
+    t.primaryPort().ifPresent(p -> env.put("PORT", Integer.toString(p)));
+    return env;
+  }
+
+  static Pod sessionPod(
+      RuntimeSession s, KubeNames n, KubernetesOptions o, String image, Instant now) {
+    Template t = s.template();
+    List<String> args = t.command();
+    if (args.isEmpty() && t.image().isEmpty()) {
+      args = KEEP_ALIVE; // Berth's default image has no app: stay alive for exec
+    }
+    var container =
+        baseContainer(t, o, image)
+            .withArgs(args)
+            .withEnv(envVars(env(s)))
+            .withResources(resources(t.resources(), o))
+            .withPorts(
+                t.ports().stream()
+                    .map(
+                        p ->
+                            new ContainerPortBuilder()
+                                .withName("p" + p)
+                                .withContainerPort(p)
+                                .withProtocol("TCP")
+                                .build())
+                    .toList())
+            .build();
+    return pod(s, n, n.pod(), o, KubeLabels.TYPE_SESSION, container, t, now);
+  }
+
+  /**
+   * A pod that only keeps the workspace mounted, for file operations while the session is stopped
+   * or only prepared; same image, user and hardening as the session, no app, no ports.
+   */
+  static Pod helperPod(
+      RuntimeSession s, KubeNames n, KubernetesOptions o, String image, Instant now) {
+    Template t = s.template();
+    var container =
+        baseContainer(t, o, image)
+            .withCommand(KEEP_ALIVE)
+            .withEnv(envVars(env(s)))
+            .withResources(resources(ResourceLimits.NONE, o))
+            .build();
+    return pod(s, n, n.helperPod(), o, KubeLabels.TYPE_HELPER, container, t, now);
+  }
+
+  private static ContainerBuilder baseContainer(Template t, KubernetesOptions o, String image) {
+    return new ContainerBuilder()
+        .withName(CONTAINER)
+        .withImage(image)
+        .withImagePullPolicy("IfNotPresent")
+        .withWorkingDir(t.workspacePath())
+        .withVolumeMounts(
+            List.of(
+                new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+                    .withName(VOLUME)
+                    .withMountPath(t.workspacePath())
+                    .build()))
+        .withSecurityContext(
+            new SecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withPrivileged(false)
+                .withAllowPrivilegeEscalation(false)
+                .withCapabilities(capabilities(t))
+                .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
+                .build());
+  }
+
+  private static Pod pod(
+      RuntimeSession s,
+      KubeNames n,
+      String name,
+      KubernetesOptions o,
+      String type,
+      Container container,
+      Template t,
+      Instant now) {
+    RunAs runAs = runAs(t, o);
+    Volume volume =
+        new VolumeBuilder().withName(VOLUME).withNewPersistentVolumeClaim(n.pvc(), false).build();
+    return new PodBuilder()
+        .withMetadata(meta(s, name, o, type, now))
+        .withNewSpec()
+        .withHostname(s.id().value())
+        .withRestartPolicy("Never")
+        .withAutomountServiceAccountToken(false)
+        .withEnableServiceLinks(false)
+        .withShareProcessNamespace(true)
+        .withSecurityContext(
+            new PodSecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(runAs.uid())
+                .withRunAsGroup(runAs.gid())
+                .withFsGroup(runAs.gid())
+                .withFsGroupChangePolicy("OnRootMismatch")
+                .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
+                .build())
+        .withContainers(container)
+        .withVolumes(volume)
+        .endSpec()
+        .build();
+  }
+
+  static Capabilities capabilities(Template t) {
+    List<String> add = new ArrayList<>();
+    for (String c : t.capabilities()) {
+      String bare = c.trim().toUpperCase(Locale.ROOT);
+      if (bare.startsWith("CAP_")) {
+        bare = bare.substring(4);
+      }
+      if (bare.isEmpty() || bare.equals("ALL") || !bare.matches("[A-Z_]+")) {
+        throw BerthException.badRequest(
+            "template capability '" + c + "' is not a Linux capability Berth can add");
+      }
+      add.add(bare);
+    }
+    var b = new CapabilitiesBuilder().withDrop("ALL");
+    if (!add.isEmpty()) {
+      b.withAdd(add);
+    }
+    return b.build();
+  }
+
+  /**
+   * Limits from the template; requests equal to the limits where there are any (a session gets what
+   * it may use, no memory overcommit that the node would settle by OOM-killing), else the options'
+   * small defaults. Kubernetes has no per-pod process limit: {@code pids} is left to the node's
+   * {@code podPidsLimit}.
+   */
+  static ResourceRequirements resources(ResourceLimits l, KubernetesOptions o) {
+    Map<String, Quantity> limits = new TreeMap<>();
+    if (l.cpus() > 0) {
+      limits.put("cpu", new Quantity(Math.max(1, Math.round(l.cpus() * 1000)) + "m"));
+    }
+    if (l.memoryBytes() > 0) {
+      limits.put("memory", new Quantity(Long.toString(l.memoryBytes())));
+    }
+    Map<String, Quantity> requests = new TreeMap<>(limits);
+    requests.putIfAbsent("cpu", new Quantity(o.cpuRequest()));
+    requests.putIfAbsent("memory", new Quantity(o.memoryRequest()));
+    var b = new ResourceRequirementsBuilder().withRequests(requests);
+    if (!limits.isEmpty()) {
+      b.withLimits(limits);
+    }
+    return b.build();
+  }
+
+  private static List<EnvVar> envVars(Map<String, String> env) {
+    return env.entrySet().stream().map(e -> new EnvVar(e.getKey(), e.getValue(), null)).toList();
+  }
+
+  /** The Service for the app's ports, selecting the session pod only; none without ports. */
+  static Service service(RuntimeSession s, KubeNames n, KubernetesOptions o, Instant now) {
+    return new ServiceBuilder()
+        .withMetadata(meta(s, n.service(), o, KubeLabels.TYPE_SERVICE, now))
+        .withNewSpec()
+        .withType("ClusterIP")
+        .withSelector(KubeLabels.podSelector(s, o.instance()))
+        .withPorts(
+            s.template().ports().stream()
+                .map(
+                    p ->
+                        new ServicePortBuilder()
+                            .withName("p" + p)
+                            .withPort(p)
+                            .withNewTargetPort(p)
+                            .withProtocol("TCP")
+                            .build())
+                .toList())
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * Admits traffic to the session pod only from Berth's own pods (its proxy and probes), so
+   * sessions cannot reach each other. Egress is left open: apps may need the network, and a
+   * neighbour is already unreachable through its own policy.
+   */
+  static NetworkPolicy networkPolicy(
+      RuntimeSession s, KubeNames n, KubernetesOptions o, Instant now) {
+    return new NetworkPolicyBuilder()
+        .withMetadata(meta(s, n.networkPolicy(), o, KubeLabels.TYPE_NETWORK, now))
+        .withNewSpec()
+        .withNewPodSelector()
+        .withMatchLabels(KubeLabels.podSelector(s, o.instance()))
+        .endPodSelector()
+        .withPolicyTypes("Ingress")
+        .addNewIngress()
+        .addNewFrom()
+        .withNewPodSelector()
+        .withMatchLabels(new TreeMap<>(o.managerLabels()))
+        .endPodSelector()
+        .endFrom()
+        .endIngress()
+        .endSpec()
+        .build();
+  }
+}

@@ -1,0 +1,171 @@
+package dev.berth.runtime.kubernetes;
+
+import dev.berth.session.BerthException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * How a {@link KubernetesRuntime} makes sessions: validated once, immutable.
+ *
+ * @param namespace the namespace every session resource lives in
+ * @param prefix first part of every name, {@code [a-z][a-z0-9]{0,11}} (as for Docker)
+ * @param instance this Berth installation's id, the {@code berth.instance} label
+ * @param defaultImage the image for templates without one (the cluster pulls it)
+ * @param storageClass the workspace PVC's storage class; empty for the cluster's default
+ * @param workspaceSize the workspace PVC's requested size, a Kubernetes quantity ({@code 1Gi})
+ * @param runAsUser uid for templates that name no numeric user (never 0)
+ * @param networkPolicy whether each session gets a NetworkPolicy that admits only Berth
+ * @param managerLabels labels of Berth's own pods, the only ones a session's policy admits
+ * @param startTimeout how long a start waits for the pod to run (pulling an image takes time)
+ * @param cpuRequest cpu request for templates without a cpu limit, a quantity ({@code 100m})
+ * @param memoryRequest memory request for templates without a memory limit ({@code 64Mi})
+ */
+public record KubernetesOptions(
+    String namespace,
+    String prefix,
+    String instance,
+    String defaultImage,
+    Optional<String> storageClass,
+    String workspaceSize,
+    long runAsUser,
+    boolean networkPolicy,
+    Map<String, String> managerLabels,
+    Duration startTimeout,
+    String cpuRequest,
+    String memoryRequest) {
+
+  static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,11}");
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  private static final Pattern QUANTITY =
+      Pattern.compile("[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?");
+
+  /** The labels the deployment kit gives Berth's own pods ({@code deploy/kubernetes}). */
+  public static final Map<String, String> DEFAULT_MANAGER_LABELS =
+      Map.of("app.kubernetes.io/name", "berth");
+
+  public KubernetesOptions {
+    if (namespace == null || !DNS_LABEL.matcher(namespace).matches()) {
+      throw BerthException.badRequest(
+          "invalid Kubernetes namespace '" + namespace + "': must be a DNS label");
+    }
+    if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+      throw BerthException.badRequest(
+          "invalid name prefix '" + prefix + "': must match " + PREFIX.pattern());
+    }
+    if (instance == null || instance.isBlank()) {
+      throw BerthException.badRequest("a Berth instance id is required for Kubernetes labels");
+    }
+    if (defaultImage == null || defaultImage.isBlank()) {
+      throw BerthException.badRequest("a default image is required for the Kubernetes backend");
+    }
+    storageClass = storageClass.filter(s -> !s.isBlank());
+    for (var q :
+        Map.of(
+                "workspaceSize",
+                workspaceSize,
+                "cpuRequest",
+                cpuRequest,
+                "memoryRequest",
+                memoryRequest)
+            .entrySet()) {
+      if (q.getValue() == null || !QUANTITY.matcher(q.getValue()).matches()) {
+        throw BerthException.badRequest(
+            "invalid Kubernetes quantity for "
+                + q.getKey()
+                + ": '"
+                + q.getValue()
+                + "' (examples: 10Gi, 512Mi, 250m)");
+      }
+    }
+    if (runAsUser <= 0) {
+      throw BerthException.badRequest("runAsUser must be a non-root uid (> 0), got " + runAsUser);
+    }
+    managerLabels = Map.copyOf(managerLabels);
+    if (startTimeout == null || startTimeout.isNegative() || startTimeout.isZero()) {
+      throw BerthException.badRequest("the Kubernetes start timeout must be positive");
+    }
+  }
+
+  /** Defaults for everything but where and who. */
+  public static KubernetesOptions defaults(String namespace, String prefix, String instance) {
+    return new KubernetesOptions(
+        namespace,
+        prefix,
+        instance,
+        "busybox:1.36",
+        Optional.empty(),
+        "1Gi",
+        1000,
+        true,
+        DEFAULT_MANAGER_LABELS,
+        Duration.ofMinutes(5),
+        "100m",
+        "64Mi");
+  }
+
+  public KubernetesOptions withDefaultImage(String image) {
+    return new KubernetesOptions(
+        namespace,
+        prefix,
+        instance,
+        image,
+        storageClass,
+        workspaceSize,
+        runAsUser,
+        networkPolicy,
+        managerLabels,
+        startTimeout,
+        cpuRequest,
+        memoryRequest);
+  }
+
+  public KubernetesOptions withStorage(Optional<String> storageClass, String workspaceSize) {
+    return new KubernetesOptions(
+        namespace,
+        prefix,
+        instance,
+        defaultImage,
+        storageClass,
+        workspaceSize,
+        runAsUser,
+        networkPolicy,
+        managerLabels,
+        startTimeout,
+        cpuRequest,
+        memoryRequest);
+  }
+
+  public KubernetesOptions withNetworkPolicy(boolean on) {
+    return new KubernetesOptions(
+        namespace,
+        prefix,
+        instance,
+        defaultImage,
+        storageClass,
+        workspaceSize,
+        runAsUser,
+        on,
+        managerLabels,
+        startTimeout,
+        cpuRequest,
+        memoryRequest);
+  }
+
+  public KubernetesOptions withStartTimeout(Duration timeout) {
+    return new KubernetesOptions(
+        namespace,
+        prefix,
+        instance,
+        defaultImage,
+        storageClass,
+        workspaceSize,
+        runAsUser,
+        networkPolicy,
+        managerLabels,
+        timeout,
+        cpuRequest,
+        memoryRequest);
+  }
+}

@@ -1,0 +1,529 @@
+package dev.berth.runtime.kubernetes;
+
+import dev.berth.runtime.Capabilities;
+import dev.berth.runtime.CleanupReport;
+import dev.berth.runtime.ExecRequest;
+import dev.berth.runtime.ExecResult;
+import dev.berth.runtime.FileEntry;
+import dev.berth.runtime.ObservedState;
+import dev.berth.runtime.OwnedResource;
+import dev.berth.runtime.RuntimeEvent;
+import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.RuntimeState;
+import dev.berth.runtime.SessionRuntime;
+import dev.berth.runtime.WorkspacePath;
+import dev.berth.session.BerthException;
+import dev.berth.session.ErrorCode;
+import dev.berth.template.Template;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sessions on a Kubernetes cluster: per session a PersistentVolumeClaim (the workspace), a pod (the
+ * app, or a shell that stays alive for exec), a Service for the app's ports and, optionally, a
+ * NetworkPolicy that admits only Berth; manifests in {@link KubeManifests}, names in {@link
+ * KubeNames}, labels in {@link KubeLabels}. Why a bare pod and not a StatefulSet of one: see
+ * docs/kubernetes.md (Berth's reconciler is the controller; a second one would fight it over
+ * restarts and stops).
+ *
+ * <p>Prepare makes the PVC, the Service and the policy, and seeds the skeleton through a helper pod
+ * ({@code <name>-h}) that mounts the PVC. Start removes the helper and creates the session pod,
+ * waiting until it runs. Stop deletes the pod and keeps the PVC. Files and exec go through the API
+ * server's exec endpoint ({@link PodExec}, {@link PodFiles}): into the session pod when it runs,
+ * else into the helper pod, made on demand and removed at the next start or at destroy.
+ *
+ * <p>Endpoints are the Service's cluster DNS name ({@code http://<name>.<namespace>.svc:<port>/}):
+ * Berth running in the cluster reaches them directly; a Berth outside needs a route into the
+ * cluster network (see docs/kubernetes.md).
+ *
+ * <p>State ({@link RuntimeState}, version {@value #STATE_VERSION}): {@code namespace}, {@code name}
+ * (of every object), {@code image}, {@code started} ("true" between start and stop).
+ */
+public final class KubernetesRuntime implements SessionRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesRuntime.class);
+  static final int STATE_VERSION = 1;
+  static final String KEY_IMAGE = "image";
+  static final String KEY_STARTED = "started";
+  private static final Duration GONE_WAIT = Duration.ofSeconds(60);
+
+  private final KubernetesClient client;
+  private final boolean ownsClient;
+  private final KubernetesOptions options;
+  private final PodExec exec;
+  private final PodFiles files;
+  private final PodArchives archives;
+  private final KubeCleanup cleanup;
+
+  /** Uses a client made elsewhere (tests, or a caller with its own configuration). */
+  public KubernetesRuntime(KubernetesClient client, KubernetesOptions options) {
+    this(client, false, options);
+  }
+
+  private KubernetesRuntime(KubernetesClient client, boolean owns, KubernetesOptions options) {
+    this.client = client;
+    this.ownsClient = owns;
+    this.options = options;
+    this.exec = new PodExec(client);
+    this.files = new PodFiles(exec);
+    this.archives = new PodArchives(files);
+    this.cleanup = new KubeCleanup(client, options.instance());
+  }
+
+  /**
+   * Connects with a kubeconfig file and context when given, else as fabric8 finds its way: the
+   * pod's service account inside a cluster, {@code KUBECONFIG} or {@code ~/.kube/config} outside.
+   */
+  public static KubernetesRuntime connect(
+      Optional<Path> kubeconfig, Optional<String> context, KubernetesOptions options) {
+    Config config;
+    try {
+      if (kubeconfig.isPresent()) {
+        config =
+            Config.fromKubeconfig(
+                context.orElse(null),
+                Files.readString(kubeconfig.get()),
+                kubeconfig.get().toString());
+      } else {
+        config = context.map(Config::autoConfigure).orElseGet(() -> Config.autoConfigure(null));
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new BerthException(
+          ErrorCode.BAD_REQUEST,
+          "cannot read the Kubernetes configuration"
+              + kubeconfig.map(p -> " " + p).orElse("")
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    return new KubernetesRuntime(client, true, options);
+  }
+
+  /** Null when the API server answers and lets Berth list pods in its namespace, else why not. */
+  public String ping() {
+    try {
+      client
+          .pods()
+          .inNamespace(options.namespace())
+          .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build());
+      return null;
+    } catch (RuntimeException e) {
+      return KubeFailures.reason(e);
+    }
+  }
+
+  public KubernetesOptions options() {
+    return options;
+  }
+
+  @Override
+  public String kind() {
+    return "kubernetes";
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return new Capabilities(true, true, true, options.networkPolicy(), true, true);
+  }
+
+  private KubeNames names(RuntimeSession s) {
+    if (s.state().version() > STATE_VERSION) {
+      throw new BerthException(
+          ErrorCode.RUNTIME_FAILURE,
+          "session '"
+              + s.id()
+              + "' has Kubernetes state version "
+              + s.state().version()
+              + ", newer than this Berth understands ("
+              + STATE_VERSION
+              + ")");
+    }
+    return KubeNames.of(
+        s.state(), options.namespace(), options.prefix(), s.template().name(), s.id());
+  }
+
+  private String image(RuntimeSession s) {
+    String recorded = s.state().get(KEY_IMAGE);
+    if (recorded != null) {
+      return recorded; // a template edit never swaps a live session's image underneath it
+    }
+    return s.template().image().filter(i -> !i.isBlank()).orElse(options.defaultImage());
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  @Override
+  public RuntimeState prepare(RuntimeSession s) {
+    Template t = s.template();
+    KubeManifests.runAs(t, options); // bad templates fail before anything exists
+    KubeManifests.capabilities(t);
+    KubeNames n = names(s);
+    String image = image(s);
+    Instant now = Instant.now();
+    RuntimeState state = n.into(s.state().withVersion(STATE_VERSION)).with(KEY_IMAGE, image);
+    RuntimeSession named = s.withState(state);
+    ensure(named, KubeManifests.pvc(named, n, options, now));
+    if (!t.ports().isEmpty()) {
+      ensure(named, KubeManifests.service(named, n, options, now));
+    }
+    if (options.networkPolicy()) {
+      ensure(named, KubeManifests.networkPolicy(named, n, options, now));
+    }
+    if (t.skeleton().isPresent()) {
+      archives.seed(target(named), t.skeleton().get());
+    }
+    return state;
+  }
+
+  /** Creates {@code object} unless this session's object of that name is already there. */
+  private void ensure(RuntimeSession s, HasMetadata object) {
+    String what =
+        object.getKind().toLowerCase(java.util.Locale.ROOT) + " " + object.getMetadata().getName();
+    try {
+      client.resource(object).inNamespace(object.getMetadata().getNamespace()).create();
+      LOG.info("session {}: created {}", s.id(), what);
+    } catch (RuntimeException e) {
+      if (!KubeFailures.isConflict(e)) {
+        throw KubeFailures.failure("create " + what, e);
+      }
+      HasMetadata existing =
+          client.resource(object).inNamespace(object.getMetadata().getNamespace()).get();
+      if (existing == null
+          || !KubeLabels.owns(
+              existing.getMetadata().getLabels(), s.id().value(), options.instance())) {
+        throw BerthException.conflict(
+            "a "
+                + what
+                + " exists in namespace "
+                + object.getMetadata().getNamespace()
+                + " that is not session '"
+                + s.id()
+                + "''s; remove it or pick another prefix");
+      }
+    }
+  }
+
+  private Pod pod(KubeNames n, String name) {
+    return client.pods().inNamespace(n.namespace()).withName(name).get();
+  }
+
+  private PersistentVolumeClaim pvc(KubeNames n) {
+    return client.persistentVolumeClaims().inNamespace(n.namespace()).withName(n.pvc()).get();
+  }
+
+  @Override
+  public RuntimeState start(RuntimeSession s) {
+    KubeNames n = names(s);
+    Pod current = pod(n, n.pod());
+    if (current != null
+        && current.getMetadata().getDeletionTimestamp() == null
+        && !KubeObserver.ended(current)) {
+      return s.state();
+    }
+    if (pvc(n) == null) {
+      throw BerthException.conflict(
+          "session '"
+              + s.id()
+              + "' has no workspace volume claim "
+              + n.pvc()
+              + "; it cannot start");
+    }
+    RuntimeState state = s.state().isEmpty() ? prepare(s) : s.state();
+    if (state.get(KEY_IMAGE) == null) {
+      state = n.into(state.withVersion(STATE_VERSION)).with(KEY_IMAGE, image(s));
+    }
+    RuntimeSession named = s.withState(state);
+    deleteAndWait(n, n.helperPod(), 0); // a ReadWriteOnce volume wants one pod at a time
+    if (current != null) {
+      deleteAndWait(n, n.pod(), 0); // an ended pod cannot run again: a new one takes its name
+    }
+    try {
+      client
+          .resource(
+              KubeManifests.sessionPod(named, n, options, state.get(KEY_IMAGE), Instant.now()))
+          .inNamespace(n.namespace())
+          .create();
+    } catch (RuntimeException e) {
+      throw KubeFailures.failure("create pod " + n.pod(), e);
+    }
+    LOG.info("session {}: created pod {}", s.id(), n.pod());
+    awaitRunning(n, n.pod());
+    return state.with(KEY_STARTED, "true");
+  }
+
+  /** Waits until the pod runs or has ended; a pod still pending after the timeout is a failure. */
+  private void awaitRunning(KubeNames n, String name) {
+    try {
+      client
+          .pods()
+          .inNamespace(n.namespace())
+          .withName(name)
+          .waitUntilCondition(
+              p -> p == null || KubeObserver.running(p) || KubeObserver.ended(p),
+              options.startTimeout().toMillis(),
+              TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      Pod p = pod(n, name);
+      String why = p == null ? "it is gone" : KubeObserver.waiting(p);
+      throw new BerthException(
+          ErrorCode.RUNTIME_FAILURE,
+          "Kubernetes: pod "
+              + name
+              + " did not run within "
+              + options.startTimeout().toSeconds()
+              + "s: "
+              + why
+              + lastEvent(n, name).map(m -> "; last event: " + m).orElse(""),
+          e);
+    }
+  }
+
+  /**
+   * The newest event about a pod ("0/3 nodes are available...", "Failed to pull image..."): what a
+   * user needs to fix a pod that never runs. Empty when there is none or events cannot be read.
+   */
+  private Optional<String> lastEvent(KubeNames n, String pod) {
+    List<io.fabric8.kubernetes.api.model.Event> events;
+    try {
+      events =
+          client
+              .v1()
+              .events()
+              .inNamespace(n.namespace())
+              .withField("involvedObject.name", pod)
+              .list()
+              .getItems();
+    } catch (RuntimeException e) {
+      LOG.debug("cannot read the events of pod {}: {}", pod, KubeFailures.reason(e));
+      return Optional.empty();
+    }
+    return KubeObserver.newestEvent(events, pod);
+  }
+
+  private void deleteAndWait(KubeNames n, String name, long graceSeconds) {
+    var pod = client.pods().inNamespace(n.namespace()).withName(name);
+    try {
+      pod.withGracePeriod(graceSeconds).delete();
+      pod.waitUntilCondition(
+          p -> p == null, graceSeconds * 1000 + GONE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      if (!KubeFailures.isNotFound(e)) {
+        throw KubeFailures.failure("delete pod " + name, e);
+      }
+    }
+  }
+
+  @Override
+  public RuntimeState stop(RuntimeSession s, Duration grace) {
+    KubeNames n = names(s);
+    if (pod(n, n.pod()) != null) {
+      deleteAndWait(n, n.pod(), Math.max(1, grace.toSeconds()));
+      LOG.info("session {}: deleted pod {}", s.id(), n.pod());
+    }
+    return s.state().with(KEY_STARTED, null);
+  }
+
+  @Override
+  public CleanupReport destroy(RuntimeSession s) {
+    KubeNames n;
+    try {
+      n = names(s);
+    } catch (RuntimeException e) {
+      n = KubeNames.generate(options.namespace(), options.prefix(), s.template().name(), s.id());
+    }
+    return cleanup.destroy(s.id().value(), n);
+  }
+
+  @Override
+  public ObservedState inspect(RuntimeSession s) {
+    try {
+      KubeNames n = names(s);
+      return KubeObserver.state(
+          pvc(n), pod(n, n.pod()), "true".equals(s.state().get(KEY_STARTED)), endpoints(s, n));
+    } catch (RuntimeException e) {
+      return new ObservedState.Unknown(KubeFailures.reason(e));
+    }
+  }
+
+  private static Map<Integer, URI> endpoints(RuntimeSession s, KubeNames n) {
+    Map<Integer, URI> out = new TreeMap<>();
+    for (int port : s.template().ports()) {
+      out.put(port, URI.create("http://" + n.serviceHost() + ":" + port + "/"));
+    }
+    return out;
+  }
+
+  @Override
+  public String logTail(RuntimeSession s, int lines) {
+    KubeNames n = names(s);
+    try {
+      String log =
+          client
+              .pods()
+              .inNamespace(n.namespace())
+              .withName(n.pod())
+              .inContainer(KubeManifests.CONTAINER)
+              .tailingLines(Math.max(0, lines))
+              .getLog();
+      return log == null ? "" : log.endsWith("\n") ? log.substring(0, log.length() - 1) : log;
+    } catch (RuntimeException e) {
+      if (KubeFailures.isNotFound(e)) {
+        return "";
+      }
+      return "(cannot read the pod's log: " + KubeFailures.reason(e) + ")";
+    }
+  }
+
+  @Override
+  public List<OwnedResource> listOwned() {
+    return cleanup.listOwned(options.namespace());
+  }
+
+  @Override
+  public Optional<URI> endpoint(RuntimeSession s, int port) {
+    try {
+      KubeNames n = names(s);
+      if (!s.template().ports().contains(port) || !KubeObserver.running(pod(n, n.pod()))) {
+        return Optional.empty();
+      }
+      return Optional.of(endpoints(s, n).get(port));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public AutoCloseable watch(Consumer<RuntimeEvent> listener) {
+    return new KubeWatcher(client, options.namespace(), options.instance(), listener);
+  }
+
+  // ---- files and exec --------------------------------------------------------------------------
+
+  /** The pod that serves file calls: the session's when it runs, else the helper (made here). */
+  private PodFiles.Target target(RuntimeSession s) {
+    KubeNames n = names(s);
+    String root = s.template().workspacePath();
+    if (KubeObserver.running(pod(n, n.pod()))) {
+      return new PodFiles.Target(n.namespace(), n.pod(), root);
+    }
+    Pod helper = pod(n, n.helperPod());
+    if (helper != null
+        && (KubeObserver.ended(helper) || helper.getMetadata().getDeletionTimestamp() != null)) {
+      deleteAndWait(n, n.helperPod(), 0);
+      helper = null;
+    }
+    if (helper == null) {
+      if (pvc(n) == null) {
+        throw BerthException.conflict(
+            "session '"
+                + s.id()
+                + "' has no workspace volume claim "
+                + n.pvc()
+                + " (was it removed?)");
+      }
+      try {
+        client
+            .resource(KubeManifests.helperPod(s, n, options, image(s), Instant.now()))
+            .inNamespace(n.namespace())
+            .create();
+      } catch (RuntimeException e) {
+        if (!KubeFailures.isConflict(e)) {
+          throw KubeFailures.failure("create helper pod " + n.helperPod(), e);
+        }
+      }
+      LOG.info("session {}: created helper pod {} for file access", s.id(), n.helperPod());
+    }
+    awaitRunning(n, n.helperPod());
+    return new PodFiles.Target(n.namespace(), n.helperPod(), root);
+  }
+
+  @Override
+  public byte[] readFile(RuntimeSession s, WorkspacePath path, long maxBytes) {
+    return files.read(target(s), path, maxBytes);
+  }
+
+  @Override
+  public void writeFile(RuntimeSession s, WorkspacePath path, InputStream data, long maxBytes) {
+    files.write(target(s), path, data, maxBytes);
+  }
+
+  @Override
+  public List<FileEntry> list(RuntimeSession s, WorkspacePath directory) {
+    return files.list(target(s), directory);
+  }
+
+  @Override
+  public Optional<FileEntry> stat(RuntimeSession s, WorkspacePath path) {
+    return files.stat(target(s), path);
+  }
+
+  @Override
+  public void delete(RuntimeSession s, WorkspacePath path, boolean recursive) {
+    files.delete(target(s), path, recursive);
+  }
+
+  @Override
+  public void move(RuntimeSession s, WorkspacePath from, WorkspacePath to) {
+    files.move(target(s), from, to);
+  }
+
+  @Override
+  public void makeDirectory(RuntimeSession s, WorkspacePath path) {
+    files.makeDirectory(target(s), path);
+  }
+
+  @Override
+  public void putArchive(RuntimeSession s, WorkspacePath directory, InputStream tar) {
+    archives.put(target(s), directory, tar);
+  }
+
+  @Override
+  public void getArchive(RuntimeSession s, WorkspacePath path, OutputStream out) {
+    archives.get(target(s), path, out);
+  }
+
+  @Override
+  public ExecResult exec(RuntimeSession s, ExecRequest request) {
+    KubeNames n = names(s);
+    if (!KubeObserver.running(pod(n, n.pod()))) {
+      throw BerthException.conflict("session '" + s.id() + "' is not running; start it to exec");
+    }
+    var target = new PodFiles.Target(n.namespace(), n.pod(), s.template().workspacePath());
+    String cwd = files.workingDirectory(target, request.cwd());
+    return exec.run(
+        n.namespace(),
+        n.pod(),
+        request.argv(),
+        cwd,
+        PodExec.exports(request.env()),
+        request.stdin(),
+        request.timeout(),
+        request.maxOutputBytes());
+  }
+
+  @Override
+  public void close() {
+    if (ownsClient) {
+      client.close();
+    }
+  }
+}

@@ -1,0 +1,302 @@
+package dev.berth.runtime.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.runtime.RuntimeSession;
+import dev.berth.session.BerthException;
+import dev.berth.session.SessionId;
+import dev.berth.template.ResourceLimits;
+import dev.berth.template.Template;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The manifest builders are pure: each is checked against the whole expected object. */
+class KubeManifestsTest {
+  private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
+  private static final KubernetesOptions OPTIONS =
+      KubernetesOptions.defaults("sessions", "berth", "inst-1")
+          .withStorage(Optional.of("fast"), "5Gi");
+
+  private static Template web() {
+    return new Template(
+        "web",
+        "a web app",
+        Optional.empty(),
+        Optional.of("registry.example/web:1"),
+        List.of("python3", "-m", "http.server", "8000"),
+        "/workspace",
+        Optional.of("1001:2002"),
+        Map.of("GREETING", "hello"),
+        List.of(8000, 9000),
+        Optional.empty(),
+        new ResourceLimits(1.5, 512L * 1024 * 1024, 100),
+        Duration.ZERO,
+        Duration.ZERO,
+        List.of("cap_net_bind_service"),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  private static RuntimeSession session(Template t) {
+    return RuntimeSession.fresh(SessionId.of("s-abc"), t, Map.of("team", "blue"));
+  }
+
+  private static KubeNames names(Template t) {
+    return KubeNames.generate("sessions", "berth", t.name(), SessionId.of("s-abc"));
+  }
+
+  private static final String META =
+      """
+        namespace: sessions
+        labels:
+          berth.instance: inst-1
+          berth.session: s-abc
+          berth.template: web
+          berth.type: %s
+        annotations:
+          berth.created: "2026-01-02T03:04:05Z"
+          berth.labels: '{"team":"blue"}'
+      """;
+
+  @Test
+  void theSessionPodIsHardenedAndCarriesTheTemplate() {
+    Pod expected =
+        Serialization.unmarshal(
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: berth-web-s-abc
+            """
+                + META.formatted("session")
+                + """
+            spec:
+              hostname: s-abc
+              restartPolicy: Never
+              automountServiceAccountToken: false
+              enableServiceLinks: false
+              shareProcessNamespace: true
+              securityContext:
+                runAsNonRoot: true
+                runAsUser: 1001
+                runAsGroup: 2002
+                fsGroup: 2002
+                fsGroupChangePolicy: OnRootMismatch
+                seccompProfile: {type: RuntimeDefault}
+              containers:
+              - name: session
+                image: registry.example/web:1
+                imagePullPolicy: IfNotPresent
+                args: [python3, -m, http.server, "8000"]
+                workingDir: /workspace
+                env:
+                - {name: BERTH_SESSION_ID, value: s-abc}
+                - {name: BERTH_WORKSPACE, value: /workspace}
+                - {name: GREETING, value: hello}
+                - {name: PORT, value: "8000"}
+                ports:
+                - {name: p8000, containerPort: 8000, protocol: TCP}
+                - {name: p9000, containerPort: 9000, protocol: TCP}
+                resources:
+                  limits: {cpu: 1500m, memory: "536870912"}
+                  requests: {cpu: 1500m, memory: "536870912"}
+                volumeMounts:
+                - {name: workspace, mountPath: /workspace}
+                securityContext:
+                  runAsNonRoot: true
+                  privileged: false
+                  allowPrivilegeEscalation: false
+                  capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}
+                  seccompProfile: {type: RuntimeDefault}
+              volumes:
+              - name: workspace
+                persistentVolumeClaim: {claimName: berth-web-s-abc, readOnly: false}
+            """,
+            Pod.class);
+    Template t = web();
+    assertThat(
+            KubeManifests.sessionPod(session(t), names(t), OPTIONS, "registry.example/web:1", NOW))
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void theHelperPodMountsTheWorkspaceAndRunsNoApp() {
+    Template t = web();
+    Pod helper =
+        KubeManifests.helperPod(session(t), names(t), OPTIONS, "registry.example/web:1", NOW);
+    Pod app =
+        KubeManifests.sessionPod(session(t), names(t), OPTIONS, "registry.example/web:1", NOW);
+    assertThat(helper.getMetadata().getName()).isEqualTo("berth-web-s-abc-h");
+    assertThat(helper.getMetadata().getLabels()).containsEntry("berth.type", "helper");
+    var c = helper.getSpec().getContainers().get(0);
+    assertThat(c.getCommand()).containsExactly("sleep", "infinity");
+    assertThat(c.getArgs()).isEmpty();
+    assertThat(c.getPorts()).isEmpty();
+    assertThat(c.getSecurityContext())
+        .isEqualTo(app.getSpec().getContainers().get(0).getSecurityContext());
+    assertThat(helper.getSpec().getSecurityContext()).isEqualTo(app.getSpec().getSecurityContext());
+    assertThat(helper.getSpec().getVolumes()).isEqualTo(app.getSpec().getVolumes());
+    assertThat(c.getResources().getLimits()).isEmpty();
+  }
+
+  @Test
+  void theWorkspaceClaimHasTheConfiguredClassAndSize() {
+    PersistentVolumeClaim expected =
+        Serialization.unmarshal(
+            """
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata:
+              name: berth-web-s-abc
+            """
+                + META.formatted("workspace")
+                + """
+            spec:
+              accessModes: [ReadWriteOnce]
+              storageClassName: fast
+              resources:
+                requests: {storage: 5Gi}
+            """,
+            PersistentVolumeClaim.class);
+    Template t = web();
+    assertThat(KubeManifests.pvc(session(t), names(t), OPTIONS, NOW)).isEqualTo(expected);
+  }
+
+  @Test
+  void theServiceSelectsOnlyTheSessionPod() {
+    Service expected =
+        Serialization.unmarshal(
+            """
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: berth-web-s-abc
+            """
+                + META.formatted("service")
+                + """
+            spec:
+              type: ClusterIP
+              selector: {berth.instance: inst-1, berth.session: s-abc, berth.type: session}
+              ports:
+              - {name: p8000, port: 8000, targetPort: 8000, protocol: TCP}
+              - {name: p9000, port: 9000, targetPort: 9000, protocol: TCP}
+            """,
+            Service.class);
+    Template t = web();
+    assertThat(KubeManifests.service(session(t), names(t), OPTIONS, NOW)).isEqualTo(expected);
+  }
+
+  @Test
+  void theNetworkPolicyAdmitsOnlyBerth() {
+    NetworkPolicy expected =
+        Serialization.unmarshal(
+            """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: berth-web-s-abc
+            """
+                + META.formatted("network-policy")
+                + """
+            spec:
+              podSelector:
+                matchLabels: {berth.instance: inst-1, berth.session: s-abc, berth.type: session}
+              policyTypes: [Ingress]
+              ingress:
+              - from:
+                - podSelector:
+                    matchLabels: {app.kubernetes.io/name: berth}
+            """,
+            NetworkPolicy.class);
+    Template t = web();
+    assertThat(KubeManifests.networkPolicy(session(t), names(t), OPTIONS, NOW)).isEqualTo(expected);
+  }
+
+  @Test
+  void aTemplateWithoutAppOrImageKeepsAShellAliveAndGetsDefaultRequests() {
+    Template t = Template.builtinDefault();
+    var s = RuntimeSession.fresh(SessionId.of("s-abc"), t, Map.of());
+    var n = KubeNames.generate("sessions", "berth", t.name(), s.id());
+    Pod pod = KubeManifests.sessionPod(s, n, OPTIONS, "busybox:1.36", NOW);
+    var c = pod.getSpec().getContainers().get(0);
+    assertThat(c.getArgs()).containsExactly("sleep", "infinity");
+    assertThat(c.getResources().getLimits()).isEmpty();
+    assertThat(c.getResources().getRequests())
+        .containsOnlyKeys("cpu", "memory")
+        .satisfies(r -> assertThat(r.get("cpu").toString()).isEqualTo("100m"));
+    assertThat(pod.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(1000L);
+    assertThat(pod.getMetadata().getAnnotations()).doesNotContainKey("berth.labels");
+  }
+
+  @Test
+  void userAndCapabilitiesThatKubernetesCannotHonourAreRefused() {
+    for (String user : List.of("jovyan", "0", "0:0", "root")) {
+      Template t = withUser(user);
+      assertThatThrownBy(() -> KubeManifests.runAs(t, OPTIONS))
+          .isInstanceOf(BerthException.class)
+          .hasMessageContaining("uid");
+    }
+    Template all = withCapabilities(List.of("ALL"));
+    assertThatThrownBy(() -> KubeManifests.capabilities(all))
+        .isInstanceOf(BerthException.class)
+        .hasMessageContaining("'ALL'");
+  }
+
+  private static Template withUser(String user) {
+    Template t = web();
+    return new Template(
+        t.name(),
+        t.description(),
+        t.parent(),
+        t.image(),
+        t.command(),
+        t.workspacePath(),
+        Optional.of(user),
+        t.env(),
+        t.ports(),
+        t.probe(),
+        t.resources(),
+        t.idleTimeout(),
+        t.maxLifetime(),
+        t.capabilities(),
+        t.backend(),
+        t.skeleton(),
+        t.directory(),
+        Optional.empty());
+  }
+
+  private static Template withCapabilities(List<String> caps) {
+    Template t = web();
+    return new Template(
+        t.name(),
+        t.description(),
+        t.parent(),
+        t.image(),
+        t.command(),
+        t.workspacePath(),
+        t.user(),
+        t.env(),
+        t.ports(),
+        t.probe(),
+        t.resources(),
+        t.idleTimeout(),
+        t.maxLifetime(),
+        caps,
+        t.backend(),
+        t.skeleton(),
+        t.directory(),
+        Optional.empty());
+  }
+}

@@ -1,0 +1,492 @@
+package dev.berth.runtime.kubernetes;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A test-only stand-in for the kubelet, so that the runtime's files and exec run for real against
+ * {@link MockCluster}: it runs each pod the mock stores as a container on the machine's real Docker
+ * engine, and answers the mock's {@code pods/exec} WebSocket with {@code docker exec}.
+ *
+ * <p>What it does, as a kubelet would: a pod with no status gets a container (the pod's image,
+ * args, env, working directory, uid:gid, every capability dropped, no new privileges, no network)
+ * with its PVC as a Docker volume at the mount path, owned by the pod's fsGroup; the pod's status
+ * becomes Running, and Succeeded/Failed with the exit code (and {@code OOMKilled}) when the
+ * container ends. A pod or PVC deleted from the mock loses its container or volume. Exec speaks the
+ * {@code v4.channel.k8s.io} protocol: stdin on channel 0, stdout 1, stderr 2, and the exit status
+ * as a {@code Status} on channel 3.
+ *
+ * <p>What it does not do, and so what no test here proves: scheduling, image pulls, readiness,
+ * volume provisioning by a storage class, network policies, Services and their DNS names, resource
+ * limits, or the real kubelet's exec through a container runtime. Those need a real cluster (see
+ * docs/kubernetes.md).
+ */
+final class KubeletStandIn implements AutoCloseable {
+  private static final String LABEL = "berthk8s.standin";
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String tag;
+  private final Map<String, String> containers = new ConcurrentHashMap<>(); // pod uid -> container
+  private final Map<String, String> podNames = new ConcurrentHashMap<>(); // pod name -> uid
+  private final Set<String> volumes = ConcurrentHashMap.newKeySet(); // pvc names
+  private final Set<String> failed = ConcurrentHashMap.newKeySet(); // pod uids it cannot run
+  private final Thread loop;
+  private volatile boolean running = true;
+
+  KubeletStandIn(MockCluster cluster, String namespace, String tag) {
+    this.client = cluster.client;
+    this.namespace = namespace;
+    this.tag = tag;
+    cluster.exec = this::exec;
+    loop =
+        Thread.ofPlatform()
+            .daemon()
+            .name("kubelet-stand-in")
+            .start(
+                () -> {
+                  while (running) {
+                    try {
+                      sync();
+                      Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                      return;
+                    } catch (RuntimeException e) {
+                      if (running) {
+                        System.err.println("kubelet stand-in: " + e);
+                      }
+                    }
+                  }
+                });
+  }
+
+  /** Builds the busybox image the stand-in's pods run, from the host's static busybox. */
+  static String buildImage(Path dir) throws IOException {
+    String image = "berthk8stest/busybox:1";
+    if (docker(List.of("image", "inspect", image)).code == 0) {
+      return image;
+    }
+    Files.writeString(
+        dir.resolve("Dockerfile"),
+        """
+        FROM scratch
+        COPY busybox /bin/busybox
+        COPY etc/ /etc/
+        RUN ["/bin/busybox", "--install", "-s", "/bin"]
+        RUN ["/bin/busybox", "mkdir", "-m", "1777", "/tmp"]
+        """);
+    Files.copy(Path.of("/bin/busybox"), dir.resolve("busybox"));
+    Files.createDirectories(dir.resolve("etc"));
+    Files.writeString(dir.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+    Files.writeString(dir.resolve("etc/group"), "root:x:0:\n");
+    Result r = docker(List.of("build", "-q", "-t", image, dir.toString()));
+    if (r.code != 0) {
+      throw new IllegalStateException("cannot build " + image + ": " + r.err);
+    }
+    return image;
+  }
+
+  record Result(int code, String out, String err) {}
+
+  static Result docker(List<String> args) {
+    List<String> cmd = new ArrayList<>(List.of("docker"));
+    cmd.addAll(args);
+    try {
+      Process p = new ProcessBuilder(cmd).start();
+      p.getOutputStream().close();
+      byte[] out = p.getInputStream().readAllBytes();
+      byte[] err = p.getErrorStream().readAllBytes();
+      return new Result(
+          p.waitFor(), new String(out, UTF_8).strip(), new String(err, UTF_8).strip());
+    } catch (IOException e) {
+      return new Result(-1, "", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Result(-1, "", "interrupted");
+    }
+  }
+
+  private void sync() {
+    List<Pod> pods = client.pods().inNamespace(namespace).list().getItems();
+    Set<String> livePods = new HashSet<>();
+    pods.forEach(p -> livePods.add(p.getMetadata().getUid()));
+    // Containers of deleted pods go first: a pod deleted and made again under the same name (a
+    // stop, then a start) gets a new container only once the old one is gone.
+    for (var e : containers.entrySet()) {
+      if (!livePods.contains(e.getKey())) {
+        docker(List.of("rm", "-f", e.getValue()));
+        containers.remove(e.getKey());
+        podNames.values().remove(e.getKey());
+      }
+    }
+    for (Pod pod : pods) {
+      String uid = pod.getMetadata().getUid();
+      if (!containers.containsKey(uid)
+          && !failed.contains(uid)
+          && (pod.getStatus() == null || pod.getStatus().getPhase() == null)) {
+        run(pod);
+      } else if (containers.containsKey(uid) && "Running".equals(pod.getStatus().getPhase())) {
+        watchExit(pod);
+      }
+    }
+    Set<String> livePvcs = new HashSet<>();
+    client
+        .persistentVolumeClaims()
+        .inNamespace(namespace)
+        .list()
+        .getItems()
+        .forEach(c -> livePvcs.add(c.getMetadata().getName()));
+    for (String v : Set.copyOf(volumes)) {
+      if (!livePvcs.contains(v) && !inUse(v)) {
+        docker(List.of("volume", "rm", "-f", volume(v)));
+        volumes.remove(v);
+      }
+    }
+  }
+
+  private boolean inUse(String pvc) {
+    Result r = docker(List.of("ps", "-aq", "--filter", "volume=" + volume(pvc)));
+    return !r.out.isEmpty();
+  }
+
+  private String volume(String pvc) {
+    return tag + "-" + pvc;
+  }
+
+  private void run(Pod pod) {
+    var spec = pod.getSpec();
+    Container c = spec.getContainers().get(0);
+    var sc = spec.getSecurityContext();
+    long uid = sc.getRunAsUser();
+    long gid = sc.getRunAsGroup();
+    String pvc = spec.getVolumes().get(0).getPersistentVolumeClaim().getClaimName();
+    if (volumes.add(pvc)) {
+      docker(List.of("volume", "create", "--label", LABEL + "=" + tag, volume(pvc)));
+    }
+    String mount = c.getVolumeMounts().get(0).getMountPath();
+    // fsGroup: the volume's root belongs to the pod's group, as a kubelet arranges; nocopy, or
+    // Docker would copy the image's (root-owned) mount point over it at every mount
+    docker(
+        List.of(
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "-v",
+            volume(pvc) + ":/w:nocopy",
+            c.getImage(),
+            "chown",
+            uid + ":" + sc.getFsGroup(),
+            "/w"));
+    String name = tag + "-" + pod.getMetadata().getName() + "-" + uidSuffix(pod);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "-d",
+                "--name",
+                name,
+                "--label",
+                LABEL + "=" + tag,
+                "--network",
+                "none",
+                "--user",
+                uid + ":" + gid,
+                "--cap-drop",
+                "ALL",
+                "--security-opt",
+                "no-new-privileges",
+                "--hostname",
+                spec.getHostname(),
+                "-w",
+                c.getWorkingDir(),
+                "-v",
+                volume(pvc) + ":" + mount + ":nocopy"));
+    if (c.getEnv() != null) {
+      c.getEnv().forEach(e -> args.addAll(List.of("-e", e.getName() + "=" + e.getValue())));
+    }
+    List<String> command = c.getCommand() == null ? List.of() : c.getCommand();
+    if (!command.isEmpty()) {
+      args.addAll(List.of("--entrypoint", command.get(0)));
+    }
+    args.add(c.getImage());
+    if (!command.isEmpty()) {
+      args.addAll(command.subList(1, command.size()));
+    }
+    if (c.getArgs() != null) {
+      args.addAll(c.getArgs());
+    }
+    Result r = docker(args);
+    if (r.code != 0) {
+      failed.add(pod.getMetadata().getUid()); // like a kubelet that cannot pull: Pending for good
+      throw new IllegalStateException(
+          "stand-in cannot run pod " + pod.getMetadata().getName() + ": " + r.err);
+    }
+    containers.put(pod.getMetadata().getUid(), name);
+    podNames.put(pod.getMetadata().getName(), pod.getMetadata().getUid());
+    pod.setStatus(
+        new PodStatusBuilder()
+            .withPhase("Running")
+            .withStartTime(Instant.now().toString())
+            .withContainerStatuses(
+                new ContainerStatusBuilder()
+                    .withName(c.getName())
+                    .withImage(c.getImage())
+                    .withReady(true)
+                    .withState(
+                        new ContainerStateBuilder()
+                            .withNewRunning()
+                            .withStartedAt(Instant.now().toString())
+                            .endRunning()
+                            .build())
+                    .build())
+            .build());
+    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+  }
+
+  /** The mock's uids count up from 00000000-...: their end is what tells pods apart. */
+  private static String uidSuffix(Pod pod) {
+    String uid = pod.getMetadata().getUid().replace("-", "");
+    return uid.substring(Math.max(0, uid.length() - 12));
+  }
+
+  private void watchExit(Pod pod) {
+    String name = containers.get(pod.getMetadata().getUid());
+    Result r =
+        docker(
+            List.of(
+                "inspect",
+                "-f",
+                "{{.State.Running}} {{.State.ExitCode}} {{.State.OOMKilled}}",
+                name));
+    if (r.code != 0 || r.out.startsWith("true")) {
+      return;
+    }
+    String[] f = r.out.split(" ");
+    int code = Integer.parseInt(f[1]);
+    String reason = "true".equals(f[2]) ? "OOMKilled" : code == 0 ? "Completed" : "Error";
+    Container c = pod.getSpec().getContainers().get(0);
+    pod.setStatus(
+        new PodStatusBuilder(pod.getStatus())
+            .withPhase(code == 0 ? "Succeeded" : "Failed")
+            .withContainerStatuses(
+                new ContainerStatusBuilder()
+                    .withName(c.getName())
+                    .withImage(c.getImage())
+                    .withReady(false)
+                    .withState(
+                        new ContainerStateBuilder()
+                            .withNewTerminated()
+                            .withExitCode(code)
+                            .withReason(reason)
+                            .withFinishedAt(Instant.now().toString())
+                            .endTerminated()
+                            .build())
+                    .build())
+            .build());
+    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+  }
+
+  // ---- exec ---------------------------------------------------------------------------------
+
+  private MockResponse exec(RecordedRequest request) {
+    String path = request.getPath();
+    String bare = path.substring(0, path.indexOf('?'));
+    String[] parts = bare.split("/"); // "", api, v1, namespaces, ns, pods, name, exec
+    String pod = parts[6];
+    List<String> command = new ArrayList<>();
+    boolean stdin = false;
+    for (String kv : path.substring(path.indexOf('?') + 1).split("&")) {
+      String[] p = kv.split("=", 2);
+      String value = URLDecoder.decode(p.length > 1 ? p[1] : "", UTF_8);
+      if (p[0].equals("command")) {
+        command.add(value);
+      } else if (p[0].equals("stdin")) {
+        stdin = Boolean.parseBoolean(value);
+      }
+    }
+    String uid = podNames.get(pod);
+    String container = uid == null ? null : containers.get(uid);
+    if (container == null) {
+      return new MockResponse()
+          .setResponseCode(400)
+          .setBody(
+              "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"pod "
+                  + pod
+                  + " is not running\",\"code\":400}");
+    }
+    List<String> args = new ArrayList<>(List.of("docker", "exec"));
+    if (stdin) {
+      args.add("-i");
+    }
+    args.add(container);
+    args.addAll(command);
+    boolean withStdin = stdin;
+    return new MockResponse()
+        .withWebSocketUpgrade(
+            new WebSocketListener() {
+              private final java.util.concurrent.BlockingQueue<byte[]> input =
+                  new java.util.concurrent.LinkedBlockingQueue<>();
+              private volatile Process process;
+
+              @Override
+              public void onOpen(WebSocket ws, Response response) {
+                // Started here, before any stdin frame can arrive; everything that may block
+                // runs on threads of its own, never on the mock server's event loop.
+                try {
+                  process = new ProcessBuilder(args).start();
+                } catch (IOException e) {
+                  ws.close(1011, e.toString());
+                  return;
+                }
+                if (!withStdin) {
+                  closeQuietly(process.getOutputStream());
+                } else {
+                  Thread.ofPlatform().daemon().start(this::feed);
+                }
+                Thread.ofPlatform().daemon().start(() -> serve(ws));
+              }
+
+              private void feed() {
+                try (OutputStream in = process.getOutputStream()) {
+                  while (process.isAlive()) {
+                    byte[] data = input.poll(100, TimeUnit.MILLISECONDS);
+                    if (data != null) {
+                      in.write(data);
+                      in.flush();
+                    }
+                  }
+                } catch (IOException | InterruptedException e) {
+                  // the command is gone; its status follows
+                }
+              }
+
+              private void serve(WebSocket ws) {
+                try {
+                  Thread out = pump(process.getInputStream(), 1, ws);
+                  Thread err = pump(process.getErrorStream(), 2, ws);
+                  int code = process.waitFor();
+                  out.join();
+                  err.join();
+                  String status =
+                      code == 0
+                          ? "{\"metadata\":{},\"status\":\"Success\"}"
+                          : "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero exit code\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\""
+                              + code
+                              + "\"}]}}";
+                  byte[] bytes = status.getBytes(UTF_8);
+                  send(ws, 3, bytes, bytes.length);
+                  ws.close(1000, "");
+                } catch (InterruptedException e) {
+                  ws.close(1011, e.toString());
+                }
+              }
+
+              @Override
+              public void onMessage(WebSocket ws, byte[] bytes) {
+                if (bytes.length > 1 && bytes[0] == 0) {
+                  input.add(java.util.Arrays.copyOfRange(bytes, 1, bytes.length));
+                }
+              }
+
+              @Override
+              public void onClosing(WebSocket ws, int code, String reason) {
+                stop();
+              }
+
+              @Override
+              public void onClosed(WebSocket ws, int code, String reason) {
+                stop();
+              }
+
+              private void stop() {
+                Process p = process;
+                if (p != null) {
+                  p.destroy(); // like a kubelet, this ends the stream, not the process inside
+                }
+              }
+            });
+  }
+
+  private static void closeQuietly(OutputStream out) {
+    try {
+      out.close();
+    } catch (IOException ignored) {
+      // nothing to feed anyway
+    }
+  }
+
+  private static Thread pump(InputStream in, int channel, WebSocket ws) {
+    return Thread.ofPlatform()
+        .daemon()
+        .start(
+            () -> {
+              byte[] buffer = new byte[16 * 1024];
+              try {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                  send(ws, channel, buffer, n);
+                }
+              } catch (IOException e) {
+                // stream closed
+              }
+            });
+  }
+
+  private static void send(WebSocket ws, int channel, byte[] data, int length) {
+    byte[] frame = new byte[length + 1];
+    frame[0] = (byte) channel;
+    System.arraycopy(data, 0, frame, 1, length);
+    synchronized (ws) {
+      ws.send(frame);
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    loop.interrupt();
+    try {
+      loop.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Result ps = docker(List.of("ps", "-aq", "--filter", "label=" + LABEL + "=" + tag));
+    if (!ps.out.isEmpty()) {
+      List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+      rm.addAll(List.of(ps.out.split("\\s+")));
+      docker(rm);
+    }
+    Result vols = docker(List.of("volume", "ls", "-q", "--filter", "label=" + LABEL + "=" + tag));
+    if (!vols.out.isEmpty()) {
+      List<String> rm = new ArrayList<>(List.of("volume", "rm", "-f"));
+      rm.addAll(List.of(vols.out.split("\\s+")));
+      docker(rm);
+    }
+  }
+}

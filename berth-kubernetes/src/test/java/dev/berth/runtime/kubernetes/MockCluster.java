@@ -1,0 +1,91 @@
+package dev.berth.runtime.kubernetes;
+
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * fabric8's mock API server in CRUD mode, the only Kubernetes this project's tests have: no real
+ * API server can run on the build machines (FACTS.md). It stores and serves objects, lists and
+ * watches them by label, but runs nothing: there is no scheduler and no kubelet, so a pod's status
+ * stays empty unless a test sets it ({@link #setRunning}...) or a {@link KubeletStandIn} does.
+ *
+ * <p>Every request is recorded (method and path) so a test can compare the API calls the runtime
+ * makes with the RBAC rules of the deployment kit. Requests for a pod's {@code exec} subresource go
+ * to {@link #exec} when one is set, else get the 404 the CRUD mock gives any unknown path.
+ */
+final class MockCluster implements AutoCloseable {
+  final KubernetesMockServer server;
+  final NamespacedKubernetesClient client;
+  final List<String> requests = new CopyOnWriteArrayList<>();
+
+  /** Only the requests of clients made by {@link #runtimeClient}: what the runtime sends. */
+  final List<String> runtimeRequests = new CopyOnWriteArrayList<>();
+
+  volatile Function<RecordedRequest, MockResponse> exec;
+
+  static {
+    // the mock logs every request at INFO through java.util.logging; keep test output readable
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
+        .setLevel(java.util.logging.Level.WARNING);
+  }
+
+  MockCluster() {
+    var responses =
+        new HashMap<
+            io.fabric8.mockwebserver.ServerRequest,
+            java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
+    var crud = new KubernetesMixedDispatcher(responses);
+    Dispatcher recording =
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            String agent = request.getHeader("User-Agent");
+            requests.add(request.getMethod() + " " + request.getPath());
+            if (agent != null && agent.startsWith("berth-under-test")) {
+              runtimeRequests.add(request.getMethod() + " " + request.getPath());
+            }
+            String path = request.getPath();
+            int q = path.indexOf('?');
+            String bare = q < 0 ? path : path.substring(0, q);
+            if (bare.endsWith("/exec") && exec != null) {
+              return exec.apply(request);
+            }
+            return crud.dispatch(request);
+          }
+
+          @Override
+          public void shutdown() {
+            crud.shutdown();
+          }
+        };
+    server =
+        new KubernetesMockServer(new Context(), new MockWebServer(), responses, recording, false);
+    server.init();
+    client = server.createClient();
+  }
+
+  /** A client whose requests are recorded apart, for the runtime under test. */
+  io.fabric8.kubernetes.client.KubernetesClient runtimeClient() {
+    var config =
+        new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration())
+            .withUserAgent("berth-under-test")
+            .build();
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}
