@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param backend the backend sessions of this template use unless a request picks another
  * @param skeleton a folder copied into each new workspace when it is prepared
  * @param directory the folder the template was loaded from (empty for built-in ones)
+ * @param proxy how the app lives behind the browser proxy (base path, prefix stripping)
  */
 public record Template(
     String name,
@@ -45,7 +46,8 @@ public record Template(
     List<String> capabilities,
     Optional<String> backend,
     Optional<Path> skeleton,
-    Optional<Path> directory) {
+    Optional<Path> directory,
+    ProxySettings proxy) {
 
   public static final String DEFAULT_NAME = "default";
   public static final String DEFAULT_WORKSPACE_PATH = "/workspace";
@@ -76,7 +78,8 @@ public record Template(
         List.of(),
         Optional.empty(),
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        ProxySettings.DEFAULT);
   }
 
   /**
@@ -103,7 +106,51 @@ public record Template(
         d.capabilities(),
         d.backend(),
         d.skeleton(),
-        d.directory());
+        d.directory(),
+        d.proxy());
+  }
+
+  /**
+   * This template as the runtimes get it for session {@code id}: the app learns its public base
+   * path behind the proxy from {@code BERTH_BASE_PATH} (primary port) and {@code
+   * BERTH_BASE_PATH_<port>} (each port), from the variable named by {@link
+   * ProxySettings#basePathEnv()}, and from {@code ${BERTH_BASE_PATH}} written in {@code command}
+   * arguments (replaced here, because a container runs its argv without a shell). A template
+   * without ports is returned as it is.
+   */
+  public Template forSession(dev.berth.session.SessionId id) {
+    if (ports.isEmpty()) {
+      return this;
+    }
+    String base = ProxySettings.basePath(id);
+    Map<String, String> sessionEnv = new java.util.HashMap<>(env);
+    sessionEnv.put(ProxySettings.BASE_PATH_ENV, base);
+    for (int port : ports) {
+      sessionEnv.put(ProxySettings.BASE_PATH_ENV + "_" + port, ProxySettings.basePath(id, port));
+    }
+    proxy.basePathEnv().ifPresent(name -> sessionEnv.put(name, base));
+    String placeholder = "${" + ProxySettings.BASE_PATH_ENV + "}";
+    List<String> sessionCommand =
+        command.stream().map(arg -> arg.replace(placeholder, base)).toList();
+    return new Template(
+        name,
+        description,
+        parent,
+        image,
+        sessionCommand,
+        workspacePath,
+        user,
+        sessionEnv,
+        ports,
+        probe,
+        resources,
+        idleTimeout,
+        maxLifetime,
+        capabilities,
+        backend,
+        skeleton,
+        directory,
+        proxy);
   }
 
   public boolean hasApp() {

@@ -41,6 +41,7 @@ public final class TestTemplates {
         List.of(),
         Optional.empty(),
         skeleton,
-        Optional.empty());
+        Optional.empty(),
+        dev.berth.template.ProxySettings.DEFAULT);
   }
 }

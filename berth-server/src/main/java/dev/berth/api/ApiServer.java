@@ -1,9 +1,12 @@
 package dev.berth.api;
 
+import dev.berth.auth.BrowserLogins;
 import dev.berth.auth.Tokens;
 import dev.berth.mcp.McpHttpEndpoint;
+import dev.berth.proxy.BrowserProxy;
 import dev.berth.session.SessionService;
 import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson3;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +22,16 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 public final class ApiServer {
   private static final java.util.Set<String> PUBLIC_PATHS =
-      java.util.Set.of("/api/v1/health", "/api/v1/openapi.json");
+      java.util.Set.of(
+          "/api/v1/health",
+          "/api/v1/openapi.json",
+          DashboardRoutes.LOGIN,
+          DashboardRoutes.LOGOUT,
+          "/",
+          "/index.html");
+
+  /** The dashboard's static files (no secrets in them): served to anyone, like the login page. */
+  private static final String DASHBOARD_ASSETS = "/ui/";
 
   private ApiServer() {}
 
@@ -40,8 +52,24 @@ public final class ApiServer {
       java.time.Duration orphanGrace,
       String version,
       McpHttpEndpoint mcp) {
+    return create(sessions, tokens, maxRequestBytes, orphanGrace, version, mcp, null, null);
+  }
+
+  /**
+   * The same, with browser access: the dashboard's logins ({@code logins}) and the proxy at {@code
+   * /s/} ({@code proxy}); either may be null (not served).
+   */
+  public static Javalin create(
+      SessionService sessions,
+      Tokens tokens,
+      long maxRequestBytes,
+      java.time.Duration orphanGrace,
+      String version,
+      McpHttpEndpoint mcp,
+      BrowserLogins logins,
+      BrowserProxy proxy) {
     JsonNode openApi = openApiDocument();
-    var auth = new ApiAuth(tokens);
+    var auth = new ApiAuth(tokens, logins);
     return Javalin.create(
         config -> {
           config.jsonMapper(new JavalinJackson3(JsonMapper.builder().build(), false));
@@ -51,12 +79,23 @@ public final class ApiServer {
           if (mcp != null) {
             config.jetty.modifyServletContextHandler(mcp::mount);
           }
+          if (proxy != null) {
+            config.jetty.modifyServletContextHandler(proxy::mount);
+          }
+          config.staticFiles.add(
+              files -> {
+                files.hostedPath = "/";
+                files.directory = "/dashboard";
+                files.location = Location.CLASSPATH;
+                files.headers = Map.of("Cache-Control", "no-cache");
+              });
           var routes = config.routes;
           ApiErrors.install(routes);
           // Deny by default: every route needs a token except the two public documents.
           routes.before(
               ctx -> {
-                if (!PUBLIC_PATHS.contains(ctx.path())) {
+                if (!PUBLIC_PATHS.contains(ctx.path())
+                    && !ctx.path().startsWith(DASHBOARD_ASSETS)) {
                   auth.authenticate(ctx);
                 }
               });
@@ -78,6 +117,7 @@ public final class ApiServer {
           new FileRoutes(sessions.workspace(), maxRequestBytes).register(routes);
           new ExecutorRoutes(sessions).register(routes);
           new AdminRoutes(sessions, orphanGrace).register(routes);
+          new DashboardRoutes(sessions, tokens, logins).register(routes);
         });
   }
 }

@@ -1,9 +1,11 @@
 package dev.berth.server;
 
 import dev.berth.api.ApiServer;
+import dev.berth.auth.BrowserLogins;
 import dev.berth.auth.Tokens;
 import dev.berth.config.BerthConfig;
 import dev.berth.mcp.McpHttpEndpoint;
+import dev.berth.proxy.BrowserProxy;
 import dev.berth.registry.Registry;
 import dev.berth.session.Backends;
 import dev.berth.session.SessionService;
@@ -39,6 +41,7 @@ public final class BerthServer implements AutoCloseable {
   private final SessionService sessions;
   private final Javalin app;
   private final McpHttpEndpoint mcp;
+  private final BrowserProxy proxy;
 
   private BerthServer(
       BerthConfig config,
@@ -46,8 +49,10 @@ public final class BerthServer implements AutoCloseable {
       Backends backends,
       SessionService sessions,
       Javalin app,
-      McpHttpEndpoint mcp) {
+      McpHttpEndpoint mcp,
+      BrowserProxy proxy) {
     this.mcp = mcp;
+    this.proxy = proxy;
     this.config = config;
     this.registry = registry;
     this.backends = backends;
@@ -83,12 +88,22 @@ public final class BerthServer implements AutoCloseable {
               registry, backends, templates, tokens, clock, config.stopGrace(), limits);
       sessions.reconcileStatuses();
       var mcp = new McpHttpEndpoint(sessions, tokens, VERSION);
+      var logins = new BrowserLogins(registry, clock);
+      var proxy = new BrowserProxy(sessions, tokens, logins);
       Javalin app =
           ApiServer.create(
-              sessions, tokens, config.maxRequestBytes(), config.orphanGrace(), VERSION, mcp);
+              sessions,
+              tokens,
+              config.maxRequestBytes(),
+              config.orphanGrace(),
+              VERSION,
+              mcp,
+              logins,
+              proxy);
       app.start(config.host(), config.port());
-      var server = new BerthServer(config, registry, backends, sessions, app, mcp);
+      var server = new BerthServer(config, registry, backends, sessions, app, mcp, proxy);
       out.println("Berth " + VERSION + " is serving " + server.url());
+      out.println("  dashboard: " + server.url() + "/");
       out.println("  MCP (Streamable HTTP): " + server.url() + McpHttpEndpoint.PATH);
       out.println("  data directory: " + config.home());
       out.println("  backends: " + backends.names() + " (default " + backends.defaultName() + ")");
@@ -124,6 +139,7 @@ public final class BerthServer implements AutoCloseable {
   public void close() {
     mcp.close();
     app.stop();
+    proxy.close();
     backends.close();
     registry.close();
     log.info("Berth stopped");

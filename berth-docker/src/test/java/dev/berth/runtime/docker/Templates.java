@@ -35,7 +35,8 @@ final class Templates {
         capabilities,
         Optional.empty(),
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        dev.berth.template.ProxySettings.DEFAULT);
   }
 
   /** A session whose app and execs run as {@code user} (e.g. {@code 1000:1000}). */
@@ -58,7 +59,8 @@ final class Templates {
         t.capabilities(),
         t.backend(),
         t.skeleton(),
-        t.directory());
+        t.directory(),
+        t.proxy());
   }
 
   static Template plain(String name) {
