@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * side only when the previous one was written to the other, so a slow reader slows its writer
  * instead of filling memory. Close codes and reasons pass through; the app's pings go on to the
  * browser (each hop answers pings itself), which keeps idle connections alive end to end.
+ *
+ * <p>Public only because Jetty calls its listener methods through method handles.
  */
-final class WebSocketRelay implements Session.Listener, WebSocket.Listener {
+public final class WebSocketRelay implements Session.Listener, WebSocket.Listener {
   private static final Logger log = LoggerFactory.getLogger(WebSocketRelay.class);
 
   /** Far above the 30 s pings apps like Jupyter send, so a quiet but live socket stays open. */

@@ -265,6 +265,8 @@ public final class ProxyTestApp {
     @Override
     public void onWebSocketOpen(Session s) {
       this.session = s;
+      s.setMaxTextMessageSize(16 << 20);
+      s.setMaxBinaryMessageSize(16 << 20);
       s.sendText("origin " + origin, Callback.NOOP);
     }
 
