@@ -67,6 +67,20 @@ final class ProxyFixture implements AutoCloseable {
         Map.of("path", "keep", "basePathEnv", "APP_PREFIX", "basePathHeader", "X-App-Root"));
     write(dir.resolve("testapp"), plain);
     write(dir.resolve("keepapp"), keep);
+    // Starts its app only after a few seconds: long enough to see the "starting" page.
+    Map<String, Object> slow = new LinkedHashMap<>(plain);
+    List<String> slowCommand =
+        new ArrayList<>(List.of("/bin/sh", "-c", "sleep 4; exec \"$0\" \"$@\""));
+    slowCommand.addAll(appCommand());
+    slow.put("command", slowCommand);
+    write(dir.resolve("slowapp"), slow);
+    // Exits at once: the session ends FAILED.
+    write(
+        dir.resolve("failapp"),
+        Map.of(
+            "command", List.of("/bin/sh", "-c", "echo cannot start; exit 3"),
+            "ports", List.of(8080),
+            "probe", Map.of("tcp", 8080, "startTimeout", "10s")));
   }
 
   private static void write(Path folder, Map<String, Object> template) {
