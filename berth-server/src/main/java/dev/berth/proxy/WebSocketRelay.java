@@ -59,6 +59,10 @@ public final class WebSocketRelay implements Session.Listener, WebSocket.Listene
     session.setMaxTextMessageSize(0);
     session.setMaxBinaryMessageSize(0);
     browser.complete(session);
+    if (appClosed.get()) { // the app went away during the handshake
+      closeBrowser(1011, "the app's connection failed");
+      return;
+    }
     app.request(1); // the app's messages flow only once there is a browser to take them
     session.demand();
   }
