@@ -152,6 +152,16 @@ await step('second-session-cookie-does-not-open-the-first', async () => {
   check(forged.status() === 403, `with browser2's cookie: ${forged.status()}`);
   await page.locator('h1', { hasText: 'another session' }).waitFor();
   await page.screenshot({ path: join(shots, `${String(n).padStart(2, '0')}-forged-cookie.png`) });
+  // Its dashboard, logged in with browser2's token, shows browser2 only and no admin actions.
+  await page.goto(`${url}/`);
+  await page.fill('#token', tokenB);
+  await page.click('#login');
+  await page.locator('#who', { hasText: 'session browser2' }).waitFor();
+  await page.locator('tr[data-session="browser2"]').waitFor();
+  check((await page.locator('tbody tr').count()) === 1, 'a session login should list one session');
+  check(await page.locator('#create-card').isHidden(), 'a session login cannot create sessions');
+  check((await page.locator('button[data-action="delete"]').count()) === 0, 'nor delete them');
+  await page.screenshot({ path: join(shots, `${String(n).padStart(2, '0')}-session-dashboard.png`) });
   current = dashboard;
   await other.close();
 });

@@ -64,6 +64,8 @@ class DockerProxyTest {
                 "-c",
                 "docker rm -f $(docker ps -aq --filter name="
                     + prefix
+                    + "-) 2>/dev/null; docker network rm $(docker network ls -q --filter name="
+                    + prefix
                     + "-) 2>/dev/null; docker volume rm $(docker volume ls -q --filter name="
                     + prefix
                     + "-) 2>/dev/null; docker rmi "
