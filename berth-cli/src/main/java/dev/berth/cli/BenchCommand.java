@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks (print tables of min/median/p95 and ratios against a raw baseline).",
-    subcommands = {BenchCommand.Docker.class, McpBench.class})
+    subcommands = {BenchCommand.Docker.class, McpBench.class, ProxyBench.class})
 final class BenchCommand {
 
   @Command(

@@ -40,6 +40,19 @@ final class BenchTable {
     }
   }
 
+  /** Berth's median at most this many milliseconds above the raw median (what Berth adds). */
+  record AddedAtMost(double millis) implements Target {
+    @Override
+    public boolean met(double rawMedian, double berthMedian) {
+      return berthMedian - rawMedian <= millis;
+    }
+
+    @Override
+    public String describe() {
+      return String.format(Locale.ROOT, "added <= %.1f ms", millis);
+    }
+  }
+
   record Row(String name, List<Double> raw, List<Double> berth, Target target) {}
 
   /** Milliseconds a piece of work took. */

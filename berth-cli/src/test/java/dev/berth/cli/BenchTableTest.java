@@ -38,4 +38,11 @@ class BenchTableTest {
         .contains("| 2.00 | ratio <= 1.20 (NOT met) |")
         .contains("| 5.00 | berth median <= 3.0 ms (met) |");
   }
+
+  @Test
+  void anAddedLatencyTargetComparesTheDifferenceOfMedians() {
+    assertThat(new BenchTable.AddedAtMost(1.0).met(0.3, 1.3)).isTrue();
+    assertThat(new BenchTable.AddedAtMost(1.0).met(0.3, 1.31)).isFalse();
+    assertThat(new BenchTable.AddedAtMost(1.0).describe()).isEqualTo("added <= 1.0 ms");
+  }
 }

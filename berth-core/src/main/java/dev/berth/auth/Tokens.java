@@ -29,7 +29,7 @@ public final class Tokens {
     this.clock = clock;
   }
 
-  private static String fresh(String kind) {
+  static String fresh(String kind) {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     return "berth_" + kind + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -403,7 +403,10 @@ public final class Registry implements AutoCloseable {
         });
   }
 
-  /** Revokes every token of a session (on delete, so a reused id starts clean). */
+  /**
+   * Revokes every token of a session, and its browser credentials (on delete, so a reused id starts
+   * clean).
+   */
   public void deleteTokens(SessionId id) {
     inTransaction(
         c -> {
@@ -411,8 +414,95 @@ public final class Registry implements AutoCloseable {
             ps.setString(1, id.value());
             ps.executeUpdate();
           }
+          try (var ps = c.prepareStatement("DELETE FROM browser_credentials WHERE session_id=?")) {
+            ps.setString(1, id.value());
+            ps.executeUpdate();
+          }
           return null;
         });
+  }
+
+  // ---- browser credentials ----------------------------------------------------------------------
+
+  /** Stores a browser credential, and drops the expired ones (cheap: indexed by expiry). */
+  public void saveBrowserCredential(BrowserCredentialRecord r, Instant now) {
+    inTransaction(
+        c -> {
+          try (var ps = c.prepareStatement("DELETE FROM browser_credentials WHERE expires_at<=?")) {
+            ps.setLong(1, now.toEpochMilli());
+            ps.executeUpdate();
+          }
+          try (var ps =
+              c.prepareStatement(
+                  "INSERT INTO browser_credentials (hash, kind, session_id, admin, created_at,"
+                      + " expires_at) VALUES (?,?,?,?,?,?)")) {
+            ps.setString(1, r.hash());
+            ps.setString(2, r.kind().name());
+            ps.setString(3, r.sessionId().map(SessionId::value).orElse(null));
+            ps.setInt(4, r.admin() ? 1 : 0);
+            ps.setLong(5, now.toEpochMilli());
+            ps.setLong(6, r.expiresAt().toEpochMilli());
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** The unexpired credential of this kind with this hash. */
+  public Optional<BrowserCredentialRecord> findBrowserCredential(
+      String hash, BrowserCredentialRecord.Kind kind, Instant now) {
+    return inTransaction(c -> findBrowserCredential(c, hash, kind, now));
+  }
+
+  /** Finds and deletes in one transaction: a one-time credential is used at most once. */
+  public Optional<BrowserCredentialRecord> takeBrowserCredential(
+      String hash, BrowserCredentialRecord.Kind kind, Instant now) {
+    return inTransaction(
+        c -> {
+          Optional<BrowserCredentialRecord> found = findBrowserCredential(c, hash, kind, now);
+          try (var ps = c.prepareStatement("DELETE FROM browser_credentials WHERE hash=?")) {
+            ps.setString(1, hash);
+            if (ps.executeUpdate() != 1) {
+              return Optional.empty();
+            }
+          }
+          return found;
+        });
+  }
+
+  public void deleteBrowserCredential(String hash) {
+    inTransaction(
+        c -> {
+          try (var ps = c.prepareStatement("DELETE FROM browser_credentials WHERE hash=?")) {
+            ps.setString(1, hash);
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  private static Optional<BrowserCredentialRecord> findBrowserCredential(
+      Connection c, String hash, BrowserCredentialRecord.Kind kind, Instant now)
+      throws SQLException {
+    try (var ps =
+        c.prepareStatement(
+            "SELECT * FROM browser_credentials WHERE hash=? AND kind=? AND expires_at>?")) {
+      ps.setString(1, hash);
+      ps.setString(2, kind.name());
+      ps.setLong(3, now.toEpochMilli());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new BrowserCredentialRecord(
+                hash,
+                kind,
+                Optional.ofNullable(rs.getString("session_id")).map(SessionId::of),
+                rs.getInt("admin") == 1,
+                Instant.ofEpochMilli(rs.getLong("expires_at"))));
+      }
+    }
   }
 
   @Override

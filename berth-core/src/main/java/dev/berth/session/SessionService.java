@@ -435,7 +435,8 @@ public final class SessionService {
   }
 
   RuntimeSession runtimeSession(Session s, Template template) {
-    return new RuntimeSession(s.id(), template, s.labels(), s.runtimeState());
+    // forSession: the app learns its public base path behind the proxy (BERTH_BASE_PATH...).
+    return new RuntimeSession(s.id(), template.forSession(s.id()), s.labels(), s.runtimeState());
   }
 
   SessionRuntime runtimeOf(Session s) {

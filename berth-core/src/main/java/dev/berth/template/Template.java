@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param directory the folder the template was loaded from (empty for built-in ones)
  * @param build how the image this template runs is built (its own Dockerfile or its parent's);
  *     empty when it runs {@code image} or the backend's default image
+ * @param proxy how the app lives behind the browser proxy (base path, prefix stripping)
  */
 public record Template(
     String name,
@@ -48,7 +49,8 @@ public record Template(
     Optional<String> backend,
     Optional<Path> skeleton,
     Optional<Path> directory,
-    Optional<ImageBuild> build) {
+    Optional<ImageBuild> build,
+    ProxySettings proxy) {
 
   public static final String DEFAULT_NAME = "default";
   public static final String DEFAULT_WORKSPACE_PATH = "/workspace";
@@ -80,7 +82,8 @@ public record Template(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        ProxySettings.DEFAULT);
   }
 
   /**
@@ -108,7 +111,8 @@ public record Template(
         d.backend(),
         d.skeleton(),
         d.directory(),
-        d.build());
+        d.build(),
+        d.proxy());
   }
 
   /** A copy with another project skeleton (for the templates directory's shared default). */
@@ -131,12 +135,57 @@ public record Template(
         backend,
         newSkeleton,
         directory,
-        build);
+        build,
+        proxy);
   }
 
   /** True when this template's own folder holds the Dockerfile of the image it runs. */
   public boolean buildsOwnImage() {
     return build.map(b -> b.owner().equals(name)).orElse(false);
+  }
+
+  /**
+   * This template as the runtimes get it for session {@code id}: the app learns its public base
+   * path behind the proxy from {@code BERTH_BASE_PATH} (primary port) and {@code
+   * BERTH_BASE_PATH_<port>} (each port), from the variable named by {@link
+   * ProxySettings#basePathEnv()}, and from {@code ${BERTH_BASE_PATH}} written in {@code command}
+   * arguments (replaced here, because a container runs its argv without a shell). A template
+   * without ports is returned as it is.
+   */
+  public Template forSession(dev.berth.session.SessionId id) {
+    if (ports.isEmpty()) {
+      return this;
+    }
+    String base = ProxySettings.basePath(id);
+    Map<String, String> sessionEnv = new java.util.HashMap<>(env);
+    sessionEnv.put(ProxySettings.BASE_PATH_ENV, base);
+    for (int port : ports) {
+      sessionEnv.put(ProxySettings.BASE_PATH_ENV + "_" + port, ProxySettings.basePath(id, port));
+    }
+    proxy.basePathEnv().ifPresent(name -> sessionEnv.put(name, base));
+    String placeholder = "${" + ProxySettings.BASE_PATH_ENV + "}";
+    List<String> sessionCommand =
+        command.stream().map(arg -> arg.replace(placeholder, base)).toList();
+    return new Template(
+        name,
+        description,
+        parent,
+        image,
+        sessionCommand,
+        workspacePath,
+        user,
+        sessionEnv,
+        ports,
+        probe,
+        resources,
+        idleTimeout,
+        maxLifetime,
+        capabilities,
+        backend,
+        skeleton,
+        directory,
+        build,
+        proxy);
   }
 
   public boolean hasApp() {

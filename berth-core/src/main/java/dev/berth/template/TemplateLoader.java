@@ -130,6 +130,7 @@ public final class TemplateLoader {
               + ": give either 'image' (run an existing image) or a Dockerfile (Berth builds the"
               + " image), not both");
     }
+    t.proxy = y.object("proxy").map(p -> proxy(where, p, errors));
     y.checkNoUnknownKeys();
     return Optional.of(t);
   }
@@ -231,6 +232,71 @@ public final class TemplateLoader {
     return Optional.of(new HealthProbe.Exec(exec.get(), timeout));
   }
 
+  private static final java.util.regex.Pattern ENV_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  // An HTTP header name (RFC 9110 token characters).
+  private static final java.util.regex.Pattern HEADER_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
+
+  private static final java.util.Set<String> RESERVED_HEADERS =
+      java.util.Set.of(
+          "host",
+          "content-length",
+          "transfer-encoding",
+          "connection",
+          "keep-alive",
+          "upgrade",
+          "te",
+          "trailer",
+          "expect",
+          "cookie",
+          "authorization",
+          "origin");
+
+  private static ProxySettings proxy(String where, StrictObject p, List<String> errors) {
+    Optional<String> path = p.string("path");
+    Optional<String> env = p.string("basePathEnv");
+    Optional<String> header = p.string("basePathHeader");
+    p.checkNoUnknownKeys();
+    boolean keep = false;
+    if (path.isPresent()) {
+      switch (path.get()) {
+        case "keep" -> keep = true;
+        case "strip" -> keep = false;
+        default ->
+            errors.add(where + ": 'proxy.path' must be 'strip' or 'keep' (got " + path.get() + ")");
+      }
+    }
+    env.filter(name -> !ENV_NAME.matcher(name).matches())
+        .ifPresent(
+            name ->
+                errors.add(
+                    where
+                        + ": 'proxy.basePathEnv' must be an environment variable name (got "
+                        + name
+                        + ")"));
+    header
+        .filter(name -> !HEADER_NAME.matcher(name).matches())
+        .ifPresent(
+            name ->
+                errors.add(
+                    where
+                        + ": 'proxy.basePathHeader' must be an HTTP header name (got "
+                        + name
+                        + ")"));
+    header
+        .filter(name -> HEADER_NAME.matcher(name).matches())
+        .filter(name -> RESERVED_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT)))
+        .ifPresent(
+            name ->
+                errors.add(
+                    where
+                        + ": 'proxy.basePathHeader' cannot be "
+                        + name
+                        + ", a header the proxy or HTTP itself controls"));
+    return new ProxySettings(keep, env, header);
+  }
+
   private static ResourceLimits resources(StrictObject r) {
     var limits =
         new ResourceLimits(
@@ -305,6 +371,7 @@ public final class TemplateLoader {
     Optional<String> backend = Optional.empty();
     Optional<Path> skeleton = Optional.empty();
     Optional<ImageBuild> build = Optional.empty();
+    Optional<ProxySettings> proxy = Optional.empty();
 
     RawTemplate(String name, Path folder) {
       this.name = name;
@@ -334,7 +401,8 @@ public final class TemplateLoader {
           backend.isPresent() ? backend : base.backend(),
           skeleton.isPresent() ? skeleton : base.skeleton(),
           Optional.of(folder),
-          ownImage ? build : base.build());
+          ownImage ? build : base.build(),
+          proxy.orElse(base.proxy()));
     }
   }
 }

@@ -42,6 +42,7 @@ public final class TestTemplates {
         Optional.empty(),
         skeleton,
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        dev.berth.template.ProxySettings.DEFAULT);
   }
 }

@@ -192,4 +192,58 @@ class TemplateLoaderTest {
     assertThat(catalog.get("own").skeleton()).hasValue(dir.resolve("own/skeleton"));
     assertThat(catalog.get("child").skeleton()).hasValue(dir.resolve("own/skeleton"));
   }
+
+  @Test
+  void proxySettingsAreReadInheritedAndGiveTheAppItsBasePath() throws IOException {
+    template(
+        "jupyter",
+        """
+        command: [jupyter, notebook, "--NotebookApp.base_url=${BERTH_BASE_PATH}"]
+        ports: [8888, 8787]
+        proxy: {path: keep, basePathEnv: JUPYTER_BASE_URL}
+        """);
+    template(
+        "rstudio",
+        """
+        parent: jupyter
+        proxy: {basePathHeader: X-RStudio-Root-Path}
+        """);
+    template("plain", "ports: [80]\n");
+    var catalog = TemplateLoader.load(dir);
+    var jupyter = catalog.get("jupyter");
+    assertThat(jupyter.proxy())
+        .isEqualTo(
+            new ProxySettings(
+                true, java.util.Optional.of("JUPYTER_BASE_URL"), java.util.Optional.empty()));
+    assertThat(catalog.get("rstudio").proxy())
+        .isEqualTo(
+            new ProxySettings(
+                false, java.util.Optional.empty(), java.util.Optional.of("X-RStudio-Root-Path")));
+    assertThat(catalog.get("plain").proxy()).isEqualTo(ProxySettings.DEFAULT);
+
+    var forSession = jupyter.forSession(dev.berth.session.SessionId.of("nb1"));
+    assertThat(forSession.command())
+        .containsExactly("jupyter", "notebook", "--NotebookApp.base_url=/s/nb1/");
+    assertThat(forSession.env())
+        .containsEntry("BERTH_BASE_PATH", "/s/nb1/")
+        .containsEntry("BERTH_BASE_PATH_8787", "/s/nb1/port/8787/")
+        .containsEntry("JUPYTER_BASE_URL", "/s/nb1/");
+    var noPorts = catalog.get("default");
+    assertThat(noPorts.forSession(dev.berth.session.SessionId.of("x"))).isSameAs(noPorts);
+  }
+
+  @Test
+  void badProxySettingsAreNamed() throws IOException {
+    template(
+        "bad",
+        """
+        proxy: {path: sideways, basePathEnv: "1X", basePathHeader: Cookie, extra: 1}
+        """);
+    assertThatThrownBy(() -> TemplateLoader.load(dir))
+        .isInstanceOf(BerthException.class)
+        .hasMessageContaining("'proxy.path' must be 'strip' or 'keep' (got sideways)")
+        .hasMessageContaining("'proxy.basePathEnv' must be an environment variable name (got 1X)")
+        .hasMessageContaining("'proxy.basePathHeader' cannot be Cookie")
+        .hasMessageContaining("extra");
+  }
 }

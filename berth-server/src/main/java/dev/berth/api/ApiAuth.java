@@ -1,5 +1,6 @@
 package dev.berth.api;
 
+import dev.berth.auth.BrowserLogins;
 import dev.berth.auth.Principal;
 import dev.berth.auth.Tokens;
 import dev.berth.session.BerthException;
@@ -7,18 +8,52 @@ import dev.berth.session.ErrorCode;
 import io.javalin.http.Context;
 import java.util.Locale;
 
-/** Reads the bearer token of a request and remembers who is calling for the route handlers. */
+/**
+ * Reads the bearer token of a request (or the dashboard's login cookie) and remembers who is
+ * calling for the route handlers.
+ */
 final class ApiAuth {
   private static final String PRINCIPAL = "berth.principal";
-  private final Tokens tokens;
 
-  ApiAuth(Tokens tokens) {
+  /** The dashboard's login: HttpOnly, sent to the API only. */
+  static final String DASHBOARD_COOKIE = "berth_dashboard";
+
+  /**
+   * Sent by the dashboard with every call that rides its cookie. Another site's page cannot add a
+   * header to a cross-origin request without Berth's consent (CORS preflight, never granted), so a
+   * cookie without it is not a dashboard call: cross-site request forgery is refused.
+   */
+  static final String DASHBOARD_HEADER = "X-Requested-By";
+
+  private final Tokens tokens;
+  private final BrowserLogins logins;
+
+  ApiAuth(Tokens tokens, BrowserLogins logins) {
     this.tokens = tokens;
+    this.logins = logins;
   }
 
-  /** A before-handler: 401 unless the request carries a valid token. */
+  /** A before-handler: 401 unless the request carries a valid token or dashboard login. */
   void authenticate(Context ctx) {
     String header = ctx.header("Authorization");
+    String cookie = ctx.cookie(DASHBOARD_COOKIE);
+    if (header == null && cookie != null && logins != null) {
+      if (ctx.header(DASHBOARD_HEADER) == null) {
+        throw new BerthException(
+            ErrorCode.UNAUTHORIZED,
+            "a dashboard login works only with the '" + DASHBOARD_HEADER + "' header");
+      }
+      ctx.attribute(
+          PRINCIPAL,
+          logins
+              .dashboardLogin(cookie)
+              .orElseThrow(
+                  () ->
+                      new BerthException(
+                          ErrorCode.UNAUTHORIZED,
+                          "the dashboard login has expired or was ended; log in again")));
+      return;
+    }
     String token = null;
     if (header != null && header.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
       token = header.substring(7).trim();

@@ -1,10 +1,13 @@
 package dev.berth.api;
 
+import dev.berth.auth.BrowserLogins;
 import dev.berth.auth.Tokens;
 import dev.berth.images.ImageJobs;
 import dev.berth.mcp.McpHttpEndpoint;
+import dev.berth.proxy.BrowserProxy;
 import dev.berth.session.SessionService;
 import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson3;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +23,16 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 public final class ApiServer {
   private static final java.util.Set<String> PUBLIC_PATHS =
-      java.util.Set.of("/api/v1/health", "/api/v1/openapi.json");
+      java.util.Set.of(
+          "/api/v1/health",
+          "/api/v1/openapi.json",
+          DashboardRoutes.LOGIN,
+          DashboardRoutes.LOGOUT,
+          "/",
+          "/index.html");
+
+  /** The dashboard's static files (no secrets in them): served to anyone, like the login page. */
+  private static final String DASHBOARD_ASSETS = "/ui/";
 
   private ApiServer() {}
 
@@ -41,10 +53,14 @@ public final class ApiServer {
       java.time.Duration orphanGrace,
       String version,
       McpHttpEndpoint mcp) {
-    return create(sessions, tokens, maxRequestBytes, orphanGrace, version, mcp, null);
+    return create(sessions, tokens, maxRequestBytes, orphanGrace, version, mcp, null, null, null);
   }
 
-  /** As above, with the image routes served by {@code images} (null: no backend builds images). */
+  /**
+   * The same, with the image routes served by {@code images} (null: no backend builds images) and
+   * browser access: the dashboard's logins ({@code logins}) and the proxy at {@code /s/} ({@code
+   * proxy}); either may be null (not served).
+   */
   public static Javalin create(
       SessionService sessions,
       Tokens tokens,
@@ -52,9 +68,11 @@ public final class ApiServer {
       java.time.Duration orphanGrace,
       String version,
       McpHttpEndpoint mcp,
-      ImageJobs images) {
+      ImageJobs images,
+      BrowserLogins logins,
+      BrowserProxy proxy) {
     JsonNode openApi = openApiDocument();
-    var auth = new ApiAuth(tokens);
+    var auth = new ApiAuth(tokens, logins);
     return Javalin.create(
         config -> {
           config.jsonMapper(new JavalinJackson3(JsonMapper.builder().build(), false));
@@ -64,12 +82,23 @@ public final class ApiServer {
           if (mcp != null) {
             config.jetty.modifyServletContextHandler(mcp::mount);
           }
+          if (proxy != null) {
+            config.jetty.modifyServletContextHandler(proxy::mount);
+          }
+          config.staticFiles.add(
+              files -> {
+                files.hostedPath = "/";
+                files.directory = "/dashboard";
+                files.location = Location.CLASSPATH;
+                files.headers = Map.of("Cache-Control", "no-cache");
+              });
           var routes = config.routes;
           ApiErrors.install(routes);
           // Deny by default: every route needs a token except the two public documents.
           routes.before(
               ctx -> {
-                if (!PUBLIC_PATHS.contains(ctx.path())) {
+                if (!PUBLIC_PATHS.contains(ctx.path())
+                    && !ctx.path().startsWith(DASHBOARD_ASSETS)) {
                   auth.authenticate(ctx);
                 }
               });
@@ -92,6 +121,7 @@ public final class ApiServer {
           new ExecutorRoutes(sessions).register(routes);
           new AdminRoutes(sessions, orphanGrace).register(routes);
           new ImageRoutes(images).register(routes);
+          new DashboardRoutes(sessions, tokens, logins).register(routes);
         });
   }
 }

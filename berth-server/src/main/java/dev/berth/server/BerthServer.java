@@ -1,12 +1,14 @@
 package dev.berth.server;
 
 import dev.berth.api.ApiServer;
+import dev.berth.auth.BrowserLogins;
 import dev.berth.auth.Tokens;
 import dev.berth.config.BerthConfig;
 import dev.berth.images.ImageEngine;
 import dev.berth.images.ImageJobs;
 import dev.berth.images.ImageService;
 import dev.berth.mcp.McpHttpEndpoint;
+import dev.berth.proxy.BrowserProxy;
 import dev.berth.registry.Registry;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.session.Backends;
@@ -44,6 +46,7 @@ public final class BerthServer implements AutoCloseable {
   private final Javalin app;
   private final McpHttpEndpoint mcp;
   private final ImageJobs images;
+  private final BrowserProxy proxy;
 
   private BerthServer(
       BerthConfig config,
@@ -52,9 +55,11 @@ public final class BerthServer implements AutoCloseable {
       SessionService sessions,
       Javalin app,
       McpHttpEndpoint mcp,
-      ImageJobs images) {
+      ImageJobs images,
+      BrowserProxy proxy) {
     this.mcp = mcp;
     this.images = images;
+    this.proxy = proxy;
     this.config = config;
     this.registry = registry;
     this.backends = backends;
@@ -97,6 +102,8 @@ public final class BerthServer implements AutoCloseable {
           imageEngine(backends)
               .map(engine -> new ImageJobs(new ImageService(sessions, engine, clock), clock))
               .orElse(null);
+      var logins = new BrowserLogins(registry, clock);
+      var proxy = new BrowserProxy(sessions, tokens, logins);
       Javalin app =
           ApiServer.create(
               sessions,
@@ -105,10 +112,13 @@ public final class BerthServer implements AutoCloseable {
               config.orphanGrace(),
               VERSION,
               mcp,
-              images);
+              images,
+              logins,
+              proxy);
       app.start(config.host(), config.port());
-      var server = new BerthServer(config, registry, backends, sessions, app, mcp, images);
+      var server = new BerthServer(config, registry, backends, sessions, app, mcp, images, proxy);
       out.println("Berth " + VERSION + " is serving " + server.url());
+      out.println("  dashboard: " + server.url() + "/");
       out.println("  MCP (Streamable HTTP): " + server.url() + McpHttpEndpoint.PATH);
       out.println("  data directory: " + config.home());
       out.println(
@@ -177,6 +187,7 @@ public final class BerthServer implements AutoCloseable {
     }
     mcp.close();
     app.stop();
+    proxy.close();
     backends.close();
     registry.close();
     log.info("Berth stopped");

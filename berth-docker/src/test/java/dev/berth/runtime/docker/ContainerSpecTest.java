@@ -196,7 +196,8 @@ class ContainerSpecTest {
                 "Dockerfile",
                 Map.of(),
                 Map.of(),
-                Optional.empty())));
+                Optional.empty())),
+        t.proxy());
   }
 
   @Test

@@ -36,7 +36,8 @@ final class Templates {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        dev.berth.template.ProxySettings.DEFAULT);
   }
 
   /** A session whose app and execs run as {@code user} (e.g. {@code 1000:1000}). */
@@ -60,7 +61,8 @@ final class Templates {
         t.backend(),
         t.skeleton(),
         t.directory(),
-        t.build());
+        t.build(),
+        t.proxy());
   }
 
   static Template plain(String name) {

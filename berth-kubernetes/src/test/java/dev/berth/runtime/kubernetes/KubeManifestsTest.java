@@ -46,7 +46,8 @@ class KubeManifestsTest {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        dev.berth.template.ProxySettings.DEFAULT);
   }
 
   private static RuntimeSession session(Template t) {
@@ -274,7 +275,8 @@ class KubeManifestsTest {
         t.backend(),
         t.skeleton(),
         t.directory(),
-        Optional.empty());
+        Optional.empty(),
+        dev.berth.template.ProxySettings.DEFAULT);
   }
 
   private static Template withCapabilities(List<String> caps) {
@@ -297,6 +299,7 @@ class KubeManifestsTest {
         t.backend(),
         t.skeleton(),
         t.directory(),
-        Optional.empty());
+        Optional.empty(),
+        dev.berth.template.ProxySettings.DEFAULT);
   }
 }

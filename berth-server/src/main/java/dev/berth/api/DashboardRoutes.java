@@ -1,0 +1,90 @@
+package dev.berth.api;
+
+import static dev.berth.api.ApiAuth.principal;
+
+import dev.berth.auth.BrowserLogins;
+import dev.berth.auth.Principal;
+import dev.berth.auth.Tokens;
+import dev.berth.session.BerthException;
+import dev.berth.session.SessionId;
+import dev.berth.session.SessionService;
+import dev.berth.template.ProxySettings;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Instant;
+
+/**
+ * Browser logins over REST: the dashboard's login and logout (an HttpOnly cookie instead of a token
+ * the page's script could read), who is logged in, and one-time login links into a session's proxy.
+ */
+final class DashboardRoutes {
+  static final String LOGIN = "/api/v1/login";
+  static final String LOGOUT = "/api/v1/logout";
+
+  private final SessionService sessions;
+  private final Tokens tokens;
+  private final BrowserLogins logins;
+
+  DashboardRoutes(SessionService sessions, Tokens tokens, BrowserLogins logins) {
+    this.sessions = sessions;
+    this.tokens = tokens;
+    this.logins = logins;
+  }
+
+  void register(RoutesConfig r) {
+    r.post(LOGIN, this::login);
+    r.post(LOGOUT, this::logout);
+    r.get("/api/v1/me", ctx -> ctx.json(Me.of(principal(ctx))));
+    r.post("/api/v1/sessions/{id}/login-link", this::loginLink);
+  }
+
+  record Me(String role, String session) {
+    static Me of(Principal p) {
+      return switch (p) {
+        case Principal.Admin a -> new Me("admin", null);
+        case Principal.SessionScoped s -> new Me("session", s.sessionId().value());
+      };
+    }
+  }
+
+  record LoginLinkView(String session, String path, String url, Instant expiresAt) {}
+
+  private void login(Context ctx) {
+    var body = RequestBodies.json(ctx, false);
+    String token = body.path("token").asString("").strip();
+    if (token.isEmpty()) {
+      throw BerthException.badRequest(
+          "send {\"token\": \"...\"}: the admin token or a session token");
+    }
+    Principal p = tokens.authenticate(token);
+    String value = logins.issueDashboardLogin(p);
+    ctx.header(
+        "Set-Cookie",
+        ApiAuth.DASHBOARD_COOKIE
+            + "="
+            + value
+            + "; Path=/api/; Max-Age="
+            + BrowserLogins.DASHBOARD_TTL.toSeconds()
+            + "; HttpOnly; SameSite=Strict"
+            + (ctx.scheme().equals("https") ? "; Secure" : ""));
+    ctx.json(Me.of(p));
+  }
+
+  private void logout(Context ctx) {
+    logins.revoke(ctx.cookie(ApiAuth.DASHBOARD_COOKIE));
+    ctx.header(
+        "Set-Cookie",
+        ApiAuth.DASHBOARD_COOKIE + "=; Path=/api/; Max-Age=0; HttpOnly; SameSite=Strict");
+    ctx.status(204);
+  }
+
+  private void loginLink(Context ctx) {
+    SessionId id = SessionRoutes.id(ctx);
+    sessions.get(id); // 404 for an unknown session: no link into nothing
+    BrowserLogins.LoginLink link = logins.issueLink(id, principal(ctx));
+    String path = ProxySettings.basePath(id) + "?token=" + link.code();
+    String host = ctx.header("Host");
+    String url = host == null ? path : ctx.scheme() + "://" + host + path;
+    ctx.status(201).json(new LoginLinkView(id.value(), path, url, link.expiresAt()));
+  }
+}

@@ -1,0 +1,31 @@
+package dev.berth.proxy;
+
+import dev.berth.auth.BrowserLogins;
+import dev.berth.session.SessionId;
+import dev.berth.template.ProxySettings;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The proxy cookie: HttpOnly (no script reads it), scoped to the session's path (the browser sends
+ * it to that session only), SameSite=Lax (not sent with cross-site subrequests and form posts, but
+ * sent when a link from elsewhere opens the session), Secure when Berth is reached over HTTPS.
+ */
+final class Cookies {
+  private Cookies() {}
+
+  static void setProxyCookie(
+      HttpServletRequest req, HttpServletResponse resp, SessionId id, String value) {
+    resp.addHeader(
+        "Set-Cookie",
+        ProxyHeaders.COOKIE
+            + "="
+            + value
+            + "; Path="
+            + ProxySettings.basePath(id)
+            + "; Max-Age="
+            + BrowserLogins.PROXY_TTL.toSeconds()
+            + "; HttpOnly; SameSite=Lax"
+            + (req.isSecure() ? "; Secure" : ""));
+  }
+}
