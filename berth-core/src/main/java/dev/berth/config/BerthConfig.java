@@ -26,6 +26,8 @@ import java.time.Duration;
  * @param stopGrace how long a stop waits for processes to exit before killing them
  * @param orphanGrace how old a Berth-labelled resource without a live session must be before {@code
  *     berth gc} (and the reconciler) remove it
+ * @param reconcileInterval how often the reconciler passes over every session (it also acts at once
+ *     on runtime events)
  */
 public record BerthConfig(
     Path home,
@@ -42,7 +44,8 @@ public record BerthConfig(
     Duration execMaxTimeout,
     int execMaxOutputBytes,
     Duration stopGrace,
-    Duration orphanGrace) {
+    Duration orphanGrace,
+    Duration reconcileInterval) {
 
   public Path registryFile() {
     return home.resolve("berth.db");

@@ -41,6 +41,7 @@ public final class ConfigLoader {
     DEFAULTS.put("execMaxOutputBytes", "1m");
     DEFAULTS.put("stopGrace", "10s");
     DEFAULTS.put("orphanGrace", "10m");
+    DEFAULTS.put("reconcileInterval", "5s");
   }
 
   private ConfigLoader() {}
@@ -113,6 +114,7 @@ public final class ConfigLoader {
     long execOut = p.get("execMaxOutputBytes", ConfigLoader::positiveSize);
     Duration stopGrace = p.get("stopGrace", Units::parseDuration);
     Duration orphanGrace = p.get("orphanGrace", Units::parseDuration);
+    Duration reconcileInterval = p.get("reconcileInterval", ConfigLoader::positiveDuration);
     if (execOut > Integer.MAX_VALUE) {
       errors.add("execMaxOutputBytes must be below 2g");
     }
@@ -136,7 +138,8 @@ public final class ConfigLoader {
         execMax,
         (int) execOut,
         stopGrace,
-        orphanGrace);
+        orphanGrace,
+        reconcileInterval);
   }
 
   private static void readYaml(

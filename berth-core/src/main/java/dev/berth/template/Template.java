@@ -27,6 +27,9 @@ import java.util.Optional;
  * @param backend the backend sessions of this template use unless a request picks another
  * @param skeleton a folder copied into each new workspace when it is prepared
  * @param directory the folder the template was loaded from (empty for built-in ones)
+ * @param restart what the reconciler does when a running session's app exits or turns unhealthy
+ * @param health how often the probe is repeated once the session runs, and when it counts as failed
+ * @param cullAction what happens at the idle timeout or the max lifetime: stop or delete
  */
 public record Template(
     String name,
@@ -45,7 +48,10 @@ public record Template(
     List<String> capabilities,
     Optional<String> backend,
     Optional<Path> skeleton,
-    Optional<Path> directory) {
+    Optional<Path> directory,
+    RestartPolicy restart,
+    HealthCheck health,
+    CullAction cullAction) {
 
   public static final String DEFAULT_NAME = "default";
   public static final String DEFAULT_WORKSPACE_PATH = "/workspace";
@@ -55,6 +61,48 @@ public record Template(
     env = Map.copyOf(env);
     ports = List.copyOf(ports);
     capabilities = List.copyOf(capabilities);
+  }
+
+  /** A template with the default restart policy, health check timing and cull action. */
+  public Template(
+      String name,
+      String description,
+      Optional<String> parent,
+      Optional<String> image,
+      List<String> command,
+      String workspacePath,
+      Optional<String> user,
+      Map<String, String> env,
+      List<Integer> ports,
+      Optional<HealthProbe> probe,
+      ResourceLimits resources,
+      Duration idleTimeout,
+      Duration maxLifetime,
+      List<String> capabilities,
+      Optional<String> backend,
+      Optional<Path> skeleton,
+      Optional<Path> directory) {
+    this(
+        name,
+        description,
+        parent,
+        image,
+        command,
+        workspacePath,
+        user,
+        env,
+        ports,
+        probe,
+        resources,
+        idleTimeout,
+        maxLifetime,
+        capabilities,
+        backend,
+        skeleton,
+        directory,
+        RestartPolicy.DEFAULT,
+        HealthCheck.DEFAULT,
+        CullAction.STOP);
   }
 
   /** The built-in template: an empty workspace, no app. Every backend can run it. */

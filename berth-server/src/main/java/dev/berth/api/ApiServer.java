@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -32,6 +33,9 @@ public final class ApiServer {
     }
   }
 
+  /** Prometheus' text format, as {@code /metrics} answers. */
+  public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
   /** A configured, not yet started, Javalin app; with {@code mcp}, MCP is served at /mcp. */
   public static Javalin create(
       SessionService sessions,
@@ -40,6 +44,21 @@ public final class ApiServer {
       java.time.Duration orphanGrace,
       String version,
       McpHttpEndpoint mcp) {
+    return create(sessions, tokens, maxRequestBytes, orphanGrace, version, mcp, () -> "");
+  }
+
+  /**
+   * As above, with {@code metrics} giving the Prometheus text for {@code /metrics} (admin token).
+   */
+  public static Javalin create(
+      SessionService sessions,
+      Tokens tokens,
+      long maxRequestBytes,
+      java.time.Duration orphanGrace,
+      String version,
+      McpHttpEndpoint mcp,
+      Supplier<String> metrics) {
+    var events = new EventStream(sessions);
     JsonNode openApi = openApiDocument();
     var auth = new ApiAuth(tokens);
     return Javalin.create(
@@ -78,6 +97,14 @@ public final class ApiServer {
           new FileRoutes(sessions.workspace(), maxRequestBytes).register(routes);
           new ExecutorRoutes(sessions).register(routes);
           new AdminRoutes(sessions, orphanGrace).register(routes);
+          routes.before("/api/v1/events", events::before);
+          routes.sse("/api/v1/events", events::handle);
+          routes.get(
+              "/metrics",
+              ctx -> {
+                ApiAuth.principal(ctx).checkAdmin("reading metrics");
+                ctx.contentType(PROMETHEUS_TEXT).result(metrics.get());
+              });
         });
   }
 }

@@ -4,6 +4,8 @@ import dev.berth.api.ApiServer;
 import dev.berth.auth.Tokens;
 import dev.berth.config.BerthConfig;
 import dev.berth.mcp.McpHttpEndpoint;
+import dev.berth.metrics.BerthMetrics;
+import dev.berth.reconcile.Reconciler;
 import dev.berth.registry.Registry;
 import dev.berth.session.Backends;
 import dev.berth.session.SessionService;
@@ -11,6 +13,8 @@ import dev.berth.session.WorkspaceLimits;
 import dev.berth.template.TemplateCatalog;
 import dev.berth.template.TemplateLoader;
 import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -25,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Berth: the one place where the parts are wired together (registry, tokens, templates,
- * runtimes, service, HTTP edge). Start-up order matters: the registry is opened and the statuses
- * reconciled with what the runtimes report before the first request is served.
+ * runtimes, service, reconciler, metrics, HTTP edge). Start-up order: the registry is opened, the
+ * reconciler starts its first pass (finishing what a crash interrupted), then requests are served;
+ * a request on a session the first pass is working on waits for it (the session's lock).
  */
 public final class BerthServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BerthServer.class);
@@ -39,6 +44,7 @@ public final class BerthServer implements AutoCloseable {
   private final SessionService sessions;
   private final Javalin app;
   private final McpHttpEndpoint mcp;
+  private final Reconciler reconciler;
 
   private BerthServer(
       BerthConfig config,
@@ -46,8 +52,10 @@ public final class BerthServer implements AutoCloseable {
       Backends backends,
       SessionService sessions,
       Javalin app,
-      McpHttpEndpoint mcp) {
+      McpHttpEndpoint mcp,
+      Reconciler reconciler) {
     this.mcp = mcp;
+    this.reconciler = reconciler;
     this.config = config;
     this.registry = registry;
     this.backends = backends;
@@ -81,13 +89,34 @@ public final class BerthServer implements AutoCloseable {
       var sessions =
           new SessionService(
               registry, backends, templates, tokens, clock, config.stopGrace(), limits);
-      sessions.reconcileStatuses();
+      var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      var metrics = new BerthMetrics(meters, registry, backends.names());
+      sessions.addListener(metrics);
       var mcp = new McpHttpEndpoint(sessions, tokens, VERSION);
       Javalin app =
           ApiServer.create(
-              sessions, tokens, config.maxRequestBytes(), config.orphanGrace(), VERSION, mcp);
-      app.start(config.host(), config.port());
-      var server = new BerthServer(config, registry, backends, sessions, app, mcp);
+              sessions,
+              tokens,
+              config.maxRequestBytes(),
+              config.orphanGrace(),
+              VERSION,
+              mcp,
+              () -> {
+                metrics.refresh();
+                return meters.scrape();
+              });
+      // Sessions are brought in line (interrupted creates and deletes finished, crashed apps
+      // restarted) by the reconciler's first pass, which starts now, beside the first requests.
+      var reconciler =
+          new Reconciler(sessions, config.reconcileInterval(), config.orphanGrace(), metrics);
+      reconciler.start();
+      try {
+        app.start(config.host(), config.port());
+      } catch (RuntimeException e) {
+        reconciler.close();
+        throw e;
+      }
+      var server = new BerthServer(config, registry, backends, sessions, app, mcp, reconciler);
       out.println("Berth " + VERSION + " is serving " + server.url());
       out.println("  MCP (Streamable HTTP): " + server.url() + McpHttpEndpoint.PATH);
       out.println("  data directory: " + config.home());
@@ -122,6 +151,7 @@ public final class BerthServer implements AutoCloseable {
   /** Stops serving. Sessions keep running: they outlive the manager by design. */
   @Override
   public void close() {
+    reconciler.close();
     mcp.close();
     app.stop();
     backends.close();
