@@ -62,7 +62,7 @@ public final class Registry implements AutoCloseable {
     config.setJdbcUrl(
         "jdbc:sqlite:"
             + file.toAbsolutePath()
-            + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000");
+            + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000&transaction_mode=IMMEDIATE");
     config.setMaximumPoolSize(4);
     config.setPoolName("berth-registry");
     return open(config);
@@ -84,6 +84,24 @@ public final class Registry implements AutoCloseable {
     T run(Connection c) throws SQLException;
   }
 
+  /**
+   * A single read: autocommit, no transaction to upgrade. Reads never take the write lock, so they
+   * run beside the writer (WAL).
+   */
+  private <T> T inRead(SqlWork<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new BerthException(ErrorCode.INTERNAL, "registry error: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A write transaction. It begins IMMEDIATE (see the JDBC URL): it takes the write lock at its
+   * start and waits its turn (busy_timeout) instead of reading first and failing with SQLITE_BUSY
+   * when it tries to upgrade after another writer committed, which a deferred transaction does
+   * under concurrent creates.
+   */
   private <T> T inTransaction(SqlWork<T> work) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
@@ -213,7 +231,7 @@ public final class Registry implements AutoCloseable {
 
   /** The session with this id, including a deleted one. */
   public Optional<Session> find(SessionId id) {
-    return inTransaction(c -> find(c, id));
+    return inRead(c -> find(c, id));
   }
 
   private Optional<Session> find(Connection c, SessionId id) throws SQLException {
@@ -226,7 +244,7 @@ public final class Registry implements AutoCloseable {
   }
 
   public List<Session> list(SessionFilter filter) {
-    return inTransaction(
+    return inRead(
         c -> {
           List<Session> out = new ArrayList<>();
           try (var ps = c.prepareStatement("SELECT * FROM sessions ORDER BY created_at, id");
@@ -295,7 +313,7 @@ public final class Registry implements AutoCloseable {
 
   /** Events of every session after event id {@code afterId}, oldest first: the event stream. */
   public List<SessionEvent> eventsAfter(long afterId, int limit) {
-    return inTransaction(
+    return inRead(
         c -> {
           List<SessionEvent> out = new ArrayList<>();
           try (var ps = c.prepareStatement("SELECT * FROM events WHERE id>? ORDER BY id LIMIT ?")) {
@@ -313,7 +331,7 @@ public final class Registry implements AutoCloseable {
 
   /** The id of the newest event, 0 when there is none. */
   public long lastEventId() {
-    return inTransaction(
+    return inRead(
         c -> {
           try (var ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM events");
               ResultSet rs = ps.executeQuery()) {
@@ -334,7 +352,7 @@ public final class Registry implements AutoCloseable {
 
   /** How many sessions there are per backend and status (deleted ones left out). */
   public Map<String, Map<SessionStatus, Integer>> countByBackendAndStatus() {
-    return inTransaction(
+    return inRead(
         c -> {
           Map<String, Map<SessionStatus, Integer>> out = new TreeMap<>();
           try (var ps =
@@ -354,7 +372,7 @@ public final class Registry implements AutoCloseable {
 
   /** A session's events, oldest first, after event id {@code afterId} (0 for all). */
   public List<SessionEvent> events(SessionId id, long afterId, int limit) {
-    return inTransaction(
+    return inRead(
         c -> {
           List<SessionEvent> out = new ArrayList<>();
           try (var ps =
@@ -390,7 +408,7 @@ public final class Registry implements AutoCloseable {
   }
 
   public Optional<TokenRecord> findToken(String hash) {
-    return inTransaction(
+    return inRead(
         c -> {
           try (var ps = c.prepareStatement("SELECT * FROM tokens WHERE hash=?")) {
             ps.setString(1, hash);
@@ -410,7 +428,7 @@ public final class Registry implements AutoCloseable {
   }
 
   public boolean hasAdminToken() {
-    return inTransaction(
+    return inRead(
         c -> {
           try (var ps = c.prepareStatement("SELECT 1 FROM tokens WHERE kind='ADMIN' LIMIT 1");
               ResultSet rs = ps.executeQuery()) {

@@ -26,9 +26,15 @@ final class SessionJournal {
   private final Registry registry;
   private final Clock clock;
   private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
-  // The status each session was last saved with by this process. Saves of one session happen under
-  // its lifecycle lock, so this is exact; a session not seen yet is read from the registry once.
-  private final Map<SessionId, SessionStatus> saved = new ConcurrentHashMap<>();
+  // The status and reason each session was last saved with by this process. Saves of one session
+  // happen under its lifecycle lock, so this is exact; a session not seen yet is read once.
+  private final Map<SessionId, Saved> saved = new ConcurrentHashMap<>();
+
+  private record Saved(SessionStatus status, String reason) {
+    static Saved of(Session s) {
+      return new Saved(s.status(), s.statusReason());
+    }
+  }
 
   SessionJournal(Registry registry, Clock clock) {
     this.registry = registry;
@@ -42,19 +48,25 @@ final class SessionJournal {
   /** Records a new session and its first status event. */
   void insert(Session s, String message) {
     registry.insert(s);
-    saved.put(s.id(), s.status());
+    saved.put(s.id(), Saved.of(s));
     event(s.id(), "status", message, statusData(null, s));
   }
 
+  /** Writes the session; a new status, or a new reason for it, also becomes a status event. */
   Session save(Session s) {
-    SessionStatus before = saved.get(s.id());
+    Saved before = saved.get(s.id());
     if (before == null) {
-      before = registry.find(s.id()).map(Session::status).orElse(null);
+      before = registry.find(s.id()).map(Saved::of).orElse(null);
     }
     registry.update(s);
-    saved.put(s.id(), s.status());
-    if (before != s.status()) {
-      event(s.id(), "status", statusMessage(s), statusData(before, s));
+    Saved now = Saved.of(s);
+    saved.put(s.id(), now);
+    if (!now.equals(before)) {
+      event(
+          s.id(),
+          "status",
+          statusMessage(s),
+          statusData(before == null ? null : before.status(), s));
     }
     return s;
   }

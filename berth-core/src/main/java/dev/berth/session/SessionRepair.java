@@ -76,7 +76,9 @@ final class SessionRepair implements LockedSession {
   public Session restart(String why) {
     Template template = template();
     SessionRuntime runtime = runtime();
-    current = service.save(current.withLifecycle(current.lifecycle().restarted()));
+    // Counted in memory and saved with the next status (FAILED or STARTING): no moment where the
+    // registry shows a FAILED session with neither a restart pending nor one under way.
+    current = current.withLifecycle(current.lifecycle().restarted());
     service.event(
         current.id(),
         "restart",
@@ -97,7 +99,19 @@ final class SessionRepair implements LockedSession {
       current =
           service.save(current.withStatus(SessionStatus.FAILED, why, service.clock().instant()));
     }
+    int counted = current.lifecycle().restarts();
     current = service.startLocked(current, template, runtime);
+    if (current.status() == SessionStatus.FAILED && observe() instanceof ObservedState.Unknown) {
+      // The backend went away during the attempt (an engine restart, say): not the app's fault,
+      // so it does not count against the restart limit.
+      current =
+          service.save(
+              current.withLifecycle(
+                  new SessionLifecycle(
+                      current.lifecycle().desired(),
+                      counted - 1,
+                      current.lifecycle().nextRestartAt())));
+    }
     return current;
   }
 

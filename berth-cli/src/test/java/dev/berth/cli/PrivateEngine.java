@@ -1,0 +1,170 @@
+package dev.berth.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A Docker engine of the test's own: its own {@code dockerd} with its own socket, data root, exec
+ * root (and so its own containerd), pid file and configuration, no default bridge and no iptables
+ * rules, so that restarting, freezing or killing it touches nothing of the machine's engine or of
+ * other tests. Needs root and {@code dockerd}; Berth's default image is built from the host's
+ * busybox, so the empty engine needs no registry.
+ */
+final class PrivateEngine implements AutoCloseable {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final Path dir;
+  private final Path socket;
+  private final List<String> argv;
+  private Process daemon;
+  private boolean frozen;
+
+  private PrivateEngine(Path dir) throws IOException {
+    this.dir = dir;
+    this.socket = dir.resolve("docker.sock");
+    Path config = dir.resolve("daemon.json");
+    // Its own address pool, so its networks never overlap the machine engine's (10.200/16 in CI).
+    Files.writeString(
+        config,
+        "{\"default-address-pools\": [{\"base\": \"10.23"
+            + RANDOM.nextInt(10)
+            + ".0.0/16\", \"size\": 24}]}\n");
+    this.argv =
+        List.of(
+            "dockerd",
+            "--config-file",
+            config.toString(),
+            "-H",
+            host(),
+            "--data-root",
+            dir.resolve("data").toString(),
+            "--exec-root",
+            dir.resolve("exec").toString(),
+            "--pidfile",
+            dir.resolve("docker.pid").toString(),
+            "--bridge=none",
+            "--iptables=false",
+            "--ip-masq=false");
+  }
+
+  /** Fails under CI, skips elsewhere, when a private engine cannot run here. */
+  static void check() {
+    Optional<String> why =
+        !"root".equals(System.getProperty("user.name"))
+            ? Optional.of("a private dockerd needs root")
+            : !Files.isExecutable(Path.of("/usr/sbin/dockerd"))
+                    && !Files.isExecutable(Path.of("/usr/bin/dockerd"))
+                ? Optional.of("no dockerd binary (apt-get install docker.io)")
+                : Optional.empty();
+    if (why.isPresent() && System.getenv("CI") != null) {
+      throw new AssertionError(why.get() + "; CI is set, so the engine fault tests must run");
+    }
+    Assumptions.assumeTrue(why.isEmpty(), () -> "private engine tests skipped: " + why.get());
+  }
+
+  static PrivateEngine start() throws IOException {
+    // Short: a unix socket path must stay under 108 bytes.
+    var engine = new PrivateEngine(Files.createTempDirectory(Path.of("/tmp"), "bpe"));
+    engine.startDaemon();
+    return engine;
+  }
+
+  String host() {
+    return "unix://" + socket;
+  }
+
+  DockerCli cli() {
+    return new DockerCli(host());
+  }
+
+  private void startDaemon() {
+    var pb = new ProcessBuilder(argv).redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("dockerd.log").toFile()));
+    try {
+      daemon = pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Awaitility.await("private dockerd answers at " + host())
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> !daemon.isAlive() || cli().tryRun("version").exit() == 0);
+    if (!daemon.isAlive()) {
+      throw new AssertionError("private dockerd exited; see " + dir.resolve("dockerd.log"));
+    }
+  }
+
+  private void stopDaemon() throws InterruptedException {
+    if (daemon == null || !daemon.isAlive()) {
+      return;
+    }
+    daemon.destroy(); // SIGTERM: dockerd stops its containers and exits, as on a restart
+    if (!daemon.waitFor(60, TimeUnit.SECONDS)) {
+      daemon.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Stops the engine (its containers stop with it) and starts it again. */
+  void restart() throws InterruptedException {
+    stopDaemon();
+    startDaemon();
+  }
+
+  /** SIGSTOP: the engine accepts connections but answers nothing until {@link #thaw()}. */
+  void freeze() {
+    signal("STOP");
+    frozen = true;
+  }
+
+  void thaw() {
+    signal("CONT");
+    frozen = false;
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-" + name, Long.toString(daemon.pid()))
+              .redirectErrorStream(true)
+              .start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new AssertionError("kill -" + name + " of dockerd failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Removes every container, stops the engine and deletes its directory. */
+  @Override
+  public void close() throws Exception {
+    if (frozen) {
+      thaw();
+    }
+    if (daemon != null && daemon.isAlive()) {
+      String ids = cli().tryRun("ps", "-aq").output();
+      for (String id : ids.split("\n")) {
+        if (!id.isBlank()) {
+          cli().tryRun("rm", "-f", id.strip());
+        }
+      }
+    }
+    stopDaemon();
+    new ProcessBuilder("rm", "-rf", dir.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start()
+        .waitFor(60, TimeUnit.SECONDS);
+  }
+}
