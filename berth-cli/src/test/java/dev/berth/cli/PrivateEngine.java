@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -14,13 +13,18 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A Docker engine of the test's own: its own {@code dockerd} with its own socket, data root, exec
- * root (and so its own containerd), pid file and configuration, no default bridge and no iptables
- * rules, so that restarting, freezing or killing it touches nothing of the machine's engine or of
- * other tests. Needs root and {@code dockerd}; Berth's default image is built from the host's
- * busybox, so the empty engine needs no registry.
+ * root (and so its own containerd), pid file and configuration, in a network namespace of its own,
+ * so that restarting, freezing or killing it touches nothing of the machine's engine or of other
+ * tests. Needs root, {@code dockerd} and {@code unshare}; Berth's default image is built from the
+ * host's busybox, so the empty engine needs no registry.
+ *
+ * <p>Why a network namespace: a second dockerd in the host's namespace deletes the host's {@code
+ * docker0} interface at start-up (with {@code --bridge=none}, and here even with a bridge of its
+ * own), which breaks the machine's engine for everyone. In its own namespace it can only touch its
+ * own interfaces. The cost: ports it publishes on 127.0.0.1 are that namespace's loopback, not the
+ * host's, so tests on it reach apps through exec, not through published ports.
  */
 final class PrivateEngine implements AutoCloseable {
-  private static final SecureRandom RANDOM = new SecureRandom();
   private final Path dir;
   private final Path socket;
   private final List<String> argv;
@@ -31,15 +35,11 @@ final class PrivateEngine implements AutoCloseable {
     this.dir = dir;
     this.socket = dir.resolve("docker.sock");
     Path config = dir.resolve("daemon.json");
-    // Its own address pool, so its networks never overlap the machine engine's (10.200/16 in CI).
-    Files.writeString(
-        config,
-        "{\"default-address-pools\": [{\"base\": \"10.23"
-            + RANDOM.nextInt(10)
-            + ".0.0/16\", \"size\": 24}]}\n");
-    this.argv =
-        List.of(
-            "dockerd",
+    Files.writeString(config, "{}\n");
+    String dockerd =
+        String.join(
+            " ",
+            "exec dockerd",
             "--config-file",
             config.toString(),
             "-H",
@@ -51,8 +51,10 @@ final class PrivateEngine implements AutoCloseable {
             "--pidfile",
             dir.resolve("docker.pid").toString(),
             "--bridge=none",
-            "--iptables=false",
-            "--ip-masq=false");
+            "--iptables=false");
+    // unshare execs sh in a new network namespace, and sh execs dockerd: one process, whose pid
+    // the test signals.
+    this.argv = List.of("unshare", "--net", "sh", "-c", "ip link set lo up && " + dockerd);
   }
 
   /** Fails under CI, skips elsewhere, when a private engine cannot run here. */
@@ -63,7 +65,9 @@ final class PrivateEngine implements AutoCloseable {
             : !Files.isExecutable(Path.of("/usr/sbin/dockerd"))
                     && !Files.isExecutable(Path.of("/usr/bin/dockerd"))
                 ? Optional.of("no dockerd binary (apt-get install docker.io)")
-                : Optional.empty();
+                : !Files.isExecutable(Path.of("/usr/bin/unshare"))
+                    ? Optional.of("no unshare (util-linux)")
+                    : Optional.empty();
     if (why.isPresent() && System.getenv("CI") != null) {
       throw new AssertionError(why.get() + "; CI is set, so the engine fault tests must run");
     }

@@ -35,6 +35,7 @@ final class EventStream implements SessionListener {
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
   private static final int PAGE = 500;
   private static final int QUEUE_LIMIT = 10_000;
+  private static final String SUBSCRIBER = "berth.events.subscriber";
 
   private final SessionService sessions;
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
@@ -65,16 +66,25 @@ final class EventStream implements SessionListener {
 
   /** Checks the request before the stream starts, so a bad one gets a plain JSON error. */
   void before(io.javalin.http.Context ctx) {
-    filter(ctx);
+    String accept = ctx.header("Accept");
+    if (accept == null || !accept.contains("text/event-stream")) {
+      // Javalin serves the stream only to clients that ask for it; say so rather than answer
+      // an empty 200.
+      throw BerthException.badRequest(
+          "this is a Server-Sent Events stream: send 'Accept: text/event-stream'");
+    }
+    var subscriber = new Subscriber(filter(ctx));
     after(ctx);
+    // Subscribed here, before the stream's headers go out: a client that sees the response start
+    // gets every event from then on (and the replay, if it asked, covers what came before).
+    subscribers.add(subscriber);
+    ctx.attribute(SUBSCRIBER, subscriber);
   }
 
   void handle(SseClient client) {
     var ctx = client.ctx();
-    Predicate<SessionEvent> wants = filter(ctx);
     long after = after(ctx);
-    var subscriber = new Subscriber(wants);
-    subscribers.add(subscriber); // before the replay, so nothing falls between the two
+    Subscriber subscriber = ctx.attribute(SUBSCRIBER);
     client.keepAlive();
     client.onClose(() -> subscribers.remove(subscriber));
     Thread.ofVirtual()
