@@ -142,6 +142,28 @@ class SessionFaultTest {
   }
 
   @Test
+  void aSessionWhoseVolumeVanishedFailsAndSaysSoInsteadOfComingBackEmpty() {
+    JsonNode s = create("{\"id\": \"novol\"}");
+    String container = s.at("/resources/container").asString();
+    String volume = s.at("/resources/volume").asString();
+    docker.run("rm", "-f", container);
+    docker.run("volume", "rm", volume);
+    Awaitility.await("FAILED for good")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                show("novol").get("statusReason").asString().contains("workspace is gone")
+                    && show("novol").get("status").asString().equals("FAILED"));
+    assertThat(show("novol").get("statusReason").asString())
+        .contains(volume, "does not recreate an empty workspace");
+    assertThat(show("novol").at("/life/nextRestartAt").isNull()).isTrue();
+    assertThat(docker.tryRun("volume", "inspect", volume).exit())
+        .as("no empty volume was made in its place")
+        .isNotZero();
+  }
+
+  @Test
   void aFailingProbeRestartsWithBackoffThenFailsWithTheReason() {
     create("{\"id\": \"sick\", \"template\": \"flaky\"}");
     Response removed = berth.admin("DELETE", "/api/v1/sessions/sick/files/healthy", null);

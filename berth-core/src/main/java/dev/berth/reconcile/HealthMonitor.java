@@ -58,7 +58,8 @@ class HealthMonitor {
     }
     Instant now = clock.instant();
     for (Session s : running) {
-      if (s.status() != SessionStatus.RUNNING) {
+      if (s.status() != SessionStatus.RUNNING
+          || !sessions.backends().names().contains(s.backend())) {
         continue;
       }
       Template t = sessions.templateOrBuiltin(s);

@@ -58,15 +58,20 @@ final class Readiness {
       if (Instant.now().isAfter(deadline)) {
         return Optional.of("not ready after " + timeout.toSeconds() + "s: " + lastError);
       }
-      sleep();
+      if (!sleep()) {
+        return Optional.of("interrupted while waiting for readiness (Berth is stopping)");
+      }
     }
   }
 
-  private static void sleep() {
+  /** False when interrupted: then waiting on would only spin. */
+  private static boolean sleep() {
     try {
       Thread.sleep(POLL);
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
   }
 }

@@ -13,6 +13,10 @@ import dev.berth.session.WorkspaceLimits;
 import dev.berth.template.TemplateCatalog;
 import dev.berth.template.TemplateLoader;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -90,6 +94,10 @@ public final class BerthServer implements AutoCloseable {
           new SessionService(
               registry, backends, templates, tokens, clock, config.stopGrace(), limits);
       var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(meters);
+      new JvmThreadMetrics().bindTo(meters);
+      new ProcessorMetrics().bindTo(meters);
+      new UptimeMetrics().bindTo(meters);
       var metrics = new BerthMetrics(meters, registry, backends.names());
       sessions.addListener(metrics);
       var mcp = new McpHttpEndpoint(sessions, tokens, VERSION);

@@ -203,7 +203,8 @@ class EventsAndMetricsTest {
           .contains("berth_reconcile_passes_total")
           .contains("berth_reconcile_errors_total 0.0")
           .contains("berth_orphans_removed_total 0.0")
-          .contains("berth_backend_connected{backend=\"local\"} 1.0");
+          .contains("berth_backend_connected{backend=\"local\"} 1.0")
+          .contains("jvm_memory_used_bytes", "process_uptime_seconds");
       assertThat(berth.call("GET", "/metrics", token, null).status()).isEqualTo(403);
       assertThat(berth.call("GET", "/metrics", null, null).status()).isEqualTo(401);
     }
