@@ -95,6 +95,10 @@ final class SessionCommand {
         "created",
         s.get("createdAt").asString() + " (" + age(s.get("createdAt").asString()) + " ago)");
     table.row("last activity", age(s.get("lastActivityAt").asString()) + " ago");
+    String life = s.path("life").path("explanation").asString("");
+    if (!life.isEmpty()) {
+      table.row("life", life);
+    }
     table.print(c.out());
   }
 

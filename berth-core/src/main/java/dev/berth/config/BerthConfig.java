@@ -35,6 +35,8 @@ import java.time.Duration;
  * @param sharedFiles a folder mounted read-only into every container session (when it exists)
  * @param sharedFilesMount where sessions see {@code sharedFiles}
  * @param kubernetes the Kubernetes backend's settings
+ * @param reconcileInterval how often the reconciler passes over every session (it also acts at once
+ *     on runtime events)
  */
 public record BerthConfig(
     Path home,
@@ -57,7 +59,8 @@ public record BerthConfig(
     java.util.List<BackendSpec> backends,
     Path sharedFiles,
     String sharedFilesMount,
-    KubernetesSettings kubernetes) {
+    KubernetesSettings kubernetes,
+    Duration reconcileInterval) {
 
   public BerthConfig {
     backends = java.util.List.copyOf(backends);

@@ -52,6 +52,7 @@ public final class ConfigLoader {
     DEFAULTS.put("kubernetesStorageClass", "");
     DEFAULTS.put("kubernetesWorkspaceSize", "1Gi");
     DEFAULTS.put("kubernetesNetworkPolicy", "true");
+    DEFAULTS.put("reconcileInterval", "5s");
   }
 
   private ConfigLoader() {}
@@ -141,6 +142,7 @@ public final class ConfigLoader {
             values.get("kubernetesStorageClass"),
             p.get("kubernetesWorkspaceSize", ConfigLoader::quantity),
             p.get("kubernetesNetworkPolicy", ConfigLoader::bool));
+    Duration reconcileInterval = p.get("reconcileInterval", ConfigLoader::positiveDuration);
     if (execOut > Integer.MAX_VALUE) {
       errors.add("execMaxOutputBytes must be below 2g");
     }
@@ -170,7 +172,8 @@ public final class ConfigLoader {
         backends,
         sharedFiles,
         sharedFilesMount,
-        kubernetes);
+        kubernetes,
+        reconcileInterval);
   }
 
   private static String registry(String v) {

@@ -4,17 +4,24 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.session.BerthException;
+import dev.berth.session.CullSettings;
+import dev.berth.session.DesiredState;
 import dev.berth.session.ErrorCode;
 import dev.berth.session.Session;
 import dev.berth.session.SessionEvent;
 import dev.berth.session.SessionId;
+import dev.berth.session.SessionLifecycle;
 import dev.berth.session.SessionStatus;
+import dev.berth.template.CullAction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +62,7 @@ public final class Registry implements AutoCloseable {
     config.setJdbcUrl(
         "jdbc:sqlite:"
             + file.toAbsolutePath()
-            + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000");
+            + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000&transaction_mode=IMMEDIATE");
     config.setMaximumPoolSize(4);
     config.setPoolName("berth-registry");
     return open(config, "sqlite");
@@ -134,6 +141,24 @@ public final class Registry implements AutoCloseable {
     T run(Connection c) throws SQLException;
   }
 
+  /**
+   * A single read: autocommit, no transaction to upgrade. Reads never take the write lock, so they
+   * run beside the writer (WAL).
+   */
+  private <T> T inRead(SqlWork<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new BerthException(ErrorCode.INTERNAL, "registry error: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A write transaction. It begins IMMEDIATE (see the JDBC URL): it takes the write lock at its
+   * start and waits its turn (busy_timeout) instead of reading first and failing with SQLITE_BUSY
+   * when it tries to upgrade after another writer committed, which a deferred transaction does
+   * under concurrent creates.
+   */
   private <T> T inTransaction(SqlWork<T> work) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
@@ -172,7 +197,8 @@ public final class Registry implements AutoCloseable {
               c.prepareStatement(
                   "INSERT INTO sessions (id, template, backend, status, status_reason, labels,"
                       + " runtime_state, runtime_state_version, endpoints, created_at, updated_at,"
-                      + " last_activity_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                      + " last_activity_at, desired, restarts, next_restart_at, idle_timeout_ms,"
+                      + " max_lifetime_ms, cull_action) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             ps.setString(1, s.id().value());
             ps.setString(2, s.template());
             ps.setString(3, s.backend());
@@ -180,24 +206,31 @@ public final class Registry implements AutoCloseable {
             ps.setLong(10, s.createdAt().toEpochMilli());
             ps.setLong(11, s.updatedAt().toEpochMilli());
             ps.setLong(12, s.lastActivityAt().toEpochMilli());
+            bindLifecycle(ps, 13, s.lifecycle());
+            CullSettings cull = s.culling();
+            setNullableLong(ps, 16, cull.idleTimeout().map(Duration::toMillis));
+            setNullableLong(ps, 17, cull.maxLifetime().map(Duration::toMillis));
+            ps.setString(18, cull.action().map(CullAction::name).orElse(null));
             ps.executeUpdate();
           }
           return null;
         });
   }
 
-  /** Saves a session's backend, status, reason, labels, runtime state and endpoints. */
+  /** Saves a session's backend, status, reason, labels, runtime state, endpoints, lifecycle. */
   public void update(Session s) {
     inTransaction(
         c -> {
           try (var ps =
               c.prepareStatement(
                   "UPDATE sessions SET status=?, status_reason=?, labels=?, runtime_state=?,"
-                      + " runtime_state_version=?, endpoints=?, updated_at=?, backend=? WHERE id=?")) {
+                      + " runtime_state_version=?, endpoints=?, updated_at=?, desired=?,"
+                      + " restarts=?, next_restart_at=?, backend=? WHERE id=?")) {
             bindMutable(ps, 1, s);
             ps.setLong(7, s.updatedAt().toEpochMilli());
-            ps.setString(8, s.backend());
-            ps.setString(9, s.id().value());
+            bindLifecycle(ps, 8, s.lifecycle());
+            ps.setString(11, s.backend());
+            ps.setString(12, s.id().value());
             if (ps.executeUpdate() != 1) {
               throw BerthException.notFound("no session '" + s.id() + "' in the registry");
             }
@@ -213,6 +246,27 @@ public final class Registry implements AutoCloseable {
     ps.setString(i + 3, JSON.writeValueAsString(new TreeMap<>(s.runtimeState().values())));
     ps.setInt(i + 4, s.runtimeState().version());
     ps.setString(i + 5, JSON.writeValueAsString(new TreeMap<>(s.endpoints())));
+  }
+
+  private static void bindLifecycle(PreparedStatement ps, int i, SessionLifecycle l)
+      throws SQLException {
+    ps.setString(i, l.desired().name());
+    ps.setInt(i + 1, l.restarts());
+    setNullableLong(ps, i + 2, l.nextRestartAt().map(Instant::toEpochMilli));
+  }
+
+  private static void setNullableLong(PreparedStatement ps, int i, Optional<Long> value)
+      throws SQLException {
+    if (value.isPresent()) {
+      ps.setLong(i, value.get());
+    } else {
+      ps.setNull(i, Types.BIGINT);
+    }
+  }
+
+  private static Optional<Long> nullableLong(ResultSet rs, String column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? Optional.empty() : Optional.of(v);
   }
 
   /** Records activity (API, tool or proxy use) for idle culling; cheap, no read first. */
@@ -266,7 +320,7 @@ public final class Registry implements AutoCloseable {
 
   /** The session with this id, including a deleted one. */
   public Optional<Session> find(SessionId id) {
-    return inTransaction(c -> find(c, id));
+    return inRead(c -> find(c, id));
   }
 
   private Optional<Session> find(Connection c, SessionId id) throws SQLException {
@@ -279,7 +333,7 @@ public final class Registry implements AutoCloseable {
   }
 
   public List<Session> list(SessionFilter filter) {
-    return inTransaction(
+    return inRead(
         c -> {
           List<Session> out = new ArrayList<>();
           try (var ps = c.prepareStatement("SELECT * FROM sessions ORDER BY created_at, id");
@@ -309,29 +363,105 @@ public final class Registry implements AutoCloseable {
         JSON.readValue(rs.getString("endpoints"), ENDPOINTS),
         Instant.ofEpochMilli(rs.getLong("created_at")),
         Instant.ofEpochMilli(rs.getLong("updated_at")),
-        Instant.ofEpochMilli(rs.getLong("last_activity_at")));
+        Instant.ofEpochMilli(rs.getLong("last_activity_at")),
+        rs.getString("last_activity_via"),
+        new SessionLifecycle(
+            DesiredState.valueOf(rs.getString("desired")),
+            rs.getInt("restarts"),
+            nullableLong(rs, "next_restart_at").map(Instant::ofEpochMilli)),
+        new CullSettings(
+            nullableLong(rs, "idle_timeout_ms").map(Duration::ofMillis),
+            nullableLong(rs, "max_lifetime_ms").map(Duration::ofMillis),
+            Optional.ofNullable(rs.getString("cull_action")).map(CullAction::valueOf)));
   }
 
-  public void appendEvent(SessionId id, Instant at, String type, String message, String data) {
-    inTransaction(
+  /** Appends an event to the session's audit trail and returns it with its id. */
+  public SessionEvent appendEvent(
+      SessionId id, Instant at, String type, String message, String data) {
+    String d = data == null ? "" : data;
+    long eventId =
+        inTransaction(
+            c -> {
+              try (var ps =
+                  c.prepareStatement(
+                      "INSERT INTO events (session_id, at, type, message, data) VALUES (?,?,?,?,?)",
+                      Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, id.value());
+                ps.setLong(2, at.toEpochMilli());
+                ps.setString(3, type);
+                ps.setString(4, message);
+                ps.setString(5, d);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                  return keys.next() ? keys.getLong(1) : 0L;
+                }
+              }
+            });
+    return new SessionEvent(eventId, id, Instant.ofEpochMilli(at.toEpochMilli()), type, message, d);
+  }
+
+  /** Events of every session after event id {@code afterId}, oldest first: the event stream. */
+  public List<SessionEvent> eventsAfter(long afterId, int limit) {
+    return inRead(
         c -> {
-          try (var ps =
-              c.prepareStatement(
-                  "INSERT INTO events (session_id, at, type, message, data) VALUES (?,?,?,?,?)")) {
-            ps.setString(1, id.value());
-            ps.setLong(2, at.toEpochMilli());
-            ps.setString(3, type);
-            ps.setString(4, message);
-            ps.setString(5, data == null ? "" : data);
-            ps.executeUpdate();
+          List<SessionEvent> out = new ArrayList<>();
+          try (var ps = c.prepareStatement("SELECT * FROM events WHERE id>? ORDER BY id LIMIT ?")) {
+            ps.setLong(1, afterId);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(event(rs));
+              }
+            }
           }
-          return null;
+          return out;
+        });
+  }
+
+  /** The id of the newest event, 0 when there is none. */
+  public long lastEventId() {
+    return inRead(
+        c -> {
+          try (var ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM events");
+              ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0L;
+          }
+        });
+  }
+
+  private static SessionEvent event(ResultSet rs) throws SQLException {
+    return new SessionEvent(
+        rs.getLong("id"),
+        SessionId.of(rs.getString("session_id")),
+        Instant.ofEpochMilli(rs.getLong("at")),
+        rs.getString("type"),
+        rs.getString("message"),
+        rs.getString("data"));
+  }
+
+  /** How many sessions there are per backend and status (deleted ones left out). */
+  public Map<String, Map<SessionStatus, Integer>> countByBackendAndStatus() {
+    return inRead(
+        c -> {
+          Map<String, Map<SessionStatus, Integer>> out = new TreeMap<>();
+          try (var ps =
+                  c.prepareStatement(
+                      "SELECT backend, status, COUNT(*) FROM sessions WHERE status <> 'DELETED'"
+                          + " GROUP BY backend, status");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.computeIfAbsent(
+                      rs.getString(1), k -> new java.util.EnumMap<>(SessionStatus.class))
+                  .put(SessionStatus.valueOf(rs.getString(2)), rs.getInt(3));
+            }
+          }
+          return out;
         });
   }
 
   /** A session's events, oldest first, after event id {@code afterId} (0 for all). */
   public List<SessionEvent> events(SessionId id, long afterId, int limit) {
-    return inTransaction(
+    return inRead(
         c -> {
           List<SessionEvent> out = new ArrayList<>();
           try (var ps =
@@ -342,14 +472,7 @@ public final class Registry implements AutoCloseable {
             ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                out.add(
-                    new SessionEvent(
-                        rs.getLong("id"),
-                        SessionId.of(rs.getString("session_id")),
-                        Instant.ofEpochMilli(rs.getLong("at")),
-                        rs.getString("type"),
-                        rs.getString("message"),
-                        rs.getString("data")));
+                out.add(event(rs));
               }
             }
           }
@@ -374,7 +497,7 @@ public final class Registry implements AutoCloseable {
   }
 
   public Optional<TokenRecord> findToken(String hash) {
-    return inTransaction(
+    return inRead(
         c -> {
           try (var ps = c.prepareStatement("SELECT * FROM tokens WHERE hash=?")) {
             ps.setString(1, hash);
@@ -394,7 +517,7 @@ public final class Registry implements AutoCloseable {
   }
 
   public boolean hasAdminToken() {
-    return inTransaction(
+    return inRead(
         c -> {
           try (var ps = c.prepareStatement("SELECT 1 FROM tokens WHERE kind='ADMIN' LIMIT 1");
               ResultSet rs = ps.executeQuery()) {

@@ -12,13 +12,15 @@ import java.util.regex.Pattern;
  * @param backend the backend to run on; empty: the template's, else Berth's default
  * @param labels free-form labels for filtering (keys {@code [a-z0-9._/-]}, 1-63 characters)
  * @param start start the session now (true) or only warm it (prepare its workspace)
+ * @param culling this session's own idle timeout, max lifetime and cull action, where set
  */
 public record CreateSessionRequest(
     Optional<SessionId> id,
     Optional<String> template,
     Optional<String> backend,
     Map<String, String> labels,
-    boolean start) {
+    boolean start,
+    CullSettings culling) {
   private static final Pattern LABEL_KEY = Pattern.compile("[a-z0-9]([a-z0-9._/-]{0,61}[a-z0-9])?");
 
   public CreateSessionRequest {
@@ -38,6 +40,16 @@ public record CreateSessionRequest(
         throw BerthException.badRequest("label '" + e.getKey() + "' needs a value of 0-256 chars");
       }
     }
+  }
+
+  /** A request that takes idle timeout, max lifetime and cull action from the template. */
+  public CreateSessionRequest(
+      Optional<SessionId> id,
+      Optional<String> template,
+      Optional<String> backend,
+      Map<String, String> labels,
+      boolean start) {
+    this(id, template, backend, labels, start, CullSettings.NONE);
   }
 
   public static CreateSessionRequest ofTemplate(String template) {

@@ -1,5 +1,6 @@
 package dev.berth.session;
 
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
@@ -27,6 +28,27 @@ final class SessionLocks {
 
   <T> T shared(SessionId id, Supplier<T> work) {
     return with(lockFor(id).readLock(), id, work);
+  }
+
+  /** Runs {@code work} under the write lock if it is free now; empty when the session is busy. */
+  <T> Optional<T> tryExclusive(SessionId id, Supplier<T> work) {
+    return tryWith(lockFor(id).writeLock(), work);
+  }
+
+  /** Runs {@code work} under the read lock if no lifecycle change holds the session now. */
+  <T> Optional<T> tryShared(SessionId id, Supplier<T> work) {
+    return tryWith(lockFor(id).readLock(), work);
+  }
+
+  private static <T> Optional<T> tryWith(Lock lock, Supplier<T> work) {
+    if (!lock.tryLock()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(work.get());
+    } finally {
+      lock.unlock();
+    }
   }
 
   private static <T> T with(Lock lock, SessionId id, Supplier<T> work) {

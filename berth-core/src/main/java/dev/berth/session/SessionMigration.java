@@ -98,11 +98,13 @@ final class SessionMigration {
     var now = sessions.now();
     Session moved = stopped.onBackend(targetName, onTarget.state(), now);
     if (wasRunning) {
+      // The stop above recorded that the owner wants it stopped; it runs again on the target.
       moved =
           moved
               .withStatus(SessionStatus.STARTING, "", now)
               .withStatus(SessionStatus.RUNNING, "", now)
-              .withEndpoints(endpoints, now);
+              .withEndpoints(endpoints, now)
+              .withLifecycle(before.lifecycle());
     }
     sessions.save(moved);
     sessions.event(id, "migration", "moved from " + sourceName + " to " + targetName);

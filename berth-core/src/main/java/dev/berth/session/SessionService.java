@@ -4,8 +4,6 @@ import dev.berth.auth.Tokens;
 import dev.berth.reconcile.OrphanCollector;
 import dev.berth.registry.Registry;
 import dev.berth.registry.SessionFilter;
-import dev.berth.runtime.CleanupReport;
-import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.SessionRuntime;
@@ -19,24 +17,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The use cases of Berth, one place for every edge (REST, CLI, MCP, proxy, dashboard): create,
  * start, stop, delete with a receipt, look up, and work inside a session (see {@link
- * SessionWorkspace}). Operations on one session are serialized by {@link SessionLocks}. Callers
- * authorize before they call; this class trusts its caller.
+ * SessionWorkspace}). Operations on one session are serialized by {@link SessionLocks}; the
+ * reconciler works on a session through {@link #tryRepair}, under the same lock. Callers authorize
+ * before they call; this class trusts its caller.
+ *
+ * <p>Crash consistency: a create records the session (PENDING, with what was asked) before any
+ * resource is made, and a delete records that it was asked (desired DELETED) before anything is
+ * removed; a manager killed at any point leaves a registry entry that the next start finishes.
  */
 public final class SessionService {
   /** How often activity of one session is written to the registry at most. */
   public static final Duration ACTIVITY_EVERY = Duration.ofSeconds(5);
 
   private static final Logger log = LoggerFactory.getLogger(SessionService.class);
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final Registry registry;
   private final Backends backends;
@@ -45,8 +46,11 @@ public final class SessionService {
   private final Clock clock;
   private final Duration stopGrace;
   private final SessionLocks locks = new SessionLocks();
-  private final ConcurrentHashMap<SessionId, Instant> lastActivityWrite = new ConcurrentHashMap<>();
-  private final Readiness readiness = new Readiness();
+  private final SessionJournal journal;
+  private final ActivityTracker activity;
+  private final SessionDeletion deletion;
+  private final Probes probes = new Probes();
+  private final Readiness readiness = new Readiness(probes);
   private final SessionWorkspace workspace;
 
   public SessionService(
@@ -63,6 +67,9 @@ public final class SessionService {
     this.tokens = tokens;
     this.clock = clock;
     this.stopGrace = stopGrace;
+    this.journal = new SessionJournal(registry, clock);
+    this.activity = new ActivityTracker(registry, clock, ACTIVITY_EVERY);
+    this.deletion = new SessionDeletion(this, registry, activity);
     this.workspace = new SessionWorkspace(this, limits);
   }
 
@@ -79,6 +86,15 @@ public final class SessionService {
     return backends;
   }
 
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Hears every session event and each create's and delete's duration (metrics, event stream). */
+  public void addListener(SessionListener listener) {
+    journal.addListener(listener);
+  }
+
   // ---- lifecycle ------------------------------------------------------------------------------
 
   /**
@@ -87,39 +103,51 @@ public final class SessionService {
    * ready. A runtime failure leaves the session FAILED with the reason, for inspection and delete.
    */
   public CreatedSession create(CreateSessionRequest request) {
+    long t0 = System.nanoTime();
     Template template = templates.get(request.template().orElse(Template.DEFAULT_NAME));
     String backend = request.backend().or(template::backend).orElse(backends.defaultName());
     SessionRuntime runtime = backends.get(backend);
     SessionId id = request.id().orElseGet(SessionId::generate);
-    return locks.exclusive(
-        id,
-        () -> {
-          var now = clock.instant();
-          var session =
-              new Session(
-                  id,
-                  template.name(),
-                  backend,
-                  SessionStatus.PENDING,
-                  "",
-                  request.labels(),
-                  RuntimeState.EMPTY,
-                  Map.of(),
-                  now,
-                  now,
-                  now);
-          registry.insert(session);
-          String token = tokens.issueSessionToken(id);
-          event(id, "status", "created from template '" + template.name() + "' on " + backend);
-          session = runStep(session, "prepare", () -> prepare(id, template, runtime));
-          if (session.status() != SessionStatus.FAILED) {
-            session =
-                request.start()
-                    ? startLocked(session, template, runtime)
-                    : save(session.withStatus(SessionStatus.STOPPED, "warmed", clock.instant()));
-          }
-          return new CreatedSession(session, token);
-        });
+    CreatedSession created =
+        locks.exclusive(
+            id,
+            () -> {
+              var now = clock.instant();
+              var session =
+                  new Session(
+                      id,
+                      template.name(),
+                      backend,
+                      SessionStatus.PENDING,
+                      "",
+                      request.labels(),
+                      RuntimeState.EMPTY,
+                      Map.of(),
+                      now,
+                      now,
+                      now,
+                      "",
+                      SessionLifecycle.wanting(
+                          request.start() ? DesiredState.RUNNING : DesiredState.STOPPED),
+                      request.culling());
+              journal.insert(
+                  session, "created from template '" + template.name() + "' on " + backend);
+              String token = tokens.issueSessionToken(id);
+              return new CreatedSession(finishCreate(session, template, runtime), token);
+            });
+    journal.created(created.session(), Duration.ofNanos(System.nanoTime() - t0));
+    return created;
+  }
+
+  /** Prepares (idempotently) and then starts or warms the session, as its desired state says. */
+  Session finishCreate(Session created, Template template, SessionRuntime runtime) {
+    Session session = runStep(created, "prepare", () -> prepare(created.id(), template, runtime));
+    if (session.status() == SessionStatus.FAILED) {
+      return session;
+    }
+    return session.lifecycle().desired() == DesiredState.RUNNING
+        ? startLocked(session, template, runtime)
+        : save(session.withStatus(SessionStatus.STOPPED, "warmed", clock.instant()));
   }
 
   private Session prepare(SessionId id, Template template, SessionRuntime runtime) {
@@ -144,13 +172,13 @@ public final class SessionService {
           if (s.status() == SessionStatus.RUNNING) {
             return s;
           }
-          return startLocked(s, templateOf(s), backends.get(s.backend()));
+          Session wanted = save(s.withLifecycle(s.lifecycle().want(DesiredState.RUNNING)));
+          return startLocked(wanted, templateOf(s), backends.get(s.backend()));
         });
   }
 
-  private Session startLocked(Session s, Template template, SessionRuntime runtime) {
+  Session startLocked(Session s, Template template, SessionRuntime runtime) {
     Session starting = save(s.withStatus(SessionStatus.STARTING, "", clock.instant()));
-    event(s.id(), "status", "starting");
     Session started =
         runStep(
             starting,
@@ -172,9 +200,7 @@ public final class SessionService {
     if (started.status() == SessionStatus.FAILED) {
       return started;
     }
-    Session running = save(started.withStatus(SessionStatus.RUNNING, "", clock.instant()));
-    event(s.id(), "status", "running" + running.primaryEndpoint().map(e -> " at " + e).orElse(""));
-    return running;
+    return save(started.withStatus(SessionStatus.RUNNING, "", clock.instant()));
   }
 
   Map<Integer, String> endpoints(SessionRuntime runtime, RuntimeSession rs) {
@@ -187,32 +213,37 @@ public final class SessionService {
 
   /** Stops a session's processes and keeps its workspace; stopping a stopped one is a no-op. */
   public Session stop(SessionId id) {
-    return locks.exclusive(
-        id,
-        () -> {
-          Session s = require(id);
-          if (s.status() == SessionStatus.STOPPED) {
-            return s;
-          }
-          Session stopping = save(s.withStatus(SessionStatus.STOPPING, "", clock.instant()));
-          SessionRuntime runtime = backends.get(s.backend());
-          Session done =
-              runStep(
-                  stopping,
-                  "stop",
-                  () -> {
-                    RuntimeState state =
-                        runtime.stop(runtimeSession(stopping, templateOf(s)), stopGrace);
-                    return stopping.withRuntimeState(state, clock.instant());
-                  });
-          if (done.status() == SessionStatus.FAILED) {
-            return done;
-          }
-          event(id, "status", "stopped");
-          return save(
-              done.withStatus(SessionStatus.STOPPED, "", clock.instant())
-                  .withEndpoints(Map.of(), clock.instant()));
-        });
+    return locks.exclusive(id, () -> stopLocked(require(id), ""));
+  }
+
+  Session stopLocked(Session s, String reason) {
+    if (s.lifecycle().desired() != DesiredState.STOPPED
+        || s.lifecycle().nextRestartAt().isPresent()) {
+      s = save(s.withLifecycle(s.lifecycle().want(DesiredState.STOPPED)));
+    }
+    if (s.status() == SessionStatus.STOPPED) {
+      return s;
+    }
+    Session stopping =
+        s.status() == SessionStatus.STOPPING
+            ? s // a stop that a manager restart interrupted: finish it
+            : save(s.withStatus(SessionStatus.STOPPING, reason, clock.instant()));
+    SessionRuntime runtime = backends.get(s.backend());
+    Template template = templateOrBuiltin(s);
+    Session done =
+        runStep(
+            stopping,
+            "stop",
+            () -> {
+              RuntimeState state = runtime.stop(runtimeSession(stopping, template), stopGrace);
+              return stopping.withRuntimeState(state, clock.instant());
+            });
+    if (done.status() == SessionStatus.FAILED) {
+      return done;
+    }
+    return save(
+        done.withStatus(SessionStatus.STOPPED, reason, clock.instant())
+            .withEndpoints(Map.of(), clock.instant()));
   }
 
   /**
@@ -260,49 +291,27 @@ public final class SessionService {
 
   /**
    * Removes everything the session owns and returns the receipt. A complete cleanup marks the
-   * session DELETED and revokes its tokens; a partial one leaves it FAILED so a retry removes the
-   * rest. Deleting a deleted session runs the cleanup again and reports what was left (usually
-   * nothing).
+   * session DELETED and revokes its tokens; a partial one leaves it FAILED (still wanting deletion:
+   * the reconciler retries) so a retry removes the rest. Deleting a deleted session runs the
+   * cleanup again and reports what was left (usually nothing).
    */
   public SessionCleanupReceipt delete(SessionId id) {
-    return locks.exclusive(
-        id,
-        () -> {
-          Session s =
-              registry
-                  .find(id)
-                  .orElseThrow(() -> BerthException.notFound("no session '" + id + "'"));
-          SessionRuntime runtime = backends.get(s.backend());
-          CleanupReport report;
-          try {
-            report = runtime.destroy(runtimeSession(s, templateOrBuiltin(s)));
-          } catch (RuntimeException e) {
-            log.warn("destroy of session {} failed", id, e);
-            report = new CleanupReport.Builder().failed("session", id.value(), message(e)).build();
-          }
-          var receipt = SessionCleanupReceipt.of(id, s.backend(), report, clock.instant());
-          event(id, "cleanup", summary(receipt), JSON.writeValueAsString(receipt));
-          if (s.status() == SessionStatus.DELETED) {
-            return receipt;
-          }
-          if (receipt.complete()) {
-            registry.deleteTokens(id);
-            save(
-                s.withStatus(SessionStatus.DELETED, "", clock.instant())
-                    .withEndpoints(Map.of(), clock.instant()));
-          } else {
-            String reason = "cleanup incomplete: " + receipt.failed().size() + " resource(s) left";
-            save(s.withStatus(SessionStatus.FAILED, reason, clock.instant()));
-          }
-          return receipt;
-        });
+    long t0 = System.nanoTime();
+    SessionCleanupReceipt receipt =
+        locks.exclusive(
+            id,
+            () ->
+                deleteLocked(
+                    registry
+                        .find(id)
+                        .orElseThrow(() -> BerthException.notFound("no session '" + id + "'")),
+                    ""));
+    journal.deleted(receipt, Duration.ofNanos(System.nanoTime() - t0));
+    return receipt;
   }
 
-  private static String summary(SessionCleanupReceipt r) {
-    if (r.nothingLeft()) {
-      return "cleanup: nothing left to remove";
-    }
-    return "cleanup: removed " + r.removed().size() + ", failed " + r.failed().size();
+  SessionCleanupReceipt deleteLocked(Session s, String why) {
+    return deletion.delete(s, why);
   }
 
   /**
@@ -329,10 +338,29 @@ public final class SessionService {
     return registry.events(id, afterId, limit);
   }
 
+  /** Events of all sessions after event id {@code afterId}, oldest first (the event stream). */
+  public List<SessionEvent> allEvents(long afterId, int limit) {
+    return registry.eventsAfter(afterId, limit);
+  }
+
   /** The last lines of the session's app output (process log, container log). */
   public String logTail(SessionId id, int lines) {
     Session s = require(id);
     return backends.get(s.backend()).logTail(runtimeSession(s, templateOf(s)), lines);
+  }
+
+  /** The session's last use, including uses not yet written to the registry (see below). */
+  public LockedSession.Activity lastActivity(Session s) {
+    return activity.last(s);
+  }
+
+  /** The template a session was made from, or the built-in one if it was removed since. */
+  public Template templateOrBuiltin(Session s) {
+    try {
+      return templates.get(s.template());
+    } catch (BerthException e) {
+      return Template.builtinDefault();
+    }
   }
 
   // ---- orphans ---------------------------------------------------------------------------------
@@ -345,60 +373,69 @@ public final class SessionService {
     return new OrphanCollector(registry, backends, clock, locks::exclusive).collect(grace, dryRun);
   }
 
-  // ---- start-up reconciliation -----------------------------------------------------------------
+  // ---- reconciliation ------------------------------------------------------------------------
 
   /**
-   * Brings the registry in line with what the runtimes report, after a manager restart: a session
-   * recorded RUNNING whose app died while Berth was down becomes FAILED, with the reason. Sessions
-   * the runtime cannot see clearly ({@link ObservedState.Unknown}) are left as they are.
+   * Runs {@code work} on the session while holding its lifecycle lock, if the session is live and
+   * no other operation holds it right now; empty otherwise (the caller tries again later). The
+   * reconciler's way in: one session is never reconciled twice at once, nor during a user's create,
+   * start, stop or delete.
    */
-  public void reconcileStatuses() {
-    for (Session s : registry.list(SessionFilter.ALL_LIVE)) {
-      try {
-        locks.exclusive(
-            s.id(),
-            () -> {
-              reconcileOne(require(s.id()));
-              return null;
-            });
-      } catch (RuntimeException e) {
-        log.warn("could not reconcile session {}: {}", s.id(), e.toString());
-      }
-    }
+  public <T> Optional<T> tryRepair(SessionId id, Function<LockedSession, T> work) {
+    return locks
+        .tryExclusive(
+            id,
+            () ->
+                registry
+                    .find(id)
+                    .filter(s -> s.status().isLive())
+                    .map(s -> work.apply(new SessionRepair(this, s))))
+        .flatMap(x -> x);
   }
 
-  private void reconcileOne(Session s) {
-    SessionRuntime runtime = backends.get(s.backend());
-    ObservedState observed = runtime.inspect(runtimeSession(s, templateOrBuiltin(s)));
-    Optional<String> problem =
-        switch (observed) {
-          case ObservedState.Missing m -> Optional.of("workspace missing: " + m.detail());
-          case ObservedState.Exited e ->
-              s.status() == SessionStatus.RUNNING || s.status() == SessionStatus.STARTING
-                  ? Optional.of("the app is no longer running: " + e.detail())
-                  : Optional.empty();
-          case ObservedState.Prepared p ->
-              s.status() == SessionStatus.RUNNING || s.status() == SessionStatus.STARTING
-                  ? Optional.of("the app is no longer running (found at start-up)")
-                  : Optional.empty();
-          case ObservedState.Running r -> Optional.empty();
-          case ObservedState.Pending p -> Optional.empty();
-          case ObservedState.Unknown u -> Optional.empty();
-        };
-    if (s.status() == SessionStatus.PENDING || s.status() == SessionStatus.STOPPING) {
-      // The manager died in the middle of an operation: say so rather than guess.
-      problem = problem.or(() -> Optional.of("interrupted while " + s.status()));
+  /**
+   * One attempt of a RUNNING session's probe with its health-check timeout, beside file and exec
+   * calls (never during a lifecycle change). Empty when it could not be tried now (busy, not
+   * running, no probe); else the probe's error, or an empty string for a pass.
+   */
+  public Optional<String> probe(SessionId id) {
+    return locks
+        .tryShared(
+            id,
+            () ->
+                registry
+                    .find(id)
+                    .filter(x -> x.status() == SessionStatus.RUNNING)
+                    .flatMap(this::probeRunning))
+        .flatMap(x -> x);
+  }
+
+  private Optional<String> probeRunning(Session s) {
+    Template t = templateOrBuiltin(s);
+    if (t.probe().isEmpty()) {
+      return Optional.empty();
     }
-    if (problem.isPresent() && s.status() != SessionStatus.FAILED) {
-      event(s.id(), "status", "failed: " + problem.get());
-      save(s.withStatus(SessionStatus.FAILED, problem.get(), clock.instant()));
-    }
+    Map<Integer, URI> eps = new TreeMap<>();
+    s.endpoints().forEach((port, url) -> eps.put(port, URI.create(url)));
+    var attempt =
+        probes.attempt(
+            runtimeOf(s), runtimeSession(s, t), t.probe().get(), eps, t.health().timeout());
+    return Optional.of(attempt.orElse(""));
+  }
+
+  /**
+   * One reconcile pass at start-up, for callers without a running reconciler (tests, tools): see
+   * {@link dev.berth.reconcile.Reconciler#reconcileAll()}.
+   */
+  public void reconcileStatuses() {
+    new dev.berth.reconcile.SessionReconciler(this, dev.berth.reconcile.ReconcileMetrics.NONE)
+        .reconcileAll();
   }
 
   // ---- shared helpers ---------------------------------------------------------------------------
 
   /** Runs {@code step}; on failure marks the session FAILED with the reason and returns that. */
-  private Session runStep(Session s, String step, Supplier<Session> work) {
+  Session runStep(Session s, String step, Supplier<Session> work) {
     try {
       return save(work.get());
     } catch (RuntimeException e) {
@@ -410,7 +447,7 @@ public final class SessionService {
     }
   }
 
-  private static String message(RuntimeException e) {
+  static String message(RuntimeException e) {
     return e instanceof BerthException ? e.getMessage() : e.toString();
   }
 
@@ -421,17 +458,12 @@ public final class SessionService {
         .orElseThrow(() -> BerthException.notFound("no session '" + id + "'"));
   }
 
-  Template templateOf(Session s) {
-    return templates.get(s.template());
+  Optional<Session> find(SessionId id) {
+    return registry.find(id);
   }
 
-  /** The session's template, or the built-in one if its template was removed since. */
-  private Template templateOrBuiltin(Session s) {
-    try {
-      return templates.get(s.template());
-    } catch (BerthException e) {
-      return Template.builtinDefault();
-    }
+  Template templateOf(Session s) {
+    return templates.get(s.template());
   }
 
   RuntimeSession runtimeSession(Session s, Template template) {
@@ -443,6 +475,10 @@ public final class SessionService {
     return backends.get(s.backend());
   }
 
+  Duration stopGrace() {
+    return stopGrace;
+  }
+
   <T> T shared(SessionId id, Supplier<T> work) {
     return locks.shared(id, work);
   }
@@ -450,15 +486,11 @@ public final class SessionService {
   /**
    * Records that the session was used ({@code via}: {@code api}, {@code mcp}, {@code proxy}, ...)
    * for idle culling. Cheap enough for every request: the registry is written at most once per
-   * {@link #ACTIVITY_EVERY} per session, so a busy proxy or tool loop costs one write per interval.
+   * {@link #ACTIVITY_EVERY} per session, so a busy proxy or tool loop costs one write per interval;
+   * the latest use is also kept in memory, so culling sees it at once.
    */
   public void recordActivity(SessionId id, String via) {
-    Instant now = clock.instant();
-    Instant last = lastActivityWrite.get(id);
-    if (last == null || !now.isBefore(last.plus(ACTIVITY_EVERY))) {
-      lastActivityWrite.put(id, now);
-      registry.touch(id, now, via);
-    }
+    activity.record(id, via);
   }
 
   Readiness readiness() {
@@ -470,12 +502,11 @@ public final class SessionService {
   }
 
   static String json(Object value) {
-    return JSON.writeValueAsString(value);
+    return tools.jackson.databind.json.JsonMapper.shared().writeValueAsString(value);
   }
 
   Session save(Session s) {
-    registry.update(s);
-    return s;
+    return journal.save(s);
   }
 
   void event(SessionId id, String type, String message) {
@@ -483,6 +514,6 @@ public final class SessionService {
   }
 
   void event(SessionId id, String type, String message, String data) {
-    registry.appendEvent(id, clock.instant(), type, message, data);
+    journal.event(id, type, message, data);
   }
 }

@@ -30,6 +30,9 @@ import java.util.Optional;
  * @param build how the image this template runs is built (its own Dockerfile or its parent's);
  *     empty when it runs {@code image} or the backend's default image
  * @param proxy how the app lives behind the browser proxy (base path, prefix stripping)
+ * @param restart what the reconciler does when a running session's app exits or turns unhealthy
+ * @param health how often the probe is repeated once the session runs, and when it counts as failed
+ * @param cullAction what happens at the idle timeout or the max lifetime: stop or delete
  */
 public record Template(
     String name,
@@ -50,7 +53,10 @@ public record Template(
     Optional<Path> skeleton,
     Optional<Path> directory,
     Optional<ImageBuild> build,
-    ProxySettings proxy) {
+    ProxySettings proxy,
+    RestartPolicy restart,
+    HealthCheck health,
+    CullAction cullAction) {
 
   public static final String DEFAULT_NAME = "default";
   public static final String DEFAULT_WORKSPACE_PATH = "/workspace";
@@ -60,6 +66,53 @@ public record Template(
     env = Map.copyOf(env);
     ports = List.copyOf(ports);
     capabilities = List.copyOf(capabilities);
+  }
+
+  /**
+   * A template with no image build, the default proxy settings, restart policy, health check timing
+   * and cull action (tests and built-in templates).
+   */
+  public Template(
+      String name,
+      String description,
+      Optional<String> parent,
+      Optional<String> image,
+      List<String> command,
+      String workspacePath,
+      Optional<String> user,
+      Map<String, String> env,
+      List<Integer> ports,
+      Optional<HealthProbe> probe,
+      ResourceLimits resources,
+      Duration idleTimeout,
+      Duration maxLifetime,
+      List<String> capabilities,
+      Optional<String> backend,
+      Optional<Path> skeleton,
+      Optional<Path> directory) {
+    this(
+        name,
+        description,
+        parent,
+        image,
+        command,
+        workspacePath,
+        user,
+        env,
+        ports,
+        probe,
+        resources,
+        idleTimeout,
+        maxLifetime,
+        capabilities,
+        backend,
+        skeleton,
+        directory,
+        Optional.empty(),
+        ProxySettings.DEFAULT,
+        RestartPolicy.DEFAULT,
+        HealthCheck.DEFAULT,
+        CullAction.STOP);
   }
 
   /** The built-in template: an empty workspace, no app. Every backend can run it. */
@@ -83,7 +136,10 @@ public record Template(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        ProxySettings.DEFAULT);
+        ProxySettings.DEFAULT,
+        RestartPolicy.DEFAULT,
+        HealthCheck.DEFAULT,
+        CullAction.STOP);
   }
 
   /**
@@ -112,7 +168,10 @@ public record Template(
         d.skeleton(),
         d.directory(),
         d.build(),
-        d.proxy());
+        d.proxy(),
+        d.restart(),
+        d.health(),
+        d.cullAction());
   }
 
   /** A copy with another project skeleton (for the templates directory's shared default). */
@@ -136,7 +195,10 @@ public record Template(
         newSkeleton,
         directory,
         build,
-        proxy);
+        proxy,
+        restart,
+        health,
+        cullAction);
   }
 
   /** True when this template's own folder holds the Dockerfile of the image it runs. */
@@ -185,7 +247,10 @@ public record Template(
         skeleton,
         directory,
         build,
-        proxy);
+        proxy,
+        restart,
+        health,
+        cullAction);
   }
 
   public boolean hasApp() {

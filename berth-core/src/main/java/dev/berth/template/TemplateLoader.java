@@ -108,11 +108,13 @@ public final class TemplateLoader {
     t.user = y.string("user");
     t.env = y.stringMap("env");
     t.ports = y.strings("ports", true).map(list -> ports(where, list, errors));
-    t.probe = y.object("probe").flatMap(p -> probe(where, p, errors));
+    t.probe = y.object("probe").flatMap(p -> probe(where, p, errors, t));
     t.resources = y.object("resources").map(TemplateLoader::resources);
     t.idleTimeout = y.duration("idleTimeout");
     t.maxLifetime = y.duration("maxLifetime");
     t.capabilities = y.strings("capabilities", false);
+    t.restart = y.object("restart").map(r -> restart(where, r, errors));
+    t.cullAction = y.string("cullAction").flatMap(a -> cullAction(where, a, errors));
     t.backend = y.string("backend");
     Optional<String> skeleton = y.string("skeleton");
     Path skeletonDir = folder.resolve(skeleton.orElse("skeleton")).normalize();
@@ -206,8 +208,17 @@ public final class TemplateLoader {
     return ports;
   }
 
-  private static Optional<HealthProbe> probe(String where, StrictObject p, List<String> errors) {
+  private static Optional<HealthProbe> probe(
+      String where, StrictObject p, List<String> errors, RawTemplate t) {
     Duration timeout = p.duration("startTimeout").orElse(DEFAULT_START_TIMEOUT);
+    HealthCheck d = HealthCheck.DEFAULT;
+    Duration interval = p.duration("interval").orElse(d.interval());
+    Duration attempt = p.duration("timeout").orElse(d.timeout());
+    int threshold = p.integer("failureThreshold", 1, 1000).orElse(d.failureThreshold());
+    if (interval.isZero() || attempt.isZero()) {
+      errors.add(where + ": the probe's 'interval' and 'timeout' must be more than 0");
+    }
+    t.health = Optional.of(new HealthCheck(interval, attempt, threshold));
     Optional<String> http = p.string("http");
     Optional<Integer> port = p.integer("port", 1, 65535);
     Optional<Integer> tcp = p.integer("tcp", 1, 65535);
@@ -297,6 +308,60 @@ public final class TemplateLoader {
     return new ProxySettings(keep, env, header);
   }
 
+  /** Unset fields are left null here and filled from the parent (or the defaults) at merge. */
+  private static RawRestart restart(String where, StrictObject r, List<String> errors) {
+    var raw = new RawRestart();
+    raw.mode =
+        r.string("policy")
+            .flatMap(
+                text ->
+                    switch (text) {
+                      case "on-failure" -> Optional.of(RestartPolicy.Mode.ON_FAILURE);
+                      case "always" -> Optional.of(RestartPolicy.Mode.ALWAYS);
+                      case "never" -> Optional.of(RestartPolicy.Mode.NEVER);
+                      default -> {
+                        errors.add(
+                            where
+                                + ": restart 'policy' must be on-failure, always or never (got '"
+                                + text
+                                + "')");
+                        yield Optional.empty();
+                      }
+                    });
+    raw.limit = r.integer("limit", 0, 10_000);
+    raw.backoff = r.duration("backoff");
+    raw.maxBackoff = r.duration("maxBackoff");
+    r.checkNoUnknownKeys();
+    if (raw.backoff.filter(Duration::isZero).isPresent()) {
+      errors.add(where + ": restart 'backoff' must be more than 0");
+    }
+    return raw;
+  }
+
+  private static Optional<CullAction> cullAction(String where, String text, List<String> errors) {
+    try {
+      return Optional.of(CullAction.parse(text));
+    } catch (IllegalArgumentException e) {
+      errors.add(where + ": 'cullAction' " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** A template's {@code restart:} as written: empty fields come from the parent. */
+  private static final class RawRestart {
+    Optional<RestartPolicy.Mode> mode = Optional.empty();
+    Optional<Integer> limit = Optional.empty();
+    Optional<Duration> backoff = Optional.empty();
+    Optional<Duration> maxBackoff = Optional.empty();
+
+    RestartPolicy onto(RestartPolicy base) {
+      Duration b = backoff.orElse(base.backoff());
+      Duration max = maxBackoff.orElse(base.maxBackoff());
+      return new RestartPolicy(
+          mode.orElse(base.mode()), limit.orElse(base.limit()), b, max.compareTo(b) < 0 ? b : max);
+    }
+  }
+
   private static ResourceLimits resources(StrictObject r) {
     var limits =
         new ResourceLimits(
@@ -372,6 +437,9 @@ public final class TemplateLoader {
     Optional<Path> skeleton = Optional.empty();
     Optional<ImageBuild> build = Optional.empty();
     Optional<ProxySettings> proxy = Optional.empty();
+    Optional<RawRestart> restart = Optional.empty();
+    Optional<HealthCheck> health = Optional.empty();
+    Optional<CullAction> cullAction = Optional.empty();
 
     RawTemplate(String name, Path folder) {
       this.name = name;
@@ -402,7 +470,10 @@ public final class TemplateLoader {
           skeleton.isPresent() ? skeleton : base.skeleton(),
           Optional.of(folder),
           ownImage ? build : base.build(),
-          proxy.orElse(base.proxy()));
+          proxy.orElse(base.proxy()),
+          restart.map(r -> r.onto(base.restart())).orElse(base.restart()),
+          probe.isPresent() ? health.orElse(HealthCheck.DEFAULT) : base.health(),
+          cullAction.orElse(base.cullAction()));
     }
   }
 }

@@ -60,6 +60,34 @@ abstract class RegistryContract {
   }
 
   @Test
+  void manyConcurrentWritersAllSucceed() throws Exception {
+    // Each insert reads (is the id taken?) then writes; a deferred transaction would fail with
+    // SQLITE_BUSY when another writer commits in between. Writes begin IMMEDIATE and queue.
+    try (var registry = open();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(16)) {
+      var tasks = new java.util.ArrayList<java.util.concurrent.Callable<Void>>();
+      for (int i = 0; i < 60; i++) {
+        String id = "w" + i;
+        tasks.add(
+            () -> {
+              registry.insert(session(id, SessionStatus.PENDING));
+              registry.appendEvent(SessionId.of(id), now, "status", "created", "");
+              registry.update(session(id, SessionStatus.RUNNING));
+              registry.find(SessionId.of(id)).orElseThrow();
+              return null;
+            });
+      }
+      for (var f : pool.invokeAll(tasks)) {
+        f.get();
+      }
+      assertThat(registry.list(SessionFilter.ALL_LIVE)).hasSize(60);
+      assertThat(registry.eventsAfter(0, 1000)).hasSize(60);
+      assertThat(registry.countByBackendAndStatus())
+          .isEqualTo(Map.of("local", Map.of(SessionStatus.RUNNING, 60)));
+    }
+  }
+
+  @Test
   void aLiveIdCannotBeTakenButADeletedOneCan() {
     try (var registry = open()) {
       registry.insert(session("dup", SessionStatus.RUNNING));

@@ -43,6 +43,9 @@ public final class TestTemplates {
         skeleton,
         Optional.empty(),
         Optional.empty(),
-        dev.berth.template.ProxySettings.DEFAULT);
+        dev.berth.template.ProxySettings.DEFAULT,
+        dev.berth.template.RestartPolicy.DEFAULT,
+        dev.berth.template.HealthCheck.DEFAULT,
+        dev.berth.template.CullAction.STOP);
   }
 }

@@ -169,7 +169,8 @@ class SessionServiceTest {
   }
 
   @Test
-  void afterARestartADeadAppIsShownAsFailedAndALiveOneAsRunning() throws Exception {
+  void afterARestartADeadAppIsFailedWithTheReasonThenRestartedAndALiveOneIsLeftRunning()
+      throws Exception {
     template("sleeper", "command: [sleep, '600']\n");
     long pid;
     var first = new TestServices(home);
@@ -184,9 +185,26 @@ class SessionServiceTest {
       second.service.reconcileStatuses();
       Session doomed = second.service.get(SessionId.of("doomed"));
       assertThat(doomed.status()).isEqualTo(SessionStatus.FAILED);
-      assertThat(doomed.statusReason()).contains("no longer running");
+      assertThat(doomed.statusReason()).contains("has ended", "restart 1 of 5 in 1 s");
+      assertThat(doomed.lifecycle().nextRestartAt()).isPresent();
       assertThat(second.service.get(SessionId.of("alive")).status())
           .isEqualTo(SessionStatus.RUNNING);
+
+      // once the backoff has passed, the next pass restarts it on the same workspace
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(20))
+          .pollInterval(java.time.Duration.ofMillis(200))
+          .until(
+              () -> {
+                second.service.reconcileStatuses();
+                return second.service.get(SessionId.of("doomed")).status() == SessionStatus.RUNNING;
+              });
+      Session back = second.service.get(SessionId.of("doomed"));
+      assertThat(back.lifecycle().restarts()).isEqualTo(1);
+      assertThat(back.runtimeState().get("pid")).isNotEqualTo(Long.toString(pid));
+      assertThat(second.service.events(back.id(), 0, 100))
+          .extracting(SessionEvent::type)
+          .contains("restart");
     }
   }
 

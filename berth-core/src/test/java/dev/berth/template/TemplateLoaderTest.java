@@ -93,6 +93,62 @@ class TemplateLoaderTest {
   }
 
   @Test
+  void restartPolicyHealthCheckAndCullActionAreReadAndInherited() throws IOException {
+    template(
+        "base",
+        """
+        restart: {policy: always, limit: 3, backoff: 2s, maxBackoff: 30s}
+        probe: {tcp: 8080, interval: 5s, timeout: 1s, failureThreshold: 4}
+        cullAction: delete
+        """);
+    template("child", "parent: base\nrestart: {limit: 7}\n");
+    template("plain", "description: defaults\n");
+    var catalog = TemplateLoader.load(dir);
+    Template base = catalog.get("base");
+    assertThat(base.restart())
+        .isEqualTo(
+            new RestartPolicy(
+                RestartPolicy.Mode.ALWAYS, 3, Duration.ofSeconds(2), Duration.ofSeconds(30)));
+    assertThat(base.health())
+        .isEqualTo(new HealthCheck(Duration.ofSeconds(5), Duration.ofSeconds(1), 4));
+    assertThat(base.cullAction()).isEqualTo(CullAction.DELETE);
+    Template child = catalog.get("child");
+    assertThat(child.restart())
+        .as("fields not set in the child come from the parent")
+        .isEqualTo(
+            new RestartPolicy(
+                RestartPolicy.Mode.ALWAYS, 7, Duration.ofSeconds(2), Duration.ofSeconds(30)));
+    assertThat(child.health()).isEqualTo(base.health());
+    assertThat(child.cullAction()).isEqualTo(CullAction.DELETE);
+    Template plain = catalog.get("plain");
+    assertThat(plain.restart()).isEqualTo(RestartPolicy.DEFAULT);
+    assertThat(plain.health()).isEqualTo(HealthCheck.DEFAULT);
+    assertThat(plain.cullAction()).isEqualTo(CullAction.STOP);
+    assertThat(RestartPolicy.DEFAULT.delay(0)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(RestartPolicy.DEFAULT.delay(3)).isEqualTo(Duration.ofSeconds(8));
+    assertThat(RestartPolicy.DEFAULT.delay(30)).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void badRestartAndCullValuesAreNamed() throws IOException {
+    template(
+        "bad",
+        """
+        restart: {policy: sometimes, limit: -1, backoff: 0s, jitter: yes}
+        probe: {tcp: 80, failureThreshold: 0}
+        cullAction: archive
+        """);
+    assertThatThrownBy(() -> TemplateLoader.load(dir))
+        .isInstanceOf(BerthException.class)
+        .hasMessageContaining("restart 'policy' must be on-failure, always or never")
+        .hasMessageContaining("limit")
+        .hasMessageContaining("'backoff' must be more than 0")
+        .hasMessageContaining("jitter")
+        .hasMessageContaining("failureThreshold")
+        .hasMessageContaining("'cullAction' must be 'stop' or 'delete' (got 'archive')");
+  }
+
+  @Test
   void aMissingParentIsNamed() throws IOException {
     template("child", "parent: ghost\n");
     assertThatThrownBy(() -> TemplateLoader.load(dir))

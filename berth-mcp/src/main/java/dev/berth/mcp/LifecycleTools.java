@@ -1,5 +1,6 @@
 package dev.berth.mcp;
 
+import dev.berth.reconcile.SessionLife;
 import dev.berth.registry.SessionFilter;
 import dev.berth.session.CreateSessionRequest;
 import dev.berth.session.CreatedSession;
@@ -78,11 +79,18 @@ final class LifecycleTools {
         "session_info",
         "Show a session",
         "One session: status (and why), template, backend, endpoints (port -> URL), the backend's"
-            + " resource names, created and last activity times.",
+            + " resource names, created and last activity times, and 'life': why it is still"
+            + " alive (last activity and via what) and when it will be culled (idle timeout, max"
+            + " lifetime) or restarted.",
         ToolCatalog.Kind.READ,
         "{" + SESSION_ID + "}",
         List.of(),
-        (caller, args) -> ToolResults.text(json(view(sessions.get(caller.session(args))))));
+        (caller, args) -> {
+          Session s = sessions.get(caller.session(args));
+          Map<String, Object> out = view(s);
+          out.put("life", life(SessionLife.of(sessions, s)));
+          return ToolResults.text(json(out));
+        });
 
     catalog.add(
         "session_delete",
@@ -115,6 +123,21 @@ final class LifecycleTools {
     out.put("labels", s.labels());
     out.put("created_at", s.createdAt().toString());
     out.put("last_activity_at", s.lastActivityAt().toString());
+    return out;
+  }
+
+  static Map<String, Object> life(SessionLife l) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("explanation", l.explanation());
+    out.put("last_activity_at", l.lastActivityAt().toString());
+    out.put("last_activity_via", l.lastActivityVia());
+    out.put("idle_timeout_seconds", l.idleTimeout().toSeconds());
+    l.idleCullAt().ifPresent(t -> out.put("idle_cull_at", t.toString()));
+    out.put("max_lifetime_seconds", l.maxLifetime().toSeconds());
+    l.lifetimeEndsAt().ifPresent(t -> out.put("lifetime_ends_at", t.toString()));
+    out.put("cull_action", l.action().yamlName());
+    out.put("restarts", l.restarts());
+    l.nextRestartAt().ifPresent(t -> out.put("next_restart_at", t.toString()));
     return out;
   }
 

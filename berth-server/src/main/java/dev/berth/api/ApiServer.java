@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -45,6 +46,9 @@ public final class ApiServer {
     }
   }
 
+  /** Prometheus' text format, as {@code /metrics} answers. */
+  public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
   /** A configured, not yet started, Javalin app; with {@code mcp}, MCP is served at /mcp. */
   public static Javalin create(
       SessionService sessions,
@@ -53,13 +57,15 @@ public final class ApiServer {
       java.time.Duration orphanGrace,
       String version,
       McpHttpEndpoint mcp) {
-    return create(sessions, tokens, maxRequestBytes, orphanGrace, version, mcp, null, null, null);
+    return create(
+        sessions, tokens, maxRequestBytes, orphanGrace, version, mcp, null, null, null, () -> "");
   }
 
   /**
    * The same, with the image routes served by {@code images} (null: no backend builds images) and
    * browser access: the dashboard's logins ({@code logins}) and the proxy at {@code /s/} ({@code
-   * proxy}); either may be null (not served).
+   * proxy}); either may be null (not served); {@code metrics} gives the Prometheus text for {@code
+   * /metrics} (admin token).
    */
   public static Javalin create(
       SessionService sessions,
@@ -70,7 +76,9 @@ public final class ApiServer {
       McpHttpEndpoint mcp,
       ImageJobs images,
       BrowserLogins logins,
-      BrowserProxy proxy) {
+      BrowserProxy proxy,
+      Supplier<String> metrics) {
+    var events = new EventStream(sessions);
     JsonNode openApi = openApiDocument();
     var auth = new ApiAuth(tokens, logins);
     return Javalin.create(
@@ -122,6 +130,14 @@ public final class ApiServer {
           new AdminRoutes(sessions, orphanGrace).register(routes);
           new ImageRoutes(images).register(routes);
           new DashboardRoutes(sessions, tokens, logins).register(routes);
+          routes.before("/api/v1/events", events::before);
+          routes.sse("/api/v1/events", events::handle);
+          routes.get(
+              "/metrics",
+              ctx -> {
+                ApiAuth.principal(ctx).checkAdmin("reading metrics");
+                ctx.contentType(PROMETHEUS_TEXT).result(metrics.get());
+              });
         });
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.api;
 
+import dev.berth.reconcile.SessionLife;
 import dev.berth.runtime.ExecResult;
 import dev.berth.session.Session;
 import dev.berth.session.SessionCleanupReceipt;
@@ -31,8 +32,15 @@ final class ApiViews {
       Map<String, String> resources,
       Instant createdAt,
       Instant updatedAt,
-      Instant lastActivityAt) {
+      Instant lastActivityAt,
+      String desired,
+      LifeView life) {
+    /** Without the life part (for callers that have no service at hand). */
     static SessionView of(Session s) {
+      return of(s, null);
+    }
+
+    static SessionView of(Session s, SessionLife life) {
       Map<String, String> eps = new java.util.TreeMap<>();
       s.endpoints().forEach((port, url) -> eps.put(Integer.toString(port), url));
       return new SessionView(
@@ -46,7 +54,36 @@ final class ApiViews {
           s.runtimeState().values(),
           s.createdAt(),
           s.updatedAt(),
-          s.lastActivityAt());
+          s.lastActivityAt(),
+          s.lifecycle().desired().name(),
+          life == null ? null : LifeView.of(life));
+    }
+  }
+
+  /** Why the session is alive and when it will be culled or restarted; see SessionLife. */
+  record LifeView(
+      String explanation,
+      Instant lastActivityAt,
+      String lastActivityVia,
+      long idleTimeoutSeconds,
+      Instant idleCullAt,
+      long maxLifetimeSeconds,
+      Instant lifetimeEndsAt,
+      String cullAction,
+      int restarts,
+      Instant nextRestartAt) {
+    static LifeView of(SessionLife l) {
+      return new LifeView(
+          l.explanation(),
+          l.lastActivityAt(),
+          l.lastActivityVia(),
+          l.idleTimeout().toSeconds(),
+          l.idleCullAt().orElse(null),
+          l.maxLifetime().toSeconds(),
+          l.lifetimeEndsAt().orElse(null),
+          l.action().yamlName(),
+          l.restarts(),
+          l.nextRestartAt().orElse(null));
     }
   }
 

@@ -3,8 +3,10 @@ package dev.berth.api;
 import dev.berth.config.StrictObject;
 import dev.berth.session.BerthException;
 import dev.berth.session.CreateSessionRequest;
+import dev.berth.session.CullSettings;
 import dev.berth.session.ExecCommand;
 import dev.berth.session.SessionId;
+import dev.berth.template.CullAction;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,6 +51,19 @@ final class RequestBodies {
     Optional<String> backend = o.string("backend");
     Map<String, String> labels = o.stringMap("labels").orElse(Map.of());
     boolean start = o.bool("start").orElse(true);
+    Optional<java.time.Duration> idleTimeout = o.duration("idleTimeout");
+    Optional<java.time.Duration> maxLifetime = o.duration("maxLifetime");
+    Optional<CullAction> cullAction =
+        o.string("cullAction")
+            .flatMap(
+                a -> {
+                  try {
+                    return Optional.of(CullAction.parse(a));
+                  } catch (IllegalArgumentException e) {
+                    errors.add("request body: 'cullAction' " + e.getMessage());
+                    return Optional.empty();
+                  }
+                });
     o.checkNoUnknownKeys();
     StrictObject.throwIfErrors("invalid request", errors);
     Optional<SessionId> sessionId = id.map(SessionId::of);
@@ -58,7 +73,13 @@ final class RequestBodies {
       }
       sessionId = pathId;
     }
-    return new CreateSessionRequest(sessionId, template, backend, labels, start);
+    return new CreateSessionRequest(
+        sessionId,
+        template,
+        backend,
+        labels,
+        start,
+        new CullSettings(idleTimeout, maxLifetime, cullAction));
   }
 
   static ExecCommand exec(JsonNode body) {

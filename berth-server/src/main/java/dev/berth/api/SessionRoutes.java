@@ -2,6 +2,7 @@ package dev.berth.api;
 
 import static dev.berth.api.ApiAuth.principal;
 
+import dev.berth.reconcile.SessionLife;
 import dev.berth.registry.SessionFilter;
 import dev.berth.session.CreatedSession;
 import dev.berth.session.SessionCleanupReceipt;
@@ -53,8 +54,8 @@ final class SessionRoutes {
     return id;
   }
 
-  private static ApiViews.SessionView view(dev.berth.session.Session s) {
-    return ApiViews.SessionView.of(s);
+  private ApiViews.SessionView view(dev.berth.session.Session s) {
+    return ApiViews.SessionView.of(s, SessionLife.of(sessions, s));
   }
 
   private void templates(Context ctx) {
@@ -80,7 +81,7 @@ final class SessionRoutes {
     ctx.json(
         sessions.list(filter).stream()
             .filter(s -> principal.canAccess(s.id()))
-            .map(ApiViews.SessionView::of)
+            .map(this::view)
             .toList());
   }
 

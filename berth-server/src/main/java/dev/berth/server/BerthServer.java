@@ -8,7 +8,9 @@ import dev.berth.images.ImageEngine;
 import dev.berth.images.ImageJobs;
 import dev.berth.images.ImageService;
 import dev.berth.mcp.McpHttpEndpoint;
+import dev.berth.metrics.BerthMetrics;
 import dev.berth.proxy.BrowserProxy;
+import dev.berth.reconcile.Reconciler;
 import dev.berth.registry.Registry;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.session.Backends;
@@ -17,6 +19,12 @@ import dev.berth.session.WorkspaceLimits;
 import dev.berth.template.TemplateCatalog;
 import dev.berth.template.TemplateLoader;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -31,8 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Berth: the one place where the parts are wired together (registry, tokens, templates,
- * runtimes, service, HTTP edge). Start-up order matters: the registry is opened and the statuses
- * reconciled with what the runtimes report before the first request is served.
+ * runtimes, service, reconciler, metrics, HTTP edge). Start-up order: the registry is opened, the
+ * reconciler starts its first pass (finishing what a crash interrupted), then requests are served;
+ * a request on a session the first pass is working on waits for it (the session's lock).
  */
 public final class BerthServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BerthServer.class);
@@ -47,6 +56,7 @@ public final class BerthServer implements AutoCloseable {
   private final McpHttpEndpoint mcp;
   private final ImageJobs images;
   private final BrowserProxy proxy;
+  private final Reconciler reconciler;
 
   private BerthServer(
       BerthConfig config,
@@ -56,10 +66,12 @@ public final class BerthServer implements AutoCloseable {
       Javalin app,
       McpHttpEndpoint mcp,
       ImageJobs images,
-      BrowserProxy proxy) {
+      BrowserProxy proxy,
+      Reconciler reconciler) {
     this.mcp = mcp;
     this.images = images;
     this.proxy = proxy;
+    this.reconciler = reconciler;
     this.config = config;
     this.registry = registry;
     this.backends = backends;
@@ -96,7 +108,13 @@ public final class BerthServer implements AutoCloseable {
       var sessions =
           new SessionService(
               registry, backends, templates, tokens, clock, config.stopGrace(), limits);
-      sessions.reconcileStatuses();
+      var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(meters);
+      new JvmThreadMetrics().bindTo(meters);
+      new ProcessorMetrics().bindTo(meters);
+      new UptimeMetrics().bindTo(meters);
+      var metrics = new BerthMetrics(meters, registry, backends.names());
+      sessions.addListener(metrics);
       var mcp = new McpHttpEndpoint(sessions, tokens, VERSION);
       ImageJobs images =
           imageEngine(backends)
@@ -114,9 +132,25 @@ public final class BerthServer implements AutoCloseable {
               mcp,
               images,
               logins,
-              proxy);
-      app.start(config.host(), config.port());
-      var server = new BerthServer(config, registry, backends, sessions, app, mcp, images, proxy);
+              proxy,
+              () -> {
+                metrics.refresh();
+                return meters.scrape();
+              });
+      // Sessions are brought in line (interrupted creates and deletes finished, crashed apps
+      // restarted) by the reconciler's first pass, which starts now, beside the first requests.
+      var reconciler =
+          new Reconciler(sessions, config.reconcileInterval(), config.orphanGrace(), metrics);
+      reconciler.start();
+      try {
+        app.start(config.host(), config.port());
+      } catch (RuntimeException e) {
+        reconciler.close();
+        throw e;
+      }
+      var server =
+          new BerthServer(
+              config, registry, backends, sessions, app, mcp, images, proxy, reconciler);
       out.println("Berth " + VERSION + " is serving " + server.url());
       out.println("  dashboard: " + server.url() + "/");
       out.println("  MCP (Streamable HTTP): " + server.url() + McpHttpEndpoint.PATH);
@@ -182,6 +216,7 @@ public final class BerthServer implements AutoCloseable {
   /** Stops serving. Sessions keep running: they outlive the manager by design. */
   @Override
   public void close() {
+    reconciler.close();
     if (images != null) {
       images.close();
     }

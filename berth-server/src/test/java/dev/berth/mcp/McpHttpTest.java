@@ -157,7 +157,9 @@ public class McpHttpTest {
 
     assertThat(ok(admin, "session_list", Map.of())).contains("\"session_id\" : \"work\"");
     assertThat(ok(admin, "session_info", s))
-        .contains("\"backend\" : \"" + expectedBackend() + "\"");
+        .contains("\"backend\" : \"" + expectedBackend() + "\"")
+        .contains("\"life\" : {", "\"explanation\" : \"not used since it was created")
+        .contains("no idle timeout; no max lifetime", "\"cull_action\" : \"stop\"");
     assertThat(
             ok(
                 admin,
@@ -166,6 +168,9 @@ public class McpHttpTest {
         .contains("wrote 18 bytes");
     assertThat(ok(admin, "session_read_file", with(s, "path", "src/app.py")))
         .isEqualTo("a = 1\nb = 2\na = 1\n");
+    assertThat(ok(admin, "session_info", s))
+        .as("tool calls count as activity, and session_info says so")
+        .containsPattern("\"explanation\" : \"active (just now|\\d+ s ago) via ");
     assertThat(
             ok(admin, "session_read_file", with(s, "path", "src/app.py", "offset", 1, "limit", 1)))
         .startsWith("b = 2\n")

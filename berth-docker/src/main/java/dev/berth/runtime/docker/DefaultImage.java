@@ -66,22 +66,32 @@ final class DefaultImage {
                 + " (install Debian's busybox-static)");
       }
       LOG.info("building {} from {} (it is not on the engine yet)", reference, busybox);
-      try (var context = new ByteArrayInputStream(context())) {
-        engine
-            .client
-            .buildImageCmd(context)
-            .withTags(Set.of(reference))
-            .withPull(false)
-            // It needs nothing from any network, and so does not depend on the engine's bridge.
-            .withNetworkMode("none")
-            .withRemove(true)
-            .withLabels(java.util.Map.of("berth.image", "default"))
-            .exec(new BuildImageResultCallback())
-            .awaitImageId();
-      } catch (IOException | RuntimeException e) {
-        throw DockerEngine.failure("build " + reference, e);
+      // Without the build cache: every Berth installation (every prefix) builds the same layers,
+      // and a cached step points at an image another installation may remove meanwhile ("failed
+      // to get digest", "unknown parent image ID"). The build is small; one retry covers a
+      // removal that still races with it.
+      for (int attempt = 1; ; attempt++) {
+        try (var context = new ByteArrayInputStream(context())) {
+          engine
+              .client
+              .buildImageCmd(context)
+              .withTags(Set.of(reference))
+              .withPull(false)
+              .withNoCache(true)
+              // It needs nothing from any network, and so does not depend on the engine's bridge.
+              .withNetworkMode("none")
+              .withRemove(true)
+              .withLabels(java.util.Map.of("berth.image", "default"))
+              .exec(new BuildImageResultCallback())
+              .awaitImageId();
+          return reference;
+        } catch (IOException | RuntimeException e) {
+          if (attempt >= 2) {
+            throw DockerEngine.failure("build " + reference, e);
+          }
+          LOG.warn("building {} failed, trying once more: {}", reference, DockerEngine.reason(e));
+        }
       }
-      return reference;
     }
   }
 

@@ -7,6 +7,7 @@ import dev.berth.runtime.RuntimeSession;
 import dev.berth.session.BerthException;
 import dev.berth.session.ErrorCode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -75,9 +76,14 @@ final class DockerProvisioner {
    * dropped by the engine. Made once, labelled with the instance but no session, never removed by a
    * session's destroy. A network of that name without ICC disabled is a CONFLICT: joining it would
    * let sessions reach each other.
+   *
+   * <p>Synchronized: the engine's duplicate check on create is not atomic, and concurrent creates
+   * of one name (the first sessions of a fresh installation, all at once) leave several networks of
+   * that name, which the engine then refuses to resolve ("ambiguous"). Duplicates left by an
+   * earlier Berth are reduced to one.
    */
-  void ensureSharedNetwork(String name) {
-    for (int attempt = 0; attempt < 2; attempt++) {
+  synchronized void ensureSharedNetwork(String name) {
+    for (int attempt = 0; attempt < 3; attempt++) {
       try {
         Network n = engine.client.inspectNetworkCmd().withNetworkId(name).exec();
         if (name.equals(n.getName())) {
@@ -94,6 +100,10 @@ final class DockerProvisioner {
           return;
         }
       } catch (RuntimeException e) {
+        if (DockerEngine.reason(e).contains("ambiguous")) {
+          removeDuplicateNetworks(name);
+          continue;
+        }
         if (!DockerEngine.isNotFound(e)) {
           throw rethrow("inspect network " + name, e);
         }
@@ -124,6 +134,25 @@ final class DockerProvisioner {
       }
     }
     throw new BerthException(ErrorCode.RUNTIME_FAILURE, "cannot create network " + name);
+  }
+
+  /** Keeps the oldest network named exactly {@code name} and removes the others (if unused). */
+  private void removeDuplicateNetworks(String name) {
+    List<Network> same =
+        engine.client.listNetworksCmd().withNameFilter(name).exec().stream()
+            .filter(n -> name.equals(n.getName()))
+            .sorted(
+                java.util.Comparator.comparing(
+                    (Network n) -> n.getCreated() == null ? new java.util.Date(0) : n.getCreated()))
+            .toList();
+    for (Network extra : same.subList(Math.min(1, same.size()), same.size())) {
+      try {
+        engine.client.removeNetworkCmd(extra.getId()).exec();
+        LOG.warn("removed a duplicate of network {} ({})", name, extra.getId());
+      } catch (RuntimeException e) {
+        LOG.warn("cannot remove duplicate network {} ({}): {}", name, extra.getId(), e.toString());
+      }
+    }
   }
 
   void ensureNetwork(RuntimeSession s, String name) {

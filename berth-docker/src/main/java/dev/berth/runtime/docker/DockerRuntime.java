@@ -11,6 +11,7 @@ import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.FileEntry;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
+import dev.berth.runtime.RuntimeEvent;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.SessionRuntime;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -514,6 +516,15 @@ public final class DockerRuntime implements SessionRuntime {
         request.timeout(),
         request.maxOutputBytes(),
         hasShell);
+  }
+
+  /**
+   * Follows the engine's events for this installation's session containers; see {@link
+   * DockerEvents}. Reports DISCONNECTED and RECONNECTED around an engine restart.
+   */
+  @Override
+  public AutoCloseable watch(Consumer<RuntimeEvent> listener) {
+    return new DockerEvents(engine, instance, listener).start();
   }
 
   @Override

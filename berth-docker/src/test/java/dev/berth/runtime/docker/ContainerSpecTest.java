@@ -197,7 +197,10 @@ class ContainerSpecTest {
                 Map.of(),
                 Map.of(),
                 Optional.empty())),
-        t.proxy());
+        t.proxy(),
+        dev.berth.template.RestartPolicy.DEFAULT,
+        dev.berth.template.HealthCheck.DEFAULT,
+        dev.berth.template.CullAction.STOP);
   }
 
   @Test

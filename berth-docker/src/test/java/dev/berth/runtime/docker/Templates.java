@@ -37,7 +37,10 @@ final class Templates {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        dev.berth.template.ProxySettings.DEFAULT);
+        dev.berth.template.ProxySettings.DEFAULT,
+        dev.berth.template.RestartPolicy.DEFAULT,
+        dev.berth.template.HealthCheck.DEFAULT,
+        dev.berth.template.CullAction.STOP);
   }
 
   /** A session whose app and execs run as {@code user} (e.g. {@code 1000:1000}). */
@@ -62,7 +65,10 @@ final class Templates {
         t.skeleton(),
         t.directory(),
         t.build(),
-        t.proxy());
+        t.proxy(),
+        dev.berth.template.RestartPolicy.DEFAULT,
+        dev.berth.template.HealthCheck.DEFAULT,
+        dev.berth.template.CullAction.STOP);
   }
 
   static Template plain(String name) {

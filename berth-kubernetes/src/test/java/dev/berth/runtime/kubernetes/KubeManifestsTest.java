@@ -47,7 +47,10 @@ class KubeManifestsTest {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        dev.berth.template.ProxySettings.DEFAULT);
+        dev.berth.template.ProxySettings.DEFAULT,
+        dev.berth.template.RestartPolicy.DEFAULT,
+        dev.berth.template.HealthCheck.DEFAULT,
+        dev.berth.template.CullAction.STOP);
   }
 
   private static RuntimeSession session(Template t) {
@@ -276,7 +279,10 @@ class KubeManifestsTest {
         t.skeleton(),
         t.directory(),
         Optional.empty(),
-        dev.berth.template.ProxySettings.DEFAULT);
+        dev.berth.template.ProxySettings.DEFAULT,
+        dev.berth.template.RestartPolicy.DEFAULT,
+        dev.berth.template.HealthCheck.DEFAULT,
+        dev.berth.template.CullAction.STOP);
   }
 
   private static Template withCapabilities(List<String> caps) {
@@ -300,6 +306,9 @@ class KubeManifestsTest {
         t.skeleton(),
         t.directory(),
         Optional.empty(),
-        dev.berth.template.ProxySettings.DEFAULT);
+        dev.berth.template.ProxySettings.DEFAULT,
+        dev.berth.template.RestartPolicy.DEFAULT,
+        dev.berth.template.HealthCheck.DEFAULT,
+        dev.berth.template.CullAction.STOP);
   }
 }

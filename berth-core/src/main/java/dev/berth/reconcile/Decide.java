@@ -1,0 +1,186 @@
+package dev.berth.reconcile;
+
+import dev.berth.runtime.ObservedState;
+import dev.berth.session.DesiredState;
+import dev.berth.session.LockedSession;
+import dev.berth.session.Session;
+import dev.berth.session.SessionStatus;
+import dev.berth.template.CullAction;
+import dev.berth.template.RestartPolicy;
+import dev.berth.template.Template;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The reconciler's judgement for one session, as a pure function of what the registry says (status,
+ * desired state, restart bookkeeping), what the runtime shows, the health checks' verdict and the
+ * clock. No I/O, so every rule is tested by equality; {@link SessionReconciler} carries it out.
+ *
+ * <p>The rules, in order: nothing is done on what cannot be seen ({@link ObservedState.Unknown}); a
+ * delete that was asked for is finished; an interrupted create is finished; an interrupted stop is
+ * finished; a session past its max lifetime is culled; an interrupted start is started again; a
+ * session whose workspace is gone goes FAILED for good (never recreated empty); a RUNNING session
+ * that exited, lost its container or failed its health checks is restarted per its template's
+ * restart policy; an idle one is culled; a FAILED one whose restart is due is restarted.
+ */
+final class Decide {
+  private Decide() {}
+
+  /**
+   * @param unhealthy why the health checks failed, when they did (threshold reached)
+   * @param activity the session's last use
+   */
+  static Step decide(
+      Session s,
+      Template t,
+      ObservedState observed,
+      Optional<String> unhealthy,
+      LockedSession.Activity activity,
+      Instant now) {
+    var life = s.lifecycle();
+    if (observed instanceof ObservedState.Unknown) {
+      return new Step.Nothing();
+    }
+    if (life.desired() == DesiredState.DELETED) {
+      boolean waiting = life.nextRestartAt().map(now::isBefore).orElse(false);
+      return waiting ? new Step.Nothing() : new Step.Delete("it was asked to be deleted");
+    }
+    if (s.status() == SessionStatus.PENDING) {
+      return new Step.ResumeCreate();
+    }
+    boolean runsOrWillRun =
+        s.status() == SessionStatus.RUNNING
+            || s.status() == SessionStatus.STARTING
+            || (s.status() == SessionStatus.FAILED && life.nextRestartAt().isPresent());
+    if (s.status() == SessionStatus.STOPPING
+        || (life.desired() == DesiredState.STOPPED && runsOrWillRun)) {
+      return new Step.Stop(s.statusReason());
+    }
+    Optional<Step> expired = lifetime(s, t, now);
+    if (expired.isPresent()) {
+      return expired.get();
+    }
+    if (observed instanceof ObservedState.Missing m) {
+      boolean final_ = s.status() == SessionStatus.FAILED && life.nextRestartAt().isEmpty();
+      return final_
+          ? new Step.Nothing()
+          : new Step.Fail(
+              "its workspace is gone ("
+                  + m.detail()
+                  + "); Berth does not recreate an empty workspace: delete the session",
+              Optional.empty());
+    }
+    if (s.status() == SessionStatus.STARTING
+        || (s.status() == SessionStatus.STOPPED && life.desired() == DesiredState.RUNNING)) {
+      return new Step.Restart("a start was interrupted by a manager restart");
+    }
+    return switch (s.status()) {
+      case RUNNING -> running(s, t, observed, unhealthy, activity, now);
+      case FAILED ->
+          life.nextRestartAt().filter(at -> !now.isBefore(at)).isPresent()
+              ? new Step.Restart(s.statusReason())
+              : new Step.Nothing();
+      default -> new Step.Nothing();
+    };
+  }
+
+  private static Step running(
+      Session s,
+      Template t,
+      ObservedState observed,
+      Optional<String> unhealthy,
+      LockedSession.Activity activity,
+      Instant now) {
+    return switch (observed) {
+      case ObservedState.Running r -> {
+        if (unhealthy.isPresent()) {
+          yield failed(
+              s, t, "its health probe failed: " + unhealthy.get(), OptionalInt.empty(), now);
+        }
+        Duration idle = s.culling().idleTimeoutOr(t);
+        if (!idle.isZero() && !now.isBefore(activity.at().plus(idle))) {
+          yield new Step.Cull(
+              s.culling().actionOr(t),
+              "idle",
+              "idle for "
+                  + Durations.words(Duration.between(activity.at(), now))
+                  + " (idle timeout "
+                  + Durations.words(idle)
+                  + ")");
+        }
+        boolean settled =
+            s.lifecycle().restarts() > 0
+                && !now.isBefore(s.updatedAt().plus(RestartPolicy.RESET_AFTER));
+        yield settled ? new Step.ResetRestarts() : new Step.Nothing();
+      }
+      case ObservedState.Exited e ->
+          failed(
+              s,
+              t,
+              "the app exited"
+                  + (e.exitCode().isPresent() ? " with code " + e.exitCode().getAsInt() : "")
+                  + ": "
+                  + e.detail(),
+              e.exitCode(),
+              now);
+      case ObservedState.Prepared p ->
+          failed(s, t, "the app is no longer running", OptionalInt.empty(), now);
+      case ObservedState.Pending p -> new Step.Nothing();
+      case ObservedState.Missing m -> new Step.Nothing(); // handled before
+      case ObservedState.Unknown u -> new Step.Nothing(); // handled before
+    };
+  }
+
+  /**
+   * A session that stopped working: FAILED, with a restart scheduled per its template's policy, or
+   * for good (policy, or restart limit reached), with the reason either way.
+   */
+  static Step failed(Session s, Template t, String reason, OptionalInt exitCode, Instant now) {
+    RestartPolicy policy = t.restart();
+    int done = s.lifecycle().restarts();
+    if (!policy.restarts(exitCode)) {
+      return new Step.Fail(
+          reason + " (restart policy " + policy.mode().yamlName() + ": not restarted)",
+          Optional.empty());
+    }
+    if (done >= policy.limit()) {
+      return new Step.Fail(
+          reason
+              + (policy.limit() == 0
+                  ? " (restart limit 0: not restarted)"
+                  : " (gave up after " + done + " restart" + (done == 1 ? "" : "s") + ")"),
+          Optional.empty());
+    }
+    Duration delay = policy.delay(done);
+    return new Step.Fail(
+        reason
+            + "; restart "
+            + (done + 1)
+            + " of "
+            + policy.limit()
+            + " in "
+            + Durations.words(delay),
+        Optional.of(now.plus(delay)));
+  }
+
+  private static Optional<Step> lifetime(Session s, Template t, Instant now) {
+    Duration max = s.culling().maxLifetimeOr(t);
+    if (max.isZero() || now.isBefore(s.createdAt().plus(max))) {
+      return Optional.empty();
+    }
+    CullAction action = s.culling().actionOr(t);
+    String reason = "reached its max lifetime of " + Durations.words(max);
+    if (action == CullAction.DELETE) {
+      return Optional.of(new Step.Cull(action, "lifetime", reason));
+    }
+    boolean runsOrWillRun =
+        s.status() == SessionStatus.RUNNING
+            || s.status() == SessionStatus.STARTING
+            || (s.status() == SessionStatus.FAILED && s.lifecycle().nextRestartAt().isPresent());
+    return runsOrWillRun
+        ? Optional.of(new Step.Cull(action, "lifetime", reason))
+        : Optional.empty();
+  }
+}

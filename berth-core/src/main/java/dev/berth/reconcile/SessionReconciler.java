@@ -1,0 +1,153 @@
+package dev.berth.reconcile;
+
+import dev.berth.registry.SessionFilter;
+import dev.berth.runtime.ObservedState;
+import dev.berth.session.BerthException;
+import dev.berth.session.LockedSession;
+import dev.berth.session.Session;
+import dev.berth.session.SessionCleanupReceipt;
+import dev.berth.session.SessionId;
+import dev.berth.session.SessionService;
+import dev.berth.session.SessionStatus;
+import dev.berth.template.Template;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles one session: under its lifecycle lock, reads what the registry wants and what the
+ * runtime shows, asks {@link Decide} what to do, and does it through the session's own steps (the
+ * same start, stop and delete a user gets). Idempotent: running it twice in a row does nothing the
+ * second time unless something changed.
+ */
+public final class SessionReconciler {
+  private static final Logger log = LoggerFactory.getLogger(SessionReconciler.class);
+
+  /** What came of one attempt. */
+  public enum Outcome {
+    /** Reconciled (which may have meant doing nothing). */
+    DONE,
+    /** Another operation holds the session: try again later. */
+    BUSY,
+    /** No live session with that id. */
+    GONE
+  }
+
+  private final SessionService sessions;
+  private final ReconcileMetrics metrics;
+  private final HealthMonitor health;
+
+  public SessionReconciler(SessionService sessions, ReconcileMetrics metrics) {
+    this(sessions, metrics, HealthMonitor.NONE);
+  }
+
+  SessionReconciler(SessionService sessions, ReconcileMetrics metrics, HealthMonitor health) {
+    this.sessions = sessions;
+    this.metrics = metrics;
+    this.health = health;
+  }
+
+  /** One pass over every live session, one after the other; busy sessions are skipped. */
+  public void reconcileAll() {
+    for (Session s : sessions.list(SessionFilter.ALL_LIVE)) {
+      try {
+        reconcile(s.id());
+      } catch (RuntimeException e) {
+        log.warn("could not reconcile session {}: {}", s.id(), e.toString());
+      }
+    }
+  }
+
+  public Outcome reconcile(SessionId id) {
+    Optional<Boolean> done =
+        sessions.tryRepair(
+            id,
+            locked -> {
+              apply(locked);
+              return true;
+            });
+    if (done.isPresent()) {
+      return Outcome.DONE;
+    }
+    try {
+      sessions.get(id);
+      return Outcome.BUSY;
+    } catch (BerthException gone) {
+      health.forget(id);
+      return Outcome.GONE;
+    }
+  }
+
+  private void apply(LockedSession locked) {
+    Session s = locked.session();
+    Template t = locked.template();
+    ObservedState observed = locked.observe();
+    Instant now = sessions.clock().instant();
+    Step step =
+        Decide.decide(s, t, observed, health.unhealthy(s.id(), t), locked.lastActivity(), now);
+    String backend = s.backend();
+    switch (step) {
+      case Step.Nothing n -> {}
+      case Step.Fail f -> {
+        log.info("session {}: {}", s.id(), f.reason());
+        if (s.status() != SessionStatus.FAILED) {
+          metrics.failure(backend);
+        }
+        health.forget(s.id());
+        locked.fail(f.reason(), f.restartAt());
+      }
+      case Step.Restart r -> {
+        log.info("session {}: restarting ({})", s.id(), r.why());
+        metrics.restart(backend);
+        health.forget(s.id());
+        Session after = locked.restart(r.why());
+        if (after.status() == SessionStatus.FAILED) {
+          Step next =
+              Decide.failed(
+                  after, t, after.statusReason(), OptionalInt.empty(), sessions.clock().instant());
+          if (next instanceof Step.Fail f) {
+            locked.fail(f.reason(), f.restartAt());
+          }
+        }
+      }
+      case Step.ResumeCreate c -> {
+        log.info("session {}: finishing an interrupted create", s.id());
+        metrics.resumed("create");
+        locked.resumeCreate();
+      }
+      case Step.Stop st -> {
+        log.info("session {}: finishing a stop", s.id());
+        metrics.resumed("stop");
+        locked.stop(st.reason());
+      }
+      case Step.Delete d -> {
+        log.info("session {}: finishing a delete ({})", s.id(), d.why());
+        metrics.resumed("delete");
+        delete(locked, d.why(), t);
+      }
+      case Step.Cull c -> {
+        log.info("session {}: {} ({} timeout): {}", s.id(), c.action(), c.kind(), c.reason());
+        metrics.cull(c.kind(), c.action());
+        health.forget(s.id());
+        locked.note("cull", c.action().yamlName() + ": " + c.reason());
+        switch (c.action()) {
+          case STOP -> locked.stop(c.reason());
+          case DELETE -> delete(locked, c.reason(), t);
+        }
+      }
+      case Step.ResetRestarts r -> locked.resetRestarts();
+    }
+  }
+
+  private void delete(LockedSession locked, String why, Template t) {
+    SessionCleanupReceipt receipt = locked.delete(why);
+    if (!receipt.complete()) {
+      Session after = locked.session();
+      // Try again later, with the restart policy's backoff: a resource may be held for a while.
+      locked.retryAt(
+          sessions.clock().instant().plus(t.restart().delay(after.lifecycle().restarts())));
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.berth.session;
+
+import dev.berth.runtime.ObservedState;
+import dev.berth.template.Template;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One session held exclusively (its lifecycle lock) by the reconciler: no create, start, stop or
+ * delete of it can interleave with what is done through this handle. Obtained from {@link
+ * SessionService#tryRepair}. Each action records its status change and reason in the session's
+ * events and returns the session as it is afterwards.
+ */
+public interface LockedSession {
+  /** The session as the registry has it now. */
+  Session session();
+
+  /** Its template; the built-in placeholder when the template was removed since. */
+  Template template();
+
+  /** False when the session's template no longer exists. */
+  boolean templateExists();
+
+  /** What the runtime sees now. */
+  ObservedState observe();
+
+  /** The latest use of the session, including uses not yet written to the registry. */
+  Activity lastActivity();
+
+  /** Marks it FAILED with {@code reason}; {@code restartAt} schedules a restart (or none). */
+  Session fail(String reason, Optional<Instant> restartAt);
+
+  /** Starts it again (stopping what is left first), counting a restart; RUNNING or FAILED. */
+  Session restart(String why);
+
+  /** Finishes an interrupted create: makes what is missing, then starts or warms it as asked. */
+  Session resumeCreate();
+
+  /** Stops it and keeps the workspace; {@code reason} is kept as its status reason. */
+  Session stop(String reason);
+
+  /** Removes everything it owns, as a delete does; {@code why} goes into its events. */
+  SessionCleanupReceipt delete(String why);
+
+  /**
+   * Counts a failed attempt (of a restart or a delete) and schedules the next at {@code at},
+   * without changing the status.
+   */
+  Session retryAt(Instant at);
+
+  /** Starts a new restart count (it ran healthy long enough). */
+  Session resetRestarts();
+
+  /** Writes an event of {@code type} to the session's trail. */
+  void note(String type, String message);
+
+  /**
+   * The last use of a session.
+   *
+   * @param via {@code api}, {@code mcp}, {@code proxy}...; empty when it was never used
+   */
+  record Activity(Instant at, String via) {}
+}

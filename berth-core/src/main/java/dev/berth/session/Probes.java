@@ -1,0 +1,89 @@
+package dev.berth.session;
+
+import dev.berth.runtime.ExecRequest;
+import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.SessionRuntime;
+import dev.berth.runtime.WorkspacePath;
+import dev.berth.template.HealthProbe;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One attempt of a template's probe against a session: at start (readiness) and, once it runs, at
+ * the template's health-check interval. The same code for both, so "ready" and "healthy" mean the
+ * same thing.
+ */
+final class Probes {
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(CONNECT_TIMEOUT)
+          .version(HttpClient.Version.HTTP_1_1)
+          .build();
+
+  /** Empty when the probe passed, else what went wrong. Never throws. */
+  Optional<String> attempt(
+      SessionRuntime runtime,
+      RuntimeSession session,
+      HealthProbe probe,
+      Map<Integer, URI> endpoints,
+      Duration timeout) {
+    try {
+      return switch (probe) {
+        case HealthProbe.Http h -> {
+          URI base = endpoint(endpoints, h.port());
+          var request =
+              HttpRequest.newBuilder(base.resolve(h.path())).timeout(timeout).GET().build();
+          int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+          yield status < 500
+              ? Optional.empty()
+              : Optional.of("GET " + h.path() + " answered " + status);
+        }
+        case HealthProbe.Tcp t -> {
+          URI base = endpoint(endpoints, t.port());
+          try (var socket = new Socket()) {
+            socket.connect(
+                new InetSocketAddress(base.getHost(), base.getPort()), (int) timeout.toMillis());
+          }
+          yield Optional.empty();
+        }
+        case HealthProbe.Exec e -> {
+          var result =
+              runtime.exec(
+                  session,
+                  new ExecRequest(
+                      e.argv(), WorkspacePath.ROOT, Map.of(), new byte[0], timeout, 4096));
+          yield result.exitCode() == 0
+              ? Optional.empty()
+              : Optional.of(
+                  "probe command exited with "
+                      + result.exitCode()
+                      + (result.timedOut() ? " (timed out)" : "")
+                      + ": "
+                      + new String(result.stderr(), StandardCharsets.UTF_8).strip());
+        }
+      };
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted");
+    } catch (Exception e) {
+      return Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private static URI endpoint(Map<Integer, URI> endpoints, int port) {
+    URI uri = endpoints.get(port);
+    if (uri == null) {
+      throw new IllegalStateException("no endpoint for probe port " + port + " (not in 'ports'?)");
+    }
+    return uri;
+  }
+}

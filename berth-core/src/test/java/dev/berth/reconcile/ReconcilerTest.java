@@ -1,0 +1,203 @@
+package dev.berth.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.runtime.RuntimeState;
+import dev.berth.session.CreateSessionRequest;
+import dev.berth.session.CullSettings;
+import dev.berth.session.DesiredState;
+import dev.berth.session.Session;
+import dev.berth.session.SessionEvent;
+import dev.berth.session.SessionId;
+import dev.berth.session.SessionLifecycle;
+import dev.berth.session.SessionListener;
+import dev.berth.session.SessionStatus;
+import dev.berth.session.TestServices;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reconciler's loop on the local runtime: idle culling (an active session is not culled),
+ * lifetimes, and operations a manager crash interrupted, finished by the next manager.
+ */
+class ReconcilerTest {
+  private static final Duration TICK = Duration.ofMillis(200);
+  @TempDir Path home;
+
+  private void template(String name, String yaml) throws IOException {
+    Path dir = Files.createDirectories(home.resolve("templates").resolve(name));
+    Files.writeString(dir.resolve("template.yaml"), yaml);
+  }
+
+  private static CreateSessionRequest request(String id, String template, CullSettings culling) {
+    return new CreateSessionRequest(
+        Optional.of(SessionId.of(id)),
+        Optional.of(template),
+        Optional.empty(),
+        Map.of(),
+        true,
+        culling);
+  }
+
+  private static Session status(TestServices t, String id) {
+    return t.registry.find(SessionId.of(id)).orElseThrow();
+  }
+
+  @Test
+  void anIdleSessionIsStoppedOnTimeAndAnActiveOneIsNot() throws Exception {
+    template("idle", "idleTimeout: 2s\n");
+    try (var t = new TestServices(home);
+        var reconciler =
+            new Reconciler(t.service, TICK, Duration.ofMinutes(10), ReconcileMetrics.NONE)) {
+      t.service.create(request("quiet", "idle", CullSettings.NONE));
+      t.service.create(request("busy", "idle", CullSettings.NONE));
+      Instant created = Instant.now();
+      reconciler.start();
+
+      var stopper = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread user =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    while (!stopper.get()) {
+                      t.service.workspace().list(SessionId.of("busy"), "");
+                      try {
+                        Thread.sleep(300);
+                      } catch (InterruptedException e) {
+                        return;
+                      }
+                    }
+                  });
+      try {
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(15))
+            .until(() -> status(t, "quiet").status() == SessionStatus.STOPPED);
+        assertThat(Duration.between(created, Instant.now()))
+            .as("culled after its idle timeout, not before")
+            .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(status(t, "quiet").statusReason()).contains("idle for", "idle timeout 2 s");
+        assertThat(status(t, "quiet").lifecycle().desired()).isEqualTo(DesiredState.STOPPED);
+        assertThat(t.service.events(SessionId.of("quiet"), 0, 100))
+            .extracting(SessionEvent::type)
+            .contains("cull");
+        // the busy one outlives two more idle timeouts
+        Awaitility.await()
+            .during(Duration.ofSeconds(4))
+            .atMost(Duration.ofSeconds(6))
+            .until(() -> status(t, "busy").status() == SessionStatus.RUNNING);
+      } finally {
+        stopper.set(true);
+        user.join();
+      }
+      assertThat(SessionLife.of(t.service, status(t, "busy")).explanation())
+          .startsWith("active")
+          .contains("via api", "stopped if idle for 2 s");
+    }
+  }
+
+  @Test
+  void aSessionPastItsMaxLifetimeIsDeletedWithAReceipt() throws Exception {
+    template("short", "maxLifetime: 1s\ncullAction: delete\n");
+    try (var t = new TestServices(home);
+        var reconciler =
+            new Reconciler(t.service, TICK, Duration.ofMinutes(10), ReconcileMetrics.NONE)) {
+      t.service.create(request("brief", "short", CullSettings.NONE));
+      t.service.create(
+          request(
+              "kept",
+              "short",
+              new CullSettings(Optional.empty(), Optional.of(Duration.ZERO), Optional.empty())));
+      reconciler.start();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> status(t, "brief").status() == SessionStatus.DELETED);
+      List<SessionEvent> events = t.service.events(SessionId.of("brief"), 0, 100);
+      assertThat(events).extracting(SessionEvent::type).contains("cull", "deleting", "cleanup");
+      assertThat(
+              events.stream()
+                  .filter(e -> e.type().equals("cull"))
+                  .findFirst()
+                  .orElseThrow()
+                  .message())
+          .isEqualTo("delete: reached its max lifetime of 1 s");
+      assertThat(Files.exists(home.resolve("sessions/brief"))).isFalse();
+      assertThat(status(t, "kept").status())
+          .as("a session's own max lifetime of 0 keeps it")
+          .isEqualTo(SessionStatus.RUNNING);
+    }
+  }
+
+  @Test
+  void theNextManagerFinishesAnInterruptedCreateAndAnInterruptedDelete() throws Exception {
+    List<SessionEvent> seen = new CopyOnWriteArrayList<>();
+    try (var t = new TestServices(home)) {
+      t.service.addListener(
+          new SessionListener() {
+            @Override
+            public void onEvent(SessionEvent e) {
+              seen.add(e);
+            }
+          });
+      // A manager that died right after recording a create: the row, nothing else.
+      Instant now = Instant.now();
+      t.registry.insert(
+          new Session(
+              SessionId.of("half-made"),
+              "default",
+              "local",
+              SessionStatus.PENDING,
+              "",
+              Map.of(),
+              RuntimeState.EMPTY,
+              Map.of(),
+              now,
+              now,
+              now,
+              "",
+              SessionLifecycle.RUNNING,
+              CullSettings.NONE));
+      // A manager that died right after recording a delete: the session and its workspace are
+      // still there, wanting deletion.
+      Session doomed =
+          t.service.create(request("half-gone", "default", CullSettings.NONE)).session();
+      t.registry.update(doomed.withLifecycle(doomed.lifecycle().want(DesiredState.DELETED)));
+      assertThat(home.resolve("sessions/half-gone")).exists();
+
+      try (var reconciler =
+          new Reconciler(t.service, TICK, Duration.ofMinutes(10), ReconcileMetrics.NONE)) {
+        reconciler.start();
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(15))
+            .until(
+                () ->
+                    status(t, "half-made").status() == SessionStatus.RUNNING
+                        && status(t, "half-gone").status() == SessionStatus.DELETED);
+      }
+      assertThat(home.resolve("sessions/half-made")).isDirectory();
+      assertThat(home.resolve("sessions/half-gone")).doesNotExist();
+      SessionEvent cleanup =
+          t.service.events(SessionId.of("half-gone"), 0, 100).stream()
+              .filter(e -> e.type().equals("cleanup"))
+              .reduce((a, b) -> b)
+              .orElseThrow();
+      assertThat(cleanup.data()).contains("\"complete\":true", "\"kind\":\"directory\"");
+      assertThat(seen)
+          .as("every status change reaches listeners, with from and to")
+          .anySatisfy(
+              e -> {
+                assertThat(e.sessionId().value()).isEqualTo("half-made");
+                assertThat(e.data()).contains("\"from\":\"STARTING\"", "\"to\":\"RUNNING\"");
+              });
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package dev.berth.runtime.docker;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import dev.berth.runtime.RuntimeEvent;
+import java.io.Closeable;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the engine's event stream for this installation's session containers (die, oom, destroy,
+ * health status) and hands each to the reconciler as a {@link RuntimeEvent}. Why: a container that
+ * is killed or removed behind Berth's back is noticed in milliseconds instead of at the next
+ * periodic pass.
+ *
+ * <p>The stream ends when the engine goes away (a restart, a crash): the watcher then reports
+ * {@code DISCONNECTED}, pings the engine with a growing pause until it answers, subscribes again
+ * and reports {@code RECONNECTED}, on which the reconciler re-checks every session (whatever
+ * happened while the stream was down is found that way, not replayed). It runs on one daemon thread
+ * of its own, never throws, and stops when closed.
+ */
+final class DockerEvents implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DockerEvents.class);
+  private static final Duration FIRST_RETRY = Duration.ofMillis(250);
+  private static final Duration MAX_RETRY = Duration.ofSeconds(5);
+
+  private final DockerEngine engine;
+  private final String instance;
+  private final Consumer<RuntimeEvent> listener;
+  private final Thread thread;
+  private volatile boolean closed;
+  private volatile Closeable stream;
+
+  DockerEvents(DockerEngine engine, String instance, Consumer<RuntimeEvent> listener) {
+    this.engine = engine;
+    this.instance = instance;
+    this.listener = listener;
+    this.thread = Thread.ofPlatform().daemon().name("berth-docker-events").unstarted(this::run);
+  }
+
+  DockerEvents start() {
+    thread.start();
+    return this;
+  }
+
+  private void run() {
+    boolean connected = false;
+    boolean everConnected = false;
+    Duration pause = FIRST_RETRY;
+    while (!closed) {
+      String down = engine.ping();
+      if (down != null) {
+        if (connected) {
+          connected = false;
+          emit(RuntimeEvent.backendWide(RuntimeEvent.Kind.DISCONNECTED, down));
+        }
+        sleep(pause);
+        pause = pause.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : pause.multipliedBy(2);
+        continue;
+      }
+      pause = FIRST_RETRY;
+      var callback = new Adapter();
+      try {
+        stream =
+            engine
+                .client
+                .eventsCmd()
+                .withEventTypeFilter(EventType.CONTAINER)
+                .withEventFilter("die", "oom", "destroy", "health_status")
+                .withLabelFilter(
+                    Map.of(
+                        DockerLabels.INSTANCE,
+                        instance,
+                        DockerLabels.TYPE,
+                        DockerLabels.TYPE_SESSION))
+                .exec(callback);
+        if (everConnected && !connected) {
+          emit(RuntimeEvent.backendWide(RuntimeEvent.Kind.RECONNECTED, "event stream is back"));
+        }
+        connected = true;
+        everConnected = true;
+        callback.awaitCompletion();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.debug("Docker event stream failed: {}", e.toString());
+      } finally {
+        closeQuietly(callback);
+      }
+      if (!closed && connected) {
+        connected = false;
+        emit(
+            RuntimeEvent.backendWide(
+                RuntimeEvent.Kind.DISCONNECTED,
+                "the engine's event stream ended"
+                    + callback.error.map(t -> ": " + DockerEngine.reason(t)).orElse("")));
+        sleep(FIRST_RETRY);
+      }
+    }
+  }
+
+  /** The session event for one engine event; empty for events of no session. */
+  static Optional<RuntimeEvent> toRuntimeEvent(Event e) {
+    Map<String, String> attributes =
+        e.getActor() == null || e.getActor().getAttributes() == null
+            ? Map.of()
+            : e.getActor().getAttributes();
+    String session = attributes.get(DockerLabels.SESSION);
+    String action = e.getAction() != null ? e.getAction() : e.getStatus();
+    if (session == null || action == null) {
+      return Optional.empty();
+    }
+    RuntimeEvent.Kind kind;
+    String detail = action;
+    if (action.equals("die")) {
+      kind = RuntimeEvent.Kind.EXITED;
+      detail = "die exitCode=" + attributes.getOrDefault("exitCode", "?");
+    } else if (action.equals("oom")) {
+      kind = RuntimeEvent.Kind.OOM;
+    } else if (action.equals("destroy")) {
+      kind = RuntimeEvent.Kind.REMOVED;
+    } else if (action.startsWith("health_status")) {
+      kind = RuntimeEvent.Kind.HEALTH;
+    } else {
+      return Optional.empty();
+    }
+    return Optional.of(RuntimeEvent.of(session, kind, detail));
+  }
+
+  private void emit(RuntimeEvent event) {
+    try {
+      listener.accept(event);
+    } catch (RuntimeException e) {
+      LOG.warn("runtime event listener failed on {}", event, e);
+    }
+  }
+
+  private final class Adapter extends ResultCallback.Adapter<Event> {
+    volatile Optional<Throwable> error = Optional.empty();
+
+    @Override
+    public void onNext(Event event) {
+      toRuntimeEvent(event).ifPresent(DockerEvents.this::emit);
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      error = Optional.of(throwable);
+      super.onError(throwable);
+    }
+  }
+
+  private static void closeQuietly(Closeable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // the stream is gone either way
+    }
+  }
+
+  private void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    Closeable s = stream;
+    if (s != null) {
+      closeQuietly(s);
+    }
+    thread.interrupt();
+  }
+}

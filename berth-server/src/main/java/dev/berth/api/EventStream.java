@@ -1,0 +1,188 @@
+package dev.berth.api;
+
+import dev.berth.auth.Principal;
+import dev.berth.session.BerthException;
+import dev.berth.session.SessionEvent;
+import dev.berth.session.SessionId;
+import dev.berth.session.SessionListener;
+import dev.berth.session.SessionService;
+import io.javalin.http.sse.SseClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code GET /api/v1/events}: every session event (status changes, restarts, culls, cleanup
+ * receipts...) as Server-Sent Events, live. Each SSE message has the event's id as its {@code id},
+ * its type as its {@code event}, and the event as JSON as its data. A client that reconnects with
+ * {@code Last-Event-ID} (or {@code ?after=}) first gets what it missed, from the registry, then the
+ * live events, without gaps or repeats. A session token sees its own session's events only; the
+ * admin sees all, or one session's with {@code ?session=}.
+ */
+final class EventStream implements SessionListener {
+  private static final Logger log = LoggerFactory.getLogger(EventStream.class);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+  private static final int PAGE = 500;
+  private static final int QUEUE_LIMIT = 10_000;
+  private static final String SUBSCRIBER = "berth.events.subscriber";
+
+  private final SessionService sessions;
+  private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+
+  EventStream(SessionService sessions) {
+    this.sessions = sessions;
+    sessions.addListener(this);
+  }
+
+  private static final class Subscriber {
+    final Predicate<SessionEvent> wants;
+    final BlockingQueue<SessionEvent> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
+    volatile boolean overflowed;
+
+    Subscriber(Predicate<SessionEvent> wants) {
+      this.wants = wants;
+    }
+  }
+
+  @Override
+  public void onEvent(SessionEvent event) {
+    for (Subscriber s : subscribers) {
+      if (s.wants.test(event) && !s.queue.offer(event)) {
+        s.overflowed = true; // a client this far behind is dropped; it resumes by Last-Event-ID
+      }
+    }
+  }
+
+  /** Checks the request before the stream starts, so a bad one gets a plain JSON error. */
+  void before(io.javalin.http.Context ctx) {
+    String accept = ctx.header("Accept");
+    if (accept == null || !accept.contains("text/event-stream")) {
+      // Javalin serves the stream only to clients that ask for it; say so rather than answer
+      // an empty 200.
+      throw BerthException.badRequest(
+          "this is a Server-Sent Events stream: send 'Accept: text/event-stream'");
+    }
+    var subscriber = new Subscriber(filter(ctx));
+    after(ctx);
+    // Subscribed here, before the stream's headers go out: a client that sees the response start
+    // gets every event from then on (and the replay, if it asked, covers what came before).
+    subscribers.add(subscriber);
+    ctx.attribute(SUBSCRIBER, subscriber);
+  }
+
+  void handle(SseClient client) {
+    var ctx = client.ctx();
+    long after = after(ctx);
+    Subscriber subscriber = ctx.attribute(SUBSCRIBER);
+    client.keepAlive();
+    client.onClose(() -> subscribers.remove(subscriber));
+    Thread.ofVirtual()
+        .name("berth-events-client")
+        .start(
+            () -> {
+              try {
+                pump(client, subscriber, after);
+              } catch (RuntimeException e) {
+                log.debug("event stream client ended: {}", e.toString());
+              } finally {
+                subscribers.remove(subscriber);
+                client.close();
+              }
+            });
+  }
+
+  private Predicate<SessionEvent> filter(io.javalin.http.Context ctx) {
+    Principal principal = ApiAuth.principal(ctx);
+    Optional<SessionId> only = Optional.ofNullable(ctx.queryParam("session")).map(SessionId::of);
+    only.ifPresent(principal::checkAccess);
+    return e -> principal.canAccess(e.sessionId()) && only.map(e.sessionId()::equals).orElse(true);
+  }
+
+  /** Where to resume: Last-Event-ID, else ?after=, else -1 (only what happens from now on). */
+  private static long after(io.javalin.http.Context ctx) {
+    String raw = Optional.ofNullable(ctx.header("Last-Event-ID")).orElse(ctx.queryParam("after"));
+    if (raw == null || raw.isBlank()) {
+      return -1;
+    }
+    try {
+      long v = Long.parseLong(raw.trim());
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw BerthException.badRequest(
+          "Last-Event-ID / 'after' must be an event id (a whole number >= 0), got '" + raw + "'");
+    }
+  }
+
+  private void pump(SseClient client, Subscriber subscriber, long after) throws RuntimeException {
+    // Ids grow with each event, but events of different sessions may reach the queue out of id
+    // order; so only what the replay already sent is skipped, never by comparing live ids.
+    long last = after;
+    if (after >= 0) {
+      while (true) {
+        List<SessionEvent> page = sessions.allEvents(last, PAGE);
+        for (SessionEvent e : page) {
+          if (subscriber.wants.test(e)) {
+            send(client, e);
+          }
+          last = e.id();
+        }
+        if (page.size() < PAGE) {
+          break;
+        }
+      }
+    } else {
+      client.sendComment("connected; events from now on");
+    }
+    while (!client.terminated() && !subscriber.overflowed) {
+      SessionEvent e;
+      try {
+        e = subscriber.queue.poll(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (e == null) {
+        client.sendComment("keep-alive");
+      } else if (e.id() > last) {
+        send(client, e);
+      }
+    }
+  }
+
+  /** JSON details as JSON (a status change's from/to, a receipt), anything else as text. */
+  private static Object structured(String data) {
+    if (data.startsWith("{")) {
+      try {
+        return JSON.readTree(data);
+      } catch (RuntimeException notJson) {
+        return data;
+      }
+    }
+    return data;
+  }
+
+  private static void send(SseClient client, SessionEvent e) {
+    Map<String, Object> data = new java.util.LinkedHashMap<>();
+    data.put("id", e.id());
+    data.put("sessionId", e.sessionId().value());
+    data.put("at", e.at().toString());
+    data.put("type", e.type());
+    data.put("message", e.message());
+    data.put("data", structured(e.data()));
+    client.sendEvent(e.type(), JSON.writeValueAsString(data), Long.toString(e.id()));
+  }
+}
