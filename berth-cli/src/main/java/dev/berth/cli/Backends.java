@@ -139,17 +139,7 @@ final class Backends {
       String instance,
       PrintStream out,
       Map<String, String> engines) {
-    List<String> unknown =
-        spec.settings().keySet().stream().filter(k -> !DOCKER_SETTINGS.contains(k)).toList();
-    if (!unknown.isEmpty()) {
-      throw new IllegalStateException(
-          "backend '"
-              + spec.name()
-              + "': unknown setting(s) "
-              + unknown
-              + "; a docker backend takes "
-              + DOCKER_SETTINGS.stream().sorted().toList());
-    }
+    checkSettings(spec, DOCKER_SETTINGS);
     String tls = spec.setting("tlsVerify").orElse("false");
     if (!tls.equals("true") && !tls.equals("false")) {
       throw new IllegalStateException(
@@ -226,17 +216,7 @@ final class Backends {
   /** A named Kubernetes backend: its settings over the kubernetes* keys' values. */
   private static KubernetesRuntime namedKubernetes(
       BackendSpec spec, BerthConfig config, String instance, PrintStream out) {
-    List<String> unknown =
-        spec.settings().keySet().stream().filter(k -> !KUBERNETES_SETTINGS.contains(k)).toList();
-    if (!unknown.isEmpty()) {
-      throw new IllegalStateException(
-          "backend '"
-              + spec.name()
-              + "': unknown setting(s) "
-              + unknown
-              + "; a kubernetes backend takes "
-              + KUBERNETES_SETTINGS.stream().sorted().toList());
-    }
+    checkSettings(spec, KUBERNETES_SETTINGS);
     String policy = spec.setting("networkPolicy").orElse(config.kubernetes().networkPolicy() + "");
     if (!policy.equals("true") && !policy.equals("false")) {
       throw new IllegalStateException(
@@ -266,6 +246,23 @@ final class Backends {
               + "); retrying later");
     }
     return runtime;
+  }
+
+  /** Unknown settings are an error that names them and the ones this kind takes. */
+  private static void checkSettings(BackendSpec spec, Set<String> known) {
+    List<String> unknown =
+        spec.settings().keySet().stream().filter(k -> !known.contains(k)).toList();
+    if (!unknown.isEmpty()) {
+      throw new IllegalStateException(
+          "backend '"
+              + spec.name()
+              + "': unknown setting(s) "
+              + unknown
+              + "; a "
+              + spec.kind()
+              + " backend takes "
+              + known.stream().sorted().toList());
+    }
   }
 
   private static SharedFiles sharedFiles(BerthConfig config) {
