@@ -136,6 +136,9 @@ class EngineFaultTest {
 
       // The engine hangs: the delete is recorded, then waits on the engine. Berth dies there.
       engine.freeze();
+      // Let a reconcile pass (every second) start inspecting the frozen engine under the session's
+      // lock, as it may at any time: the delete must still get through once that gives up.
+      Thread.sleep(2_500);
       CompletableFuture<Integer> delete =
           CompletableFuture.supplyAsync(
               () -> {
@@ -145,8 +148,11 @@ class EngineFaultTest {
                   return -1;
                 }
               });
+      // The reconciler may be inspecting the session on the frozen engine, under the session's
+      // lock: its inspection gives up after DockerEngine's quick-response bound (10 s) and the
+      // delete gets the lock.
       Awaitility.await("the delete is recorded")
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(100))
           .until(
               () ->

@@ -30,7 +30,15 @@ final class SessionLocks {
     return with(lockFor(id).readLock(), id, work);
   }
 
-  /** Runs {@code work} under the write lock if it is free now; empty when the session is busy. */
+  /** How many threads wait for the session right now (diagnostics and tests). */
+  int queuedOn(SessionId id) {
+    return lockFor(id).getQueueLength();
+  }
+
+  /**
+   * Runs {@code work} under the write lock if it is free now and nobody waits for it; empty when
+   * the session is busy.
+   */
   <T> Optional<T> tryExclusive(SessionId id, Supplier<T> work) {
     return tryWith(lockFor(id).writeLock(), work);
   }
@@ -41,7 +49,14 @@ final class SessionLocks {
   }
 
   private static <T> Optional<T> tryWith(Lock lock, Supplier<T> work) {
-    if (!lock.tryLock()) {
+    // Not tryLock(), which barges past queued waiters: the reconciler and the health checker must
+    // yield to a user's operation already waiting for the session, never starve it.
+    try {
+      if (!lock.tryLock(0, TimeUnit.NANOSECONDS)) {
+        return Optional.empty();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return Optional.empty();
     }
     try {

@@ -81,6 +81,7 @@ final class DefaultImage {
               // It needs nothing from any network, and so does not depend on the engine's bridge.
               .withNetworkMode("none")
               .withRemove(true)
+              .withForcerm(true) // a failed step leaves no intermediate container behind
               .withLabels(java.util.Map.of("berth.image", "default"))
               .exec(new BuildImageResultCallback())
               .awaitImageId();

@@ -190,39 +190,46 @@ final class DockerCleanup {
     }
   }
 
-  /** Every container, network and volume labelled with this installation's instance. */
+  /**
+   * Every container, network and volume labelled with this installation's instance. Bounded (see
+   * {@link DockerEngine#QUICK_RESPONSE}): the reconciler's orphan pass must not hang on the engine.
+   */
   List<OwnedResource> listOwned() {
-    List<String> mine = List.of(DockerLabels.INSTANCE + "=" + instance);
-    List<OwnedResource> out = new ArrayList<>();
     try {
-      for (Container c :
-          engine
-              .client
-              .listContainersCmd()
-              .withShowAll(true)
-              .withLabelFilter(Map.of(DockerLabels.INSTANCE, instance))
-              .exec()) {
-        Optional<Instant> created =
-            c.getCreated() == null
-                ? Optional.empty()
-                : Optional.of(Instant.ofEpochSecond(c.getCreated()));
-        out.add(owned("container", containerName(c), c.getLabels(), created));
-      }
-      for (Network n : engine.client.listNetworksCmd().withFilter("label", mine).exec()) {
-        Optional<Instant> created =
-            n.getCreated() == null ? Optional.empty() : Optional.of(n.getCreated().toInstant());
-        if (ofASession(n.getLabels())) { // not the shared network, which is no session's
-          out.add(owned("network", n.getName(), n.getLabels(), created));
-        }
-      }
-      var volumes = engine.client.listVolumesCmd().withFilter("label", mine).exec().getVolumes();
-      if (volumes != null) {
-        for (var v : volumes) {
-          out.add(owned("volume", v.getName(), v.getLabels(), Optional.empty()));
-        }
-      }
+      return engine.quick("list Berth's resources", this::listOwnedUnbounded);
     } catch (RuntimeException e) {
       throw DockerEngine.failure("list Berth's resources", e);
+    }
+  }
+
+  private List<OwnedResource> listOwnedUnbounded() {
+    List<String> mine = List.of(DockerLabels.INSTANCE + "=" + instance);
+    List<OwnedResource> out = new ArrayList<>();
+    for (Container c :
+        engine
+            .client
+            .listContainersCmd()
+            .withShowAll(true)
+            .withLabelFilter(Map.of(DockerLabels.INSTANCE, instance))
+            .exec()) {
+      Optional<Instant> created =
+          c.getCreated() == null
+              ? Optional.empty()
+              : Optional.of(Instant.ofEpochSecond(c.getCreated()));
+      out.add(owned("container", containerName(c), c.getLabels(), created));
+    }
+    for (Network n : engine.client.listNetworksCmd().withFilter("label", mine).exec()) {
+      Optional<Instant> created =
+          n.getCreated() == null ? Optional.empty() : Optional.of(n.getCreated().toInstant());
+      if (ofASession(n.getLabels())) { // not the shared network, which is no session's
+        out.add(owned("network", n.getName(), n.getLabels(), created));
+      }
+    }
+    var volumes = engine.client.listVolumesCmd().withFilter("label", mine).exec().getVolumes();
+    if (volumes != null) {
+      for (var v : volumes) {
+        out.add(owned("volume", v.getName(), v.getLabels(), Optional.empty()));
+      }
     }
     return out;
   }

@@ -17,10 +17,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,6 +35,19 @@ import tools.jackson.databind.json.JsonMapper;
 final class DockerEngine implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * How long a metadata call (inspect a container or volume, list Berth's resources) may wait for
+   * the engine. The reconciler inspects under a session's lifecycle lock, and a user's delete waits
+   * on that lock: an engine that accepts connections but hangs must not hold either for long.
+   */
+  static final Duration QUICK_RESPONSE = Duration.ofSeconds(10);
+
+  // A virtual thread per bounded call: cheap, and interrupting one closes the socket it is blocked
+  // on (unix or TCP), which frees the pooled connection. A response timeout on the HTTP client
+  // would not do: docker-java's unix-socket transport ignores it.
+  private static final ExecutorService BOUNDED_CALLS =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-docker-call").factory());
 
   final DockerClient client;
   private final DockerHttpClient http;
@@ -88,30 +104,58 @@ final class DockerEngine implements AutoCloseable {
     return new DockerEngine(client, impl.getHttpClient(), false);
   }
 
+  /** The engine's own id (the same through every address it listens on). */
+  String engineId() {
+    return quick("ask for its id", () -> client.infoCmd().exec().getId());
+  }
+
   /**
    * Null when the engine answers a ping within {@code PING_TIMEOUT}, else why not. Bounded here
    * because the client has no response timeout (execs may be silent for long), and an engine that
    * accepts the connection but hangs must not hang a start-up check.
    */
-  /** The engine's own id (the same through every address it listens on). */
-  String engineId() {
-    return client.infoCmd().exec().getId();
+  String ping() {
+    try {
+      bounded("answer a ping", PING_TIMEOUT, () -> client.pingCmd().exec());
+      return null;
+    } catch (RuntimeException e) {
+      return reason(e);
+    }
   }
 
-  String ping() {
-    var ping = CompletableFuture.runAsync(() -> client.pingCmd().exec());
+  /** {@code call} (a short metadata call) bounded by {@link #QUICK_RESPONSE}; see there. */
+  <T> T quick(String what, Supplier<T> call) {
+    return bounded(what, QUICK_RESPONSE, call);
+  }
+
+  /**
+   * Runs {@code call} on its own virtual thread and waits at most {@code limit}; past it the call
+   * is interrupted (closing its connection) and a {@link BerthException} says the engine did not
+   * answer. The call's own exceptions come through unchanged (a not-found stays a not-found).
+   */
+  private static <T> T bounded(String what, Duration limit, Supplier<T> call) {
+    Future<T> future = BOUNDED_CALLS.submit(call::get);
     try {
-      ping.get(PING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      return null;
+      return future.get(limit.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      ping.cancel(true);
-      return "the Docker engine did not answer within " + PING_TIMEOUT.toSeconds() + "s";
+      future.cancel(true);
+      throw new BerthException(
+          ErrorCode.RUNTIME_FAILURE,
+          "the Docker engine did not "
+              + what
+              + " within "
+              + limit.toSeconds()
+              + "s (it accepts connections but does not answer: is dockerd hung or overloaded?)");
     } catch (InterruptedException e) {
+      future.cancel(true);
       Thread.currentThread().interrupt();
-      return "interrupted while pinging the Docker engine";
+      throw new BerthException(
+          ErrorCode.INTERNAL, "interrupted while the Docker engine would " + what);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      return cause.getMessage() == null ? cause.toString() : cause.getMessage();
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw failure(what, e);
     }
   }
 

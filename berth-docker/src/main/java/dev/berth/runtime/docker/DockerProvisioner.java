@@ -224,7 +224,10 @@ final class DockerProvisioner {
 
   Optional<InspectContainerResponse> find(String nameOrId) {
     try {
-      return Optional.of(engine.client.inspectContainerCmd(nameOrId).exec());
+      return Optional.of(
+          engine.quick(
+              "inspect container " + nameOrId,
+              () -> engine.client.inspectContainerCmd(nameOrId).exec()));
     } catch (RuntimeException e) {
       if (DockerEngine.isNotFound(e)) {
         return Optional.empty();
@@ -235,7 +238,7 @@ final class DockerProvisioner {
 
   boolean volumeExists(String name) {
     try {
-      engine.client.inspectVolumeCmd(name).exec();
+      engine.quick("inspect volume " + name, () -> engine.client.inspectVolumeCmd(name).exec());
       return true;
     } catch (RuntimeException e) {
       if (DockerEngine.isNotFound(e)) {

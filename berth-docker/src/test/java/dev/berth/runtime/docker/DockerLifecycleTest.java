@@ -215,6 +215,52 @@ class DockerLifecycleTest extends DockerTestBase {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(90) // without the bound these calls would never return
+  void anEngineThatAcceptsButNeverAnswersOverTcpGivesUpWithinTheQuickBound() throws Exception {
+    // A listening socket nobody reads: the connection is made, the answer never comes (a frozen
+    // dockerd). The reconciler inspects under the session's lock, so this must not hang.
+    try (var silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      assertGivesUp("tcp://127.0.0.1:" + silent.getLocalPort());
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(90)
+  void anEngineThatAcceptsButNeverAnswersOnAUnixSocketGivesUpWithinTheQuickBound()
+      throws Exception {
+    // docker-java's unix-socket transport ignores HTTP client response timeouts: the bound must
+    // come from Berth itself.
+    java.nio.file.Path socket = java.nio.file.Files.createTempDirectory("hung").resolve("d.sock");
+    try (var silent =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      silent.bind(java.net.UnixDomainSocketAddress.of(socket), 50);
+      assertGivesUp("unix://" + socket);
+    } finally {
+      java.nio.file.Files.deleteIfExists(socket);
+      java.nio.file.Files.deleteIfExists(socket.getParent());
+    }
+  }
+
+  private void assertGivesUp(String host) {
+    RuntimeSession s = prepared(Templates.plain("plain"));
+    Duration bound = DockerEngine.QUICK_RESPONSE.plusSeconds(15);
+    try (var hung = new DockerRuntime(host, prefix, instance())) {
+      long t0 = System.nanoTime();
+      ObservedState observed = hung.inspect(s);
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(bound);
+      assertThat(observed).isInstanceOf(ObservedState.Unknown.class);
+      assertThat(((ObservedState.Unknown) observed).error()).contains("did not inspect volume");
+
+      long t1 = System.nanoTime();
+      org.assertj.core.api.Assertions.assertThatThrownBy(hung::listOwned)
+          .as("listing Berth's resources (the orphan pass) gives up too")
+          .isInstanceOf(dev.berth.session.BerthException.class)
+          .hasMessageContaining("did not list Berth's resources");
+      assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(bound);
+    }
+  }
+
+  @Test
   void logTailReadsTheContainerLog() {
     var t =
         Templates.of(
