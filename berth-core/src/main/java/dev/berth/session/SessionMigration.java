@@ -44,6 +44,7 @@ final class SessionMigration {
           "session '" + id + "' already runs on backend '" + targetName + "'");
     }
     SessionRuntime target = sessions.backends().get(targetName);
+    SessionService.requireAllowed(sessions.templateOrBuiltin(before), targetName);
     if (before.status() != SessionStatus.RUNNING && before.status() != SessionStatus.STOPPED) {
       throw BerthException.conflict(
           "session '"

@@ -107,6 +107,7 @@ public final class SessionService {
     Template template = templates.get(request.template().orElse(Template.DEFAULT_NAME));
     String backend = request.backend().or(template::backend).orElse(backends.defaultName());
     SessionRuntime runtime = backends.get(backend);
+    requireAllowed(template, backend);
     SessionId id = request.id().orElseGet(SessionId::generate);
     CreatedSession created =
         locks.exclusive(
@@ -320,6 +321,22 @@ public final class SessionService {
    */
   public MigrationResult migrate(SessionId id, String targetBackend) {
     return locks.exclusive(id, () -> new SessionMigration(this).run(id, targetBackend));
+  }
+
+  /** 403 unless the template lets its sessions live on {@code backend} (its allowedBackends). */
+  static void requireAllowed(Template template, String backend) {
+    if (!template.allowsBackend(backend)) {
+      throw new BerthException(
+          ErrorCode.FORBIDDEN,
+          "template '"
+              + template.name()
+              + "' allows its sessions only on "
+              + String.join(", ", template.allowedBackends())
+              + "; backend '"
+              + backend
+              + "' is not one of them (choose one of those, or add it to the template's"
+              + " allowedBackends)");
+    }
   }
 
   // ---- lookups --------------------------------------------------------------------------------

@@ -31,18 +31,37 @@ import java.util.function.BiFunction;
 public final class SessionWorkspace {
   private final SessionService sessions;
   private final WorkspaceLimits limits;
-  // Serializes read-modify-write edits of one file without a lock object per file.
-  private final ReentrantLock[] editStripes = new ReentrantLock[64];
-
-  {
-    for (int i = 0; i < editStripes.length; i++) {
-      editStripes[i] = new ReentrantLock();
-    }
-  }
+  // Serializes read-modify-write edits of one file without a lock object per file. Shared by every
+  // edge's view (see via), so a REST edit and an MCP edit of one file never interleave.
+  private final ReentrantLock[] editStripes;
+  private final String via;
 
   SessionWorkspace(SessionService sessions, WorkspaceLimits limits) {
+    this(sessions, limits, newStripes(), "api");
+  }
+
+  private SessionWorkspace(
+      SessionService sessions, WorkspaceLimits limits, ReentrantLock[] editStripes, String via) {
     this.sessions = sessions;
     this.limits = limits;
+    this.editStripes = editStripes;
+    this.via = via;
+  }
+
+  private static ReentrantLock[] newStripes() {
+    ReentrantLock[] stripes = new ReentrantLock[64];
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = new ReentrantLock();
+    }
+    return stripes;
+  }
+
+  /**
+   * The same workspace for another edge: its calls count as activity "via" {@code edge} (mcp, api),
+   * which the session's liveness explanation shows.
+   */
+  public SessionWorkspace via(String edge) {
+    return new SessionWorkspace(sessions, limits, editStripes, edge);
   }
 
   public WorkspaceLimits limits() {
@@ -79,7 +98,7 @@ public final class SessionWorkspace {
   }
 
   private void touch(SessionId id) {
-    sessions.recordActivity(id, "api");
+    sessions.recordActivity(id, via);
   }
 
   public byte[] readFile(SessionId id, String path) {

@@ -33,6 +33,8 @@ import java.util.Optional;
  * @param restart what the reconciler does when a running session's app exits or turns unhealthy
  * @param health how often the probe is repeated once the session runs, and when it counts as failed
  * @param cullAction what happens at the idle timeout or the max lifetime: stop or delete
+ * @param allowedBackends the backends a request may choose for this template's sessions (and a
+ *     migration may move them to); empty means any configured backend
  */
 public record Template(
     String name,
@@ -56,7 +58,8 @@ public record Template(
     ProxySettings proxy,
     RestartPolicy restart,
     HealthCheck health,
-    CullAction cullAction) {
+    CullAction cullAction,
+    List<String> allowedBackends) {
 
   public static final String DEFAULT_NAME = "default";
   public static final String DEFAULT_WORKSPACE_PATH = "/workspace";
@@ -66,6 +69,15 @@ public record Template(
     env = Map.copyOf(env);
     ports = List.copyOf(ports);
     capabilities = List.copyOf(capabilities);
+    allowedBackends = List.copyOf(allowedBackends);
+  }
+
+  /**
+   * Whether a request may put this template's session on {@code backendName}: any backend unless
+   * the template lists the ones it allows.
+   */
+  public boolean allowsBackend(String backendName) {
+    return allowedBackends.isEmpty() || allowedBackends.contains(backendName);
   }
 
   /**
@@ -112,7 +124,8 @@ public record Template(
         ProxySettings.DEFAULT,
         RestartPolicy.DEFAULT,
         HealthCheck.DEFAULT,
-        CullAction.STOP);
+        CullAction.STOP,
+        List.of());
   }
 
   /** The built-in template: an empty workspace, no app. Every backend can run it. */
@@ -139,7 +152,8 @@ public record Template(
         ProxySettings.DEFAULT,
         RestartPolicy.DEFAULT,
         HealthCheck.DEFAULT,
-        CullAction.STOP);
+        CullAction.STOP,
+        List.of());
   }
 
   /**
@@ -171,7 +185,8 @@ public record Template(
         d.proxy(),
         d.restart(),
         d.health(),
-        d.cullAction());
+        d.cullAction(),
+        d.allowedBackends());
   }
 
   /** A copy with another project skeleton (for the templates directory's shared default). */
@@ -198,7 +213,8 @@ public record Template(
         proxy,
         restart,
         health,
-        cullAction);
+        cullAction,
+        allowedBackends);
   }
 
   /** True when this template's own folder holds the Dockerfile of the image it runs. */
@@ -250,7 +266,8 @@ public record Template(
         proxy,
         restart,
         health,
-        cullAction);
+        cullAction,
+        allowedBackends);
   }
 
   public boolean hasApp() {

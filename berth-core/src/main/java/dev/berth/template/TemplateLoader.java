@@ -116,6 +116,19 @@ public final class TemplateLoader {
     t.restart = y.object("restart").map(r -> restart(where, r, errors));
     t.cullAction = y.string("cullAction").flatMap(a -> cullAction(where, a, errors));
     t.backend = y.string("backend");
+    t.allowedBackends = y.strings("allowedBackends", false);
+    t.backend.ifPresent(
+        b ->
+            t.allowedBackends
+                .filter(allowed -> !allowed.contains(b))
+                .ifPresent(
+                    allowed ->
+                        errors.add(
+                            where
+                                + ": 'backend' "
+                                + b
+                                + " is not one of its 'allowedBackends' "
+                                + allowed)));
     Optional<String> skeleton = y.string("skeleton");
     Path skeletonDir = folder.resolve(skeleton.orElse("skeleton")).normalize();
     if (!skeletonDir.startsWith(folder)) {
@@ -440,6 +453,7 @@ public final class TemplateLoader {
     Optional<RawRestart> restart = Optional.empty();
     Optional<HealthCheck> health = Optional.empty();
     Optional<CullAction> cullAction = Optional.empty();
+    Optional<List<String>> allowedBackends = Optional.empty();
 
     RawTemplate(String name, Path folder) {
       this.name = name;
@@ -473,7 +487,8 @@ public final class TemplateLoader {
           proxy.orElse(base.proxy()),
           restart.map(r -> r.onto(base.restart())).orElse(base.restart()),
           probe.isPresent() ? health.orElse(HealthCheck.DEFAULT) : base.health(),
-          cullAction.orElse(base.cullAction()));
+          cullAction.orElse(base.cullAction()),
+          allowedBackends.orElse(base.allowedBackends()));
     }
   }
 }

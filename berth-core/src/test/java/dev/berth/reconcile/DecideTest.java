@@ -52,7 +52,8 @@ class DecideTest {
         dev.berth.template.ProxySettings.DEFAULT,
         restart,
         HealthCheck.DEFAULT,
-        CullAction.STOP);
+        CullAction.STOP,
+        java.util.List.of());
   }
 
   private static final Template PLAIN =

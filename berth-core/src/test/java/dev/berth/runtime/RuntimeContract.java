@@ -422,6 +422,33 @@ public abstract class RuntimeContract {
   }
 
   @Test
+  void aTimedOutExecEndsEverythingItStartedEvenWhatDaemonized() throws Exception {
+    RuntimeSession s = running();
+    // The inner loop's parent subshell exits at once: the loop is no longer a descendant of the
+    // command, as with a daemon. It counts into a file while it lives.
+    ExecResult r =
+        runtime()
+            .exec(
+                s,
+                new ExecRequest(
+                    ExecRequest.shell(
+                        "( (i=0; while true; do i=$((i+1)); echo $i > beat; sleep 0.1; done) & );"
+                            + " sleep 30"),
+                    WorkspacePath.ROOT,
+                    Map.of(),
+                    new byte[0],
+                    Duration.ofMillis(1500),
+                    1024));
+    assertThat(r.timedOut()).isTrue();
+    String first = out(sh(s, "cat beat")).strip();
+    assertThat(first).as("the daemon ran before the timeout").isNotEmpty();
+    Thread.sleep(1_000);
+    assertThat(out(sh(s, "cat beat")).strip())
+        .as("nothing the command started still runs")
+        .isEqualTo(first);
+  }
+
+  @Test
   void execCwdOutsideTheWorkspaceIsRefused() {
     RuntimeSession s = running();
     assertThat(sh(s, "ln -s / rootlink").exitCode()).isZero();

@@ -46,6 +46,7 @@ public final class TestTemplates {
         dev.berth.template.ProxySettings.DEFAULT,
         dev.berth.template.RestartPolicy.DEFAULT,
         dev.berth.template.HealthCheck.DEFAULT,
-        dev.berth.template.CullAction.STOP);
+        dev.berth.template.CullAction.STOP,
+        java.util.List.of());
   }
 }

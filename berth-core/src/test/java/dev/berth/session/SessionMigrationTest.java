@@ -45,6 +45,8 @@ class SessionMigrationTest {
   void setUp() throws IOException {
     Path dir = Files.createDirectories(home.resolve("templates/app"));
     Files.writeString(dir.resolve("template.yaml"), "command: [sleep, '300']\n");
+    Path pinned = Files.createDirectories(home.resolve("templates/pinned"));
+    Files.writeString(pinned.resolve("template.yaml"), "parent: app\nallowedBackends: [a]\n");
     registry = Registry.openSqlite(home.resolve("berth.db"));
     a = new LocalRuntime(home.resolve("a"), "test");
     b = new LocalRuntime(home.resolve("b"), "test");
@@ -115,6 +117,40 @@ class SessionMigrationTest {
 
   private boolean hasResources(LocalRuntime runtime, SessionId id) {
     return runtime.listOwned().stream().anyMatch(r -> r.sessionId().equals(id.value()));
+  }
+
+  @Test
+  void aTemplatesAllowedBackendsBindCreateAndMigrateAndARefusalChangesNothing() {
+    var onB =
+        new CreateSessionRequest(
+            Optional.of(SessionId.of("elsewhere")),
+            Optional.of("pinned"),
+            Optional.of("b"),
+            Map.of(),
+            true);
+    assertThatThrownBy(() -> service.create(onB))
+        .isInstanceOf(BerthException.class)
+        .hasMessageContaining("template 'pinned' allows its sessions only on a; backend 'b'")
+        .extracting(e -> ((BerthException) e).code())
+        .isEqualTo(ErrorCode.FORBIDDEN);
+    assertThat(registry.find(SessionId.of("elsewhere"))).as("nothing recorded").isEmpty();
+    assertThat(b.listOwned()).as("nothing made").isEmpty();
+
+    var pinned =
+        service.create(
+            new CreateSessionRequest(
+                Optional.of(SessionId.of("pinned1")),
+                Optional.of("pinned"),
+                Optional.empty(),
+                Map.of(),
+                true));
+    assertThat(pinned.session().backend()).isEqualTo("a");
+    assertThatThrownBy(() -> service.migrate(SessionId.of("pinned1"), "b"))
+        .hasMessageContaining("allows its sessions only on a");
+    Session after = service.get(SessionId.of("pinned1"));
+    assertThat(after.backend()).isEqualTo("a");
+    assertThat(after.status()).as("left running where it was").isEqualTo(SessionStatus.RUNNING);
+    assertThat(b.listOwned()).isEmpty();
   }
 
   @Test

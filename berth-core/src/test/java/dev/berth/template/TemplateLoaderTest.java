@@ -149,6 +149,22 @@ class TemplateLoaderTest {
   }
 
   @Test
+  void allowedBackendsAreReadInheritedAndMustHoldTheDefaultBackend() throws IOException {
+    template("gpu", "backend: k8s\nallowedBackends: [k8s, docker]\n");
+    template("gpuchild", "parent: gpu\n");
+    template("free", "backend: docker\n");
+    var loaded = TemplateLoader.load(dir);
+    assertThat(loaded.get("gpu").allowedBackends()).containsExactly("k8s", "docker");
+    assertThat(loaded.get("gpuchild").allowedBackends()).containsExactly("k8s", "docker");
+    assertThat(loaded.get("gpuchild").allowsBackend("local")).isFalse();
+    assertThat(loaded.get("free").allowsBackend("local")).as("no list: any backend").isTrue();
+
+    template("bad", "backend: local\nallowedBackends: [k8s]\n");
+    assertThatThrownBy(() -> TemplateLoader.load(dir))
+        .hasMessageContaining("'backend' local is not one of its 'allowedBackends' [k8s]");
+  }
+
+  @Test
   void aMissingParentIsNamed() throws IOException {
     template("child", "parent: ghost\n");
     assertThatThrownBy(() -> TemplateLoader.load(dir))

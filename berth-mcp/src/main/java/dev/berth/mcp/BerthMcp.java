@@ -30,7 +30,7 @@ public final class BerthMcp {
   public static List<SyncToolSpecification> tools(SessionService sessions) {
     var catalog = new ToolCatalog(JSON);
     LifecycleTools.register(catalog, sessions);
-    WorkspaceTools.register(catalog, sessions.workspace());
+    WorkspaceTools.register(catalog, sessions.workspace().via("mcp"));
     return catalog.specs();
   }
 

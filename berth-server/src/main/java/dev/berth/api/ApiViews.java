@@ -97,7 +97,8 @@ final class ApiViews {
       List<String> command,
       List<Integer> ports,
       String probe,
-      String backend) {
+      String backend,
+      List<String> allowedBackends) {
     static TemplateView of(Template t) {
       return new TemplateView(
           t.name(),
@@ -107,7 +108,8 @@ final class ApiViews {
           t.command(),
           t.ports(),
           t.probe().map(TemplateView::describe).orElse(null),
-          t.backend().orElse(null));
+          t.backend().orElse(null),
+          t.allowedBackends());
     }
 
     private static String describe(HealthProbe p) {

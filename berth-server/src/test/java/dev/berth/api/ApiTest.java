@@ -226,6 +226,28 @@ class ApiTest {
   }
 
   @Test
+  void aBackendTheTemplateDoesNotAllowIs403AndMakesNothing() throws Exception {
+    Path other = home.resolve("other");
+    Path t = Files.createDirectories(other.resolve("templates/pinned"));
+    Files.writeString(t.resolve("template.yaml"), "allowedBackends: [docker]\n");
+    try (var pinned = new TestServer(other, Map.of())) {
+      Response listed = pinned.admin("GET", "/api/v1/templates", null);
+      assertThat(listed.text()).contains("\"allowedBackends\":[\"docker\"]");
+      Response r =
+          pinned.admin(
+              "POST",
+              "/api/v1/sessions",
+              "{\"id\": \"p1\", \"template\": \"pinned\", \"backend\": \"local\"}");
+      assertThat(r.status()).as(r.toString()).isEqualTo(403);
+      assertThat(r.json().at("/error/code").asString()).isEqualTo("forbidden");
+      assertThat(r.json().at("/error/message").asString())
+          .contains("allows its sessions only on docker; backend 'local' is not one of them");
+      assertThat(pinned.admin("GET", "/api/v1/sessions/p1", null).status()).isEqualTo(404);
+      assertThat(pinned.admin("GET", "/api/v1/sessions", null).json().size()).isZero();
+    }
+  }
+
+  @Test
   void warmCreatesTheWorkspaceWithoutStarting() {
     JsonNode warm = create("{\"id\": \"warm\", \"start\": false}");
     assertThat(warm.at("/session/status").asString()).isEqualTo("STOPPED");

@@ -170,7 +170,7 @@ public class McpHttpTest {
         .isEqualTo("a = 1\nb = 2\na = 1\n");
     assertThat(ok(admin, "session_info", s))
         .as("tool calls count as activity, and session_info says so")
-        .containsPattern("\"explanation\" : \"active (just now|\\d+ s ago) via ");
+        .containsPattern("\"explanation\" : \"active (just now|\\d+ s ago) via mcp");
     assertThat(
             ok(admin, "session_read_file", with(s, "path", "src/app.py", "offset", 1, "limit", 1)))
         .startsWith("b = 2\n")

@@ -200,7 +200,8 @@ class ContainerSpecTest {
         t.proxy(),
         dev.berth.template.RestartPolicy.DEFAULT,
         dev.berth.template.HealthCheck.DEFAULT,
-        dev.berth.template.CullAction.STOP);
+        dev.berth.template.CullAction.STOP,
+        java.util.List.of());
   }
 
   @Test

@@ -40,7 +40,8 @@ final class Templates {
         dev.berth.template.ProxySettings.DEFAULT,
         dev.berth.template.RestartPolicy.DEFAULT,
         dev.berth.template.HealthCheck.DEFAULT,
-        dev.berth.template.CullAction.STOP);
+        dev.berth.template.CullAction.STOP,
+        java.util.List.of());
   }
 
   /** A session whose app and execs run as {@code user} (e.g. {@code 1000:1000}). */
@@ -68,7 +69,8 @@ final class Templates {
         t.proxy(),
         dev.berth.template.RestartPolicy.DEFAULT,
         dev.berth.template.HealthCheck.DEFAULT,
-        dev.berth.template.CullAction.STOP);
+        dev.berth.template.CullAction.STOP,
+        java.util.List.of());
   }
 
   static Template plain(String name) {

@@ -50,7 +50,8 @@ class KubeManifestsTest {
         dev.berth.template.ProxySettings.DEFAULT,
         dev.berth.template.RestartPolicy.DEFAULT,
         dev.berth.template.HealthCheck.DEFAULT,
-        dev.berth.template.CullAction.STOP);
+        dev.berth.template.CullAction.STOP,
+        java.util.List.of());
   }
 
   private static RuntimeSession session(Template t) {
@@ -282,7 +283,8 @@ class KubeManifestsTest {
         dev.berth.template.ProxySettings.DEFAULT,
         dev.berth.template.RestartPolicy.DEFAULT,
         dev.berth.template.HealthCheck.DEFAULT,
-        dev.berth.template.CullAction.STOP);
+        dev.berth.template.CullAction.STOP,
+        java.util.List.of());
   }
 
   private static Template withCapabilities(List<String> caps) {
@@ -309,6 +311,7 @@ class KubeManifestsTest {
         dev.berth.template.ProxySettings.DEFAULT,
         dev.berth.template.RestartPolicy.DEFAULT,
         dev.berth.template.HealthCheck.DEFAULT,
-        dev.berth.template.CullAction.STOP);
+        dev.berth.template.CullAction.STOP,
+        java.util.List.of());
   }
 }
