@@ -35,6 +35,7 @@ import java.util.Optional;
  * @param cullAction what happens at the idle timeout or the max lifetime: stop or delete
  * @param allowedBackends the backends a request may choose for this template's sessions (and a
  *     migration may move them to); empty means any configured backend
+ * @param volume the workspace volume's size and storage class, where the backend has them
  */
 public record Template(
     String name,
@@ -59,7 +60,8 @@ public record Template(
     RestartPolicy restart,
     HealthCheck health,
     CullAction cullAction,
-    List<String> allowedBackends) {
+    List<String> allowedBackends,
+    WorkspaceVolume volume) {
 
   public static final String DEFAULT_NAME = "default";
   public static final String DEFAULT_WORKSPACE_PATH = "/workspace";
@@ -125,7 +127,8 @@ public record Template(
         RestartPolicy.DEFAULT,
         HealthCheck.DEFAULT,
         CullAction.STOP,
-        List.of());
+        List.of(),
+        WorkspaceVolume.DEFAULT);
   }
 
   /** The built-in template: an empty workspace, no app. Every backend can run it. */
@@ -153,7 +156,8 @@ public record Template(
         RestartPolicy.DEFAULT,
         HealthCheck.DEFAULT,
         CullAction.STOP,
-        List.of());
+        List.of(),
+        WorkspaceVolume.DEFAULT);
   }
 
   /**
@@ -186,7 +190,8 @@ public record Template(
         d.restart(),
         d.health(),
         d.cullAction(),
-        d.allowedBackends());
+        d.allowedBackends(),
+        d.volume());
   }
 
   /** A copy with another project skeleton (for the templates directory's shared default). */
@@ -214,7 +219,8 @@ public record Template(
         restart,
         health,
         cullAction,
-        allowedBackends);
+        allowedBackends,
+        volume);
   }
 
   /** True when this template's own folder holds the Dockerfile of the image it runs. */
@@ -267,7 +273,8 @@ public record Template(
         restart,
         health,
         cullAction,
-        allowedBackends);
+        allowedBackends,
+        volume);
   }
 
   public boolean hasApp() {

@@ -146,6 +146,7 @@ public final class TemplateLoader {
               + " image), not both");
     }
     t.proxy = y.object("proxy").map(p -> proxy(where, p, errors));
+    t.volume = y.object("volume").map(v -> volume(where, v, errors));
     y.checkNoUnknownKeys();
     return Optional.of(t);
   }
@@ -276,6 +277,30 @@ public final class TemplateLoader {
           "cookie",
           "authorization",
           "origin");
+
+  private static WorkspaceVolume volume(String where, StrictObject v, List<String> errors) {
+    Optional<String> size = v.string("size");
+    Optional<String> storageClass = v.string("storageClass");
+    v.checkNoUnknownKeys();
+    size.filter(q -> !WorkspaceVolume.QUANTITY.matcher(q).matches())
+        .ifPresent(
+            q ->
+                errors.add(
+                    where
+                        + ": 'volume.size' must be a size such as 10Gi or 500Mi (got "
+                        + q
+                        + ")"));
+    storageClass
+        .filter(c -> !WorkspaceVolume.STORAGE_CLASS.matcher(c).matches())
+        .ifPresent(
+            c ->
+                errors.add(
+                    where
+                        + ": 'volume.storageClass' must be a Kubernetes storage class name (got "
+                        + c
+                        + ")"));
+    return new WorkspaceVolume(size, storageClass);
+  }
 
   private static ProxySettings proxy(String where, StrictObject p, List<String> errors) {
     Optional<String> path = p.string("path");
@@ -454,6 +479,7 @@ public final class TemplateLoader {
     Optional<HealthCheck> health = Optional.empty();
     Optional<CullAction> cullAction = Optional.empty();
     Optional<List<String>> allowedBackends = Optional.empty();
+    Optional<WorkspaceVolume> volume = Optional.empty();
 
     RawTemplate(String name, Path folder) {
       this.name = name;
@@ -488,7 +514,8 @@ public final class TemplateLoader {
           restart.map(r -> r.onto(base.restart())).orElse(base.restart()),
           probe.isPresent() ? health.orElse(HealthCheck.DEFAULT) : base.health(),
           cullAction.orElse(base.cullAction()),
-          allowedBackends.orElse(base.allowedBackends()));
+          allowedBackends.orElse(base.allowedBackends()),
+          volume.map(v -> v.orElse(base.volume())).orElse(base.volume()));
     }
   }
 }

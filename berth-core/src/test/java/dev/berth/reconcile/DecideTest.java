@@ -53,7 +53,8 @@ class DecideTest {
         restart,
         HealthCheck.DEFAULT,
         CullAction.STOP,
-        java.util.List.of());
+        java.util.List.of(),
+        dev.berth.template.WorkspaceVolume.DEFAULT);
   }
 
   private static final Template PLAIN =

@@ -47,6 +47,7 @@ public final class TestTemplates {
         dev.berth.template.RestartPolicy.DEFAULT,
         dev.berth.template.HealthCheck.DEFAULT,
         dev.berth.template.CullAction.STOP,
-        java.util.List.of());
+        java.util.List.of(),
+        dev.berth.template.WorkspaceVolume.DEFAULT);
   }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -162,6 +163,26 @@ class TemplateLoaderTest {
     template("bad", "backend: local\nallowedBackends: [k8s]\n");
     assertThatThrownBy(() -> TemplateLoader.load(dir))
         .hasMessageContaining("'backend' local is not one of its 'allowedBackends' [k8s]");
+  }
+
+  @Test
+  void theWorkspaceVolumeIsReadInheritedFieldByFieldAndChecked() throws IOException {
+    template("data", "volume: {size: 50Gi, storageClass: fast-ssd}\n");
+    template("bigger", "parent: data\nvolume: {size: 200Gi}\n");
+    template("plain", "command: [sleep, '1']\n");
+    var loaded = TemplateLoader.load(dir);
+    assertThat(loaded.get("data").volume())
+        .isEqualTo(new WorkspaceVolume(Optional.of("50Gi"), Optional.of("fast-ssd")));
+    assertThat(loaded.get("bigger").volume())
+        .as("its own size, the parent's class")
+        .isEqualTo(new WorkspaceVolume(Optional.of("200Gi"), Optional.of("fast-ssd")));
+    assertThat(loaded.get("plain").volume()).isEqualTo(WorkspaceVolume.DEFAULT);
+
+    template("bad", "volume: {size: lots, storageClass: Fast_SSD, driver: x}\n");
+    assertThatThrownBy(() -> TemplateLoader.load(dir))
+        .hasMessageContaining("'volume.size' must be a size such as 10Gi or 500Mi (got lots)")
+        .hasMessageContaining("'volume.storageClass' must be a Kubernetes storage class name")
+        .hasMessageContaining("driver");
   }
 
   @Test

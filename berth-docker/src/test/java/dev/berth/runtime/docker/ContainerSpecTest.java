@@ -201,7 +201,8 @@ class ContainerSpecTest {
         dev.berth.template.RestartPolicy.DEFAULT,
         dev.berth.template.HealthCheck.DEFAULT,
         dev.berth.template.CullAction.STOP,
-        java.util.List.of());
+        java.util.List.of(),
+        dev.berth.template.WorkspaceVolume.DEFAULT);
   }
 
   @Test

@@ -41,7 +41,8 @@ final class Templates {
         dev.berth.template.RestartPolicy.DEFAULT,
         dev.berth.template.HealthCheck.DEFAULT,
         dev.berth.template.CullAction.STOP,
-        java.util.List.of());
+        java.util.List.of(),
+        dev.berth.template.WorkspaceVolume.DEFAULT);
   }
 
   /** A session whose app and execs run as {@code user} (e.g. {@code 1000:1000}). */
@@ -70,7 +71,8 @@ final class Templates {
         dev.berth.template.RestartPolicy.DEFAULT,
         dev.berth.template.HealthCheck.DEFAULT,
         dev.berth.template.CullAction.STOP,
-        java.util.List.of());
+        java.util.List.of(),
+        dev.berth.template.WorkspaceVolume.DEFAULT);
   }
 
   static Template plain(String name) {

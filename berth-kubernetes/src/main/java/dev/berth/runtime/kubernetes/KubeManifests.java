@@ -100,15 +100,17 @@ final class KubeManifests {
 
   static PersistentVolumeClaim pvc(
       RuntimeSession s, KubeNames n, KubernetesOptions o, Instant now) {
+    // The template's own size and storage class win over the installation's defaults.
+    var volume = s.template().volume();
     var spec =
         new PersistentVolumeClaimBuilder()
             .withMetadata(meta(s, n.pvc(), o, KubeLabels.TYPE_WORKSPACE, now))
             .withNewSpec()
             .withAccessModes("ReadWriteOnce")
             .withNewResources()
-            .withRequests(Map.of("storage", new Quantity(o.workspaceSize())))
+            .withRequests(Map.of("storage", new Quantity(volume.size().orElse(o.workspaceSize()))))
             .endResources();
-    o.storageClass().ifPresent(spec::withStorageClassName);
+    volume.storageClass().or(o::storageClass).ifPresent(spec::withStorageClassName);
     return spec.endSpec().build();
   }
 

@@ -38,8 +38,7 @@ public record KubernetesOptions(
 
   static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,11}");
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-  private static final Pattern QUANTITY =
-      Pattern.compile("[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?");
+  private static final Pattern QUANTITY = dev.berth.template.WorkspaceVolume.QUANTITY;
 
   /** The labels the deployment kit gives Berth's own pods ({@code deploy/kubernetes}). */
   public static final Map<String, String> DEFAULT_MANAGER_LABELS =

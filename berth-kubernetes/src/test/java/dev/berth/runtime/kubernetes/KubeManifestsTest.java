@@ -28,6 +28,10 @@ class KubeManifestsTest {
           .withStorage(Optional.of("fast"), "5Gi");
 
   private static Template web() {
+    return web(dev.berth.template.WorkspaceVolume.DEFAULT);
+  }
+
+  private static Template web(dev.berth.template.WorkspaceVolume volume) {
     return new Template(
         "web",
         "a web app",
@@ -51,7 +55,8 @@ class KubeManifestsTest {
         dev.berth.template.RestartPolicy.DEFAULT,
         dev.berth.template.HealthCheck.DEFAULT,
         dev.berth.template.CullAction.STOP,
-        java.util.List.of());
+        java.util.List.of(),
+        volume);
   }
 
   private static RuntimeSession session(Template t) {
@@ -180,6 +185,23 @@ class KubeManifestsTest {
   }
 
   @Test
+  void aTemplatesOwnVolumeSizeAndClassWinOverTheInstallations() {
+    Template big =
+        web(new dev.berth.template.WorkspaceVolume(Optional.of("50Gi"), Optional.of("ssd")));
+    var claim = KubeManifests.pvc(session(big), names(big), OPTIONS, NOW);
+    assertThat(claim.getSpec().getResources().getRequests().get("storage").toString())
+        .isEqualTo("50Gi");
+    assertThat(claim.getSpec().getStorageClassName()).isEqualTo("ssd");
+
+    Template onlySize =
+        web(new dev.berth.template.WorkspaceVolume(Optional.of("20Gi"), Optional.empty()));
+    var partly = KubeManifests.pvc(session(onlySize), names(onlySize), OPTIONS, NOW);
+    assertThat(partly.getSpec().getResources().getRequests().get("storage").toString())
+        .isEqualTo("20Gi");
+    assertThat(partly.getSpec().getStorageClassName()).as("the installation's").isEqualTo("fast");
+  }
+
+  @Test
   void theServiceSelectsOnlyTheSessionPod() {
     Service expected =
         Serialization.unmarshal(
@@ -284,7 +306,8 @@ class KubeManifestsTest {
         dev.berth.template.RestartPolicy.DEFAULT,
         dev.berth.template.HealthCheck.DEFAULT,
         dev.berth.template.CullAction.STOP,
-        java.util.List.of());
+        java.util.List.of(),
+        dev.berth.template.WorkspaceVolume.DEFAULT);
   }
 
   private static Template withCapabilities(List<String> caps) {
@@ -312,6 +335,7 @@ class KubeManifestsTest {
         dev.berth.template.RestartPolicy.DEFAULT,
         dev.berth.template.HealthCheck.DEFAULT,
         dev.berth.template.CullAction.STOP,
-        java.util.List.of());
+        java.util.List.of(),
+        dev.berth.template.WorkspaceVolume.DEFAULT);
   }
 }
