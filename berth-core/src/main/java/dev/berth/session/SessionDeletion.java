@@ -2,8 +2,13 @@ package dev.berth.session;
 
 import dev.berth.registry.Registry;
 import dev.berth.runtime.CleanupReport;
+import dev.berth.runtime.CleanupReport.RemovedResource;
 import dev.berth.runtime.SessionRuntime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,21 +35,26 @@ final class SessionDeletion {
 
   SessionCleanupReceipt delete(Session s, String why) {
     SessionId id = s.id();
+    SessionRuntime runtime = service.runtimeOf(s);
     boolean resumed = false;
+    List<RemovedResource> planned = List.of();
     if (s.status() != SessionStatus.DELETED) {
       // Recorded before anything is removed: a manager killed during the cleanup finishes it at
       // its next start instead of leaving a half-deleted session that looks alive.
       resumed = s.lifecycle().desired() == DesiredState.DELETED;
       if (!resumed) {
         s = service.save(s.withLifecycle(s.lifecycle().want(DesiredState.DELETED)));
+        planned = plan(runtime, id);
+      } else {
+        planned = plannedEarlier(id);
       }
       service.event(
           id,
           "deleting",
           (resumed ? "finishing an interrupted or incomplete delete" : "deleting")
-              + (why.isEmpty() ? "" : ": " + why));
+              + (why.isEmpty() ? "" : ": " + why),
+          resumed ? "" : JSON.writeValueAsString(planned));
     }
-    SessionRuntime runtime = service.runtimeOf(s);
     CleanupReport report;
     try {
       report = runtime.destroy(service.runtimeSession(s, service.templateOrBuiltin(s)));
@@ -54,6 +64,9 @@ final class SessionDeletion {
           new CleanupReport.Builder()
               .failed("session", id.value(), SessionService.message(e))
               .build();
+    }
+    if (resumed) {
+      report = withEarlierRemovals(report, planned);
     }
     var receipt = SessionCleanupReceipt.of(id, s.backend(), report, service.clock().instant());
     service.event(id, "cleanup", summary(receipt), JSON.writeValueAsString(receipt));
@@ -71,6 +84,55 @@ final class SessionDeletion {
       service.save(s.withStatus(SessionStatus.FAILED, reason, service.clock().instant()));
     }
     return receipt;
+  }
+
+  /**
+   * The session's resources as the runtime lists them, written with the "deleting" event: if this
+   * run is killed half-way, the run that finishes it lists in its receipt what this one removed.
+   * Best effort: a runtime that cannot list now gives an empty plan, never a failed delete.
+   */
+  private static List<RemovedResource> plan(SessionRuntime runtime, SessionId id) {
+    try {
+      return runtime.listOwned().stream()
+          .filter(r -> id.value().equals(r.sessionId()))
+          .map(r -> new RemovedResource(r.kind(), r.name()))
+          .toList();
+    } catch (RuntimeException e) {
+      log.info("delete of {}: could not list its resources first: {}", id, e.toString());
+      return List.of();
+    }
+  }
+
+  /** The plan the interrupted run wrote (its first "deleting" event with one). */
+  private List<RemovedResource> plannedEarlier(SessionId id) {
+    for (SessionEvent e : registry.events(id, 0, 10_000)) {
+      if (e.type().equals("deleting") && !e.data().isBlank()) {
+        try {
+          return List.of(JSON.readValue(e.data(), RemovedResource[].class));
+        } catch (RuntimeException unreadable) {
+          return List.of();
+        }
+      }
+    }
+    return List.of();
+  }
+
+  /**
+   * This run's report plus what the interrupted run had removed: planned resources this run neither
+   * removed nor failed on were gone already (destroy finds everything still there).
+   */
+  private static CleanupReport withEarlierRemovals(
+      CleanupReport report, List<RemovedResource> planned) {
+    Set<String> seen = new HashSet<>();
+    report.removed().forEach(r -> seen.add(r.kind() + "/" + r.name()));
+    report.failed().forEach(f -> seen.add(f.kind() + "/" + f.name()));
+    List<RemovedResource> removed = new ArrayList<>(report.removed());
+    for (RemovedResource p : planned) {
+      if (seen.add(p.kind() + "/" + p.name())) {
+        removed.add(p);
+      }
+    }
+    return new CleanupReport(removed, report.failed());
   }
 
   private static String summary(SessionCleanupReceipt r) {
