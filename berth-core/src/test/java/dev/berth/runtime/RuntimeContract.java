@@ -431,13 +431,15 @@ public abstract class RuntimeContract {
             .exec(
                 s,
                 new ExecRequest(
+                    // The command waits for the daemon's first beat, so a slow machine cannot
+                    // time it out before the daemon exists.
                     ExecRequest.shell(
                         "( (i=0; while true; do i=$((i+1)); echo $i > beat; sleep 0.1; done) & );"
-                            + " sleep 30"),
+                            + " while [ ! -s beat ]; do sleep 0.1; done; sleep 30"),
                     WorkspacePath.ROOT,
                     Map.of(),
                     new byte[0],
-                    Duration.ofMillis(1500),
+                    Duration.ofSeconds(5),
                     1024));
     assertThat(r.timedOut()).isTrue();
     String first = out(sh(s, "cat beat")).strip();
