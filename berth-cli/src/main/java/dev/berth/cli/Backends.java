@@ -8,6 +8,7 @@ import dev.berth.runtime.docker.DockerEndpoint;
 import dev.berth.runtime.docker.DockerRuntime;
 import dev.berth.runtime.docker.SessionNetworks;
 import dev.berth.runtime.docker.SharedFiles;
+import dev.berth.runtime.kubernetes.EndpointMode;
 import dev.berth.runtime.kubernetes.KubernetesOptions;
 import dev.berth.runtime.kubernetes.KubernetesRuntime;
 import dev.berth.runtime.local.LocalRuntime;
@@ -196,7 +197,17 @@ final class Backends {
         KubernetesOptions.defaults(k.namespace(), config.prefix(), instance)
             .withDefaultImage(k.image())
             .withStorage(Optional.of(k.storageClass()), k.workspaceSize())
-            .withNetworkPolicy(k.networkPolicy());
+            .withNetworkPolicy(k.networkPolicy())
+            .withEndpoints(
+                EndpointMode.parse(k.endpoints())
+                    .orElseThrow(
+                        () ->
+                            new IllegalStateException(
+                                "kubernetesEndpoints must be one of "
+                                    + EndpointMode.allowed()
+                                    + ", got '"
+                                    + k.endpoints()
+                                    + "'")));
     return KubernetesRuntime.connect(
         Optional.of(k.kubeconfig()).filter(s -> !s.isBlank()).map(Path::of),
         Optional.of(k.context()).filter(s -> !s.isBlank()),
@@ -211,7 +222,8 @@ final class Backends {
           "image",
           "storageClass",
           "workspaceSize",
-          "networkPolicy");
+          "networkPolicy",
+          "endpoints");
 
   /** A named Kubernetes backend: its settings over the kubernetes* keys' values. */
   private static KubernetesRuntime namedKubernetes(
@@ -222,6 +234,17 @@ final class Backends {
       throw new IllegalStateException(
           "backend '" + spec.name() + "': networkPolicy must be true or false");
     }
+    String endpoints = spec.setting("endpoints").orElse(config.kubernetes().endpoints());
+    if (EndpointMode.parse(endpoints).isEmpty()) {
+      throw new IllegalStateException(
+          "backend '"
+              + spec.name()
+              + "': endpoints must be one of "
+              + EndpointMode.allowed()
+              + ", got '"
+              + endpoints
+              + "'");
+    }
     KubernetesSettings base = config.kubernetes();
     var k =
         new KubernetesSettings(
@@ -231,7 +254,8 @@ final class Backends {
             spec.setting("image").orElse(base.image()),
             spec.setting("storageClass").orElse(base.storageClass()),
             spec.setting("workspaceSize").orElse(base.workspaceSize()),
-            policy.equals("true"));
+            policy.equals("true"),
+            endpoints);
     KubernetesRuntime runtime = kubernetes(k, config, instance);
     String why = runtime.ping();
     if (why != null) {

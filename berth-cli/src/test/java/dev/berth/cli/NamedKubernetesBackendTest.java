@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.server.TestServer;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -100,5 +101,16 @@ class NamedKubernetesBackendTest {
                   .getItems())
           .isEmpty();
     }
+  }
+
+  @Test
+  void theEndpointsSettingIsCheckedAtStartUpAndNamesItsValues() throws Exception {
+    Files.writeString(
+        home.resolve("berth.yaml"),
+        "backend: local\nbackends:\n  k8s-odd: {kind: kubernetes, endpoints: nodeport}\n");
+    assertThatThrownBy(() -> new TestServer(home, Map.of(), "local", Backends.chooser()))
+        .hasMessageContaining(
+            "backend 'k8s-odd': endpoints must be one of service, port-forward, auto, got"
+                + " 'nodeport'");
   }
 }

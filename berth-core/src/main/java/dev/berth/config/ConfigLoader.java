@@ -52,6 +52,7 @@ public final class ConfigLoader {
     DEFAULTS.put("kubernetesStorageClass", "");
     DEFAULTS.put("kubernetesWorkspaceSize", "1Gi");
     DEFAULTS.put("kubernetesNetworkPolicy", "true");
+    DEFAULTS.put("kubernetesEndpoints", "auto");
     DEFAULTS.put("reconcileInterval", "5s");
   }
 
@@ -141,7 +142,10 @@ public final class ConfigLoader {
             p.get("kubernetesImage", ConfigLoader::nonBlank),
             values.get("kubernetesStorageClass"),
             p.get("kubernetesWorkspaceSize", ConfigLoader::quantity),
-            p.get("kubernetesNetworkPolicy", ConfigLoader::bool));
+            p.get("kubernetesNetworkPolicy", ConfigLoader::bool),
+            p.get(
+                "kubernetesEndpoints",
+                v -> oneOf(v, KubernetesSettings.ENDPOINTS.toArray(String[]::new))));
     Duration reconcileInterval = p.get("reconcileInterval", ConfigLoader::positiveDuration);
     if (execOut > Integer.MAX_VALUE) {
       errors.add("execMaxOutputBytes must be below 2g");

@@ -15,6 +15,9 @@ package dev.berth.config;
  *     kubernetesWorkspaceSize})
  * @param networkPolicy whether each session gets a NetworkPolicy admitting only Berth ({@code
  *     kubernetesNetworkPolicy})
+ * @param endpoints how app ports are reached: {@code service} (the Service's cluster DNS name),
+ *     {@code port-forward} (127.0.0.1 through port-forwards), or {@code auto} (service when Berth
+ *     runs in a pod, else port-forward) ({@code kubernetesEndpoints})
  */
 public record KubernetesSettings(
     String namespace,
@@ -23,4 +26,10 @@ public record KubernetesSettings(
     String image,
     String storageClass,
     String workspaceSize,
-    boolean networkPolicy) {}
+    boolean networkPolicy,
+    String endpoints) {
+
+  /** The values {@code kubernetesEndpoints} takes. */
+  public static final java.util.List<String> ENDPOINTS =
+      java.util.List.of("service", "port-forward", "auto");
+}

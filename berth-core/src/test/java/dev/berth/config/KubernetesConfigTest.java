@@ -15,11 +15,13 @@ class KubernetesConfigTest {
   @Test
   void defaultsAndValuesFromTheFileAndTheEnvironment() throws Exception {
     assertThat(ConfigLoader.load(home, Map.of(), Map.of()).kubernetes())
-        .isEqualTo(new KubernetesSettings("berth", "", "", "busybox:1.36", "", "1Gi", true));
+        .isEqualTo(
+            new KubernetesSettings("berth", "", "", "busybox:1.36", "", "1Gi", true, "auto"));
     Files.writeString(
         home.resolve("berth.yaml"),
         "backend: kubernetes\nkubernetesNamespace: sessions\nkubernetesStorageClass: fast\n"
-            + "kubernetesWorkspaceSize: 10Gi\nkubernetesNetworkPolicy: false\n");
+            + "kubernetesWorkspaceSize: 10Gi\nkubernetesNetworkPolicy: false\n"
+            + "kubernetesEndpoints: port-forward\n");
     var c =
         ConfigLoader.load(
             home,
@@ -29,17 +31,32 @@ class KubernetesConfigTest {
     assertThat(c.kubernetes())
         .isEqualTo(
             new KubernetesSettings(
-                "sessions", "/k/config", "prod", "busybox:1.36", "fast", "10Gi", false));
+                "sessions",
+                "/k/config",
+                "prod",
+                "busybox:1.36",
+                "fast",
+                "10Gi",
+                false,
+                "port-forward"));
+    assertThat(
+            ConfigLoader.load(home, Map.of("BERTH_KUBERNETES_ENDPOINTS", "service"), Map.of())
+                .kubernetes()
+                .endpoints())
+        .isEqualTo("service");
   }
 
   @Test
   void badValuesNameTheirKey() throws Exception {
     Files.writeString(
         home.resolve("berth.yaml"),
-        "kubernetesNamespace: Not_A_Label\nkubernetesWorkspaceSize: lots\nkubernetesNetworkPolicy: maybe\n");
+        "kubernetesNamespace: Not_A_Label\nkubernetesWorkspaceSize: lots\nkubernetesNetworkPolicy: maybe\n"
+            + "kubernetesEndpoints: nodeport\n");
     assertThatThrownBy(() -> ConfigLoader.load(home, Map.of(), Map.of()))
         .hasMessageContaining("kubernetesNamespace='Not_A_Label': must be a DNS label")
         .hasMessageContaining("kubernetesWorkspaceSize='lots'")
-        .hasMessageContaining("kubernetesNetworkPolicy='maybe': must be true or false");
+        .hasMessageContaining("kubernetesNetworkPolicy='maybe': must be true or false")
+        .hasMessageContaining(
+            "kubernetesEndpoints='nodeport': must be one of [service, port-forward, auto]");
   }
 }

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * @param startTimeout how long a start waits for the pod to run (pulling an image takes time)
  * @param cpuRequest cpu request for templates without a cpu limit, a quantity ({@code 100m})
  * @param memoryRequest memory request for templates without a memory limit ({@code 64Mi})
+ * @param endpoints how app ports are reached: the Service's DNS name or a port-forward ({@link
+ *     EndpointMode}; {@code AUTO} is resolved when the runtime is made)
  */
 public record KubernetesOptions(
     String namespace,
@@ -34,7 +36,8 @@ public record KubernetesOptions(
     Map<String, String> managerLabels,
     Duration startTimeout,
     String cpuRequest,
-    String memoryRequest) {
+    String memoryRequest,
+    EndpointMode endpoints) {
 
   static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,11}");
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -85,6 +88,10 @@ public record KubernetesOptions(
     if (startTimeout == null || startTimeout.isNegative() || startTimeout.isZero()) {
       throw BerthException.badRequest("the Kubernetes start timeout must be positive");
     }
+    if (endpoints == null) {
+      throw BerthException.badRequest(
+          "kubernetesEndpoints is required: one of " + EndpointMode.allowed());
+    }
   }
 
   /** Defaults for everything but where and who. */
@@ -101,7 +108,8 @@ public record KubernetesOptions(
         DEFAULT_MANAGER_LABELS,
         Duration.ofMinutes(5),
         "100m",
-        "64Mi");
+        "64Mi",
+        EndpointMode.AUTO);
   }
 
   public KubernetesOptions withDefaultImage(String image) {
@@ -117,7 +125,8 @@ public record KubernetesOptions(
         managerLabels,
         startTimeout,
         cpuRequest,
-        memoryRequest);
+        memoryRequest,
+        endpoints);
   }
 
   public KubernetesOptions withStorage(Optional<String> storageClass, String workspaceSize) {
@@ -133,7 +142,8 @@ public record KubernetesOptions(
         managerLabels,
         startTimeout,
         cpuRequest,
-        memoryRequest);
+        memoryRequest,
+        endpoints);
   }
 
   public KubernetesOptions withNetworkPolicy(boolean on) {
@@ -149,7 +159,8 @@ public record KubernetesOptions(
         managerLabels,
         startTimeout,
         cpuRequest,
-        memoryRequest);
+        memoryRequest,
+        endpoints);
   }
 
   public KubernetesOptions withStartTimeout(Duration timeout) {
@@ -165,6 +176,24 @@ public record KubernetesOptions(
         managerLabels,
         timeout,
         cpuRequest,
-        memoryRequest);
+        memoryRequest,
+        endpoints);
+  }
+
+  public KubernetesOptions withEndpoints(EndpointMode mode) {
+    return new KubernetesOptions(
+        namespace,
+        prefix,
+        instance,
+        defaultImage,
+        storageClass,
+        workspaceSize,
+        runAsUser,
+        networkPolicy,
+        managerLabels,
+        startTimeout,
+        cpuRequest,
+        memoryRequest,
+        mode);
   }
 }

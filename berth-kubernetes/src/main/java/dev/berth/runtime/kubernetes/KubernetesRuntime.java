@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -51,9 +52,10 @@ import org.slf4j.LoggerFactory;
  * server's exec endpoint ({@link PodExec}, {@link PodFiles}): into the session pod when it runs,
  * else into the helper pod, made on demand and removed at the next start or at destroy.
  *
- * <p>Endpoints are the Service's cluster DNS name ({@code http://<name>.<namespace>.svc:<port>/}):
- * Berth running in the cluster reaches them directly; a Berth outside needs a route into the
- * cluster network (see docs/kubernetes.md).
+ * <p>Endpoints ({@link EndpointMode}) are the Service's cluster DNS name ({@code
+ * http://<name>.<namespace>.svc:<port>/}), which a Berth running in the cluster reaches directly,
+ * or, for a Berth outside, {@code http://127.0.0.1:<local port>/} through port-forwards to the
+ * session's pod ({@link PortForwards}; see docs/kubernetes.md).
  *
  * <p>State ({@link RuntimeState}, version {@value #STATE_VERSION}): {@code namespace}, {@code name}
  * (of every object), {@code image}, {@code started} ("true" between start and stop).
@@ -72,6 +74,8 @@ public final class KubernetesRuntime implements SessionRuntime {
   private final PodFiles files;
   private final PodArchives archives;
   private final KubeCleanup cleanup;
+  private final EndpointMode endpointMode;
+  private final PortForwards forwards;
 
   /** Uses a client made elsewhere (tests, or a caller with its own configuration). */
   public KubernetesRuntime(KubernetesClient client, KubernetesOptions options) {
@@ -86,6 +90,19 @@ public final class KubernetesRuntime implements SessionRuntime {
     this.files = new PodFiles(exec);
     this.archives = new PodArchives(files);
     this.cleanup = new KubeCleanup(client, options.instance());
+    this.endpointMode = options.endpoints().resolve(System.getenv());
+    this.forwards = new PortForwards(client);
+    LOG.debug("Kubernetes endpoints: {} ({})", endpointMode.key(), options.endpoints().key());
+  }
+
+  /** How this runtime's endpoints are reached: {@code AUTO} resolved for this process. */
+  public EndpointMode endpointMode() {
+    return endpointMode;
+  }
+
+  /** Sessions with port-forwards open (tests). */
+  Set<String> forwardedSessions() {
+    return forwards.open();
   }
 
   /**
@@ -237,6 +254,7 @@ public final class KubernetesRuntime implements SessionRuntime {
     if (current != null
         && current.getMetadata().getDeletionTimestamp() == null
         && !KubeObserver.ended(current)) {
+      endpoints(s, n, current);
       return s.state();
     }
     if (pvc(n) == null) {
@@ -267,6 +285,7 @@ public final class KubernetesRuntime implements SessionRuntime {
     }
     LOG.info("session {}: created pod {}", s.id(), n.pod());
     awaitRunning(n, n.pod());
+    endpoints(named, n, pod(n, n.pod())); // port-forward mode: the listeners open now
     return state.with(KEY_STARTED, "true");
   }
 
@@ -335,6 +354,7 @@ public final class KubernetesRuntime implements SessionRuntime {
   @Override
   public RuntimeState stop(RuntimeSession s, Duration grace) {
     KubeNames n = names(s);
+    forwards.close(s.id().value());
     if (pod(n, n.pod()) != null) {
       deleteAndWait(n, n.pod(), Math.max(1, grace.toSeconds()));
       LOG.info("session {}: deleted pod {}", s.id(), n.pod());
@@ -344,6 +364,7 @@ public final class KubernetesRuntime implements SessionRuntime {
 
   @Override
   public CleanupReport destroy(RuntimeSession s) {
+    forwards.close(s.id().value());
     KubeNames n;
     try {
       n = names(s);
@@ -357,19 +378,38 @@ public final class KubernetesRuntime implements SessionRuntime {
   public ObservedState inspect(RuntimeSession s) {
     try {
       KubeNames n = names(s);
+      Pod pod = pod(n, n.pod());
       return KubeObserver.state(
-          pvc(n), pod(n, n.pod()), "true".equals(s.state().get(KEY_STARTED)), endpoints(s, n));
+          pvc(n), pod, "true".equals(s.state().get(KEY_STARTED)), endpoints(s, n, pod));
     } catch (RuntimeException e) {
       return new ObservedState.Unknown(KubeFailures.reason(e));
     }
   }
 
-  private static Map<Integer, URI> endpoints(RuntimeSession s, KubeNames n) {
+  /**
+   * The session's endpoints. Service mode: the Service's DNS name per port (whether the pod runs or
+   * not; only a running pod's are reported). Port-forward mode: the forwards to a running pod,
+   * opened here when missing or dead, and closed here when the pod does not run.
+   */
+  private Map<Integer, URI> endpoints(RuntimeSession s, KubeNames n, Pod pod) {
     Map<Integer, URI> out = new TreeMap<>();
-    for (int port : s.template().ports()) {
-      out.put(port, URI.create("http://" + n.serviceHost() + ":" + port + "/"));
+    if (endpointMode == EndpointMode.SERVICE) {
+      for (int port : s.template().ports()) {
+        out.put(port, URI.create("http://" + n.serviceHost() + ":" + port + "/"));
+      }
+      return out;
     }
-    return out;
+    if (s.template().ports().isEmpty() || !KubeObserver.running(pod)) {
+      forwards.suspend(s.id().value()); // nothing to forward to; a restart gets the ports back
+      return out;
+    }
+    try {
+      return forwards.endpoints(s.id().value(), n.namespace(), n.pod(), s.template().ports());
+    } catch (RuntimeException e) {
+      // a local failure (no free port): the session still runs, its endpoints are missing
+      LOG.warn("session {}: cannot open its port-forwards: {}", s.id(), e.toString());
+      return out;
+    }
   }
 
   @Override
@@ -402,10 +442,11 @@ public final class KubernetesRuntime implements SessionRuntime {
   public Optional<URI> endpoint(RuntimeSession s, int port) {
     try {
       KubeNames n = names(s);
-      if (!s.template().ports().contains(port) || !KubeObserver.running(pod(n, n.pod()))) {
+      Pod pod = pod(n, n.pod());
+      if (!s.template().ports().contains(port) || !KubeObserver.running(pod)) {
         return Optional.empty();
       }
-      return Optional.of(endpoints(s, n).get(port));
+      return Optional.ofNullable(endpoints(s, n, pod).get(port));
     } catch (RuntimeException e) {
       return Optional.empty();
     }
@@ -522,6 +563,7 @@ public final class KubernetesRuntime implements SessionRuntime {
 
   @Override
   public void close() {
+    forwards.close();
     if (ownsClient) {
       client.close();
     }

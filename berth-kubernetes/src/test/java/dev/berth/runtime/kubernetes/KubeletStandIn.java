@@ -41,6 +41,14 @@ import java.util.concurrent.TimeUnit;
  * {@code v4.channel.k8s.io} protocol: stdin on channel 0, stdout 1, stderr 2, and the exit status
  * as a {@code Status} on channel 3.
  *
+ * <p>It also answers the {@code pods/portforward} WebSocket, as a kubelet does: one WebSocket per
+ * forwarded connection, for one port; the first frame on the data channel (0) and on the error
+ * channel (1) carries the port (two bytes, little-endian), then data flows both ways on channel 0,
+ * and a failure to reach the port is a message on channel 1. The bytes are relayed to the port
+ * inside the pod's container by {@code docker exec -i <container> nc 127.0.0.1 <port>} (the
+ * containers have no network but their own loopback; the kubelet's own relay works the same way, in
+ * the pod's network namespace).
+ *
  * <p>What it does not do, and so what no test here proves: scheduling, image pulls, readiness,
  * volume provisioning by a storage class, network policies, Services and their DNS names, resource
  * limits, or the real kubelet's exec through a container runtime. Those need a real cluster (see
@@ -64,6 +72,7 @@ final class KubeletStandIn implements AutoCloseable {
     this.namespace = namespace;
     this.tag = tag;
     cluster.exec = this::exec;
+    cluster.portForward = this::portForward;
     loop =
         Thread.ofPlatform()
             .daemon()
@@ -428,6 +437,120 @@ final class KubeletStandIn implements AutoCloseable {
                 Process p = process;
                 if (p != null) {
                   p.destroy(); // like a kubelet, this ends the stream, not the process inside
+                }
+              }
+            });
+  }
+
+  // ---- port-forward ---------------------------------------------------------------------------
+
+  private MockResponse portForward(RecordedRequest request) {
+    String path = request.getPath();
+    int q = path.indexOf('?');
+    String[] parts = path.substring(0, q < 0 ? path.length() : q).split("/");
+    String pod = parts[6]; // "", api, v1, namespaces, ns, pods, name, portforward
+    int port = -1;
+    for (String kv : q < 0 ? new String[0] : path.substring(q + 1).split("&")) {
+      String[] p = kv.split("=", 2);
+      if (p[0].equals("ports") && p.length > 1) {
+        port = Integer.parseInt(URLDecoder.decode(p[1], UTF_8));
+      }
+    }
+    String uid = podNames.get(pod);
+    String container = uid == null ? null : containers.get(uid);
+    if (container == null || port <= 0) {
+      return new MockResponse()
+          .setResponseCode(400)
+          .setBody(
+              "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\""
+                  + (container == null ? "pod " + pod + " is not running" : "no port given")
+                  + "\",\"code\":400}");
+    }
+    int forwarded = port;
+    List<String> args =
+        List.of("docker", "exec", "-i", container, "nc", "127.0.0.1", Integer.toString(port));
+    byte[] portBytes = {(byte) (port & 0xff), (byte) ((port >> 8) & 0xff)};
+    return new MockResponse()
+        .withWebSocketUpgrade(
+            new WebSocketListener() {
+              private final java.util.concurrent.BlockingQueue<byte[]> input =
+                  new java.util.concurrent.LinkedBlockingQueue<>();
+              private volatile Process process;
+
+              @Override
+              public void onOpen(WebSocket ws, Response response) {
+                send(ws, 0, portBytes, 2);
+                send(ws, 1, portBytes, 2);
+                try {
+                  process = new ProcessBuilder(args).start();
+                } catch (IOException e) {
+                  ws.close(1011, e.toString());
+                  return;
+                }
+                Thread.ofPlatform().daemon().start(this::feed);
+                Thread.ofPlatform().daemon().start(() -> serve(ws));
+              }
+
+              private void feed() {
+                try (OutputStream in = process.getOutputStream()) {
+                  while (process.isAlive()) {
+                    byte[] data = input.poll(100, TimeUnit.MILLISECONDS);
+                    if (data != null) {
+                      in.write(data);
+                      in.flush();
+                    }
+                  }
+                } catch (IOException | InterruptedException e) {
+                  // the relay is gone
+                }
+              }
+
+              private void serve(WebSocket ws) {
+                try {
+                  Thread out = pump(process.getInputStream(), 0, ws);
+                  byte[] err = process.getErrorStream().readAllBytes();
+                  int code = process.waitFor();
+                  out.join();
+                  if (code != 0) {
+                    byte[] message =
+                        ("an error occurred forwarding "
+                                + forwarded
+                                + " -> "
+                                + forwarded
+                                + ": exit status "
+                                + code
+                                + ": "
+                                + new String(err, UTF_8).strip())
+                            .getBytes(UTF_8);
+                    send(ws, 1, message, message.length);
+                  }
+                  ws.close(1000, "");
+                } catch (IOException | InterruptedException e) {
+                  ws.close(1011, e.toString());
+                }
+              }
+
+              @Override
+              public void onMessage(WebSocket ws, byte[] bytes) {
+                if (bytes.length > 1 && bytes[0] == 0) {
+                  input.add(java.util.Arrays.copyOfRange(bytes, 1, bytes.length));
+                }
+              }
+
+              @Override
+              public void onClosing(WebSocket ws, int code, String reason) {
+                stop();
+              }
+
+              @Override
+              public void onClosed(WebSocket ws, int code, String reason) {
+                stop();
+              }
+
+              private void stop() {
+                Process p = process;
+                if (p != null) {
+                  p.destroy();
                 }
               }
             });

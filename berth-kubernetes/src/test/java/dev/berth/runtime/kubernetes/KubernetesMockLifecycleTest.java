@@ -51,7 +51,8 @@ class KubernetesMockLifecycleTest {
         new KubernetesRuntime(
             cluster.client,
             KubernetesOptions.defaults(NS, "berth", "inst-a")
-                .withStartTimeout(Duration.ofSeconds(2)));
+                .withStartTimeout(Duration.ofSeconds(2))
+                .withEndpoints(EndpointMode.SERVICE)); // port-forwards: KubernetesPortForwardTest
   }
 
   @AfterAll

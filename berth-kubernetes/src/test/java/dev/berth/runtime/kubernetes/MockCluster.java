@@ -21,7 +21,8 @@ import java.util.function.Function;
  *
  * <p>Every request is recorded (method and path) so a test can compare the API calls the runtime
  * makes with the RBAC rules of the deployment kit. Requests for a pod's {@code exec} subresource go
- * to {@link #exec} when one is set, else get the 404 the CRUD mock gives any unknown path.
+ * to {@link #exec} when one is set, and for its {@code portforward} subresource to {@link
+ * #portForward}; without one they get the 404 the CRUD mock gives any unknown path.
  */
 final class MockCluster implements AutoCloseable {
   final KubernetesMockServer server;
@@ -32,6 +33,7 @@ final class MockCluster implements AutoCloseable {
   final List<String> runtimeRequests = new CopyOnWriteArrayList<>();
 
   volatile Function<RecordedRequest, MockResponse> exec;
+  volatile Function<RecordedRequest, MockResponse> portForward;
 
   static {
     // the mock logs every request at INFO through java.util.logging; keep test output readable
@@ -59,6 +61,9 @@ final class MockCluster implements AutoCloseable {
             String bare = q < 0 ? path : path.substring(0, q);
             if (bare.endsWith("/exec") && exec != null) {
               return exec.apply(request);
+            }
+            if (bare.endsWith("/portforward") && portForward != null) {
+              return portForward.apply(request);
             }
             return crud.dispatch(request);
           }

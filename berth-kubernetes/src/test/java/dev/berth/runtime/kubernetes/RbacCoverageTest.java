@@ -176,7 +176,8 @@ class RbacCoverageTest {
       var options =
           KubernetesOptions.defaults("berth", "berth", "rbac")
               .withDefaultImage(image)
-              .withStartTimeout(Duration.ofSeconds(20));
+              .withStartTimeout(Duration.ofSeconds(20))
+              .withEndpoints(EndpointMode.SERVICE); // the kit runs Berth in the cluster
       var runtime = new KubernetesRuntime(client, options);
       Template t =
           TestTemplates.with(
