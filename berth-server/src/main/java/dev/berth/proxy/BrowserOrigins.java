@@ -134,7 +134,9 @@ public record BrowserOrigins(String publicUrl, String appsDomain) {
       return "";
     }
     String h = hostHeader.strip();
-    return h.substring(hostName(h).length()); // "" or ":<port>"
+    String port = h.substring(hostName(h).length());
+    // Only a port: whatever else a client puts in Host never gets into an address Berth makes.
+    return port.matches(":[0-9]{1,5}") ? port : "";
   }
 
   /** The host name of a Host header: without its port; an IPv6 literal keeps its brackets. */
