@@ -268,9 +268,10 @@ async function openSession(id, port = null) {
   const tab = window.open('about:blank', '_blank');
   try {
     const link = await call('POST', `/api/v1/sessions/${encodeURIComponent(id)}/login-link`);
-    let path = link.path;
-    if (port) path = path.replace(`/s/${id}/`, `/s/${id}/port/${port}/`);
-    const url = new URL(path, location.href).href;
+    // The link's url is on the session's own host when Berth gives each app an origin of its own.
+    const target = new URL(link.url || link.path, location.href);
+    if (port) target.pathname = target.pathname.replace(`/s/${id}/`, `/s/${id}/port/${port}/`);
+    const url = target.href;
     if (tab) {
       tab.opener = null;
       tab.location.href = url;

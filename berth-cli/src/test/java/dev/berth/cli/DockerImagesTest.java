@@ -292,6 +292,9 @@ class DockerImagesTest {
     String v2 = image("bbox").get("imageId").asString();
     JsonNode restarted = session("idle1");
     assertThat(restarted.get("status").asString()).isEqualTo("RUNNING");
+    assertThat(restarted.get("desired").asString())
+        .as("it still wants to run, so the reconciler leaves it running")
+        .isEqualTo("RUNNING");
     assertThat(restarted.at("/resources/imageId").asString()).isEqualTo(v2);
     assertThat(exec("idle1", "cat /etc/motd").get("stdout").asString()).isEqualTo("version 2\n");
     // The workspace volume was kept: the user's files are there, the skeleton overwrote nothing

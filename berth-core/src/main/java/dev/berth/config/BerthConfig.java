@@ -37,6 +37,12 @@ import java.time.Duration;
  * @param kubernetes the Kubernetes backend's settings
  * @param reconcileInterval how often the reconciler passes over every session (it also acts at once
  *     on runtime events)
+ * @param publicUrl the address browsers use for Berth ({@code https://berth.example.org}), without
+ *     a trailing slash; empty: not set (links use the address of each request). An https address
+ *     marks Berth's cookies Secure and tells apps they are reached over https
+ * @param appsDomain the DNS domain whose subdomains serve sessions' apps ({@code
+ *     <id>.<appsDomain>}), each on its own browser origin; empty: apps are served on Berth's own
+ *     origin
  */
 public record BerthConfig(
     Path home,
@@ -60,7 +66,9 @@ public record BerthConfig(
     Path sharedFiles,
     String sharedFilesMount,
     KubernetesSettings kubernetes,
-    Duration reconcileInterval) {
+    Duration reconcileInterval,
+    String publicUrl,
+    String appsDomain) {
 
   public BerthConfig {
     backends = java.util.List.copyOf(backends);

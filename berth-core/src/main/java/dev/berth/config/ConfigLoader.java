@@ -54,6 +54,8 @@ public final class ConfigLoader {
     DEFAULTS.put("kubernetesNetworkPolicy", "true");
     DEFAULTS.put("kubernetesEndpoints", "auto");
     DEFAULTS.put("reconcileInterval", "5s");
+    DEFAULTS.put("publicUrl", "");
+    DEFAULTS.put("appsDomain", "");
   }
 
   private ConfigLoader() {}
@@ -147,6 +149,22 @@ public final class ConfigLoader {
                 "kubernetesEndpoints",
                 v -> oneOf(v, KubernetesSettings.ENDPOINTS.toArray(String[]::new))));
     Duration reconcileInterval = p.get("reconcileInterval", ConfigLoader::positiveDuration);
+    String publicUrl = p.get("publicUrl", ConfigLoader::publicUrl);
+    String appsDomain = p.get("appsDomain", ConfigLoader::appsDomain);
+    if (!publicUrl.isEmpty() && !appsDomain.isEmpty()) {
+      String publicHost = java.net.URI.create(publicUrl).getHost().toLowerCase(Locale.ROOT);
+      if (publicHost.endsWith("." + appsDomain)) {
+        errors.add(
+            "publicUrl's host "
+                + publicHost
+                + " is under appsDomain "
+                + appsDomain
+                + ", where every host is a session's: give the apps a domain of their own"
+                + " (such as apps."
+                + publicHost
+                + ")");
+      }
+    }
     if (execOut > Integer.MAX_VALUE) {
       errors.add("execMaxOutputBytes must be below 2g");
     }
@@ -177,7 +195,9 @@ public final class ConfigLoader {
         sharedFiles,
         sharedFilesMount,
         kubernetes,
-        reconcileInterval);
+        reconcileInterval,
+        publicUrl,
+        appsDomain);
   }
 
   private static String registry(String v) {
@@ -236,6 +256,63 @@ public final class ConfigLoader {
         return parser.apply(DEFAULTS.get(key));
       }
     }
+  }
+
+  /** An absolute http(s) URL of scheme, host and port only; returned without a trailing slash. */
+  private static String publicUrl(String v) {
+    String url = v.strip();
+    if (url.isEmpty()) {
+      return "";
+    }
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(url);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "must be the address browsers use for Berth, such as https://berth.example.org ("
+              + e.getReason()
+              + ")");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new IllegalArgumentException(
+          "must start with https:// or http://, such as https://berth.example.org");
+    }
+    if (uri.getHost() == null || uri.getRawUserInfo() != null) {
+      throw new IllegalArgumentException(
+          "must name a host, such as https://berth.example.org (no user name)");
+    }
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    if (!path.isEmpty() && !path.equals("/")
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null) {
+      throw new IllegalArgumentException(
+          "must be scheme, host and port only, such as https://berth.example.org: Berth serves"
+              + " at the root of its address (no path, query or fragment)");
+    }
+    return scheme
+        + "://"
+        + uri.getHost().toLowerCase(Locale.ROOT)
+        + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+  }
+
+  /** A DNS name whose subdomains are sessions' hosts; lowercased. */
+  private static String appsDomain(String v) {
+    String domain = v.strip().toLowerCase(Locale.ROOT);
+    if (domain.isEmpty()) {
+      return "";
+    }
+    if (domain.startsWith("*.")) {
+      throw new IllegalArgumentException(
+          "write the domain itself (" + domain.substring(2) + "), not a wildcard");
+    }
+    String label = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
+    if (domain.length() > 200 || !domain.matches(label + "(\\." + label + ")*")) {
+      throw new IllegalArgumentException(
+          "must be a DNS name such as apps.example.org (labels of a-z, 0-9 and '-', separated by"
+              + " dots; no scheme, port or path)");
+    }
+    return domain;
   }
 
   private static String oneOf(String v, String... allowed) {

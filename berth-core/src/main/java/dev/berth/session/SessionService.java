@@ -281,7 +281,14 @@ public final class SessionService {
           }
           recordImage(runtime, runtimeSession(renewed, template));
           event(id, "image", "renewed on the template's current image");
-          return wasRunning ? startLocked(renewed, template, runtime) : renewed;
+          if (!wasRunning) {
+            return renewed;
+          }
+          // The stop above recorded that the session should be stopped; it should run again, or
+          // the reconciler would stop it a moment after this restart.
+          Session wanted =
+              save(renewed.withLifecycle(renewed.lifecycle().want(DesiredState.RUNNING)));
+          return startLocked(wanted, template, runtime);
         });
   }
 

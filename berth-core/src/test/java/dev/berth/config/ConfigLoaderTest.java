@@ -137,4 +137,70 @@ class ConfigLoaderTest {
   void envNamesFollowTheKeys() {
     assertThat(ConfigLoader.envName("execMaxOutputBytes")).isEqualTo("BERTH_EXEC_MAX_OUTPUT_BYTES");
   }
+
+  @Test
+  void publicUrlAndAppsDomainAreReadNormalizedAndChecked() throws IOException {
+    var unset = ConfigLoader.load(home, Map.of(), Map.of());
+    assertThat(unset.publicUrl()).isEmpty();
+    assertThat(unset.appsDomain()).isEmpty();
+    Files.writeString(
+        home.resolve("berth.yaml"),
+        "publicUrl: https://Berth.Example.org/\nappsDomain: Apps.Example.org\n");
+    var set = ConfigLoader.load(home, Map.of(), Map.of());
+    assertThat(set.publicUrl()).isEqualTo("https://berth.example.org");
+    assertThat(set.appsDomain()).isEqualTo("apps.example.org");
+    var fromEnv =
+        ConfigLoader.load(
+            home,
+            Map.of("BERTH_PUBLIC_URL", "http://berth.test:8443", "BERTH_APPS_DOMAIN", "localhost"),
+            Map.of());
+    assertThat(fromEnv.publicUrl()).isEqualTo("http://berth.test:8443");
+    assertThat(fromEnv.appsDomain()).isEqualTo("localhost");
+  }
+
+  @Test
+  void aBadPublicUrlOrAppsDomainIsAStartUpErrorThatSaysWhatToFix() {
+    for (var bad :
+        Map.of(
+                "berth.example.org", "must start with https:// or http://",
+                "ftp://berth.example.org", "must start with https:// or http://",
+                "https://berth.example.org/berth", "no path, query or fragment",
+                "https://berth.example.org?x=1", "no path, query or fragment",
+                "https://user@berth.example.org", "no user name",
+                "https://", "such as https://berth.example.org")
+            .entrySet()) {
+      assertThatThrownBy(
+              () -> ConfigLoader.load(home, Map.of("BERTH_PUBLIC_URL", bad.getKey()), Map.of()))
+          .as(bad.getKey())
+          .hasMessageContaining("BERTH_PUBLIC_URL='" + bad.getKey() + "'")
+          .hasMessageContaining(bad.getValue());
+    }
+    for (var bad :
+        Map.of(
+                "https://apps.example.org", "must be a DNS name",
+                "apps.example.org:8080", "must be a DNS name",
+                "apps..example.org", "must be a DNS name",
+                "apps_example.org", "must be a DNS name",
+                "*.apps.example.org", "not a wildcard")
+            .entrySet()) {
+      assertThatThrownBy(
+              () -> ConfigLoader.load(home, Map.of("BERTH_APPS_DOMAIN", bad.getKey()), Map.of()))
+          .as(bad.getKey())
+          .hasMessageContaining("BERTH_APPS_DOMAIN='" + bad.getKey() + "'")
+          .hasMessageContaining(bad.getValue());
+    }
+    // Berth's own host under the apps domain would be taken for a session's.
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    home,
+                    Map.of(
+                        "BERTH_PUBLIC_URL",
+                        "https://berth.example.org",
+                        "BERTH_APPS_DOMAIN",
+                        "example.org"),
+                    Map.of()))
+        .hasMessageContaining("publicUrl's host berth.example.org is under appsDomain example.org")
+        .hasMessageContaining("apps.berth.example.org");
+  }
 }

@@ -4,6 +4,7 @@ import dev.berth.auth.BrowserLogins;
 import dev.berth.auth.Tokens;
 import dev.berth.images.ImageJobs;
 import dev.berth.mcp.McpHttpEndpoint;
+import dev.berth.proxy.BrowserOrigins;
 import dev.berth.proxy.BrowserProxy;
 import dev.berth.session.SessionService;
 import io.javalin.Javalin;
@@ -129,7 +130,9 @@ public final class ApiServer {
           new ExecutorRoutes(sessions).register(routes);
           new AdminRoutes(sessions, orphanGrace).register(routes);
           new ImageRoutes(images).register(routes);
-          new DashboardRoutes(sessions, tokens, logins).register(routes);
+          new DashboardRoutes(
+                  sessions, tokens, logins, proxy == null ? BrowserOrigins.none() : proxy.origins())
+              .register(routes);
           routes.before("/api/v1/events", events::before);
           routes.sse("/api/v1/events", events::handle);
           routes.get(

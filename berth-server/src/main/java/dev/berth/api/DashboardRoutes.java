@@ -5,6 +5,7 @@ import static dev.berth.api.ApiAuth.principal;
 import dev.berth.auth.BrowserLogins;
 import dev.berth.auth.Principal;
 import dev.berth.auth.Tokens;
+import dev.berth.proxy.BrowserOrigins;
 import dev.berth.session.BerthException;
 import dev.berth.session.SessionId;
 import dev.berth.session.SessionService;
@@ -24,8 +25,11 @@ final class DashboardRoutes {
   private final SessionService sessions;
   private final Tokens tokens;
   private final BrowserLogins logins;
+  private final BrowserOrigins origins;
 
-  DashboardRoutes(SessionService sessions, Tokens tokens, BrowserLogins logins) {
+  DashboardRoutes(
+      SessionService sessions, Tokens tokens, BrowserLogins logins, BrowserOrigins origins) {
+    this.origins = origins;
     this.sessions = sessions;
     this.tokens = tokens;
     this.logins = logins;
@@ -66,15 +70,22 @@ final class DashboardRoutes {
             + "; Path=/api/; Max-Age="
             + BrowserLogins.DASHBOARD_TTL.toSeconds()
             + "; HttpOnly; SameSite=Strict"
-            + (ctx.scheme().equals("https") ? "; Secure" : ""));
+            + secure(ctx));
     ctx.json(Me.of(p));
+  }
+
+  /** Host-only (no Domain), so the login never reaches a session's own host. */
+  private String secure(Context ctx) {
+    return ctx.scheme().equals("https") || origins.secureCookies() ? "; Secure" : "";
   }
 
   private void logout(Context ctx) {
     logins.revoke(ctx.cookie(ApiAuth.DASHBOARD_COOKIE));
     ctx.header(
         "Set-Cookie",
-        ApiAuth.DASHBOARD_COOKIE + "=; Path=/api/; Max-Age=0; HttpOnly; SameSite=Strict");
+        ApiAuth.DASHBOARD_COOKIE
+            + "=; Path=/api/; Max-Age=0; HttpOnly; SameSite=Strict"
+            + secure(ctx));
     ctx.status(204);
   }
 
@@ -83,8 +94,8 @@ final class DashboardRoutes {
     sessions.get(id); // 404 for an unknown session: no link into nothing
     BrowserLogins.LoginLink link = logins.issueLink(id, principal(ctx));
     String path = ProxySettings.basePath(id) + "?token=" + link.code();
-    String host = ctx.header("Host");
-    String url = host == null ? path : ctx.scheme() + "://" + host + path;
+    // On the session's own host when apps have one; Berth's public address, else this request's.
+    String url = origins.appOrigin(id, ctx.scheme(), ctx.header("Host")) + path;
     ctx.status(201).json(new LoginLinkView(id.value(), path, url, link.expiresAt()));
   }
 }

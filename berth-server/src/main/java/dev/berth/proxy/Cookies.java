@@ -9,13 +9,20 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * The proxy cookie: HttpOnly (no script reads it), scoped to the session's path (the browser sends
  * it to that session only), SameSite=Lax (not sent with cross-site subrequests and form posts, but
- * sent when a link from elsewhere opens the session), Secure when Berth is reached over HTTPS.
+ * sent when a link from elsewhere opens the session), Secure when Berth is reached over HTTPS (or
+ * its public address is https), and host-only.
  */
 final class Cookies {
   private Cookies() {}
 
   static void setProxyCookie(
-      HttpServletRequest req, HttpServletResponse resp, SessionId id, String value) {
+      HttpServletRequest req,
+      HttpServletResponse resp,
+      SessionId id,
+      String value,
+      BrowserOrigins origins) {
+    // No Domain attribute: the cookie stays on the host that set it (a session's own host, with
+    // an apps domain), so it is never sent to another session's host.
     resp.addHeader(
         "Set-Cookie",
         ProxyHeaders.COOKIE
@@ -26,6 +33,6 @@ final class Cookies {
             + "; Max-Age="
             + BrowserLogins.PROXY_TTL.toSeconds()
             + "; HttpOnly; SameSite=Lax"
-            + (req.isSecure() ? "; Secure" : ""));
+            + (req.isSecure() || origins.secureCookies() ? "; Secure" : ""));
   }
 }

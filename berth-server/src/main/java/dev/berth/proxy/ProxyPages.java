@@ -13,6 +13,15 @@ import java.nio.charset.StandardCharsets;
 final class ProxyPages {
   private ProxyPages() {}
 
+  /**
+   * Request attribute set on a session's own host (an apps domain): the dashboard's address, or ""
+   * when unknown. Berth's paths ({@code /ui/}, {@code /}) are not served there, so the page carries
+   * its style itself and links to the dashboard by its full address.
+   */
+  static final String ON_SESSION_HOST = "berth.onSessionHost";
+
+  private static final String STYLE = readStyle();
+
   /** One answer: status, machine code, title and the sentence that says what to do. */
   record Page(int status, String code, String title, String message) {}
 
@@ -52,7 +61,10 @@ final class ProxyPages {
     byte[] body;
     if (accept != null && accept.contains("text/html")) {
       resp.setContentType("text/html; charset=utf-8");
-      body = html(page, extraHtml, refresh).getBytes(StandardCharsets.UTF_8);
+      Object dashboard = req.getAttribute(ON_SESSION_HOST);
+      body =
+          html(page, extraHtml, refresh, dashboard == null ? null : dashboard.toString())
+              .getBytes(StandardCharsets.UTF_8);
     } else {
       resp.setContentType("application/json");
       body =
@@ -69,22 +81,45 @@ final class ProxyPages {
     }
   }
 
-  private static String html(Page page, String extraHtml, boolean refresh) {
+  /** {@code dashboard}: null on Berth's own host, else see {@link #ON_SESSION_HOST}. */
+  private static String html(Page page, String extraHtml, boolean refresh, String dashboard) {
+    String style =
+        dashboard == null
+            ? "<link rel=\"stylesheet\" href=\"/ui/berth.css\">"
+            : "<style>" + STYLE + "</style>";
+    String brand =
+        dashboard == null
+            ? "<a href=\"/\">Berth</a>"
+            : dashboard.isEmpty() ? "Berth" : "<a href=\"" + escape(dashboard) + "\">Berth</a>";
     return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         + (refresh ? "<meta http-equiv=\"refresh\" content=\"2\">" : "")
         + "<title>"
         + escape(page.title())
-        + " · Berth</title><link rel=\"stylesheet\" href=\"/ui/berth.css\"></head>"
-        + "<body class=\"proxy-page\"><main class=\"card\" data-status=\""
+        + " · Berth</title>"
+        + style
+        + "</head><body class=\"proxy-page\"><main class=\"card\" data-status=\""
         + page.status()
-        + "\"><p class=\"brand\"><a href=\"/\">Berth</a></p><h1>"
+        + "\"><p class=\"brand\">"
+        + brand
+        + "</p><h1>"
         + escape(page.title())
         + "</h1><p class=\"message\">"
         + escape(page.message())
         + "</p>"
         + extraHtml
         + "</main></body></html>\n";
+  }
+
+  private static String readStyle() {
+    try (var in = ProxyPages.class.getResourceAsStream("/dashboard/ui/berth.css")) {
+      // The dashboard's own stylesheet; "</" cannot close the style element early.
+      return in == null
+          ? ""
+          : new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("</", "<\\/");
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   static String escape(String s) {

@@ -8,6 +8,7 @@ import dev.berth.proxy.ProxyPages.Page;
 import dev.berth.session.BerthException;
 import dev.berth.session.ErrorCode;
 import dev.berth.session.Session;
+import dev.berth.session.SessionId;
 import dev.berth.session.SessionService;
 import dev.berth.template.ProxySettings;
 import dev.berth.template.Template;
@@ -20,6 +21,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,13 +40,16 @@ final class ProxyServlet extends HttpServlet {
   private final transient HttpForwarder forwarder;
   private final transient WebSocketUpgrade webSockets;
   private final transient ExecutorService executor;
+  private final transient BrowserOrigins origins;
 
   ProxyServlet(
       SessionService sessions,
       ProxyAccess access,
       HttpForwarder forwarder,
       WebSocketUpgrade webSockets,
-      ExecutorService executor) {
+      ExecutorService executor,
+      BrowserOrigins origins) {
+    this.origins = origins;
     this.sessions = sessions;
     this.access = access;
     this.forwarder = forwarder;
@@ -228,7 +233,7 @@ final class ProxyServlet extends HttpServlet {
     String clean = QueryTokens.withoutBerthTokens(query);
     switch (access.login(token, target.session())) {
       case Granted g -> {
-        Cookies.setProxyCookie(req, resp, target.session(), access.issueCookie(g.login()));
+        Cookies.setProxyCookie(req, resp, target.session(), access.issueCookie(g.login()), origins);
         redirect(resp, 303, target.path(), clean);
       }
       case Denied d -> {
@@ -263,7 +268,7 @@ final class ProxyServlet extends HttpServlet {
     return endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
   }
 
-  private static ProxyHeaders.Client client(HttpServletRequest req) {
+  private ProxyHeaders.Client client(HttpServletRequest req) {
     List<Header> headers = new ArrayList<>();
     for (String name : Collections.list(req.getHeaderNames())) {
       for (String value : Collections.list(req.getHeaders(name))) {
@@ -274,7 +279,13 @@ final class ProxyServlet extends HttpServlet {
     if (host == null || host.isBlank()) {
       host = req.getServerName() + ":" + req.getServerPort();
     }
-    return new ProxyHeaders.Client(
-        headers, req.getRemoteAddr(), req.getScheme(), host, req.getServerPort());
+    var fromRequest =
+        new ProxyHeaders.Client(
+            headers, req.getRemoteAddr(), req.getScheme(), host, req.getServerPort());
+    Optional<SessionId> sessionHost =
+        origins.hostKind(req.getHeader("Host")) instanceof BrowserOrigins.SessionHost s
+            ? Optional.of(s.id())
+            : Optional.empty();
+    return origins.client(fromRequest, sessionHost, req.getHeader("Host"));
   }
 }

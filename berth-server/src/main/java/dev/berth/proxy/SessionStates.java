@@ -43,7 +43,7 @@ final class SessionStates {
                       + (login.admin()
                           ? "Start it again to open it."
                           : "Ask the person who runs Berth to start it again.")),
-              login.admin() ? startButton(id) : "",
+              login.admin() ? startButton(req, id) : "",
               false);
       case FAILED ->
           ProxyPages.send(
@@ -56,7 +56,7 @@ final class SessionStates {
                   s.statusReason().isEmpty()
                       ? "Its app is not running. See the session's events in the dashboard."
                       : "Its app is not running: " + s.statusReason()),
-              login.admin() ? startButton(id) : "",
+              login.admin() ? startButton(req, id) : "",
               false);
       case DELETED ->
           ProxyPages.send(
@@ -67,9 +67,20 @@ final class SessionStates {
 
   /**
    * The admin's start button: it calls the REST API with the dashboard's login (the proxy cookie
-   * opens the app, it does not carry the admin's rights).
+   * opens the app, it does not carry the admin's rights). On a session's own host, a pointer to the
+   * dashboard instead.
    */
-  private static String startButton(String id) {
+  private static String startButton(HttpServletRequest req, String id) {
+    Object dashboard = req.getAttribute(ProxyPages.ON_SESSION_HOST);
+    if (dashboard != null) {
+      // On the session's own host the API is not served (nor is the dashboard's login sent).
+      return dashboard.toString().isEmpty()
+          ? "<p id=\"start-in-dashboard\" class=\"muted\">Start it from the Berth dashboard,"
+              + " then reload this page.</p>"
+          : "<p><a id=\"start-in-dashboard\" class=\"button\" href=\""
+              + ProxyPages.escape(dashboard.toString())
+              + "\">Start it from the dashboard</a></p>";
+    }
     return "<p><button id=\"start\" class=\"primary\" data-session=\""
         + ProxyPages.escape(id)
         + "\">Start session</button></p><p id=\"start-message\" class=\"muted\"></p>"

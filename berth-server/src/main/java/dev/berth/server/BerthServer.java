@@ -9,6 +9,7 @@ import dev.berth.images.ImageJobs;
 import dev.berth.images.ImageService;
 import dev.berth.mcp.McpHttpEndpoint;
 import dev.berth.metrics.BerthMetrics;
+import dev.berth.proxy.BrowserOrigins;
 import dev.berth.proxy.BrowserProxy;
 import dev.berth.reconcile.Reconciler;
 import dev.berth.registry.Registry;
@@ -121,7 +122,12 @@ public final class BerthServer implements AutoCloseable {
               .map(engine -> new ImageJobs(new ImageService(sessions, engine, clock), clock))
               .orElse(null);
       var logins = new BrowserLogins(registry, clock);
-      var proxy = new BrowserProxy(sessions, tokens, logins);
+      var proxy =
+          new BrowserProxy(
+              sessions,
+              tokens,
+              logins,
+              new BrowserOrigins(config.publicUrl(), config.appsDomain()));
       Javalin app =
           ApiServer.create(
               sessions,
@@ -154,6 +160,12 @@ public final class BerthServer implements AutoCloseable {
       out.println("Berth " + VERSION + " is serving " + server.url());
       out.println("  dashboard: " + server.url() + "/");
       out.println("  MCP (Streamable HTTP): " + server.url() + McpHttpEndpoint.PATH);
+      if (!config.publicUrl().isEmpty()) {
+        out.println("  public address: " + config.publicUrl() + "/");
+      }
+      if (!config.appsDomain().isEmpty()) {
+        out.println("  sessions' apps: <id>." + config.appsDomain() + ", each on its own origin");
+      }
       out.println("  data directory: " + config.home());
       out.println(
           "  registry: "

@@ -33,8 +33,13 @@ final class ProxyFixture implements AutoCloseable {
           .build();
 
   ProxyFixture(Path home) {
+    this(home, Map.of());
+  }
+
+  /** With Berth's environment ({@code BERTH_*} configuration). */
+  ProxyFixture(Path home, Map<String, String> env) {
     writeTemplates(home.resolve("templates"));
-    berth = new TestServer(home);
+    berth = new TestServer(home, env);
   }
 
   /** The command that runs the test app in a new JVM with this test's classpath. */
