@@ -1,5 +1,6 @@
 package dev.berth.session;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -40,19 +41,22 @@ final class SessionLocks {
    * the session is busy.
    */
   <T> Optional<T> tryExclusive(SessionId id, Supplier<T> work) {
-    return tryWith(lockFor(id).writeLock(), work);
+    return tryWith(lockFor(id).writeLock(), Duration.ZERO, work);
   }
 
-  /** Runs {@code work} under the read lock if no lifecycle change holds the session now. */
-  <T> Optional<T> tryShared(SessionId id, Supplier<T> work) {
-    return tryWith(lockFor(id).readLock(), work);
+  /**
+   * Runs {@code work} under the read lock once no lifecycle change holds the session, waiting at
+   * most {@code wait} for that; empty when the session stayed busy.
+   */
+  <T> Optional<T> tryShared(SessionId id, Duration wait, Supplier<T> work) {
+    return tryWith(lockFor(id).readLock(), wait, work);
   }
 
-  private static <T> Optional<T> tryWith(Lock lock, Supplier<T> work) {
+  private static <T> Optional<T> tryWith(Lock lock, Duration wait, Supplier<T> work) {
     // Not tryLock(), which barges past queued waiters: the reconciler and the health checker must
     // yield to a user's operation already waiting for the session, never starve it.
     try {
-      if (!lock.tryLock(0, TimeUnit.NANOSECONDS)) {
+      if (!lock.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS)) {
         return Optional.empty();
       }
     } catch (InterruptedException e) {

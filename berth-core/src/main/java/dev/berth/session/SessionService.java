@@ -419,13 +419,20 @@ public final class SessionService {
 
   /**
    * One attempt of a RUNNING session's probe with its health-check timeout, beside file and exec
-   * calls (never during a lifecycle change). Empty when it could not be tried now (busy, not
-   * running, no probe); else the probe's error, or an empty string for a pass.
+   * calls (never during a lifecycle change). Empty when it could not be tried now (busy for longer
+   * than the probe's timeout, not running, no probe); else the probe's error, or an empty string
+   * for a pass.
    */
   public Optional<String> probe(SessionId id) {
+    // Waits for the session rather than giving up at once: reconcile passes hold it briefly on
+    // the same beat as the health checks, and a probe that only tried would be skipped at every
+    // tick for as long as the two stay in step (seen: 20 s and more without a single probe).
+    Duration wait =
+        registry.find(id).map(s -> templateOrBuiltin(s).health().timeout()).orElse(Duration.ZERO);
     return locks
         .tryShared(
             id,
+            wait,
             () ->
                 registry
                     .find(id)

@@ -48,13 +48,42 @@ class SessionLocksTest {
 
     // The health checker's shared try would be granted at once by a barging tryLock(), and could
     // keep the delete waiting as long as probes keep coming.
-    Optional<String> probe = locks.tryShared(id, () -> "probed");
+    Optional<String> probe = locks.tryShared(id, Duration.ZERO, () -> "probed");
     assertThat(probe).as("yields to the queued delete").isEmpty();
 
     finishFileCall.countDown();
     fileCall.get(10, TimeUnit.SECONDS);
     assertThat(delete.get(10, TimeUnit.SECONDS)).isEqualTo("deleted");
     assertThat(locks.tryExclusive(id, () -> "reconciled")).contains("reconciled");
+  }
+
+  @Test
+  void aSharedTryWaitsItsBoundForABriefExclusiveHolderAndNoLonger() throws Exception {
+    var held = new CountDownLatch(1);
+    var release = new CountDownLatch(1);
+    var reconcile =
+        CompletableFuture.runAsync(
+            () ->
+                locks.tryExclusive(
+                    id,
+                    () -> {
+                      held.countDown();
+                      waitFor(release);
+                      return "passed";
+                    }),
+            threads);
+    assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(locks.tryShared(id, Duration.ofMillis(100), () -> "probed"))
+        .as("still held after the bound")
+        .isEmpty();
+
+    var probe =
+        CompletableFuture.supplyAsync(
+            () -> locks.tryShared(id, Duration.ofSeconds(10), () -> "probed"), threads);
+    await().atMost(Duration.ofSeconds(10)).until(() -> locks.queuedOn(id) > 0);
+    release.countDown(); // the pass ends while the probe waits
+    reconcile.get(10, TimeUnit.SECONDS);
+    assertThat(probe.get(10, TimeUnit.SECONDS)).contains("probed");
   }
 
   private static void waitFor(CountDownLatch latch) {
