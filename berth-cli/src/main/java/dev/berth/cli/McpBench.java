@@ -28,19 +28,24 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * Per-call latency of the MCP tools over Streamable HTTP against the same operation called directly
- * on the runtime, on the local and (when an engine answers) Docker backends, in one run.
+ * on the runtime, on the local and (when an engine answers) Docker backends, in one run. Each tool
+ * call is made twice, interleaved: through the official Java SDK client and through a plain HTTP
+ * client ({@link PlainMcpClient}), so the table shows what Berth's path costs apart from what the
+ * client library adds.
  */
 @Command(
     name = "mcp",
     mixinStandardHelpOptions = true,
     description = {
       "MCP tool calls over Streamable HTTP vs the same operation on the runtime directly:",
-      "read 4 KiB, write 4 KiB, edit, list, exec `true`; local and Docker backends."
+      "read 4 KiB, write 4 KiB, edit, list, exec `true`; local and Docker backends;",
+      "through the Java SDK client and through a plain HTTP client."
     })
 final class McpBench implements Runnable {
   private static final String CONTENT = "x".repeat(4095) + "A";
@@ -76,24 +81,31 @@ final class McpBench implements Runnable {
         BerthServer.start(
             config, Backends.chooser(), new PrintStream(new ByteArrayOutputStream()))) {
       String token = Files.readString(config.adminTokenFile()).strip();
-      McpSyncClient mcp = connect(server.url(), token);
+      McpSyncClient sdk = connect(server.url(), token);
+      var plain = new PlainMcpClient(server.url(), token);
+      plain.initialize();
       try {
         for (String backend : server.sessions().backends().names()) {
           if (onlyBackend != null && !onlyBackend.equals(backend)) {
             continue;
           }
-          System.out.println("### " + backend + " backend\n");
-          System.out.println(BenchTable.render(measure(server.sessions(), mcp, backend)));
+          var tables = measure(server.sessions(), sdk, plain, backend);
+          for (String client : List.of("Java SDK client", "plain HTTP client")) {
+            System.out.println("### " + backend + " backend, " + client + "\n");
+            System.out.println(BenchTable.render(tables.get(client)));
+          }
         }
       } finally {
-        mcp.closeGracefully();
+        sdk.closeGracefully();
       }
     } catch (IOException e) {
       throw new CliException("benchmark failed: " + e.getMessage());
     }
   }
 
-  private List<BenchTable.Row> measure(SessionService sessions, McpSyncClient mcp, String backend) {
+  /** Per client, the rows of one backend's table. */
+  private Map<String, List<BenchTable.Row>> measure(
+      SessionService sessions, McpSyncClient sdk, PlainMcpClient plain, String backend) {
     String id = "bench-" + backend;
     var request =
         new dev.berth.session.CreateSessionRequest(
@@ -110,12 +122,6 @@ final class McpBench implements Runnable {
     var file = WorkspacePath.parse("bench/file.txt");
     runtime.writeFile(direct, file, bytes(CONTENT), 1 << 20);
     runtime.makeDirectory(direct, WorkspacePath.parse("bench/edit"));
-    Map<String, List<Double>> raw = new LinkedHashMap<>();
-    Map<String, List<Double>> viaMcp = new LinkedHashMap<>();
-    for (String op : List.of("read 4 KiB", "write 4 KiB", "edit", "list", "exec true")) {
-      raw.put(op, new ArrayList<>());
-      viaMcp.put(op, new ArrayList<>());
-    }
     var exec =
         new ExecRequest(
             List.of("true"),
@@ -124,81 +130,104 @@ final class McpBench implements Runnable {
             new byte[0],
             Duration.ofSeconds(30),
             4096);
-    System.err.printf(
-        "%s: %d warm-up calls, then measuring %d calls of each operation...%n",
-        backend, warmup, reps);
-    for (int i = 0; i < reps + warmup; i++) {
-      boolean warm = i < warmup;
-      String from = i % 2 == 0 ? "A" : "B";
-      String to = i % 2 == 0 ? "B" : "A";
-      record(warm, raw, "read 4 KiB", () -> runtime.readFile(direct, file, 1 << 20));
-      record(
-          warm,
-          viaMcp,
-          "read 4 KiB",
-          () -> call(mcp, "session_read_file", Map.of("session_id", id, "path", "bench/file.txt")));
-      record(
-          warm,
-          raw,
-          "write 4 KiB",
-          () ->
-              runtime.writeFile(
-                  direct, WorkspacePath.parse("bench/w.txt"), bytes(CONTENT), 1 << 20));
-      record(
-          warm,
-          viaMcp,
-          "write 4 KiB",
-          () ->
-              call(
-                  mcp,
-                  "session_write_file",
-                  Map.of("session_id", id, "path", "bench/w.txt", "content", CONTENT)));
-      record(warm, raw, "edit", () -> rawEdit(runtime, direct, file, from, to));
-      record(
-          warm,
-          viaMcp,
-          "edit",
-          () ->
-              call(
-                  mcp,
-                  "session_edit_file",
-                  Map.of(
+    var edits = new EditToggle();
+    List<Op> ops =
+        List.of(
+            new Op(
+                "read 4 KiB",
+                () -> runtime.readFile(direct, file, 1 << 20),
+                "session_read_file",
+                () -> Map.of("session_id", id, "path", "bench/file.txt")),
+            new Op(
+                "write 4 KiB",
+                () ->
+                    runtime.writeFile(
+                        direct, WorkspacePath.parse("bench/w.txt"), bytes(CONTENT), 1 << 20),
+                "session_write_file",
+                () -> Map.of("session_id", id, "path", "bench/w.txt", "content", CONTENT)),
+            new Op(
+                "edit",
+                () -> rawEdit(runtime, direct, file, edits.next()),
+                "session_edit_file",
+                () -> {
+                  String[] change = edits.next();
+                  return Map.of(
                       "session_id",
                       id,
                       "path",
                       "bench/file.txt",
                       "old_string",
-                      to.equals("B") ? "B" : "A",
+                      change[0],
                       "new_string",
-                      to.equals("B") ? "A" : "B")));
-      record(warm, raw, "list", () -> runtime.list(direct, WorkspacePath.parse("bench")));
-      record(
-          warm,
-          viaMcp,
-          "list",
-          () -> call(mcp, "session_list_directory", Map.of("session_id", id, "path", "bench")));
-      record(warm, raw, "exec true", () -> runtime.exec(direct, exec));
-      record(
-          warm,
-          viaMcp,
-          "exec true",
-          () -> call(mcp, "session_exec", Map.of("session_id", id, "command", List.of("true"))));
+                      change[1]);
+                }),
+            new Op(
+                "list",
+                () -> runtime.list(direct, WorkspacePath.parse("bench")),
+                "session_list_directory",
+                () -> Map.of("session_id", id, "path", "bench")),
+            new Op(
+                "exec true",
+                () -> runtime.exec(direct, exec),
+                "session_exec",
+                () -> Map.of("session_id", id, "command", List.of("true"))));
+    Map<String, List<Double>> raw = new LinkedHashMap<>();
+    Map<String, List<Double>> viaSdk = new LinkedHashMap<>();
+    Map<String, List<Double>> viaPlain = new LinkedHashMap<>();
+    for (Op op : ops) {
+      raw.put(op.name(), new ArrayList<>());
+      viaSdk.put(op.name(), new ArrayList<>());
+      viaPlain.put(op.name(), new ArrayList<>());
+    }
+    System.err.printf(
+        "%s: %d warm-up calls, then measuring %d calls of each operation...%n",
+        backend, warmup, reps);
+    for (int i = 0; i < reps + warmup; i++) {
+      boolean warm = i < warmup;
+      for (Op op : ops) {
+        record(warm, raw, op.name(), op.raw());
+        record(warm, viaSdk, op.name(), () -> sdkCall(sdk, op.tool(), op.args().get()));
+        record(warm, viaPlain, op.name(), () -> plain.call(op.tool(), op.args().get()));
+      }
     }
     sessions.delete(s.id());
-    List<BenchTable.Row> rows = new ArrayList<>();
     BenchTable.Target target =
         backend.equals("local")
             ? new BenchTable.BerthMedianAtMost(3)
             : new BenchTable.RatioAtMost(1.15);
-    raw.forEach((op, times) -> rows.add(new BenchTable.Row(op, times, viaMcp.get(op), target)));
+    return Map.of(
+        "Java SDK client",
+        rows(raw, viaSdk, target),
+        "plain HTTP client",
+        rows(raw, viaPlain, target));
+  }
+
+  private static List<BenchTable.Row> rows(
+      Map<String, List<Double>> raw, Map<String, List<Double>> berth, BenchTable.Target target) {
+    List<BenchTable.Row> rows = new ArrayList<>();
+    raw.forEach((op, times) -> rows.add(new BenchTable.Row(op, times, berth.get(op), target)));
     return rows;
+  }
+
+  /** One measured operation: directly on the runtime, and as the MCP tool that does the same. */
+  private record Op(String name, Runnable raw, String tool, Supplier<Map<String, Object>> args) {}
+
+  /** Every edit flips the file's last letter, so each one (raw or through MCP) changes the file. */
+  private static final class EditToggle {
+    private boolean endsWithA = true;
+
+    String[] next() {
+      String[] change = endsWithA ? new String[] {"A", "B"} : new String[] {"B", "A"};
+      endsWithA = !endsWithA;
+      return change;
+    }
   }
 
   /** What an edit costs without Berth: read the file, write it back changed. */
   private static void rawEdit(
-      SessionRuntime runtime, RuntimeSession s, WorkspacePath file, String from, String to) {
+      SessionRuntime runtime, RuntimeSession s, WorkspacePath file, String[] change) {
     String text = new String(runtime.readFile(s, file, 1 << 20), StandardCharsets.UTF_8);
-    runtime.writeFile(s, file, bytes(text.replace(from, to)), 1 << 20);
+    runtime.writeFile(s, file, bytes(text.replace(change[0], change[1])), 1 << 20);
   }
 
   private static void record(
@@ -213,7 +242,7 @@ final class McpBench implements Runnable {
     return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void call(McpSyncClient mcp, String tool, Map<String, Object> args) {
+  private static void sdkCall(McpSyncClient mcp, String tool, Map<String, Object> args) {
     CallToolResult r = mcp.callTool(CallToolRequest.builder(tool).arguments(args).build());
     if (Boolean.TRUE.equals(r.isError())) {
       throw new CliException(tool + " failed during the benchmark: " + r.content());
