@@ -1,63 +1,9 @@
-// The browser flow BrowserFlowTest runs against a real Berth: Debian's Chromium, driven by
-// playwright-core. Each step saves a screenshot to SCREENSHOTS; a failed step also saves
-// failure-<step>.png there. Exits non-zero with the failed step's name and error.
-//
-// Environment: BERTH_URL, BERTH_ADMIN_TOKEN, SCREENSHOTS, CHROMIUM (default /usr/bin/chromium),
-// TEMPLATE (a template whose app serves a page with a WebSocket echo).
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-
-const url = process.env.BERTH_URL;
-const adminToken = process.env.BERTH_ADMIN_TOKEN;
-const shots = process.env.SCREENSHOTS;
-const template = process.env.TEMPLATE || 'testapp';
-const timeout = 60_000;
-mkdirSync(shots, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-});
-const context = await browser.newContext({ viewport: { width: 1366, height: 820 } });
-context.setDefaultTimeout(timeout);
-const dashboard = await context.newPage();
-let current = dashboard;
-let n = 0;
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-async function step(name, work) {
-  n += 1;
-  const label = `${String(n).padStart(2, '0')}-${name}`;
-  try {
-    await work();
-    await current.screenshot({ path: join(shots, `${label}.png`), fullPage: true });
-    console.log(`ok   ${label}`);
-  } catch (e) {
-    for (const [i, page] of context.pages().entries()) {
-      await page.screenshot({ path: join(shots, `failure-${label}-page${i}.png`), fullPage: true }).catch(() => {});
-    }
-    console.log(`FAIL ${label}: ${e.stack || e}`);
-    await browser.close();
-    process.exit(1);
-  }
-}
-
-const row = (id) => dashboard.locator(`tr[data-session="${id}"]`);
-const statusOf = (id) => row(id).locator('.status');
-
-async function create(id) {
-  await dashboard.selectOption('#create-template', template);
-  await dashboard.fill('#create-id', id);
-  await dashboard.click('#create');
-  await dashboard.locator('#create-message .status.RUNNING').waitFor();
-  await statusOf(id).filter({ hasText: 'RUNNING' }).waitFor();
-  return (await dashboard.textContent('#created-token')).trim();
-}
+// The browser flow BrowserFlowTest runs against a real Berth (see harness.mjs for the browser,
+// the steps and the environment).
+import {
+  adminToken, check, context, create, dashboard, finish, newContext, row, show, snapshot,
+  statusOf, step, url,
+} from './harness.mjs';
 
 let app;
 let tokenB;
@@ -93,7 +39,7 @@ await step('app-opened-through-the-proxy', async () => {
     row('browser1').locator('button[data-action="open"]').click(),
   ]);
   app = tab;
-  current = app;
+  show(app);
   await app.locator('#title', { hasText: 'Hello from the test app in browser1' }).waitFor();
   check(app.url() === `${url}/s/browser1/`, `the address should carry no token: ${app.url()}`);
 });
@@ -108,11 +54,11 @@ await step('websocket-messages', async () => {
 });
 
 await step('stopped-page', async () => {
-  current = dashboard;
+  show(dashboard);
   await dashboard.bringToFront();
   await row('browser1').locator('button[data-action="stop"]').click();
   await statusOf('browser1').filter({ hasText: /^STOPPED$/ }).waitFor();
-  current = app;
+  show(app);
   await app.bringToFront();
   // The app's socket was closed by the stop.
   await app.locator('#state', { hasText: 'closed' }).waitFor();
@@ -128,7 +74,7 @@ await step('started-again', async () => {
   await app.fill('#message', 'after restart');
   await app.click('#send');
   await app.locator('#log li', { hasText: 'echo: after restart' }).waitFor();
-  current = dashboard;
+  show(dashboard);
   await dashboard.bringToFront();
   await statusOf('browser1').filter({ hasText: /^RUNNING$/ }).waitFor();
 });
@@ -136,10 +82,9 @@ await step('started-again', async () => {
 await step('second-session-cookie-does-not-open-the-first', async () => {
   tokenB = await create('browser2');
   // Someone else's browser, holding session browser2's login only.
-  const other = await browser.newContext({ viewport: { width: 1366, height: 820 } });
-  other.setDefaultTimeout(timeout);
+  const other = await newContext();
   const page = await other.newPage();
-  current = page;
+  show(page);
   await page.goto(`${url}/s/browser2/?token=${tokenB}`);
   await page.locator('#title', { hasText: 'in browser2' }).waitFor();
   check(page.url() === `${url}/s/browser2/`, `the token should be gone from ${page.url()}`);
@@ -151,7 +96,7 @@ await step('second-session-cookie-does-not-open-the-first', async () => {
   const forged = await page.goto(`${url}/s/browser1/`);
   check(forged.status() === 403, `with browser2's cookie: ${forged.status()}`);
   await page.locator('h1', { hasText: 'another session' }).waitFor();
-  await page.screenshot({ path: join(shots, `${String(n).padStart(2, '0')}-forged-cookie.png`) });
+  await snapshot(page, 'forged-cookie');
   // Its dashboard, logged in with browser2's token, shows browser2 only and no admin actions.
   await page.goto(`${url}/`);
   await page.fill('#token', tokenB);
@@ -161,8 +106,8 @@ await step('second-session-cookie-does-not-open-the-first', async () => {
   check((await page.locator('tbody tr').count()) === 1, 'a session login should list one session');
   check(await page.locator('#create-card').isHidden(), 'a session login cannot create sessions');
   check((await page.locator('button[data-action="delete"]').count()) === 0, 'nor delete them');
-  await page.screenshot({ path: join(shots, `${String(n).padStart(2, '0')}-session-dashboard.png`) });
-  current = dashboard;
+  await snapshot(page, 'session-dashboard');
+  show(dashboard);
   await other.close();
 });
 
@@ -182,11 +127,10 @@ await step('deleted-with-receipt', async () => {
 });
 
 await step('deleted-session-is-closed-to-its-cookie', async () => {
-  current = app;
+  show(app);
   await app.bringToFront();
   const response = await app.reload();
   check(response.status() === 401, `after delete: ${response.status()}`);
 });
 
-await browser.close();
-console.log(`all ${n} steps passed`);
+await finish();

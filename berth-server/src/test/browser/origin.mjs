@@ -1,66 +1,15 @@
 // The apps-domain flow OriginFlowTest runs against a real Berth started with appsDomain: localhost
 // (Chromium resolves every *.localhost name to loopback by itself). The dashboard is on BERTH_URL;
 // each session's app must load on http://<id>.localhost:<port>/s/<id>/, its own origin, where
-// its script can neither read nor use the dashboard's login. Screenshots go to SCREENSHOTS; a
-// failed step also saves failure-<step>-page<n>.png. Exits non-zero with the failed step's error.
-//
-// Environment: BERTH_URL, BERTH_ADMIN_TOKEN, SCREENSHOTS, CHROMIUM, TEMPLATE.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// its script can neither read nor use the dashboard's login. See harness.mjs for the browser, the
+// steps and the environment.
+import {
+  adminToken, check, context, create, dashboard, finish, newContext, row, show, statusOf,
+  step, url,
+} from './harness.mjs';
 
-const url = process.env.BERTH_URL;
 const port = new URL(url).port;
-const adminToken = process.env.BERTH_ADMIN_TOKEN;
-const shots = process.env.SCREENSHOTS;
-const template = process.env.TEMPLATE || 'testapp';
-const timeout = 60_000;
 const appUrl = (id) => `http://${id}.localhost:${port}/s/${id}/`;
-mkdirSync(shots, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-});
-const context = await browser.newContext({ viewport: { width: 1366, height: 820 } });
-context.setDefaultTimeout(timeout);
-const dashboard = await context.newPage();
-let current = dashboard;
-let n = 0;
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-async function step(name, work) {
-  n += 1;
-  const label = `${String(n).padStart(2, '0')}-${name}`;
-  try {
-    await work();
-    await current.screenshot({ path: join(shots, `${label}.png`), fullPage: true });
-    console.log(`ok   ${label}`);
-  } catch (e) {
-    for (const [i, page] of context.pages().entries()) {
-      await page.screenshot({ path: join(shots, `failure-${label}-page${i}.png`), fullPage: true }).catch(() => {});
-    }
-    console.log(`FAIL ${label}: ${e.stack || e}`);
-    await browser.close();
-    process.exit(1);
-  }
-}
-
-const row = (id) => dashboard.locator(`tr[data-session="${id}"]`);
-const statusOf = (id) => row(id).locator('.status');
-
-async function create(id) {
-  await dashboard.selectOption('#create-template', template);
-  await dashboard.fill('#create-id', id);
-  await dashboard.click('#create');
-  await dashboard.locator('#create-message .status.RUNNING').waitFor();
-  await statusOf(id).filter({ hasText: 'RUNNING' }).waitFor();
-  return (await dashboard.textContent('#created-token')).trim();
-}
 
 let app;
 
@@ -82,7 +31,7 @@ await step('app-opened-on-its-own-origin', async () => {
     row('origin1').locator('button[data-action="open"]').click(),
   ]);
   app = tab;
-  current = app;
+  show(app);
   await app.locator('#title', { hasText: 'Hello from the test app in origin1' }).waitFor();
   check(app.url() === appUrl('origin1'), `the app should be on its own host, without a token: ${app.url()}`);
   await app.locator('#state', { hasText: 'open' }).waitFor();
@@ -132,7 +81,7 @@ await step('the-apps-script-cannot-use-the-dashboard-login', async () => {
   check(String(seen.crossOrigin).startsWith('blocked'), `the API across origins: ${seen.crossOrigin}`);
   check(String(seen.crossOriginLogout).startsWith('blocked'), `logout across origins: ${seen.crossOriginLogout}`);
   // The dashboard is still logged in (the app's attempts did nothing).
-  current = dashboard;
+  show(dashboard);
   await dashboard.bringToFront();
   await dashboard.reload();
   await dashboard.locator('#app-view').waitFor();
@@ -140,7 +89,7 @@ await step('the-apps-script-cannot-use-the-dashboard-login', async () => {
 });
 
 await step('a-session-path-on-berths-host-goes-to-the-sessions-host', async () => {
-  current = app;
+  show(app);
   await app.bringToFront();
   await app.goto(`${url}/s/origin1/`);
   await app.locator('#title', { hasText: 'Hello from the test app in origin1' }).waitFor();
@@ -148,34 +97,33 @@ await step('a-session-path-on-berths-host-goes-to-the-sessions-host', async () =
 });
 
 await step('stopped-page-on-the-sessions-host', async () => {
-  current = dashboard;
+  show(dashboard);
   await dashboard.bringToFront();
   await row('origin1').locator('button[data-action="stop"]').click();
   await statusOf('origin1').filter({ hasText: /^STOPPED$/ }).waitFor();
-  current = app;
+  show(app);
   await app.bringToFront();
   await app.reload();
   await app.locator('h1', { hasText: 'Session origin1 is stopped' }).waitFor();
   await app.locator('#start-in-dashboard').waitFor(); // the API is not on this host
-  current = dashboard;
+  show(dashboard);
   await dashboard.bringToFront();
   await row('origin1').locator('button[data-action="start"]').click();
   await statusOf('origin1').filter({ hasText: /^RUNNING$/ }).waitFor();
-  current = app;
+  show(app);
   await app.bringToFront();
   await app.reload();
   await app.locator('#title', { hasText: 'Hello from the test app in origin1' }).waitFor();
 });
 
 await step('second-session-cookie-does-not-open-the-first', async () => {
-  current = dashboard;
+  show(dashboard);
   await dashboard.bringToFront();
   const tokenB = await create('origin2');
   // Someone else's browser, holding session origin2's login only.
-  const other = await browser.newContext({ viewport: { width: 1366, height: 820 } });
-  other.setDefaultTimeout(timeout);
+  const other = await newContext();
   const page = await other.newPage();
-  current = page;
+  show(page);
   await page.goto(`${url}/s/origin2/?token=${tokenB}`);
   await page.locator('#title', { hasText: 'in origin2' }).waitFor();
   check(page.url() === appUrl('origin2'), `on origin2's host, without the token: ${page.url()}`);
@@ -188,7 +136,7 @@ await step('second-session-cookie-does-not-open-the-first', async () => {
   const forged = await page.goto(appUrl('origin1'));
   check(forged.status() === 403, `with origin2's cookie: ${forged.status()}`);
   await page.locator('h1', { hasText: 'another session' }).waitFor();
-  current = dashboard;
+  show(dashboard);
   await other.close();
 });
 
@@ -196,11 +144,10 @@ await step('deleted-session-is-closed-to-its-cookie', async () => {
   await row('origin1').locator('button[data-action="delete"]').click();
   await row('origin1').locator('button[data-action="delete"]', { hasText: 'Really delete?' }).click();
   await dashboard.locator('#receipt-title', { hasText: 'Cleanup receipt for origin1' }).waitFor();
-  current = app;
+  show(app);
   await app.bringToFront();
   const response = await app.reload();
   check(response.status() === 401, `after delete: ${response.status()}`);
 });
 
-await browser.close();
-console.log(`all ${n} steps passed`);
+await finish();

@@ -4,6 +4,7 @@ import dev.berth.session.BerthException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -113,87 +114,83 @@ public record KubernetesOptions(
   }
 
   public KubernetesOptions withDefaultImage(String image) {
-    return new KubernetesOptions(
-        namespace,
-        prefix,
-        instance,
-        image,
-        storageClass,
-        workspaceSize,
-        runAsUser,
-        networkPolicy,
-        managerLabels,
-        startTimeout,
-        cpuRequest,
-        memoryRequest,
-        endpoints);
+    return with(c -> c.defaultImage = image);
   }
 
   public KubernetesOptions withStorage(Optional<String> storageClass, String workspaceSize) {
-    return new KubernetesOptions(
-        namespace,
-        prefix,
-        instance,
-        defaultImage,
-        storageClass,
-        workspaceSize,
-        runAsUser,
-        networkPolicy,
-        managerLabels,
-        startTimeout,
-        cpuRequest,
-        memoryRequest,
-        endpoints);
+    return with(
+        c -> {
+          c.storageClass = storageClass;
+          c.workspaceSize = workspaceSize;
+        });
   }
 
   public KubernetesOptions withNetworkPolicy(boolean on) {
-    return new KubernetesOptions(
-        namespace,
-        prefix,
-        instance,
-        defaultImage,
-        storageClass,
-        workspaceSize,
-        runAsUser,
-        on,
-        managerLabels,
-        startTimeout,
-        cpuRequest,
-        memoryRequest,
-        endpoints);
+    return with(c -> c.networkPolicy = on);
   }
 
   public KubernetesOptions withStartTimeout(Duration timeout) {
-    return new KubernetesOptions(
-        namespace,
-        prefix,
-        instance,
-        defaultImage,
-        storageClass,
-        workspaceSize,
-        runAsUser,
-        networkPolicy,
-        managerLabels,
-        timeout,
-        cpuRequest,
-        memoryRequest,
-        endpoints);
+    return with(c -> c.startTimeout = timeout);
   }
 
   public KubernetesOptions withEndpoints(EndpointMode mode) {
-    return new KubernetesOptions(
-        namespace,
-        prefix,
-        instance,
-        defaultImage,
-        storageClass,
-        workspaceSize,
-        runAsUser,
-        networkPolicy,
-        managerLabels,
-        startTimeout,
-        cpuRequest,
-        memoryRequest,
-        mode);
+    return with(c -> c.endpoints = mode);
+  }
+
+  /** A copy with {@code change} applied, validated like any other. */
+  private KubernetesOptions with(Consumer<Changes> change) {
+    var c = new Changes(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /** The components as fields, for {@link #with}: one place that lists them all. */
+  private static final class Changes {
+    String namespace;
+    String prefix;
+    String instance;
+    String defaultImage;
+    Optional<String> storageClass;
+    String workspaceSize;
+    long runAsUser;
+    boolean networkPolicy;
+    Map<String, String> managerLabels;
+    Duration startTimeout;
+    String cpuRequest;
+    String memoryRequest;
+    EndpointMode endpoints;
+
+    Changes(KubernetesOptions o) {
+      namespace = o.namespace;
+      prefix = o.prefix;
+      instance = o.instance;
+      defaultImage = o.defaultImage;
+      storageClass = o.storageClass;
+      workspaceSize = o.workspaceSize;
+      runAsUser = o.runAsUser;
+      networkPolicy = o.networkPolicy;
+      managerLabels = o.managerLabels;
+      startTimeout = o.startTimeout;
+      cpuRequest = o.cpuRequest;
+      memoryRequest = o.memoryRequest;
+      endpoints = o.endpoints;
+    }
+
+    KubernetesOptions build() {
+      return new KubernetesOptions(
+          namespace,
+          prefix,
+          instance,
+          defaultImage,
+          storageClass,
+          workspaceSize,
+          runAsUser,
+          networkPolicy,
+          managerLabels,
+          startTimeout,
+          cpuRequest,
+          memoryRequest,
+          endpoints);
+    }
   }
 }
