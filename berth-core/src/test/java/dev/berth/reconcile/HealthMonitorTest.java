@@ -70,6 +70,7 @@ class HealthMonitorTest {
               threads);
       assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
       monitor.tick(List.of(running));
+      // Keep holding while the probe tries: a probe that gives up at once has given up by now.
       Thread.sleep(300);
       release.countDown();
       pass.get(10, TimeUnit.SECONDS);
