@@ -23,6 +23,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ApiClient {
   static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /**
+   * Bodies above this many bytes are sent only after the server's "100 Continue" (curl's 1 MiB).
+   */
+  static final long EXPECT_CONTINUE_ABOVE = 1024 * 1024;
+
   private final String baseUrl;
   private final String token;
   private final HttpClient http =
@@ -72,7 +78,13 @@ final class ApiClient {
 
   HttpResponse<InputStream> send(
       String method, String path, HttpRequest.BodyPublisher body, String contentType) {
-    var builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).method(method, body);
+    var builder =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .method(method, body)
+            // As curl does: a large body waits for the server's "100 Continue", so a refusal
+            // (413, 404, 401) comes back before any byte of it is sent, never as a reset
+            // connection with the answer lost (the server reads at most 2 MiB to deliver one).
+            .expectContinue(body.contentLength() > EXPECT_CONTINUE_ABOVE);
     if (token != null) {
       builder.header("Authorization", "Bearer " + token);
     }

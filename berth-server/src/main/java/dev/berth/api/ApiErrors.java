@@ -1,5 +1,6 @@
 package dev.berth.api;
 
+import dev.berth.http.UnreadRequestBody;
 import dev.berth.session.BerthException;
 import dev.berth.session.ErrorCode;
 import io.javalin.config.RoutesConfig;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Every error leaves the server as {@code {"error":{"code","message"}}} with the right status. An
  * unexpected exception is logged with its stack trace and the client gets a 500 with a request
- * reference, never the trace.
+ * reference, never the trace. What is left of the request body is read first (bounded), so the
+ * answer reaches a client still sending: see {@link UnreadRequestBody}.
  */
 final class ApiErrors {
   private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
@@ -54,6 +56,7 @@ final class ApiErrors {
   }
 
   static void write(Context ctx, int status, String code, String message) {
+    UnreadRequestBody.discard(ctx.req(), ctx.res());
     ctx.status(status).json(ApiViews.ErrorBody.of(code, message));
   }
 

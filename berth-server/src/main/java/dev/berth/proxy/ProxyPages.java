@@ -1,5 +1,6 @@
 package dev.berth.proxy;
 
+import dev.berth.http.UnreadRequestBody;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -52,6 +53,7 @@ final class ProxyPages {
       String extraHtml,
       boolean refresh)
       throws IOException {
+    UnreadRequestBody.discard(req, resp);
     resp.setStatus(page.status());
     resp.setHeader("Cache-Control", "no-store");
     if (page.status() == 503) {

@@ -2,6 +2,8 @@ package dev.berth.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.server.RawHttpConnection;
+import dev.berth.server.RawHttpConnection.Answer;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.CookieManager;
@@ -64,6 +66,22 @@ class ProxyAuthTest {
     assertThat(json.body()).startsWith("{\"error\":{\"code\":\"unauthorized\"");
     // A session that does not exist looks the same to someone not logged in.
     assertThat(f.get("/s/nosuch/", HTML).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void aRefusedPostStillGetsItsAnswerWhileItsBodyIsComing() throws Exception {
+    // The proxy refuses before reading the body; left unread, the body made Jetty reset the
+    // connection, which could destroy the 401 in flight (see UnreadRequestBody).
+    try (var http = new RawHttpConnection(f.berth.url())) {
+      http.head("POST", "/s/a/upload", "Content-Length: 60000");
+      http.sendWithAPause(new byte[60000]);
+      assertThat(http.read().status()).isEqualTo(401);
+
+      http.head("GET", "/s/a/");
+      Answer next = http.read();
+      assertThat(next.status()).as("the same connection serves the next request").isEqualTo(401);
+      assertThat(next.body()).contains("unauthorized");
+    }
   }
 
   @Test
