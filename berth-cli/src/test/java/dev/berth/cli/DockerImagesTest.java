@@ -57,7 +57,13 @@ class DockerImagesTest {
   }
 
   private void start() {
-    berth = new TestServer(home, Map.of("BERTH_PREFIX", prefix), "docker", Backends.chooser());
+    start(Map.of());
+  }
+
+  private void start(Map<String, String> extraEnv) {
+    var serverEnv = new java.util.HashMap<>(extraEnv);
+    serverEnv.put("BERTH_PREFIX", prefix);
+    berth = new TestServer(home, serverEnv, "docker", Backends.chooser());
     env = Map.of("BERTH_URL", berth.url(), "BERTH_TOKEN", berth.adminToken);
   }
 
@@ -233,7 +239,9 @@ class DockerImagesTest {
     Files.writeString(idle.resolve("template.yaml"), "parent: bbox\nidleTimeout: 1s\n");
     Files.createDirectories(templates.resolve("files"));
     Files.writeString(templates.resolve("files/data.csv"), "id,value\n1,42\n");
-    start();
+    // idle1 must be idle (1 s) yet still running when `update` looks at it: a periodic reconcile
+    // pass would cull it first on a slow machine, so only the start-up pass runs here.
+    start(Map.of("BERTH_RECONCILE_INTERVAL", "1h"));
     assertThat(berth("images", "build", "bbox").code()).isZero();
     String v1 = image("bbox").get("imageId").asString();
 

@@ -80,8 +80,13 @@ class OrphanFaultTest {
       assertThat(docker.owned(instance).volumes()).containsOnlyKeys("alive");
       assertThat(berth.admin("GET", "/api/v1/sessions/alive", null).json().get("status").asString())
           .isEqualTo("RUNNING");
-      assertThat(berth.admin("GET", "/metrics", null).text())
-          .contains("berth_orphans_removed_total 1.0");
+      // Counted once the whole collection is done, a moment after the volume is gone.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(berth.admin("GET", "/metrics", null).text())
+                      .contains("berth_orphans_removed_total 1.0"));
     } finally {
       docker.tryRun("volume", "rm", stranger);
     }

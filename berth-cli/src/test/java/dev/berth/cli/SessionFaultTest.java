@@ -189,12 +189,14 @@ class SessionFaultTest {
     Instant firstRestart = at(events, "restart 1 of 2:", null);
     Instant secondFailure = at(events, "restart 2 of 2 in 2 s", null);
     Instant secondRestart = at(events, "restart 2 of 2:", null);
+    // The backoff counts from the moment the failure was decided; its event is stamped a few ms
+    // later, once saved, hence the 100 ms of slack (an immediate restart would take ~0 s).
     assertThat(Duration.between(unhealthy, firstRestart))
         .as("first backoff")
-        .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        .isGreaterThanOrEqualTo(Duration.ofMillis(900));
     assertThat(Duration.between(secondFailure, secondRestart))
         .as("second backoff, doubled")
-        .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
   }
 
   /** When the first event whose message contains {@code text} (and {@code also}) happened. */
@@ -210,10 +212,11 @@ class SessionFaultTest {
   @Test
   void anIdleSessionIsCulledOnTimeAndAnActiveOneIsNot() throws Exception {
     create("{\"id\": \"quiet\", \"template\": \"idle\"}");
-    create("{\"id\": \"busy\", \"template\": \"idle\"}");
     create(
         "{\"id\": \"gone\", \"template\": \"idle\", \"idleTimeout\": \"2s\", \"cullAction\":"
             + " \"delete\"}");
+    // busy last, its user right after: its idle clock (4 s) starts during its own create.
+    create("{\"id\": \"busy\", \"template\": \"idle\"}");
     var stop = new AtomicBoolean();
     Thread user =
         Thread.ofVirtual()

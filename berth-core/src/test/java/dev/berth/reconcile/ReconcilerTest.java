@@ -59,9 +59,10 @@ class ReconcilerTest {
     try (var t = new TestServices(home);
         var reconciler =
             new Reconciler(t.service, TICK, Duration.ofMinutes(10), ReconcileMetrics.NONE)) {
+      // Before the creates: quiet's idle clock starts during its create, not after both.
+      Instant created = Instant.now();
       t.service.create(request("quiet", "idle", CullSettings.NONE));
       t.service.create(request("busy", "idle", CullSettings.NONE));
-      Instant created = Instant.now();
       reconciler.start();
 
       var stopper = new java.util.concurrent.atomic.AtomicBoolean();

@@ -451,6 +451,32 @@ public abstract class RuntimeContract {
   }
 
   @Test
+  void aTimeoutThatEndsBeforeTheCommandHasStartedStillKillsIt() throws Exception {
+    RuntimeSession s = running();
+    // 1 ms: the wait is over before the command can even report its pid (Docker and Kubernetes
+    // learn it from the command's first line), so the pid comes late; it used to be ignored then,
+    // leaving the command running for good.
+    ExecResult r =
+        runtime()
+            .exec(
+                s,
+                new ExecRequest(
+                    ExecRequest.shell(
+                        "i=0; while true; do i=$((i+1)); echo $i > early-beat; sleep 0.1; done"),
+                    WorkspacePath.ROOT,
+                    Map.of(),
+                    new byte[0],
+                    Duration.ofMillis(1),
+                    1024));
+    assertThat(r.timedOut()).isTrue();
+    String first = out(sh(s, "cat early-beat 2>/dev/null")).strip();
+    Thread.sleep(1_000);
+    assertThat(out(sh(s, "cat early-beat 2>/dev/null")).strip())
+        .as("the command no longer runs")
+        .isEqualTo(first);
+  }
+
+  @Test
   void execCwdOutsideTheWorkspaceIsRefused() {
     RuntimeSession s = running();
     assertThat(sh(s, "ln -s / rootlink").exitCode()).isZero();

@@ -247,10 +247,13 @@ class ProxyAuthTest {
                 .at("/resources/pid")
                 .asString());
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> f.get("/s/gone/", admin).statusCode() == 502);
-    assertThat(f.get("/s/gone/", admin).body()).contains("The app did not answer");
+    // The very answer that showed the 502, not a second one: a reconcile pass in between would
+    // mark the session failed and change the page.
+    HttpResponse<String> dead =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> f.get("/s/gone/", admin), r -> r.statusCode() == 502);
+    assertThat(dead.body()).contains("The app did not answer");
   }
 
   @Test

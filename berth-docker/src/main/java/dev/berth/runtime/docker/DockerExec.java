@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -27,9 +28,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  *
  * <p>The engine has no call to kill an exec, so when the image has {@code /bin/sh} the command runs
  * behind a one-line prelude that reports its pid on the first line of stderr (stripped from the
- * result) before becoming the command. An exec's process leads its own process group, so on timeout
- * a second exec kills the whole group. Without {@code /bin/sh} the command runs bare and a timeout
- * only stops waiting for it.
+ * result) before becoming the command, and every exec carries a marker of its own in its
+ * environment ({@code BERTH_EXEC_ID}). On timeout Berth waits until the command has started (a
+ * short timeout can end before the engine starts it), then a second exec kills the command's
+ * process group and every process with the marker, so children that left the group die too. Without
+ * {@code /bin/sh} the command runs bare and a timeout only stops waiting for it.
  *
  * <p>Standard input is not streamed: docker-java's HTTP transport cannot half-close the hijacked
  * connection, so the command would never see end-of-file. The bytes are put into the container as a
@@ -41,6 +44,12 @@ final class DockerExec {
       "echo $$ >&2; if [ -n \"$1\" ]; then exec <\"$1\"; rm -f \"$1\"; fi; shift; exec \"$@\"";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Duration EXIT_CODE_WAIT = Duration.ofSeconds(5);
+
+  /** How long a timed-out exec waits for the command to start before killing it. */
+  private static final Duration START_GRACE = Duration.ofSeconds(10);
+
+  /** The environment variable that marks every process of one exec, for the kill on timeout. */
+  static final String EXEC_MARKER = "BERTH_EXEC_ID";
 
   private final DockerEngine engine;
 
@@ -68,6 +77,9 @@ final class DockerExec {
           ErrorCode.UNSUPPORTED, "exec with stdin needs /bin/sh in the session's image");
     }
     command.addAll(argv);
+    String marker = Long.toUnsignedString(RANDOM.nextLong(), 36);
+    List<String> markedEnv = new ArrayList<>(env);
+    markedEnv.add(EXEC_MARKER + "=" + marker);
     String execId;
     try {
       execId =
@@ -76,7 +88,7 @@ final class DockerExec {
               .execCreateCmd(containerId)
               .withCmd(command.toArray(String[]::new))
               .withWorkingDir(workingDir)
-              .withEnv(env)
+              .withEnv(markedEnv)
               .withAttachStdout(true)
               .withAttachStderr(true)
               .exec()
@@ -96,8 +108,9 @@ final class DockerExec {
     } catch (RuntimeException e) {
       throw DockerEngine.failure("run '" + argv.get(0) + "'", e);
     }
-    if (!finished) {
-      kill(containerId, capture.pid());
+    if (!finished && hasShell) {
+      awaitStart(execId, capture);
+      kill(containerId, capture.awaitPid(Duration.ZERO), marker);
     }
     try {
       capture.close();
@@ -166,11 +179,42 @@ final class DockerExec {
     }
   }
 
-  private void kill(String containerId, long pid) {
-    if (pid <= 0) {
-      return; // no shell, no pid: the command keeps running until it ends on its own
+  /**
+   * Waits, up to {@link #START_GRACE}, until the command has started: a short timeout on a busy
+   * engine can end before the engine has even started it, and a kill then would find nothing and
+   * leave the command to run for good once it starts.
+   */
+  private void awaitStart(String execId, Capture capture) {
+    Instant deadline = Instant.now().plus(START_GRACE);
+    while (capture.awaitPid(Duration.ofMillis(50)) <= 0
+        && Instant.now().isBefore(deadline)
+        && !Thread.currentThread().isInterrupted()) {
+      try {
+        InspectExecResponse info = engine.client.inspectExecCmd(execId).exec();
+        if (Boolean.TRUE.equals(info.isRunning()) || info.getExitCodeLong() != null) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        return; // the engine cannot say: kill what can be found now
+      }
     }
-    String line = "kill -KILL -- -" + pid + " 2>/dev/null || kill -KILL " + pid;
+  }
+
+  /**
+   * Kills the command's process group ({@code pid}, when the prelude reported it) and every process
+   * that carries the exec's marker in its environment: children that left the group, and a command
+   * whose pid line never arrived.
+   */
+  private void kill(String containerId, long pid, String marker) {
+    String line =
+        (pid > 0 ? "kill -KILL -" + pid + " " + pid + " 2>/dev/null; " : "")
+            + "for d in /proc/[0-9]*; do"
+            + " if tr '\\000' '\\n' < \"$d/environ\" 2>/dev/null | grep -qx '"
+            + EXEC_MARKER
+            + "="
+            + marker
+            + "'; then kill -KILL \"${d#/proc/}\" 2>/dev/null; fi;"
+            + " done; true";
     try {
       String id =
           engine
@@ -221,14 +265,22 @@ final class DockerExec {
     private final ByteArrayOutputStream pidLine = new ByteArrayOutputStream();
     private boolean pidDone;
     private volatile long pid;
+    private final CountDownLatch pidKnown;
 
     Capture(int max, boolean expectPid) {
       stdout = new Bounded(max);
       stderr = new Bounded(max);
       pidDone = !expectPid;
+      pidKnown = new CountDownLatch(expectPid ? 1 : 0);
     }
 
-    long pid() {
+    /** The command's pid once reported, waiting up to {@code wait}; 0 or less when unknown. */
+    long awaitPid(Duration wait) {
+      try {
+        pidKnown.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       return pid;
     }
 
@@ -253,6 +305,7 @@ final class DockerExec {
               } catch (NumberFormatException e) {
                 pid = -1;
               }
+              pidKnown.countDown();
             }
           }
         }

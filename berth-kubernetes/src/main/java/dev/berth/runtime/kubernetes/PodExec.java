@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -31,6 +33,9 @@ import java.util.concurrent.TimeoutException;
  * (busybox or coreutils).
  */
 final class PodExec {
+  /** How long a timed-out command's kill waits for the pid line, which can come late. */
+  private static final Duration PID_GRACE = Duration.ofSeconds(10);
+
   private final KubernetesClient client;
 
   PodExec(KubernetesClient client) {
@@ -78,7 +83,9 @@ final class PodExec {
       Integer code = watch.exitCode().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return new Raw(code == null ? -1 : code, out, err.rest, err.line(), false);
     } catch (TimeoutException e) {
-      long pid = err.pid();
+      // A short timeout can end before the command has reported its pid: wait for it (or the
+      // command's end), or the command would outlive its timeout unkilled.
+      long pid = err.awaitPid(PID_GRACE, watch.exitCode());
       if (pid > 0) {
         kill(namespace, pod, pid);
       }
@@ -171,6 +178,7 @@ final class PodExec {
     final Bounded rest;
     private final ByteArrayOutputStream first = new ByteArrayOutputStream();
     private boolean done;
+    private final CountDownLatch lineDone = new CountDownLatch(1);
 
     FirstLine(Bounded rest, boolean expectLine) {
       this.rest = rest;
@@ -190,6 +198,7 @@ final class PodExec {
         byte b = data[i++];
         if (b == '\n') {
           done = true;
+          lineDone.countDown();
         } else {
           first.write(b);
         }
@@ -197,6 +206,21 @@ final class PodExec {
       if (i < end) {
         rest.write(data, i, end - i);
       }
+    }
+
+    /** The pid once reported, waiting up to {@code wait} unless {@code ended} completes first. */
+    long awaitPid(Duration wait, Future<?> ended) {
+      long deadline = System.nanoTime() + wait.toNanos();
+      try {
+        while (!ended.isDone() && System.nanoTime() < deadline) {
+          if (lineDone.await(50, TimeUnit.MILLISECONDS)) {
+            break;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return pid();
     }
 
     synchronized String line() {
