@@ -80,6 +80,10 @@ public abstract class RuntimeContract {
   }
 
   protected ExecResult sh(RuntimeSession s, String line) {
+    return sh(s, line, Duration.ofSeconds(30));
+  }
+
+  private ExecResult sh(RuntimeSession s, String line, Duration timeout) {
     return runtime()
         .exec(
             s,
@@ -88,8 +92,16 @@ public abstract class RuntimeContract {
                 WorkspacePath.ROOT,
                 Map.of(),
                 new byte[0],
-                Duration.ofSeconds(30),
+                timeout,
                 1 << 20));
+  }
+
+  /** The content of {@code file} now, after checking that it stays the same for a second. */
+  private String assertStaysTheSame(RuntimeSession s, String file, String why) throws Exception {
+    String first = out(sh(s, "cat " + file + " 2>/dev/null")).strip();
+    Thread.sleep(1_000); // a live writer (every 0.1 s) changes it in this time
+    assertThat(out(sh(s, "cat " + file + " 2>/dev/null")).strip()).as(why).isEqualTo(first);
+    return first;
   }
 
   protected static String out(ExecResult r) {
@@ -426,28 +438,18 @@ public abstract class RuntimeContract {
     RuntimeSession s = running();
     // The inner loop's parent subshell exits at once: the loop is no longer a descendant of the
     // command, as with a daemon. It counts into a file while it lives.
+    // The command waits for the daemon's first beat, so a slow machine cannot time it out before
+    // the daemon exists.
     ExecResult r =
-        runtime()
-            .exec(
-                s,
-                new ExecRequest(
-                    // The command waits for the daemon's first beat, so a slow machine cannot
-                    // time it out before the daemon exists.
-                    ExecRequest.shell(
-                        "( (i=0; while true; do i=$((i+1)); echo $i > beat; sleep 0.1; done) & );"
-                            + " while [ ! -s beat ]; do sleep 0.1; done; sleep 30"),
-                    WorkspacePath.ROOT,
-                    Map.of(),
-                    new byte[0],
-                    Duration.ofSeconds(5),
-                    1024));
+        sh(
+            s,
+            "( (i=0; while true; do i=$((i+1)); echo $i > beat; sleep 0.1; done) & );"
+                + " while [ ! -s beat ]; do sleep 0.1; done; sleep 30",
+            Duration.ofSeconds(5));
     assertThat(r.timedOut()).isTrue();
-    String first = out(sh(s, "cat beat")).strip();
-    assertThat(first).as("the daemon ran before the timeout").isNotEmpty();
-    Thread.sleep(1_000);
-    assertThat(out(sh(s, "cat beat")).strip())
-        .as("nothing the command started still runs")
-        .isEqualTo(first);
+    assertThat(assertStaysTheSame(s, "beat", "nothing the command started still runs"))
+        .as("the daemon ran before the timeout")
+        .isNotEmpty();
   }
 
   @Test
@@ -457,23 +459,12 @@ public abstract class RuntimeContract {
     // learn it from the command's first line), so the pid comes late; it used to be ignored then,
     // leaving the command running for good.
     ExecResult r =
-        runtime()
-            .exec(
-                s,
-                new ExecRequest(
-                    ExecRequest.shell(
-                        "i=0; while true; do i=$((i+1)); echo $i > early-beat; sleep 0.1; done"),
-                    WorkspacePath.ROOT,
-                    Map.of(),
-                    new byte[0],
-                    Duration.ofMillis(1),
-                    1024));
+        sh(
+            s,
+            "i=0; while true; do i=$((i+1)); echo $i > early-beat; sleep 0.1; done",
+            Duration.ofMillis(1));
     assertThat(r.timedOut()).isTrue();
-    String first = out(sh(s, "cat early-beat 2>/dev/null")).strip();
-    Thread.sleep(1_000);
-    assertThat(out(sh(s, "cat early-beat 2>/dev/null")).strip())
-        .as("the command no longer runs")
-        .isEqualTo(first);
+    assertStaysTheSame(s, "early-beat", "the command no longer runs");
   }
 
   @Test
