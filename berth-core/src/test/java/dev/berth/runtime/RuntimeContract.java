@@ -443,7 +443,9 @@ public abstract class RuntimeContract {
     ExecResult r =
         sh(
             s,
-            "( (i=0; while true; do i=$((i+1)); echo $i > beat; sleep 0.1; done) & );"
+            // beat is replaced whole (mv), never seen empty half-way through a write
+            "( (i=0; while true; do i=$((i+1)); echo $i > beat.new; mv beat.new beat; sleep 0.1;"
+                + " done) & );"
                 + " while [ ! -s beat ]; do sleep 0.1; done; sleep 30",
             Duration.ofSeconds(5));
     assertThat(r.timedOut()).isTrue();

@@ -47,12 +47,14 @@ class KubernetesMockLifecycleTest {
   @BeforeAll
   static void start() {
     cluster = new MockCluster();
-    runtime =
-        new KubernetesRuntime(
-            cluster.client,
-            KubernetesOptions.defaults(NS, "berth", "inst-a")
-                .withStartTimeout(Duration.ofSeconds(2))
-                .withEndpoints(EndpointMode.SERVICE)); // port-forwards: KubernetesPortForwardTest
+    runtime = new KubernetesRuntime(cluster.client, options());
+  }
+
+  /** A start waits a minute: the test plays the kubelet, and a loaded machine may be slow at it. */
+  private static KubernetesOptions options() {
+    return KubernetesOptions.defaults(NS, "berth", "inst-a")
+        .withStartTimeout(Duration.ofSeconds(60))
+        .withEndpoints(EndpointMode.SERVICE); // port-forwards: KubernetesPortForwardTest
   }
 
   @AfterAll
@@ -209,7 +211,10 @@ class KubernetesMockLifecycleTest {
     RuntimeSession s = prepared(web());
     String pod = s.state().get("name");
     // the test plays a kubelet that reports the image cannot be pulled; the pod stays Pending
-    var start = CompletableFuture.supplyAsync(() -> runtime.start(s));
+    // past the start timeout of a runtime that waits 5 s
+    var impatient =
+        new KubernetesRuntime(cluster.client, options().withStartTimeout(Duration.ofSeconds(5)));
+    var start = CompletableFuture.supplyAsync(() -> impatient.start(s));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> cluster.client.pods().inNamespace(NS).withName(pod).get() != null);
@@ -226,7 +231,7 @@ class KubernetesMockLifecycleTest {
         .withThrowableThat()
         .havingCause()
         .isInstanceOf(BerthException.class)
-        .withMessageContaining("did not run within 2s")
+        .withMessageContaining("did not run within 5s")
         .withMessageContaining("ImagePullBackOff: cannot pull");
     // The runtime also asks for the pod's events (fieldSelector involvedObject.name) to add the
     // newest one to the message; the mock cannot select by that field and answers none, so that
@@ -235,6 +240,7 @@ class KubernetesMockLifecycleTest {
         .anyMatch(r -> r.startsWith("GET /api/v1/namespaces/" + NS + "/events?fieldSelector="));
     assertThat(runtime.inspect(s))
         .isEqualTo(new ObservedState.Pending("ImagePullBackOff: cannot pull"));
+    impatient.close();
   }
 
   @Test
