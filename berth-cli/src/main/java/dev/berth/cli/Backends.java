@@ -37,7 +37,7 @@ final class Backends {
     return Backends::choose;
   }
 
-  private static dev.berth.session.Backends choose(
+  private static dev.berth.runtime.Backends choose(
       BerthConfig config, String instance, PrintStream out) {
     Map<String, SessionRuntime> runtimes = new LinkedHashMap<>();
     runtimes.put("local", new LocalRuntime(config.localSessionsDir(), instance));
@@ -45,7 +45,7 @@ final class Backends {
       return named(config, instance, out, runtimes);
     }
     if (config.backend().equals("local")) {
-      return new dev.berth.session.Backends(runtimes, "local");
+      return new dev.berth.runtime.Backends(runtimes, "local");
     }
     if (config.backend().equals("kubernetes")) {
       KubernetesRuntime k8s = kubernetes(config.kubernetes(), config, instance);
@@ -61,7 +61,7 @@ final class Backends {
                 + " (check kubeconfig/kubernetesContext, the namespace and Berth's Role)");
       }
       runtimes.put("kubernetes", k8s);
-      return new dev.berth.session.Backends(runtimes, "kubernetes");
+      return new dev.berth.runtime.Backends(runtimes, "kubernetes");
     }
     String why;
     DockerRuntime docker = null;
@@ -79,7 +79,7 @@ final class Backends {
     }
     if (why == null) {
       runtimes.put("docker", docker);
-      return new dev.berth.session.Backends(runtimes, "docker");
+      return new dev.berth.runtime.Backends(runtimes, "docker");
     }
     if (docker != null) {
       docker.close();
@@ -91,10 +91,10 @@ final class Backends {
               + " (start dockerd, set DOCKER_HOST or dockerHost, or use --backend local)");
     }
     out.println("  backend auto: no Docker engine answers (" + why + "); using local");
-    return new dev.berth.session.Backends(runtimes, "local");
+    return new dev.berth.runtime.Backends(runtimes, "local");
   }
 
-  private static dev.berth.session.Backends named(
+  private static dev.berth.runtime.Backends named(
       BerthConfig config, String instance, PrintStream out, Map<String, SessionRuntime> runtimes) {
     Map<String, String> engines = new HashMap<>();
     try {
@@ -128,7 +128,7 @@ final class Backends {
               + "' is a built-in one, which named backends replace: set backend to one of "
               + new ArrayList<>(runtimes.keySet()));
     }
-    return new dev.berth.session.Backends(runtimes, chosen);
+    return new dev.berth.runtime.Backends(runtimes, chosen);
   }
 
   private static final Set<String> DOCKER_SETTINGS =

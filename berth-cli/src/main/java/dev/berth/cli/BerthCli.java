@@ -48,7 +48,7 @@ public final class BerthCli {
             }
             return ce.exitCode();
           }
-          if (e instanceof dev.berth.session.BerthException be) {
+          if (e instanceof dev.berth.base.BerthException be) {
             err.println("berth: " + be.getMessage());
             return 1;
           }

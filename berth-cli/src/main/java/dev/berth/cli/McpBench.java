@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.base.SessionId;
 import dev.berth.config.BerthConfig;
 import dev.berth.config.ConfigLoader;
 import dev.berth.runtime.ExecRequest;
@@ -7,9 +8,8 @@ import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.WorkspacePath;
 import dev.berth.server.BerthServer;
+import dev.berth.service.SessionService;
 import dev.berth.session.Session;
-import dev.berth.session.SessionId;
-import dev.berth.session.SessionService;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;

@@ -1,9 +1,9 @@
 package dev.berth.auth;
 
+import dev.berth.base.SessionId;
 import dev.berth.registry.BrowserCredentialRecord;
 import dev.berth.registry.BrowserCredentialRecord.Kind;
 import dev.berth.registry.Registry;
-import dev.berth.session.SessionId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

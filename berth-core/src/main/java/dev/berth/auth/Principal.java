@@ -1,8 +1,8 @@
 package dev.berth.auth;
 
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
-import dev.berth.session.SessionId;
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
+import dev.berth.base.SessionId;
 
 /** Who is calling: the admin, or the holder of one session's token. */
 public sealed interface Principal {

@@ -1,10 +1,10 @@
 package dev.berth.auth;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
+import dev.berth.base.SessionId;
 import dev.berth.registry.Registry;
 import dev.berth.registry.TokenRecord;
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
-import dev.berth.session.SessionId;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

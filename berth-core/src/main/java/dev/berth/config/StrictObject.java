@@ -1,6 +1,6 @@
 package dev.berth.config;
 
-import dev.berth.session.BerthException;
+import dev.berth.base.BerthException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.berth.images;
 
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.template.ImageBuild;
 import java.io.IOException;
 import java.io.UncheckedIOException;

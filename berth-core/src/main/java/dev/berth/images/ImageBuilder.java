@@ -1,8 +1,8 @@
 package dev.berth.images;
 
+import dev.berth.base.BerthException;
 import dev.berth.images.ImageEngine.ImageInfo;
 import dev.berth.images.ImageResult.Outcome;
-import dev.berth.session.BerthException;
 import dev.berth.template.ImageBuild;
 import dev.berth.template.Template;
 import dev.berth.template.TemplateCatalog;

@@ -1,7 +1,7 @@
 package dev.berth.images;
 
+import dev.berth.base.BerthException;
 import dev.berth.config.StrictObject;
-import dev.berth.session.BerthException;
 import dev.berth.template.Template;
 import dev.berth.template.TemplateCatalog;
 import java.io.IOException;

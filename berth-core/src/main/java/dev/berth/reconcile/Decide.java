@@ -1,8 +1,8 @@
 package dev.berth.reconcile;
 
 import dev.berth.runtime.ObservedState;
+import dev.berth.service.LockedSession;
 import dev.berth.session.DesiredState;
-import dev.berth.session.LockedSession;
 import dev.berth.session.Session;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.CullAction;

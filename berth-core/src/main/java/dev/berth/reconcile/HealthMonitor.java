@@ -1,8 +1,8 @@
 package dev.berth.reconcile;
 
+import dev.berth.base.SessionId;
+import dev.berth.service.SessionService;
 import dev.berth.session.Session;
-import dev.berth.session.SessionId;
-import dev.berth.session.SessionService;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.Template;
 import java.time.Clock;

@@ -1,12 +1,12 @@
 package dev.berth.reconcile;
 
+import dev.berth.base.SessionId;
 import dev.berth.registry.Registry;
+import dev.berth.runtime.Backends;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.OwnedResource;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
-import dev.berth.session.Backends;
-import dev.berth.session.SessionId;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.Template;
 import java.time.Clock;

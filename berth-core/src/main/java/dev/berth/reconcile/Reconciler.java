@@ -1,10 +1,10 @@
 package dev.berth.reconcile;
 
+import dev.berth.base.SessionId;
 import dev.berth.registry.SessionFilter;
 import dev.berth.runtime.RuntimeEvent;
+import dev.berth.service.SessionService;
 import dev.berth.session.Session;
-import dev.berth.session.SessionId;
-import dev.berth.session.SessionService;
 import dev.berth.session.SessionStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +40,7 @@ public final class Reconciler implements AutoCloseable {
 
   private final SessionService sessions;
   private final Duration interval;
+  private final OrphanCollector orphans;
   private final Duration orphanGrace;
   private final ReconcileMetrics metrics;
   private final SessionReconciler one;
@@ -60,12 +61,18 @@ public final class Reconciler implements AutoCloseable {
   private volatile boolean closed;
 
   /**
+   * @param orphans removes resources without a live session (shared with {@code berth gc})
    * @param interval time between periodic passes
    * @param orphanGrace how old a Berth-labelled resource without a live session must be to go
    */
   public Reconciler(
-      SessionService sessions, Duration interval, Duration orphanGrace, ReconcileMetrics metrics) {
+      SessionService sessions,
+      OrphanCollector orphans,
+      Duration interval,
+      Duration orphanGrace,
+      ReconcileMetrics metrics) {
     this.sessions = sessions;
+    this.orphans = orphans;
     this.interval = interval;
     this.orphanGrace = orphanGrace;
     this.metrics = metrics;
@@ -217,7 +224,7 @@ public final class Reconciler implements AutoCloseable {
   private void collectOrphans() {
     try {
       int removed = 0;
-      for (var orphan : sessions.collectOrphans(orphanGrace, false)) {
+      for (var orphan : orphans.collect(orphanGrace, false)) {
         int n = orphan.cleanup().map(c -> c.removed().size()).orElse(0);
         removed += n;
         log.info(

@@ -1,7 +1,7 @@
 package dev.berth.reconcile;
 
+import dev.berth.base.SessionId;
 import dev.berth.runtime.CleanupReport;
-import dev.berth.session.SessionId;
 import java.util.function.Supplier;
 
 /** Runs a cleanup step while holding a session's lifecycle lock (see SessionService). */

@@ -1,13 +1,13 @@
 package dev.berth.reconcile;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.SessionId;
 import dev.berth.registry.SessionFilter;
 import dev.berth.runtime.ObservedState;
-import dev.berth.session.BerthException;
-import dev.berth.session.LockedSession;
+import dev.berth.service.LockedSession;
+import dev.berth.service.SessionService;
 import dev.berth.session.Session;
 import dev.berth.session.SessionCleanupReceipt;
-import dev.berth.session.SessionId;
-import dev.berth.session.SessionService;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.Template;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.berth.registry;
 
-import dev.berth.session.SessionId;
+import dev.berth.base.SessionId;
 import java.time.Instant;
 import java.util.Optional;
 

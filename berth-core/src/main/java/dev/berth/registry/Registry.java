@@ -2,14 +2,14 @@ package dev.berth.registry;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
+import dev.berth.base.SessionId;
 import dev.berth.runtime.RuntimeState;
-import dev.berth.session.BerthException;
 import dev.berth.session.CullSettings;
 import dev.berth.session.DesiredState;
-import dev.berth.session.ErrorCode;
 import dev.berth.session.Session;
 import dev.berth.session.SessionEvent;
-import dev.berth.session.SessionId;
 import dev.berth.session.SessionLifecycle;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.CullAction;

@@ -1,6 +1,6 @@
 package dev.berth.registry;
 
-import dev.berth.session.SessionId;
+import dev.berth.base.SessionId;
 import java.util.Optional;
 
 /** A stored token (by hash): the admin's, or one that acts on a single session. */

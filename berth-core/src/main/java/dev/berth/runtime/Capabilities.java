@@ -3,7 +3,7 @@ package dev.berth.runtime;
 /**
  * What a runtime can do beyond the core contract. A caller checks these before offering a feature;
  * a runtime that is asked for something it lacks throws {@link
- * dev.berth.session.ErrorCode#UNSUPPORTED}, never silently does nothing.
+ * dev.berth.base.ErrorCode#UNSUPPORTED}, never silently does nothing.
  *
  * @param appProcesses runs the template's long-running command (an app) in the session
  * @param publishedPorts exposes app ports at {@link SessionRuntime#endpoint} URLs

@@ -1,6 +1,6 @@
 package dev.berth.runtime;
 
-import dev.berth.session.BerthException;
+import dev.berth.base.BerthException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

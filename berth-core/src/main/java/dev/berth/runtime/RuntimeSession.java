@@ -1,6 +1,6 @@
 package dev.berth.runtime;
 
-import dev.berth.session.SessionId;
+import dev.berth.base.SessionId;
 import dev.berth.template.Template;
 import java.util.Map;
 

@@ -1,8 +1,8 @@
 package dev.berth.runtime;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.images.ImageEngine;
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -48,7 +48,7 @@ import java.util.function.Consumer;
  * <h2>Errors</h2>
  *
  * Bad input (a path outside the workspace, a missing file) is a {@link
- * dev.berth.session.BerthException} with a code that says so; a backend failure is {@code
+ * dev.berth.base.BerthException} with a code that says so; a backend failure is {@code
  * RUNTIME_FAILURE} with the backend's reason; an ability not in {@link #capabilities()} is {@code
  * UNSUPPORTED}. Every path argument is confined to the workspace, including through symlinks.
  */

@@ -1,6 +1,6 @@
 package dev.berth.runtime;
 
-import dev.berth.session.BerthException;
+import dev.berth.base.BerthException;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package dev.berth.session;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.SessionId;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;

@@ -1,5 +1,6 @@
 package dev.berth.session;
 
+import dev.berth.base.BerthException;
 import dev.berth.template.CullAction;
 import dev.berth.template.Template;
 import java.time.Duration;

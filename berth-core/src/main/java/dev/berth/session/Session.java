@@ -1,5 +1,6 @@
 package dev.berth.session;
 
+import dev.berth.base.SessionId;
 import dev.berth.runtime.RuntimeState;
 import java.time.Instant;
 import java.util.Map;

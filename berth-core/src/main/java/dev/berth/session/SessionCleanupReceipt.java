@@ -1,6 +1,7 @@
 package dev.berth.session;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.berth.base.SessionId;
 import dev.berth.runtime.CleanupReport;
 import java.time.Instant;
 import java.util.List;

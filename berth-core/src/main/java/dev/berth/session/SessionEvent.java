@@ -1,5 +1,6 @@
 package dev.berth.session;
 
+import dev.berth.base.SessionId;
 import java.time.Instant;
 
 /**

@@ -1,5 +1,6 @@
 package dev.berth.session;
 
+import dev.berth.base.BerthException;
 import java.util.EnumSet;
 import java.util.Set;
 

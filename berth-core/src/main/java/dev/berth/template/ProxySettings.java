@@ -1,6 +1,6 @@
 package dev.berth.template;
 
-import dev.berth.session.SessionId;
+import dev.berth.base.SessionId;
 import java.util.Optional;
 
 /**

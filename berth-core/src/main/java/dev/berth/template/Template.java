@@ -236,7 +236,7 @@ public record Template(
    * arguments (replaced here, because a container runs its argv without a shell). A template
    * without ports is returned as it is.
    */
-  public Template forSession(dev.berth.session.SessionId id) {
+  public Template forSession(dev.berth.base.SessionId id) {
     if (ports.isEmpty()) {
       return this;
     }

@@ -1,8 +1,8 @@
 package dev.berth.template;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.SessionId;
 import dev.berth.config.StrictObject;
-import dev.berth.session.BerthException;
-import dev.berth.session.SessionId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

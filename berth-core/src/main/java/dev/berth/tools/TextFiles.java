@@ -1,6 +1,6 @@
 package dev.berth.tools;
 
-import dev.berth.session.BerthException;
+import dev.berth.base.BerthException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.auth.BrowserLogins.ProxyLogin;
+import dev.berth.base.BerthException;
+import dev.berth.base.SessionId;
 import dev.berth.registry.Registry;
-import dev.berth.session.BerthException;
-import dev.berth.session.SessionId;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

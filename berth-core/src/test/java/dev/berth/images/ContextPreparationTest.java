@@ -3,7 +3,7 @@ package dev.berth.images;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.berth.session.BerthException;
+import dev.berth.base.BerthException;
 import dev.berth.template.ImageBuild;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.berth.images;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.berth.session.BerthException;
+import dev.berth.base.BerthException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

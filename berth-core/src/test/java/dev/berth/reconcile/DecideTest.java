@@ -2,14 +2,14 @@ package dev.berth.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.base.SessionId;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.TestTemplates;
+import dev.berth.service.LockedSession;
 import dev.berth.session.CullSettings;
 import dev.berth.session.DesiredState;
-import dev.berth.session.LockedSession;
 import dev.berth.session.Session;
-import dev.berth.session.SessionId;
 import dev.berth.session.SessionLifecycle;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.CullAction;

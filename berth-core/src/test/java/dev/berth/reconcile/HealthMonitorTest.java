@@ -2,11 +2,11 @@ package dev.berth.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.base.SessionId;
+import dev.berth.service.TestServices;
 import dev.berth.session.CreateSessionRequest;
 import dev.berth.session.CullSettings;
 import dev.berth.session.Session;
-import dev.berth.session.SessionId;
-import dev.berth.session.TestServices;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -2,10 +2,10 @@ package dev.berth.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.base.SessionId;
 import dev.berth.runtime.RuntimeSession;
+import dev.berth.service.TestServices;
 import dev.berth.session.CreateSessionRequest;
-import dev.berth.session.SessionId;
-import dev.berth.session.TestServices;
 import dev.berth.template.Template;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,17 +29,17 @@ class OrphanCollectorTest {
       var live = t.service.create(CreateSessionRequest.ofTemplate("default")).session();
       Path orphan = plant(t, "lost-one");
 
-      assertThat(t.service.collectOrphans(Duration.ofHours(1), false))
+      assertThat(t.orphans.collect(Duration.ofHours(1), false))
           .as("younger than the grace period")
           .isEmpty();
       assertThat(orphan).exists();
 
-      var dry = t.service.collectOrphans(Duration.ZERO, true);
+      var dry = t.orphans.collect(Duration.ZERO, true);
       assertThat(dry).extracting(OrphanCollector.Orphan::sessionId).containsExactly("lost-one");
       assertThat(dry.get(0).cleanup()).isEmpty();
       assertThat(orphan).as("a dry run removes nothing").exists();
 
-      var removed = t.service.collectOrphans(Duration.ZERO, false);
+      var removed = t.orphans.collect(Duration.ZERO, false);
       assertThat(removed).extracting(OrphanCollector.Orphan::sessionId).containsExactly("lost-one");
       assertThat(removed.get(0).cleanup())
           .hasValueSatisfying(r -> assertThat(r.complete()).isTrue());
@@ -56,7 +56,7 @@ class OrphanCollectorTest {
       t.service.delete(id);
       Path leftover = plant(t, id.value());
       assertThat(Files.exists(leftover)).isTrue();
-      assertThat(t.service.collectOrphans(Duration.ZERO, false))
+      assertThat(t.orphans.collect(Duration.ZERO, false))
           .extracting(OrphanCollector.Orphan::sessionId)
           .containsExactly(id.value());
       assertThat(leftover).doesNotExist();

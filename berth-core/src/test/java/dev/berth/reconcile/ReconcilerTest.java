@@ -2,17 +2,17 @@ package dev.berth.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.base.SessionId;
 import dev.berth.runtime.RuntimeState;
+import dev.berth.service.TestServices;
 import dev.berth.session.CreateSessionRequest;
 import dev.berth.session.CullSettings;
 import dev.berth.session.DesiredState;
 import dev.berth.session.Session;
 import dev.berth.session.SessionEvent;
-import dev.berth.session.SessionId;
 import dev.berth.session.SessionLifecycle;
 import dev.berth.session.SessionListener;
 import dev.berth.session.SessionStatus;
-import dev.berth.session.TestServices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +58,8 @@ class ReconcilerTest {
     template("idle", "idleTimeout: 2s\n");
     try (var t = new TestServices(home);
         var reconciler =
-            new Reconciler(t.service, TICK, Duration.ofMinutes(10), ReconcileMetrics.NONE)) {
+            new Reconciler(
+                t.service, t.orphans, TICK, Duration.ofMinutes(10), ReconcileMetrics.NONE)) {
       // Before the creates: quiet's idle clock starts during its create, not after both.
       Instant created = Instant.now();
       t.service.create(request("quiet", "idle", CullSettings.NONE));
@@ -111,7 +112,8 @@ class ReconcilerTest {
     template("short", "maxLifetime: 1s\ncullAction: delete\n");
     try (var t = new TestServices(home);
         var reconciler =
-            new Reconciler(t.service, TICK, Duration.ofMinutes(10), ReconcileMetrics.NONE)) {
+            new Reconciler(
+                t.service, t.orphans, TICK, Duration.ofMinutes(10), ReconcileMetrics.NONE)) {
       t.service.create(request("brief", "short", CullSettings.NONE));
       t.service.create(
           request(
@@ -175,7 +177,8 @@ class ReconcilerTest {
       assertThat(home.resolve("sessions/half-gone")).exists();
 
       try (var reconciler =
-          new Reconciler(t.service, TICK, Duration.ofMinutes(10), ReconcileMetrics.NONE)) {
+          new Reconciler(
+              t.service, t.orphans, TICK, Duration.ofMinutes(10), ReconcileMetrics.NONE)) {
         reconciler.start();
         Awaitility.await()
             .atMost(Duration.ofSeconds(15))

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.auth.Tokens;
+import dev.berth.runtime.Backends;
 import dev.berth.runtime.local.LocalRuntime;
-import dev.berth.session.Backends;
+import dev.berth.service.SessionService;
+import dev.berth.service.WorkspaceLimits;
 import dev.berth.session.CreateSessionRequest;
-import dev.berth.session.SessionService;
 import dev.berth.session.SessionStatus;
-import dev.berth.session.WorkspaceLimits;
 import dev.berth.template.TemplateLoader;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;

@@ -3,9 +3,9 @@ package dev.berth.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.base.SessionId;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.session.Session;
-import dev.berth.session.SessionId;
 import dev.berth.session.SessionStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -4,6 +4,8 @@ import static dev.berth.session.SessionStatus.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 

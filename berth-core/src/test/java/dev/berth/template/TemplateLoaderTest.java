@@ -3,7 +3,7 @@ package dev.berth.template;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.berth.session.BerthException;
+import dev.berth.base.BerthException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -314,7 +314,7 @@ class TemplateLoaderTest {
                 false, java.util.Optional.empty(), java.util.Optional.of("X-RStudio-Root-Path")));
     assertThat(catalog.get("plain").proxy()).isEqualTo(ProxySettings.DEFAULT);
 
-    var forSession = jupyter.forSession(dev.berth.session.SessionId.of("nb1"));
+    var forSession = jupyter.forSession(dev.berth.base.SessionId.of("nb1"));
     assertThat(forSession.command())
         .containsExactly("jupyter", "notebook", "--NotebookApp.base_url=/s/nb1/");
     assertThat(forSession.env())
@@ -322,7 +322,7 @@ class TemplateLoaderTest {
         .containsEntry("BERTH_BASE_PATH_8787", "/s/nb1/port/8787/")
         .containsEntry("JUPYTER_BASE_URL", "/s/nb1/");
     var noPorts = catalog.get("default");
-    assertThat(noPorts.forSession(dev.berth.session.SessionId.of("x"))).isSameAs(noPorts);
+    assertThat(noPorts.forSession(dev.berth.base.SessionId.of("x"))).isSameAs(noPorts);
   }
 
   @Test

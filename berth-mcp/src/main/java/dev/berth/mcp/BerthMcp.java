@@ -1,6 +1,6 @@
 package dev.berth.mcp;
 
-import dev.berth.session.SessionService;
+import dev.berth.service.SessionService;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;

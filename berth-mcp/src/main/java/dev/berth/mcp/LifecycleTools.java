@@ -1,13 +1,13 @@
 package dev.berth.mcp;
 
+import dev.berth.base.SessionId;
 import dev.berth.reconcile.SessionLife;
 import dev.berth.registry.SessionFilter;
+import dev.berth.service.SessionService;
 import dev.berth.session.CreateSessionRequest;
 import dev.berth.session.CreatedSession;
 import dev.berth.session.Session;
 import dev.berth.session.SessionCleanupReceipt;
-import dev.berth.session.SessionId;
-import dev.berth.session.SessionService;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

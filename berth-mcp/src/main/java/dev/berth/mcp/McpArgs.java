@@ -1,6 +1,6 @@
 package dev.berth.mcp;
 
-import dev.berth.session.BerthException;
+import dev.berth.base.BerthException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

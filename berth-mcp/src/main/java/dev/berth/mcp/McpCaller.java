@@ -1,9 +1,9 @@
 package dev.berth.mcp;
 
 import dev.berth.auth.Principal;
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
-import dev.berth.session.SessionId;
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
+import dev.berth.base.SessionId;
 import io.modelcontextprotocol.common.McpTransportContext;
 import java.util.Optional;
 

@@ -2,8 +2,8 @@ package dev.berth.mcp;
 
 import dev.berth.auth.Principal;
 import dev.berth.auth.Tokens;
-import dev.berth.session.BerthException;
-import dev.berth.session.SessionService;
+import dev.berth.base.BerthException;
+import dev.berth.service.SessionService;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;

@@ -1,6 +1,6 @@
 package dev.berth.mcp;
 
-import dev.berth.session.BerthException;
+import dev.berth.base.BerthException;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.function.Supplier;
 import org.slf4j.Logger;

@@ -1,11 +1,11 @@
 package dev.berth.mcp;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.SessionId;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.FileEntry;
-import dev.berth.session.BerthException;
+import dev.berth.service.SessionWorkspace;
 import dev.berth.session.ExecCommand;
-import dev.berth.session.SessionId;
-import dev.berth.session.SessionWorkspace;
 import dev.berth.tools.FileEdit;
 import dev.berth.tools.TextEdits;
 import dev.berth.tools.TextFiles;

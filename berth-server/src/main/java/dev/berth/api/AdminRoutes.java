@@ -2,9 +2,9 @@ package dev.berth.api;
 
 import static dev.berth.api.ApiAuth.principal;
 
+import dev.berth.base.BerthException;
 import dev.berth.config.Units;
-import dev.berth.session.BerthException;
-import dev.berth.session.SessionService;
+import dev.berth.reconcile.OrphanCollector;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -13,11 +13,11 @@ import java.util.Map;
 
 /** Operations on the installation as a whole (admin token only). */
 final class AdminRoutes {
-  private final SessionService sessions;
+  private final OrphanCollector orphans;
   private final Duration defaultGrace;
 
-  AdminRoutes(SessionService sessions, Duration defaultGrace) {
-    this.sessions = sessions;
+  AdminRoutes(OrphanCollector orphans, Duration defaultGrace) {
+    this.orphans = orphans;
     this.defaultGrace = defaultGrace;
   }
 
@@ -41,7 +41,7 @@ final class AdminRoutes {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("dryRun", dryRun);
     body.put("graceSeconds", grace.toSeconds());
-    body.put("orphans", sessions.collectOrphans(grace, dryRun));
+    body.put("orphans", orphans.collect(grace, dryRun));
     ctx.json(body);
   }
 }

@@ -3,8 +3,8 @@ package dev.berth.api;
 import dev.berth.auth.BrowserLogins;
 import dev.berth.auth.Principal;
 import dev.berth.auth.Tokens;
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import io.javalin.http.Context;
 import java.util.Locale;
 

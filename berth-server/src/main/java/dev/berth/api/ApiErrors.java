@@ -1,8 +1,8 @@
 package dev.berth.api;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.http.UnreadRequestBody;
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

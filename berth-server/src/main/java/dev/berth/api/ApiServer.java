@@ -2,11 +2,12 @@ package dev.berth.api;
 
 import dev.berth.auth.BrowserLogins;
 import dev.berth.auth.Tokens;
-import dev.berth.images.ImageJobs;
 import dev.berth.mcp.McpHttpEndpoint;
 import dev.berth.proxy.BrowserOrigins;
 import dev.berth.proxy.BrowserProxy;
-import dev.berth.session.SessionService;
+import dev.berth.reconcile.OrphanCollector;
+import dev.berth.service.SessionService;
+import dev.berth.service.images.ImageJobs;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson3;
@@ -55,11 +56,22 @@ public final class ApiServer {
       SessionService sessions,
       Tokens tokens,
       long maxRequestBytes,
+      OrphanCollector orphans,
       java.time.Duration orphanGrace,
       String version,
       McpHttpEndpoint mcp) {
     return create(
-        sessions, tokens, maxRequestBytes, orphanGrace, version, mcp, null, null, null, () -> "");
+        sessions,
+        tokens,
+        maxRequestBytes,
+        orphans,
+        orphanGrace,
+        version,
+        mcp,
+        null,
+        null,
+        null,
+        () -> "");
   }
 
   /**
@@ -72,6 +84,7 @@ public final class ApiServer {
       SessionService sessions,
       Tokens tokens,
       long maxRequestBytes,
+      OrphanCollector orphans,
       java.time.Duration orphanGrace,
       String version,
       McpHttpEndpoint mcp,
@@ -128,7 +141,7 @@ public final class ApiServer {
           new SessionRoutes(sessions).register(routes);
           new FileRoutes(sessions.workspace(), maxRequestBytes).register(routes);
           new ExecutorRoutes(sessions).register(routes);
-          new AdminRoutes(sessions, orphanGrace).register(routes);
+          new AdminRoutes(orphans, orphanGrace).register(routes);
           new ImageRoutes(images).register(routes);
           new DashboardRoutes(
                   sessions, tokens, logins, proxy == null ? BrowserOrigins.none() : proxy.origins())

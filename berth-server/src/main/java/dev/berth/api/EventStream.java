@@ -1,11 +1,11 @@
 package dev.berth.api;
 
 import dev.berth.auth.Principal;
-import dev.berth.session.BerthException;
+import dev.berth.base.BerthException;
+import dev.berth.base.SessionId;
+import dev.berth.service.SessionService;
 import dev.berth.session.SessionEvent;
-import dev.berth.session.SessionId;
 import dev.berth.session.SessionListener;
-import dev.berth.session.SessionService;
 import io.javalin.http.sse.SseClient;
 import java.time.Duration;
 import java.util.List;

@@ -2,9 +2,9 @@ package dev.berth.api;
 
 import static dev.berth.api.ApiAuth.principal;
 
+import dev.berth.base.SessionId;
+import dev.berth.service.SessionService;
 import dev.berth.session.CreatedSession;
-import dev.berth.session.SessionId;
-import dev.berth.session.SessionService;
 import dev.berth.session.SessionStatus;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;

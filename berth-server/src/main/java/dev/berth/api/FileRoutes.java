@@ -2,11 +2,11 @@ package dev.berth.api;
 
 import static dev.berth.api.SessionRoutes.id;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
+import dev.berth.base.SessionId;
 import dev.berth.runtime.FileEntry;
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
-import dev.berth.session.SessionId;
-import dev.berth.session.SessionWorkspace;
+import dev.berth.service.SessionWorkspace;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.FilterInputStream;

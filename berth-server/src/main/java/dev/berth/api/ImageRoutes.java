@@ -2,13 +2,13 @@ package dev.berth.api;
 
 import static dev.berth.api.ApiAuth.principal;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.config.StrictObject;
 import dev.berth.images.BuildOptions;
-import dev.berth.images.ImageJobs;
-import dev.berth.images.ImageService;
-import dev.berth.images.UpdateOptions;
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
+import dev.berth.service.images.ImageJobs;
+import dev.berth.service.images.ImageService;
+import dev.berth.service.images.UpdateOptions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;

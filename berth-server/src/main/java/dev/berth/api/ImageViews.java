@@ -1,9 +1,9 @@
 package dev.berth.api;
 
-import dev.berth.images.ImageJob;
 import dev.berth.images.ImageResult;
 import dev.berth.images.TemplateImage;
-import dev.berth.images.UpdateReport;
+import dev.berth.service.images.ImageJob;
+import dev.berth.service.images.UpdateReport;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;

@@ -1,11 +1,11 @@
 package dev.berth.api;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.SessionId;
 import dev.berth.config.StrictObject;
-import dev.berth.session.BerthException;
 import dev.berth.session.CreateSessionRequest;
 import dev.berth.session.CullSettings;
 import dev.berth.session.ExecCommand;
-import dev.berth.session.SessionId;
 import dev.berth.template.CullAction;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;

@@ -2,12 +2,12 @@ package dev.berth.api;
 
 import static dev.berth.api.ApiAuth.principal;
 
+import dev.berth.base.SessionId;
 import dev.berth.reconcile.SessionLife;
 import dev.berth.registry.SessionFilter;
+import dev.berth.service.SessionService;
 import dev.berth.session.CreatedSession;
 import dev.berth.session.SessionCleanupReceipt;
-import dev.berth.session.SessionId;
-import dev.berth.session.SessionService;
 import dev.berth.session.SessionStatus;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -72,7 +72,7 @@ final class SessionRoutes {
     for (String label : ctx.queryParams("label")) {
       int eq = label.indexOf('=');
       if (eq <= 0) {
-        throw dev.berth.session.BerthException.badRequest(
+        throw dev.berth.base.BerthException.badRequest(
             "label filter '" + label + "' must look like key=value");
       }
       labels.put(label.substring(0, eq), label.substring(eq + 1));
@@ -89,7 +89,7 @@ final class SessionRoutes {
     try {
       return SessionStatus.valueOf(s);
     } catch (IllegalArgumentException e) {
-      throw dev.berth.session.BerthException.badRequest(
+      throw dev.berth.base.BerthException.badRequest(
           "unknown status '" + s + "'; one of " + java.util.List.of(SessionStatus.values()));
     }
   }

@@ -1,7 +1,7 @@
 package dev.berth.proxy;
 
-import dev.berth.session.BerthException;
-import dev.berth.session.SessionId;
+import dev.berth.base.BerthException;
+import dev.berth.base.SessionId;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package dev.berth.proxy;
 
 import dev.berth.auth.BrowserLogins;
 import dev.berth.auth.Tokens;
-import dev.berth.session.SessionService;
+import dev.berth.service.SessionService;
 import jakarta.servlet.DispatcherType;
 import java.net.http.HttpClient;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.berth.proxy;
 
 import dev.berth.auth.BrowserLogins;
-import dev.berth.session.SessionId;
+import dev.berth.base.SessionId;
 import dev.berth.template.ProxySettings;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

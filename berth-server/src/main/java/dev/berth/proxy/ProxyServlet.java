@@ -1,15 +1,15 @@
 package dev.berth.proxy;
 
 import dev.berth.auth.BrowserLogins.ProxyLogin;
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
+import dev.berth.base.SessionId;
 import dev.berth.proxy.ProxyAccess.Denied;
 import dev.berth.proxy.ProxyAccess.Granted;
 import dev.berth.proxy.ProxyHeaders.Header;
 import dev.berth.proxy.ProxyPages.Page;
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
+import dev.berth.service.SessionService;
 import dev.berth.session.Session;
-import dev.berth.session.SessionId;
-import dev.berth.session.SessionService;
 import dev.berth.template.ProxySettings;
 import dev.berth.template.Template;
 import jakarta.servlet.AsyncContext;

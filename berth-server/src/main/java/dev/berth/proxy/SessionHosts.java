@@ -1,11 +1,11 @@
 package dev.berth.proxy;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.SessionId;
 import dev.berth.proxy.BrowserOrigins.MainHost;
 import dev.berth.proxy.BrowserOrigins.NoSessionHost;
 import dev.berth.proxy.BrowserOrigins.SessionHost;
 import dev.berth.proxy.ProxyPages.Page;
-import dev.berth.session.BerthException;
-import dev.berth.session.SessionId;
 import dev.berth.template.ProxySettings;
 import java.util.Optional;
 

@@ -1,8 +1,8 @@
 package dev.berth.proxy;
 
+import dev.berth.base.SessionId;
 import dev.berth.proxy.ProxyHeaders.Header;
 import dev.berth.proxy.ProxyPages.Page;
-import dev.berth.session.SessionId;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

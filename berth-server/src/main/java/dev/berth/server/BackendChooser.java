@@ -1,8 +1,8 @@
 package dev.berth.server;
 
 import dev.berth.config.BerthConfig;
+import dev.berth.runtime.Backends;
 import dev.berth.runtime.local.LocalRuntime;
-import dev.berth.session.Backends;
 import java.io.PrintStream;
 
 /**

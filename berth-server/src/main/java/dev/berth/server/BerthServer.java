@@ -5,18 +5,19 @@ import dev.berth.auth.BrowserLogins;
 import dev.berth.auth.Tokens;
 import dev.berth.config.BerthConfig;
 import dev.berth.images.ImageEngine;
-import dev.berth.images.ImageJobs;
-import dev.berth.images.ImageService;
 import dev.berth.mcp.McpHttpEndpoint;
 import dev.berth.metrics.BerthMetrics;
 import dev.berth.proxy.BrowserOrigins;
 import dev.berth.proxy.BrowserProxy;
+import dev.berth.reconcile.OrphanCollector;
 import dev.berth.reconcile.Reconciler;
 import dev.berth.registry.Registry;
+import dev.berth.runtime.Backends;
 import dev.berth.runtime.SessionRuntime;
-import dev.berth.session.Backends;
-import dev.berth.session.SessionService;
-import dev.berth.session.WorkspaceLimits;
+import dev.berth.service.SessionService;
+import dev.berth.service.WorkspaceLimits;
+import dev.berth.service.images.ImageJobs;
+import dev.berth.service.images.ImageService;
 import dev.berth.template.TemplateCatalog;
 import dev.berth.template.TemplateLoader;
 import io.javalin.Javalin;
@@ -58,6 +59,7 @@ public final class BerthServer implements AutoCloseable {
   private final ImageJobs images;
   private final BrowserProxy proxy;
   private final Reconciler reconciler;
+  private final OrphanCollector orphans;
 
   private BerthServer(
       BerthConfig config,
@@ -68,11 +70,13 @@ public final class BerthServer implements AutoCloseable {
       McpHttpEndpoint mcp,
       ImageJobs images,
       BrowserProxy proxy,
-      Reconciler reconciler) {
+      Reconciler reconciler,
+      OrphanCollector orphans) {
     this.mcp = mcp;
     this.images = images;
     this.proxy = proxy;
     this.reconciler = reconciler;
+    this.orphans = orphans;
     this.config = config;
     this.registry = registry;
     this.backends = backends;
@@ -128,11 +132,14 @@ public final class BerthServer implements AutoCloseable {
               tokens,
               logins,
               new BrowserOrigins(config.publicUrl(), config.appsDomain()));
+      // Built here, not by the service: the reconciler and berth gc share it.
+      var orphans = new OrphanCollector(registry, backends, clock, sessions::exclusive);
       Javalin app =
           ApiServer.create(
               sessions,
               tokens,
               config.maxRequestBytes(),
+              orphans,
               config.orphanGrace(),
               VERSION,
               mcp,
@@ -146,7 +153,8 @@ public final class BerthServer implements AutoCloseable {
       // Sessions are brought in line (interrupted creates and deletes finished, crashed apps
       // restarted) by the reconciler's first pass, which starts now, beside the first requests.
       var reconciler =
-          new Reconciler(sessions, config.reconcileInterval(), config.orphanGrace(), metrics);
+          new Reconciler(
+              sessions, orphans, config.reconcileInterval(), config.orphanGrace(), metrics);
       reconciler.start();
       try {
         app.start(config.host(), config.port());
@@ -156,7 +164,7 @@ public final class BerthServer implements AutoCloseable {
       }
       var server =
           new BerthServer(
-              config, registry, backends, sessions, app, mcp, images, proxy, reconciler);
+              config, registry, backends, sessions, app, mcp, images, proxy, reconciler, orphans);
       out.println("Berth " + VERSION + " is serving " + server.url());
       out.println("  dashboard: " + server.url() + "/");
       out.println("  MCP (Streamable HTTP): " + server.url() + McpHttpEndpoint.PATH);
@@ -207,6 +215,11 @@ public final class BerthServer implements AutoCloseable {
   }
 
   /** The image builds and updates; empty when no backend runs images. */
+  /** Finds and removes resources without a live session (what {@code berth gc} runs). */
+  public OrphanCollector orphans() {
+    return orphans;
+  }
+
   public Optional<ImageJobs> images() {
     return Optional.ofNullable(images);
   }

@@ -35,7 +35,13 @@ class OpenApiTest {
       // The same configuration the server runs, built again (not started) to read its routes.
       Javalin real =
           ApiServer.create(
-              berth.server.sessions(), null, 1024, java.time.Duration.ZERO, "test", null);
+              berth.server.sessions(),
+              null,
+              1024,
+              berth.server.orphans(),
+              java.time.Duration.ZERO,
+              "test",
+              null);
       for (var endpoint : real.unsafe.internalRouter.allHttpHandlers()) {
         String method = endpoint.endpoint.method.name();
         if (method.equals("BEFORE")

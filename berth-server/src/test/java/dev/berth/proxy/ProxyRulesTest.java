@@ -2,10 +2,10 @@ package dev.berth.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.base.SessionId;
 import dev.berth.proxy.ProxyHeaders.App;
 import dev.berth.proxy.ProxyHeaders.Client;
 import dev.berth.proxy.ProxyHeaders.Header;
-import dev.berth.session.SessionId;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;

@@ -2,13 +2,13 @@ package dev.berth.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.base.SessionId;
 import dev.berth.proxy.BrowserOrigins.MainHost;
 import dev.berth.proxy.BrowserOrigins.NoSessionHost;
 import dev.berth.proxy.BrowserOrigins.SessionHost;
 import dev.berth.proxy.SessionHosts.Pass;
 import dev.berth.proxy.SessionHosts.Redirect;
 import dev.berth.proxy.SessionHosts.Refuse;
-import dev.berth.session.SessionId;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

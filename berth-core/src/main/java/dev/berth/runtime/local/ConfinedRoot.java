@@ -1,8 +1,8 @@
 package dev.berth.runtime.local;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.runtime.WorkspacePath;
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,9 +1,9 @@
 package dev.berth.runtime.local;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.runtime.FileLimits;
 import dev.berth.runtime.WorkspacePath;
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,8 +1,8 @@
 package dev.berth.runtime.local;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.runtime.ExecResult;
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;

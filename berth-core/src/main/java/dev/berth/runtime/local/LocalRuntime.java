@@ -1,5 +1,7 @@
 package dev.berth.runtime.local;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.runtime.Capabilities;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ExecRequest;
@@ -11,8 +13,6 @@ import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.WorkspacePath;
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

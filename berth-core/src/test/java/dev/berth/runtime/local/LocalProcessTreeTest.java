@@ -2,10 +2,10 @@ package dev.berth.runtime.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.base.SessionId;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.TestTemplates;
-import dev.berth.session.SessionId;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

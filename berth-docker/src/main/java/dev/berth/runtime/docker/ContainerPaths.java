@@ -1,7 +1,7 @@
 package dev.berth.runtime.docker;
 
+import dev.berth.base.BerthException;
 import dev.berth.runtime.WorkspacePath;
-import dev.berth.session.BerthException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

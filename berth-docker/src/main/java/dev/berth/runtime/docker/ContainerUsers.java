@@ -1,7 +1,7 @@
 package dev.berth.runtime.docker;
 
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package dev.berth.runtime.docker;
 
 import com.github.dockerjava.api.command.BuildImageResultCallback;
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

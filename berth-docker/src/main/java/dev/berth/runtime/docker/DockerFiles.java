@@ -1,12 +1,12 @@
 package dev.berth.runtime.docker;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.FileEntry;
 import dev.berth.runtime.FileLimits;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.WorkspacePath;
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
 package dev.berth.runtime.docker;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.SessionId;
 import dev.berth.runtime.RuntimeState;
-import dev.berth.session.BerthException;
-import dev.berth.session.SessionId;
 import java.util.regex.Pattern;
 
 /**

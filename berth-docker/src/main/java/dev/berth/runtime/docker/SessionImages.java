@@ -1,7 +1,7 @@
 package dev.berth.runtime.docker;
 
+import dev.berth.base.BerthException;
 import dev.berth.runtime.RuntimeSession;
-import dev.berth.session.BerthException;
 import dev.berth.template.Template;
 
 /**

@@ -1,6 +1,6 @@
 package dev.berth.runtime.docker;
 
-import dev.berth.session.BerthException;
+import dev.berth.base.BerthException;
 import java.nio.file.Path;
 import java.util.Optional;
 

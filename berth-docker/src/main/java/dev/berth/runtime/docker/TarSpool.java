@@ -1,6 +1,6 @@
 package dev.berth.runtime.docker;
 
-import dev.berth.session.BerthException;
+import dev.berth.base.BerthException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -3,11 +3,11 @@ package dev.berth.runtime.docker;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.base.ErrorCode;
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.FileEntry;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.WorkspacePath;
-import dev.berth.session.ErrorCode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

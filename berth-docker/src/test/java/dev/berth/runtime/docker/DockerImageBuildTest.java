@@ -3,6 +3,7 @@ package dev.berth.runtime.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.base.BerthException;
 import dev.berth.images.BuildListener;
 import dev.berth.images.BuildOptions;
 import dev.berth.images.BuildReport;
@@ -11,7 +12,6 @@ import dev.berth.images.ImageBuilder;
 import dev.berth.images.ImageEngine;
 import dev.berth.images.ImageResult;
 import dev.berth.images.ImageResult.Outcome;
-import dev.berth.session.BerthException;
 import dev.berth.template.TemplateCatalog;
 import dev.berth.template.TemplateLoader;
 import java.io.IOException;

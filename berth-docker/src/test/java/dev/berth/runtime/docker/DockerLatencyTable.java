@@ -2,10 +2,10 @@ package dev.berth.runtime.docker;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.berth.base.SessionId;
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.WorkspacePath;
-import dev.berth.session.SessionId;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.ExposedPort;
+import dev.berth.base.ErrorCode;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
-import dev.berth.session.ErrorCode;
 import dev.berth.template.ResourceLimits;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -254,7 +254,7 @@ class DockerLifecycleTest extends DockerTestBase {
       long t1 = System.nanoTime();
       org.assertj.core.api.Assertions.assertThatThrownBy(hung::listOwned)
           .as("listing Berth's resources (the orphan pass) gives up too")
-          .isInstanceOf(dev.berth.session.BerthException.class)
+          .isInstanceOf(dev.berth.base.BerthException.class)
           .hasMessageContaining("did not list Berth's resources");
       assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(bound);
     }

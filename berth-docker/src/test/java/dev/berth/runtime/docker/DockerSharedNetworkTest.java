@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.berth.base.ErrorCode;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.RuntimeSession;
-import dev.berth.session.ErrorCode;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,7 +76,7 @@ class DockerSharedNetworkTest extends DockerTestBase {
       var s =
           track(
               RuntimeSession.fresh(
-                  dev.berth.session.SessionId.generate(), Templates.plain("p"), Map.of()));
+                  dev.berth.base.SessionId.generate(), Templates.plain("p"), Map.of()));
       assertCode(() -> other.prepare(s), ErrorCode.CONFLICT);
     } finally {
       DockerTestSupport.removeEverything(engine, otherPrefix);

@@ -1,7 +1,7 @@
 package dev.berth.runtime.kubernetes;
 
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /** Kubernetes errors in Berth's words: a RUNTIME_FAILURE that carries the API server's reason. */

@@ -1,7 +1,7 @@
 package dev.berth.runtime.kubernetes;
 
+import dev.berth.base.BerthException;
 import dev.berth.runtime.RuntimeSession;
-import dev.berth.session.BerthException;
 import dev.berth.template.ResourceLimits;
 import dev.berth.template.Template;
 import io.fabric8.kubernetes.api.model.Capabilities;

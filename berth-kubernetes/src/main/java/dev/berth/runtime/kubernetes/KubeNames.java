@@ -1,7 +1,7 @@
 package dev.berth.runtime.kubernetes;
 
+import dev.berth.base.SessionId;
 import dev.berth.runtime.RuntimeState;
-import dev.berth.session.SessionId;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,5 +1,7 @@
 package dev.berth.runtime.kubernetes;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.runtime.Capabilities;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ExecRequest;
@@ -12,8 +14,6 @@ import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.WorkspacePath;
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
 import dev.berth.template.Template;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;

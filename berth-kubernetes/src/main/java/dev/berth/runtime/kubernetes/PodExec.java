@@ -1,8 +1,8 @@
 package dev.berth.runtime.kubernetes;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.runtime.ExecResult;
-import dev.berth.session.BerthException;
-import dev.berth.session.ErrorCode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import java.io.ByteArrayOutputStream;

@@ -3,9 +3,9 @@ package dev.berth.runtime.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.SessionId;
 import dev.berth.runtime.RuntimeSession;
-import dev.berth.session.BerthException;
-import dev.berth.session.SessionId;
 import dev.berth.template.ResourceLimits;
 import dev.berth.template.Template;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;

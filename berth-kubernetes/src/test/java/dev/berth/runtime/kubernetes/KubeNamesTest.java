@@ -2,8 +2,8 @@ package dev.berth.runtime.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.base.SessionId;
 import dev.berth.runtime.RuntimeState;
-import dev.berth.session.SessionId;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.berth.base.SessionId;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.TestTemplates;
-import dev.berth.session.SessionId;
 import dev.berth.template.Template;
 import java.io.IOException;
 import java.net.ConnectException;

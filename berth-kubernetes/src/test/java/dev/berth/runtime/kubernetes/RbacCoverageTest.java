@@ -4,12 +4,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.SessionId;
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.TestTemplates;
 import dev.berth.runtime.WorkspacePath;
-import dev.berth.session.BerthException;
-import dev.berth.session.SessionId;
 import dev.berth.template.Template;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;

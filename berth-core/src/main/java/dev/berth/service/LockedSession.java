@@ -1,6 +1,8 @@
-package dev.berth.session;
+package dev.berth.service;
 
 import dev.berth.runtime.ObservedState;
+import dev.berth.session.Session;
+import dev.berth.session.SessionCleanupReceipt;
 import dev.berth.template.Template;
 import java.time.Instant;
 import java.util.Optional;

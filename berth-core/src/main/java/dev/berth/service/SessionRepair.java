@@ -1,7 +1,11 @@
-package dev.berth.session;
+package dev.berth.service;
 
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.session.Session;
+import dev.berth.session.SessionCleanupReceipt;
+import dev.berth.session.SessionLifecycle;
+import dev.berth.session.SessionStatus;
 import dev.berth.template.Template;
 import java.time.Instant;
 import java.util.Map;

@@ -1,12 +1,25 @@
-package dev.berth.session;
+package dev.berth.service;
 
 import dev.berth.auth.Tokens;
-import dev.berth.reconcile.OrphanCollector;
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
+import dev.berth.base.SessionId;
 import dev.berth.registry.Registry;
 import dev.berth.registry.SessionFilter;
+import dev.berth.runtime.Backends;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.session.CreateSessionRequest;
+import dev.berth.session.CreatedSession;
+import dev.berth.session.DesiredState;
+import dev.berth.session.MigrationResult;
+import dev.berth.session.Session;
+import dev.berth.session.SessionCleanupReceipt;
+import dev.berth.session.SessionEvent;
+import dev.berth.session.SessionLifecycle;
+import dev.berth.session.SessionListener;
+import dev.berth.session.SessionStatus;
 import dev.berth.template.Template;
 import dev.berth.template.TemplateCatalog;
 import java.net.URI;
@@ -387,14 +400,12 @@ public final class SessionService {
     }
   }
 
-  // ---- orphans ---------------------------------------------------------------------------------
-
   /**
-   * Lists (and unless {@code dryRun} removes) Berth-labelled resources with no live session, older
-   * than {@code grace}. The same code serves {@code berth gc} and the reconciler.
+   * Runs {@code work} holding the session's lifecycle lock: the orphan collector takes it around
+   * its last check and removal, so a create of the same id cannot interleave with them.
    */
-  public List<OrphanCollector.Orphan> collectOrphans(Duration grace, boolean dryRun) {
-    return new OrphanCollector(registry, backends, clock, locks::exclusive).collect(grace, dryRun);
+  public <T> T exclusive(SessionId id, Supplier<T> work) {
+    return locks.exclusive(id, work);
   }
 
   // ---- reconciliation ------------------------------------------------------------------------
@@ -452,15 +463,6 @@ public final class SessionService {
         probes.attempt(
             runtimeOf(s), runtimeSession(s, t), t.probe().get(), eps, t.health().timeout());
     return Optional.of(attempt.orElse(""));
-  }
-
-  /**
-   * One reconcile pass at start-up, for callers without a running reconciler (tests, tools): see
-   * {@link dev.berth.reconcile.Reconciler#reconcileAll()}.
-   */
-  public void reconcileStatuses() {
-    new dev.berth.reconcile.SessionReconciler(this, dev.berth.reconcile.ReconcileMetrics.NONE)
-        .reconcileAll();
   }
 
   // ---- shared helpers ---------------------------------------------------------------------------

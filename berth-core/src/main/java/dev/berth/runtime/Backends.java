@@ -1,6 +1,6 @@
-package dev.berth.session;
+package dev.berth.runtime;
 
-import dev.berth.runtime.SessionRuntime;
+import dev.berth.base.BerthException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

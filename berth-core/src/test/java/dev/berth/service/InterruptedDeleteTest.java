@@ -1,12 +1,18 @@
-package dev.berth.session;
+package dev.berth.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.auth.Tokens;
+import dev.berth.base.SessionId;
 import dev.berth.registry.Registry;
+import dev.berth.runtime.Backends;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.local.LocalRuntime;
+import dev.berth.session.CreateSessionRequest;
+import dev.berth.session.DesiredState;
+import dev.berth.session.SessionCleanupReceipt;
+import dev.berth.session.SessionEvent;
 import dev.berth.template.TemplateLoader;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;

@@ -1,4 +1,4 @@
-package dev.berth.session;
+package dev.berth.service;
 
 import java.time.Duration;
 

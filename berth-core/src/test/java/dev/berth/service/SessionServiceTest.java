@@ -1,10 +1,20 @@
-package dev.berth.session;
+package dev.berth.service;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
+import dev.berth.base.SessionId;
 import dev.berth.registry.SessionFilter;
+import dev.berth.session.CreateSessionRequest;
+import dev.berth.session.CreatedSession;
+import dev.berth.session.ExecCommand;
+import dev.berth.session.Session;
+import dev.berth.session.SessionCleanupReceipt;
+import dev.berth.session.SessionEvent;
+import dev.berth.session.SessionStatus;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -182,7 +192,7 @@ class SessionServiceTest {
     ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
 
     try (var second = new TestServices(home)) {
-      second.service.reconcileStatuses();
+      second.reconcileAll();
       Session doomed = second.service.get(SessionId.of("doomed"));
       assertThat(doomed.status()).isEqualTo(SessionStatus.FAILED);
       assertThat(doomed.statusReason()).contains("has ended", "restart 1 of 5 in 1 s");
@@ -196,7 +206,7 @@ class SessionServiceTest {
           .pollInterval(java.time.Duration.ofMillis(200))
           .until(
               () -> {
-                second.service.reconcileStatuses();
+                second.reconcileAll();
                 return second.service.get(SessionId.of("doomed")).status() == SessionStatus.RUNNING;
               });
       Session back = second.service.get(SessionId.of("doomed"));

@@ -1,11 +1,17 @@
-package dev.berth.session;
+package dev.berth.service;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
+import dev.berth.base.SessionId;
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.FileEntry;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.WorkspacePath;
+import dev.berth.session.ExecCommand;
+import dev.berth.session.Session;
+import dev.berth.session.SessionStatus;
 import dev.berth.tools.FileEdit;
 import dev.berth.tools.TextEdits;
 import dev.berth.tools.TextFiles;

@@ -1,4 +1,4 @@
-package dev.berth.session;
+package dev.berth.base;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.security.SecureRandom;

@@ -1,4 +1,4 @@
-package dev.berth.images;
+package dev.berth.service.images;
 
 import dev.berth.session.SessionStatus;
 import java.time.Duration;

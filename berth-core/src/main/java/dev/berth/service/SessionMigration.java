@@ -1,8 +1,15 @@
-package dev.berth.session;
+package dev.berth.service;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
+import dev.berth.base.SessionId;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.session.MigrationResult;
+import dev.berth.session.Session;
+import dev.berth.session.SessionCleanupReceipt;
+import dev.berth.session.SessionStatus;
 import dev.berth.template.Template;
 import java.io.IOException;
 import java.io.InputStream;

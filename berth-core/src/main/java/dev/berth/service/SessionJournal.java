@@ -1,6 +1,12 @@
-package dev.berth.session;
+package dev.berth.service;
 
+import dev.berth.base.SessionId;
 import dev.berth.registry.Registry;
+import dev.berth.session.Session;
+import dev.berth.session.SessionCleanupReceipt;
+import dev.berth.session.SessionEvent;
+import dev.berth.session.SessionListener;
+import dev.berth.session.SessionStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;

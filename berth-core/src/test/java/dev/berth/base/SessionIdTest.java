@@ -1,4 +1,4 @@
-package dev.berth.session;
+package dev.berth.base;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,8 @@
-package dev.berth.session;
+package dev.berth.service;
 
+import dev.berth.base.SessionId;
 import dev.berth.registry.Registry;
+import dev.berth.session.Session;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

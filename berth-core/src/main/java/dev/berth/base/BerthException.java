@@ -1,4 +1,4 @@
-package dev.berth.session;
+package dev.berth.base;
 
 /**
  * The one exception type that crosses Berth's layers. It carries what each audience needs: a {@link

@@ -1,13 +1,22 @@
-package dev.berth.session;
+package dev.berth.service;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.auth.Tokens;
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
+import dev.berth.base.SessionId;
 import dev.berth.registry.Registry;
+import dev.berth.runtime.Backends;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.local.LocalRuntime;
+import dev.berth.session.CreateSessionRequest;
+import dev.berth.session.MigrationResult;
+import dev.berth.session.Session;
+import dev.berth.session.SessionEvent;
+import dev.berth.session.SessionStatus;
 import dev.berth.template.TemplateLoader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -235,7 +244,10 @@ class SessionMigrationTest {
         dev.berth.runtime.RuntimeSession.fresh(id, service.templateOf(service.get(id)), Map.of()));
     assertThat(hasResources(b, id)).isTrue();
 
-    var orphans = service.collectOrphans(Duration.ZERO, false);
+    var orphans =
+        new dev.berth.reconcile.OrphanCollector(
+                registry, service.backends(), Clock.systemUTC(), service::exclusive)
+            .collect(Duration.ZERO, false);
 
     assertThat(orphans)
         .extracting(o -> o.backend() + "/" + o.sessionId())

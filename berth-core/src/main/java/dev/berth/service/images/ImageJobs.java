@@ -1,6 +1,8 @@
-package dev.berth.images;
+package dev.berth.service.images;
 
-import dev.berth.session.BerthException;
+import dev.berth.base.BerthException;
+import dev.berth.images.BuildOptions;
+import dev.berth.images.BuildReport;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

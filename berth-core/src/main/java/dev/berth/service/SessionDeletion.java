@@ -1,9 +1,15 @@
-package dev.berth.session;
+package dev.berth.service;
 
+import dev.berth.base.SessionId;
 import dev.berth.registry.Registry;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.CleanupReport.RemovedResource;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.session.DesiredState;
+import dev.berth.session.Session;
+import dev.berth.session.SessionCleanupReceipt;
+import dev.berth.session.SessionEvent;
+import dev.berth.session.SessionStatus;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.berth.session;
+package dev.berth.service;
 
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.RuntimeSession;

@@ -1,13 +1,19 @@
-package dev.berth.images;
+package dev.berth.service.images;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.SessionId;
+import dev.berth.images.BuildListener;
+import dev.berth.images.BuildReport;
+import dev.berth.images.ImageBuilder;
+import dev.berth.images.ImageEngine;
 import dev.berth.images.ImageEngine.ImageInfo;
-import dev.berth.images.UpdateReport.Action;
-import dev.berth.images.UpdateReport.SessionUpdate;
+import dev.berth.images.ImageGraph;
+import dev.berth.images.TemplateImage;
 import dev.berth.registry.SessionFilter;
-import dev.berth.session.BerthException;
+import dev.berth.service.SessionService;
+import dev.berth.service.images.UpdateReport.Action;
+import dev.berth.service.images.UpdateReport.SessionUpdate;
 import dev.berth.session.Session;
-import dev.berth.session.SessionId;
-import dev.berth.session.SessionService;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.Template;
 import java.time.Clock;

@@ -1,5 +1,6 @@
-package dev.berth.images;
+package dev.berth.service.images;
 
+import dev.berth.images.BuildReport;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package dev.berth.session;
+package dev.berth.base;
 
 /** Why an operation failed, in a form an edge can map to a status and a metric can count. */
 public enum ErrorCode {

@@ -1,8 +1,13 @@
-package dev.berth.session;
+package dev.berth.service;
 
 import dev.berth.auth.Tokens;
+import dev.berth.reconcile.OrphanCollector;
+import dev.berth.reconcile.ReconcileMetrics;
+import dev.berth.reconcile.SessionReconciler;
 import dev.berth.registry.Registry;
+import dev.berth.runtime.Backends;
 import dev.berth.runtime.local.LocalRuntime;
+import dev.berth.session.Session;
 import dev.berth.template.TemplateCatalog;
 import dev.berth.template.TemplateLoader;
 import java.nio.file.Path;
@@ -16,6 +21,7 @@ public final class TestServices implements AutoCloseable {
   public final Tokens tokens;
   public final LocalRuntime runtime;
   public final SessionService service;
+  public final OrphanCollector orphans;
 
   public TestServices(Path home) {
     this(home, TemplateLoader.load(home.resolve("templates")));
@@ -35,6 +41,13 @@ public final class TestServices implements AutoCloseable {
             Clock.systemUTC(),
             Duration.ofSeconds(5),
             WorkspaceLimits.DEFAULTS);
+    this.orphans =
+        new OrphanCollector(registry, service.backends(), Clock.systemUTC(), service::exclusive);
+  }
+
+  /** One reconcile pass, as a server's start-up runs it. */
+  public void reconcileAll() {
+    new SessionReconciler(service, ReconcileMetrics.NONE).reconcileAll();
   }
 
   @Override

@@ -1,5 +1,8 @@
-package dev.berth.images;
+package dev.berth.service.images;
 
+import dev.berth.images.BuildListener;
+import dev.berth.images.BuildReport;
+import dev.berth.images.ImageResult;
 import dev.berth.images.ImageResult.Outcome;
 import java.time.Instant;
 import java.util.ArrayDeque;

@@ -1,0 +1,69 @@
+package dev.berth.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layers of docs/design.md, checked on the compiled classes of every module (this module
+ * depends on all of them): a new import that closes a circle between two packages fails here, with
+ * the classes that close it.
+ */
+class LayersTest {
+  private static JavaClasses berth;
+
+  @BeforeAll
+  static void importClasses() {
+    berth =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.berth");
+  }
+
+  @Test
+  void noPackageDependsOnItselfThroughOthers() {
+    slices().matching("dev.berth.(**)").should().beFreeOfCycles().check(berth);
+  }
+
+  @Test
+  void backendsAndTheRegistryKnowNothingOfTheUseCases() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.berth.base..",
+            "dev.berth.config..",
+            "dev.berth.template..",
+            "dev.berth.images..",
+            "dev.berth.runtime..",
+            "dev.berth.session..",
+            "dev.berth.registry..",
+            "dev.berth.auth..",
+            "dev.berth.tools..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.berth.service..", "dev.berth.reconcile..")
+        .check(berth);
+  }
+
+  @Test
+  void theServiceLayerKnowsNoEdgeAndNoReconciler() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.berth.service..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.berth.reconcile..",
+            "dev.berth.api..",
+            "dev.berth.mcp..",
+            "dev.berth.proxy..",
+            "dev.berth.server..",
+            "dev.berth.cli..")
+        .check(berth);
+  }
+}
