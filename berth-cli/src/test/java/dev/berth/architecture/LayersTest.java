@@ -66,4 +66,33 @@ class LayersTest {
             "dev.berth.cli..")
         .check(berth);
   }
+
+  @Test
+  void theStepsAndUseCasesBelowTheServiceNeverCallBackIntoIt() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.berth.service", "dev.berth.service.steps")
+        .and()
+        .doNotHaveSimpleName("SessionService")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("dev.berth.service.SessionService")
+        .check(berth);
+  }
+
+  @Test
+  void edgesGoThroughTheServiceNotItsSteps() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.berth.api..",
+            "dev.berth.mcp..",
+            "dev.berth.proxy..",
+            "dev.berth.cli..",
+            "dev.berth.reconcile..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.berth.service.steps..")
+        .check(berth);
+  }
 }

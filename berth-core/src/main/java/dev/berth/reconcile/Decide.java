@@ -1,9 +1,9 @@
 package dev.berth.reconcile;
 
 import dev.berth.runtime.ObservedState;
-import dev.berth.service.LockedSession;
 import dev.berth.session.DesiredState;
 import dev.berth.session.Session;
+import dev.berth.session.SessionActivity;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.CullAction;
 import dev.berth.template.RestartPolicy;
@@ -37,7 +37,7 @@ final class Decide {
       Template t,
       ObservedState observed,
       Optional<String> unhealthy,
-      LockedSession.Activity activity,
+      SessionActivity activity,
       Instant now) {
     var life = s.lifecycle();
     if (observed instanceof ObservedState.Unknown) {
@@ -58,7 +58,8 @@ final class Decide {
         || (life.desired() == DesiredState.STOPPED && runsOrWillRun)) {
       return new Step.Stop(s.statusReason());
     }
-    Optional<Step> expired = lifetime(s, t, now);
+    CullSchedule cull = CullSchedule.of(s, t, activity);
+    Optional<Step> expired = lifetime(s, cull, now);
     if (expired.isPresent()) {
       return expired.get();
     }
@@ -77,7 +78,7 @@ final class Decide {
       return new Step.Restart("a start was interrupted by a manager restart");
     }
     return switch (s.status()) {
-      case RUNNING -> running(s, t, observed, unhealthy, activity, now);
+      case RUNNING -> running(s, t, observed, unhealthy, activity, cull, now);
       case FAILED ->
           life.nextRestartAt().filter(at -> !now.isBefore(at)).isPresent()
               ? new Step.Restart(s.statusReason())
@@ -91,7 +92,8 @@ final class Decide {
       Template t,
       ObservedState observed,
       Optional<String> unhealthy,
-      LockedSession.Activity activity,
+      SessionActivity activity,
+      CullSchedule cull,
       Instant now) {
     return switch (observed) {
       case ObservedState.Running r -> {
@@ -99,15 +101,14 @@ final class Decide {
           yield failed(
               s, t, "its health probe failed: " + unhealthy.get(), OptionalInt.empty(), now);
         }
-        Duration idle = s.culling().idleTimeoutOr(t);
-        if (!idle.isZero() && !now.isBefore(activity.at().plus(idle))) {
+        if (cull.idleDue(now)) {
           yield new Step.Cull(
-              s.culling().actionOr(t),
+              cull.action(),
               "idle",
               "idle for "
                   + Durations.words(Duration.between(activity.at(), now))
                   + " (idle timeout "
-                  + Durations.words(idle)
+                  + Durations.words(cull.idleTimeout())
                   + ")");
         }
         boolean settled =
@@ -165,13 +166,12 @@ final class Decide {
         Optional.of(now.plus(delay)));
   }
 
-  private static Optional<Step> lifetime(Session s, Template t, Instant now) {
-    Duration max = s.culling().maxLifetimeOr(t);
-    if (max.isZero() || now.isBefore(s.createdAt().plus(max))) {
+  private static Optional<Step> lifetime(Session s, CullSchedule cull, Instant now) {
+    if (!cull.lifetimeDue(now)) {
       return Optional.empty();
     }
-    CullAction action = s.culling().actionOr(t);
-    String reason = "reached its max lifetime of " + Durations.words(max);
+    CullAction action = cull.action();
+    String reason = "reached its max lifetime of " + Durations.words(cull.maxLifetime());
     if (action == CullAction.DELETE) {
       return Optional.of(new Step.Cull(action, "lifetime", reason));
     }

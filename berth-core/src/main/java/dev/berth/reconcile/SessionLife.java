@@ -1,9 +1,8 @@
 package dev.berth.reconcile;
 
-import dev.berth.service.LockedSession;
 import dev.berth.service.SessionService;
 import dev.berth.session.Session;
-import dev.berth.session.SessionStatus;
+import dev.berth.session.SessionActivity;
 import dev.berth.template.CullAction;
 import dev.berth.template.Template;
 import java.time.Duration;
@@ -45,16 +44,13 @@ public record SessionLife(
         s, sessions.templateOrBuiltin(s), sessions.lastActivity(s), sessions.clock().instant());
   }
 
-  static SessionLife of(Session s, Template t, LockedSession.Activity activity, Instant now) {
-    Duration idle = s.culling().idleTimeoutOr(t);
-    Duration max = s.culling().maxLifetimeOr(t);
-    CullAction action = s.culling().actionOr(t);
-    Optional<Instant> idleAt =
-        !idle.isZero() && s.status() == SessionStatus.RUNNING
-            ? Optional.of(activity.at().plus(idle))
-            : Optional.empty();
-    Optional<Instant> endsAt =
-        max.isZero() ? Optional.empty() : Optional.of(s.createdAt().plus(max));
+  static SessionLife of(Session s, Template t, SessionActivity activity, Instant now) {
+    CullSchedule cull = CullSchedule.of(s, t, activity);
+    Duration idle = cull.idleTimeout();
+    Duration max = cull.maxLifetime();
+    CullAction action = cull.action();
+    Optional<Instant> idleAt = cull.idleAt();
+    Optional<Instant> endsAt = cull.endsAt();
 
     List<String> parts = new ArrayList<>();
     parts.add(

@@ -2,6 +2,7 @@ package dev.berth.service;
 
 import dev.berth.runtime.ObservedState;
 import dev.berth.session.Session;
+import dev.berth.session.SessionActivity;
 import dev.berth.session.SessionCleanupReceipt;
 import dev.berth.template.Template;
 import java.time.Instant;
@@ -27,7 +28,7 @@ public interface LockedSession {
   ObservedState observe();
 
   /** The latest use of the session, including uses not yet written to the registry. */
-  Activity lastActivity();
+  SessionActivity lastActivity();
 
   /** Marks it FAILED with {@code reason}; {@code restartAt} schedules a restart (or none). */
   Session fail(String reason, Optional<Instant> restartAt);
@@ -55,11 +56,4 @@ public interface LockedSession {
 
   /** Writes an event of {@code type} to the session's trail. */
   void note(String type, String message);
-
-  /**
-   * The last use of a session.
-   *
-   * @param via {@code api}, {@code mcp}, {@code proxy}...; empty when it was never used
-   */
-  record Activity(Instant at, String via) {}
 }

@@ -1,10 +1,10 @@
 package dev.berth.service;
 
 import dev.berth.base.SessionId;
-import dev.berth.registry.Registry;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.CleanupReport.RemovedResource;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.service.steps.SessionSteps;
 import dev.berth.session.DesiredState;
 import dev.berth.session.Session;
 import dev.berth.session.SessionCleanupReceipt;
@@ -29,19 +29,15 @@ import tools.jackson.databind.json.JsonMapper;
 final class SessionDeletion {
   private static final Logger log = LoggerFactory.getLogger(SessionDeletion.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private final SessionService service;
-  private final Registry registry;
-  private final ActivityTracker activity;
+  private final SessionSteps steps;
 
-  SessionDeletion(SessionService service, Registry registry, ActivityTracker activity) {
-    this.service = service;
-    this.registry = registry;
-    this.activity = activity;
+  SessionDeletion(SessionSteps steps) {
+    this.steps = steps;
   }
 
   SessionCleanupReceipt delete(Session s, String why) {
     SessionId id = s.id();
-    SessionRuntime runtime = service.runtimeOf(s);
+    SessionRuntime runtime = steps.runtimeOf(s);
     boolean resumed = false;
     List<RemovedResource> planned = List.of();
     if (s.status() != SessionStatus.DELETED) {
@@ -49,12 +45,12 @@ final class SessionDeletion {
       // its next start instead of leaving a half-deleted session that looks alive.
       resumed = s.lifecycle().desired() == DesiredState.DELETED;
       if (!resumed) {
-        s = service.save(s.withLifecycle(s.lifecycle().want(DesiredState.DELETED)));
+        s = steps.save(s.withLifecycle(s.lifecycle().want(DesiredState.DELETED)));
         planned = plan(runtime, id);
       } else {
         planned = plannedEarlier(id);
       }
-      service.event(
+      steps.event(
           id,
           "deleting",
           (resumed ? "finishing an interrupted or incomplete delete" : "deleting")
@@ -63,31 +59,31 @@ final class SessionDeletion {
     }
     CleanupReport report;
     try {
-      report = runtime.destroy(service.runtimeSession(s, service.templateOrBuiltin(s)));
+      report = runtime.destroy(steps.runtimeSession(s, steps.templateOrBuiltin(s)));
     } catch (RuntimeException e) {
       log.warn("destroy of session {} failed", id, e);
       report =
           new CleanupReport.Builder()
-              .failed("session", id.value(), SessionService.message(e))
+              .failed("session", id.value(), SessionSteps.message(e))
               .build();
     }
     if (resumed) {
       report = withEarlierRemovals(report, planned);
     }
-    var receipt = SessionCleanupReceipt.of(id, s.backend(), report, service.clock().instant());
-    service.event(id, "cleanup", summary(receipt), JSON.writeValueAsString(receipt));
+    var receipt = SessionCleanupReceipt.of(id, s.backend(), report, steps.now());
+    steps.event(id, "cleanup", summary(receipt), JSON.writeValueAsString(receipt));
     if (s.status() == SessionStatus.DELETED) {
       return receipt;
     }
     if (receipt.complete()) {
-      registry.deleteTokens(id);
-      activity.forget(id);
-      service.save(
-          s.withStatus(SessionStatus.DELETED, "", service.clock().instant())
-              .withEndpoints(Map.of(), service.clock().instant()));
+      steps.registry().deleteTokens(id);
+      steps.activity().forget(id);
+      steps.save(
+          s.withStatus(SessionStatus.DELETED, "", steps.now())
+              .withEndpoints(Map.of(), steps.now()));
     } else {
       String reason = "cleanup incomplete: " + receipt.failed().size() + " resource(s) left";
-      service.save(s.withStatus(SessionStatus.FAILED, reason, service.clock().instant()));
+      steps.save(s.withStatus(SessionStatus.FAILED, reason, steps.now()));
     }
     return receipt;
   }
@@ -111,7 +107,7 @@ final class SessionDeletion {
 
   /** The plan the interrupted run wrote (its first "deleting" event with one). */
   private List<RemovedResource> plannedEarlier(SessionId id) {
-    for (SessionEvent e : registry.events(id, 0, 10_000)) {
+    for (SessionEvent e : steps.registry().events(id, 0, 10_000)) {
       if (e.type().equals("deleting") && !e.data().isBlank()) {
         try {
           return List.of(JSON.readValue(e.data(), RemovedResource[].class));

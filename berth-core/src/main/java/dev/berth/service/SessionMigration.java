@@ -6,6 +6,9 @@ import dev.berth.base.SessionId;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.service.steps.LifecycleSteps;
+import dev.berth.service.steps.SessionSteps;
+import dev.berth.session.DesiredState;
 import dev.berth.session.MigrationResult;
 import dev.berth.session.Session;
 import dev.berth.session.SessionCleanupReceipt;
@@ -36,10 +39,12 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionMigration {
   private static final Logger log = LoggerFactory.getLogger(SessionMigration.class);
-  private final SessionService sessions;
+  private final SessionSteps sessions;
+  private final LifecycleSteps lifecycle;
 
-  SessionMigration(SessionService sessions) {
+  SessionMigration(SessionSteps sessions, LifecycleSteps lifecycle) {
     this.sessions = sessions;
+    this.lifecycle = lifecycle;
   }
 
   /** Runs the migration; the caller holds the session's lifecycle lock. */
@@ -51,7 +56,7 @@ final class SessionMigration {
           "session '" + id + "' already runs on backend '" + targetName + "'");
     }
     SessionRuntime target = sessions.backends().get(targetName);
-    SessionService.requireAllowed(sessions.templateOrBuiltin(before), targetName);
+    SessionSteps.requireAllowed(sessions.templateOrBuiltin(before), targetName);
     if (before.status() != SessionStatus.RUNNING && before.status() != SessionStatus.STOPPED) {
       throw BerthException.conflict(
           "session '"
@@ -65,7 +70,7 @@ final class SessionMigration {
     boolean wasRunning = before.status() == SessionStatus.RUNNING;
     sessions.event(id, "migration", "moving from " + sourceName + " to " + targetName);
 
-    Session stopped = wasRunning ? sessions.stop(id) : before;
+    Session stopped = wasRunning ? lifecycle.stop(before, "") : before;
     if (stopped.status() != SessionStatus.STOPPED) {
       throw new BerthException(
           ErrorCode.RUNTIME_FAILURE,
@@ -90,12 +95,12 @@ final class SessionMigration {
       }
       if (wasRunning) {
         onTarget = onTarget.withState(target.start(onTarget));
-        Optional<String> notReady = sessions.readiness().await(target, onTarget);
+        Optional<String> notReady = lifecycle.readiness().await(target, onTarget);
         if (notReady.isPresent()) {
           throw new BerthException(
               ErrorCode.RUNTIME_FAILURE, "the app did not become ready: " + notReady.get());
         }
-        endpoints = sessions.endpoints(target, onTarget);
+        endpoints = LifecycleSteps.endpoints(target, onTarget);
       }
     } catch (IOException | RuntimeException e) {
       throw rollBack(id, stopped, wasRunning, target, onTarget, targetName, e);
@@ -135,7 +140,7 @@ final class SessionMigration {
             + ", failed "
             + receipt.failed().size()
             + (receipt.complete() ? "" : " (berth gc removes what is left)"),
-        SessionService.json(receipt));
+        SessionSteps.json(receipt));
     return new MigrationResult(moved, receipt);
   }
 
@@ -156,7 +161,11 @@ final class SessionMigration {
     }
     String where = "the session stays on " + stopped.backend();
     if (wasRunning) {
-      Session restarted = sessions.start(id);
+      Session current = sessions.require(id);
+      Session wanted =
+          sessions.save(current.withLifecycle(current.lifecycle().want(DesiredState.RUNNING)));
+      Session restarted =
+          lifecycle.start(wanted, sessions.templateOf(wanted), sessions.runtimeOf(wanted));
       where +=
           restarted.status() == SessionStatus.RUNNING
               ? ", running again"

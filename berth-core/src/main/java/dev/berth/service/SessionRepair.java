@@ -2,7 +2,10 @@ package dev.berth.service;
 
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.service.steps.LifecycleSteps;
+import dev.berth.service.steps.SessionSteps;
 import dev.berth.session.Session;
+import dev.berth.session.SessionActivity;
 import dev.berth.session.SessionCleanupReceipt;
 import dev.berth.session.SessionLifecycle;
 import dev.berth.session.SessionStatus;
@@ -14,17 +17,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reconciler's handle on one session, valid only inside {@link SessionService#tryRepair} (which
+ * The reconciler's handle on one session, valid only inside {@code SessionService.tryRepair} (which
  * holds the session's lifecycle lock). Reuses the service's own steps, so a restart is the same
  * start a user gets, and a cull-delete the same delete with the same receipt.
  */
 final class SessionRepair implements LockedSession {
   private static final Logger log = LoggerFactory.getLogger(SessionRepair.class);
-  private final SessionService service;
+  private final SessionSteps service;
+  private final LifecycleSteps lifecycle;
+  private final SessionDeletion deletion;
   private Session current;
 
-  SessionRepair(SessionService service, Session session) {
-    this.service = service;
+  SessionRepair(
+      SessionSteps steps, LifecycleSteps lifecycle, SessionDeletion deletion, Session session) {
+    this.service = steps;
+    this.lifecycle = lifecycle;
+    this.deletion = deletion;
     this.current = session;
   }
 
@@ -52,13 +60,13 @@ final class SessionRepair implements LockedSession {
     try {
       return runtime().inspect(service.runtimeSession(current, template()));
     } catch (RuntimeException e) {
-      return new ObservedState.Unknown(SessionService.message(e));
+      return new ObservedState.Unknown(SessionSteps.message(e));
     }
   }
 
   @Override
-  public Activity lastActivity() {
-    return service.lastActivity(current);
+  public SessionActivity lastActivity() {
+    return service.activity().last(current);
   }
 
   @Override
@@ -104,7 +112,7 @@ final class SessionRepair implements LockedSession {
           service.save(current.withStatus(SessionStatus.FAILED, why, service.clock().instant()));
     }
     int counted = current.lifecycle().restarts();
-    current = service.startLocked(current, template, runtime);
+    current = lifecycle.start(current, template, runtime);
     if (current.status() == SessionStatus.FAILED && observe() instanceof ObservedState.Unknown) {
       // The backend went away during the attempt (an engine restart, say): not the app's fault,
       // so it does not count against the restart limit.
@@ -129,19 +137,19 @@ final class SessionRepair implements LockedSession {
           Optional.empty());
     }
     service.event(current.id(), "resume", "finishing a create that a manager restart interrupted");
-    current = service.finishCreate(current, template(), runtime());
+    current = lifecycle.prepareThenStartOrWarm(current, template(), runtime());
     return current;
   }
 
   @Override
   public Session stop(String reason) {
-    current = service.stopLocked(current, reason);
+    current = lifecycle.stop(current, reason);
     return current;
   }
 
   @Override
   public SessionCleanupReceipt delete(String why) {
-    SessionCleanupReceipt receipt = service.deleteLocked(current, why);
+    SessionCleanupReceipt receipt = deletion.delete(current, why);
     current = service.find(current.id()).orElse(current);
     return receipt;
   }

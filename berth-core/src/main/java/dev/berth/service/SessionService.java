@@ -2,19 +2,24 @@ package dev.berth.service;
 
 import dev.berth.auth.Tokens;
 import dev.berth.base.BerthException;
-import dev.berth.base.ErrorCode;
+import dev.berth.base.Pause;
 import dev.berth.base.SessionId;
 import dev.berth.registry.Registry;
 import dev.berth.registry.SessionFilter;
 import dev.berth.runtime.Backends;
-import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.service.steps.LifecycleSteps;
+import dev.berth.service.steps.Probes;
+import dev.berth.service.steps.Readiness;
+import dev.berth.service.steps.SessionLocks;
+import dev.berth.service.steps.SessionSteps;
 import dev.berth.session.CreateSessionRequest;
 import dev.berth.session.CreatedSession;
 import dev.berth.session.DesiredState;
 import dev.berth.session.MigrationResult;
 import dev.berth.session.Session;
+import dev.berth.session.SessionActivity;
 import dev.berth.session.SessionCleanupReceipt;
 import dev.berth.session.SessionEvent;
 import dev.berth.session.SessionLifecycle;
@@ -25,15 +30,12 @@ import dev.berth.template.TemplateCatalog;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The use cases of Berth, one place for every edge (REST, CLI, MCP, proxy, dashboard): create,
@@ -48,22 +50,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionService {
   /** How often activity of one session is written to the registry at most. */
-  public static final Duration ACTIVITY_EVERY = Duration.ofSeconds(5);
+  public static final Duration ACTIVITY_EVERY = SessionSteps.ACTIVITY_EVERY;
 
-  private static final Logger log = LoggerFactory.getLogger(SessionService.class);
-
-  private final Registry registry;
-  private final Backends backends;
-  private final TemplateCatalog templates;
+  private final SessionSteps steps;
+  private final LifecycleSteps lifecycle;
   private final Tokens tokens;
-  private final Clock clock;
-  private final Duration stopGrace;
-  private final SessionLocks locks = new SessionLocks();
-  private final SessionJournal journal;
-  private final ActivityTracker activity;
-  private final SessionDeletion deletion;
   private final Probes probes = new Probes();
-  private final Readiness readiness = new Readiness(probes);
+  private final SessionDeletion deletion;
   private final SessionWorkspace workspace;
 
   public SessionService(
@@ -74,16 +67,27 @@ public final class SessionService {
       Clock clock,
       Duration stopGrace,
       WorkspaceLimits limits) {
-    this.registry = registry;
-    this.backends = backends;
-    this.templates = templates;
+    this(registry, backends, templates, tokens, clock, stopGrace, limits, Pause.SLEEP);
+  }
+
+  /**
+   * @param pause how waits pass (readiness polling): {@link Pause#SLEEP}, or a manual clock's in
+   *     logic tests
+   */
+  public SessionService(
+      Registry registry,
+      Backends backends,
+      TemplateCatalog templates,
+      Tokens tokens,
+      Clock clock,
+      Duration stopGrace,
+      WorkspaceLimits limits,
+      Pause pause) {
+    this.steps = new SessionSteps(registry, backends, templates, clock, stopGrace);
+    this.lifecycle = new LifecycleSteps(steps, new Readiness(probes, clock, pause));
     this.tokens = tokens;
-    this.clock = clock;
-    this.stopGrace = stopGrace;
-    this.journal = new SessionJournal(registry, clock);
-    this.activity = new ActivityTracker(registry, clock, ACTIVITY_EVERY);
-    this.deletion = new SessionDeletion(this, registry, activity);
-    this.workspace = new SessionWorkspace(this, limits);
+    this.deletion = new SessionDeletion(steps);
+    this.workspace = new SessionWorkspace(steps, limits);
   }
 
   /** File and exec operations inside sessions. */
@@ -92,20 +96,20 @@ public final class SessionService {
   }
 
   public TemplateCatalog templates() {
-    return templates;
+    return steps.templates();
   }
 
   public Backends backends() {
-    return backends;
+    return steps.backends();
   }
 
   public Clock clock() {
-    return clock;
+    return steps.clock();
   }
 
   /** Hears every session event and each create's and delete's duration (metrics, event stream). */
   public void addListener(SessionListener listener) {
-    journal.addListener(listener);
+    steps.journal().addListener(listener);
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
@@ -117,147 +121,67 @@ public final class SessionService {
    */
   public CreatedSession create(CreateSessionRequest request) {
     long t0 = System.nanoTime();
-    Template template = templates.get(request.template().orElse(Template.DEFAULT_NAME));
-    String backend = request.backend().or(template::backend).orElse(backends.defaultName());
-    SessionRuntime runtime = backends.get(backend);
-    requireAllowed(template, backend);
+    Template template = steps.templates().get(request.template().orElse(Template.DEFAULT_NAME));
+    String backend = request.backend().or(template::backend).orElse(backends().defaultName());
+    SessionRuntime runtime = backends().get(backend);
+    SessionSteps.requireAllowed(template, backend);
     SessionId id = request.id().orElseGet(SessionId::generate);
     CreatedSession created =
-        locks.exclusive(
-            id,
-            () -> {
-              var now = clock.instant();
-              var session =
-                  new Session(
-                      id,
-                      template.name(),
-                      backend,
-                      SessionStatus.PENDING,
-                      "",
-                      request.labels(),
-                      RuntimeState.EMPTY,
-                      Map.of(),
-                      now,
-                      now,
-                      now,
-                      "",
-                      SessionLifecycle.wanting(
-                          request.start() ? DesiredState.RUNNING : DesiredState.STOPPED),
-                      request.culling());
-              journal.insert(
-                  session, "created from template '" + template.name() + "' on " + backend);
-              String token = tokens.issueSessionToken(id);
-              return new CreatedSession(finishCreate(session, template, runtime), token);
-            });
-    journal.created(created.session(), Duration.ofNanos(System.nanoTime() - t0));
+        steps
+            .locks()
+            .exclusive(
+                id,
+                () -> {
+                  var now = steps.now();
+                  var session =
+                      new Session(
+                          id,
+                          template.name(),
+                          backend,
+                          SessionStatus.PENDING,
+                          "",
+                          request.labels(),
+                          RuntimeState.EMPTY,
+                          Map.of(),
+                          now,
+                          now,
+                          now,
+                          "",
+                          SessionLifecycle.wanting(
+                              request.start() ? DesiredState.RUNNING : DesiredState.STOPPED),
+                          request.culling());
+                  steps
+                      .journal()
+                      .insert(
+                          session, "created from template '" + template.name() + "' on " + backend);
+                  String token = tokens.issueSessionToken(id);
+                  return new CreatedSession(
+                      lifecycle.prepareThenStartOrWarm(session, template, runtime), token);
+                });
+    steps.journal().created(created.session(), Duration.ofNanos(System.nanoTime() - t0));
     return created;
-  }
-
-  /** Prepares (idempotently) and then starts or warms the session, as its desired state says. */
-  Session finishCreate(Session created, Template template, SessionRuntime runtime) {
-    Session session = runStep(created, "prepare", () -> prepare(created.id(), template, runtime));
-    if (session.status() == SessionStatus.FAILED) {
-      return session;
-    }
-    return session.lifecycle().desired() == DesiredState.RUNNING
-        ? startLocked(session, template, runtime)
-        : save(session.withStatus(SessionStatus.STOPPED, "warmed", clock.instant()));
-  }
-
-  private Session prepare(SessionId id, Template template, SessionRuntime runtime) {
-    Session current = require(id);
-    RuntimeState state = runtime.prepare(runtimeSession(current, template));
-    Session prepared = save(current.withRuntimeState(state, clock.instant()));
-    recordImage(runtime, runtimeSession(prepared, template));
-    return prepared;
-  }
-
-  /** Notes which image the session runs (a start may have recreated a lost container). */
-  private void recordImage(SessionRuntime runtime, RuntimeSession rs) {
-    registry.setImageId(rs.id(), runtime.imageId(rs).orElse(""));
   }
 
   /** Starts a stopped or failed session; a running one is returned as it is. */
   public Session start(SessionId id) {
-    return locks.exclusive(
-        id,
-        () -> {
-          Session s = require(id);
-          if (s.status() == SessionStatus.RUNNING) {
-            return s;
-          }
-          Session wanted = save(s.withLifecycle(s.lifecycle().want(DesiredState.RUNNING)));
-          return startLocked(wanted, templateOf(s), backends.get(s.backend()));
-        });
-  }
-
-  Session startLocked(Session s, Template template, SessionRuntime runtime) {
-    Session starting = save(s.withStatus(SessionStatus.STARTING, "", clock.instant()));
-    Session started =
-        runStep(
-            starting,
-            "start",
+    return steps
+        .locks()
+        .exclusive(
+            id,
             () -> {
-              RuntimeState state = runtime.start(runtimeSession(starting, template));
-              Session withState = save(starting.withRuntimeState(state, clock.instant()));
-              recordImage(runtime, runtimeSession(withState, template));
-              Optional<String> notReady =
-                  readiness.await(runtime, runtimeSession(withState, template));
-              if (notReady.isPresent()) {
-                String tail = runtime.logTail(runtimeSession(withState, template), 30);
-                event(s.id(), "log", "last lines of the app's output", tail);
-                throw new BerthException(ErrorCode.RUNTIME_FAILURE, notReady.get());
+              Session s = steps.require(id);
+              if (s.status() == SessionStatus.RUNNING) {
+                return s;
               }
-              return withState.withEndpoints(
-                  endpoints(runtime, runtimeSession(withState, template)), clock.instant());
+              Session wanted =
+                  steps.save(s.withLifecycle(s.lifecycle().want(DesiredState.RUNNING)));
+              return lifecycle.start(wanted, steps.templateOf(s), steps.runtimeOf(s));
             });
-    if (started.status() == SessionStatus.FAILED) {
-      return started;
-    }
-    return save(started.withStatus(SessionStatus.RUNNING, "", clock.instant()));
-  }
-
-  Map<Integer, String> endpoints(SessionRuntime runtime, RuntimeSession rs) {
-    Map<Integer, String> out = new TreeMap<>();
-    for (int port : rs.template().ports()) {
-      runtime.endpoint(rs, port).map(URI::toString).ifPresent(url -> out.put(port, url));
-    }
-    return out;
   }
 
   /** Stops a session's processes and keeps its workspace; stopping a stopped one is a no-op. */
   public Session stop(SessionId id) {
-    return locks.exclusive(id, () -> stopLocked(require(id), ""));
-  }
-
-  Session stopLocked(Session s, String reason) {
-    if (s.lifecycle().desired() != DesiredState.STOPPED
-        || s.lifecycle().nextRestartAt().isPresent()) {
-      s = save(s.withLifecycle(s.lifecycle().want(DesiredState.STOPPED)));
-    }
-    if (s.status() == SessionStatus.STOPPED) {
-      return s;
-    }
-    Session stopping =
-        s.status() == SessionStatus.STOPPING
-            ? s // a stop that a manager restart interrupted: finish it
-            : save(s.withStatus(SessionStatus.STOPPING, reason, clock.instant()));
-    SessionRuntime runtime = backends.get(s.backend());
-    Template template = templateOrBuiltin(s);
-    Session done =
-        runStep(
-            stopping,
-            "stop",
-            () -> {
-              RuntimeState state = runtime.stop(runtimeSession(stopping, template), stopGrace);
-              return stopping.withRuntimeState(state, clock.instant());
-            });
-    if (done.status() == SessionStatus.FAILED) {
-      return done;
-    }
-    return save(
-        done.withStatus(SessionStatus.STOPPED, reason, clock.instant())
-            .withEndpoints(Map.of(), clock.instant()));
+    return steps.locks().exclusive(id, () -> lifecycle.stop(steps.require(id), ""));
   }
 
   /**
@@ -267,47 +191,37 @@ public final class SessionService {
    * start). Used by {@code berth update --restart-idle}.
    */
   public Session restartOnNewImage(SessionId id) {
-    return locks.exclusive(
-        id,
-        () -> {
-          Session s = require(id);
-          boolean wasRunning =
-              s.status() == SessionStatus.RUNNING || s.status() == SessionStatus.STARTING;
-          Template template = templateOf(s);
-          SessionRuntime runtime = backends.get(s.backend());
-          if (s.status() != SessionStatus.STOPPED) {
-            s = stop(id); // the lock is reentrant: this thread holds it already
-            if (s.status() != SessionStatus.STOPPED) {
-              return s;
-            }
-          }
-          Session before = s;
-          Session renewed =
-              runStep(
-                  s,
-                  "renew",
-                  () ->
-                      before.withRuntimeState(
-                          runtime.renew(runtimeSession(before, template)), clock.instant()));
-          if (renewed.status() == SessionStatus.FAILED) {
-            return renewed;
-          }
-          recordImage(runtime, runtimeSession(renewed, template));
-          event(id, "image", "renewed on the template's current image");
-          if (!wasRunning) {
-            return renewed;
-          }
-          // The stop above recorded that the session should be stopped; it should run again, or
-          // the reconciler would stop it a moment after this restart.
-          Session wanted =
-              save(renewed.withLifecycle(renewed.lifecycle().want(DesiredState.RUNNING)));
-          return startLocked(wanted, template, runtime);
-        });
+    return steps
+        .locks()
+        .exclusive(
+            id,
+            () -> {
+              Session s = steps.require(id);
+              boolean wasRunning =
+                  s.status() == SessionStatus.RUNNING || s.status() == SessionStatus.STARTING;
+              Template template = steps.templateOf(s);
+              SessionRuntime runtime = steps.runtimeOf(s);
+              if (s.status() != SessionStatus.STOPPED) {
+                s = lifecycle.stop(s, "");
+                if (s.status() != SessionStatus.STOPPED) {
+                  return s;
+                }
+              }
+              Session renewed = lifecycle.renew(s, template, runtime);
+              if (renewed.status() == SessionStatus.FAILED || !wasRunning) {
+                return renewed;
+              }
+              // The stop above recorded that the session should be stopped; it should run again,
+              // or the reconciler would stop it a moment after this restart.
+              Session wanted =
+                  steps.save(renewed.withLifecycle(renewed.lifecycle().want(DesiredState.RUNNING)));
+              return lifecycle.start(wanted, template, runtime);
+            });
   }
 
   /** The image each live session runs, where the backend records one. */
   public Map<SessionId, String> imageIds() {
-    return registry.imageIds();
+    return steps.registry().imageIds();
   }
 
   /**
@@ -319,20 +233,18 @@ public final class SessionService {
   public SessionCleanupReceipt delete(SessionId id) {
     long t0 = System.nanoTime();
     SessionCleanupReceipt receipt =
-        locks.exclusive(
-            id,
-            () ->
-                deleteLocked(
-                    registry
-                        .find(id)
-                        .orElseThrow(() -> BerthException.notFound("no session '" + id + "'")),
-                    ""));
-    journal.deleted(receipt, Duration.ofNanos(System.nanoTime() - t0));
+        steps
+            .locks()
+            .exclusive(
+                id,
+                () ->
+                    deletion.delete(
+                        steps
+                            .find(id)
+                            .orElseThrow(() -> BerthException.notFound("no session '" + id + "'")),
+                        ""));
+    steps.journal().deleted(receipt, Duration.ofNanos(System.nanoTime() - t0));
     return receipt;
-  }
-
-  SessionCleanupReceipt deleteLocked(Session s, String why) {
-    return deletion.delete(s, why);
   }
 
   /**
@@ -340,64 +252,46 @@ public final class SessionService {
    * SessionMigration}. On failure the session stays on its backend, running again if it was.
    */
   public MigrationResult migrate(SessionId id, String targetBackend) {
-    return locks.exclusive(id, () -> new SessionMigration(this).run(id, targetBackend));
-  }
-
-  /** 403 unless the template lets its sessions live on {@code backend} (its allowedBackends). */
-  static void requireAllowed(Template template, String backend) {
-    if (!template.allowsBackend(backend)) {
-      throw new BerthException(
-          ErrorCode.FORBIDDEN,
-          "template '"
-              + template.name()
-              + "' allows its sessions only on "
-              + String.join(", ", template.allowedBackends())
-              + "; backend '"
-              + backend
-              + "' is not one of them (choose one of those, or add it to the template's"
-              + " allowedBackends)");
-    }
+    return steps
+        .locks()
+        .exclusive(id, () -> new SessionMigration(steps, lifecycle).run(id, targetBackend));
   }
 
   // ---- lookups --------------------------------------------------------------------------------
 
   /** A live session; 404 for unknown and deleted ones. */
   public Session get(SessionId id) {
-    return require(id);
+    return steps.require(id);
   }
 
   public List<Session> list(SessionFilter filter) {
-    return registry.list(filter);
+    return steps.registry().list(filter);
   }
 
   public List<SessionEvent> events(SessionId id, long afterId, int limit) {
-    registry.find(id).orElseThrow(() -> BerthException.notFound("no session '" + id + "'"));
-    return registry.events(id, afterId, limit);
+    steps.find(id).orElseThrow(() -> BerthException.notFound("no session '" + id + "'"));
+    return steps.registry().events(id, afterId, limit);
   }
 
   /** Events of all sessions after event id {@code afterId}, oldest first (the event stream). */
   public List<SessionEvent> allEvents(long afterId, int limit) {
-    return registry.eventsAfter(afterId, limit);
+    return steps.registry().eventsAfter(afterId, limit);
   }
 
   /** The last lines of the session's app output (process log, container log). */
   public String logTail(SessionId id, int lines) {
-    Session s = require(id);
-    return backends.get(s.backend()).logTail(runtimeSession(s, templateOf(s)), lines);
+    Session s = steps.require(id);
+    return steps.runtimeOf(s).logTail(steps.runtimeSession(s, steps.templateOf(s)), lines);
   }
 
   /** The session's last use, including uses not yet written to the registry (see below). */
-  public LockedSession.Activity lastActivity(Session s) {
-    return activity.last(s);
+  public SessionActivity lastActivity(Session s) {
+    return steps.activity().last(s);
   }
 
   /** The template a session was made from, or the built-in one if it was removed since. */
   public Template templateOrBuiltin(Session s) {
-    try {
-      return templates.get(s.template());
-    } catch (BerthException e) {
-      return Template.builtinDefault();
-    }
+    return steps.templateOrBuiltin(s);
   }
 
   /**
@@ -405,7 +299,7 @@ public final class SessionService {
    * its last check and removal, so a create of the same id cannot interleave with them.
    */
   public <T> T exclusive(SessionId id, Supplier<T> work) {
-    return locks.exclusive(id, work);
+    return steps.locks().exclusive(id, work);
   }
 
   // ---- reconciliation ------------------------------------------------------------------------
@@ -417,14 +311,15 @@ public final class SessionService {
    * start, stop or delete.
    */
   public <T> Optional<T> tryRepair(SessionId id, Function<LockedSession, T> work) {
-    return locks
+    return steps
+        .locks()
         .tryExclusive(
             id,
             () ->
-                registry
+                steps
                     .find(id)
                     .filter(s -> s.status().isLive())
-                    .map(s -> work.apply(new SessionRepair(this, s))))
+                    .map(s -> work.apply(new SessionRepair(steps, lifecycle, deletion, s))))
         .flatMap(x -> x);
   }
 
@@ -439,13 +334,14 @@ public final class SessionService {
     // the same beat as the health checks, and a probe that only tried would be skipped at every
     // tick for as long as the two stay in step (seen: 20 s and more without a single probe).
     Duration wait =
-        registry.find(id).map(s -> templateOrBuiltin(s).health().timeout()).orElse(Duration.ZERO);
-    return locks
+        steps.find(id).map(s -> templateOrBuiltin(s).health().timeout()).orElse(Duration.ZERO);
+    return steps
+        .locks()
         .tryShared(
             id,
             wait,
             () ->
-                registry
+                steps
                     .find(id)
                     .filter(x -> x.status() == SessionStatus.RUNNING)
                     .flatMap(this::probeRunning))
@@ -461,59 +357,12 @@ public final class SessionService {
     s.endpoints().forEach((port, url) -> eps.put(port, URI.create(url)));
     var attempt =
         probes.attempt(
-            runtimeOf(s), runtimeSession(s, t), t.probe().get(), eps, t.health().timeout());
+            steps.runtimeOf(s),
+            steps.runtimeSession(s, t),
+            t.probe().get(),
+            eps,
+            t.health().timeout());
     return Optional.of(attempt.orElse(""));
-  }
-
-  // ---- shared helpers ---------------------------------------------------------------------------
-
-  /** Runs {@code step}; on failure marks the session FAILED with the reason and returns that. */
-  Session runStep(Session s, String step, Supplier<Session> work) {
-    try {
-      return save(work.get());
-    } catch (RuntimeException e) {
-      log.warn("{} of session {} failed", step, s.id(), e);
-      String reason = step + " failed: " + message(e);
-      event(s.id(), "error", reason);
-      Session latest = registry.find(s.id()).orElse(s);
-      return save(latest.withStatus(SessionStatus.FAILED, reason, clock.instant()));
-    }
-  }
-
-  static String message(RuntimeException e) {
-    return e instanceof BerthException ? e.getMessage() : e.toString();
-  }
-
-  Session require(SessionId id) {
-    return registry
-        .find(id)
-        .filter(s -> s.status().isLive())
-        .orElseThrow(() -> BerthException.notFound("no session '" + id + "'"));
-  }
-
-  Optional<Session> find(SessionId id) {
-    return registry.find(id);
-  }
-
-  Template templateOf(Session s) {
-    return templates.get(s.template());
-  }
-
-  RuntimeSession runtimeSession(Session s, Template template) {
-    // forSession: the app learns its public base path behind the proxy (BERTH_BASE_PATH...).
-    return new RuntimeSession(s.id(), template.forSession(s.id()), s.labels(), s.runtimeState());
-  }
-
-  SessionRuntime runtimeOf(Session s) {
-    return backends.get(s.backend());
-  }
-
-  Duration stopGrace() {
-    return stopGrace;
-  }
-
-  <T> T shared(SessionId id, Supplier<T> work) {
-    return locks.shared(id, work);
   }
 
   /**
@@ -523,30 +372,6 @@ public final class SessionService {
    * the latest use is also kept in memory, so culling sees it at once.
    */
   public void recordActivity(SessionId id, String via) {
-    activity.record(id, via);
-  }
-
-  Readiness readiness() {
-    return readiness;
-  }
-
-  Instant now() {
-    return clock.instant();
-  }
-
-  static String json(Object value) {
-    return tools.jackson.databind.json.JsonMapper.shared().writeValueAsString(value);
-  }
-
-  Session save(Session s) {
-    return journal.save(s);
-  }
-
-  void event(SessionId id, String type, String message) {
-    event(id, type, message, "");
-  }
-
-  void event(SessionId id, String type, String message, String data) {
-    journal.event(id, type, message, data);
+    steps.activity().record(id, via);
   }
 }

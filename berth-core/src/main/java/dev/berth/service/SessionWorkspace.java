@@ -9,6 +9,7 @@ import dev.berth.runtime.FileEntry;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.WorkspacePath;
+import dev.berth.service.steps.SessionSteps;
 import dev.berth.session.ExecCommand;
 import dev.berth.session.Session;
 import dev.berth.session.SessionStatus;
@@ -32,22 +33,22 @@ import java.util.function.BiFunction;
 /**
  * Work inside a session's workspace — files, archives, exec — for every edge. Paths are parsed and
  * confined here and again by the runtime (which alone sees symlinks). Each call counts as the
- * session's activity ({@link SessionService#recordActivity}).
+ * session's activity (its activity tracker).
  */
 public final class SessionWorkspace {
-  private final SessionService sessions;
+  private final SessionSteps sessions;
   private final WorkspaceLimits limits;
   // Serializes read-modify-write edits of one file without a lock object per file. Shared by every
   // edge's view (see via), so a REST edit and an MCP edit of one file never interleave.
   private final ReentrantLock[] editStripes;
   private final String via;
 
-  SessionWorkspace(SessionService sessions, WorkspaceLimits limits) {
+  SessionWorkspace(SessionSteps sessions, WorkspaceLimits limits) {
     this(sessions, limits, newStripes(), "api");
   }
 
   private SessionWorkspace(
-      SessionService sessions, WorkspaceLimits limits, ReentrantLock[] editStripes, String via) {
+      SessionSteps sessions, WorkspaceLimits limits, ReentrantLock[] editStripes, String via) {
     this.sessions = sessions;
     this.limits = limits;
     this.editStripes = editStripes;
@@ -75,17 +76,19 @@ public final class SessionWorkspace {
   }
 
   private <T> T inSession(SessionId id, BiFunction<SessionRuntime, RuntimeSession, T> work) {
-    return sessions.shared(
-        id,
-        () -> {
-          Session s = sessions.require(id);
-          if (s.status() == SessionStatus.PENDING) {
-            throw BerthException.conflict("session '" + id + "' is still being created");
-          }
-          touch(id);
-          return work.apply(
-              sessions.runtimeOf(s), sessions.runtimeSession(s, sessions.templateOf(s)));
-        });
+    return sessions
+        .locks()
+        .shared(
+            id,
+            () -> {
+              Session s = sessions.require(id);
+              if (s.status() == SessionStatus.PENDING) {
+                throw BerthException.conflict("session '" + id + "' is still being created");
+              }
+              touch(id);
+              return work.apply(
+                  sessions.runtimeOf(s), sessions.runtimeSession(s, sessions.templateOf(s)));
+            });
   }
 
   /** A runtime call that answers nothing. */
@@ -104,7 +107,7 @@ public final class SessionWorkspace {
   }
 
   private void touch(SessionId id) {
-    sessions.recordActivity(id, via);
+    sessions.activity().record(id, via);
   }
 
   public byte[] readFile(SessionId id, String path) {
@@ -184,19 +187,21 @@ public final class SessionWorkspace {
             command.stdin(),
             timeout,
             limits.execMaxOutputBytes());
-    return sessions.shared(
-        id,
-        () -> {
-          Session s = sessions.require(id);
-          if (s.status() != SessionStatus.RUNNING) {
-            throw BerthException.conflict(
-                "session '" + id + "' is " + s.status() + "; exec needs a RUNNING session");
-          }
-          touch(id);
-          return sessions
-              .runtimeOf(s)
-              .exec(sessions.runtimeSession(s, sessions.templateOf(s)), request);
-        });
+    return sessions
+        .locks()
+        .shared(
+            id,
+            () -> {
+              Session s = sessions.require(id);
+              if (s.status() != SessionStatus.RUNNING) {
+                throw BerthException.conflict(
+                    "session '" + id + "' is " + s.status() + "; exec needs a RUNNING session");
+              }
+              touch(id);
+              return sessions
+                  .runtimeOf(s)
+                  .exec(sessions.runtimeSession(s, sessions.templateOf(s)), request);
+            });
   }
 
   // ---- text tools (MCP and REST share these) ------------------------------------------------

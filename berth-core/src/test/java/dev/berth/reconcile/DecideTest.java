@@ -6,10 +6,10 @@ import dev.berth.base.SessionId;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.TestTemplates;
-import dev.berth.service.LockedSession;
 import dev.berth.session.CullSettings;
 import dev.berth.session.DesiredState;
 import dev.berth.session.Session;
+import dev.berth.session.SessionActivity;
 import dev.berth.session.SessionLifecycle;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.CullAction;
@@ -82,8 +82,8 @@ class DecideTest {
     return session(SessionStatus.RUNNING, SessionLifecycle.RUNNING);
   }
 
-  private static LockedSession.Activity active(Instant at) {
-    return new LockedSession.Activity(at, "api");
+  private static SessionActivity active(Instant at) {
+    return new SessionActivity(at, "api");
   }
 
   private static Step decide(Session s, Template t, ObservedState o, Instant now) {
@@ -293,15 +293,14 @@ class DecideTest {
     Template t = template(RestartPolicy.DEFAULT, Duration.ofMinutes(30), Duration.ZERO);
     Instant now = T0.plus(Duration.ofMinutes(10));
     var life =
-        SessionLife.of(
-            running(), t, new LockedSession.Activity(now.minusSeconds(120), "proxy"), now);
+        SessionLife.of(running(), t, new SessionActivity(now.minusSeconds(120), "proxy"), now);
     assertThat(life.explanation())
         .isEqualTo(
             "active 2 min ago via proxy; stopped if idle for 30 min (at "
                 + now.plusSeconds(28 * 60)
                 + ", in 28 min, unless used); no max lifetime");
     assertThat(life.idleCullAt()).hasValue(now.plusSeconds(28 * 60));
-    var fresh = SessionLife.of(running(), PLAIN, new LockedSession.Activity(T0, ""), now);
+    var fresh = SessionLife.of(running(), PLAIN, new SessionActivity(T0, ""), now);
     assertThat(fresh.explanation())
         .isEqualTo("not used since it was created 10 min ago; no idle timeout; no max lifetime");
   }

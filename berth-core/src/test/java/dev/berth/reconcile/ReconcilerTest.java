@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.base.SessionId;
 import dev.berth.runtime.RuntimeState;
-import dev.berth.service.TestServices;
+import dev.berth.service.FakeServices;
 import dev.berth.session.CreateSessionRequest;
 import dev.berth.session.CullSettings;
 import dev.berth.session.DesiredState;
@@ -13,8 +13,6 @@ import dev.berth.session.SessionEvent;
 import dev.berth.session.SessionLifecycle;
 import dev.berth.session.SessionListener;
 import dev.berth.session.SessionStatus;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,16 +25,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The reconciler's loop on the local runtime: idle culling (an active session is not culled),
- * lifetimes, and operations a manager crash interrupted, finished by the next manager.
+ * The reconciler's loop (its timer, its passes, its workers) on the fake runtime: idle culling (an
+ * active session is not culled), lifetimes, and operations a manager crash interrupted, finished by
+ * the next manager. Time that decides (timeouts, lifetimes) passes on a manual clock that the test
+ * moves; the test then waits for the loop's outcome, never for a stretch of real time.
  */
 class ReconcilerTest {
   private static final Duration TICK = Duration.ofMillis(200);
   @TempDir Path home;
 
-  private void template(String name, String yaml) throws IOException {
-    Path dir = Files.createDirectories(home.resolve("templates").resolve(name));
-    Files.writeString(dir.resolve("template.yaml"), yaml);
+  private FakeServices services(String template, String yaml) {
+    return new FakeServices(home, Map.of(template, yaml));
   }
 
   private static CreateSessionRequest request(String id, String template, CullSettings culling) {
@@ -49,58 +48,37 @@ class ReconcilerTest {
         culling);
   }
 
-  private static Session status(TestServices t, String id) {
+  private static Session status(FakeServices t, String id) {
     return t.registry.find(SessionId.of(id)).orElseThrow();
   }
 
   @Test
   void anIdleSessionIsStoppedOnTimeAndAnActiveOneIsNot() throws Exception {
-    template("idle", "idleTimeout: 2s\n");
-    try (var t = new TestServices(home);
+    try (var t = services("idle", "command: [app]\nidleTimeout: 2s\n");
         var reconciler =
             new Reconciler(
                 t.service, t.orphans, TICK, Duration.ofMinutes(10), ReconcileMetrics.NONE)) {
-      // Before the creates: quiet's idle clock starts during its create, not after both.
-      Instant created = Instant.now();
+      Instant created = t.clock.instant();
       t.service.create(request("quiet", "idle", CullSettings.NONE));
       t.service.create(request("busy", "idle", CullSettings.NONE));
+      // Before the loop starts: no pass can fall between the clock's move and the busy one's use.
+      t.clock.advance(Duration.ofSeconds(3));
+      t.service.recordActivity(SessionId.of("busy"), "api");
       reconciler.start();
-
-      var stopper = new java.util.concurrent.atomic.AtomicBoolean();
-      Thread user =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    while (!stopper.get()) {
-                      t.service.workspace().list(SessionId.of("busy"), "");
-                      try {
-                        Thread.sleep(300);
-                      } catch (InterruptedException e) {
-                        return;
-                      }
-                    }
-                  });
-      try {
-        Awaitility.await()
-            .atMost(Duration.ofSeconds(15))
-            .until(() -> status(t, "quiet").status() == SessionStatus.STOPPED);
-        assertThat(Duration.between(created, Instant.now()))
-            .as("culled after its idle timeout, not before")
-            .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
-        assertThat(status(t, "quiet").statusReason()).contains("idle for", "idle timeout 2 s");
-        assertThat(status(t, "quiet").lifecycle().desired()).isEqualTo(DesiredState.STOPPED);
-        assertThat(t.service.events(SessionId.of("quiet"), 0, 100))
-            .extracting(SessionEvent::type)
-            .contains("cull");
-        // the busy one outlives two more idle timeouts
-        Awaitility.await()
-            .during(Duration.ofSeconds(4))
-            .atMost(Duration.ofSeconds(6))
-            .until(() -> status(t, "busy").status() == SessionStatus.RUNNING);
-      } finally {
-        stopper.set(true);
-        user.join();
-      }
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> status(t, "quiet").status() == SessionStatus.STOPPED);
+      assertThat(Duration.between(created, t.clock.instant()))
+          .as("culled after its idle timeout, not before")
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+      assertThat(status(t, "quiet").statusReason()).contains("idle for", "idle timeout 2 s");
+      assertThat(status(t, "quiet").lifecycle().desired()).isEqualTo(DesiredState.STOPPED);
+      assertThat(t.service.events(SessionId.of("quiet"), 0, 100))
+          .extracting(SessionEvent::type)
+          .contains("cull");
+      assertThat(status(t, "busy").status())
+          .as("used after the quiet one's last use")
+          .isEqualTo(SessionStatus.RUNNING);
       assertThat(SessionLife.of(t.service, status(t, "busy")).explanation())
           .startsWith("active")
           .contains("via api", "stopped if idle for 2 s");
@@ -109,8 +87,7 @@ class ReconcilerTest {
 
   @Test
   void aSessionPastItsMaxLifetimeIsDeletedWithAReceipt() throws Exception {
-    template("short", "maxLifetime: 1s\ncullAction: delete\n");
-    try (var t = new TestServices(home);
+    try (var t = services("short", "command: [app]\nmaxLifetime: 1s\ncullAction: delete\n");
         var reconciler =
             new Reconciler(
                 t.service, t.orphans, TICK, Duration.ofMinutes(10), ReconcileMetrics.NONE)) {
@@ -120,6 +97,7 @@ class ReconcilerTest {
               "kept",
               "short",
               new CullSettings(Optional.empty(), Optional.of(Duration.ZERO), Optional.empty())));
+      t.clock.advance(Duration.ofSeconds(2));
       reconciler.start();
       Awaitility.await()
           .atMost(Duration.ofSeconds(15))
@@ -133,7 +111,7 @@ class ReconcilerTest {
                   .orElseThrow()
                   .message())
           .isEqualTo("delete: reached its max lifetime of 1 s");
-      assertThat(Files.exists(home.resolve("sessions/brief"))).isFalse();
+      assertThat(t.runtime.hasWorkspace(SessionId.of("brief"))).isFalse();
       assertThat(status(t, "kept").status())
           .as("a session's own max lifetime of 0 keeps it")
           .isEqualTo(SessionStatus.RUNNING);
@@ -143,7 +121,7 @@ class ReconcilerTest {
   @Test
   void theNextManagerFinishesAnInterruptedCreateAndAnInterruptedDelete() throws Exception {
     List<SessionEvent> seen = new CopyOnWriteArrayList<>();
-    try (var t = new TestServices(home)) {
+    try (var t = services("default", "command: [app]\n")) {
       t.service.addListener(
           new SessionListener() {
             @Override
@@ -152,12 +130,12 @@ class ReconcilerTest {
             }
           });
       // A manager that died right after recording a create: the row, nothing else.
-      Instant now = Instant.now();
+      Instant now = t.clock.instant();
       t.registry.insert(
           new Session(
               SessionId.of("half-made"),
               "default",
-              "local",
+              "fake",
               SessionStatus.PENDING,
               "",
               Map.of(),
@@ -174,7 +152,7 @@ class ReconcilerTest {
       Session doomed =
           t.service.create(request("half-gone", "default", CullSettings.NONE)).session();
       t.registry.update(doomed.withLifecycle(doomed.lifecycle().want(DesiredState.DELETED)));
-      assertThat(home.resolve("sessions/half-gone")).exists();
+      assertThat(t.runtime.hasWorkspace(SessionId.of("half-gone"))).isTrue();
 
       try (var reconciler =
           new Reconciler(
@@ -187,14 +165,15 @@ class ReconcilerTest {
                     status(t, "half-made").status() == SessionStatus.RUNNING
                         && status(t, "half-gone").status() == SessionStatus.DELETED);
       }
-      assertThat(home.resolve("sessions/half-made")).isDirectory();
-      assertThat(home.resolve("sessions/half-gone")).doesNotExist();
+      assertThat(t.runtime.hasWorkspace(SessionId.of("half-made"))).isTrue();
+      assertThat(t.runtime.isRunning(SessionId.of("half-made"))).isTrue();
+      assertThat(t.runtime.hasWorkspace(SessionId.of("half-gone"))).isFalse();
       SessionEvent cleanup =
           t.service.events(SessionId.of("half-gone"), 0, 100).stream()
               .filter(e -> e.type().equals("cleanup"))
               .reduce((a, b) -> b)
               .orElseThrow();
-      assertThat(cleanup.data()).contains("\"complete\":true", "\"kind\":\"directory\"");
+      assertThat(cleanup.data()).contains("\"complete\":true", "\"kind\":\"workspace\"");
       assertThat(seen)
           .as("every status change reaches listeners, with from and to")
           .anySatisfy(

@@ -241,7 +241,8 @@ class SessionMigrationTest {
     SessionId id = runningWithFiles("crashed-mid-move");
     // What a manager killed during a migration leaves: the session's resources on the target too.
     b.prepare(
-        dev.berth.runtime.RuntimeSession.fresh(id, service.templateOf(service.get(id)), Map.of()));
+        dev.berth.runtime.RuntimeSession.fresh(
+            id, service.templateOrBuiltin(service.get(id)), Map.of()));
     assertThat(hasResources(b, id)).isTrue();
 
     var orphans =

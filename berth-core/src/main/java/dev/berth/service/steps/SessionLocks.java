@@ -1,4 +1,4 @@
-package dev.berth.service;
+package dev.berth.service.steps;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * write lock, so two of them never interleave; file and exec calls take its read lock, so they run
  * side by side but never during a lifecycle change. Different sessions never wait for each other.
  */
-final class SessionLocks {
+public final class SessionLocks {
   // Long enough for a slow create (image start + probe); a waiter past it gets a clear 409.
   private static final long WAIT_SECONDS = 300;
   private final ConcurrentHashMap<SessionId, ReentrantReadWriteLock> locks =
@@ -26,16 +26,16 @@ final class SessionLocks {
     return locks.computeIfAbsent(id, k -> new ReentrantReadWriteLock(true));
   }
 
-  <T> T exclusive(SessionId id, Supplier<T> work) {
+  public <T> T exclusive(SessionId id, Supplier<T> work) {
     return with(lockFor(id).writeLock(), id, work);
   }
 
-  <T> T shared(SessionId id, Supplier<T> work) {
+  public <T> T shared(SessionId id, Supplier<T> work) {
     return with(lockFor(id).readLock(), id, work);
   }
 
   /** How many threads wait for the session right now (diagnostics and tests). */
-  int queuedOn(SessionId id) {
+  public int queuedOn(SessionId id) {
     return lockFor(id).getQueueLength();
   }
 
@@ -43,7 +43,7 @@ final class SessionLocks {
    * Runs {@code work} under the write lock if it is free now and nobody waits for it; empty when
    * the session is busy.
    */
-  <T> Optional<T> tryExclusive(SessionId id, Supplier<T> work) {
+  public <T> Optional<T> tryExclusive(SessionId id, Supplier<T> work) {
     return tryWith(lockFor(id).writeLock(), Duration.ZERO, work);
   }
 
@@ -51,7 +51,7 @@ final class SessionLocks {
    * Runs {@code work} under the read lock once no lifecycle change holds the session, waiting at
    * most {@code wait} for that; empty when the session stayed busy.
    */
-  <T> Optional<T> tryShared(SessionId id, Duration wait, Supplier<T> work) {
+  public <T> Optional<T> tryShared(SessionId id, Duration wait, Supplier<T> work) {
     return tryWith(lockFor(id).readLock(), wait, work);
   }
 

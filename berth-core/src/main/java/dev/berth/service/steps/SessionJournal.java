@@ -1,4 +1,4 @@
-package dev.berth.service;
+package dev.berth.service.steps;
 
 import dev.berth.base.SessionId;
 import dev.berth.registry.Registry;
@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * event stream built on it) has every state change, whoever made it: an edge, the reconciler, a
  * start-up recovery.
  */
-final class SessionJournal {
+public final class SessionJournal {
   private static final Logger log = LoggerFactory.getLogger(SessionJournal.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -42,24 +42,24 @@ final class SessionJournal {
     }
   }
 
-  SessionJournal(Registry registry, Clock clock) {
+  public SessionJournal(Registry registry, Clock clock) {
     this.registry = registry;
     this.clock = clock;
   }
 
-  void addListener(SessionListener listener) {
+  public void addListener(SessionListener listener) {
     listeners.add(listener);
   }
 
   /** Records a new session and its first status event. */
-  void insert(Session s, String message) {
+  public void insert(Session s, String message) {
     registry.insert(s);
     saved.put(s.id(), Saved.of(s));
     event(s.id(), "status", message, statusData(null, s));
   }
 
   /** Writes the session; a new status, or a new reason for it, also becomes a status event. */
-  Session save(Session s) {
+  public Session save(Session s) {
     Saved before = saved.get(s.id());
     if (before == null) {
       before = registry.find(s.id()).map(Saved::of).orElse(null);
@@ -94,16 +94,16 @@ final class SessionJournal {
     return JSON.writeValueAsString(data);
   }
 
-  void event(SessionId id, String type, String message, String data) {
+  public void event(SessionId id, String type, String message, String data) {
     SessionEvent e = registry.appendEvent(id, clock.instant(), type, message, data);
     tell(l -> l.onEvent(e));
   }
 
-  void created(Session s, Duration took) {
+  public void created(Session s, Duration took) {
     tell(l -> l.onCreated(s, took));
   }
 
-  void deleted(SessionCleanupReceipt r, Duration took) {
+  public void deleted(SessionCleanupReceipt r, Duration took) {
     tell(l -> l.onDeleted(r, took));
   }
 

@@ -1,9 +1,11 @@
-package dev.berth.service;
+package dev.berth.service.steps;
 
+import dev.berth.base.Pause;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.template.HealthProbe;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -12,20 +14,28 @@ import java.util.Optional;
  * Waits until a started session is ready: its process runs and its template's probe answers. A
  * session is RUNNING only after this says so.
  */
-final class Readiness {
+public final class Readiness {
   private static final Duration POLL = Duration.ofMillis(50);
   private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
   private final Probes probes;
+  private final Clock clock;
+  private final Pause pause;
 
-  Readiness(Probes probes) {
+  /**
+   * @param clock the deadline's clock
+   * @param pause how to wait between attempts (a manual clock's, in logic tests)
+   */
+  public Readiness(Probes probes, Clock clock, Pause pause) {
     this.probes = probes;
+    this.clock = clock;
+    this.pause = pause;
   }
 
   /** Empty when ready; otherwise why not (the probe's last error or how the app ended). */
-  Optional<String> await(SessionRuntime runtime, RuntimeSession session) {
+  public Optional<String> await(SessionRuntime runtime, RuntimeSession session) {
     Optional<HealthProbe> probe = session.template().probe();
     Duration timeout = probe.map(HealthProbe::startTimeout).orElse(Duration.ofSeconds(60));
-    Instant deadline = Instant.now().plus(timeout);
+    Instant deadline = clock.instant().plus(timeout);
     String lastError = "no answer yet";
     while (true) {
       ObservedState observed = runtime.inspect(session);
@@ -55,7 +65,7 @@ final class Readiness {
         case ObservedState.Prepared p -> lastError = "the app is not running";
         case ObservedState.Unknown u -> lastError = "cannot inspect: " + u.error();
       }
-      if (Instant.now().isAfter(deadline)) {
+      if (clock.instant().isAfter(deadline)) {
         return Optional.of("not ready after " + timeout.toSeconds() + "s: " + lastError);
       }
       if (!sleep()) {
@@ -65,9 +75,9 @@ final class Readiness {
   }
 
   /** False when interrupted: then waiting on would only spin. */
-  private static boolean sleep() {
+  private boolean sleep() {
     try {
-      Thread.sleep(POLL);
+      pause.sleep(POLL);
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

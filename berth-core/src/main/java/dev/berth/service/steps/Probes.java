@@ -1,4 +1,4 @@
-package dev.berth.service;
+package dev.berth.service.steps;
 
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.RuntimeSession;
@@ -21,7 +21,7 @@ import java.util.Optional;
  * the template's health-check interval. The same code for both, so "ready" and "healthy" mean the
  * same thing.
  */
-final class Probes {
+public final class Probes {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -30,7 +30,7 @@ final class Probes {
           .build();
 
   /** Empty when the probe passed, else what went wrong. Never throws. */
-  Optional<String> attempt(
+  public Optional<String> attempt(
       SessionRuntime runtime,
       RuntimeSession session,
       HealthProbe probe,

@@ -1,4 +1,4 @@
-package dev.berth.service;
+package dev.berth.service.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

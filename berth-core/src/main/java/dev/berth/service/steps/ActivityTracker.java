@@ -1,8 +1,9 @@
-package dev.berth.service;
+package dev.berth.service.steps;
 
 import dev.berth.base.SessionId;
 import dev.berth.registry.Registry;
 import dev.berth.session.Session;
+import dev.berth.session.SessionActivity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,23 +14,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * every} per session (a busy proxy or tool loop costs one write per interval); the latest use is
  * also kept in memory, so idle culling sees it at once.
  */
-final class ActivityTracker {
+public final class ActivityTracker {
   private final Registry registry;
   private final Clock clock;
   private final Duration every;
-  private final ConcurrentHashMap<SessionId, LockedSession.Activity> latest =
-      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<SessionId, SessionActivity> latest = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<SessionId, Instant> lastWrite = new ConcurrentHashMap<>();
 
-  ActivityTracker(Registry registry, Clock clock, Duration every) {
+  public ActivityTracker(Registry registry, Clock clock, Duration every) {
     this.registry = registry;
     this.clock = clock;
     this.every = every;
   }
 
-  void record(SessionId id, String via) {
+  public void record(SessionId id, String via) {
     Instant now = clock.instant();
-    latest.put(id, new LockedSession.Activity(now, via));
+    latest.put(id, new SessionActivity(now, via));
     Instant last = lastWrite.get(id);
     if (last == null || !now.isBefore(last.plus(every))) {
       lastWrite.put(id, now);
@@ -37,15 +37,15 @@ final class ActivityTracker {
     }
   }
 
-  LockedSession.Activity last(Session s) {
-    LockedSession.Activity recent = latest.get(s.id());
+  public SessionActivity last(Session s) {
+    SessionActivity recent = latest.get(s.id());
     if (recent != null && recent.at().isAfter(s.lastActivityAt())) {
       return recent;
     }
-    return new LockedSession.Activity(s.lastActivityAt(), s.lastActivityVia());
+    return new SessionActivity(s.lastActivityAt(), s.lastActivityVia());
   }
 
-  void forget(SessionId id) {
+  public void forget(SessionId id) {
     latest.remove(id);
     lastWrite.remove(id);
   }

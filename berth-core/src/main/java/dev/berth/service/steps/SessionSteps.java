@@ -1,0 +1,186 @@
+package dev.berth.service.steps;
+
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
+import dev.berth.base.SessionId;
+import dev.berth.registry.Registry;
+import dev.berth.runtime.Backends;
+import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.SessionRuntime;
+import dev.berth.session.Session;
+import dev.berth.session.SessionStatus;
+import dev.berth.template.Template;
+import dev.berth.template.TemplateCatalog;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The small steps every use case is made of: load a session, save it (with its status event),
+ * record an event, find its template and runtime, and run a runtime step that marks the session
+ * FAILED with the reason when it throws. The use cases (create, delete, migrate, repair, work in
+ * the workspace) depend on this class; it depends on none of them, so nothing calls back up.
+ */
+public final class SessionSteps {
+  private static final Logger log = LoggerFactory.getLogger(SessionSteps.class);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** How often activity of one session is written to the registry at most. */
+  public static final Duration ACTIVITY_EVERY = Duration.ofSeconds(5);
+
+  private final Registry registry;
+  private final Backends backends;
+  private final TemplateCatalog templates;
+  private final Clock clock;
+  private final Duration stopGrace;
+  private final SessionLocks locks = new SessionLocks();
+  private final SessionJournal journal;
+  private final ActivityTracker activity;
+
+  public SessionSteps(
+      Registry registry,
+      Backends backends,
+      TemplateCatalog templates,
+      Clock clock,
+      Duration stopGrace) {
+    this.registry = registry;
+    this.backends = backends;
+    this.templates = templates;
+    this.clock = clock;
+    this.stopGrace = stopGrace;
+    this.journal = new SessionJournal(registry, clock);
+    this.activity = new ActivityTracker(registry, clock, ACTIVITY_EVERY);
+  }
+
+  public Registry registry() {
+    return registry;
+  }
+
+  public Backends backends() {
+    return backends;
+  }
+
+  public TemplateCatalog templates() {
+    return templates;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public Instant now() {
+    return clock.instant();
+  }
+
+  /** How long a stop waits for the session's processes before it kills them. */
+  public Duration stopGrace() {
+    return stopGrace;
+  }
+
+  /** One lock per session: lifecycle changes exclusive, file and exec calls shared. */
+  public SessionLocks locks() {
+    return locks;
+  }
+
+  /** Writes sessions and events, and tells listeners. */
+  public SessionJournal journal() {
+    return journal;
+  }
+
+  public ActivityTracker activity() {
+    return activity;
+  }
+
+  /** A live session; 404 for unknown and deleted ones. */
+  public Session require(SessionId id) {
+    return registry
+        .find(id)
+        .filter(s -> s.status().isLive())
+        .orElseThrow(() -> BerthException.notFound("no session '" + id + "'"));
+  }
+
+  /** The session in any status, deleted ones included. */
+  public Optional<Session> find(SessionId id) {
+    return registry.find(id);
+  }
+
+  /** The session's template; 404 when it was removed since. */
+  public Template templateOf(Session s) {
+    return templates.get(s.template());
+  }
+
+  /** The template a session was made from, or the built-in one if it was removed since. */
+  public Template templateOrBuiltin(Session s) {
+    try {
+      return templates.get(s.template());
+    } catch (BerthException e) {
+      return Template.builtinDefault();
+    }
+  }
+
+  public SessionRuntime runtimeOf(Session s) {
+    return backends.get(s.backend());
+  }
+
+  /** What the runtime is told about the session on every call. */
+  public RuntimeSession runtimeSession(Session s, Template template) {
+    // forSession: the app learns its public base path behind the proxy (BERTH_BASE_PATH...).
+    return new RuntimeSession(s.id(), template.forSession(s.id()), s.labels(), s.runtimeState());
+  }
+
+  /** Saves the session; a status change writes its status event. */
+  public Session save(Session s) {
+    return journal.save(s);
+  }
+
+  public void event(SessionId id, String type, String message) {
+    event(id, type, message, "");
+  }
+
+  public void event(SessionId id, String type, String message, String data) {
+    journal.event(id, type, message, data);
+  }
+
+  /** Runs {@code step}; on failure marks the session FAILED with the reason and returns that. */
+  public Session runStep(Session s, String step, Supplier<Session> work) {
+    try {
+      return save(work.get());
+    } catch (RuntimeException e) {
+      log.warn("{} of session {} failed", step, s.id(), e);
+      String reason = step + " failed: " + message(e);
+      event(s.id(), "error", reason);
+      Session latest = registry.find(s.id()).orElse(s);
+      return save(latest.withStatus(SessionStatus.FAILED, reason, clock.instant()));
+    }
+  }
+
+  /** 403 unless the template lets its sessions live on {@code backend} (its allowedBackends). */
+  public static void requireAllowed(Template template, String backend) {
+    if (!template.allowsBackend(backend)) {
+      throw new BerthException(
+          ErrorCode.FORBIDDEN,
+          "template '"
+              + template.name()
+              + "' allows its sessions only on "
+              + String.join(", ", template.allowedBackends())
+              + "; backend '"
+              + backend
+              + "' is not one of them (choose one of those, or add it to the template's"
+              + " allowedBackends)");
+    }
+  }
+
+  /** The user's message of a Berth error; the whole exception for anything else. */
+  public static String message(RuntimeException e) {
+    return e instanceof BerthException ? e.getMessage() : e.toString();
+  }
+
+  public static String json(Object value) {
+    return JSON.writeValueAsString(value);
+  }
+}

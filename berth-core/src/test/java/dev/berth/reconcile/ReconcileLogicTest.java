@@ -1,0 +1,116 @@
+package dev.berth.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.base.SessionId;
+import dev.berth.service.FakeServices;
+import dev.berth.session.Session;
+import dev.berth.session.SessionStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reconciler's decisions carried out on the fake runtime, one pass at a time, with time passing
+ * on a manual clock: restarts with backoff, the restart limit, idle culling that activity
+ * postpones, and lifetimes. No loop, no sleep, no race with a timer.
+ */
+class ReconcileLogicTest {
+  private static final SessionId APP = SessionId.of("app");
+  @TempDir Path home;
+  private FakeServices t;
+
+  @BeforeEach
+  void setUp() {
+    t =
+        new FakeServices(
+            home,
+            Map.of(
+                "crashy",
+                "command: [app]\nrestart: {backoff: 10s, maxBackoff: 15s, limit: 2}\n",
+                "idle",
+                "command: [app]\nidleTimeout: 10m\n",
+                "short",
+                "command: [app]\nmaxLifetime: 1h\ncullAction: delete\n"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    t.close();
+  }
+
+  private Session pass() {
+    t.reconciler.reconcile(APP);
+    return t.row("app");
+  }
+
+  @Test
+  void aCrashedAppIsRestartedAfterItsBackoffUntilTheLimitThenStaysFailed() {
+    t.create("app", "crashy");
+    t.runtime.crash(APP, 1);
+
+    Session failed = pass();
+    assertThat(failed.status()).isEqualTo(SessionStatus.FAILED);
+    assertThat(failed.lifecycle().nextRestartAt()).contains(t.clock.instant().plusSeconds(10));
+
+    t.clock.advance(Duration.ofSeconds(9));
+    assertThat(pass().status()).as("not before its backoff").isEqualTo(SessionStatus.FAILED);
+    assertThat(t.runtime.calls("start")).isEqualTo(1);
+
+    t.clock.advance(Duration.ofSeconds(1));
+    assertThat(pass().status()).isEqualTo(SessionStatus.RUNNING);
+    assertThat(t.runtime.calls("start")).isEqualTo(2);
+
+    t.runtime.crash(APP, 1);
+    Session second = pass();
+    assertThat(second.lifecycle().nextRestartAt())
+        .as("the backoff doubles, up to maxBackoff")
+        .contains(t.clock.instant().plusSeconds(15));
+    t.clock.advance(Duration.ofSeconds(15));
+    assertThat(pass().status()).isEqualTo(SessionStatus.RUNNING);
+
+    t.runtime.crash(APP, 1);
+    Session gaveUp = pass();
+    t.clock.advance(Duration.ofMinutes(5));
+    pass();
+    assertThat(t.runtime.calls("start")).as("two restarts, then no more").isEqualTo(3);
+    assertThat(gaveUp.status()).isEqualTo(SessionStatus.FAILED);
+    assertThat(gaveUp.lifecycle().nextRestartAt()).isEmpty();
+    assertThat(gaveUp.statusReason()).contains("gave up");
+  }
+
+  @Test
+  void anIdleSessionIsStoppedAfterItsTimeoutAndUseMovesTheTimeoutOn() {
+    t.create("app", "idle");
+
+    t.clock.advance(Duration.ofMinutes(9));
+    assertThat(pass().status()).isEqualTo(SessionStatus.RUNNING);
+    t.service.recordActivity(APP, "api");
+
+    t.clock.advance(Duration.ofMinutes(9));
+    assertThat(pass().status()).as("used 9 minutes ago").isEqualTo(SessionStatus.RUNNING);
+
+    t.clock.advance(Duration.ofMinutes(2));
+    Session culled = pass();
+    assertThat(culled.status()).isEqualTo(SessionStatus.STOPPED);
+    assertThat(culled.statusReason()).contains("idle");
+    assertThat(t.runtime.hasWorkspace(APP)).as("a stop keeps the workspace").isTrue();
+    assertThat(t.runtime.isRunning(APP)).isFalse();
+  }
+
+  @Test
+  void aSessionPastItsLifetimeIsDeletedWhenItsCullActionSaysDelete() {
+    t.create("app", "short");
+
+    t.clock.advance(Duration.ofMinutes(59));
+    assertThat(pass().status()).isEqualTo(SessionStatus.RUNNING);
+
+    t.clock.advance(Duration.ofMinutes(2));
+    assertThat(pass().status()).isEqualTo(SessionStatus.DELETED);
+    assertThat(t.runtime.hasWorkspace(APP)).isFalse();
+  }
+}

@@ -1,0 +1,340 @@
+package dev.berth.runtime.fake;
+
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
+import dev.berth.base.SessionId;
+import dev.berth.runtime.Capabilities;
+import dev.berth.runtime.CleanupReport;
+import dev.berth.runtime.ExecRequest;
+import dev.berth.runtime.ExecResult;
+import dev.berth.runtime.FileEntry;
+import dev.berth.runtime.ObservedState;
+import dev.berth.runtime.OwnedResource;
+import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.RuntimeState;
+import dev.berth.runtime.SessionRuntime;
+import dev.berth.runtime.WorkspacePath;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A runtime in memory, for logic tests of the service and the reconciler: no processes, no engine,
+ * no real time. Each session's app behaves as the test says ({@link Behaviour}): ready at once,
+ * never ready, crashing on start, or slow (its start waits until the test lets it go). A test can
+ * also crash a running app, make the next call of a step fail, and count calls.
+ */
+public final class FakeRuntime implements SessionRuntime {
+  /** How a session's app behaves when started. */
+  public enum Behaviour {
+    /** Runs and answers at once. */
+    READY,
+    /** Runs but never gets past starting (inspect says Pending). */
+    NEVER_READY,
+    /** Exits with code 1 as soon as it starts. */
+    CRASHING,
+    /** Its start blocks until {@link #release} (to test what waits for a start). */
+    SLOW
+  }
+
+  private record App(boolean running, Behaviour behaviour, OptionalInt exitCode) {}
+
+  private final String kind;
+  private final String instance;
+  private final Clock clock;
+  private final Map<String, FakeWorkspace> workspaces = new ConcurrentHashMap<>();
+  private final Map<String, App> apps = new ConcurrentHashMap<>();
+  private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
+  private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+  private final Map<String, RuntimeException> failNext = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+  private volatile Behaviour defaultBehaviour = Behaviour.READY;
+  private volatile Function<ExecRequest, ExecResult> exec = FakeRuntime::echo;
+
+  public FakeRuntime(String kind, String instance, Clock clock) {
+    this.kind = kind;
+    this.instance = instance;
+    this.clock = clock;
+  }
+
+  public FakeRuntime(Clock clock) {
+    this("fake", "test", clock);
+  }
+
+  // ---- what a test controls ------------------------------------------------------------------
+
+  /** How apps behave unless {@link #behave} says otherwise for one session. */
+  public FakeRuntime behaveByDefault(Behaviour b) {
+    defaultBehaviour = b;
+    return this;
+  }
+
+  public FakeRuntime behave(SessionId id, Behaviour b) {
+    behaviours.put(id.value(), b);
+    return this;
+  }
+
+  /** Lets a {@link Behaviour#SLOW} start of {@code id} finish. */
+  public void release(SessionId id) {
+    gate(id.value()).countDown();
+  }
+
+  /** True once a start of {@code id} is waiting in the runtime. */
+  public boolean starting(SessionId id) {
+    return calls("start:" + id.value()) > 0;
+  }
+
+  /** The app of a running session exits on its own with {@code code}. */
+  public void crash(SessionId id, int code) {
+    apps.computeIfPresent(
+        id.value(), (k, a) -> new App(false, a.behaviour(), OptionalInt.of(code)));
+  }
+
+  /** The next call of {@code step} (prepare, start, stop, destroy, inspect) throws {@code e}. */
+  public void failNext(String step, RuntimeException e) {
+    failNext.put(step, e);
+  }
+
+  /** What exec answers; by default it echoes its arguments with exit code 0. */
+  public void onExec(Function<ExecRequest, ExecResult> handler) {
+    exec = handler;
+  }
+
+  /** How often {@code step} (or {@code step:sessionId}) was called. */
+  public int calls(String step) {
+    AtomicInteger n = calls.get(step);
+    return n == null ? 0 : n.get();
+  }
+
+  public boolean hasWorkspace(SessionId id) {
+    return workspaces.containsKey(id.value());
+  }
+
+  public boolean isRunning(SessionId id) {
+    App a = apps.get(id.value());
+    return a != null && a.running();
+  }
+
+  /** The workspace's files and their text. */
+  public Map<String, String> files(SessionId id) {
+    return workspace(id.value()).snapshot();
+  }
+
+  // ---- the SPI ---------------------------------------------------------------------------------
+
+  @Override
+  public String kind() {
+    return kind;
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return new Capabilities(true, true, false, false, false, true);
+  }
+
+  @Override
+  public RuntimeState prepare(RuntimeSession s) {
+    step("prepare", s);
+    workspaces.computeIfAbsent(s.id().value(), k -> new FakeWorkspace(clock.instant()));
+    return RuntimeState.of(1, Map.of("workspace", name(s)));
+  }
+
+  @Override
+  public RuntimeState start(RuntimeSession s) {
+    step("start", s);
+    workspace(s.id().value());
+    Behaviour b = behaviours.getOrDefault(s.id().value(), defaultBehaviour);
+    if (b == Behaviour.SLOW) {
+      awaitRelease(s.id().value());
+    }
+    apps.put(
+        s.id().value(),
+        b == Behaviour.CRASHING
+            ? new App(false, b, OptionalInt.of(1))
+            : new App(true, b, OptionalInt.empty()));
+    return s.state().with("started", "yes");
+  }
+
+  @Override
+  public RuntimeState stop(RuntimeSession s, Duration grace) {
+    step("stop", s);
+    apps.remove(s.id().value());
+    return s.state().with("started", null);
+  }
+
+  @Override
+  public CleanupReport destroy(RuntimeSession s) {
+    step("destroy", s);
+    var report = new CleanupReport.Builder();
+    if (apps.remove(s.id().value()) != null) {
+      report.removed("process", name(s));
+    }
+    if (workspaces.remove(s.id().value()) != null) {
+      report.removed("workspace", name(s));
+    }
+    return report.build();
+  }
+
+  @Override
+  public ObservedState inspect(RuntimeSession s) {
+    step("inspect", s);
+    if (!workspaces.containsKey(s.id().value())) {
+      return new ObservedState.Missing("no workspace " + name(s));
+    }
+    App a = apps.get(s.id().value());
+    if (a == null) {
+      return new ObservedState.Prepared();
+    }
+    if (!a.running()) {
+      return new ObservedState.Exited(a.exitCode(), "the fake app exited");
+    }
+    if (a.behaviour() == Behaviour.NEVER_READY) {
+      return new ObservedState.Pending("the fake app never gets ready");
+    }
+    Map<Integer, URI> endpoints = new java.util.TreeMap<>();
+    for (int port : s.template().ports()) {
+      endpoints.put(port, URI.create("http://" + name(s) + ".fake:" + port));
+    }
+    return new ObservedState.Running(endpoints);
+  }
+
+  @Override
+  public String logTail(RuntimeSession s, int lines) {
+    App a = apps.get(s.id().value());
+    return a == null ? "" : "fake app " + a.behaviour() + "\n";
+  }
+
+  @Override
+  public List<OwnedResource> listOwned() {
+    List<OwnedResource> out = new ArrayList<>();
+    workspaces.forEach(
+        (id, ws) ->
+            out.add(
+                new OwnedResource(
+                    "workspace", "fake-" + id, id, "", instance, Optional.of(clock.instant()))));
+    return out;
+  }
+
+  @Override
+  public Optional<URI> endpoint(RuntimeSession s, int port) {
+    return inspect(s) instanceof ObservedState.Running r
+        ? Optional.ofNullable(r.endpoints().get(port))
+        : Optional.empty();
+  }
+
+  @Override
+  public Optional<String> imageId(RuntimeSession s) {
+    return workspaces.containsKey(s.id().value()) ? Optional.of("fake-image") : Optional.empty();
+  }
+
+  @Override
+  public byte[] readFile(RuntimeSession s, WorkspacePath path, long maxBytes) {
+    return workspace(s.id().value()).read(path, maxBytes);
+  }
+
+  @Override
+  public void writeFile(RuntimeSession s, WorkspacePath path, InputStream data, long maxBytes) {
+    workspace(s.id().value()).write(path, data, maxBytes);
+  }
+
+  @Override
+  public List<FileEntry> list(RuntimeSession s, WorkspacePath directory) {
+    return workspace(s.id().value()).list(directory);
+  }
+
+  @Override
+  public Optional<FileEntry> stat(RuntimeSession s, WorkspacePath path) {
+    return workspace(s.id().value()).stat(path);
+  }
+
+  @Override
+  public void delete(RuntimeSession s, WorkspacePath path, boolean recursive) {
+    workspace(s.id().value()).delete(path, recursive);
+  }
+
+  @Override
+  public void move(RuntimeSession s, WorkspacePath from, WorkspacePath to) {
+    workspace(s.id().value()).move(from, to);
+  }
+
+  @Override
+  public void makeDirectory(RuntimeSession s, WorkspacePath path) {
+    workspace(s.id().value()).makeDirectory(path);
+  }
+
+  @Override
+  public void putArchive(RuntimeSession s, WorkspacePath directory, InputStream tar) {
+    workspace(s.id().value()).putArchive(directory, tar);
+  }
+
+  @Override
+  public void getArchive(RuntimeSession s, WorkspacePath path, OutputStream out) {
+    workspace(s.id().value()).getArchive(path, out);
+  }
+
+  @Override
+  public ExecResult exec(RuntimeSession s, ExecRequest request) {
+    step("exec", s);
+    if (!isRunning(s.id())) {
+      throw BerthException.conflict("the fake app of '" + s.id() + "' is not running");
+    }
+    return exec.apply(request);
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private static String name(RuntimeSession s) {
+    return "fake-" + s.id().value();
+  }
+
+  private FakeWorkspace workspace(String id) {
+    FakeWorkspace ws = workspaces.get(id);
+    if (ws == null) {
+      throw new BerthException(ErrorCode.RUNTIME_FAILURE, "no workspace fake-" + id);
+    }
+    return ws;
+  }
+
+  private void step(String step, RuntimeSession s) {
+    calls.computeIfAbsent(step, k -> new AtomicInteger()).incrementAndGet();
+    calls.computeIfAbsent(step + ":" + s.id().value(), k -> new AtomicInteger()).incrementAndGet();
+    RuntimeException e = failNext.remove(step);
+    if (e != null) {
+      throw e;
+    }
+  }
+
+  private CountDownLatch gate(String id) {
+    return gates.computeIfAbsent(id, k -> new CountDownLatch(1));
+  }
+
+  private void awaitRelease(String id) {
+    try {
+      // A bound so that a test that forgets to release fails instead of hanging the build.
+      if (!gate(id).await(60, TimeUnit.SECONDS)) {
+        throw new BerthException(ErrorCode.RUNTIME_FAILURE, "a slow start was never released");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BerthException(ErrorCode.RUNTIME_FAILURE, "interrupted");
+    }
+  }
+
+  private static ExecResult echo(ExecRequest r) {
+    byte[] out = (String.join(" ", r.argv()) + "\n").getBytes(StandardCharsets.UTF_8);
+    return new ExecResult(0, out, new byte[0], out.length, 0, false, Duration.ZERO);
+  }
+}
