@@ -95,4 +95,18 @@ class LayersTest {
         .resideInAnyPackage("dev.berth.service.steps..")
         .check(berth);
   }
+
+  @Test
+  void edgesNeverTalkToARuntimeOrTheRegistryThemselves() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.berth.api..", "dev.berth.mcp..", "dev.berth.proxy..")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("dev.berth.runtime.SessionRuntime")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("dev.berth.registry.Registry")
+        .check(berth);
+  }
 }

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.base.SessionId;
 import dev.berth.runtime.RuntimeSession;
-import dev.berth.service.TestServices;
+import dev.berth.service.FakeServices;
 import dev.berth.session.CreateSessionRequest;
 import dev.berth.template.Template;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -18,48 +17,51 @@ class OrphanCollectorTest {
   @TempDir Path home;
 
   /** Makes a workspace behind the registry's back, as a manager killed mid-create would. */
-  private static Path plant(TestServices t, String id) {
+  private static SessionId plant(FakeServices t, String id) {
     var s = RuntimeSession.fresh(SessionId.of(id), Template.builtinDefault(), Map.of());
-    return Path.of(t.runtime.prepare(s).get("dir"));
+    t.runtime.prepare(s);
+    return s.id();
   }
 
   @Test
   void onlyResourcesWithoutALiveSessionAndPastTheGraceAreRemoved() {
-    try (var t = new TestServices(home)) {
+    try (var t = new FakeServices(home, Map.of())) {
       var live = t.service.create(CreateSessionRequest.ofTemplate("default")).session();
-      Path orphan = plant(t, "lost-one");
+      SessionId orphan = plant(t, "lost-one");
 
       assertThat(t.orphans.collect(Duration.ofHours(1), false))
           .as("younger than the grace period")
           .isEmpty();
-      assertThat(orphan).exists();
+      assertThat(t.runtime.hasWorkspace(orphan)).isTrue();
 
+      t.clock.advance(Duration.ofSeconds(1));
       var dry = t.orphans.collect(Duration.ZERO, true);
       assertThat(dry).extracting(OrphanCollector.Orphan::sessionId).containsExactly("lost-one");
       assertThat(dry.get(0).cleanup()).isEmpty();
-      assertThat(orphan).as("a dry run removes nothing").exists();
+      assertThat(t.runtime.hasWorkspace(orphan)).as("a dry run removes nothing").isTrue();
 
       var removed = t.orphans.collect(Duration.ZERO, false);
       assertThat(removed).extracting(OrphanCollector.Orphan::sessionId).containsExactly("lost-one");
       assertThat(removed.get(0).cleanup())
           .hasValueSatisfying(r -> assertThat(r.complete()).isTrue());
-      assertThat(orphan).doesNotExist();
-      assertThat(home.resolve("sessions").resolve(live.id().value())).exists();
+      assertThat(t.runtime.hasWorkspace(orphan)).isFalse();
+      assertThat(t.runtime.hasWorkspace(live.id())).isTrue();
       assertThat(t.service.get(live.id()).status().isLive()).isTrue();
     }
   }
 
   @Test
   void leftoversOfADeletedSessionAreOrphans() throws Exception {
-    try (var t = new TestServices(home)) {
+    try (var t = new FakeServices(home, Map.of())) {
       var id = t.service.create(CreateSessionRequest.ofTemplate("default")).session().id();
       t.service.delete(id);
-      Path leftover = plant(t, id.value());
-      assertThat(Files.exists(leftover)).isTrue();
+      SessionId leftover = plant(t, id.value());
+      assertThat(t.runtime.hasWorkspace(leftover)).isTrue();
+      t.clock.advance(Duration.ofSeconds(1));
       assertThat(t.orphans.collect(Duration.ZERO, false))
           .extracting(OrphanCollector.Orphan::sessionId)
           .containsExactly(id.value());
-      assertThat(leftover).doesNotExist();
+      assertThat(t.runtime.hasWorkspace(leftover)).isFalse();
     }
   }
 }

@@ -224,7 +224,7 @@ public final class FakeRuntime implements SessionRuntime {
         (id, ws) ->
             out.add(
                 new OwnedResource(
-                    "workspace", "fake-" + id, id, "", instance, Optional.of(clock.instant()))));
+                    "workspace", "fake-" + id, id, "", instance, Optional.of(ws.created()))));
     return out;
   }
 

@@ -29,6 +29,10 @@ final class FakeWorkspace {
     this.created = created;
   }
 
+  Instant created() {
+    return created;
+  }
+
   synchronized byte[] read(WorkspacePath path, long maxBytes) {
     byte[] data = files.get(path.value());
     if (data == null) {
