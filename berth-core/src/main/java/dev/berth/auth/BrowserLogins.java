@@ -3,7 +3,7 @@ package dev.berth.auth;
 import dev.berth.base.SessionId;
 import dev.berth.registry.BrowserCredentialRecord;
 import dev.berth.registry.BrowserCredentialRecord.Kind;
-import dev.berth.registry.Registry;
+import dev.berth.registry.BrowserCredentialStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,11 +27,11 @@ public final class BrowserLogins {
 
   private static final String LINK_PREFIX = "berth_l_";
 
-  private final Registry registry;
+  private final BrowserCredentialStore credentials;
   private final Clock clock;
 
-  public BrowserLogins(Registry registry, Clock clock) {
-    this.registry = registry;
+  public BrowserLogins(BrowserCredentialStore credentials, Clock clock) {
+    this.credentials = credentials;
     this.clock = clock;
   }
 
@@ -57,8 +57,8 @@ public final class BrowserLogins {
 
   /** Uses up a login link: what it opens, or empty when it is unknown, used or expired. */
   public Optional<ProxyLogin> takeLink(String code) {
-    return registry
-        .takeBrowserCredential(Tokens.hash(code), Kind.LINK, clock.instant())
+    return credentials
+        .take(Tokens.hash(code), Kind.LINK, clock.instant())
         .map(r -> new ProxyLogin(r.sessionId().orElseThrow(), r.admin()));
   }
 
@@ -79,8 +79,8 @@ public final class BrowserLogins {
     if (value == null || value.isBlank()) {
       return Optional.empty();
     }
-    return registry
-        .findBrowserCredential(Tokens.hash(value), Kind.PROXY, clock.instant())
+    return credentials
+        .find(Tokens.hash(value), Kind.PROXY, clock.instant())
         .map(r -> new ProxyLogin(r.sessionId().orElseThrow(), r.admin()));
   }
 
@@ -106,8 +106,8 @@ public final class BrowserLogins {
     if (value == null || value.isBlank()) {
       return Optional.empty();
     }
-    return registry
-        .findBrowserCredential(Tokens.hash(value), Kind.DASHBOARD, clock.instant())
+    return credentials
+        .find(Tokens.hash(value), Kind.DASHBOARD, clock.instant())
         .map(
             r ->
                 r.admin()
@@ -118,13 +118,13 @@ public final class BrowserLogins {
   /** Ends a dashboard login or proxy cookie (log out). */
   public void revoke(String value) {
     if (value != null && !value.isBlank()) {
-      registry.deleteBrowserCredential(Tokens.hash(value));
+      credentials.delete(Tokens.hash(value));
     }
   }
 
   private void save(
       String secret, Kind kind, Optional<SessionId> session, boolean admin, Instant expires) {
-    registry.saveBrowserCredential(
+    credentials.save(
         new BrowserCredentialRecord(Tokens.hash(secret), kind, session, admin, expires),
         clock.instant());
   }

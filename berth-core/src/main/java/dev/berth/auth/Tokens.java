@@ -3,8 +3,8 @@ package dev.berth.auth;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
 import dev.berth.base.SessionId;
-import dev.berth.registry.Registry;
 import dev.berth.registry.TokenRecord;
+import dev.berth.registry.TokenStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,11 +21,11 @@ import java.util.Optional;
  */
 public final class Tokens {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private final Registry registry;
+  private final TokenStore store;
   private final Clock clock;
 
-  public Tokens(Registry registry, Clock clock) {
-    this.registry = registry;
+  public Tokens(TokenStore store, Clock clock) {
+    this.store = store;
     this.clock = clock;
   }
 
@@ -47,11 +47,11 @@ public final class Tokens {
 
   /** Makes the admin token if none exists; returns it (to show once) or empty if one existed. */
   public Optional<String> createAdminTokenIfMissing() {
-    if (registry.hasAdminToken()) {
+    if (store.hasAdmin()) {
       return Optional.empty();
     }
     String token = fresh("admin");
-    registry.saveToken(
+    store.save(
         new TokenRecord(hash(token), TokenRecord.Kind.ADMIN, Optional.empty()), clock.instant());
     return Optional.of(token);
   }
@@ -59,7 +59,7 @@ public final class Tokens {
   /** A new token that acts on {@code id} only. */
   public String issueSessionToken(SessionId id) {
     String token = fresh("s");
-    registry.saveToken(
+    store.save(
         new TokenRecord(hash(token), TokenRecord.Kind.SESSION, Optional.of(id)), clock.instant());
     return token;
   }
@@ -73,8 +73,8 @@ public final class Tokens {
               + " $BERTH_HOME/admin.token)");
     }
     TokenRecord record =
-        registry
-            .findToken(hash(presented.trim()))
+        store
+            .find(hash(presented.trim()))
             .orElseThrow(
                 () -> new BerthException(ErrorCode.UNAUTHORIZED, "the token is not valid"));
     return switch (record.kind()) {

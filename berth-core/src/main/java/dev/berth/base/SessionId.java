@@ -16,13 +16,21 @@ public record SessionId(@JsonValue String value) implements Comparable<SessionId
   private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
   public SessionId {
-    if (value == null || !VALID.matcher(value).matches()) {
+    if (!isValid(value)) {
       throw BerthException.badRequest(
           "invalid session id "
               + (value == null ? "(none)" : "'" + value + "'")
               + ": must be "
               + RULE);
     }
+  }
+
+  /**
+   * Whether {@code value} follows {@link #RULE}: what may name a session's containers, volumes and
+   * pods (a session's runtime handle follows it too).
+   */
+  public static boolean isValid(String value) {
+    return value != null && VALID.matcher(value).matches();
   }
 
   public static SessionId of(String value) {

@@ -1,7 +1,7 @@
 package dev.berth.metrics;
 
 import dev.berth.reconcile.ReconcileMetrics;
-import dev.berth.registry.Registry;
+import dev.berth.registry.SessionStore;
 import dev.berth.session.Session;
 import dev.berth.session.SessionCleanupReceipt;
 import dev.berth.session.SessionListener;
@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class BerthMetrics implements SessionListener, ReconcileMetrics {
   private final MeterRegistry meters;
-  private final Registry registry;
+  private final SessionStore sessions;
   private final AtomicReference<Map<String, Map<SessionStatus, Integer>>> counts =
       new AtomicReference<>(Map.of());
   private final Map<String, Double> connected = new ConcurrentHashMap<>();
@@ -48,9 +48,9 @@ public final class BerthMetrics implements SessionListener, ReconcileMetrics {
   private final Counter errors;
   private final Counter orphans;
 
-  public BerthMetrics(MeterRegistry meters, Registry registry, List<String> backends) {
+  public BerthMetrics(MeterRegistry meters, SessionStore sessions, List<String> backends) {
     this.meters = meters;
-    this.registry = registry;
+    this.sessions = sessions;
     for (String backend : backends) {
       for (SessionStatus status : SessionStatus.values()) {
         if (status.isLive()) {
@@ -83,7 +83,7 @@ public final class BerthMetrics implements SessionListener, ReconcileMetrics {
 
   /** Re-reads the session counts from the registry. */
   public void refresh() {
-    counts.set(registry.countByBackendAndStatus());
+    counts.set(sessions.countByBackendAndStatus());
   }
 
   private double count(String backend, SessionStatus status) {

@@ -1,7 +1,7 @@
 package dev.berth.reconcile;
 
 import dev.berth.base.SessionId;
-import dev.berth.registry.Registry;
+import dev.berth.registry.SessionStore;
 import dev.berth.runtime.Backends;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.OwnedResource;
@@ -30,7 +30,7 @@ import java.util.Optional;
  * path as a delete, so it finds everything of that session and nothing else.
  */
 public final class OrphanCollector {
-  private final Registry registry;
+  private final SessionStore sessions;
   private final Backends backends;
   private final Clock clock;
   private final SessionGuard guard;
@@ -39,8 +39,9 @@ public final class OrphanCollector {
    * @param guard holds the session's lifecycle lock around the final check and the removal, so a
    *     create of the same id cannot interleave with them
    */
-  public OrphanCollector(Registry registry, Backends backends, Clock clock, SessionGuard guard) {
-    this.registry = registry;
+  public OrphanCollector(
+      SessionStore sessions, Backends backends, Clock clock, SessionGuard guard) {
+    this.sessions = sessions;
     this.backends = backends;
     this.clock = clock;
     this.guard = guard;
@@ -90,7 +91,7 @@ public final class OrphanCollector {
     }
     Optional<SessionId> id = parse(session);
     return id.isEmpty()
-        || registry
+        || sessions
             .find(id.get())
             .map(s -> s.status() == SessionStatus.DELETED || !s.backend().equals(backend))
             .orElse(true);

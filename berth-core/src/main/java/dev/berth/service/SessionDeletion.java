@@ -8,7 +8,6 @@ import dev.berth.service.steps.SessionSteps;
 import dev.berth.session.DesiredState;
 import dev.berth.session.Session;
 import dev.berth.session.SessionCleanupReceipt;
-import dev.berth.session.SessionEvent;
 import dev.berth.session.SessionStatus;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,8 +46,9 @@ final class SessionDeletion {
       if (!resumed) {
         s = steps.save(s.withLifecycle(s.lifecycle().want(DesiredState.DELETED)));
         planned = plan(runtime, id);
+        steps.registry().sessions().saveDeletePlan(id, planned);
       } else {
-        planned = plannedEarlier(id);
+        planned = steps.registry().sessions().deletePlan(id);
       }
       steps.event(
           id,
@@ -76,7 +76,8 @@ final class SessionDeletion {
       return receipt;
     }
     if (receipt.complete()) {
-      steps.registry().deleteTokens(id);
+      steps.registry().tokens().deleteSession(id);
+      steps.registry().browserCredentials().deleteSession(id);
       steps.activity().forget(id);
       steps.save(
           s.withStatus(SessionStatus.DELETED, "", steps.now())
@@ -89,9 +90,10 @@ final class SessionDeletion {
   }
 
   /**
-   * The session's resources as the runtime lists them, written with the "deleting" event: if this
-   * run is killed half-way, the run that finishes it lists in its receipt what this one removed.
-   * Best effort: a runtime that cannot list now gives an empty plan, never a failed delete.
+   * The session's resources as the runtime lists them, saved as the session's delete plan (and
+   * shown in the "deleting" event): if this run is killed half-way, the run that finishes it lists
+   * in its receipt what this one removed. Best effort: a runtime that cannot list now gives an
+   * empty plan, never a failed delete.
    */
   private static List<RemovedResource> plan(SessionRuntime runtime, SessionId id) {
     try {
@@ -103,20 +105,6 @@ final class SessionDeletion {
       log.info("delete of {}: could not list its resources first: {}", id, e.toString());
       return List.of();
     }
-  }
-
-  /** The plan the interrupted run wrote (its first "deleting" event with one). */
-  private List<RemovedResource> plannedEarlier(SessionId id) {
-    for (SessionEvent e : steps.registry().events(id, 0, 10_000)) {
-      if (e.type().equals("deleting") && !e.data().isBlank()) {
-        try {
-          return List.of(JSON.readValue(e.data(), RemovedResource[].class));
-        } catch (RuntimeException unreadable) {
-          return List.of();
-        }
-      }
-    }
-    return List.of();
   }
 
   /**

@@ -7,7 +7,6 @@ import dev.berth.base.SessionId;
 import dev.berth.registry.Registry;
 import dev.berth.registry.SessionFilter;
 import dev.berth.runtime.Backends;
-import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.service.steps.LifecycleSteps;
 import dev.berth.service.steps.Probes;
@@ -24,6 +23,7 @@ import dev.berth.session.SessionCleanupReceipt;
 import dev.berth.session.SessionEvent;
 import dev.berth.session.SessionLifecycle;
 import dev.berth.session.SessionListener;
+import dev.berth.session.SessionSpec;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.Template;
 import dev.berth.template.TemplateCatalog;
@@ -134,22 +134,16 @@ public final class SessionService {
                 () -> {
                   var now = steps.now();
                   var session =
-                      new Session(
-                          id,
-                          template.name(),
-                          backend,
-                          SessionStatus.PENDING,
-                          "",
-                          request.labels(),
-                          RuntimeState.EMPTY,
-                          Map.of(),
-                          now,
-                          now,
-                          now,
-                          "",
+                      Session.recorded(
+                          SessionSpec.of(
+                              id,
+                              template.name(),
+                              backend,
+                              request.labels(),
+                              request.culling(),
+                              now),
                           SessionLifecycle.wanting(
-                              request.start() ? DesiredState.RUNNING : DesiredState.STOPPED),
-                          request.culling());
+                              request.start() ? DesiredState.RUNNING : DesiredState.STOPPED));
                   steps
                       .journal()
                       .insert(
@@ -221,7 +215,7 @@ public final class SessionService {
 
   /** The image each live session runs, where the backend records one. */
   public Map<SessionId, String> imageIds() {
-    return steps.registry().imageIds();
+    return steps.registry().sessions().imageIds();
   }
 
   /**
@@ -265,17 +259,17 @@ public final class SessionService {
   }
 
   public List<Session> list(SessionFilter filter) {
-    return steps.registry().list(filter);
+    return steps.registry().sessions().list(filter);
   }
 
   public List<SessionEvent> events(SessionId id, long afterId, int limit) {
     steps.find(id).orElseThrow(() -> BerthException.notFound("no session '" + id + "'"));
-    return steps.registry().events(id, afterId, limit);
+    return steps.registry().events().of(id, afterId, limit);
   }
 
   /** Events of all sessions after event id {@code afterId}, oldest first (the event stream). */
   public List<SessionEvent> allEvents(long afterId, int limit) {
-    return steps.registry().eventsAfter(afterId, limit);
+    return steps.registry().events().after(afterId, limit);
   }
 
   /** The last lines of the session's app output (process log, container log). */

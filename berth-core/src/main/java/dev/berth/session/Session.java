@@ -7,182 +7,122 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A session as the registry knows it: what was asked for (template, backend, labels) and what was
- * last observed (status, endpoints, the runtime's state).
+ * A session as the registry knows it: what was asked for (its spec), what was last observed of it,
+ * its last use, and what its owner wants of it. Each {@code with...} changes one of these parts;
+ * the short accessors below read through to them.
  *
- * @param statusReason why the session is in its status, mostly for FAILED; empty otherwise
- * @param endpoints declared app port to the URL where it answers from Berth's host
- * @param lastActivityAt the last API, tool or proxy use, for idle culling
- * @param lastActivityVia what that use was ({@code api}, {@code mcp}, {@code proxy}...); empty
- *     before the first
  * @param lifecycle what the owner wants and the reconciler's restart bookkeeping
- * @param culling the session's own idle timeout, max lifetime and cull action, if any
  */
 public record Session(
-    SessionId id,
-    String template,
-    String backend,
-    SessionStatus status,
-    String statusReason,
-    Map<String, String> labels,
-    RuntimeState runtimeState,
-    Map<Integer, String> endpoints,
-    Instant createdAt,
-    Instant updatedAt,
-    Instant lastActivityAt,
-    String lastActivityVia,
-    SessionLifecycle lifecycle,
-    CullSettings culling) {
+    SessionSpec spec,
+    SessionObservation observed,
+    SessionActivity activity,
+    SessionLifecycle lifecycle) {
 
-  public Session {
-    labels = Map.copyOf(labels);
-    endpoints = Map.copyOf(endpoints);
-    statusReason = statusReason == null ? "" : statusReason;
-    lastActivityVia = lastActivityVia == null ? "" : lastActivityVia;
+  /** A session just recorded: PENDING, nothing observed or used yet, wanting what it is told. */
+  public static Session recorded(SessionSpec spec, SessionLifecycle lifecycle) {
+    return new Session(
+        spec,
+        SessionObservation.pending(spec.createdAt()),
+        SessionActivity.none(spec.createdAt()),
+        lifecycle);
   }
 
-  /** A session that wants to run, with its template's culling and no activity recorded yet. */
-  public Session(
-      SessionId id,
-      String template,
-      String backend,
-      SessionStatus status,
-      String statusReason,
-      Map<String, String> labels,
-      RuntimeState runtimeState,
-      Map<Integer, String> endpoints,
-      Instant createdAt,
-      Instant updatedAt,
-      Instant lastActivityAt) {
-    this(
-        id,
-        template,
-        backend,
-        status,
-        statusReason,
-        labels,
-        runtimeState,
-        endpoints,
-        createdAt,
-        updatedAt,
-        lastActivityAt,
-        "",
-        SessionLifecycle.RUNNING,
-        CullSettings.NONE);
+  // ---- the spec ----------------------------------------------------------------------------
+
+  public SessionId id() {
+    return spec.id();
   }
+
+  /** What the runtime names this session's resources from; see {@link SessionSpec#handle()}. */
+  public String handle() {
+    return spec.handle();
+  }
+
+  public String template() {
+    return spec.template();
+  }
+
+  public String backend() {
+    return spec.backend();
+  }
+
+  public Map<String, String> labels() {
+    return spec.labels();
+  }
+
+  public CullSettings culling() {
+    return spec.culling();
+  }
+
+  public Instant createdAt() {
+    return spec.createdAt();
+  }
+
+  // ---- what was observed -------------------------------------------------------------------
+
+  public SessionStatus status() {
+    return observed.status();
+  }
+
+  public String statusReason() {
+    return observed.statusReason();
+  }
+
+  public RuntimeState runtimeState() {
+    return observed.runtimeState();
+  }
+
+  public Map<Integer, String> endpoints() {
+    return observed.endpoints();
+  }
+
+  public Instant updatedAt() {
+    return observed.updatedAt();
+  }
+
+  public Instant lastActivityAt() {
+    return activity.at();
+  }
+
+  public String lastActivityVia() {
+    return activity.via();
+  }
+
+  public Optional<String> primaryEndpoint() {
+    return endpoints().entrySet().stream().min(Map.Entry.comparingByKey()).map(Map.Entry::getValue);
+  }
+
+  // ---- copies with one part changed --------------------------------------------------------
 
   /** A copy in {@code next} status; refuses a move the state machine does not allow. */
   public Session withStatus(SessionStatus next, String reason, Instant now) {
-    status.checkTransition(next);
-    return new Session(
-        id,
-        template,
-        backend,
-        next,
-        reason,
-        labels,
-        runtimeState,
-        endpoints,
-        createdAt,
-        now,
-        lastActivityAt,
-        lastActivityVia,
-        lifecycle,
-        culling);
+    return withObserved(observed.withStatus(next, reason, now));
   }
 
   public Session withRuntimeState(RuntimeState state, Instant now) {
-    return new Session(
-        id,
-        template,
-        backend,
-        status,
-        statusReason,
-        labels,
-        state,
-        endpoints,
-        createdAt,
-        now,
-        lastActivityAt,
-        lastActivityVia,
-        lifecycle,
-        culling);
+    return withObserved(observed.withRuntimeState(state, now));
   }
 
   public Session withEndpoints(Map<Integer, String> newEndpoints, Instant now) {
-    return new Session(
-        id,
-        template,
-        backend,
-        status,
-        statusReason,
-        labels,
-        runtimeState,
-        newEndpoints,
-        createdAt,
-        now,
-        lastActivityAt,
-        lastActivityVia,
-        lifecycle,
-        culling);
+    return withObserved(observed.withEndpoints(newEndpoints, now));
   }
 
   public Session withLifecycle(SessionLifecycle next) {
-    return new Session(
-        id,
-        template,
-        backend,
-        status,
-        statusReason,
-        labels,
-        runtimeState,
-        endpoints,
-        createdAt,
-        updatedAt,
-        lastActivityAt,
-        lastActivityVia,
-        next,
-        culling);
+    return new Session(spec, observed, activity, next);
   }
 
   public Session withCulling(CullSettings next) {
-    return new Session(
-        id,
-        template,
-        backend,
-        status,
-        statusReason,
-        labels,
-        runtimeState,
-        endpoints,
-        createdAt,
-        updatedAt,
-        lastActivityAt,
-        lastActivityVia,
-        lifecycle,
-        next);
+    return new Session(spec.withCulling(next), observed, activity, lifecycle);
   }
 
   /** A copy that lives on another backend (after a migration), with that backend's state. */
   public Session onBackend(String newBackend, RuntimeState state, Instant now) {
     return new Session(
-        id,
-        template,
-        newBackend,
-        status,
-        statusReason,
-        labels,
-        state,
-        endpoints,
-        createdAt,
-        now,
-        lastActivityAt,
-        lastActivityVia,
-        lifecycle,
-        culling);
+        spec.onBackend(newBackend), observed.withRuntimeState(state, now), activity, lifecycle);
   }
 
-  public Optional<String> primaryEndpoint() {
-    return endpoints.entrySet().stream().min(Map.Entry.comparingByKey()).map(Map.Entry::getValue);
+  private Session withObserved(SessionObservation next) {
+    return new Session(spec, next, activity, lifecycle);
   }
 }

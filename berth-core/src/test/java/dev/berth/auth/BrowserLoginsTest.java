@@ -47,7 +47,7 @@ class BrowserLoginsTest {
             return this;
           }
         };
-    logins = new BrowserLogins(registry, clock);
+    logins = new BrowserLogins(registry.browserCredentials(), clock);
   }
 
   @AfterEach
@@ -83,7 +83,9 @@ class BrowserLoginsTest {
     assertThat(logins.proxyCookie(null)).isEmpty();
     now = now.plus(BrowserLogins.PROXY_TTL).minus(Duration.ofSeconds(1));
     assertThat(logins.proxyCookie(cookie)).isPresent();
-    registry.deleteTokens(A);
+    // What a session's delete does: its tokens and its browser credentials go.
+    registry.tokens().deleteSession(A);
+    registry.browserCredentials().deleteSession(A);
     assertThat(logins.proxyCookie(cookie)).isEmpty();
 
     String expiring = logins.issueProxyCookie(new ProxyLogin(B, true));

@@ -11,6 +11,8 @@ import dev.berth.session.DesiredState;
 import dev.berth.session.Session;
 import dev.berth.session.SessionActivity;
 import dev.berth.session.SessionLifecycle;
+import dev.berth.session.SessionObservation;
+import dev.berth.session.SessionSpec;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.CullAction;
 import dev.berth.template.HealthCheck;
@@ -62,20 +64,10 @@ class DecideTest {
 
   private static Session session(SessionStatus status, SessionLifecycle life) {
     return new Session(
-        SessionId.of("s1"),
-        "t",
-        "docker",
-        status,
-        "",
-        Map.of(),
-        RuntimeState.EMPTY,
-        Map.of(),
-        T0,
-        T0,
-        T0,
-        "",
-        life,
-        CullSettings.NONE);
+        SessionSpec.of(SessionId.of("s1"), "t", "docker", Map.of(), CullSettings.NONE, T0),
+        new SessionObservation(status, "", RuntimeState.EMPTY, Map.of(), T0),
+        SessionActivity.none(T0),
+        life);
   }
 
   private static Session running() {

@@ -51,7 +51,7 @@ class HealthMonitorTest {
               CullSettings.NONE));
       t.service.workspace().delete(id, "healthy", false);
       var monitor = new HealthMonitor(t.service, Clock.systemUTC(), threads, unhealthy::add);
-      Session running = t.registry.find(id).orElseThrow();
+      Session running = t.registry.sessions().find(id).orElseThrow();
 
       // A reconcile pass holds the session when the probe falls due, and lets go a moment later:
       // health ticks and passes run on the same beat, so this is the common case, not a rare one.

@@ -3,7 +3,6 @@ package dev.berth.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.base.SessionId;
-import dev.berth.runtime.RuntimeState;
 import dev.berth.service.FakeServices;
 import dev.berth.session.CreateSessionRequest;
 import dev.berth.session.CullSettings;
@@ -12,6 +11,7 @@ import dev.berth.session.Session;
 import dev.berth.session.SessionEvent;
 import dev.berth.session.SessionLifecycle;
 import dev.berth.session.SessionListener;
+import dev.berth.session.SessionSpec;
 import dev.berth.session.SessionStatus;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +49,7 @@ class ReconcilerTest {
   }
 
   private static Session status(FakeServices t, String id) {
-    return t.registry.find(SessionId.of(id)).orElseThrow();
+    return t.registry.sessions().find(SessionId.of(id)).orElseThrow();
   }
 
   @Test
@@ -131,27 +131,25 @@ class ReconcilerTest {
           });
       // A manager that died right after recording a create: the row, nothing else.
       Instant now = t.clock.instant();
-      t.registry.insert(
-          new Session(
-              SessionId.of("half-made"),
-              "default",
-              "fake",
-              SessionStatus.PENDING,
-              "",
-              Map.of(),
-              RuntimeState.EMPTY,
-              Map.of(),
-              now,
-              now,
-              now,
-              "",
-              SessionLifecycle.RUNNING,
-              CullSettings.NONE));
+      t.registry
+          .sessions()
+          .insert(
+              Session.recorded(
+                  SessionSpec.of(
+                      SessionId.of("half-made"),
+                      "default",
+                      "fake",
+                      Map.of(),
+                      CullSettings.NONE,
+                      now),
+                  SessionLifecycle.RUNNING));
       // A manager that died right after recording a delete: the session and its workspace are
       // still there, wanting deletion.
       Session doomed =
           t.service.create(request("half-gone", "default", CullSettings.NONE)).session();
-      t.registry.update(doomed.withLifecycle(doomed.lifecycle().want(DesiredState.DELETED)));
+      t.registry
+          .sessions()
+          .update(doomed.withLifecycle(doomed.lifecycle().want(DesiredState.DELETED)));
       assertThat(t.runtime.hasWorkspace(SessionId.of("half-gone"))).isTrue();
 
       try (var reconciler =

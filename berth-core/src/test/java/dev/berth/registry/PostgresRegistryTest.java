@@ -40,6 +40,16 @@ class PostgresRegistryTest extends RegistryContract {
     return Registry.openPostgres(url, "", "");
   }
 
+  @Override
+  String jdbcUrl() {
+    return url;
+  }
+
+  @Override
+  String vendor() {
+    return "postgresql";
+  }
+
   @Test
   void aSessionLivesAndDiesOnPostgres() {
     try (var registry = open()) {
@@ -48,7 +58,7 @@ class PostgresRegistryTest extends RegistryContract {
               registry,
               Backends.of(new LocalRuntime(home.resolve("sessions"), "pg")),
               TemplateLoader.load(home.resolve("templates")),
-              new Tokens(registry, Clock.systemUTC()),
+              new Tokens(registry.tokens(), Clock.systemUTC()),
               Clock.systemUTC(),
               Duration.ofSeconds(5),
               WorkspaceLimits.DEFAULTS);

@@ -4,13 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.base.SessionId;
+import dev.berth.runtime.CleanupReport.RemovedResource;
 import dev.berth.runtime.RuntimeState;
+import dev.berth.session.CullSettings;
+import dev.berth.session.DesiredState;
 import dev.berth.session.Session;
+import dev.berth.session.SessionActivity;
+import dev.berth.session.SessionLifecycle;
+import dev.berth.session.SessionObservation;
+import dev.berth.session.SessionSpec;
 import dev.berth.session.SessionStatus;
+import java.sql.DriverManager;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,41 +29,49 @@ import org.junit.jupiter.api.Test;
  * run it on each.
  */
 abstract class RegistryContract {
+  private static final CullSettings NO_CULLING = CullSettings.NONE;
   private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
   private Session session(String id, SessionStatus status) {
     return new Session(
-        SessionId.of(id),
-        "default",
-        "local",
-        status,
-        "",
-        Map.of("team", "a"),
-        RuntimeState.of(1, Map.of("dir", "/x/" + id)),
-        Map.of(8000, "http://127.0.0.1:1/"),
-        now,
-        now,
-        now);
+        SessionSpec.of(SessionId.of(id), "default", "local", Map.of("team", "a"), NO_CULLING, now),
+        new SessionObservation(
+            status,
+            "",
+            RuntimeState.of(1, Map.of("dir", "/x/" + id)),
+            Map.of(8000, "http://127.0.0.1:1/"),
+            now),
+        SessionActivity.none(now),
+        SessionLifecycle.RUNNING);
   }
 
   /** A registry on this test's store; opening again reaches the same data. */
   abstract Registry open();
 
+  /** The JDBC URL of this test's store, to build an older schema by hand. */
+  abstract String jdbcUrl();
+
+  /** Which of {@code db/vendor/*} this store's first migrations come from. */
+  abstract String vendor();
+
   @Test
   void everythingSurvivesAReopen() {
     try (var registry = open()) {
-      registry.insert(session("one", SessionStatus.RUNNING));
-      registry.appendEvent(SessionId.of("one"), now, "status", "running", "");
-      registry.saveToken(
-          new TokenRecord("h1", TokenRecord.Kind.SESSION, Optional.of(SessionId.of("one"))), now);
+      registry.sessions().insert(session("one", SessionStatus.RUNNING));
+      registry.events().append(SessionId.of("one"), now, "status", "running", "");
+      registry
+          .tokens()
+          .save(
+              new TokenRecord("h1", TokenRecord.Kind.SESSION, Optional.of(SessionId.of("one"))),
+              now);
     }
     try (var registry = open()) {
-      assertThat(registry.find(SessionId.of("one")))
+      assertThat(registry.sessions().find(SessionId.of("one")))
           .hasValue(session("one", SessionStatus.RUNNING));
-      assertThat(registry.events(SessionId.of("one"), 0, 10))
+      assertThat(registry.events().of(SessionId.of("one"), 0, 10))
           .extracting(e -> e.message())
           .containsExactly("running");
-      assertThat(registry.findToken("h1"))
+      assertThat(registry.tokens().find("h1"))
           .get()
           .extracting(TokenRecord::sessionId)
           .isEqualTo(Optional.of(SessionId.of("one")));
@@ -70,19 +89,19 @@ abstract class RegistryContract {
         String id = "w" + i;
         tasks.add(
             () -> {
-              registry.insert(session(id, SessionStatus.PENDING));
-              registry.appendEvent(SessionId.of(id), now, "status", "created", "");
-              registry.update(session(id, SessionStatus.RUNNING));
-              registry.find(SessionId.of(id)).orElseThrow();
+              registry.sessions().insert(session(id, SessionStatus.PENDING));
+              registry.events().append(SessionId.of(id), now, "status", "created", "");
+              registry.sessions().update(session(id, SessionStatus.RUNNING));
+              registry.sessions().find(SessionId.of(id)).orElseThrow();
               return null;
             });
       }
       for (var f : pool.invokeAll(tasks)) {
         f.get();
       }
-      assertThat(registry.list(SessionFilter.ALL_LIVE)).hasSize(60);
-      assertThat(registry.eventsAfter(0, 1000)).hasSize(60);
-      assertThat(registry.countByBackendAndStatus())
+      assertThat(registry.sessions().list(SessionFilter.ALL_LIVE)).hasSize(60);
+      assertThat(registry.events().after(0, 1000)).hasSize(60);
+      assertThat(registry.sessions().countByBackendAndStatus())
           .isEqualTo(Map.of("local", Map.of(SessionStatus.RUNNING, 60)));
     }
   }
@@ -90,12 +109,12 @@ abstract class RegistryContract {
   @Test
   void aLiveIdCannotBeTakenButADeletedOneCan() {
     try (var registry = open()) {
-      registry.insert(session("dup", SessionStatus.RUNNING));
-      assertThatThrownBy(() -> registry.insert(session("dup", SessionStatus.PENDING)))
+      registry.sessions().insert(session("dup", SessionStatus.RUNNING));
+      assertThatThrownBy(() -> registry.sessions().insert(session("dup", SessionStatus.PENDING)))
           .hasMessageContaining("already exists");
-      registry.update(session("dup", SessionStatus.DELETED));
-      registry.insert(session("dup", SessionStatus.PENDING));
-      assertThat(registry.find(SessionId.of("dup")))
+      registry.sessions().update(session("dup", SessionStatus.DELETED));
+      registry.sessions().insert(session("dup", SessionStatus.PENDING));
+      assertThat(registry.sessions().find(SessionId.of("dup")))
           .get()
           .extracting(Session::status)
           .isEqualTo(SessionStatus.PENDING);
@@ -105,36 +124,38 @@ abstract class RegistryContract {
   @Test
   void listsFilterByStatusTemplateAndLabelsAndHideDeleted() {
     try (var registry = open()) {
-      registry.insert(session("a", SessionStatus.RUNNING));
-      registry.insert(session("b", SessionStatus.STOPPED));
-      registry.insert(session("c", SessionStatus.DELETED));
-      assertThat(registry.list(SessionFilter.ALL_LIVE))
+      registry.sessions().insert(session("a", SessionStatus.RUNNING));
+      registry.sessions().insert(session("b", SessionStatus.STOPPED));
+      registry.sessions().insert(session("c", SessionStatus.DELETED));
+      assertThat(registry.sessions().list(SessionFilter.ALL_LIVE))
           .extracting(s -> s.id().value())
           .containsExactly("a", "b");
       var stopped =
           new SessionFilter(Optional.of(SessionStatus.STOPPED), Optional.empty(), Map.of());
-      assertThat(registry.list(stopped)).extracting(s -> s.id().value()).containsExactly("b");
+      assertThat(registry.sessions().list(stopped))
+          .extracting(s -> s.id().value())
+          .containsExactly("b");
       var otherTeam = new SessionFilter(Optional.empty(), Optional.empty(), Map.of("team", "b"));
-      assertThat(registry.list(otherTeam)).isEmpty();
+      assertThat(registry.sessions().list(otherTeam)).isEmpty();
     }
   }
 
   @Test
   void eventsKeepTheirOrderAndActivityOnlyMovesForward() {
     try (var registry = open()) {
-      registry.insert(session("act", SessionStatus.RUNNING));
+      registry.sessions().insert(session("act", SessionStatus.RUNNING));
       for (int i = 0; i < 5; i++) {
-        registry.appendEvent(SessionId.of("act"), now, "status", "e" + i, "");
+        registry.events().append(SessionId.of("act"), now, "status", "e" + i, "");
       }
-      var events = registry.events(SessionId.of("act"), 0, 3);
+      var events = registry.events().of(SessionId.of("act"), 0, 3);
       assertThat(events).extracting(e -> e.message()).containsExactly("e0", "e1", "e2");
-      assertThat(registry.events(SessionId.of("act"), events.get(2).id(), 10))
+      assertThat(registry.events().of(SessionId.of("act"), events.get(2).id(), 10))
           .extracting(e -> e.message())
           .containsExactly("e3", "e4");
 
-      registry.touch(SessionId.of("act"), now.plusSeconds(60), "proxy");
-      registry.touch(SessionId.of("act"), now.plusSeconds(30), "api");
-      assertThat(registry.find(SessionId.of("act")).orElseThrow().lastActivityAt())
+      registry.sessions().touch(SessionId.of("act"), now.plusSeconds(60), "proxy");
+      registry.sessions().touch(SessionId.of("act"), now.plusSeconds(30), "api");
+      assertThat(registry.sessions().find(SessionId.of("act")).orElseThrow().lastActivityAt())
           .isEqualTo(now.plusSeconds(60));
     }
   }
@@ -143,27 +164,165 @@ abstract class RegistryContract {
   void aMigratedSessionRecordsItsNewBackend() {
     try (var registry = open()) {
       Session s = session("moved", SessionStatus.STOPPED);
-      registry.insert(s);
-      registry.update(s.onBackend("docker", RuntimeState.of(1, Map.of("c", "x")), now));
-      assertThat(registry.find(SessionId.of("moved")).orElseThrow().backend()).isEqualTo("docker");
-      assertThat(registry.hasAdminToken()).isFalse();
+      registry.sessions().insert(s);
+      registry.sessions().update(s.onBackend("docker", RuntimeState.of(1, Map.of("c", "x")), now));
+      assertThat(registry.sessions().find(SessionId.of("moved")).orElseThrow().backend())
+          .isEqualTo("docker");
+      assertThat(registry.tokens().hasAdmin()).isFalse();
     }
   }
 
   @Test
   void theImageOfEachLiveSessionIsRecordedAndForgottenWithTheRow() {
     try (var registry = open()) {
-      registry.insert(session("one", SessionStatus.RUNNING));
-      registry.insert(session("two", SessionStatus.RUNNING));
-      registry.insert(session("gone", SessionStatus.DELETED));
-      registry.setImageId(SessionId.of("one"), "sha256:aaa");
-      registry.setImageId(SessionId.of("gone"), "sha256:old");
-      assertThat(registry.imageIds()).containsOnly(Map.entry(SessionId.of("one"), "sha256:aaa"));
+      registry.sessions().insert(session("one", SessionStatus.RUNNING));
+      registry.sessions().insert(session("two", SessionStatus.RUNNING));
+      registry.sessions().insert(session("gone", SessionStatus.DELETED));
+      registry.sessions().setImageId(SessionId.of("one"), "sha256:aaa");
+      registry.sessions().setImageId(SessionId.of("gone"), "sha256:old");
+      assertThat(registry.sessions().imageIds())
+          .containsOnly(Map.entry(SessionId.of("one"), "sha256:aaa"));
 
       // A deleted id taken again starts without an image.
-      registry.insert(session("gone", SessionStatus.PENDING));
-      registry.setImageId(SessionId.of("one"), "");
-      assertThat(registry.imageIds()).isEmpty();
+      registry.sessions().insert(session("gone", SessionStatus.PENDING));
+      registry.sessions().setImageId(SessionId.of("one"), "");
+      assertThat(registry.sessions().imageIds()).isEmpty();
+    }
+  }
+
+  @Test
+  void everyPartOfASessionSurvivesAReopen() {
+    Session full =
+        new Session(
+            new SessionSpec(
+                SessionId.of("full"),
+                "pool-7",
+                "web",
+                "docker",
+                Map.of("team", "a", "tier", "gold"),
+                new CullSettings(
+                    Optional.of(Duration.ofMinutes(5)),
+                    Optional.of(Duration.ofHours(2)),
+                    Optional.of(dev.berth.template.CullAction.DELETE)),
+                now),
+            new SessionObservation(
+                SessionStatus.FAILED,
+                "it crashed",
+                RuntimeState.of(3, Map.of("container", "c1", "volume", "v1")),
+                Map.of(8000, "http://127.0.0.1:1/", 9000, "http://127.0.0.1:2/"),
+                now.plusSeconds(1)),
+            new SessionActivity(now.plusSeconds(2), "mcp"),
+            new SessionLifecycle(DesiredState.RUNNING, 2, Optional.of(now.plusSeconds(30))));
+    try (var registry = open()) {
+      registry.sessions().insert(full);
+    }
+    try (var registry = open()) {
+      assertThat(registry.sessions().find(full.id())).hasValue(full);
+    }
+  }
+
+  @Test
+  void aSessionKeepsItsHandleWhichIsItsIdUnlessGivenAnother() {
+    try (var registry = open()) {
+      registry.sessions().insert(session("plain", SessionStatus.RUNNING));
+      Session bound = session("bound", SessionStatus.RUNNING);
+      bound =
+          new Session(
+              new SessionSpec(
+                  bound.id(),
+                  "pool-3",
+                  bound.template(),
+                  bound.backend(),
+                  bound.labels(),
+                  bound.culling(),
+                  bound.createdAt()),
+              bound.observed(),
+              bound.activity(),
+              bound.lifecycle());
+      registry.sessions().insert(bound);
+      // An update (a status change, a migration) never changes the handle.
+      registry.sessions().update(bound.onBackend("docker", RuntimeState.EMPTY, now));
+    }
+    try (var registry = open()) {
+      assertThat(registry.sessions().find(SessionId.of("plain")).orElseThrow().handle())
+          .isEqualTo("plain");
+      assertThat(registry.sessions().find(SessionId.of("bound")).orElseThrow().handle())
+          .isEqualTo("pool-3");
+    }
+    assertThatThrownBy(
+            () ->
+                new SessionSpec(
+                    SessionId.of("x"), "Not_A_Label", "t", "local", Map.of(), NO_CULLING, now))
+        .hasMessageContaining("invalid session handle 'Not_A_Label'");
+  }
+
+  @Test
+  void aDeletePlanIsKeptWithItsSessionUntilTheIdIsTakenAgain() {
+    var plan =
+        List.of(
+            new RemovedResource("container", "berth-session-default-doomed"),
+            new RemovedResource("volume", "berth-default-doomed"));
+    SessionId id = SessionId.of("doomed");
+    try (var registry = open()) {
+      registry.sessions().insert(session("doomed", SessionStatus.RUNNING));
+      assertThat(registry.sessions().deletePlan(id)).as("no delete planned yet").isEmpty();
+      registry.sessions().saveDeletePlan(id, plan);
+    }
+    try (var registry = open()) {
+      assertThat(registry.sessions().deletePlan(id)).isEqualTo(plan);
+      registry.sessions().saveDeletePlan(id, List.of(plan.get(1)));
+      assertThat(registry.sessions().deletePlan(id)).containsExactly(plan.get(1));
+      assertThat(registry.sessions().deletePlan(SessionId.of("unknown"))).isEmpty();
+
+      registry.sessions().update(session("doomed", SessionStatus.DELETED));
+      registry.sessions().insert(session("doomed", SessionStatus.PENDING));
+      assertThat(registry.sessions().deletePlan(id)).as("a new session, no plan").isEmpty();
+    }
+  }
+
+  @Test
+  void anOlderRegistryGetsHandlesAndTheFirstPlanOfAnUnfinishedDelete() throws Exception {
+    // A registry as Berth left it before the handle and plan columns (schema version 6), with a
+    // delete that a crash interrupted: its plan is only in its first 'deleting' event with data.
+    Flyway.configure()
+        .dataSource(jdbcUrl(), null, null)
+        .locations("classpath:db/migration", "classpath:db/vendor/" + vendor())
+        .target("6")
+        .load()
+        .migrate();
+    String plan = "[{\"kind\":\"directory\",\"name\":\"/x/half\"}]";
+    try (var c = DriverManager.getConnection(jdbcUrl());
+        var st = c.createStatement()) {
+      for (String id : List.of("old", "half", "gone")) {
+        String status = id.equals("gone") ? "DELETED" : "RUNNING";
+        String desired = id.equals("old") ? "RUNNING" : "DELETED";
+        st.executeUpdate(
+            "INSERT INTO sessions (id, template, backend, status, created_at, updated_at,"
+                + " last_activity_at, desired) VALUES ('"
+                + id
+                + "', 'default', 'local', '"
+                + status
+                + "', 1, 1, 1, '"
+                + desired
+                + "')");
+        st.executeUpdate(
+            "INSERT INTO events (session_id, at, type, message, data) VALUES ('"
+                + id
+                + "', 1, 'deleting', 'deleting', '"
+                + plan
+                + "')");
+      }
+      st.executeUpdate(
+          "INSERT INTO events (session_id, at, type, message, data) VALUES ('half', 2,"
+              + " 'deleting', 'finishing an interrupted or incomplete delete', '[]')");
+    }
+    try (var registry = open()) {
+      assertThat(registry.sessions().find(SessionId.of("old")).orElseThrow().handle())
+          .isEqualTo("old");
+      assertThat(registry.sessions().deletePlan(SessionId.of("half")))
+          .containsExactly(new RemovedResource("directory", "/x/half"));
+      assertThat(registry.sessions().deletePlan(SessionId.of("old"))).isEmpty();
+      assertThat(registry.sessions().deletePlan(SessionId.of("gone"))).isEmpty();
     }
   }
 }

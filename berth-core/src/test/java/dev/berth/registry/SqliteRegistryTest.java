@@ -11,4 +11,14 @@ class SqliteRegistryTest extends RegistryContract {
   Registry open() {
     return Registry.openSqlite(dir.resolve("berth.db"));
   }
+
+  @Override
+  String jdbcUrl() {
+    return "jdbc:sqlite:" + dir.resolve("berth.db").toAbsolutePath();
+  }
+
+  @Override
+  String vendor() {
+    return "sqlite";
+  }
 }

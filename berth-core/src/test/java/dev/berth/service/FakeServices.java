@@ -49,7 +49,7 @@ public final class FakeServices implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     registry = Registry.openSqlite(home.resolve("berth.db"));
-    tokens = new Tokens(registry, clock);
+    tokens = new Tokens(registry.tokens(), clock);
     service =
         new SessionService(
             registry,
@@ -60,7 +60,8 @@ public final class FakeServices implements AutoCloseable {
             Duration.ofSeconds(5),
             WorkspaceLimits.DEFAULTS,
             clock::sleep);
-    orphans = new OrphanCollector(registry, service.backends(), clock, service::exclusive);
+    orphans =
+        new OrphanCollector(registry.sessions(), service.backends(), clock, service::exclusive);
     reconciler = new SessionReconciler(service, ReconcileMetrics.NONE);
   }
 
@@ -81,7 +82,7 @@ public final class FakeServices implements AutoCloseable {
 
   /** The session as the registry has it, in any status. */
   public Session row(String id) {
-    return registry.find(SessionId.of(id)).orElseThrow();
+    return registry.sessions().find(SessionId.of(id)).orElseThrow();
   }
 
   @Override

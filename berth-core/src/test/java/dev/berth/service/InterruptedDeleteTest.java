@@ -67,7 +67,7 @@ class InterruptedDeleteTest {
               registry,
               Backends.of(dying),
               TemplateLoader.load(home.resolve("templates")),
-              new Tokens(registry, Clock.systemUTC()),
+              new Tokens(registry.tokens(), Clock.systemUTC()),
               Clock.systemUTC(),
               Duration.ofSeconds(5),
               WorkspaceLimits.DEFAULTS);
@@ -85,7 +85,7 @@ class InterruptedDeleteTest {
           .as("what the interrupted run removed is on the finishing run's receipt")
           .extracting(r -> r.kind() + " " + r.name())
           .contains("directory " + dir);
-      assertThat(registry.events(id, 0, 100))
+      assertThat(registry.events().of(id, 0, 100))
           .extracting(SessionEvent::message)
           .anyMatch(m -> m.startsWith("finishing an interrupted"));
       assertThatThrownBy(() -> service.get(id)).hasMessageContaining("no session");

@@ -67,7 +67,7 @@ class SessionMigrationTest {
             registry,
             new Backends(backends, "a"),
             TemplateLoader.load(home.resolve("templates")),
-            new Tokens(registry, Clock.systemUTC()),
+            new Tokens(registry.tokens(), Clock.systemUTC()),
             Clock.systemUTC(),
             Duration.ofSeconds(5),
             WorkspaceLimits.DEFAULTS);
@@ -76,7 +76,7 @@ class SessionMigrationTest {
   @AfterEach
   void tearDown() {
     failOn.set("");
-    for (Session s : registry.list(dev.berth.registry.SessionFilter.ALL_LIVE)) {
+    for (Session s : registry.sessions().list(dev.berth.registry.SessionFilter.ALL_LIVE)) {
       service.delete(s.id());
     }
     registry.close();
@@ -142,7 +142,9 @@ class SessionMigrationTest {
         .hasMessageContaining("template 'pinned' allows its sessions only on a; backend 'b'")
         .extracting(e -> ((BerthException) e).code())
         .isEqualTo(ErrorCode.FORBIDDEN);
-    assertThat(registry.find(SessionId.of("elsewhere"))).as("nothing recorded").isEmpty();
+    assertThat(registry.sessions().find(SessionId.of("elsewhere")))
+        .as("nothing recorded")
+        .isEmpty();
     assertThat(b.listOwned()).as("nothing made").isEmpty();
 
     var pinned =
@@ -247,7 +249,7 @@ class SessionMigrationTest {
 
     var orphans =
         new dev.berth.reconcile.OrphanCollector(
-                registry, service.backends(), Clock.systemUTC(), service::exclusive)
+                registry.sessions(), service.backends(), Clock.systemUTC(), service::exclusive)
             .collect(Duration.ZERO, false);
 
     assertThat(orphans)

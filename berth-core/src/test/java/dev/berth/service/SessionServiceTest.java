@@ -106,8 +106,8 @@ class SessionServiceTest {
                           Map.of(),
                           true)))
           .hasMessageContaining("unknown backend 'mars'");
-      assertThat(t.registry.list(SessionFilter.ALL_LIVE)).isEmpty();
-      assertThat(t.registry.find(SessionId.of("x1"))).isEmpty();
+      assertThat(t.registry.sessions().list(SessionFilter.ALL_LIVE)).isEmpty();
+      assertThat(t.registry.sessions().find(SessionId.of("x1"))).isEmpty();
       assertThat(home.resolve("sessions")).doesNotExist();
     }
   }

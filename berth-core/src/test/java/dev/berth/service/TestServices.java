@@ -30,7 +30,7 @@ public final class TestServices implements AutoCloseable {
   public TestServices(Path home, TemplateCatalog templates) {
     this.home = home;
     this.registry = Registry.openSqlite(home.resolve("berth.db"));
-    this.tokens = new Tokens(registry, Clock.systemUTC());
+    this.tokens = new Tokens(registry.tokens(), Clock.systemUTC());
     this.runtime = new LocalRuntime(home.resolve("sessions"), "test");
     this.service =
         new SessionService(
@@ -42,7 +42,8 @@ public final class TestServices implements AutoCloseable {
             Duration.ofSeconds(5),
             WorkspaceLimits.DEFAULTS);
     this.orphans =
-        new OrphanCollector(registry, service.backends(), Clock.systemUTC(), service::exclusive);
+        new OrphanCollector(
+            registry.sessions(), service.backends(), Clock.systemUTC(), service::exclusive);
   }
 
   /** One reconcile pass, as a server's start-up runs it. */
@@ -52,7 +53,7 @@ public final class TestServices implements AutoCloseable {
 
   @Override
   public void close() {
-    for (Session s : registry.list(dev.berth.registry.SessionFilter.ALL_LIVE)) {
+    for (Session s : registry.sessions().list(dev.berth.registry.SessionFilter.ALL_LIVE)) {
       try {
         service.delete(s.id());
       } catch (RuntimeException ignored) {

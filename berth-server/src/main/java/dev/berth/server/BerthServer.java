@@ -99,7 +99,7 @@ public final class BerthServer implements AutoCloseable {
             : Registry.openPostgres(config.registry(), "", config.registryPassword());
     try {
       Clock clock = Clock.systemUTC();
-      var tokens = new Tokens(registry, clock);
+      var tokens = new Tokens(registry.tokens(), clock);
       Optional<String> adminToken = tokens.createAdminTokenIfMissing();
       adminToken.ifPresent(t -> writeSecret(config.adminTokenFile(), t));
       String instance = instanceId(config.home());
@@ -118,14 +118,14 @@ public final class BerthServer implements AutoCloseable {
       new JvmThreadMetrics().bindTo(meters);
       new ProcessorMetrics().bindTo(meters);
       new UptimeMetrics().bindTo(meters);
-      var metrics = new BerthMetrics(meters, registry, backends.names());
+      var metrics = new BerthMetrics(meters, registry.sessions(), backends.names());
       sessions.addListener(metrics);
       var mcp = new McpHttpEndpoint(sessions, tokens, VERSION);
       ImageJobs images =
           imageEngine(backends)
               .map(engine -> new ImageJobs(new ImageService(sessions, engine, clock), clock))
               .orElse(null);
-      var logins = new BrowserLogins(registry, clock);
+      var logins = new BrowserLogins(registry.browserCredentials(), clock);
       var proxy =
           new BrowserProxy(
               sessions,
@@ -133,7 +133,7 @@ public final class BerthServer implements AutoCloseable {
               logins,
               new BrowserOrigins(config.publicUrl(), config.appsDomain()));
       // Built here, not by the service: the reconciler and berth gc share it.
-      var orphans = new OrphanCollector(registry, backends, clock, sessions::exclusive);
+      var orphans = new OrphanCollector(registry.sessions(), backends, clock, sessions::exclusive);
       Javalin app =
           ApiServer.create(
               sessions,

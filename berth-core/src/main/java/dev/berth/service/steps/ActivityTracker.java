@@ -33,7 +33,7 @@ public final class ActivityTracker {
     Instant last = lastWrite.get(id);
     if (last == null || !now.isBefore(last.plus(every))) {
       lastWrite.put(id, now);
-      registry.touch(id, now, via);
+      registry.sessions().touch(id, now, via);
     }
   }
 
@@ -42,7 +42,7 @@ public final class ActivityTracker {
     if (recent != null && recent.at().isAfter(s.lastActivityAt())) {
       return recent;
     }
-    return new SessionActivity(s.lastActivityAt(), s.lastActivityVia());
+    return s.activity();
   }
 
   public void forget(SessionId id) {

@@ -55,7 +55,7 @@ public final class LifecycleSteps {
 
   /** Notes which image the session runs (a start may have recreated a lost container). */
   private void recordImage(SessionRuntime runtime, RuntimeSession rs) {
-    steps.registry().setImageId(rs.id(), runtime.imageId(rs).orElse(""));
+    steps.registry().sessions().setImageId(rs.id(), runtime.imageId(rs).orElse(""));
   }
 
   /** STARTING, then the runtime's start and the readiness wait, then RUNNING or FAILED. */

@@ -53,7 +53,7 @@ public final class SessionJournal {
 
   /** Records a new session and its first status event. */
   public void insert(Session s, String message) {
-    registry.insert(s);
+    registry.sessions().insert(s);
     saved.put(s.id(), Saved.of(s));
     event(s.id(), "status", message, statusData(null, s));
   }
@@ -62,9 +62,9 @@ public final class SessionJournal {
   public Session save(Session s) {
     Saved before = saved.get(s.id());
     if (before == null) {
-      before = registry.find(s.id()).map(Saved::of).orElse(null);
+      before = registry.sessions().find(s.id()).map(Saved::of).orElse(null);
     }
-    registry.update(s);
+    registry.sessions().update(s);
     Saved now = Saved.of(s);
     saved.put(s.id(), now);
     if (!now.equals(before)) {
@@ -95,7 +95,7 @@ public final class SessionJournal {
   }
 
   public void event(SessionId id, String type, String message, String data) {
-    SessionEvent e = registry.appendEvent(id, clock.instant(), type, message, data);
+    SessionEvent e = registry.events().append(id, clock.instant(), type, message, data);
     tell(l -> l.onEvent(e));
   }
 

@@ -99,6 +99,7 @@ public final class SessionSteps {
   /** A live session; 404 for unknown and deleted ones. */
   public Session require(SessionId id) {
     return registry
+        .sessions()
         .find(id)
         .filter(s -> s.status().isLive())
         .orElseThrow(() -> BerthException.notFound("no session '" + id + "'"));
@@ -106,7 +107,7 @@ public final class SessionSteps {
 
   /** The session in any status, deleted ones included. */
   public Optional<Session> find(SessionId id) {
-    return registry.find(id);
+    return registry.sessions().find(id);
   }
 
   /** The session's template; 404 when it was removed since. */
@@ -154,7 +155,7 @@ public final class SessionSteps {
       log.warn("{} of session {} failed", step, s.id(), e);
       String reason = step + " failed: " + message(e);
       event(s.id(), "error", reason);
-      Session latest = registry.find(s.id()).orElse(s);
+      Session latest = registry.sessions().find(s.id()).orElse(s);
       return save(latest.withStatus(SessionStatus.FAILED, reason, clock.instant()));
     }
   }

@@ -62,7 +62,7 @@ class MigrationToKubernetesTest {
               registry,
               new Backends(runtimes, "docker"),
               TemplateLoader.load(home.resolve("templates")),
-              new Tokens(registry, Clock.systemUTC()),
+              new Tokens(registry.tokens(), Clock.systemUTC()),
               Clock.systemUTC(),
               Duration.ofSeconds(5),
               WorkspaceLimits.DEFAULTS);
