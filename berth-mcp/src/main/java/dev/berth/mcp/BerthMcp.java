@@ -1,5 +1,9 @@
 package dev.berth.mcp;
 
+import dev.berth.mcp.tool.McpCaller;
+import dev.berth.mcp.tool.ToolDefinition;
+import dev.berth.mcp.tool.ToolResults;
+import dev.berth.mcp.tools.McpTools;
 import dev.berth.service.SessionService;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
@@ -9,6 +13,7 @@ import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,11 +32,22 @@ public final class BerthMcp {
 
   private BerthMcp() {}
 
+  /** Every tool of {@link McpTools}, wired to the transport's principal. */
   public static List<SyncToolSpecification> tools(SessionService sessions) {
-    var catalog = new ToolCatalog(JSON);
-    LifecycleTools.register(catalog, sessions);
-    WorkspaceTools.register(catalog, sessions.workspace().via("mcp"));
-    return catalog.specs();
+    List<SyncToolSpecification> specs = new ArrayList<>();
+    for (ToolDefinition tool : McpTools.all(sessions)) {
+      specs.add(
+          new SyncToolSpecification(
+              tool.advertised(),
+              // Inside run too: an unauthenticated call is a tool error, not a protocol error.
+              (exchange, request) ->
+                  ToolResults.run(
+                      tool.name(),
+                      () ->
+                          tool.call(
+                              McpCaller.from(exchange.transportContext()), request.arguments()))));
+    }
+    return List.copyOf(specs);
   }
 
   static McpSyncServer streamable(

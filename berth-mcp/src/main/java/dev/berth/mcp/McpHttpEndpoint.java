@@ -3,6 +3,7 @@ package dev.berth.mcp;
 import dev.berth.auth.Principal;
 import dev.berth.auth.Tokens;
 import dev.berth.base.BerthException;
+import dev.berth.mcp.tool.McpCaller;
 import dev.berth.service.SessionService;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpSyncServer;

@@ -1,5 +1,6 @@
 package dev.berth.mcp;
 
+import dev.berth.mcp.tool.ToolResults;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;

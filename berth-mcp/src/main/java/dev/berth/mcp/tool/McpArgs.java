@@ -1,4 +1,4 @@
-package dev.berth.mcp;
+package dev.berth.mcp.tool;
 
 import dev.berth.base.BerthException;
 import java.util.ArrayList;
@@ -8,14 +8,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A tool call's arguments, read with errors an agent can act on. */
-final class McpArgs {
+public final class McpArgs {
   private final Map<String, Object> raw;
 
-  McpArgs(Map<String, Object> raw) {
+  public McpArgs(Map<String, Object> raw) {
     this.raw = raw == null ? Map.of() : raw;
   }
 
-  Optional<String> string(String name) {
+  public Optional<String> string(String name) {
     Object v = raw.get(name);
     if (v == null) {
       return Optional.empty();
@@ -26,11 +26,11 @@ final class McpArgs {
     return Optional.of(s);
   }
 
-  String requiredString(String name) {
+  public String requiredString(String name) {
     return string(name).orElseThrow(() -> BerthException.badRequest("'" + name + "' is required"));
   }
 
-  Optional<Integer> integer(String name, int min, int max) {
+  public Optional<Integer> integer(String name, int min, int max) {
     Object v = raw.get(name);
     if (v == null) {
       return Optional.empty();
@@ -45,7 +45,7 @@ final class McpArgs {
     return Optional.of(n.intValue());
   }
 
-  boolean bool(String name) {
+  public boolean bool(String name) {
     Object v = raw.get(name);
     if (v == null) {
       return false;
@@ -56,7 +56,7 @@ final class McpArgs {
     return b;
   }
 
-  Map<String, String> stringMap(String name) {
+  public Map<String, String> stringMap(String name) {
     Object v = raw.get(name);
     if (v == null) {
       return Map.of();
@@ -70,7 +70,7 @@ final class McpArgs {
   }
 
   /** A list of strings, or a single string given as {@code whenString}'s value. */
-  Optional<List<String>> stringsOrLine(String name) {
+  public Optional<List<String>> stringsOrLine(String name) {
     Object v = raw.get(name);
     if (v == null) {
       return Optional.empty();
@@ -87,7 +87,7 @@ final class McpArgs {
         "'" + name + "' must be a shell line (string) or an argv list of strings");
   }
 
-  List<Map<String, Object>> objects(String name) {
+  public List<Map<String, Object>> objects(String name) {
     Object v = raw.get(name);
     if (v == null) {
       return List.of();
@@ -107,7 +107,7 @@ final class McpArgs {
     return out;
   }
 
-  boolean has(String name) {
+  public boolean has(String name) {
     return raw.containsKey(name) && raw.get(name) != null;
   }
 }

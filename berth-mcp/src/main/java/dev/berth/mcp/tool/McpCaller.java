@@ -1,4 +1,4 @@
-package dev.berth.mcp;
+package dev.berth.mcp.tool;
 
 import dev.berth.auth.Principal;
 import dev.berth.base.BerthException;
@@ -12,10 +12,10 @@ import java.util.Optional;
  * context of every request; a session token may leave {@code session_id} out and can never name
  * another session (which it is told does not exist, as on the REST API).
  */
-record McpCaller(Principal principal) {
-  static final String CONTEXT_KEY = "berth.principal";
+public record McpCaller(Principal principal) {
+  public static final String CONTEXT_KEY = "berth.principal";
 
-  static McpCaller from(McpTransportContext context) {
+  public static McpCaller from(McpTransportContext context) {
     Object p = context == null ? null : context.get(CONTEXT_KEY);
     if (!(p instanceof Principal principal)) {
       throw new BerthException(ErrorCode.UNAUTHORIZED, "not authenticated: send a bearer token");
@@ -23,7 +23,7 @@ record McpCaller(Principal principal) {
     return new McpCaller(principal);
   }
 
-  SessionId session(McpArgs args) {
+  public SessionId session(McpArgs args) {
     Optional<String> given = args.string("session_id");
     if (given.isEmpty()) {
       if (principal instanceof Principal.SessionScoped scoped) {

@@ -1,4 +1,4 @@
-package dev.berth.mcp;
+package dev.berth.mcp.tool;
 
 import dev.berth.base.BerthException;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -11,12 +11,12 @@ import org.slf4j.LoggerFactory;
  * what to do. Exceptions never escape to the protocol layer, where an agent would see only a
  * JSON-RPC internal error.
  */
-final class ToolResults {
+public final class ToolResults {
   private static final Logger log = LoggerFactory.getLogger(ToolResults.class);
 
   private ToolResults() {}
 
-  static CallToolResult run(String tool, Supplier<CallToolResult> work) {
+  public static CallToolResult run(String tool, Supplier<CallToolResult> work) {
     try {
       return work.get();
     } catch (BerthException e) {
@@ -28,11 +28,11 @@ final class ToolResults {
     }
   }
 
-  static CallToolResult text(String text) {
+  public static CallToolResult text(String text) {
     return CallToolResult.builder().addTextContent(text).isError(false).build();
   }
 
-  static CallToolResult error(String message) {
+  public static CallToolResult error(String message) {
     return CallToolResult.builder().addTextContent(message).isError(true).build();
   }
 }

@@ -1,0 +1,15 @@
+package dev.berth.mcp.tools;
+
+import dev.berth.mcp.tool.Schema;
+import dev.berth.mcp.tool.ValueSchema;
+
+/** Arguments many tools take, described once so every tool tells the agent the same. */
+final class CommonInputs {
+  /** Optional with a session token, which names its own session. */
+  static final ValueSchema SESSION_ID =
+      Schema.string().description("the session; may be left out with a session token");
+
+  static final ValueSchema PATH = Schema.string().description("relative to the workspace root");
+
+  private CommonInputs() {}
+}

@@ -1,0 +1,72 @@
+package dev.berth.mcp.tools;
+
+import dev.berth.base.SessionId;
+import dev.berth.mcp.tool.McpArgs;
+import dev.berth.mcp.tool.ObjectSchema;
+import dev.berth.mcp.tool.Schema;
+import dev.berth.mcp.tool.ToolDefinition;
+import dev.berth.mcp.tool.ToolKind;
+import dev.berth.mcp.tool.ToolResults;
+import dev.berth.service.SessionWorkspace;
+import dev.berth.tools.FileEdit;
+import dev.berth.tools.TextEdits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** session_edit_file: exact-text replacements, all or none. */
+final class EditFileTool {
+  private static final ObjectSchema EDIT =
+      Schema.object()
+          .required("old_string", Schema.string())
+          .required("new_string", Schema.string())
+          .optional("replace_all", Schema.bool());
+
+  private EditFileTool() {}
+
+  static ToolDefinition definition(SessionWorkspace workspace) {
+    return new ToolDefinition(
+        "session_edit_file",
+        "Edit a file",
+        "Replace exact text in a file: either one old_string/new_string, or a list of edits"
+            + " applied in order. Each old_string must match exactly once (whitespace included)"
+            + " unless replace_all; if any edit fails, nothing is changed and the error says how"
+            + " many times it matched.",
+        ToolKind.DESTRUCTIVE,
+        Schema.object()
+            .optional("session_id", CommonInputs.SESSION_ID)
+            .required("path", CommonInputs.PATH)
+            // One edit inline (the common case) or a list; both may be given, inline first.
+            .optional("old_string", Schema.string())
+            .optional("new_string", Schema.string())
+            .optional("replace_all", Schema.bool())
+            .optional("edits", Schema.array(EDIT)),
+        (caller, args) -> {
+          SessionId id = caller.session(args);
+          String path = args.requiredString("path");
+          TextEdits.Result result = workspace.editFile(id, path, edits(args));
+          return ToolResults.text(
+              "edited " + path + ": " + result.replacements() + " replacement(s)");
+        });
+  }
+
+  static List<FileEdit> edits(McpArgs args) {
+    List<FileEdit> edits = new ArrayList<>();
+    if (args.has("old_string") || args.has("new_string")) {
+      edits.add(
+          new FileEdit(
+              args.requiredString("old_string"),
+              args.requiredString("new_string"),
+              args.bool("replace_all")));
+    }
+    for (Map<String, Object> e : args.objects("edits")) {
+      var one = new McpArgs(e);
+      edits.add(
+          new FileEdit(
+              one.requiredString("old_string"),
+              one.requiredString("new_string"),
+              one.bool("replace_all")));
+    }
+    return edits;
+  }
+}

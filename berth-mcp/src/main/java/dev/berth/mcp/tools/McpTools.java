@@ -1,0 +1,44 @@
+package dev.berth.mcp.tools;
+
+import dev.berth.mcp.tool.ToolDefinition;
+import dev.berth.service.SessionService;
+import dev.berth.service.SessionWorkspace;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every tool Berth serves over MCP, in the order {@code tools/list} shows them. A new tool is its
+ * own file here (a {@code definition} that returns a {@link ToolDefinition}), its test, and one
+ * line below. Tools reach sessions only through the service layer.
+ */
+public final class McpTools {
+  private McpTools() {}
+
+  public static List<ToolDefinition> all(SessionService sessions) {
+    // Activity through these tools is recorded as "via mcp" (session_info's life explains it).
+    SessionWorkspace workspace = sessions.workspace().via("mcp");
+    List<ToolDefinition> tools =
+        List.of(
+            SessionCreateTool.definition(sessions),
+            SessionListTool.definition(sessions),
+            SessionInfoTool.definition(sessions),
+            SessionDeleteTool.definition(sessions),
+            ReadFileTool.definition(workspace),
+            WriteFileTool.definition(workspace),
+            EditFileTool.definition(workspace),
+            ListDirectoryTool.definition(workspace),
+            SearchTool.definition(workspace),
+            DeleteFileTool.definition(workspace),
+            MoveFileTool.definition(workspace),
+            MakeDirectoryTool.definition(workspace),
+            ExecTool.definition(workspace));
+    Set<String> names = new HashSet<>();
+    for (ToolDefinition tool : tools) {
+      if (!names.add(tool.name())) {
+        throw new IllegalStateException("two tools are named " + tool.name());
+      }
+    }
+    return tools;
+  }
+}

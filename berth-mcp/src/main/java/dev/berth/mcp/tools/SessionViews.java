@@ -1,0 +1,50 @@
+package dev.berth.mcp.tools;
+
+import dev.berth.reconcile.SessionLife;
+import dev.berth.session.Session;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.json.JsonMapper;
+
+/** How the lifecycle tools show a session: the same JSON shape in create, list and info. */
+final class SessionViews {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private SessionViews() {}
+
+  static Map<String, Object> view(Session s) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("session_id", s.id().value());
+    out.put("template", s.template());
+    out.put("backend", s.backend());
+    out.put("status", s.status().name());
+    Optional.of(s.statusReason()).filter(r -> !r.isEmpty()).ifPresent(r -> out.put("reason", r));
+    out.put("endpoints", s.endpoints());
+    out.put("resources", s.runtimeState().values());
+    out.put("labels", s.labels());
+    out.put("created_at", s.createdAt().toString());
+    out.put("last_activity_at", s.lastActivityAt().toString());
+    return out;
+  }
+
+  static Map<String, Object> life(SessionLife l) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("explanation", l.explanation());
+    out.put("last_activity_at", l.lastActivityAt().toString());
+    out.put("last_activity_via", l.lastActivityVia());
+    out.put("idle_timeout_seconds", l.idleTimeout().toSeconds());
+    l.idleCullAt().ifPresent(t -> out.put("idle_cull_at", t.toString()));
+    out.put("max_lifetime_seconds", l.maxLifetime().toSeconds());
+    l.lifetimeEndsAt().ifPresent(t -> out.put("lifetime_ends_at", t.toString()));
+    out.put("cull_action", l.action().yamlName());
+    out.put("restarts", l.restarts());
+    l.nextRestartAt().ifPresent(t -> out.put("next_restart_at", t.toString()));
+    return out;
+  }
+
+  /** Pretty JSON: agents and people read these answers. */
+  static String json(Object value) {
+    return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+  }
+}

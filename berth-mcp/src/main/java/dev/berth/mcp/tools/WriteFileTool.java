@@ -1,0 +1,35 @@
+package dev.berth.mcp.tools;
+
+import dev.berth.base.SessionId;
+import dev.berth.mcp.tool.Schema;
+import dev.berth.mcp.tool.ToolDefinition;
+import dev.berth.mcp.tool.ToolKind;
+import dev.berth.mcp.tool.ToolResults;
+import dev.berth.service.SessionWorkspace;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+
+/** session_write_file: a whole text file, replaced atomically. */
+final class WriteFileTool {
+  private WriteFileTool() {}
+
+  static ToolDefinition definition(SessionWorkspace workspace) {
+    return new ToolDefinition(
+        "session_write_file",
+        "Write a file",
+        "Write a UTF-8 text file, creating parent directories and replacing the file if it"
+            + " exists (atomically).",
+        ToolKind.DESTRUCTIVE_IDEMPOTENT,
+        Schema.object()
+            .optional("session_id", CommonInputs.SESSION_ID)
+            .required("path", CommonInputs.PATH)
+            .required("content", Schema.string()),
+        (caller, args) -> {
+          SessionId id = caller.session(args);
+          String path = args.requiredString("path");
+          byte[] bytes = args.requiredString("content").getBytes(StandardCharsets.UTF_8);
+          workspace.writeFile(id, path, new ByteArrayInputStream(bytes));
+          return ToolResults.text("wrote " + bytes.length + " bytes to " + path);
+        });
+  }
+}

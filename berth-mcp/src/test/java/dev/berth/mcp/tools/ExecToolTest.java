@@ -1,0 +1,74 @@
+package dev.berth.mcp.tools;
+
+import static dev.berth.mcp.tools.ToolFixture.ADMIN;
+import static dev.berth.mcp.tools.ToolFixture.args;
+import static dev.berth.mcp.tools.ToolFixture.error;
+import static dev.berth.mcp.tools.ToolFixture.ok;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.base.SessionId;
+import dev.berth.mcp.tool.ToolDefinition;
+import dev.berth.runtime.ExecResult;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExecToolTest {
+  @TempDir Path home;
+
+  @Test
+  void runsAShellLineOrAnArgvList() {
+    try (var f = new ToolFixture(home)) {
+      ToolDefinition tool = ExecTool.definition(f.workspace);
+      SessionId id = f.session("run");
+      f.write(id, "src/x", "");
+      assertThat(
+              ok(
+                  tool,
+                  ADMIN,
+                  args("session_id", "run", "command", "echo out; echo err >&2; exit 3")))
+          .isEqualTo(
+              "exit code: 3\n--- stdout (4 bytes) ---\nout\n\n--- stderr (4 bytes) ---\nerr\n");
+      assertThat(
+              ok(
+                  tool,
+                  ADMIN,
+                  args(
+                      "session_id",
+                      "run",
+                      "command",
+                      List.of("sh", "-c", "echo $X; pwd"),
+                      "cwd",
+                      "src",
+                      "env",
+                      Map.of("X", "hi"))))
+          .contains("exit code: 0", "hi\n", "/src\n");
+    }
+  }
+
+  @Test
+  void refusesACommandOfTheWrongShape() {
+    try (var f = new ToolFixture(home)) {
+      ToolDefinition tool = ExecTool.definition(f.workspace);
+      f.session("run");
+      assertThat(error(tool, ADMIN, args("session_id", "run", "command", List.of())))
+          .isEqualTo("'command' must be a shell line (string) or an argv list of strings");
+      assertThat(error(tool, ADMIN, args("session_id", "run"))).isEqualTo("'command' is required");
+      assertThat(error(tool, ADMIN, args("session_id", "run", "command", "true", "timeout", 0)))
+          .isEqualTo("'timeout' must be a whole number from 1 to 2147483647");
+    }
+  }
+
+  @Test
+  void describesTimeoutsAndCutOutput() {
+    var r = new ExecResult(-1, "abc".getBytes(UTF_8), new byte[0], 5000, 0, true, Duration.ZERO);
+    assertThat(ExecTool.describe(r))
+        .isEqualTo(
+            "exit code: -1 (killed: timed out)\n--- stdout (5000 bytes, first 3 shown) ---\nabc"
+                + "\n--- stderr (0 bytes) ---\n");
+  }
+}
