@@ -77,7 +77,8 @@ public final class ImageBuilder {
       Template t = catalog.get(name);
       if (!t.buildsOwnImage()) {
         throw BerthException.badRequest(
-            t.build()
+            t.image()
+                .build()
                 .map(
                     b ->
                         "template '"
@@ -136,7 +137,7 @@ public final class ImageBuilder {
       BuildListener listener) {
     long started = System.nanoTime();
     String name = t.name();
-    ImageBuild build = t.build().orElseThrow();
+    ImageBuild build = t.image().build().orElseThrow();
     String repository = engine.repository(name);
     Deque<String> tail = new ArrayDeque<>();
     String[] step = {""};

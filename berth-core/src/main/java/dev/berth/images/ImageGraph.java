@@ -44,14 +44,15 @@ public final class ImageGraph {
         continue;
       }
       try {
-        dockerfiles.put(t.name(), Files.readString(t.build().orElseThrow().dockerfilePath()));
+        dockerfiles.put(
+            t.name(), Files.readString(t.image().build().orElseThrow().dockerfilePath()));
       } catch (IOException e) {
         errors.add("template '" + t.name() + "': cannot read its Dockerfile: " + e.getMessage());
         continue;
       }
       t.parent()
           .filter(p -> catalog.names().contains(p))
-          .flatMap(p -> catalog.get(p).build())
+          .flatMap(p -> catalog.get(p).image().build())
           .ifPresent(b -> parents.put(t.name(), b.owner()));
     }
     StrictObject.throwIfErrors("cannot read the image families", errors);

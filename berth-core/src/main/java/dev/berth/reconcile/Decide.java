@@ -139,7 +139,7 @@ final class Decide {
    * for good (policy, or restart limit reached), with the reason either way.
    */
   static Step failed(Session s, Template t, String reason, OptionalInt exitCode, Instant now) {
-    RestartPolicy policy = t.restart();
+    RestartPolicy policy = t.lifetime().restart();
     int done = s.lifecycle().restarts();
     if (!policy.restarts(exitCode)) {
       return new Step.Fail(

@@ -63,7 +63,7 @@ class HealthMonitor {
         continue;
       }
       Template t = sessions.templateOrBuiltin(s);
-      if (t.probe().isEmpty()) {
+      if (t.app().probe().isEmpty()) {
         continue;
       }
       Record r = records.get(s.id());
@@ -80,7 +80,7 @@ class HealthMonitor {
   private void probe(SessionId id, Template t) {
     try {
       Optional<String> result = sessions.probe(id);
-      Instant next = clock.instant().plus(t.health().interval());
+      Instant next = clock.instant().plus(t.app().health().interval());
       if (result.isEmpty()) {
         return; // not probed now (busy, no longer running): try at the next tick
       }
@@ -92,7 +92,7 @@ class HealthMonitor {
       int failures = (before == null ? 0 : before.failures()) + 1;
       records.put(id, new Record(failures, result.get(), next));
       log.debug("session {}: probe failed ({} in a row): {}", id, failures, result.get());
-      if (failures == t.health().failureThreshold()) {
+      if (failures == t.app().health().failureThreshold()) {
         log.info("session {}: unhealthy after {} failed probes: {}", id, failures, result.get());
         onUnhealthy.accept(id);
       }
@@ -106,7 +106,7 @@ class HealthMonitor {
   /** Why the session is unhealthy, once it failed its threshold of probes in a row. */
   Optional<String> unhealthy(SessionId id, Template t) {
     Record r = records.get(id);
-    if (r == null || r.failures() < t.health().failureThreshold()) {
+    if (r == null || r.failures() < t.app().health().failureThreshold()) {
       return Optional.empty();
     }
     return Optional.of(r.failures() + " times in a row, last: " + r.lastError());

@@ -147,7 +147,10 @@ public final class SessionReconciler {
       Session after = locked.session();
       // Try again later, with the restart policy's backoff: a resource may be held for a while.
       locked.retryAt(
-          sessions.clock().instant().plus(t.restart().delay(after.lifecycle().restarts())));
+          sessions
+              .clock()
+              .instant()
+              .plus(t.lifetime().restart().delay(after.lifecycle().restarts())));
     }
   }
 }

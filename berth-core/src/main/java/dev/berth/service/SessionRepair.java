@@ -97,7 +97,7 @@ final class SessionRepair implements LockedSession {
         "restart "
             + current.lifecycle().restarts()
             + " of "
-            + template.restart().limit()
+            + template.lifetime().restart().limit()
             + ": "
             + why);
     if (observe() instanceof ObservedState.Running) {

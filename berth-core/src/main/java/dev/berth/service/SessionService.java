@@ -122,7 +122,8 @@ public final class SessionService {
   public CreatedSession create(CreateSessionRequest request) {
     long t0 = System.nanoTime();
     Template template = steps.templates().get(request.template().orElse(Template.DEFAULT_NAME));
-    String backend = request.backend().or(template::backend).orElse(backends().defaultName());
+    String backend =
+        request.backend().or(template.placement()::backend).orElse(backends().defaultName());
     SessionRuntime runtime = backends().get(backend);
     SessionSteps.requireAllowed(template, backend);
     SessionId id = request.id().orElseGet(SessionId::generate);
@@ -328,7 +329,10 @@ public final class SessionService {
     // the same beat as the health checks, and a probe that only tried would be skipped at every
     // tick for as long as the two stay in step (seen: 20 s and more without a single probe).
     Duration wait =
-        steps.find(id).map(s -> templateOrBuiltin(s).health().timeout()).orElse(Duration.ZERO);
+        steps
+            .find(id)
+            .map(s -> templateOrBuiltin(s).app().health().timeout())
+            .orElse(Duration.ZERO);
     return steps
         .locks()
         .tryShared(
@@ -344,7 +348,7 @@ public final class SessionService {
 
   private Optional<String> probeRunning(Session s) {
     Template t = templateOrBuiltin(s);
-    if (t.probe().isEmpty()) {
+    if (t.app().probe().isEmpty()) {
       return Optional.empty();
     }
     Map<Integer, URI> eps = new TreeMap<>();
@@ -353,9 +357,9 @@ public final class SessionService {
         probes.attempt(
             steps.runtimeOf(s),
             steps.runtimeSession(s, t),
-            t.probe().get(),
+            t.app().probe().get(),
             eps,
-            t.health().timeout());
+            t.app().health().timeout());
     return Optional.of(attempt.orElse(""));
   }
 

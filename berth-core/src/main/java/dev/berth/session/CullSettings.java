@@ -25,14 +25,14 @@ public record CullSettings(
   }
 
   public Duration idleTimeoutOr(Template t) {
-    return idleTimeout.orElse(t.idleTimeout());
+    return idleTimeout.orElse(t.lifetime().idleTimeout());
   }
 
   public Duration maxLifetimeOr(Template t) {
-    return maxLifetime.orElse(t.maxLifetime());
+    return maxLifetime.orElse(t.lifetime().maxLifetime());
   }
 
   public CullAction actionOr(Template t) {
-    return action.orElse(t.cullAction());
+    return action.orElse(t.lifetime().cullAction());
   }
 }

@@ -30,11 +30,11 @@ class ShippedExamplesTest {
     assertThat(graph.buildOrder(List.of("rstudio"))).containsExactly("operations", "rstudio");
     assertThat(graph.buildOrder(List.of("operations")))
         .containsExactly("operations", "jupyter", "rstudio");
-    assertThat(catalog.get("rstudio").ports()).containsExactly(8787);
-    assertThat(catalog.get("jupyter").ports()).containsExactly(8888);
+    assertThat(catalog.get("rstudio").app().ports()).containsExactly(8787);
+    assertThat(catalog.get("jupyter").app().ports()).containsExactly(8888);
     assertThat(catalog.get("jupyter").parent()).isEmpty();
     for (String t : List.of("operations", "rstudio", "jupyter")) {
-      assertThat(catalog.get(t).probe()).as(t + " has a health probe").isPresent();
+      assertThat(catalog.get(t).app().probe()).as(t + " has a health probe").isPresent();
     }
   }
 
@@ -43,7 +43,8 @@ class ShippedExamplesTest {
     var catalog = TemplateLoader.load(examples("offline-templates"));
     assertThat(catalog.names()).contains("busybox", "python-web");
     for (String t : List.of("busybox", "python-web")) {
-      String dockerfile = Files.readString(catalog.get(t).build().orElseThrow().dockerfilePath());
+      String dockerfile =
+          Files.readString(catalog.get(t).image().build().orElseThrow().dockerfilePath());
       assertThat(dockerfile).as(t).doesNotContainPattern("(?im)^\\s*RUN\\s");
     }
   }

@@ -15,7 +15,6 @@ import dev.berth.session.SessionObservation;
 import dev.berth.session.SessionSpec;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.CullAction;
-import dev.berth.template.HealthCheck;
 import dev.berth.template.RestartPolicy;
 import dev.berth.template.Template;
 import java.time.Duration;
@@ -31,32 +30,11 @@ class DecideTest {
   private static final ObservedState RUNNING = new ObservedState.Running(Map.of());
 
   private static Template template(RestartPolicy restart, Duration idle, Duration max) {
-    Template t = TestTemplates.plain("t");
-    return new Template(
-        t.name(),
-        t.description(),
-        t.parent(),
-        t.image(),
-        t.command(),
-        t.workspacePath(),
-        t.user(),
-        t.env(),
-        t.ports(),
-        t.probe(),
-        t.resources(),
-        idle,
-        max,
-        t.capabilities(),
-        t.backend(),
-        t.skeleton(),
-        t.directory(),
-        java.util.Optional.empty(),
-        dev.berth.template.ProxySettings.DEFAULT,
-        restart,
-        HealthCheck.DEFAULT,
-        CullAction.STOP,
-        java.util.List.of(),
-        dev.berth.template.WorkspaceVolume.DEFAULT);
+    return TestTemplates.plain("t").toBuilder()
+        .idleTimeout(idle)
+        .maxLifetime(max)
+        .restart(restart)
+        .build();
   }
 
   private static final Template PLAIN =

@@ -56,18 +56,21 @@ class TemplateLoaderTest {
     Files.createDirectories(dir.resolve("app/skeleton"));
     var app = TemplateLoader.load(dir).get("app");
     assertThat(app.parent()).hasValue("base");
-    assertThat(app.image()).hasValue("berth/base:latest");
-    assertThat(app.workspacePath()).isEqualTo("/home/user/work");
-    assertThat(app.user()).hasValue("1000:1000");
-    assertThat(app.env()).containsEntry("LANG", "C.UTF-8").containsEntry("A", "from-app");
-    assertThat(app.command()).containsExactly("python3", "-m", "http.server", "8000");
-    assertThat(app.ports()).containsExactly(8000, 9000);
-    assertThat(app.probe()).hasValue(new HealthProbe.Http(8000, "/health", Duration.ofSeconds(20)));
-    assertThat(app.resources()).isEqualTo(new ResourceLimits(1.5, 1L << 30, 256));
-    assertThat(app.idleTimeout()).isEqualTo(Duration.ofMinutes(30));
-    assertThat(app.maxLifetime()).isEqualTo(Duration.ofHours(8));
-    assertThat(app.capabilities()).containsExactly("NET_BIND_SERVICE");
-    assertThat(app.skeleton()).hasValue(dir.resolve("app/skeleton"));
+    assertThat(app.image().reference()).hasValue("berth/base:latest");
+    assertThat(app.workspace().path()).isEqualTo("/home/user/work");
+    assertThat(app.container().user()).hasValue("1000:1000");
+    assertThat(app.container().env())
+        .containsEntry("LANG", "C.UTF-8")
+        .containsEntry("A", "from-app");
+    assertThat(app.app().command()).containsExactly("python3", "-m", "http.server", "8000");
+    assertThat(app.app().ports()).containsExactly(8000, 9000);
+    assertThat(app.app().probe())
+        .hasValue(new HealthProbe.Http(8000, "/health", Duration.ofSeconds(20)));
+    assertThat(app.container().resources()).isEqualTo(new ResourceLimits(1.5, 1L << 30, 256));
+    assertThat(app.lifetime().idleTimeout()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(app.lifetime().maxLifetime()).isEqualTo(Duration.ofHours(8));
+    assertThat(app.container().capabilities()).containsExactly("NET_BIND_SERVICE");
+    assertThat(app.workspace().skeleton()).hasValue(dir.resolve("app/skeleton"));
   }
 
   @Test
@@ -106,25 +109,25 @@ class TemplateLoaderTest {
     template("plain", "description: defaults\n");
     var catalog = TemplateLoader.load(dir);
     Template base = catalog.get("base");
-    assertThat(base.restart())
+    assertThat(base.lifetime().restart())
         .isEqualTo(
             new RestartPolicy(
                 RestartPolicy.Mode.ALWAYS, 3, Duration.ofSeconds(2), Duration.ofSeconds(30)));
-    assertThat(base.health())
+    assertThat(base.app().health())
         .isEqualTo(new HealthCheck(Duration.ofSeconds(5), Duration.ofSeconds(1), 4));
-    assertThat(base.cullAction()).isEqualTo(CullAction.DELETE);
+    assertThat(base.lifetime().cullAction()).isEqualTo(CullAction.DELETE);
     Template child = catalog.get("child");
-    assertThat(child.restart())
+    assertThat(child.lifetime().restart())
         .as("fields not set in the child come from the parent")
         .isEqualTo(
             new RestartPolicy(
                 RestartPolicy.Mode.ALWAYS, 7, Duration.ofSeconds(2), Duration.ofSeconds(30)));
-    assertThat(child.health()).isEqualTo(base.health());
-    assertThat(child.cullAction()).isEqualTo(CullAction.DELETE);
+    assertThat(child.app().health()).isEqualTo(base.app().health());
+    assertThat(child.lifetime().cullAction()).isEqualTo(CullAction.DELETE);
     Template plain = catalog.get("plain");
-    assertThat(plain.restart()).isEqualTo(RestartPolicy.DEFAULT);
-    assertThat(plain.health()).isEqualTo(HealthCheck.DEFAULT);
-    assertThat(plain.cullAction()).isEqualTo(CullAction.STOP);
+    assertThat(plain.lifetime().restart()).isEqualTo(RestartPolicy.DEFAULT);
+    assertThat(plain.app().health()).isEqualTo(HealthCheck.DEFAULT);
+    assertThat(plain.lifetime().cullAction()).isEqualTo(CullAction.STOP);
     assertThat(RestartPolicy.DEFAULT.delay(0)).isEqualTo(Duration.ofSeconds(1));
     assertThat(RestartPolicy.DEFAULT.delay(3)).isEqualTo(Duration.ofSeconds(8));
     assertThat(RestartPolicy.DEFAULT.delay(30)).isEqualTo(Duration.ofMinutes(1));
@@ -155,8 +158,9 @@ class TemplateLoaderTest {
     template("gpuchild", "parent: gpu\n");
     template("free", "backend: docker\n");
     var loaded = TemplateLoader.load(dir);
-    assertThat(loaded.get("gpu").allowedBackends()).containsExactly("k8s", "docker");
-    assertThat(loaded.get("gpuchild").allowedBackends()).containsExactly("k8s", "docker");
+    assertThat(loaded.get("gpu").placement().allowedBackends()).containsExactly("k8s", "docker");
+    assertThat(loaded.get("gpuchild").placement().allowedBackends())
+        .containsExactly("k8s", "docker");
     assertThat(loaded.get("gpuchild").allowsBackend("local")).isFalse();
     assertThat(loaded.get("free").allowsBackend("local")).as("no list: any backend").isTrue();
 
@@ -171,12 +175,12 @@ class TemplateLoaderTest {
     template("bigger", "parent: data\nvolume: {size: 200Gi}\n");
     template("plain", "command: [sleep, '1']\n");
     var loaded = TemplateLoader.load(dir);
-    assertThat(loaded.get("data").volume())
+    assertThat(loaded.get("data").workspace().volume())
         .isEqualTo(new WorkspaceVolume(Optional.of("50Gi"), Optional.of("fast-ssd")));
-    assertThat(loaded.get("bigger").volume())
+    assertThat(loaded.get("bigger").workspace().volume())
         .as("its own size, the parent's class")
         .isEqualTo(new WorkspaceVolume(Optional.of("200Gi"), Optional.of("fast-ssd")));
-    assertThat(loaded.get("plain").volume()).isEqualTo(WorkspaceVolume.DEFAULT);
+    assertThat(loaded.get("plain").workspace().volume()).isEqualTo(WorkspaceVolume.DEFAULT);
 
     template("bad", "volume: {size: lots, storageClass: Fast_SSD, driver: x}\n");
     assertThatThrownBy(() -> TemplateLoader.load(dir))
@@ -235,7 +239,7 @@ class TemplateLoaderTest {
 
     var ops = catalog.get("operations");
     assertThat(ops.buildsOwnImage()).isTrue();
-    ImageBuild b = ops.build().orElseThrow();
+    ImageBuild b = ops.image().build().orElseThrow();
     assertThat(b.context()).isEqualTo(dir.resolve("operations"));
     assertThat(b.dockerfile()).isEqualTo("Dockerfile");
     assertThat(b.args()).containsEntry("R_VERSION", "4.3");
@@ -244,14 +248,14 @@ class TemplateLoaderTest {
         .containsEntry("busybox", Path.of("/bin/busybox"));
     assertThat(b.network()).hasValue("none");
 
-    assertThat(catalog.get("rstudio").build().orElseThrow().owner()).isEqualTo("rstudio");
+    assertThat(catalog.get("rstudio").image().build().orElseThrow().owner()).isEqualTo("rstudio");
     var big = catalog.get("rstudio-big");
     assertThat(big.buildsOwnImage()).isFalse();
-    assertThat(big.build().orElseThrow().owner()).isEqualTo("rstudio");
-    assertThat(big.ports()).containsExactly(8787);
+    assertThat(big.image().build().orElseThrow().owner()).isEqualTo("rstudio");
+    assertThat(big.app().ports()).containsExactly(8787);
     var external = catalog.get("external");
-    assertThat(external.build()).isEmpty();
-    assertThat(external.image()).hasValue("example/other:1");
+    assertThat(external.image().build()).isEmpty();
+    assertThat(external.image().reference()).hasValue("example/other:1");
   }
 
   @Test
@@ -280,10 +284,10 @@ class TemplateLoaderTest {
     template("child", "parent: own\n");
     var catalog = TemplateLoader.load(dir);
     assertThat(catalog.names()).containsExactly("child", "default", "own", "plain");
-    assertThat(catalog.get("default").skeleton()).hasValue(dir.resolve("skeleton"));
-    assertThat(catalog.get("plain").skeleton()).hasValue(dir.resolve("skeleton"));
-    assertThat(catalog.get("own").skeleton()).hasValue(dir.resolve("own/skeleton"));
-    assertThat(catalog.get("child").skeleton()).hasValue(dir.resolve("own/skeleton"));
+    assertThat(catalog.get("default").workspace().skeleton()).hasValue(dir.resolve("skeleton"));
+    assertThat(catalog.get("plain").workspace().skeleton()).hasValue(dir.resolve("skeleton"));
+    assertThat(catalog.get("own").workspace().skeleton()).hasValue(dir.resolve("own/skeleton"));
+    assertThat(catalog.get("child").workspace().skeleton()).hasValue(dir.resolve("own/skeleton"));
   }
 
   @Test
@@ -304,20 +308,20 @@ class TemplateLoaderTest {
     template("plain", "ports: [80]\n");
     var catalog = TemplateLoader.load(dir);
     var jupyter = catalog.get("jupyter");
-    assertThat(jupyter.proxy())
+    assertThat(jupyter.app().proxy())
         .isEqualTo(
             new ProxySettings(
                 true, java.util.Optional.of("JUPYTER_BASE_URL"), java.util.Optional.empty()));
-    assertThat(catalog.get("rstudio").proxy())
+    assertThat(catalog.get("rstudio").app().proxy())
         .isEqualTo(
             new ProxySettings(
                 false, java.util.Optional.empty(), java.util.Optional.of("X-RStudio-Root-Path")));
-    assertThat(catalog.get("plain").proxy()).isEqualTo(ProxySettings.DEFAULT);
+    assertThat(catalog.get("plain").app().proxy()).isEqualTo(ProxySettings.DEFAULT);
 
     var forSession = jupyter.forSession(dev.berth.base.SessionId.of("nb1"));
-    assertThat(forSession.command())
+    assertThat(forSession.app().command())
         .containsExactly("jupyter", "notebook", "--NotebookApp.base_url=/s/nb1/");
-    assertThat(forSession.env())
+    assertThat(forSession.container().env())
         .containsEntry("BERTH_BASE_PATH", "/s/nb1/")
         .containsEntry("BERTH_BASE_PATH_8787", "/s/nb1/port/8787/")
         .containsEntry("JUPYTER_BASE_URL", "/s/nb1/");

@@ -104,12 +104,12 @@ final class ApiViews {
           t.name(),
           t.description(),
           t.parent().orElse(null),
-          t.image().orElse(null),
-          t.command(),
-          t.ports(),
-          t.probe().map(TemplateView::describe).orElse(null),
-          t.backend().orElse(null),
-          t.allowedBackends());
+          t.image().reference().orElse(null),
+          t.app().command(),
+          t.app().ports(),
+          t.app().probe().map(TemplateView::describe).orElse(null),
+          t.placement().backend().orElse(null),
+          t.placement().allowedBackends());
     }
 
     private static String describe(HealthProbe p) {

@@ -99,7 +99,7 @@ final class ProxyServlet extends HttpServlet {
       return;
     }
     Template template = templateOf(session);
-    if (template.ports().isEmpty()) {
+    if (template.app().ports().isEmpty()) {
       ProxyPages.send(
           req,
           resp,
@@ -115,14 +115,14 @@ final class ProxyServlet extends HttpServlet {
       return;
     }
     if (target.portCandidate().isPresent()
-        && template.ports().contains(target.portCandidate().getAsInt())) {
+        && template.app().ports().contains(target.portCandidate().getAsInt())) {
       target = target.forPort(target.portCandidate().getAsInt());
       if (target.needsSlash()) {
         redirect(resp, 308, target.prefix(), query);
         return;
       }
     }
-    int port = target.port().orElse(template.ports().getFirst());
+    int port = target.port().orElse(template.app().ports().getFirst());
     String endpoint = session.endpoints().get(port);
     if (endpoint == null) {
       ProxyPages.send(
@@ -135,7 +135,7 @@ final class ProxyServlet extends HttpServlet {
               "Session '" + session.id() + "' is running but port " + port + " has no endpoint."));
       return;
     }
-    ProxySettings settings = template.proxy();
+    ProxySettings settings = template.app().proxy();
     var app =
         new ProxyHeaders.App(
             origin(endpoint), target.prefix(), settings.keepPrefix(), settings.basePathHeader());

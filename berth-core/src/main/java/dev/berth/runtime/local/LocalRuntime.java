@@ -103,8 +103,8 @@ public final class LocalRuntime implements SessionRuntime {
           owner.store(out, "Berth session; removed with the session");
         }
       }
-      if (s.template().skeleton().isPresent()) {
-        LocalArchives.seed(s.template().skeleton().get(), ws);
+      if (s.template().workspace().skeleton().isPresent()) {
+        LocalArchives.seed(s.template().workspace().skeleton().get(), ws);
       }
     } catch (IOException e) {
       throw new BerthException(
@@ -127,7 +127,7 @@ public final class LocalRuntime implements SessionRuntime {
       return state;
     }
     Map<String, String> env = new HashMap<>(baseEnv(s));
-    for (int port : s.template().ports()) {
+    for (int port : s.template().app().ports()) {
       int hostPort = freePort();
       state = state.with("port." + port, Integer.toString(hostPort));
       env.put("BERTH_PORT_" + port, Integer.toString(hostPort));
@@ -135,14 +135,14 @@ public final class LocalRuntime implements SessionRuntime {
     s.template().primaryPort().ifPresent(p -> env.put("PORT", env.get("BERTH_PORT_" + p)));
     Process process =
         LocalProcesses.startApp(
-            s.template().command(), workspaceDir(s), env, sessionDir(s).resolve("app.log"));
+            s.template().app().command(), workspaceDir(s), env, sessionDir(s).resolve("app.log"));
     children.put(process.pid(), process);
     String startedAt = process.toHandle().info().startInstant().map(Instant::toString).orElse("");
     return state.with("pid", Long.toString(process.pid())).with("pidStart", startedAt);
   }
 
   private Map<String, String> baseEnv(RuntimeSession s) {
-    Map<String, String> env = new HashMap<>(s.template().env());
+    Map<String, String> env = new HashMap<>(s.template().container().env());
     env.put("BERTH_SESSION_ID", s.id().value());
     env.put(MARKER, marker(s));
     env.put("BERTH_WORKSPACE", workspaceDir(s).toString());
@@ -255,7 +255,7 @@ public final class LocalRuntime implements SessionRuntime {
 
   private Map<Integer, URI> endpoints(RuntimeSession s) {
     Map<Integer, URI> out = new TreeMap<>();
-    for (int port : s.template().ports()) {
+    for (int port : s.template().app().ports()) {
       endpoint(s, port).ifPresent(uri -> out.put(port, uri));
     }
     return out;

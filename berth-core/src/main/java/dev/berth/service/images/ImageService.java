@@ -88,7 +88,7 @@ public final class ImageService {
   /** The template whose built image sessions of {@code template} run, if any. */
   private Optional<String> owner(String template) {
     try {
-      return sessions.templates().get(template).build().map(b -> b.owner());
+      return sessions.templates().get(template).image().build().map(b -> b.owner());
     } catch (BerthException e) {
       return Optional.empty();
     }
@@ -117,8 +117,9 @@ public final class ImageService {
       }
       Optional<String> reference =
           t.image()
+              .reference()
               .filter(i -> !i.isBlank())
-              .or(() -> t.build().map(b -> engine.repository(b.owner()) + ":latest"));
+              .or(() -> t.image().build().map(b -> engine.repository(b.owner()) + ":latest"));
       String now =
           reference
               .map(
@@ -126,7 +127,8 @@ public final class ImageService {
                       current.computeIfAbsent(
                           r, ref -> engine.inspect(ref).map(ImageInfo::id).orElse("")))
               .orElse("");
-      Duration window = t.idleTimeout().isZero() ? defaultIdle : t.idleTimeout();
+      Duration window =
+          t.lifetime().idleTimeout().isZero() ? defaultIdle : t.lifetime().idleTimeout();
       out.add(
           new SessionImage(
               s.id().value(), s.template(), s.status(), imageId, now, s.lastActivityAt(), window));

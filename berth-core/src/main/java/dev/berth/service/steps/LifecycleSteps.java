@@ -87,7 +87,7 @@ public final class LifecycleSteps {
   /** Where each of the template's ports answers now. */
   public static Map<Integer, String> endpoints(SessionRuntime runtime, RuntimeSession rs) {
     Map<Integer, String> out = new TreeMap<>();
-    for (int port : rs.template().ports()) {
+    for (int port : rs.template().app().ports()) {
       runtime.endpoint(rs, port).map(URI::toString).ifPresent(url -> out.put(port, url));
     }
     return out;

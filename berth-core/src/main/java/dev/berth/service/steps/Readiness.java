@@ -33,7 +33,7 @@ public final class Readiness {
 
   /** Empty when ready; otherwise why not (the probe's last error or how the app ended). */
   public Optional<String> await(SessionRuntime runtime, RuntimeSession session) {
-    Optional<HealthProbe> probe = session.template().probe();
+    Optional<HealthProbe> probe = session.template().app().probe();
     Duration timeout = probe.map(HealthProbe::startTimeout).orElse(Duration.ofSeconds(60));
     Instant deadline = clock.instant().plus(timeout);
     String lastError = "no answer yet";

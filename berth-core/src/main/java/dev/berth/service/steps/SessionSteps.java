@@ -168,7 +168,7 @@ public final class SessionSteps {
           "template '"
               + template.name()
               + "' allows its sessions only on "
-              + String.join(", ", template.allowedBackends())
+              + String.join(", ", template.placement().allowedBackends())
               + "; backend '"
               + backend
               + "' is not one of them (choose one of those, or add it to the template's"

@@ -205,7 +205,7 @@ public final class FakeRuntime implements SessionRuntime {
       return new ObservedState.Pending("the fake app never gets ready");
     }
     Map<Integer, URI> endpoints = new java.util.TreeMap<>();
-    for (int port : s.template().ports()) {
+    for (int port : s.template().app().ports()) {
       endpoints.put(port, URI.create("http://" + name(s) + ".fake:" + port));
     }
     return new ObservedState.Running(endpoints);

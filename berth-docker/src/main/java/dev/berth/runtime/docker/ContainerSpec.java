@@ -73,25 +73,25 @@ record ContainerSpec(
       Map<String, String> labels,
       SharedFiles sharedFiles) {
     Template t = s.template();
-    List<String> command = t.command();
+    List<String> command = t.app().command();
     // Berth's default image has no app: keep it alive for exec. An image of the template's own
     // (named or built) runs its own CMD unless the template gives a command.
-    if (command.isEmpty() && t.image().isEmpty() && t.build().isEmpty()) {
+    if (command.isEmpty() && t.image().reference().isEmpty() && t.image().build().isEmpty()) {
       command = KEEP_ALIVE;
     }
-    if (sharedFiles.enabled() && overlaps(sharedFiles.mountPath(), t.workspacePath())) {
+    if (sharedFiles.enabled() && overlaps(sharedFiles.mountPath(), t.workspace().path())) {
       throw BerthException.badRequest(
           "template '"
               + t.name()
               + "': its workspace "
-              + t.workspacePath()
+              + t.workspace().path()
               + " and the shared files mount "
               + sharedFiles.mountPath()
               + " overlap; move one of them");
     }
-    Map<String, String> env = new TreeMap<>(t.env());
+    Map<String, String> env = new TreeMap<>(t.container().env());
     env.put("BERTH_SESSION_ID", s.id().value());
-    env.put("BERTH_WORKSPACE", t.workspacePath());
+    env.put("BERTH_WORKSPACE", t.workspace().path());
     t.primaryPort().ifPresent(p -> env.put("PORT", Integer.toString(p)));
     if (sharedFiles.enabled()) {
       env.put("BERTH_FILES", sharedFiles.mountPath());
@@ -100,16 +100,16 @@ record ContainerSpec(
         names.container(),
         image,
         command,
-        t.user().filter(u -> !u.isBlank()),
-        t.workspacePath(),
+        t.container().user().filter(u -> !u.isBlank()),
+        t.workspace().path(),
         env,
         labels,
         names.volume(),
         names.network(),
         s.id().value(),
-        t.ports(),
-        t.resources(),
-        t.capabilities().stream().map(ContainerSpec::capability).toList(),
+        t.app().ports(),
+        t.container().resources(),
+        t.container().capabilities().stream().map(ContainerSpec::capability).toList(),
         sharedFiles);
   }
 

@@ -73,7 +73,7 @@ final class DockerObserver {
       return out;
     }
     Map<ExposedPort, Ports.Binding[]> bindings = c.getNetworkSettings().getPorts().getBindings();
-    for (int port : s.template().ports()) {
+    for (int port : s.template().app().ports()) {
       Ports.Binding[] b = bindings.get(ExposedPort.tcp(port));
       if (b == null) {
         continue;

@@ -272,7 +272,7 @@ public final class DockerRuntime implements SessionRuntime {
     if (newVolume) {
       archives.ownRoot(paths);
     }
-    s.template().skeleton().ifPresent(skeleton -> archives.seed(paths, skeleton));
+    s.template().workspace().skeleton().ifPresent(skeleton -> archives.seed(paths, skeleton));
     return names
         .into(s.state().withVersion(STATE_VERSION))
         .with(KEY_CONTAINER_ID, container.getId())
@@ -414,7 +414,7 @@ public final class DockerRuntime implements SessionRuntime {
   private ContainerPaths paths(RuntimeSession s, InspectContainerResponse c) {
     String user = c.getConfig() == null ? "" : c.getConfig().getUser();
     return new ContainerPaths(
-        engine, c.getId(), s.template().workspacePath(), users.of(c.getId(), user));
+        engine, c.getId(), s.template().workspace().path(), users.of(c.getId(), user));
   }
 
   /** The session container, which every file call needs (created at prepare). */
@@ -500,9 +500,9 @@ public final class DockerRuntime implements SessionRuntime {
       throw BerthException.badRequest("cwd '" + request.cwd() + "' is not a directory");
     }
     boolean hasShell = engine.stat(c.getId(), "/bin/sh").isPresent();
-    Map<String, String> env = new TreeMap<>(s.template().env());
+    Map<String, String> env = new TreeMap<>(s.template().container().env());
     env.put("BERTH_SESSION_ID", s.id().value());
-    env.put("BERTH_WORKSPACE", s.template().workspacePath());
+    env.put("BERTH_WORKSPACE", s.template().workspace().path());
     env.putAll(request.env());
     List<String> envList =
         env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();

@@ -92,7 +92,7 @@ final class FileCommands {
                     new Mount()
                         .withType(MountType.VOLUME)
                         .withSource(names.volume())
-                        .withTarget(s.template().workspacePath())));
+                        .withTarget(s.template().workspace().path())));
     String id;
     try {
       id =

@@ -25,13 +25,13 @@ final class SessionImages {
   /** The image for a session that has none recorded yet. */
   String resolve(RuntimeSession s) {
     Template t = s.template();
-    var named = t.image().filter(i -> !i.isBlank());
+    var named = t.image().reference().filter(i -> !i.isBlank());
     if (named.isPresent()) {
       provisioner.requireImage(named.get());
       return named.get();
     }
-    if (t.build().isPresent()) {
-      String owner = t.build().get().owner();
+    if (t.image().build().isPresent()) {
+      String owner = t.image().build().get().owner();
       String built = images.repository(owner) + ":latest";
       if (images.inspect(built).isEmpty()) {
         throw BerthException.conflict(

@@ -170,39 +170,16 @@ class ContainerSpecTest {
   }
 
   private static dev.berth.template.Template built(String name) {
-    var t = Templates.plain(name);
-    return new dev.berth.template.Template(
-        t.name(),
-        t.description(),
-        t.parent(),
-        t.image(),
-        t.command(),
-        t.workspacePath(),
-        t.user(),
-        t.env(),
-        t.ports(),
-        t.probe(),
-        t.resources(),
-        t.idleTimeout(),
-        t.maxLifetime(),
-        t.capabilities(),
-        t.backend(),
-        t.skeleton(),
-        t.directory(),
-        Optional.of(
+    return Templates.plain(name).toBuilder()
+        .build(
             new dev.berth.template.ImageBuild(
                 "base",
                 java.nio.file.Path.of("/t/base"),
                 "Dockerfile",
                 Map.of(),
                 Map.of(),
-                Optional.empty())),
-        t.proxy(),
-        dev.berth.template.RestartPolicy.DEFAULT,
-        dev.berth.template.HealthCheck.DEFAULT,
-        dev.berth.template.CullAction.STOP,
-        java.util.List.of(),
-        dev.berth.template.WorkspaceVolume.DEFAULT);
+                Optional.empty()))
+        .build();
   }
 
   @Test

@@ -2,7 +2,6 @@ package dev.berth.runtime.docker;
 
 import dev.berth.template.ResourceLimits;
 import dev.berth.template.Template;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,61 +17,21 @@ final class Templates {
       List<Integer> ports,
       ResourceLimits limits,
       List<String> capabilities) {
-    return new Template(
-        name,
-        "docker test template " + name,
-        Optional.empty(),
-        image,
-        command,
-        Template.DEFAULT_WORKSPACE_PATH,
-        Optional.empty(),
-        Map.of("BERTH_TEST", "yes"),
-        ports,
-        Optional.empty(),
-        limits,
-        Duration.ZERO,
-        Duration.ZERO,
-        capabilities,
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        dev.berth.template.ProxySettings.DEFAULT,
-        dev.berth.template.RestartPolicy.DEFAULT,
-        dev.berth.template.HealthCheck.DEFAULT,
-        dev.berth.template.CullAction.STOP,
-        java.util.List.of(),
-        dev.berth.template.WorkspaceVolume.DEFAULT);
+    var b =
+        Template.builder(name)
+            .description("docker test template " + name)
+            .command(command)
+            .env(Map.of("BERTH_TEST", "yes"))
+            .ports(ports)
+            .resources(limits)
+            .capabilities(capabilities);
+    image.ifPresent(b::image);
+    return b.build();
   }
 
   /** A session whose app and execs run as {@code user} (e.g. {@code 1000:1000}). */
   static Template asUser(String name, String user) {
-    Template t = plain(name);
-    return new Template(
-        t.name(),
-        t.description(),
-        t.parent(),
-        t.image(),
-        t.command(),
-        t.workspacePath(),
-        Optional.of(user),
-        t.env(),
-        t.ports(),
-        t.probe(),
-        t.resources(),
-        t.idleTimeout(),
-        t.maxLifetime(),
-        t.capabilities(),
-        t.backend(),
-        t.skeleton(),
-        t.directory(),
-        t.build(),
-        t.proxy(),
-        dev.berth.template.RestartPolicy.DEFAULT,
-        dev.berth.template.HealthCheck.DEFAULT,
-        dev.berth.template.CullAction.STOP,
-        java.util.List.of(),
-        dev.berth.template.WorkspaceVolume.DEFAULT);
+    return plain(name).toBuilder().user(user).build();
   }
 
   static Template plain(String name) {

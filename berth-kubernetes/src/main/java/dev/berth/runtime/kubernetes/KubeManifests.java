@@ -59,7 +59,7 @@ final class KubeManifests {
   record RunAs(long uid, long gid) {}
 
   static RunAs runAs(Template t, KubernetesOptions o) {
-    String user = t.user().filter(u -> !u.isBlank()).orElse(null);
+    String user = t.container().user().filter(u -> !u.isBlank()).orElse(null);
     if (user == null) {
       return new RunAs(o.runAsUser(), o.runAsUser());
     }
@@ -101,7 +101,7 @@ final class KubeManifests {
   static PersistentVolumeClaim pvc(
       RuntimeSession s, KubeNames n, KubernetesOptions o, Instant now) {
     // The template's own size and storage class win over the installation's defaults.
-    var volume = s.template().volume();
+    var volume = s.template().workspace().volume();
     var spec =
         new PersistentVolumeClaimBuilder()
             .withMetadata(meta(s, n.pvc(), o, KubeLabels.TYPE_WORKSPACE, now))
@@ -116,9 +116,9 @@ final class KubeManifests {
 
   static Map<String, String> env(RuntimeSession s) {
     Template t = s.template();
-    Map<String, String> env = new TreeMap<>(t.env());
+    Map<String, String> env = new TreeMap<>(t.container().env());
     env.put("BERTH_SESSION_ID", s.id().value());
-    env.put("BERTH_WORKSPACE", t.workspacePath());
+    env.put("BERTH_WORKSPACE", t.workspace().path());
     t.primaryPort().ifPresent(p -> env.put("PORT", Integer.toString(p)));
     return env;
   }
@@ -126,17 +126,17 @@ final class KubeManifests {
   static Pod sessionPod(
       RuntimeSession s, KubeNames n, KubernetesOptions o, String image, Instant now) {
     Template t = s.template();
-    List<String> args = t.command();
-    if (args.isEmpty() && t.image().isEmpty()) {
+    List<String> args = t.app().command();
+    if (args.isEmpty() && t.image().reference().isEmpty()) {
       args = KEEP_ALIVE; // Berth's default image has no app: stay alive for exec
     }
     var container =
         baseContainer(t, o, image)
             .withArgs(args)
             .withEnv(envVars(env(s)))
-            .withResources(resources(t.resources(), o))
+            .withResources(resources(t.container().resources(), o))
             .withPorts(
-                t.ports().stream()
+                t.app().ports().stream()
                     .map(
                         p ->
                             new ContainerPortBuilder()
@@ -170,12 +170,12 @@ final class KubeManifests {
         .withName(CONTAINER)
         .withImage(image)
         .withImagePullPolicy("IfNotPresent")
-        .withWorkingDir(t.workspacePath())
+        .withWorkingDir(t.workspace().path())
         .withVolumeMounts(
             List.of(
                 new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
                     .withName(VOLUME)
-                    .withMountPath(t.workspacePath())
+                    .withMountPath(t.workspace().path())
                     .build()))
         .withSecurityContext(
             new SecurityContextBuilder()
@@ -224,7 +224,7 @@ final class KubeManifests {
 
   static Capabilities capabilities(Template t) {
     List<String> add = new ArrayList<>();
-    for (String c : t.capabilities()) {
+    for (String c : t.container().capabilities()) {
       String bare = c.trim().toUpperCase(Locale.ROOT);
       if (bare.startsWith("CAP_")) {
         bare = bare.substring(4);
@@ -278,7 +278,7 @@ final class KubeManifests {
         .withType("ClusterIP")
         .withSelector(KubeLabels.podSelector(s, o.instance()))
         .withPorts(
-            s.template().ports().stream()
+            s.template().app().ports().stream()
                 .map(
                     p ->
                         new ServicePortBuilder()

@@ -183,7 +183,11 @@ public final class KubernetesRuntime implements SessionRuntime {
     if (recorded != null) {
       return recorded; // a template edit never swaps a live session's image underneath it
     }
-    return s.template().image().filter(i -> !i.isBlank()).orElse(options.defaultImage());
+    return s.template()
+        .image()
+        .reference()
+        .filter(i -> !i.isBlank())
+        .orElse(options.defaultImage());
   }
 
   // ---- lifecycle -------------------------------------------------------------------------------
@@ -199,14 +203,14 @@ public final class KubernetesRuntime implements SessionRuntime {
     RuntimeState state = n.into(s.state().withVersion(STATE_VERSION)).with(KEY_IMAGE, image);
     RuntimeSession named = s.withState(state);
     ensure(named, KubeManifests.pvc(named, n, options, now));
-    if (!t.ports().isEmpty()) {
+    if (!t.app().ports().isEmpty()) {
       ensure(named, KubeManifests.service(named, n, options, now));
     }
     if (options.networkPolicy()) {
       ensure(named, KubeManifests.networkPolicy(named, n, options, now));
     }
-    if (t.skeleton().isPresent()) {
-      archives.seed(target(named), t.skeleton().get());
+    if (t.workspace().skeleton().isPresent()) {
+      archives.seed(target(named), t.workspace().skeleton().get());
     }
     return state;
   }
@@ -394,17 +398,17 @@ public final class KubernetesRuntime implements SessionRuntime {
   private Map<Integer, URI> endpoints(RuntimeSession s, KubeNames n, Pod pod) {
     Map<Integer, URI> out = new TreeMap<>();
     if (endpointMode == EndpointMode.SERVICE) {
-      for (int port : s.template().ports()) {
+      for (int port : s.template().app().ports()) {
         out.put(port, URI.create("http://" + n.serviceHost() + ":" + port + "/"));
       }
       return out;
     }
-    if (s.template().ports().isEmpty() || !KubeObserver.running(pod)) {
+    if (s.template().app().ports().isEmpty() || !KubeObserver.running(pod)) {
       forwards.suspend(s.id().value()); // nothing to forward to; a restart gets the ports back
       return out;
     }
     try {
-      return forwards.endpoints(s.id().value(), n.namespace(), n.pod(), s.template().ports());
+      return forwards.endpoints(s.id().value(), n.namespace(), n.pod(), s.template().app().ports());
     } catch (RuntimeException e) {
       // a local failure (no free port): the session still runs, its endpoints are missing
       LOG.warn("session {}: cannot open its port-forwards: {}", s.id(), e.toString());
@@ -443,7 +447,7 @@ public final class KubernetesRuntime implements SessionRuntime {
     try {
       KubeNames n = names(s);
       Pod pod = pod(n, n.pod());
-      if (!s.template().ports().contains(port) || !KubeObserver.running(pod)) {
+      if (!s.template().app().ports().contains(port) || !KubeObserver.running(pod)) {
         return Optional.empty();
       }
       return Optional.ofNullable(endpoints(s, n, pod).get(port));
@@ -462,7 +466,7 @@ public final class KubernetesRuntime implements SessionRuntime {
   /** The pod that serves file calls: the session's when it runs, else the helper (made here). */
   private PodFiles.Target target(RuntimeSession s) {
     KubeNames n = names(s);
-    String root = s.template().workspacePath();
+    String root = s.template().workspace().path();
     if (KubeObserver.running(pod(n, n.pod()))) {
       return new PodFiles.Target(n.namespace(), n.pod(), root);
     }
@@ -548,7 +552,7 @@ public final class KubernetesRuntime implements SessionRuntime {
     if (!KubeObserver.running(pod(n, n.pod()))) {
       throw BerthException.conflict("session '" + s.id() + "' is not running; start it to exec");
     }
-    var target = new PodFiles.Target(n.namespace(), n.pod(), s.template().workspacePath());
+    var target = new PodFiles.Target(n.namespace(), n.pod(), s.template().workspace().path());
     String cwd = files.workingDirectory(target, request.cwd());
     return exec.run(
         n.namespace(),

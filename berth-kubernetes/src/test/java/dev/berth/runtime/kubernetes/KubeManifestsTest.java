@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,31 +31,17 @@ class KubeManifestsTest {
   }
 
   private static Template web(dev.berth.template.WorkspaceVolume volume) {
-    return new Template(
-        "web",
-        "a web app",
-        Optional.empty(),
-        Optional.of("registry.example/web:1"),
-        List.of("python3", "-m", "http.server", "8000"),
-        "/workspace",
-        Optional.of("1001:2002"),
-        Map.of("GREETING", "hello"),
-        List.of(8000, 9000),
-        Optional.empty(),
-        new ResourceLimits(1.5, 512L * 1024 * 1024, 100),
-        Duration.ZERO,
-        Duration.ZERO,
-        List.of("cap_net_bind_service"),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        dev.berth.template.ProxySettings.DEFAULT,
-        dev.berth.template.RestartPolicy.DEFAULT,
-        dev.berth.template.HealthCheck.DEFAULT,
-        dev.berth.template.CullAction.STOP,
-        java.util.List.of(),
-        volume);
+    return Template.builder("web")
+        .description("a web app")
+        .image("registry.example/web:1")
+        .command("python3", "-m", "http.server", "8000")
+        .user("1001:2002")
+        .env(Map.of("GREETING", "hello"))
+        .ports(8000, 9000)
+        .resources(new ResourceLimits(1.5, 512L * 1024 * 1024, 100))
+        .capabilities(List.of("cap_net_bind_service"))
+        .volume(volume)
+        .build();
   }
 
   private static RuntimeSession session(Template t) {
@@ -282,60 +267,10 @@ class KubeManifestsTest {
   }
 
   private static Template withUser(String user) {
-    Template t = web();
-    return new Template(
-        t.name(),
-        t.description(),
-        t.parent(),
-        t.image(),
-        t.command(),
-        t.workspacePath(),
-        Optional.of(user),
-        t.env(),
-        t.ports(),
-        t.probe(),
-        t.resources(),
-        t.idleTimeout(),
-        t.maxLifetime(),
-        t.capabilities(),
-        t.backend(),
-        t.skeleton(),
-        t.directory(),
-        Optional.empty(),
-        dev.berth.template.ProxySettings.DEFAULT,
-        dev.berth.template.RestartPolicy.DEFAULT,
-        dev.berth.template.HealthCheck.DEFAULT,
-        dev.berth.template.CullAction.STOP,
-        java.util.List.of(),
-        dev.berth.template.WorkspaceVolume.DEFAULT);
+    return web().toBuilder().user(user).build();
   }
 
   private static Template withCapabilities(List<String> caps) {
-    Template t = web();
-    return new Template(
-        t.name(),
-        t.description(),
-        t.parent(),
-        t.image(),
-        t.command(),
-        t.workspacePath(),
-        t.user(),
-        t.env(),
-        t.ports(),
-        t.probe(),
-        t.resources(),
-        t.idleTimeout(),
-        t.maxLifetime(),
-        caps,
-        t.backend(),
-        t.skeleton(),
-        t.directory(),
-        Optional.empty(),
-        dev.berth.template.ProxySettings.DEFAULT,
-        dev.berth.template.RestartPolicy.DEFAULT,
-        dev.berth.template.HealthCheck.DEFAULT,
-        dev.berth.template.CullAction.STOP,
-        java.util.List.of(),
-        dev.berth.template.WorkspaceVolume.DEFAULT);
+    return web().toBuilder().capabilities(caps).build();
   }
 }
