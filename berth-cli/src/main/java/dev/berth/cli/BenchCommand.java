@@ -9,6 +9,7 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.berth.config.BerthConfig;
 import dev.berth.config.ConfigLoader;
+import dev.berth.runtime.provider.BackendProviders;
 import dev.berth.server.BerthServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -60,9 +61,12 @@ final class BenchCommand {
       String prefix = "bench" + Long.toString(System.nanoTime() % 46656, 36);
       BerthConfig config =
           ConfigLoader.load(
-              home, Map.of(), Map.of("port", "0", "backend", "docker", "prefix", prefix));
+              home,
+              Map.of(),
+              Map.of("port", "0", "backend", "docker", "prefix", prefix),
+              BackendProviders.installed().all());
       var quiet = new PrintStream(new ByteArrayOutputStream());
-      try (BerthServer server = BerthServer.start(config, Backends.chooser(), quiet);
+      try (BerthServer server = BerthServer.start(config, BackendProviders.installed(), quiet);
           DockerClient docker = rawClient()) {
         var api = new Api(server.url(), Files.readString(config.adminTokenFile()).strip());
         // Warm-up: builds the default image and loads every code path once; not measured.

@@ -1,8 +1,11 @@
 package dev.berth.cli;
 
+import dev.berth.config.BackendSettings;
 import dev.berth.config.BerthConfig;
 import dev.berth.config.ConfigLoader;
-import dev.berth.server.DockerEngineCheck;
+import dev.berth.runtime.provider.Availability;
+import dev.berth.runtime.provider.BackendProvider;
+import dev.berth.runtime.provider.BackendProviders;
 import java.net.http.HttpRequest;
 import java.util.Map;
 import java.util.Optional;
@@ -29,15 +32,44 @@ final class DoctorCommand extends ClientCommand {
     problems |= problem.isPresent();
   }
 
+  /**
+   * One line per backend kind of this build, in its provider's words, and which one {@code auto}
+   * would pick. A kind that does not apply here is no problem: another one runs the sessions.
+   */
+  private void backends(BackendProviders providers, BerthConfig config) {
+    for (BackendProvider p : providers.all()) {
+      // A configuration that does not load still lets each kind say what it sees with its defaults.
+      BackendSettings settings =
+          config != null
+              ? config.backendSettings(p.kind())
+              : BackendSettings.defaults(p.kind(), p.keys());
+      Availability here = p.availability(settings, env);
+      out()
+          .printf(
+              "%-14s %s%n", p.kind() + " backend", (here.applies() ? "ok: " : "") + here.reason());
+    }
+    if (config != null && config.backend().equals("auto") && config.backends().isEmpty()) {
+      out()
+          .printf(
+              "%-14s %s%n",
+              "backend auto",
+              providers
+                  .autoChoice(config, env)
+                  .map(kind -> "uses the " + kind + " backend")
+                  .orElse("finds no backend that applies here"));
+    }
+  }
+
   @Override
   public void run() {
     out()
         .printf(
             "%-14s %s (%s)%n",
             "java", System.getProperty("java.version"), System.getProperty("java.home"));
+    BackendProviders providers = BackendProviders.installed();
     BerthConfig config = null;
     try {
-      config = ConfigLoader.load(ConfigLoader.home(env), env, Map.of());
+      config = ConfigLoader.load(ConfigLoader.home(env), env, Map.of(), providers.all());
       check(
           "configuration",
           Optional.empty(),
@@ -45,26 +77,7 @@ final class DoctorCommand extends ClientCommand {
     } catch (RuntimeException e) {
       check("configuration", Optional.of(e.getMessage()), "");
     }
-    check(
-        "local backend",
-        Optional.empty(),
-        "always available (processes on this machine, no isolation)");
-    String dockerHost = config == null ? "" : config.dockerHost();
-    var socket = DockerEngineCheck.socket(dockerHost, env);
-    if (socket.isPresent()) {
-      Optional<String> engine = DockerEngineCheck.problem(socket.get());
-      out()
-          .printf(
-              "%-14s %s%n",
-              "docker engine",
-              engine
-                  .map(p -> "not available: " + p + "; 'auto' uses the local backend")
-                  .orElse("answers at " + socket.get() + "; 'auto' uses the Docker backend"));
-    } else {
-      out()
-          .printf(
-              "%-14s %s%n", "docker engine", "remote (" + dockerHost + "); checked by the server");
-    }
+    backends(providers, config);
     ApiClient client = client();
     try {
       var r = client.send("GET", "/api/v1/health", HttpRequest.BodyPublishers.noBody(), null);

@@ -7,6 +7,7 @@ import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.WorkspacePath;
+import dev.berth.runtime.provider.BackendProviders;
 import dev.berth.server.BerthServer;
 import dev.berth.service.SessionService;
 import dev.berth.session.Session;
@@ -76,10 +77,14 @@ final class McpBench implements Runnable {
     }
     String prefix = "bmcpb" + Long.toString(System.nanoTime() % 46656, 36);
     BerthConfig config =
-        ConfigLoader.load(home, Map.of(), Map.of("port", "0", "backend", "auto", "prefix", prefix));
+        ConfigLoader.load(
+            home,
+            Map.of(),
+            Map.of("port", "0", "backend", "auto", "prefix", prefix),
+            BackendProviders.installed().all());
     try (BerthServer server =
         BerthServer.start(
-            config, Backends.chooser(), new PrintStream(new ByteArrayOutputStream()))) {
+            config, BackendProviders.installed(), new PrintStream(new ByteArrayOutputStream()))) {
       String token = Files.readString(config.adminTokenFile()).strip();
       McpSyncClient sdk = connect(server.url(), token);
       var plain = new PlainMcpClient(server.url(), token);

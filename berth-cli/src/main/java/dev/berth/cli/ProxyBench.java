@@ -2,6 +2,7 @@ package dev.berth.cli;
 
 import dev.berth.config.BerthConfig;
 import dev.berth.config.ConfigLoader;
+import dev.berth.runtime.provider.BackendProviders;
 import dev.berth.server.BerthServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -65,10 +66,15 @@ final class ProxyBench implements Runnable {
     } catch (IOException e) {
       throw new CliException("cannot make a temporary data directory: " + e.getMessage());
     }
-    BerthConfig config = ConfigLoader.load(home, Map.of(), Map.of("port", "0", "backend", "local"));
+    BerthConfig config =
+        ConfigLoader.load(
+            home,
+            Map.of(),
+            Map.of("port", "0", "backend", "local"),
+            BackendProviders.installed().all());
     try (BerthServer server =
         BerthServer.start(
-            config, Backends.chooser(), new PrintStream(new ByteArrayOutputStream()))) {
+            config, BackendProviders.installed(), new PrintStream(new ByteArrayOutputStream()))) {
       String admin = Files.readString(config.adminTokenFile()).strip();
       var http =
           HttpClient.newBuilder()

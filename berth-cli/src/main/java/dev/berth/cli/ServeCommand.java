@@ -2,6 +2,7 @@ package dev.berth.cli;
 
 import dev.berth.config.BerthConfig;
 import dev.berth.config.ConfigLoader;
+import dev.berth.runtime.provider.BackendProviders;
 import dev.berth.server.BerthServer;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -47,9 +48,10 @@ final class ServeCommand implements Runnable, BerthCli.Environment {
     if (backend != null) {
       flags.put("backend", backend);
     }
-    BerthConfig config = ConfigLoader.load(ConfigLoader.home(env), env, flags);
+    BerthConfig config =
+        ConfigLoader.load(ConfigLoader.home(env), env, flags, BackendProviders.installed().all());
     BerthServer server =
-        BerthServer.start(config, Backends.chooser(), new PrintStream(System.out, true));
+        BerthServer.start(config, BackendProviders.installed(), new PrintStream(System.out, true));
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -135,7 +135,7 @@ class CliTest {
     Run doctor = berth("doctor");
     assertThat(doctor.out())
         .contains("local backend")
-        .contains("docker engine")
+        .contains("docker backend")
         .contains("server")
         .contains("answers")
         .doesNotContain("not in this build");

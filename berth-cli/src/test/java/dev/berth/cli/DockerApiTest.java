@@ -75,7 +75,7 @@ class DockerApiTest {
     Files.writeString(
         silent.resolve("template.yaml"),
         "command: [sleep, '600']\nports: [8080]\nprobe: {http: /, port: 8080, startTimeout: 2s}\n");
-    berth = new TestServer(home, Map.of("BERTH_PREFIX", prefix), "docker", Backends.chooser());
+    berth = new TestServer(home, Map.of("BERTH_PREFIX", prefix), "docker");
   }
 
   @AfterEach

@@ -63,7 +63,7 @@ class DockerImagesTest {
   private void start(Map<String, String> extraEnv) {
     var serverEnv = new java.util.HashMap<>(extraEnv);
     serverEnv.put("BERTH_PREFIX", prefix);
-    berth = new TestServer(home, serverEnv, "docker", Backends.chooser());
+    berth = new TestServer(home, serverEnv, "docker");
     env = Map.of("BERTH_URL", berth.url(), "BERTH_TOKEN", berth.adminToken);
   }
 

@@ -23,7 +23,7 @@ class DockerMcpTest extends McpHttpTest {
     prefix = "bmcp" + Integer.toString(RANDOM.nextInt(1 << 20), 36);
     Map<String, String> all = new HashMap<>(env);
     all.put("BERTH_PREFIX", prefix);
-    return new TestServer(home, all, "docker", Backends.chooser());
+    return new TestServer(home, all, "docker");
   }
 
   @Override

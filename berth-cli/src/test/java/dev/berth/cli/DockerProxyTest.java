@@ -52,7 +52,7 @@ class DockerProxyTest {
     Files.createDirectories(web.resolve("skeleton/docs"));
     Files.writeString(web.resolve("skeleton/index.html"), "<h1>hello from docker</h1>\n");
     Files.writeString(web.resolve("skeleton/docs/index.html"), "docs\n");
-    berth = new TestServer(home, Map.of("BERTH_PREFIX", prefix), "docker", Backends.chooser());
+    berth = new TestServer(home, Map.of("BERTH_PREFIX", prefix), "docker");
   }
 
   @AfterEach

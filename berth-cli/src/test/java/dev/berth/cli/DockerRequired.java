@@ -1,6 +1,6 @@
 package dev.berth.cli;
 
-import dev.berth.server.DockerEngineCheck;
+import dev.berth.runtime.docker.DockerEngineCheck;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 

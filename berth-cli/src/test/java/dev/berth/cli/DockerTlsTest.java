@@ -335,8 +335,7 @@ class DockerTlsTest {
             + "', tlsVerify: true, certPath: '"
             + dir
             + "'}\n");
-    try (var berth =
-        new TestServer(home, Map.of("BERTH_PREFIX", "btls"), "auto", Backends.chooser())) {
+    try (var berth = new TestServer(home, Map.of("BERTH_PREFIX", "btls"), "auto")) {
       JsonNode health = berth.admin("GET", "/api/v1/health", null).json();
       assertThat(health.get("defaultBackend").asString()).isEqualTo("remote");
       assertThat(health.get("backends").toString()).contains("local", "remote");
@@ -373,14 +372,12 @@ class DockerTlsTest {
             + "', tlsVerify: true, certPath: '"
             + dir
             + "'}\n");
-    assertThatThrownBy(
-            () -> new TestServer(home, Map.of("BERTH_PREFIX", "btls"), "auto", Backends.chooser()))
+    assertThatThrownBy(() -> new TestServer(home, Map.of("BERTH_PREFIX", "btls"), "auto"))
         .hasMessageContaining("backends 'docker-main' and 'remote' reach the same Docker engine");
 
     Files.writeString(
         home.resolve("berth.yaml"), "backends:\n  odd: {kind: docker, tlsVerify: true, pool: 3}\n");
-    assertThatThrownBy(
-            () -> new TestServer(home, Map.of("BERTH_PREFIX", "btls"), "auto", Backends.chooser()))
+    assertThatThrownBy(() -> new TestServer(home, Map.of("BERTH_PREFIX", "btls"), "auto"))
         .hasMessageContaining("backend 'odd': unknown setting(s) [pool]");
   }
 }

@@ -74,8 +74,7 @@ class EngineFaultTest {
                 "BERTH_PREFIX", "beng",
                 "BERTH_DOCKER_HOST", engine.host(),
                 "BERTH_RECONCILE_INTERVAL", "1s"),
-            "docker",
-            Backends.chooser())) {
+            "docker")) {
       List<String> ids = List.of("e1", "e2", "site");
       for (String id : ids) {
         String body =

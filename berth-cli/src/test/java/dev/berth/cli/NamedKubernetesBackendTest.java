@@ -65,7 +65,7 @@ class NamedKubernetesBackendTest {
             + kubeconfig
             + "', namespace: sessions, networkPolicy: false}\n");
 
-    try (var berth = new TestServer(home, Map.of(), "local", Backends.chooser())) {
+    try (var berth = new TestServer(home, Map.of(), "local")) {
       var health = berth.admin("GET", "/api/v1/health", null).json();
       assertThat(health.get("backends").toString()).contains("local", "k8s-test");
       assertThat(health.get("defaultBackend").asString()).isEqualTo("local");
@@ -108,7 +108,7 @@ class NamedKubernetesBackendTest {
     Files.writeString(
         home.resolve("berth.yaml"),
         "backend: local\nbackends:\n  k8s-odd: {kind: kubernetes, endpoints: nodeport}\n");
-    assertThatThrownBy(() -> new TestServer(home, Map.of(), "local", Backends.chooser()))
+    assertThatThrownBy(() -> new TestServer(home, Map.of(), "local"))
         .hasMessageContaining(
             "backend 'k8s-odd': endpoints must be one of service, port-forward, auto, got"
                 + " 'nodeport'");

@@ -66,8 +66,7 @@ class OrphanFaultTest {
                 "BERTH_PREFIX", prefix,
                 "BERTH_RECONCILE_INTERVAL", "500ms",
                 "BERTH_ORPHAN_GRACE", "1m"),
-            "docker",
-            Backends.chooser())) {
+            "docker")) {
       var created = berth.admin("POST", "/api/v1/sessions", "{\"id\": \"alive\"}");
       assertThat(created.status()).as(created.toString()).isEqualTo(201);
       Awaitility.await("the orphan is removed by the reconciler")

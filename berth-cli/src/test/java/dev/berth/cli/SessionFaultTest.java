@@ -56,10 +56,7 @@ class SessionFaultTest {
     Files.writeString(idle.resolve("template.yaml"), "idleTimeout: 4s\n");
     berth =
         new TestServer(
-            home,
-            Map.of("BERTH_PREFIX", prefix, "BERTH_RECONCILE_INTERVAL", "500ms"),
-            "docker",
-            Backends.chooser());
+            home, Map.of("BERTH_PREFIX", prefix, "BERTH_RECONCILE_INTERVAL", "500ms"), "docker");
   }
 
   @AfterEach

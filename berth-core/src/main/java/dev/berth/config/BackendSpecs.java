@@ -10,13 +10,19 @@ import tools.jackson.databind.JsonNode;
 
 /** Reads and checks the {@code backends:} mapping of {@code berth.yaml}. */
 final class BackendSpecs {
-  static final Set<String> KINDS = Set.of("docker", "kubernetes");
   private static final Pattern NAME = Pattern.compile("[a-z]([a-z0-9-]{0,30}[a-z0-9])?");
-  private static final Set<String> RESERVED = Set.of("local", "auto", "docker");
 
   private BackendSpecs() {}
 
-  static List<BackendSpec> read(String where, JsonNode node, List<String> errors) {
+  /**
+   * The named backends in {@code node}; {@code auto} and every kind's name are taken (the kinds
+   * name the backends Berth makes without named ones).
+   */
+  static List<BackendSpec> read(
+      String where, JsonNode node, BackendKinds known, List<String> errors) {
+    Set<String> reserved = new java.util.HashSet<>(known.names());
+    reserved.add("auto");
+    List<String> kinds = known.namedKinds();
     List<BackendSpec> out = new ArrayList<>();
     if (node == null || node.isNull()) {
       return out;
@@ -35,7 +41,7 @@ final class BackendSpecs {
                 + " letter");
         continue;
       }
-      if (RESERVED.contains(name)) {
+      if (reserved.contains(name)) {
         errors.add(
             at + ": '" + name + "' is built in; give your backend another name (e.g. docker-main)");
         continue;
@@ -53,8 +59,8 @@ final class BackendSpecs {
         }
       }
       String kind = settings.remove("kind");
-      if (kind == null || !KINDS.contains(kind)) {
-        errors.add(at + ".kind: must be one of " + KINDS.stream().sorted().toList());
+      if (kind == null || !kinds.contains(kind)) {
+        errors.add(at + ".kind: must be one of " + kinds);
         continue;
       }
       out.add(new BackendSpec(name, kind, settings));

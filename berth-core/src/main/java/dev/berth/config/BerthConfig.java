@@ -10,14 +10,11 @@ import java.time.Duration;
  * @param home the data directory: registry, tokens, local workspaces
  * @param host the address the server binds; 127.0.0.1 unless you mean to expose Berth
  * @param port the server's port
- * @param backend {@code auto} (Docker when an engine answers, else local), {@code local}, {@code
- *     docker} or {@code kubernetes}
+ * @param backend {@code auto} (the backend of the highest priority that applies here: Docker when
+ *     an engine answers, else local), a backend kind ({@code local}, {@code docker}, {@code
+ *     kubernetes}) or the name of a named backend
  * @param templatesDir where templates are loaded from
  * @param prefix the first part of every resource name Berth makes
- * @param dockerHost the Docker engine to use ({@code unix://...} or {@code tcp://...}); empty:
- *     {@code DOCKER_HOST} or the default socket
- * @param dockerNetworks how Docker sessions are kept apart: {@code shared} (one network with
- *     traffic between containers disabled) or {@code per-session} (a network each)
  * @param maxFileBytes the largest single file read or written through the API
  * @param maxRequestBytes the largest request body (archives included)
  * @param execTimeout the default exec timeout
@@ -28,13 +25,14 @@ import java.time.Duration;
  *     berth gc} (and the reconciler) remove it
  * @param registry {@code sqlite} (the file {@code berth.db} in the data directory) or a {@code
  *     jdbc:postgresql://} URL
- * @param backends named backends besides {@code local} (empty: {@code local}, plus {@code docker}
- *     when {@code backend} is {@code auto} or {@code docker}, as before)
+ * @param backends named backends besides {@code local} (empty: {@code local}, plus the backend
+ *     {@code backend} names or {@code auto} picks)
  * @param registryPassword the PostgreSQL password, if not in the URL (set it by environment: {@code
  *     BERTH_REGISTRY_PASSWORD})
  * @param sharedFiles a folder mounted read-only into every container session (when it exists)
  * @param sharedFilesMount where sessions see {@code sharedFiles}
- * @param kubernetes the Kubernetes backend's settings
+ * @param backendSettings each backend kind's top-level keys ({@code dockerHost}, {@code
+ *     kubernetesNamespace}, ...) by kind, checked but unparsed: the kind's module parses them
  * @param reconcileInterval how often the reconciler passes over every session (it also acts at once
  *     on runtime events)
  * @param publicUrl the address browsers use for Berth ({@code https://berth.example.org}), without
@@ -51,8 +49,6 @@ public record BerthConfig(
     String backend,
     Path templatesDir,
     String prefix,
-    String dockerHost,
-    String dockerNetworks,
     long maxFileBytes,
     long maxRequestBytes,
     Duration execTimeout,
@@ -65,13 +61,24 @@ public record BerthConfig(
     java.util.List<BackendSpec> backends,
     Path sharedFiles,
     String sharedFilesMount,
-    KubernetesSettings kubernetes,
+    java.util.Map<String, BackendSettings> backendSettings,
     Duration reconcileInterval,
     String publicUrl,
     String appsDomain) {
 
   public BerthConfig {
     backends = java.util.List.copyOf(backends);
+    backendSettings = java.util.Map.copyOf(backendSettings);
+  }
+
+  /** The top-level settings of backend kind {@code kind}, as the loader handed them over. */
+  public BackendSettings backendSettings(String kind) {
+    BackendSettings settings = backendSettings.get(kind);
+    if (settings == null) {
+      throw new IllegalStateException(
+          "the configuration was loaded without backend kind '" + kind + "'");
+    }
+    return settings;
   }
 
   @Override
@@ -86,10 +93,6 @@ public record BerthConfig(
 
   public Path adminTokenFile() {
     return home.resolve("admin.token");
-  }
-
-  public Path localSessionsDir() {
-    return home.resolve("sessions");
   }
 
   public String baseUrl() {

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * {@code BERTH_*} environment variables, then command-line flags. Every key has one name in YAML
  * (camelCase) and one in the environment ({@code BERTH_} + UPPER_SNAKE). Unknown keys and bad
  * values are errors that name the key and where it came from.
+ *
+ * <p>The loader parses the generic keys itself. The keys of each backend kind are declared by that
+ * kind's {@link BackendSettingsParser}: the loader accepts them, lets the kind check their values
+ * (so that a bad one stops start-up with every other error), and hands them over unparsed.
  */
 public final class ConfigLoader {
   /** Environment variables read by the CLI client and the launcher, not the server config. */
@@ -32,8 +37,6 @@ public final class ConfigLoader {
     DEFAULTS.put("backend", "auto");
     DEFAULTS.put("templatesDir", "");
     DEFAULTS.put("prefix", "berth");
-    DEFAULTS.put("dockerHost", "");
-    DEFAULTS.put("dockerNetworks", "shared");
     DEFAULTS.put("maxFileBytes", "64m");
     DEFAULTS.put("maxRequestBytes", "256m");
     DEFAULTS.put("execTimeout", "60s");
@@ -45,14 +48,6 @@ public final class ConfigLoader {
     DEFAULTS.put("registryPassword", "");
     DEFAULTS.put("sharedFiles", "");
     DEFAULTS.put("sharedFilesMount", "/files");
-    DEFAULTS.put("kubernetesNamespace", "berth");
-    DEFAULTS.put("kubeconfig", "");
-    DEFAULTS.put("kubernetesContext", "");
-    DEFAULTS.put("kubernetesImage", "busybox:1.36");
-    DEFAULTS.put("kubernetesStorageClass", "");
-    DEFAULTS.put("kubernetesWorkspaceSize", "1Gi");
-    DEFAULTS.put("kubernetesNetworkPolicy", "true");
-    DEFAULTS.put("kubernetesEndpoints", "auto");
     DEFAULTS.put("reconcileInterval", "5s");
     DEFAULTS.put("publicUrl", "");
     DEFAULTS.put("appsDomain", "");
@@ -79,20 +74,28 @@ public final class ConfigLoader {
    * @param home the data directory (see {@link #home})
    * @param env the process environment
    * @param flags values from command-line flags, by YAML key; they win over everything
+   * @param kinds the backend kinds of this build (their keys, names and checks)
    */
-  public static BerthConfig load(Path home, Map<String, String> env, Map<String, String> flags) {
+  public static BerthConfig load(
+      Path home,
+      Map<String, String> env,
+      Map<String, String> flags,
+      Collection<? extends BackendSettingsParser> kinds) {
+    var known = new BackendKinds(kinds);
+    Map<String, String> defaults = new LinkedHashMap<>(DEFAULTS);
+    known.keys(DEFAULTS.keySet()).forEach(defaults::put);
     List<String> errors = new ArrayList<>();
-    Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+    Map<String, String> values = new LinkedHashMap<>(defaults);
     Map<String, String> source = new LinkedHashMap<>();
-    DEFAULTS.keySet().forEach(k -> source.put(k, "default " + k));
+    defaults.keySet().forEach(k -> source.put(k, "default " + k));
 
     Path yamlFile = home.resolve("berth.yaml");
     List<BackendSpec> backends = new ArrayList<>();
     if (Files.isRegularFile(yamlFile)) {
-      readYaml(yamlFile, values, source, errors, backends);
+      readYaml(yamlFile, defaults, known, values, source, errors, backends);
     }
     Map<String, String> byEnvName = new LinkedHashMap<>();
-    DEFAULTS.keySet().forEach(k -> byEnvName.put(envName(k), k));
+    defaults.keySet().forEach(k -> byEnvName.put(envName(k), k));
     env.forEach(
         (name, value) -> {
           if (!name.startsWith("BERTH_") || CLIENT_ENV.contains(name)) {
@@ -113,17 +116,17 @@ public final class ConfigLoader {
         });
 
     var p = new Parsed(values, source, errors);
-    List<String> backendNames = new ArrayList<>(List.of("auto", "local", "docker", "kubernetes"));
+    List<String> backendNames = new ArrayList<>(List.of("auto"));
+    backendNames.addAll(known.names());
     backends.forEach(b -> backendNames.add(b.name()));
-    String backend = p.get("backend", v -> oneOf(v, backendNames.toArray(String[]::new)));
-    String host = p.get("host", ConfigLoader::nonBlank);
+    String backend =
+        p.get("backend", v -> ValueParsers.oneOf(v, backendNames.toArray(String[]::new)));
+    String host = p.get("host", ValueParsers::nonBlank);
     int port = p.get("port", v -> intIn(v, 0, 65535));
     String templates = values.get("templatesDir");
     Path templatesDir =
         templates.isBlank() ? home.resolve("templates") : home.resolve(templates).normalize();
     String prefix = p.get("prefix", ConfigLoader::prefix);
-    String dockerHost = values.get("dockerHost");
-    String dockerNetworks = p.get("dockerNetworks", v -> oneOf(v, "shared", "per-session"));
     long maxFile = p.get("maxFileBytes", ConfigLoader::positiveSize);
     long maxRequest = p.get("maxRequestBytes", ConfigLoader::positiveSize);
     Duration execTimeout = p.get("execTimeout", ConfigLoader::positiveDuration);
@@ -136,18 +139,7 @@ public final class ConfigLoader {
     Path sharedFiles =
         shared.isBlank() ? templatesDir.resolve("files") : home.resolve(shared).normalize();
     String sharedFilesMount = p.get("sharedFilesMount", ConfigLoader::mountPath);
-    var kubernetes =
-        new KubernetesSettings(
-            p.get("kubernetesNamespace", ConfigLoader::dnsLabel),
-            values.get("kubeconfig"),
-            values.get("kubernetesContext"),
-            p.get("kubernetesImage", ConfigLoader::nonBlank),
-            values.get("kubernetesStorageClass"),
-            p.get("kubernetesWorkspaceSize", ConfigLoader::quantity),
-            p.get("kubernetesNetworkPolicy", ConfigLoader::bool),
-            p.get(
-                "kubernetesEndpoints",
-                v -> oneOf(v, KubernetesSettings.ENDPOINTS.toArray(String[]::new))));
+    Map<String, BackendSettings> backendSettings = known.settings(values, source, errors);
     Duration reconcileInterval = p.get("reconcileInterval", ConfigLoader::positiveDuration);
     String publicUrl = p.get("publicUrl", ConfigLoader::publicUrl);
     String appsDomain = p.get("appsDomain", ConfigLoader::appsDomain);
@@ -180,8 +172,6 @@ public final class ConfigLoader {
         backend,
         templatesDir,
         prefix,
-        dockerHost,
-        dockerNetworks,
         maxFile,
         maxRequest,
         execTimeout,
@@ -194,7 +184,7 @@ public final class ConfigLoader {
         backends,
         sharedFiles,
         sharedFilesMount,
-        kubernetes,
+        backendSettings,
         reconcileInterval,
         publicUrl,
         appsDomain);
@@ -210,6 +200,8 @@ public final class ConfigLoader {
 
   private static void readYaml(
       Path file,
+      Map<String, String> defaults,
+      BackendKinds known,
       Map<String, String> values,
       Map<String, String> source,
       List<String> errors,
@@ -231,9 +223,9 @@ public final class ConfigLoader {
     for (var entry : root.properties()) {
       String key = entry.getKey();
       if (key.equals("backends")) {
-        backends.addAll(BackendSpecs.read(file + ": backends", entry.getValue(), errors));
-      } else if (!DEFAULTS.containsKey(key)) {
-        errors.add(file + ": unknown key '" + key + "'; known keys: " + DEFAULTS.keySet());
+        backends.addAll(BackendSpecs.read(file + ": backends", entry.getValue(), known, errors));
+      } else if (!defaults.containsKey(key)) {
+        errors.add(file + ": unknown key '" + key + "'; known keys: " + defaults.keySet());
       } else if (!entry.getValue().isValueNode()) {
         errors.add(file + ": '" + key + "' must be a single value");
       } else {
@@ -313,44 +305,6 @@ public final class ConfigLoader {
               + " dots; no scheme, port or path)");
     }
     return domain;
-  }
-
-  private static String oneOf(String v, String... allowed) {
-    for (String a : allowed) {
-      if (a.equals(v)) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException("must be one of " + List.of(allowed));
-  }
-
-  private static String nonBlank(String v) {
-    if (v.isBlank()) {
-      throw new IllegalArgumentException("must not be empty");
-    }
-    return v;
-  }
-
-  private static String dnsLabel(String v) {
-    if (!v.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
-      throw new IllegalArgumentException("must be a DNS label (a-z, 0-9, '-', at most 63)");
-    }
-    return v;
-  }
-
-  private static String quantity(String v) {
-    if (!v.matches("[0-9]+(\\.[0-9]+)?(k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?")) {
-      throw new IllegalArgumentException("must be a Kubernetes quantity such as 10Gi or 512Mi");
-    }
-    return v;
-  }
-
-  private static boolean bool(String v) {
-    return switch (v.trim()) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new IllegalArgumentException("must be true or false");
-    };
   }
 
   private static int intIn(String v, int min, int max) {

@@ -7,16 +7,46 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
+  /**
+   * Stand-ins for the backend kinds of the berth program, without keys of their own: the loader's
+   * messages list their names (the kinds' own keys are tested in their modules).
+   */
+  static final List<BackendSettingsParser> KINDS =
+      List.of(kind("kubernetes", true), kind("local", false), kind("docker", true));
+
   @TempDir Path home;
+
+  static BackendSettingsParser kind(String name, boolean named) {
+    return new BackendSettingsParser() {
+      @Override
+      public String kind() {
+        return name;
+      }
+
+      @Override
+      public Map<String, String> keys() {
+        return Map.of();
+      }
+
+      @Override
+      public boolean namedBackends() {
+        return named;
+      }
+
+      @Override
+      public void check(BackendSettings settings, List<String> errors) {}
+    };
+  }
 
   @Test
   void defaultsNeedNoFile() {
-    var c = ConfigLoader.load(home, Map.of(), Map.of());
+    var c = ConfigLoader.load(home, Map.of(), Map.of(), KINDS);
     assertThat(c.host()).isEqualTo("127.0.0.1");
     assertThat(c.port()).isEqualTo(7780);
     assertThat(c.backend()).isEqualTo("auto");
@@ -34,26 +64,30 @@ class ConfigLoaderTest {
         ConfigLoader.load(
             home,
             Map.of("BERTH_SHARED_FILES", "data/shared", "BERTH_SHARED_FILES_MOUNT", "/srv/"),
-            Map.of());
+            Map.of(),
+            KINDS);
     assertThat(c.sharedFiles()).isEqualTo(home.resolve("data/shared"));
     assertThat(c.sharedFilesMount()).isEqualTo("/srv");
     assertThatThrownBy(
-            () -> ConfigLoader.load(home, Map.of("BERTH_SHARED_FILES_MOUNT", "files"), Map.of()))
+            () ->
+                ConfigLoader.load(
+                    home, Map.of("BERTH_SHARED_FILES_MOUNT", "files"), Map.of(), KINDS))
         .hasMessageContaining("BERTH_SHARED_FILES_MOUNT='files': must be an absolute path");
   }
 
   @Test
   void fileThenEnvironmentThenFlags() throws IOException {
     Files.writeString(home.resolve("berth.yaml"), "port: 8000\nbackend: local\nexecTimeout: 2m\n");
-    var fromFile = ConfigLoader.load(home, Map.of(), Map.of());
+    var fromFile = ConfigLoader.load(home, Map.of(), Map.of(), KINDS);
     assertThat(fromFile.port()).isEqualTo(8000);
     assertThat(fromFile.execTimeout()).isEqualTo(Duration.ofMinutes(2));
     var fromEnv =
         ConfigLoader.load(
-            home, Map.of("BERTH_PORT", "8100", "BERTH_MAX_FILE_BYTES", "1k"), Map.of());
+            home, Map.of("BERTH_PORT", "8100", "BERTH_MAX_FILE_BYTES", "1k"), Map.of(), KINDS);
     assertThat(fromEnv.port()).isEqualTo(8100);
     assertThat(fromEnv.maxFileBytes()).isEqualTo(1024);
-    var fromFlag = ConfigLoader.load(home, Map.of("BERTH_PORT", "8100"), Map.of("port", "8200"));
+    var fromFlag =
+        ConfigLoader.load(home, Map.of("BERTH_PORT", "8100"), Map.of("port", "8200"), KINDS);
     assertThat(fromFlag.port()).isEqualTo(8200);
   }
 
@@ -62,7 +96,8 @@ class ConfigLoaderTest {
     Files.writeString(home.resolve("berth.yaml"), "prot: 1\nbackend: cloud\n");
     assertThatThrownBy(
             () ->
-                ConfigLoader.load(home, Map.of("BERTH_PORT", "lots", "BERTH_NOPE", "1"), Map.of()))
+                ConfigLoader.load(
+                    home, Map.of("BERTH_PORT", "lots", "BERTH_NOPE", "1"), Map.of(), KINDS))
         .hasMessageContaining("unknown key 'prot'")
         .hasMessageContaining("backend")
         .hasMessageContaining("must be one of [auto, local, docker, kubernetes]")
@@ -72,21 +107,25 @@ class ConfigLoaderTest {
 
   @Test
   void theRegistryIsSqliteOrPostgresAndSecretsAreNeverEchoed() {
-    assertThat(ConfigLoader.load(home, Map.of(), Map.of()).registry()).isEqualTo("sqlite");
+    assertThat(ConfigLoader.load(home, Map.of(), Map.of(), KINDS).registry()).isEqualTo("sqlite");
     var pg =
         ConfigLoader.load(
             home,
             Map.of(
                 "BERTH_REGISTRY", "jdbc:postgresql://db:5432/berth?user=berth",
                 "BERTH_REGISTRY_PASSWORD", "s3cret"),
-            Map.of());
+            Map.of(),
+            KINDS);
     assertThat(pg.registry()).startsWith("jdbc:postgresql://db");
     assertThat(pg.registryPassword()).isEqualTo("s3cret");
     assertThat(pg.toString()).doesNotContain("s3cret");
     assertThatThrownBy(
             () ->
                 ConfigLoader.load(
-                    home, Map.of("BERTH_REGISTRY", "postgres://u:s3cret@db/berth"), Map.of()))
+                    home,
+                    Map.of("BERTH_REGISTRY", "postgres://u:s3cret@db/berth"),
+                    Map.of(),
+                    KINDS))
         .hasMessageContaining("BERTH_REGISTRY='<hidden>'")
         .hasMessageContaining("jdbc:postgresql://")
         .hasMessageNotContaining("s3cret");
@@ -102,7 +141,7 @@ class ConfigLoaderTest {
           gpu-box: {kind: docker, host: "tcp://10.0.0.7:2376", tlsVerify: true, certPath: /c}
           k8s-prod: {kind: kubernetes, namespace: berth}
         """);
-    var c = ConfigLoader.load(home, Map.of(), Map.of());
+    var c = ConfigLoader.load(home, Map.of(), Map.of(), KINDS);
     assertThat(c.backend()).isEqualTo("gpu-box");
     assertThat(c.backends()).extracting(BackendSpec::name).containsExactly("gpu-box", "k8s-prod");
     assertThat(c.backends().get(0).setting("host")).hasValue("tcp://10.0.0.7:2376");
@@ -118,7 +157,7 @@ class ConfigLoaderTest {
           nokind: {host: x}
           nested: {kind: docker, host: {a: 1}}
         """);
-    assertThatThrownBy(() -> ConfigLoader.load(home, Map.of(), Map.of()))
+    assertThatThrownBy(() -> ConfigLoader.load(home, Map.of(), Map.of(), KINDS))
         .hasMessageContaining("backends.local: 'local' is built in")
         .hasMessageContaining("backends.Bad_Name: a backend name is")
         .hasMessageContaining("backends.nokind.kind: must be one of [docker, kubernetes]")
@@ -129,7 +168,9 @@ class ConfigLoaderTest {
 
   @Test
   void clientVariablesAreNotServerConfiguration() {
-    var c = ConfigLoader.load(home, Map.of("BERTH_URL", "http://x", "BERTH_TOKEN", "t"), Map.of());
+    var c =
+        ConfigLoader.load(
+            home, Map.of("BERTH_URL", "http://x", "BERTH_TOKEN", "t"), Map.of(), KINDS);
     assertThat(c.port()).isEqualTo(7780);
   }
 
@@ -140,20 +181,21 @@ class ConfigLoaderTest {
 
   @Test
   void publicUrlAndAppsDomainAreReadNormalizedAndChecked() throws IOException {
-    var unset = ConfigLoader.load(home, Map.of(), Map.of());
+    var unset = ConfigLoader.load(home, Map.of(), Map.of(), KINDS);
     assertThat(unset.publicUrl()).isEmpty();
     assertThat(unset.appsDomain()).isEmpty();
     Files.writeString(
         home.resolve("berth.yaml"),
         "publicUrl: https://Berth.Example.org/\nappsDomain: Apps.Example.org\n");
-    var set = ConfigLoader.load(home, Map.of(), Map.of());
+    var set = ConfigLoader.load(home, Map.of(), Map.of(), KINDS);
     assertThat(set.publicUrl()).isEqualTo("https://berth.example.org");
     assertThat(set.appsDomain()).isEqualTo("apps.example.org");
     var fromEnv =
         ConfigLoader.load(
             home,
             Map.of("BERTH_PUBLIC_URL", "http://berth.test:8443", "BERTH_APPS_DOMAIN", "localhost"),
-            Map.of());
+            Map.of(),
+            KINDS);
     assertThat(fromEnv.publicUrl()).isEqualTo("http://berth.test:8443");
     assertThat(fromEnv.appsDomain()).isEqualTo("localhost");
   }
@@ -170,7 +212,9 @@ class ConfigLoaderTest {
                 "https://", "such as https://berth.example.org")
             .entrySet()) {
       assertThatThrownBy(
-              () -> ConfigLoader.load(home, Map.of("BERTH_PUBLIC_URL", bad.getKey()), Map.of()))
+              () ->
+                  ConfigLoader.load(
+                      home, Map.of("BERTH_PUBLIC_URL", bad.getKey()), Map.of(), KINDS))
           .as(bad.getKey())
           .hasMessageContaining("BERTH_PUBLIC_URL='" + bad.getKey() + "'")
           .hasMessageContaining(bad.getValue());
@@ -184,7 +228,9 @@ class ConfigLoaderTest {
                 "*.apps.example.org", "not a wildcard")
             .entrySet()) {
       assertThatThrownBy(
-              () -> ConfigLoader.load(home, Map.of("BERTH_APPS_DOMAIN", bad.getKey()), Map.of()))
+              () ->
+                  ConfigLoader.load(
+                      home, Map.of("BERTH_APPS_DOMAIN", bad.getKey()), Map.of(), KINDS))
           .as(bad.getKey())
           .hasMessageContaining("BERTH_APPS_DOMAIN='" + bad.getKey() + "'")
           .hasMessageContaining(bad.getValue());
@@ -199,7 +245,8 @@ class ConfigLoaderTest {
                         "https://berth.example.org",
                         "BERTH_APPS_DOMAIN",
                         "example.org"),
-                    Map.of()))
+                    Map.of(),
+                    KINDS))
         .hasMessageContaining("publicUrl's host berth.example.org is under appsDomain example.org")
         .hasMessageContaining("apps.berth.example.org");
   }

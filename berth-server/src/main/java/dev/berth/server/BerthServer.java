@@ -14,6 +14,8 @@ import dev.berth.reconcile.Reconciler;
 import dev.berth.registry.Registry;
 import dev.berth.runtime.Backends;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.runtime.provider.BackendContext;
+import dev.berth.runtime.provider.BackendProviders;
 import dev.berth.service.SessionService;
 import dev.berth.service.WorkspaceLimits;
 import dev.berth.service.images.ImageJobs;
@@ -87,10 +89,9 @@ public final class BerthServer implements AutoCloseable {
   /**
    * Starts Berth. Prints the URL and, on first start only, the admin token to {@code out}.
    *
-   * @param backendChooser picks the runtimes for the configured backend
+   * @param providers the backend kinds of this build; they open the configured backends
    */
-  public static BerthServer start(
-      BerthConfig config, BackendChooser backendChooser, PrintStream out) {
+  public static BerthServer start(BerthConfig config, BackendProviders providers, PrintStream out) {
     createHome(config.home());
     TemplateCatalog templates = TemplateLoader.load(config.templatesDir());
     Registry registry =
@@ -103,7 +104,7 @@ public final class BerthServer implements AutoCloseable {
       Optional<String> adminToken = tokens.createAdminTokenIfMissing();
       adminToken.ifPresent(t -> writeSecret(config.adminTokenFile(), t));
       String instance = instanceId(config.home());
-      Backends backends = backendChooser.choose(config, instance, out);
+      Backends backends = providers.open(new BackendContext(config, instance, out));
       var limits =
           new WorkspaceLimits(
               config.maxFileBytes(),

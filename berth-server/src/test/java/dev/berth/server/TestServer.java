@@ -2,6 +2,7 @@ package dev.berth.server;
 
 import dev.berth.config.BerthConfig;
 import dev.berth.config.ConfigLoader;
+import dev.berth.runtime.provider.BackendProviders;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,16 +30,22 @@ public final class TestServer implements AutoCloseable {
     this(home, Map.of());
   }
 
+  /** A server on the local backend only. */
   public TestServer(Path home, Map<String, String> env) {
-    this(home, env, "local", BackendChooser.localOnly());
+    this(home, env, "local");
   }
 
-  /** A server on {@code backend} with the given chooser (the CLI module's offers Docker). */
-  public TestServer(Path home, Map<String, String> env, String backend, BackendChooser chooser) {
+  /**
+   * A server whose {@code backend} is {@code backend}, with the backend kinds on the test class
+   * path (the CLI module's tests have Docker and Kubernetes too).
+   */
+  public TestServer(Path home, Map<String, String> env, String backend) {
     this.home = home;
-    BerthConfig config = ConfigLoader.load(home, env, Map.of("port", "0", "backend", backend));
+    BackendProviders providers = BackendProviders.installed();
+    BerthConfig config =
+        ConfigLoader.load(home, env, Map.of("port", "0", "backend", backend), providers.all());
     var out = new ByteArrayOutputStream();
-    this.server = BerthServer.start(config, chooser, new PrintStream(out, true));
+    this.server = BerthServer.start(config, providers, new PrintStream(out, true));
     this.startupOutput = out.toString(StandardCharsets.UTF_8);
     try {
       this.adminToken = Files.readString(config.adminTokenFile()).strip();

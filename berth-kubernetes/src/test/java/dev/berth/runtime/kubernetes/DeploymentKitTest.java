@@ -3,6 +3,7 @@ package dev.berth.runtime.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.config.ConfigLoader;
+import dev.berth.runtime.provider.BackendProviders;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -62,9 +63,10 @@ class DeploymentKitTest {
   void theConfigMapIsAValidBerthConfiguration() throws Exception {
     ConfigMap config = one(RbacCoverageTest.kit(), ConfigMap.class);
     Files.writeString(home.resolve("berth.yaml"), config.getData().get("berth.yaml"));
-    var loaded = ConfigLoader.load(home, Map.of(), Map.of());
+    var loaded = ConfigLoader.load(home, Map.of(), Map.of(), BackendProviders.installed().all());
     assertThat(loaded.backend()).isEqualTo("kubernetes");
     assertThat(loaded.host()).isEqualTo("0.0.0.0");
-    assertThat(loaded.kubernetes().namespace()).isEqualTo("berth");
+    assertThat(KubernetesSettings.of(loaded.backendSettings("kubernetes")).namespace())
+        .isEqualTo("berth");
   }
 }

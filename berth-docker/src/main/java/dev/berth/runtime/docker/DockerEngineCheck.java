@@ -1,4 +1,4 @@
-package dev.berth.server;
+package dev.berth.runtime.docker;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Does a Docker engine answer? A raw {@code GET /_ping} over the unix socket, so that choosing the
- * {@code auto} backend and {@code berth doctor} need no Docker library. Empty when it answers;
- * otherwise why not, in words a user can act on.
+ * Does a Docker engine answer? A raw {@code GET /_ping} over the unix socket with a timeout of its
+ * own, so that {@code berth doctor} (and tests deciding whether to run) answer in seconds without
+ * building a Docker client. Empty when it answers; otherwise why not, in words a user can act on.
  */
 public final class DockerEngineCheck {
   private DockerEngineCheck() {}

@@ -1,0 +1,54 @@
+package dev.berth.runtime.docker;
+
+import dev.berth.config.BackendSettings;
+import dev.berth.config.StrictObject;
+import dev.berth.config.ValueParsers;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Docker backend's top-level settings (the built-in {@code docker} backend's, and the defaults
+ * of named ones); keys in the README's configuration reference.
+ *
+ * @param host the Docker engine to use ({@code unix://...} or {@code tcp://...}); empty: {@code
+ *     DOCKER_HOST} (with {@code DOCKER_TLS_VERIFY}, {@code DOCKER_CERT_PATH}) or the default socket
+ *     ({@code dockerHost})
+ * @param networks how Docker sessions are kept apart: {@code shared} (one network with traffic
+ *     between containers disabled) or {@code per-session} (a network each) ({@code dockerNetworks})
+ */
+public record DockerSettings(String host, String networks) {
+  /** The keys, with their defaults. */
+  static final Map<String, String> KEYS = new LinkedHashMap<>();
+
+  static {
+    KEYS.put("dockerHost", "");
+    KEYS.put("dockerNetworks", "shared");
+  }
+
+  /** The values {@code dockerNetworks} (and a named backend's {@code networks}) take. */
+  static final List<String> NETWORKS = List.of("shared", "per-session");
+
+  /** Reads the settings; each bad value adds an error that names its key and source. */
+  static DockerSettings read(BackendSettings s, List<String> errors) {
+    return new DockerSettings(
+        s.raw("dockerHost"),
+        s.parse(
+            "dockerNetworks", v -> ValueParsers.oneOf(v, NETWORKS.toArray(String[]::new)), errors));
+  }
+
+  /** Reads settings the loader has checked already. */
+  public static DockerSettings of(BackendSettings s) {
+    List<String> errors = new ArrayList<>();
+    DockerSettings settings = read(s, errors);
+    StrictObject.throwIfErrors("invalid configuration", errors);
+    return settings;
+  }
+
+  static SessionNetworks networks(String setting) {
+    return setting.equals("per-session")
+        ? SessionNetworks.PER_SESSION
+        : SessionNetworks.SHARED_NO_ICC;
+  }
+}
