@@ -2,7 +2,7 @@ package dev.berth.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.service.TestServices;
+import dev.berth.service.FakeServices;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +34,7 @@ class AdvertisedToolsTest {
     }
     assertThat(pinned).hasSize(13);
     Map<String, JsonNode> advertised = new LinkedHashMap<>();
-    try (var t = new TestServices(home)) {
+    try (var t = new FakeServices(home, Map.of())) {
       for (var spec : BerthMcp.tools(t.service)) {
         Tool tool = spec.tool();
         advertised.put(tool.name(), JSON.readTree(BerthMcp.JSON.writeValueAsString(tool)));

@@ -3,18 +3,27 @@ package dev.berth.mcp.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.auth.Principal;
+import dev.berth.auth.Tokens;
 import dev.berth.base.SessionId;
 import dev.berth.mcp.tool.McpCaller;
 import dev.berth.mcp.tool.ToolDefinition;
+import dev.berth.registry.Registry;
+import dev.berth.registry.SessionFilter;
+import dev.berth.runtime.Backends;
+import dev.berth.runtime.local.LocalRuntime;
 import dev.berth.service.SessionService;
 import dev.berth.service.SessionWorkspace;
-import dev.berth.service.TestServices;
+import dev.berth.service.WorkspaceLimits;
 import dev.berth.session.CreateSessionRequest;
+import dev.berth.session.Session;
+import dev.berth.template.TemplateLoader;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,13 +39,21 @@ final class ToolFixture implements AutoCloseable {
   static final McpCaller ADMIN = new McpCaller(new Principal.Admin());
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final TestServices services;
+  private final Registry registry;
   final SessionService sessions;
   final SessionWorkspace workspace;
 
   ToolFixture(Path home) {
-    this.services = new TestServices(home);
-    this.sessions = services.service;
+    this.registry = Registry.openSqlite(home.resolve("berth.db"));
+    this.sessions =
+        new SessionService(
+            registry,
+            Backends.of(new LocalRuntime(home.resolve("sessions"), "test")),
+            TemplateLoader.load(home.resolve("templates")),
+            new Tokens(registry.tokens(), Clock.systemUTC()),
+            Clock.systemUTC(),
+            Duration.ofSeconds(5),
+            WorkspaceLimits.DEFAULTS);
     this.workspace = sessions.workspace().via("mcp");
   }
 
@@ -102,6 +119,9 @@ final class ToolFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    services.close();
+    for (Session s : sessions.list(SessionFilter.ALL_LIVE)) {
+      sessions.delete(s.id());
+    }
+    registry.close();
   }
 }
