@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.auth.Tokens;
 import dev.berth.runtime.Backends;
-import dev.berth.runtime.local.LocalRuntime;
+import dev.berth.runtime.fake.FakeRuntime;
 import dev.berth.service.SessionService;
 import dev.berth.service.WorkspaceLimits;
 import dev.berth.session.CreateSessionRequest;
@@ -56,7 +56,7 @@ class PostgresRegistryTest extends RegistryContract {
       var service =
           new SessionService(
               registry,
-              Backends.of(new LocalRuntime(home.resolve("sessions"), "pg")),
+              Backends.of(new FakeRuntime(Clock.systemUTC())),
               TemplateLoader.load(home.resolve("templates")),
               new Tokens(registry.tokens(), Clock.systemUTC()),
               Clock.systemUTC(),
