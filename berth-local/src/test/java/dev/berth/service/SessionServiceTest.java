@@ -4,10 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.berth.base.BerthException;
-import dev.berth.base.ErrorCode;
 import dev.berth.base.SessionId;
-import dev.berth.registry.SessionFilter;
 import dev.berth.session.CreateSessionRequest;
 import dev.berth.session.CreatedSession;
 import dev.berth.session.ExecCommand;
@@ -23,16 +20,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The service on real processes (the local backend): probes against a real app, a real app's
+ * failure and output, files kept across stop and start, a second manager over the same registry.
+ * The rules that need no real process run on the fake runtime in core (SessionRulesLogicTest,
+ * SessionLifecycleLogicTest).
+ */
 class SessionServiceTest {
   @TempDir Path home;
 
@@ -74,41 +73,6 @@ class SessionServiceTest {
       assertThat(t.service.events(s.id(), 0, 100))
           .extracting(SessionEvent::type)
           .contains("status", "cleanup");
-    }
-  }
-
-  @Test
-  void aLiveIdIsRefusedAndCanBeReusedAfterDelete() {
-    try (var t = new TestServices(home)) {
-      t.service.create(request("dup", null));
-      assertThatThrownBy(() -> t.service.create(request("dup", null)))
-          .isInstanceOf(BerthException.class)
-          .extracting(e -> ((BerthException) e).code())
-          .isEqualTo(ErrorCode.CONFLICT);
-      t.service.delete(SessionId.of("dup"));
-      assertThat(t.service.create(request("dup", null)).session().status())
-          .isEqualTo(SessionStatus.RUNNING);
-    }
-  }
-
-  @Test
-  void badInputCreatesNothing() {
-    try (var t = new TestServices(home)) {
-      assertThatThrownBy(() -> t.service.create(request("x1", "no-such-template")))
-          .hasMessageContaining("unknown template");
-      assertThatThrownBy(
-              () ->
-                  t.service.create(
-                      new CreateSessionRequest(
-                          Optional.of(SessionId.of("x2")),
-                          Optional.empty(),
-                          Optional.of("mars"),
-                          Map.of(),
-                          true)))
-          .hasMessageContaining("unknown backend 'mars'");
-      assertThat(t.registry.sessions().list(SessionFilter.ALL_LIVE)).isEmpty();
-      assertThat(t.registry.sessions().find(SessionId.of("x1"))).isEmpty();
-      assertThat(home.resolve("sessions")).doesNotExist();
     }
   }
 
@@ -215,33 +179,6 @@ class SessionServiceTest {
       assertThat(second.service.events(back.id(), 0, 100))
           .extracting(SessionEvent::type)
           .contains("restart");
-    }
-  }
-
-  @Test
-  void concurrentCreatesOfOneIdNeverInterleave() throws Exception {
-    try (var t = new TestServices(home)) {
-      List<Callable<Boolean>> attempts = new ArrayList<>();
-      for (int i = 0; i < 8; i++) {
-        attempts.add(
-            () -> {
-              try {
-                t.service.create(request("race", null));
-                return true;
-              } catch (BerthException e) {
-                assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
-                return false;
-              }
-            });
-      }
-      try (var pool = Executors.newFixedThreadPool(8)) {
-        long winners = 0;
-        for (Future<Boolean> f : pool.invokeAll(attempts)) {
-          winners += f.get() ? 1 : 0;
-        }
-        assertThat(winners).isEqualTo(1);
-      }
-      assertThat(t.service.get(SessionId.of("race")).status()).isEqualTo(SessionStatus.RUNNING);
     }
   }
 }
