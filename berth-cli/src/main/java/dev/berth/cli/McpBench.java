@@ -6,6 +6,7 @@ import dev.berth.config.ConfigLoader;
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.runtime.WorkspaceAccess;
 import dev.berth.runtime.WorkspacePath;
 import dev.berth.runtime.provider.BackendProviders;
 import dev.berth.server.BerthServer;
@@ -123,10 +124,15 @@ final class McpBench implements Runnable {
     SessionRuntime runtime = sessions.backends().get(backend);
     RuntimeSession direct =
         new RuntimeSession(
-            s.id(), sessions.templates().get(s.template()), s.labels(), s.runtimeState());
+            s.id(),
+            s.id().value(),
+            sessions.templates().get(s.template()),
+            s.labels(),
+            s.runtimeState());
+    WorkspaceAccess workspace = runtime.workspace(direct);
     var file = WorkspacePath.parse("bench/file.txt");
-    runtime.writeFile(direct, file, bytes(CONTENT), 1 << 20);
-    runtime.makeDirectory(direct, WorkspacePath.parse("bench/edit"));
+    workspace.writeFile(file, bytes(CONTENT), 1 << 20);
+    workspace.makeDirectory(WorkspacePath.parse("bench/edit"));
     var exec =
         new ExecRequest(
             List.of("true"),
@@ -140,19 +146,19 @@ final class McpBench implements Runnable {
         List.of(
             new Op(
                 "read 4 KiB",
-                () -> runtime.readFile(direct, file, 1 << 20),
+                () -> workspace.readFile(file, 1 << 20),
                 "session_read_file",
                 () -> Map.of("session_id", id, "path", "bench/file.txt")),
             new Op(
                 "write 4 KiB",
                 () ->
-                    runtime.writeFile(
-                        direct, WorkspacePath.parse("bench/w.txt"), bytes(CONTENT), 1 << 20),
+                    workspace.writeFile(
+                        WorkspacePath.parse("bench/w.txt"), bytes(CONTENT), 1 << 20),
                 "session_write_file",
                 () -> Map.of("session_id", id, "path", "bench/w.txt", "content", CONTENT)),
             new Op(
                 "edit",
-                () -> rawEdit(runtime, direct, file, edits.next()),
+                () -> rawEdit(workspace, file, edits.next()),
                 "session_edit_file",
                 () -> {
                   String[] change = edits.next();
@@ -168,12 +174,12 @@ final class McpBench implements Runnable {
                 }),
             new Op(
                 "list",
-                () -> runtime.list(direct, WorkspacePath.parse("bench")),
+                () -> workspace.list(WorkspacePath.parse("bench")),
                 "session_list_directory",
                 () -> Map.of("session_id", id, "path", "bench")),
             new Op(
                 "exec true",
-                () -> runtime.exec(direct, exec),
+                () -> workspace.exec(exec),
                 "session_exec",
                 () -> Map.of("session_id", id, "command", List.of("true"))));
     Map<String, List<Double>> raw = new LinkedHashMap<>();
@@ -229,10 +235,9 @@ final class McpBench implements Runnable {
   }
 
   /** What an edit costs without Berth: read the file, write it back changed. */
-  private static void rawEdit(
-      SessionRuntime runtime, RuntimeSession s, WorkspacePath file, String[] change) {
-    String text = new String(runtime.readFile(s, file, 1 << 20), StandardCharsets.UTF_8);
-    runtime.writeFile(s, file, bytes(text.replace(change[0], change[1])), 1 << 20);
+  private static void rawEdit(WorkspaceAccess workspace, WorkspacePath file, String[] change) {
+    String text = new String(workspace.readFile(file, 1 << 20), StandardCharsets.UTF_8);
+    workspace.writeFile(file, bytes(text.replace(change[0], change[1])), 1 << 20);
   }
 
   private static void record(

@@ -62,7 +62,8 @@ public final class OrphanCollector {
       SessionRuntime runtime = backends.get(backend);
       Map<String, List<OwnedResource>> bySession = new LinkedHashMap<>();
       for (OwnedResource r : runtime.listOwned()) {
-        bySession.computeIfAbsent(r.sessionId(), k -> new ArrayList<>()).add(r);
+        // The handle is the session id until the registry keeps handles apart (warm pools).
+        bySession.computeIfAbsent(r.handle(), k -> new ArrayList<>()).add(r);
       }
       bySession.forEach(
           (session, resources) -> {

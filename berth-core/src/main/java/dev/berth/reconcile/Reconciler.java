@@ -110,7 +110,7 @@ public final class Reconciler implements AutoCloseable {
           metrics.backendConnected(backend, true);
           requestAll();
         }
-        default -> event.sessionId().ifPresent(this::requestSession);
+        default -> event.handle().ifPresent(this::requestSession); // handle = id, for now
       }
     } catch (RuntimeException e) {
       quiet.failure("event", "handling runtime event " + event, e);

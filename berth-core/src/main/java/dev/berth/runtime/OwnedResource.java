@@ -8,7 +8,8 @@ import java.util.Optional;
  *
  * @param kind what it is, e.g. {@code container}, {@code volume}, {@code workspace}
  * @param name the runtime's name for it
- * @param sessionId the {@code berth.session} label's value
+ * @param handle the {@code berth.session} label's value: the handle the resource was made under
+ *     (for a normal session, its session id; see {@link SessionRuntime}, "Handles and binding")
  * @param template the {@code berth.template} label's value
  * @param instance the {@code berth.instance} label: which Berth installation made it
  * @param createdAt when it was created, if the runtime knows
@@ -16,7 +17,7 @@ import java.util.Optional;
 public record OwnedResource(
     String kind,
     String name,
-    String sessionId,
+    String handle,
     String template,
     String instance,
     Optional<Instant> createdAt) {}

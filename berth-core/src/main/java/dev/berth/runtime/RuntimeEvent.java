@@ -7,11 +7,12 @@ import java.util.Optional;
  * back) that the reconciler should look at soon. Events are hints, not truth: the reconciler always
  * re-inspects, so a lost or duplicated event costs at most one periodic pass of delay.
  *
- * @param sessionId the {@code berth.session} label of the resource, empty for backend-wide events
+ * @param handle the {@code berth.session} label of the resource (the session's handle), empty for
+ *     backend-wide events
  * @param kind what happened
  * @param detail the backend's words, e.g. {@code die exitCode=137}, for logs and session events
  */
-public record RuntimeEvent(Optional<String> sessionId, Kind kind, String detail) {
+public record RuntimeEvent(Optional<String> handle, Kind kind, String detail) {
 
   public enum Kind {
     /** The session's app or container exited (or was killed). */
@@ -30,8 +31,8 @@ public record RuntimeEvent(Optional<String> sessionId, Kind kind, String detail)
     RECONNECTED
   }
 
-  public static RuntimeEvent of(String sessionId, Kind kind, String detail) {
-    return new RuntimeEvent(Optional.of(sessionId), kind, detail);
+  public static RuntimeEvent of(String handle, Kind kind, String detail) {
+    return new RuntimeEvent(Optional.of(handle), kind, detail);
   }
 
   public static RuntimeEvent backendWide(Kind kind, String detail) {

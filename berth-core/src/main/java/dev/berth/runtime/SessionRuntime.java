@@ -1,19 +1,16 @@
 package dev.berth.runtime;
 
-import dev.berth.base.BerthException;
-import dev.berth.base.ErrorCode;
-import dev.berth.images.ImageEngine;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The one contract a backend (local processes, Docker, Kubernetes) implements. Everything above it
- * — registry, reconciler, edges — is the same for every backend.
+ * The lifecycle contract a backend (local processes, Docker, Kubernetes) implements. Everything
+ * above it — registry, reconciler, edges — is the same for every backend. Work inside a session
+ * (files, archives, exec) is behind {@link WorkspaceAccess}, obtained with {@link #workspace};
+ * optional abilities are a set ({@link #abilities()}) that callers check with {@link
+ * Abilities#require}; building images is {@link #images()}.
  *
  * <h2>Lifecycle contract</h2>
  *
@@ -22,8 +19,8 @@ import java.util.function.Consumer;
  *       the template's project skeleton; nothing runs yet. It returns the runtime's state (every
  *       name it generated), which the caller persists before anything else happens.
  *   <li>{@link #start} runs the session's app (if the template has one) and returns once the
- *       runtime has launched it; readiness probing is the caller's job. Starting a running session
- *       is a no-op that returns the same state.
+ *       runtime has launched it, with the state, endpoints and image in one {@link StartResult};
+ *       readiness probing is the caller's job. Starting a running session changes no state.
  *   <li>{@link #stop} ends every process of the session and keeps the workspace. Stopping a stopped
  *       session is a no-op.
  *   <li>{@link #destroy} removes everything the session owns, found by the persisted state
@@ -32,114 +29,107 @@ import java.util.function.Consumer;
  *       already gone. It never touches resources of other sessions or anything Berth did not make.
  * </ol>
  *
+ * <h2>Handles and binding</h2>
+ *
+ * A runtime names and labels every resource from {@link RuntimeSession#handle()}, never from the
+ * session id. For a normal session the handle is the session id's value, so names and labels are
+ * exactly those derived from the id (e.g. Docker's {@code <prefix>-session-<template>-<id>}).
+ *
+ * <ul>
+ *   <li><b>Labels:</b> the owner label {@value OwnerLabels#SESSION} carries the handle (for a
+ *       normal session: its id, as always); {@link OwnedResource#handle()} and {@link
+ *       RuntimeEvent#handle()} report it back.
+ *   <li><b>Binding:</b> a workspace prepared under a handle before its session exists (a warm-pool
+ *       member) is bound to a session by recording the handle with the session in the registry
+ *       (registry maps session to handle). Nothing is renamed or relabelled (Docker cannot relabel
+ *       a resource): the resources keep their handle's names, and every later call for the session
+ *       carries that handle and the persisted state. What the app saw at creation (its {@code
+ *       BERTH_SESSION_ID}) is the id the runtime was given then.
+ *   <li><b>Cleanup by session id</b> goes through the handle: the caller looks the handle up in the
+ *       registry and calls {@link #destroy} or {@link #listOwned(String)} with it. An owned
+ *       resource whose handle no registry entry knows is an orphan.
+ * </ul>
+ *
  * <h2>After a manager restart</h2>
  *
  * A runtime keeps no session state in memory that it cannot rebuild: every call receives the
  * persisted {@link RuntimeState}, and a fresh runtime instance must {@link #inspect}, stop, and
- * destroy sessions started by an earlier process. {@link #listOwned} finds resources whose registry
- * entry was lost (orphans).
+ * destroy sessions started by an earlier process. {@link #listOwned()} finds resources whose
+ * registry entry was lost (orphans). A state whose version is newer than the runtime understands is
+ * refused ({@link RuntimeStates#requireUnderstood}), never guessed at.
  *
  * <h2>Thread-safety</h2>
  *
- * Implementations are thread-safe across sessions. The caller ({@code SessionService}) serializes
- * lifecycle calls for one session; file and exec calls for one session may run concurrently with
- * each other.
+ * Implementations are thread-safe across sessions. The caller serializes lifecycle calls for one
+ * session; workspace calls for one session may run concurrently with each other.
  *
  * <h2>Errors</h2>
  *
- * Bad input (a path outside the workspace, a missing file) is a {@link
- * dev.berth.base.BerthException} with a code that says so; a backend failure is {@code
- * RUNTIME_FAILURE} with the backend's reason; an ability not in {@link #capabilities()} is {@code
- * UNSUPPORTED}. Every path argument is confined to the workspace, including through symlinks.
+ * Bad input is a {@link dev.berth.base.BerthException} with a code that says so; a backend failure
+ * is {@code RUNTIME_FAILURE} with the backend's reason; an ability not in {@link #abilities()} is
+ * {@code UNSUPPORTED} ({@link Abilities#unsupported}).
  */
 public interface SessionRuntime extends AutoCloseable {
 
-  /** The backend's kind, e.g. {@code local} or {@code docker}. */
+  /** The backend's kind, e.g. {@code local} or {@code docker}; it names the backend in messages. */
   String kind();
 
-  /** What this runtime can do beyond the core contract. */
-  Capabilities capabilities();
+  /** What this runtime can do beyond the core contract; fixed for the runtime's lifetime. */
+  Set<Ability> abilities();
 
   /**
-   * Creates and seeds the session's workspace without running anything. Idempotent: preparing a
-   * prepared session returns its state unchanged, and a skeleton never overwrites existing files.
+   * Creates and seeds the session's workspace without running anything, named from the session's
+   * handle. Idempotent: preparing a prepared session returns its state unchanged, and a skeleton
+   * never overwrites existing files.
    *
    * @return the state to persist (every generated name)
    */
   RuntimeState prepare(RuntimeSession session);
 
   /**
-   * Launches the session's app, if its template has one, on the prepared workspace.
+   * Launches the session's app, if its template has one, on the prepared workspace; a lost
+   * container or pod is made again on the same workspace, a missing workspace is {@code CONFLICT}.
+   * Starting a running session returns its state unchanged, with its current endpoints.
    *
-   * @return the updated state to persist (process ids, container ids, endpoints)
+   * @return the state to persist, the endpoints of the declared ports and the image id
    */
-  RuntimeState start(RuntimeSession session);
+  StartResult start(RuntimeSession session);
 
   /**
    * Ends all of the session's processes, waiting up to {@code grace} for them to exit before
-   * killing them. Keeps the workspace.
+   * killing them. Keeps the workspace. A stopped session is inspected as {@link
+   * ObservedState.Prepared} afterwards.
    *
    * @return the updated state to persist
    */
   RuntimeState stop(RuntimeSession session, Duration grace);
 
-  /** Removes everything the session owns; see the class comment. Never throws for one resource. */
+  /**
+   * Removes everything the session's handle owns; see the class comment. Never throws for one
+   * resource: each one removed or not removed is in the report.
+   */
   CleanupReport destroy(RuntimeSession session);
 
-  /** What the session looks like now. Never null; {@link ObservedState.Unknown} on doubt. */
+  /**
+   * What the session looks like now. Never null and never throws: {@link ObservedState.Unknown} on
+   * doubt. A session whose app does not run is {@link ObservedState.Exited} when it was started and
+   * not stopped since, else {@link ObservedState.Prepared} ({@link RuntimeStates#notRunning}).
+   */
   ObservedState inspect(RuntimeSession session);
-
-  /** The last {@code lines} lines of the session's app output; empty string when there is none. */
-  String logTail(RuntimeSession session, int lines);
 
   /** Every resource this runtime finds with Berth's labels for this Berth instance. */
   List<OwnedResource> listOwned();
 
-  /** Where the session's app answers on the given declared port, when it runs. */
-  Optional<URI> endpoint(RuntimeSession session, int port);
-
-  /** The file's bytes; {@code TOO_LARGE} when it is bigger than {@code maxBytes}. */
-  byte[] readFile(RuntimeSession session, WorkspacePath path, long maxBytes);
-
   /**
-   * Writes a file, creating parent directories, replacing an existing file atomically where the
-   * backend can. Fails with {@code TOO_LARGE} past {@code maxBytes}, leaving no partial file.
+   * The resources of one handle (one session's), as {@link #listOwned()} would report them; a
+   * backend with label selectors asks for just those instead of listing everything.
    */
-  void writeFile(RuntimeSession session, WorkspacePath path, InputStream data, long maxBytes);
-
-  /** The entries of a directory (not recursive), sorted by name. */
-  List<FileEntry> list(RuntimeSession session, WorkspacePath directory);
-
-  /** The entry at {@code path}, or empty when nothing is there. */
-  Optional<FileEntry> stat(RuntimeSession session, WorkspacePath path);
-
-  /** Deletes a file, or a directory (with {@code recursive} when it is not empty). */
-  void delete(RuntimeSession session, WorkspacePath path, boolean recursive);
-
-  /** Moves a file or directory; fails with {@code CONFLICT} if the target exists. */
-  void move(RuntimeSession session, WorkspacePath from, WorkspacePath to);
-
-  /** Creates a directory and its parents; a no-op when it exists. */
-  void makeDirectory(RuntimeSession session, WorkspacePath path);
-
-  /** Unpacks a tar stream into {@code directory}, confined to the workspace. */
-  void putArchive(RuntimeSession session, WorkspacePath directory, InputStream tar);
-
-  /** Writes {@code path} (a file or a whole directory) to {@code out} as a tar stream. */
-  void getArchive(RuntimeSession session, WorkspacePath path, OutputStream out);
-
-  /** Runs a command in the session and waits for it (up to the request's timeout). */
-  ExecResult exec(RuntimeSession session, ExecRequest request);
-
-  /** The whole workspace as a tar stream, for migration between backends. */
-  default void exportWorkspace(RuntimeSession session, OutputStream out) {
-    getArchive(session, WorkspacePath.ROOT, out);
+  default List<OwnedResource> listOwned(String handle) {
+    return listOwned().stream().filter(r -> handle.equals(r.handle())).toList();
   }
 
-  /** Fills the workspace from a tar stream made by {@link #exportWorkspace}. */
-  default void importWorkspace(RuntimeSession session, InputStream tar) {
-    putArchive(session, WorkspacePath.ROOT, tar);
-  }
+  /** The last {@code lines} lines of the session's app output; empty string when there is none. */
+  String logTail(RuntimeSession session, int lines);
 
   /**
    * Starts delivering {@link RuntimeEvent}s for this Berth instance's sessions to {@code listener}
@@ -151,28 +141,16 @@ public interface SessionRuntime extends AutoCloseable {
     return () -> {};
   }
 
-  /**
-   * The id of the image the session's container was created from, as recorded in its state (no
-   * engine call): how Berth tells which live sessions run an outdated image. Empty for backends
-   * without images and for sessions not prepared yet.
-   */
-  default Optional<String> imageId(RuntimeSession session) {
-    return Optional.empty();
-  }
+  /** Files, archives and exec in the session's workspace; asks the backend nothing yet. */
+  WorkspaceAccess workspace(RuntimeSession session);
 
   /**
-   * Makes a stopped session's next {@link #start} run its template's current image: drops what
-   * start would otherwise reuse from the old image (Docker: the stopped container) and keeps the
-   * workspace. The caller stops the session first and persists the returned state.
+   * Building images and moving sessions onto new ones, for a runtime with {@link
+   * Ability#IMAGE_BUILDS}; any other fails with {@code UNSUPPORTED}. Check with {@link
+   * Abilities#require} first.
    */
-  default RuntimeState renew(RuntimeSession session) {
-    throw new BerthException(
-        ErrorCode.UNSUPPORTED, "the " + kind() + " backend runs no images to renew sessions on");
-  }
-
-  /** The engine that builds the images this backend's sessions run, when it has one. */
-  default Optional<ImageEngine> imageEngine() {
-    return Optional.empty();
+  default RuntimeImages images() {
+    throw Abilities.unsupported(kind(), Ability.IMAGE_BUILDS, "");
   }
 
   /** Releases connections; does not stop sessions (they outlive the manager). */

@@ -97,8 +97,8 @@ final class SessionDeletion {
    */
   private static List<RemovedResource> plan(SessionRuntime runtime, SessionId id) {
     try {
-      return runtime.listOwned().stream()
-          .filter(r -> id.value().equals(r.sessionId()))
+      // The handle is the session id until the registry keeps handles apart (warm pools).
+      return runtime.listOwned(id.value()).stream()
           .map(r -> new RemovedResource(r.kind(), r.name()))
           .toList();
     } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import dev.berth.base.SessionId;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.runtime.StartResult;
 import dev.berth.service.steps.LifecycleSteps;
 import dev.berth.service.steps.SessionSteps;
 import dev.berth.session.DesiredState;
@@ -87,20 +88,21 @@ final class SessionMigration {
     try {
       tar = Files.createTempFile("berth-migrate-" + id + "-", ".tar");
       try (OutputStream out = Files.newOutputStream(tar)) {
-        source.exportWorkspace(sessions.runtimeSession(stopped, template), out);
+        source.workspace(sessions.runtimeSession(stopped, template)).exportWorkspace(out);
       }
       onTarget = onTarget.withState(target.prepare(onTarget));
       try (InputStream in = Files.newInputStream(tar)) {
-        target.importWorkspace(onTarget, in);
+        target.workspace(onTarget).importWorkspace(in);
       }
       if (wasRunning) {
-        onTarget = onTarget.withState(target.start(onTarget));
+        StartResult started = target.start(onTarget);
+        onTarget = onTarget.withState(started.state());
         Optional<String> notReady = lifecycle.readiness().await(target, onTarget);
         if (notReady.isPresent()) {
           throw new BerthException(
               ErrorCode.RUNTIME_FAILURE, "the app did not become ready: " + notReady.get());
         }
-        endpoints = LifecycleSteps.endpoints(target, onTarget);
+        endpoints = LifecycleSteps.urls(started.endpoints());
       }
     } catch (IOException | RuntimeException e) {
       throw rollBack(id, stopped, wasRunning, target, onTarget, targetName, e);

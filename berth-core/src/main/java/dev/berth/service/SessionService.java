@@ -6,6 +6,8 @@ import dev.berth.base.Pause;
 import dev.berth.base.SessionId;
 import dev.berth.registry.Registry;
 import dev.berth.registry.SessionFilter;
+import dev.berth.runtime.Abilities;
+import dev.berth.runtime.Ability;
 import dev.berth.runtime.Backends;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.service.steps.LifecycleSteps;
@@ -181,9 +183,11 @@ public final class SessionService {
 
   /**
    * Moves a session onto its template's current image, keeping its workspace: stops it if it runs,
-   * has the runtime drop what belonged to the old image ({@link SessionRuntime#renew}), and starts
-   * it again if it was running (a stopped session stays stopped and gets the new image at its next
-   * start). Used by {@code berth update --restart-idle}.
+   * has the runtime drop what belonged to the old image ({@link
+   * dev.berth.runtime.RuntimeImages#renew}), and starts it again if it was running (a stopped
+   * session stays stopped and gets the new image at its next start). Used by {@code berth update
+   * --restart-idle}. {@code UNSUPPORTED} (before anything is stopped) on a backend without {@link
+   * Ability#IMAGE_BUILDS}.
    */
   public Session restartOnNewImage(SessionId id) {
     return steps
@@ -196,6 +200,8 @@ public final class SessionService {
                   s.status() == SessionStatus.RUNNING || s.status() == SessionStatus.STARTING;
               Template template = steps.templateOf(s);
               SessionRuntime runtime = steps.runtimeOf(s);
+              Abilities.require(
+                  runtime, Ability.IMAGE_BUILDS, "renew session '" + id + "' on its current image");
               if (s.status() != SessionStatus.STOPPED) {
                 s = lifecycle.stop(s, "");
                 if (s.status() != SessionStatus.STOPPED) {

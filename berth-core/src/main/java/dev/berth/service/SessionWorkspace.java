@@ -3,11 +3,13 @@ package dev.berth.service;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
 import dev.berth.base.SessionId;
+import dev.berth.runtime.Abilities;
+import dev.berth.runtime.Ability;
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.FileEntry;
-import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.runtime.WorkspaceAccess;
 import dev.berth.runtime.WorkspacePath;
 import dev.berth.service.steps.SessionSteps;
 import dev.berth.session.ExecCommand;
@@ -28,7 +30,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Work inside a session's workspace — files, archives, exec — for every edge. Paths are parsed and
@@ -75,7 +78,7 @@ public final class SessionWorkspace {
     return limits;
   }
 
-  private <T> T inSession(SessionId id, BiFunction<SessionRuntime, RuntimeSession, T> work) {
+  private <T> T inSession(SessionId id, Function<WorkspaceAccess, T> work) {
     return sessions
         .locks()
         .shared(
@@ -87,21 +90,17 @@ public final class SessionWorkspace {
               }
               touch(id);
               return work.apply(
-                  sessions.runtimeOf(s), sessions.runtimeSession(s, sessions.templateOf(s)));
+                  sessions
+                      .runtimeOf(s)
+                      .workspace(sessions.runtimeSession(s, sessions.templateOf(s))));
             });
   }
 
-  /** A runtime call that answers nothing. */
-  @FunctionalInterface
-  private interface RuntimeAction {
-    void run(SessionRuntime runtime, RuntimeSession session);
-  }
-
-  private void act(SessionId id, RuntimeAction action) {
+  private void act(SessionId id, Consumer<WorkspaceAccess> action) {
     inSession(
         id,
-        (rt, s) -> {
-          action.run(rt, s);
+        ws -> {
+          action.accept(ws);
           return null;
         });
   }
@@ -112,7 +111,7 @@ public final class SessionWorkspace {
 
   public byte[] readFile(SessionId id, String path) {
     WorkspacePath p = WorkspacePath.parse(path);
-    return inSession(id, (rt, s) -> rt.readFile(s, p, limits.maxFileBytes()));
+    return inSession(id, ws -> ws.readFile(p, limits.maxFileBytes()));
   }
 
   public void writeFile(SessionId id, String path, InputStream data) {
@@ -120,18 +119,18 @@ public final class SessionWorkspace {
     if (p.isRoot()) {
       throw BerthException.badRequest("a file path is required, not the workspace root");
     }
-    act(id, (rt, s) -> rt.writeFile(s, p, data, limits.maxFileBytes()));
+    act(id, ws -> ws.writeFile(p, data, limits.maxFileBytes()));
   }
 
   public List<FileEntry> list(SessionId id, String path) {
     WorkspacePath p = WorkspacePath.parse(path);
-    return inSession(id, (rt, s) -> rt.list(s, p));
+    return inSession(id, ws -> ws.list(p));
   }
 
   /** The entry at {@code path}; 404 when there is nothing. */
   public FileEntry stat(SessionId id, String path) {
     WorkspacePath p = WorkspacePath.parse(path);
-    Optional<FileEntry> entry = inSession(id, (rt, s) -> rt.stat(s, p));
+    Optional<FileEntry> entry = inSession(id, ws -> ws.stat(p));
     return entry.orElseThrow(() -> BerthException.notFound("no file or directory '" + p + "'"));
   }
 
@@ -140,7 +139,7 @@ public final class SessionWorkspace {
     if (p.isRoot()) {
       throw BerthException.badRequest("the workspace root cannot be deleted; delete the session");
     }
-    act(id, (rt, s) -> rt.delete(s, p, recursive));
+    act(id, ws -> ws.delete(p, recursive));
   }
 
   public void move(SessionId id, String from, String to) {
@@ -149,22 +148,22 @@ public final class SessionWorkspace {
     if (src.isRoot() || dst.isRoot()) {
       throw BerthException.badRequest("the workspace root cannot be moved or replaced");
     }
-    act(id, (rt, s) -> rt.move(s, src, dst));
+    act(id, ws -> ws.move(src, dst));
   }
 
   public void makeDirectory(SessionId id, String path) {
     WorkspacePath p = WorkspacePath.parse(path);
-    act(id, (rt, s) -> rt.makeDirectory(s, p));
+    act(id, ws -> ws.makeDirectory(p));
   }
 
   public void putArchive(SessionId id, String directory, InputStream tar) {
     WorkspacePath p = WorkspacePath.parse(directory);
-    act(id, (rt, s) -> rt.putArchive(s, p, tar));
+    act(id, ws -> ws.putArchive(p, tar));
   }
 
   public void getArchive(SessionId id, String path, OutputStream out) {
     WorkspacePath p = WorkspacePath.parse(path);
-    act(id, (rt, s) -> rt.getArchive(s, p, out));
+    act(id, ws -> ws.getArchive(p, out));
   }
 
   /** Runs a command in a RUNNING session; 409 when it is not running. */
@@ -197,10 +196,14 @@ public final class SessionWorkspace {
                 throw BerthException.conflict(
                     "session '" + id + "' is " + s.status() + "; exec needs a RUNNING session");
               }
+              SessionRuntime runtime = sessions.runtimeOf(s);
+              if (request.stdin().length > 0) {
+                Abilities.require(runtime, Ability.EXEC_STDIN, "run a command with standard input");
+              }
               touch(id);
-              return sessions
-                  .runtimeOf(s)
-                  .exec(sessions.runtimeSession(s, sessions.templateOf(s)), request);
+              return runtime
+                  .workspace(sessions.runtimeSession(s, sessions.templateOf(s)))
+                  .exec(request);
             });
   }
 
@@ -222,13 +225,13 @@ public final class SessionWorkspace {
         editStripes[Math.floorMod((id.value() + "/" + p.value()).hashCode(), editStripes.length)];
     return inSession(
         id,
-        (rt, s) -> {
+        ws -> {
           stripe.lock();
           try {
-            String before = TextFiles.decode(path, rt.readFile(s, p, limits.maxFileBytes()));
+            String before = TextFiles.decode(path, ws.readFile(p, limits.maxFileBytes()));
             TextEdits.Result result = TextEdits.apply(before, edits);
             byte[] after = result.text().getBytes(StandardCharsets.UTF_8);
-            rt.writeFile(s, p, new ByteArrayInputStream(after), limits.maxFileBytes());
+            ws.writeFile(p, new ByteArrayInputStream(after), limits.maxFileBytes());
             return result;
           } finally {
             stripe.unlock();
@@ -242,8 +245,8 @@ public final class SessionWorkspace {
     String base = p.isRoot() ? "" : p.parent().value();
     return inSession(
         id,
-        (rt, s) -> {
-          if (rt.stat(s, p).isEmpty()) {
+        ws -> {
+          if (ws.stat(p).isEmpty()) {
             throw BerthException.notFound("no file or directory '" + p + "' in the workspace");
           }
           try (var in = new PipedInputStream(1 << 16);
@@ -254,7 +257,7 @@ public final class SessionWorkspace {
                     .start(
                         () -> {
                           try (out) {
-                            rt.getArchive(s, p, out);
+                            ws.getArchive(p, out);
                           } catch (RuntimeException | IOException e) {
                             failure.set(
                                 e instanceof RuntimeException re

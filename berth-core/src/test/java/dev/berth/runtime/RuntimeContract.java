@@ -59,7 +59,7 @@ public abstract class RuntimeContract {
 
   protected RuntimeSession started(Template template) {
     RuntimeSession p = prepared(template);
-    RuntimeSession s = p.withState(runtime().start(p));
+    RuntimeSession s = p.withState(runtime().start(p).state());
     made.add(s);
     return s;
   }
@@ -85,8 +85,8 @@ public abstract class RuntimeContract {
 
   private ExecResult sh(RuntimeSession s, String line, Duration timeout) {
     return runtime()
+        .workspace(s)
         .exec(
-            s,
             new ExecRequest(
                 ExecRequest.shell(line),
                 WorkspacePath.ROOT,
@@ -110,15 +110,13 @@ public abstract class RuntimeContract {
 
   private void write(RuntimeSession s, String path, String content) {
     runtime()
+        .workspace(s)
         .writeFile(
-            s,
-            WorkspacePath.parse(path),
-            new ByteArrayInputStream(content.getBytes(UTF_8)),
-            1 << 20);
+            WorkspacePath.parse(path), new ByteArrayInputStream(content.getBytes(UTF_8)), 1 << 20);
   }
 
   private String read(RuntimeSession s, String path) {
-    return new String(runtime().readFile(s, WorkspacePath.parse(path), 1 << 20), UTF_8);
+    return new String(runtime().workspace(s).readFile(WorkspacePath.parse(path), 1 << 20), UTF_8);
   }
 
   private static void assertCode(Runnable call, ErrorCode code) {
@@ -134,7 +132,7 @@ public abstract class RuntimeContract {
     RuntimeSession s = prepared(template("plain", List.of(), Optional.empty()));
     assertThat(runtime().inspect(s)).isInstanceOf(ObservedState.Prepared.class);
     assertThat(runtime().listOwned())
-        .anySatisfy(r -> assertThat(r.sessionId()).isEqualTo(s.id().value()));
+        .anySatisfy(r -> assertThat(r.handle()).isEqualTo(s.id().value()));
   }
 
   @Test
@@ -144,14 +142,14 @@ public abstract class RuntimeContract {
     Files.createDirectories(skeleton.resolve("src"));
     Files.writeString(skeleton.resolve("src/main.py"), "print('hi')");
     RuntimeSession s = prepared(template("seeded", List.of(), Optional.of(skeleton)));
-    RuntimeSession st = s.withState(runtime().start(s));
+    RuntimeSession st = s.withState(runtime().start(s).state());
     assertThat(read(st, "README.md")).isEqualTo("from skeleton");
     assertThat(read(st, "src/main.py")).isEqualTo("print('hi')");
 
     write(st, "README.md", "edited by user");
     runtime().stop(st, Duration.ofSeconds(5));
     RuntimeState again = runtime().prepare(st);
-    RuntimeSession restarted = st.withState(runtime().start(st.withState(again)));
+    RuntimeSession restarted = st.withState(runtime().start(st.withState(again)).state());
     assertThat(read(restarted, "README.md")).isEqualTo("edited by user");
   }
 
@@ -164,11 +162,11 @@ public abstract class RuntimeContract {
     RuntimeSession stopped = s.withState(runtime().stop(s, Duration.ofSeconds(5)));
     assertThat(runtime().inspect(stopped))
         .isInstanceOfAny(ObservedState.Prepared.class, ObservedState.Exited.class);
-    RuntimeSession again = stopped.withState(runtime().start(stopped));
+    RuntimeSession again = stopped.withState(runtime().start(stopped).state());
     assertThat(runtime().inspect(again)).isInstanceOf(ObservedState.Running.class);
     assertThat(read(again, "data/kept.txt")).isEqualTo("still here");
     // starting a running session changes nothing
-    assertThat(runtime().start(again)).isEqualTo(again.state());
+    assertThat(runtime().start(again).state()).isEqualTo(again.state());
   }
 
   @Test
@@ -195,7 +193,7 @@ public abstract class RuntimeContract {
     assertThat(first.complete()).as("failures: %s", first.failed()).isTrue();
     assertThat(first.removed()).isNotEmpty();
     assertThat(runtime().inspect(s)).isInstanceOf(ObservedState.Missing.class);
-    assertThat(runtime().listOwned()).noneMatch(r -> r.sessionId().equals(s.id().value()));
+    assertThat(runtime().listOwned()).noneMatch(r -> r.handle().equals(s.id().value()));
     CleanupReport second = runtime().destroy(s);
     assertThat(second.removed()).isEmpty();
     assertThat(second.failed()).isEmpty();
@@ -220,17 +218,17 @@ public abstract class RuntimeContract {
     assertThat(read(s, "a/b/c.txt")).isEqualTo("hello");
     write(s, "a/b/c.txt", "replaced");
     assertThat(read(s, "a/b/c.txt")).isEqualTo("replaced");
-    assertThat(runtime().stat(s, WorkspacePath.parse("a/b/c.txt")))
+    assertThat(runtime().workspace(s).stat(WorkspacePath.parse("a/b/c.txt")))
         .hasValueSatisfying(
             e -> {
               assertThat(e.type()).isEqualTo(FileEntry.Type.FILE);
               assertThat(e.size()).isEqualTo(8);
             });
-    assertThat(runtime().stat(s, WorkspacePath.parse("a/b")))
+    assertThat(runtime().workspace(s).stat(WorkspacePath.parse("a/b")))
         .get()
         .extracting(FileEntry::type)
         .isEqualTo(FileEntry.Type.DIRECTORY);
-    assertThat(runtime().stat(s, WorkspacePath.parse("nope"))).isEmpty();
+    assertThat(runtime().workspace(s).stat(WorkspacePath.parse("nope"))).isEmpty();
   }
 
   @Test
@@ -239,42 +237,48 @@ public abstract class RuntimeContract {
     assertCode(() -> read(s, "missing.txt"), ErrorCode.NOT_FOUND);
     write(s, "big.bin", "x".repeat(2000));
     assertCode(
-        () -> runtime().readFile(s, WorkspacePath.parse("big.bin"), 100), ErrorCode.TOO_LARGE);
+        () -> runtime().workspace(s).readFile(WorkspacePath.parse("big.bin"), 100),
+        ErrorCode.TOO_LARGE);
     assertCode(
         () ->
             runtime()
+                .workspace(s)
                 .writeFile(
-                    s,
                     WorkspacePath.parse("too-big.bin"),
                     new ByteArrayInputStream(new byte[5000]),
                     1000),
         ErrorCode.TOO_LARGE);
-    assertThat(runtime().stat(s, WorkspacePath.parse("too-big.bin"))).isEmpty();
+    assertThat(runtime().workspace(s).stat(WorkspacePath.parse("too-big.bin"))).isEmpty();
   }
 
   @Test
   void listStatDeleteMoveAndMakeDirectory() {
     RuntimeSession s = running();
-    runtime().makeDirectory(s, WorkspacePath.parse("dir/sub"));
+    runtime().workspace(s).makeDirectory(WorkspacePath.parse("dir/sub"));
     write(s, "dir/one.txt", "1");
     write(s, "dir/two.txt", "22");
-    assertThat(runtime().list(s, WorkspacePath.parse("dir")))
+    assertThat(runtime().workspace(s).list(WorkspacePath.parse("dir")))
         .extracting(FileEntry::path)
         .containsExactly("dir/one.txt", "dir/sub", "dir/two.txt");
 
-    runtime().move(s, WorkspacePath.parse("dir/one.txt"), WorkspacePath.parse("moved/one.txt"));
+    runtime()
+        .workspace(s)
+        .move(WorkspacePath.parse("dir/one.txt"), WorkspacePath.parse("moved/one.txt"));
     assertThat(read(s, "moved/one.txt")).isEqualTo("1");
-    assertThat(runtime().stat(s, WorkspacePath.parse("dir/one.txt"))).isEmpty();
+    assertThat(runtime().workspace(s).stat(WorkspacePath.parse("dir/one.txt"))).isEmpty();
     assertCode(
         () ->
             runtime()
-                .move(s, WorkspacePath.parse("dir/two.txt"), WorkspacePath.parse("moved/one.txt")),
+                .workspace(s)
+                .move(WorkspacePath.parse("dir/two.txt"), WorkspacePath.parse("moved/one.txt")),
         ErrorCode.CONFLICT);
 
-    assertCode(() -> runtime().delete(s, WorkspacePath.parse("dir"), false), ErrorCode.CONFLICT);
-    runtime().delete(s, WorkspacePath.parse("dir"), true);
-    assertThat(runtime().stat(s, WorkspacePath.parse("dir"))).isEmpty();
-    assertCode(() -> runtime().delete(s, WorkspacePath.parse("dir"), true), ErrorCode.NOT_FOUND);
+    assertCode(
+        () -> runtime().workspace(s).delete(WorkspacePath.parse("dir"), false), ErrorCode.CONFLICT);
+    runtime().workspace(s).delete(WorkspacePath.parse("dir"), true);
+    assertThat(runtime().workspace(s).stat(WorkspacePath.parse("dir"))).isEmpty();
+    assertCode(
+        () -> runtime().workspace(s).delete(WorkspacePath.parse("dir"), true), ErrorCode.NOT_FOUND);
   }
 
   // ---- confinement ----------------------------------------------------------------------------
@@ -286,17 +290,18 @@ public abstract class RuntimeContract {
     assertCode(() -> read(s, "escape/hostname"), ErrorCode.BAD_REQUEST);
     assertCode(() -> read(s, "host-file"), ErrorCode.BAD_REQUEST);
     assertCode(() -> write(s, "escape/berth-was-here", "x"), ErrorCode.BAD_REQUEST);
-    assertCode(() -> runtime().list(s, WorkspacePath.parse("escape")), ErrorCode.BAD_REQUEST);
     assertCode(
-        () -> runtime().makeDirectory(s, WorkspacePath.parse("escape/newdir")),
+        () -> runtime().workspace(s).list(WorkspacePath.parse("escape")), ErrorCode.BAD_REQUEST);
+    assertCode(
+        () -> runtime().workspace(s).makeDirectory(WorkspacePath.parse("escape/newdir")),
         ErrorCode.BAD_REQUEST);
     // the link itself may be seen and removed
-    assertThat(runtime().stat(s, WorkspacePath.parse("escape")))
+    assertThat(runtime().workspace(s).stat(WorkspacePath.parse("escape")))
         .get()
         .extracting(FileEntry::type)
         .isEqualTo(FileEntry.Type.SYMLINK);
-    runtime().delete(s, WorkspacePath.parse("escape"), false);
-    assertThat(runtime().stat(s, WorkspacePath.parse("escape"))).isEmpty();
+    runtime().workspace(s).delete(WorkspacePath.parse("escape"), false);
+    assertThat(runtime().workspace(s).stat(WorkspacePath.parse("escape"))).isEmpty();
   }
 
   @Test
@@ -326,11 +331,13 @@ public abstract class RuntimeContract {
       addFile(out, "proj/a.txt", "A");
       addFile(out, "proj/deep/b.txt", "BB");
     }
-    runtime().putArchive(s, WorkspacePath.parse("up"), new ByteArrayInputStream(tar.toByteArray()));
+    runtime()
+        .workspace(s)
+        .putArchive(WorkspacePath.parse("up"), new ByteArrayInputStream(tar.toByteArray()));
     assertThat(read(s, "up/proj/deep/b.txt")).isEqualTo("BB");
 
     var back = new ByteArrayOutputStream();
-    runtime().getArchive(s, WorkspacePath.parse("up/proj"), back);
+    runtime().workspace(s).getArchive(WorkspacePath.parse("up/proj"), back);
     List<String> names = new ArrayList<>();
     try (var in = new TarArchiveInputStream(new ByteArrayInputStream(back.toByteArray()))) {
       TarArchiveEntry e;
@@ -350,10 +357,10 @@ public abstract class RuntimeContract {
     assertCode(
         () ->
             runtime()
-                .putArchive(
-                    s, WorkspacePath.ROOT, new ByteArrayInputStream(hardLink.toByteArray())),
+                .workspace(s)
+                .putArchive(WorkspacePath.ROOT, new ByteArrayInputStream(hardLink.toByteArray())),
         ErrorCode.BAD_REQUEST);
-    assertThat(runtime().stat(s, WorkspacePath.parse("hard"))).isEmpty();
+    assertThat(runtime().workspace(s).stat(WorkspacePath.parse("hard"))).isEmpty();
 
     var evil = new ByteArrayOutputStream();
     try (var out = new TarArchiveOutputStream(evil)) {
@@ -362,7 +369,8 @@ public abstract class RuntimeContract {
     assertCode(
         () ->
             runtime()
-                .putArchive(s, WorkspacePath.ROOT, new ByteArrayInputStream(evil.toByteArray())),
+                .workspace(s)
+                .putArchive(WorkspacePath.ROOT, new ByteArrayInputStream(evil.toByteArray())),
         ErrorCode.BAD_REQUEST);
   }
 
@@ -381,11 +389,11 @@ public abstract class RuntimeContract {
   @Test
   void execReturnsExitCodeOutputAndHonoursCwdEnvAndStdin() {
     RuntimeSession s = running();
-    runtime().makeDirectory(s, WorkspacePath.parse("sub"));
+    runtime().workspace(s).makeDirectory(WorkspacePath.parse("sub"));
     ExecResult r =
         runtime()
+            .workspace(s)
             .exec(
-                s,
                 new ExecRequest(
                     ExecRequest.shell("pwd; echo \"$GREETING\"; cat; echo oops >&2; exit 7"),
                     WorkspacePath.parse("sub"),
@@ -404,8 +412,8 @@ public abstract class RuntimeContract {
     RuntimeSession s = running();
     ExecResult slow =
         runtime()
+            .workspace(s)
             .exec(
-                s,
                 new ExecRequest(
                     List.of("sleep", "30"),
                     WorkspacePath.ROOT,
@@ -418,8 +426,8 @@ public abstract class RuntimeContract {
 
     ExecResult loud =
         runtime()
+            .workspace(s)
             .exec(
-                s,
                 new ExecRequest(
                     ExecRequest.shell(
                         "i=0; while [ $i -lt 200 ]; do echo 0123456789; i=$((i+1)); done"),
@@ -476,8 +484,8 @@ public abstract class RuntimeContract {
     assertCode(
         () ->
             runtime()
+                .workspace(s)
                 .exec(
-                    s,
                     new ExecRequest(
                         List.of("pwd"),
                         WorkspacePath.parse("rootlink"),

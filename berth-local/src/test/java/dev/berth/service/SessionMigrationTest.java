@@ -125,7 +125,7 @@ class SessionMigrationTest {
   }
 
   private boolean hasResources(LocalRuntime runtime, SessionId id) {
-    return runtime.listOwned().stream().anyMatch(r -> r.sessionId().equals(id.value()));
+    return runtime.listOwned().stream().anyMatch(r -> r.handle().equals(id.value()));
   }
 
   @Test

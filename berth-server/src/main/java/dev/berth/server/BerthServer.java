@@ -12,8 +12,8 @@ import dev.berth.proxy.BrowserProxy;
 import dev.berth.reconcile.OrphanCollector;
 import dev.berth.reconcile.Reconciler;
 import dev.berth.registry.Registry;
+import dev.berth.runtime.Ability;
 import dev.berth.runtime.Backends;
-import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.provider.BackendContext;
 import dev.berth.runtime.provider.BackendProviders;
 import dev.berth.service.SessionService;
@@ -38,6 +38,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -227,16 +228,11 @@ public final class BerthServer implements AutoCloseable {
 
   /** The image engine of the default backend, else of the first backend that has one. */
   private static Optional<ImageEngine> imageEngine(Backends backends) {
-    return backends
-        .get(backends.defaultName())
-        .imageEngine()
-        .or(
-            () ->
-                backends.names().stream()
-                    .map(backends::get)
-                    .map(SessionRuntime::imageEngine)
-                    .flatMap(Optional::stream)
-                    .findFirst());
+    return Stream.concat(Stream.of(backends.defaultName()), backends.names().stream())
+        .map(backends::get)
+        .filter(runtime -> runtime.abilities().contains(Ability.IMAGE_BUILDS))
+        .map(runtime -> runtime.images().engine())
+        .findFirst();
   }
 
   /** Stops serving. Sessions keep running: they outlive the manager by design. */

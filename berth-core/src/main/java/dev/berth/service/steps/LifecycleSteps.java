@@ -2,9 +2,11 @@ package dev.berth.service.steps;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
+import dev.berth.runtime.Ability;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.runtime.StartResult;
 import dev.berth.session.DesiredState;
 import dev.berth.session.Session;
 import dev.berth.session.SessionStatus;
@@ -53,9 +55,16 @@ public final class LifecycleSteps {
     return prepared;
   }
 
-  /** Notes which image the session runs (a start may have recreated a lost container). */
+  /** Notes which image the session runs, where the backend records one (no engine call). */
   private void recordImage(SessionRuntime runtime, RuntimeSession rs) {
-    steps.registry().sessions().setImageId(rs.id(), runtime.imageId(rs).orElse(""));
+    steps
+        .registry()
+        .sessions()
+        .setImageId(
+            rs.id(),
+            runtime.abilities().contains(Ability.IMAGE_BUILDS)
+                ? runtime.images().imageId(rs).orElse("")
+                : "");
   }
 
   /** STARTING, then the runtime's start and the readiness wait, then RUNNING or FAILED. */
@@ -66,17 +75,19 @@ public final class LifecycleSteps {
             starting,
             "start",
             () -> {
-              RuntimeState state = runtime.start(steps.runtimeSession(starting, template));
-              Session withState = steps.save(starting.withRuntimeState(state, steps.now()));
+              StartResult result = runtime.start(steps.runtimeSession(starting, template));
+              Session withState =
+                  steps.save(starting.withRuntimeState(result.state(), steps.now()));
               RuntimeSession rs = steps.runtimeSession(withState, template);
-              recordImage(runtime, rs);
+              // a start may have recreated a lost container, from a newer image
+              steps.registry().sessions().setImageId(s.id(), result.imageId().orElse(""));
               Optional<String> notReady = readiness.await(runtime, rs);
               if (notReady.isPresent()) {
                 steps.event(
                     s.id(), "log", "last lines of the app's output", runtime.logTail(rs, 30));
                 throw new BerthException(ErrorCode.RUNTIME_FAILURE, notReady.get());
               }
-              return withState.withEndpoints(endpoints(runtime, rs), steps.now());
+              return withState.withEndpoints(urls(result.endpoints()), steps.now());
             });
     if (started.status() == SessionStatus.FAILED) {
       return started;
@@ -84,12 +95,10 @@ public final class LifecycleSteps {
     return steps.save(started.withStatus(SessionStatus.RUNNING, "", steps.now()));
   }
 
-  /** Where each of the template's ports answers now. */
-  public static Map<Integer, String> endpoints(SessionRuntime runtime, RuntimeSession rs) {
+  /** Endpoints as the registry keeps them, from what a start answered. */
+  public static Map<Integer, String> urls(Map<Integer, URI> endpoints) {
     Map<Integer, String> out = new TreeMap<>();
-    for (int port : rs.template().app().ports()) {
-      runtime.endpoint(rs, port).map(URI::toString).ifPresent(url -> out.put(port, url));
-    }
+    endpoints.forEach((port, uri) -> out.put(port, uri.toString()));
     return out;
   }
 
@@ -130,8 +139,9 @@ public final class LifecycleSteps {
   }
 
   /**
-   * Moves a stopped session onto its template's current image ({@link SessionRuntime#renew}),
-   * keeping its workspace; FAILED with the reason when the runtime cannot.
+   * Moves a stopped session onto its template's current image ({@link
+   * dev.berth.runtime.RuntimeImages#renew}), keeping its workspace; FAILED with the reason when the
+   * runtime cannot. The caller checks {@link Ability#IMAGE_BUILDS} first.
    */
   public Session renew(Session stopped, Template template, SessionRuntime runtime) {
     Session renewed =
@@ -140,7 +150,7 @@ public final class LifecycleSteps {
             "renew",
             () ->
                 stopped.withRuntimeState(
-                    runtime.renew(steps.runtimeSession(stopped, template)), steps.now()));
+                    runtime.images().renew(steps.runtimeSession(stopped, template)), steps.now()));
     if (renewed.status() != SessionStatus.FAILED) {
       recordImage(runtime, steps.runtimeSession(renewed, template));
       steps.event(renewed.id(), "image", "renewed on the template's current image");

@@ -57,10 +57,11 @@ public final class Probes {
         }
         case HealthProbe.Exec e -> {
           var result =
-              runtime.exec(
-                  session,
-                  new ExecRequest(
-                      e.argv(), WorkspacePath.ROOT, Map.of(), new byte[0], timeout, 4096));
+              runtime
+                  .workspace(session)
+                  .exec(
+                      new ExecRequest(
+                          e.argv(), WorkspacePath.ROOT, Map.of(), new byte[0], timeout, 4096));
           yield result.exitCode() == 0
               ? Optional.empty()
               : Optional.of(

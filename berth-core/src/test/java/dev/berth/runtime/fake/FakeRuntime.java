@@ -3,28 +3,28 @@ package dev.berth.runtime.fake;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
 import dev.berth.base.SessionId;
-import dev.berth.runtime.Capabilities;
+import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.ExecResult;
-import dev.berth.runtime.FileEntry;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.SessionRuntime;
-import dev.berth.runtime.WorkspacePath;
-import java.io.InputStream;
-import java.io.OutputStream;
+import dev.berth.runtime.StartResult;
+import dev.berth.runtime.WorkspaceAccess;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +35,8 @@ import java.util.function.Function;
  * A runtime in memory, for logic tests of the service and the reconciler: no processes, no engine,
  * no real time. Each session's app behaves as the test says ({@link Behaviour}): ready at once,
  * never ready, crashing on start, or slow (its start waits until the test lets it go). A test can
- * also crash a running app, make the next call of a step fail, and count calls.
+ * also crash a running app, make the next call of a step fail, and count calls. Everything is kept
+ * by the session's handle (its id, for the sessions the service makes).
  */
 public final class FakeRuntime implements SessionRuntime {
   /** How a session's app behaves when started. */
@@ -63,6 +64,9 @@ public final class FakeRuntime implements SessionRuntime {
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private volatile Behaviour defaultBehaviour = Behaviour.READY;
   private volatile Function<ExecRequest, ExecResult> exec = FakeRuntime::echo;
+  private final Set<Ability> abilities =
+      java.util.Collections.synchronizedSet(
+          EnumSet.of(Ability.APP_PROCESSES, Ability.PUBLISHED_PORTS, Ability.EXEC_STDIN));
 
   public FakeRuntime(String kind, String instance, Clock clock) {
     this.kind = kind;
@@ -108,6 +112,12 @@ public final class FakeRuntime implements SessionRuntime {
     failNext.put(step, e);
   }
 
+  /** This runtime no longer claims {@code ability} (to test that the service checks it). */
+  public FakeRuntime without(Ability ability) {
+    abilities.remove(ability);
+    return this;
+  }
+
   /** What exec answers; by default it echoes its arguments with exit code 0. */
   public void onExec(Function<ExecRequest, ExecResult> handler) {
     exec = handler;
@@ -124,7 +134,11 @@ public final class FakeRuntime implements SessionRuntime {
   }
 
   public boolean isRunning(SessionId id) {
-    App a = apps.get(id.value());
+    return isRunning(id.value());
+  }
+
+  private boolean isRunning(String handle) {
+    App a = apps.get(handle);
     return a != null && a.running();
   }
 
@@ -141,37 +155,50 @@ public final class FakeRuntime implements SessionRuntime {
   }
 
   @Override
-  public Capabilities capabilities() {
-    return new Capabilities(true, true, false, false, false, true);
+  public Set<Ability> abilities() {
+    synchronized (abilities) {
+      return EnumSet.copyOf(abilities);
+    }
   }
 
   @Override
   public RuntimeState prepare(RuntimeSession s) {
     step("prepare", s);
-    workspaces.computeIfAbsent(s.id().value(), k -> new FakeWorkspace(clock.instant()));
+    workspaces.computeIfAbsent(s.handle(), k -> new FakeWorkspace(clock.instant()));
     return RuntimeState.of(1, Map.of("workspace", name(s)));
   }
 
   @Override
-  public RuntimeState start(RuntimeSession s) {
+  public StartResult start(RuntimeSession s) {
     step("start", s);
-    workspace(s.id().value());
-    Behaviour b = behaviours.getOrDefault(s.id().value(), defaultBehaviour);
+    workspace(s.handle());
+    Behaviour b = behaviours.getOrDefault(s.handle(), defaultBehaviour);
     if (b == Behaviour.SLOW) {
-      awaitRelease(s.id().value());
+      awaitRelease(s.handle());
     }
     apps.put(
-        s.id().value(),
+        s.handle(),
         b == Behaviour.CRASHING
             ? new App(false, b, OptionalInt.of(1))
             : new App(true, b, OptionalInt.empty()));
-    return s.state().with("started", "yes");
+    return new StartResult(
+        s.state().with("started", "yes"),
+        b == Behaviour.CRASHING ? Map.of() : endpoints(s),
+        Optional.of("fake-image"));
+  }
+
+  private static Map<Integer, URI> endpoints(RuntimeSession s) {
+    Map<Integer, URI> endpoints = new java.util.TreeMap<>();
+    for (int port : s.template().app().ports()) {
+      endpoints.put(port, URI.create("http://" + name(s) + ".fake:" + port));
+    }
+    return endpoints;
   }
 
   @Override
   public RuntimeState stop(RuntimeSession s, Duration grace) {
     step("stop", s);
-    apps.remove(s.id().value());
+    apps.remove(s.handle());
     return s.state().with("started", null);
   }
 
@@ -179,10 +206,10 @@ public final class FakeRuntime implements SessionRuntime {
   public CleanupReport destroy(RuntimeSession s) {
     step("destroy", s);
     var report = new CleanupReport.Builder();
-    if (apps.remove(s.id().value()) != null) {
+    if (apps.remove(s.handle()) != null) {
       report.removed("process", name(s));
     }
-    if (workspaces.remove(s.id().value()) != null) {
+    if (workspaces.remove(s.handle()) != null) {
       report.removed("workspace", name(s));
     }
     return report.build();
@@ -191,10 +218,10 @@ public final class FakeRuntime implements SessionRuntime {
   @Override
   public ObservedState inspect(RuntimeSession s) {
     step("inspect", s);
-    if (!workspaces.containsKey(s.id().value())) {
+    if (!workspaces.containsKey(s.handle())) {
       return new ObservedState.Missing("no workspace " + name(s));
     }
-    App a = apps.get(s.id().value());
+    App a = apps.get(s.handle());
     if (a == null) {
       return new ObservedState.Prepared();
     }
@@ -204,16 +231,12 @@ public final class FakeRuntime implements SessionRuntime {
     if (a.behaviour() == Behaviour.NEVER_READY) {
       return new ObservedState.Pending("the fake app never gets ready");
     }
-    Map<Integer, URI> endpoints = new java.util.TreeMap<>();
-    for (int port : s.template().app().ports()) {
-      endpoints.put(port, URI.create("http://" + name(s) + ".fake:" + port));
-    }
-    return new ObservedState.Running(endpoints);
+    return new ObservedState.Running(endpoints(s));
   }
 
   @Override
   public String logTail(RuntimeSession s, int lines) {
-    App a = apps.get(s.id().value());
+    App a = apps.get(s.handle());
     return a == null ? "" : "fake app " + a.behaviour() + "\n";
   }
 
@@ -229,75 +252,22 @@ public final class FakeRuntime implements SessionRuntime {
   }
 
   @Override
-  public Optional<URI> endpoint(RuntimeSession s, int port) {
-    return inspect(s) instanceof ObservedState.Running r
-        ? Optional.ofNullable(r.endpoints().get(port))
-        : Optional.empty();
-  }
-
-  @Override
-  public Optional<String> imageId(RuntimeSession s) {
-    return workspaces.containsKey(s.id().value()) ? Optional.of("fake-image") : Optional.empty();
-  }
-
-  @Override
-  public byte[] readFile(RuntimeSession s, WorkspacePath path, long maxBytes) {
-    return workspace(s.id().value()).read(path, maxBytes);
-  }
-
-  @Override
-  public void writeFile(RuntimeSession s, WorkspacePath path, InputStream data, long maxBytes) {
-    workspace(s.id().value()).write(path, data, maxBytes);
-  }
-
-  @Override
-  public List<FileEntry> list(RuntimeSession s, WorkspacePath directory) {
-    return workspace(s.id().value()).list(directory);
-  }
-
-  @Override
-  public Optional<FileEntry> stat(RuntimeSession s, WorkspacePath path) {
-    return workspace(s.id().value()).stat(path);
-  }
-
-  @Override
-  public void delete(RuntimeSession s, WorkspacePath path, boolean recursive) {
-    workspace(s.id().value()).delete(path, recursive);
-  }
-
-  @Override
-  public void move(RuntimeSession s, WorkspacePath from, WorkspacePath to) {
-    workspace(s.id().value()).move(from, to);
-  }
-
-  @Override
-  public void makeDirectory(RuntimeSession s, WorkspacePath path) {
-    workspace(s.id().value()).makeDirectory(path);
-  }
-
-  @Override
-  public void putArchive(RuntimeSession s, WorkspacePath directory, InputStream tar) {
-    workspace(s.id().value()).putArchive(directory, tar);
-  }
-
-  @Override
-  public void getArchive(RuntimeSession s, WorkspacePath path, OutputStream out) {
-    workspace(s.id().value()).getArchive(path, out);
-  }
-
-  @Override
-  public ExecResult exec(RuntimeSession s, ExecRequest request) {
-    step("exec", s);
-    if (!isRunning(s.id())) {
-      throw BerthException.conflict("the fake app of '" + s.id() + "' is not running");
-    }
-    return exec.apply(request);
+  public WorkspaceAccess workspace(RuntimeSession s) {
+    return new FakeWorkspaceAccess(
+        () -> workspace(s.handle()),
+        request -> {
+          step("exec", s);
+          if (!isRunning(s.handle())) {
+            throw BerthException.conflict("the fake app of '" + s.id() + "' is not running");
+          }
+          return exec.apply(request);
+        });
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
 
   private static String name(RuntimeSession s) {
-    return "fake-" + s.id().value();
+    return "fake-" + s.handle();
   }
 
   private FakeWorkspace workspace(String id) {
@@ -310,7 +280,7 @@ public final class FakeRuntime implements SessionRuntime {
 
   private void step(String step, RuntimeSession s) {
     calls.computeIfAbsent(step, k -> new AtomicInteger()).incrementAndGet();
-    calls.computeIfAbsent(step + ":" + s.id().value(), k -> new AtomicInteger()).incrementAndGet();
+    calls.computeIfAbsent(step + ":" + s.handle(), k -> new AtomicInteger()).incrementAndGet();
     RuntimeException e = failNext.remove(step);
     if (e != null) {
       throw e;

@@ -2,6 +2,7 @@ package dev.berth.runtime.docker;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
+import dev.berth.runtime.TarEntries;
 import dev.berth.runtime.WorkspacePath;
 import java.io.IOException;
 import java.io.InputStream;
@@ -126,26 +127,17 @@ final class DockerArchives {
       while ((entry = in.getNextEntry()) != null) {
         String name = entry.getName();
         WorkspacePath target = dir.resolve(name);
-        if (entry.isLink()
-            || entry.isCharacterDevice()
-            || entry.isBlockDevice()
-            || entry.isFIFO()) {
-          // checked first: commons-compress counts a hard link as a file
-          throw BerthException.badRequest(
-              "archive entry '" + name + "' is a hard link or special file; not supported");
-        } else if (entry.isDirectory()) {
-          spool.directory(paths.relative(paths.follow(target)));
-        } else if (entry.isSymbolicLink()) {
-          links.add(new String[] {target.value(), entry.getLinkName()});
-        } else if (entry.isFile()) {
-          String real = paths.follow(target);
-          if (paths.stat(real).map(PathStat::isDirectory).orElse(false)) {
-            throw BerthException.conflict("archive entry '" + name + "' would replace a directory");
+        switch (TarEntries.kindOf(entry)) {
+          case DIRECTORY -> spool.directory(paths.relative(paths.follow(target)));
+          case SYMLINK -> links.add(new String[] {target.value(), entry.getLinkName()});
+          case FILE -> {
+            String real = paths.follow(target);
+            if (paths.stat(real).map(PathStat::isDirectory).orElse(false)) {
+              throw BerthException.conflict(
+                  "archive entry '" + name + "' would replace a directory");
+            }
+            spool.file(paths.relative(real), in, entry.getSize(), entry.getMode() & 0777);
           }
-          spool.file(paths.relative(real), in, entry.getSize(), entry.getMode() & 0777);
-        } else {
-          throw BerthException.badRequest(
-              "archive entry '" + name + "' is a hard link or special file; not supported");
         }
       }
       // Links last, checked once every directory the archive makes is known.
@@ -230,7 +222,7 @@ final class DockerArchives {
         paths,
         real,
         (entry, content) -> {
-          String renamed = rename(entry.getName(), engineBase, askedBase);
+          String renamed = TarEntries.rename(entry.getName(), engineBase, askedBase);
           if (renamed.isEmpty()) {
             return true; // the root directory itself
           }
@@ -249,21 +241,6 @@ final class DockerArchives {
       throw new BerthException(
           ErrorCode.RUNTIME_FAILURE, "cannot archive '" + path + "': " + e.getMessage(), e);
     }
-  }
-
-  static String rename(String name, String engineBase, String askedBase) {
-    String rest;
-    if (name.equals(engineBase) || name.equals(engineBase + "/")) {
-      rest = name.substring(engineBase.length());
-    } else if (name.startsWith(engineBase + "/")) {
-      rest = name.substring(engineBase.length());
-    } else {
-      rest = "/" + name;
-    }
-    if (askedBase.isEmpty()) {
-      return rest.startsWith("/") ? rest.substring(1) : rest;
-    }
-    return askedBase + rest;
   }
 
   /** Copies a project skeleton into the workspace; existing files are never overwritten. */
@@ -301,7 +278,7 @@ final class DockerArchives {
         paths,
         abs,
         (entry, content) -> {
-          String rest = rename(entry.getName(), base, "");
+          String rest = TarEntries.rename(entry.getName(), base, "");
           if (rest.endsWith("/")) {
             rest = rest.substring(0, rest.length() - 1);
           }

@@ -46,7 +46,7 @@ final class DockerCleanup {
   }
 
   CleanupReport destroy(RuntimeSession s, DockerNames names, List<String> extraContainers) {
-    String id = s.id().value();
+    String id = s.handle();
     var report = new CleanupReport.Builder();
 
     Map<String, String> containers = new LinkedHashMap<>(); // id -> name
@@ -196,22 +196,33 @@ final class DockerCleanup {
    */
   List<OwnedResource> listOwned() {
     try {
-      return engine.quick("list Berth's resources", this::listOwnedUnbounded);
+      return engine.quick(
+          "list Berth's resources",
+          () -> listOwnedUnbounded(Map.of(DockerLabels.INSTANCE, instance)));
     } catch (RuntimeException e) {
       throw DockerEngine.failure("list Berth's resources", e);
     }
   }
 
-  private List<OwnedResource> listOwnedUnbounded() {
-    List<String> mine = List.of(DockerLabels.INSTANCE + "=" + instance);
+  /** The resources of one handle, selected by the engine with its labels. */
+  List<OwnedResource> listOwned(String handle) {
+    try {
+      return engine.quick(
+          "list the resources of " + handle,
+          () ->
+              listOwnedUnbounded(
+                  Map.of(DockerLabels.INSTANCE, instance, DockerLabels.SESSION, handle)));
+    } catch (RuntimeException e) {
+      throw DockerEngine.failure("list the resources of " + handle, e);
+    }
+  }
+
+  private List<OwnedResource> listOwnedUnbounded(Map<String, String> selector) {
+    List<String> mine =
+        selector.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
     List<OwnedResource> out = new ArrayList<>();
     for (Container c :
-        engine
-            .client
-            .listContainersCmd()
-            .withShowAll(true)
-            .withLabelFilter(Map.of(DockerLabels.INSTANCE, instance))
-            .exec()) {
+        engine.client.listContainersCmd().withShowAll(true).withLabelFilter(selector).exec()) {
       Optional<Instant> created =
           c.getCreated() == null
               ? Optional.empty()

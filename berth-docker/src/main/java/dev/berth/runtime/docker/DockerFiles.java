@@ -6,6 +6,7 @@ import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.FileEntry;
 import dev.berth.runtime.FileLimits;
 import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.StatLine;
 import dev.berth.runtime.WorkspacePath;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -151,21 +152,8 @@ final class DockerFiles {
         return Optional.empty(); // not our format (a name with a newline, another stat): use tar
       }
       try {
-        int mode = Integer.parseInt(f[0], 16) & 0170000;
-        FileEntry.Type type =
-            switch (mode) {
-              case 0100000 -> FileEntry.Type.FILE;
-              case 0040000 -> FileEntry.Type.DIRECTORY;
-              case 0120000 -> FileEntry.Type.SYMLINK;
-              default -> FileEntry.Type.OTHER;
-            };
         String name = f[3].substring(real.length() + 1);
-        out.add(
-            new FileEntry(
-                relDir.isEmpty() ? name : relDir + "/" + name,
-                type,
-                type == FileEntry.Type.FILE ? Long.parseLong(f[1]) : 0,
-                java.time.Instant.ofEpochSecond(Long.parseLong(f[2]))));
+        out.add(StatLine.entry(f[0], f[1], f[2], relDir.isEmpty() ? name : relDir + "/" + name));
       } catch (NumberFormatException e) {
         return Optional.empty();
       }

@@ -1,5 +1,6 @@
 package dev.berth.runtime.docker;
 
+import dev.berth.runtime.OwnerLabels;
 import dev.berth.runtime.RuntimeSession;
 import java.time.Instant;
 import java.util.Map;
@@ -7,18 +8,19 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The labels every Docker resource of a session carries. They are how {@code listOwned} and {@code
- * destroy} recognize Berth's resources: a resource without {@code berth.instance} equal to this
- * installation's is never touched.
+ * The labels every Docker resource of a session carries: Berth's {@link OwnerLabels} (the same
+ * names on every backend; {@code berth.session} carries the session's handle) beside the caller's
+ * own. They are how {@code listOwned} and {@code destroy} recognize Berth's resources: a resource
+ * without {@code berth.instance} equal to this installation's is never touched.
  */
 final class DockerLabels {
-  static final String SESSION = "berth.session";
-  static final String TEMPLATE = "berth.template";
-  static final String TYPE = "berth.type";
-  static final String INSTANCE = "berth.instance";
+  static final String SESSION = OwnerLabels.SESSION;
+  static final String TEMPLATE = OwnerLabels.TEMPLATE;
+  static final String TYPE = OwnerLabels.TYPE;
+  static final String INSTANCE = OwnerLabels.INSTANCE;
 
   /** When Berth made the resource; the engine does not report it for volumes. */
-  static final String CREATED = "berth.created";
+  static final String CREATED = OwnerLabels.CREATED;
 
   /** {@code berth.type} values: what a resource is to its session. */
   static final String TYPE_SESSION = "session";
@@ -32,10 +34,7 @@ final class DockerLabels {
   /** The caller's labels plus Berth's own, which a caller cannot override. */
   static Map<String, String> of(RuntimeSession s, String type, String instance) {
     Map<String, String> labels = new TreeMap<>(s.labels());
-    labels.put(SESSION, s.id().value());
-    labels.put(TEMPLATE, s.template().name());
-    labels.put(TYPE, type);
-    labels.put(INSTANCE, instance);
+    labels.putAll(OwnerLabels.of(s, type, instance));
     return labels;
   }
 
@@ -54,10 +53,8 @@ final class DockerLabels {
     }
   }
 
-  /** True when {@code labels} say the resource belongs to this session of this installation. */
-  static boolean owns(Map<String, String> labels, String sessionId, String instance) {
-    return labels != null
-        && sessionId.equals(labels.get(SESSION))
-        && instance.equals(labels.get(INSTANCE));
+  /** True when {@code labels} say the resource belongs to this handle of this installation. */
+  static boolean owns(Map<String, String> labels, String handle, String instance) {
+    return OwnerLabels.owns(labels, handle, instance);
   }
 }

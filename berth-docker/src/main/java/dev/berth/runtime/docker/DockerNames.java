@@ -1,7 +1,6 @@
 package dev.berth.runtime.docker;
 
 import dev.berth.base.BerthException;
-import dev.berth.base.SessionId;
 import dev.berth.runtime.RuntimeState;
 import java.util.regex.Pattern;
 
@@ -9,15 +8,17 @@ import java.util.regex.Pattern;
  * The Docker names of one session's resources, as DESIGN.md fixes them:
  *
  * <ul>
- *   <li>container {@code <prefix>-session-<template>-<session>}
- *   <li>volume {@code <prefix>-<template>-<session>}
- *   <li>network {@code <prefix>-net-<template>-<session>}: one bridge network per session, so that
+ *   <li>container {@code <prefix>-session-<template>-<handle>}
+ *   <li>volume {@code <prefix>-<template>-<handle>}
+ *   <li>network {@code <prefix>-net-<template>-<handle>}: one bridge network per session, so that
  *       sessions cannot reach each other (Docker isolates bridge networks from one another); or,
  *       with {@link SessionNetworks#SHARED_NO_ICC}, the one shared {@code <prefix>-net}
  * </ul>
  *
- * <p>Names are generated once, at prepare, and persisted in the {@link RuntimeState}; later calls
- * read them back from there, so a new prefix in the configuration never orphans a live session.
+ * <p>{@code <handle>} is the session's {@link dev.berth.runtime.RuntimeSession#handle()}: its id
+ * for a normal session. Names are generated once, at prepare, and persisted in the {@link
+ * RuntimeState}; later calls read them back from there, so a new prefix in the configuration never
+ * orphans a live session.
  */
 record DockerNames(String container, String volume, String network) {
   static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,11}");
@@ -34,13 +35,13 @@ record DockerNames(String container, String volume, String network) {
   }
 
   /** The names this runtime would give the session today, with a network of its own. */
-  static DockerNames generate(String prefix, String template, SessionId id) {
-    return generate(prefix, template, id, SessionNetworks.PER_SESSION);
+  static DockerNames generate(String prefix, String template, String handle) {
+    return generate(prefix, template, handle, SessionNetworks.PER_SESSION);
   }
 
   static DockerNames generate(
-      String prefix, String template, SessionId id, SessionNetworks networks) {
-    String suffix = template + "-" + id.value();
+      String prefix, String template, String handle, SessionNetworks networks) {
+    String suffix = template + "-" + handle;
     String network =
         networks == SessionNetworks.SHARED_NO_ICC
             ? sharedNetwork(prefix)
@@ -54,8 +55,8 @@ record DockerNames(String container, String volume, String network) {
 
   /** The persisted names where there are any, else the generated ones. */
   static DockerNames of(
-      RuntimeState state, String prefix, String template, SessionId id, SessionNetworks networks) {
-    DockerNames fresh = generate(prefix, template, id, networks);
+      RuntimeState state, String prefix, String template, String handle, SessionNetworks networks) {
+    DockerNames fresh = generate(prefix, template, handle, networks);
     return new DockerNames(
         state.getOrDefault(KEY_CONTAINER, fresh.container),
         state.getOrDefault(KEY_VOLUME, fresh.volume),

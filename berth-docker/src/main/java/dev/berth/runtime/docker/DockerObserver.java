@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Ports;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.RuntimeStates;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -30,17 +31,18 @@ final class DockerObserver {
   }
 
   /** See {@link dev.berth.runtime.SessionRuntime#inspect}; never throws. */
-  ObservedState inspect(RuntimeSession s, DockerNames names, boolean started) {
+  ObservedState inspect(RuntimeSession s, DockerNames names) {
     try {
       if (!provisioner.volumeExists(names.volume())) {
         return new ObservedState.Missing("no volume " + names.volume());
       }
       Optional<InspectContainerResponse> found = provisioner.find(names.container());
       if (found.isEmpty()) {
-        return started
-            ? new ObservedState.Exited(
-                OptionalInt.empty(), "container " + names.container() + " is gone")
-            : new ObservedState.Prepared();
+        return RuntimeStates.notRunning(
+            s.state(),
+            () ->
+                new ObservedState.Exited(
+                    OptionalInt.empty(), "container " + names.container() + " is gone"));
       }
       var st = found.get().getState();
       if (Boolean.TRUE.equals(st.getRestarting())) {
@@ -50,17 +52,22 @@ final class DockerObserver {
         Map<Integer, URI> endpoints = new TreeMap<>(endpoints(s, found.get()));
         return new ObservedState.Running(endpoints);
       }
-      if (!started) {
-        return new ObservedState.Prepared();
-      }
-      Long code = st.getExitCodeLong();
-      String detail =
-          "container "
-              + st.getStatus()
-              + (Boolean.TRUE.equals(st.getOOMKilled()) ? ", killed for running out of memory" : "")
-              + (st.getError() == null || st.getError().isBlank() ? "" : ": " + st.getError());
-      return new ObservedState.Exited(
-          code == null ? OptionalInt.empty() : OptionalInt.of(code.intValue()), detail);
+      return RuntimeStates.notRunning(
+          s.state(),
+          () -> {
+            Long code = st.getExitCodeLong();
+            String detail =
+                "container "
+                    + st.getStatus()
+                    + (Boolean.TRUE.equals(st.getOOMKilled())
+                        ? ", killed for running out of memory"
+                        : "")
+                    + (st.getError() == null || st.getError().isBlank()
+                        ? ""
+                        : ": " + st.getError());
+            return new ObservedState.Exited(
+                code == null ? OptionalInt.empty() : OptionalInt.of(code.intValue()), detail);
+          });
     } catch (RuntimeException e) {
       return new ObservedState.Unknown(DockerEngine.reason(e));
     }

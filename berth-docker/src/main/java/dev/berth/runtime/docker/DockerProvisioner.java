@@ -47,7 +47,7 @@ final class DockerProvisioner {
 
   /** True when the volume was created by this call. */
   boolean ensureVolume(RuntimeSession s, String name) {
-    String id = s.id().value();
+    String id = s.handle();
     try {
       var existing = engine.client.inspectVolumeCmd(name).exec();
       requireOwned("volume", name, existing.getLabels(), id);
@@ -156,7 +156,7 @@ final class DockerProvisioner {
   }
 
   void ensureNetwork(RuntimeSession s, String name) {
-    String id = s.id().value();
+    String id = s.handle();
     try {
       Network n = engine.client.inspectNetworkCmd().withNetworkId(name).exec();
       if (name.equals(n.getName())) {
@@ -201,8 +201,7 @@ final class DockerProvisioner {
   InspectContainerResponse ensureContainer(RuntimeSession s, ContainerSpec spec) {
     Optional<InspectContainerResponse> existing = find(spec.name());
     if (existing.isPresent()) {
-      requireOwned(
-          "container", spec.name(), existing.get().getConfig().getLabels(), s.id().value());
+      requireOwned("container", spec.name(), existing.get().getConfig().getLabels(), s.handle());
       return existing.get();
     }
     try {

@@ -4,30 +4,27 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import dev.berth.base.BerthException;
-import dev.berth.base.ErrorCode;
-import dev.berth.images.ImageEngine;
-import dev.berth.runtime.Capabilities;
+import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
-import dev.berth.runtime.ExecRequest;
-import dev.berth.runtime.ExecResult;
-import dev.berth.runtime.FileEntry;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
 import dev.berth.runtime.RuntimeEvent;
+import dev.berth.runtime.RuntimeImages;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
+import dev.berth.runtime.RuntimeStates;
 import dev.berth.runtime.SessionRuntime;
-import dev.berth.runtime.WorkspacePath;
-import java.io.InputStream;
-import java.io.OutputStream;
+import dev.berth.runtime.StartResult;
+import dev.berth.runtime.WorkspaceAccess;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,23 +38,25 @@ import org.slf4j.LoggerFactory;
  * session runs nothing, yet the archive API (which works on a created container) already serves its
  * files, and start costs just the engine's start. Stop keeps the container and the volume.
  *
+ * <p>Files and exec are {@link DockerWorkspace}; images {@link DockerImages}.
+ *
  * <p>State ({@link RuntimeState}, version {@value #STATE_VERSION}): {@code container}, {@code
- * volume}, {@code network} (names), {@code containerId}, {@code image} (the reference the container
- * was created from), {@code imageId} (the image it runs), {@code started} ("true" between start and
- * stop), {@code port.<n>} (host port of app port n while running).
+ * volume}, {@code network} (names, from the session's handle), {@code containerId}, {@code image}
+ * (the reference the container was created from), {@code imageId} (the image it runs), {@code
+ * started} ("true" between start and stop, {@link RuntimeStates}), {@code port.<n>} (host port of
+ * app port n while running).
  *
  * <p>Images: a template names one ({@code image}), or Berth builds it from the template's
  * Dockerfile as {@code <prefix>/<template>:latest} (see {@link DockerImageEngine}), or it runs
- * Berth's default image. A container keeps the image it was created from; {@link #renew} lets a
- * stopped session's next start use the newest one.
+ * Berth's default image. A container keeps the image it was created from; {@link
+ * DockerImages#renew} lets a stopped session's next start use the newest one.
  */
 public final class DockerRuntime implements SessionRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
   static final int STATE_VERSION = 1;
-  private static final String KEY_CONTAINER_ID = "containerId";
-  private static final String KEY_IMAGE = "image";
+  static final String KEY_CONTAINER_ID = "containerId";
+  static final String KEY_IMAGE = "image";
   static final String KEY_IMAGE_ID = "imageId";
-  private static final String KEY_STARTED = "started";
 
   private final DockerEngine engine;
   private final SessionNetworks networks;
@@ -72,7 +71,7 @@ public final class DockerRuntime implements SessionRuntime {
   private final FileCommands commands;
   private final DockerObserver observer;
   private final ContainerUsers users;
-  private final DockerImageEngine images;
+  private final DockerImages images;
   private final SessionImages sessionImages;
   private final SharedFiles sharedFiles;
 
@@ -171,8 +170,9 @@ public final class DockerRuntime implements SessionRuntime {
     this.files = new DockerFiles(archives, commands);
     this.observer = new DockerObserver(engine, provisioner);
     this.users = new ContainerUsers(engine);
-    this.images = new DockerImageEngine(engine, prefix, instance);
-    this.sessionImages = new SessionImages(images, defaultImage, provisioner);
+    var imageEngine = new DockerImageEngine(engine, prefix, instance);
+    this.images = new DockerImages(imageEngine, engine, provisioner, users, this::names);
+    this.sessionImages = new SessionImages(imageEngine, defaultImage, provisioner);
     this.sharedFiles = sharedFiles;
   }
 
@@ -200,58 +200,18 @@ public final class DockerRuntime implements SessionRuntime {
   }
 
   @Override
-  public Capabilities capabilities() {
-    return new Capabilities(true, true, true, true, true, true);
+  public Set<Ability> abilities() {
+    return EnumSet.allOf(Ability.class);
   }
 
   private DockerNames names(RuntimeSession s) {
-    if (s.state().version() > STATE_VERSION) {
-      throw new BerthException(
-          ErrorCode.RUNTIME_FAILURE,
-          "session '"
-              + s.id()
-              + "' has Docker state version "
-              + s.state().version()
-              + ", newer than this Berth understands ("
-              + STATE_VERSION
-              + ")");
-    }
-    return DockerNames.of(s.state(), prefix, s.template().name(), s.id(), networks);
+    RuntimeStates.requireUnderstood(s, "Docker", STATE_VERSION);
+    return DockerNames.of(s.state(), prefix, s.template().name(), s.handle(), networks);
   }
 
   @Override
-  public Optional<ImageEngine> imageEngine() {
-    return Optional.of(images);
-  }
-
-  @Override
-  public Optional<String> imageId(RuntimeSession s) {
-    return Optional.ofNullable(s.state().get(KEY_IMAGE_ID));
-  }
-
-  /**
-   * Removes the stopped container (never the volume) and forgets which image it ran, so the next
-   * start creates the container again from the template's image as it is now.
-   */
-  @Override
-  public RuntimeState renew(RuntimeSession s) {
-    DockerNames names = names(s);
-    Optional<InspectContainerResponse> found = provisioner.find(names.container());
-    if (found.isPresent()) {
-      if (running(found.get())) {
-        throw BerthException.conflict("session '" + s.id() + "' is running; stop it to renew it");
-      }
-      try {
-        engine.client.removeContainerCmd(found.get().getId()).withRemoveVolumes(false).exec();
-      } catch (RuntimeException e) {
-        if (!DockerEngine.isNotFound(e)) {
-          throw DockerEngine.failure("remove container " + names.container(), e);
-        }
-      }
-      users.forget(found.get().getId());
-      LOG.info("session {}: removed container {} to renew its image", s.id(), names.container());
-    }
-    return s.state().with(KEY_CONTAINER_ID, null).with(KEY_IMAGE, null).with(KEY_IMAGE_ID, null);
+  public RuntimeImages images() {
+    return images;
   }
 
   @Override
@@ -268,7 +228,7 @@ public final class DockerRuntime implements SessionRuntime {
       provisioner.ensureNetwork(s, names.network());
     }
     InspectContainerResponse container = createContainer(s, names, image);
-    ContainerPaths paths = paths(s, container);
+    ContainerPaths paths = DockerWorkspace.paths(engine, users, s, container);
     if (newVolume) {
       archives.ownRoot(paths);
     }
@@ -293,11 +253,11 @@ public final class DockerRuntime implements SessionRuntime {
   }
 
   @Override
-  public RuntimeState start(RuntimeSession s) {
+  public StartResult start(RuntimeSession s) {
     DockerNames names = names(s);
     Optional<InspectContainerResponse> found = provisioner.find(names.container());
     if (found.isPresent() && Boolean.TRUE.equals(found.get().getState().getRunning())) {
-      return s.state();
+      return started(s.state(), DockerObserver.endpoints(s, found.get()));
     }
     if (!provisioner.volumeExists(names.volume())) {
       throw BerthException.conflict(
@@ -321,12 +281,17 @@ public final class DockerRuntime implements SessionRuntime {
       throw DockerEngine.failure("start container " + names.container(), e);
     }
     LOG.info("session {}: started container {}", s.id(), names.container());
-    state = state.with(KEY_CONTAINER_ID, id).with(KEY_STARTED, "true");
+    state = RuntimeStates.markStarted(state.with(KEY_CONTAINER_ID, id));
     InspectContainerResponse after = provisioner.find(id).orElseThrow();
-    for (var e : DockerObserver.endpoints(s, after).entrySet()) {
+    var endpoints = DockerObserver.endpoints(s, after);
+    for (var e : endpoints.entrySet()) {
       state = state.with("port." + e.getKey(), Integer.toString(e.getValue().getPort()));
     }
-    return state;
+    return started(state, endpoints);
+  }
+
+  private static StartResult started(RuntimeState state, Map<Integer, URI> eps) {
+    return new StartResult(state, eps, Optional.ofNullable(state.get(KEY_IMAGE_ID)));
   }
 
   @Override
@@ -348,7 +313,7 @@ public final class DockerRuntime implements SessionRuntime {
         }
       }
     }
-    RuntimeState state = s.state().with(KEY_STARTED, null);
+    RuntimeState state = RuntimeStates.markStopped(s.state());
     for (String key : s.state().values().keySet()) {
       if (key.startsWith("port.")) {
         state = state.with(key, null); // the engine picks new host ports at the next start
@@ -363,7 +328,7 @@ public final class DockerRuntime implements SessionRuntime {
     try {
       names = names(s);
     } catch (RuntimeException e) {
-      names = DockerNames.generate(prefix, s.template().name(), s.id(), networks);
+      names = DockerNames.generate(prefix, s.template().name(), s.handle(), networks);
     }
     List<String> extra = new ArrayList<>();
     extra.add(FileCommands.helperName(prefix, s));
@@ -384,7 +349,7 @@ public final class DockerRuntime implements SessionRuntime {
     } catch (RuntimeException e) {
       return new ObservedState.Unknown(e.getMessage());
     }
-    return observer.inspect(s, names, "true".equals(s.state().get(KEY_STARTED)));
+    return observer.inspect(s, names);
   }
 
   @Override
@@ -398,124 +363,13 @@ public final class DockerRuntime implements SessionRuntime {
   }
 
   @Override
-  public Optional<URI> endpoint(RuntimeSession s, int port) {
-    try {
-      return provisioner
-          .find(names(s).container())
-          .filter(c -> Boolean.TRUE.equals(c.getState().getRunning()))
-          .map(c -> DockerObserver.endpoints(s, c).get(port));
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  // ---- files and exec --------------------------------------------------------------------------
-
-  private ContainerPaths paths(RuntimeSession s, InspectContainerResponse c) {
-    String user = c.getConfig() == null ? "" : c.getConfig().getUser();
-    return new ContainerPaths(
-        engine, c.getId(), s.template().workspace().path(), users.of(c.getId(), user));
-  }
-
-  /** The session container, which every file call needs (created at prepare). */
-  private InspectContainerResponse container(RuntimeSession s) {
-    DockerNames names = names(s);
-    return provisioner
-        .find(names.container())
-        .orElseThrow(
-            () ->
-                BerthException.conflict(
-                    "session '"
-                        + s.id()
-                        + "' has no container "
-                        + names.container()
-                        + " (was it removed?); start it again"));
-  }
-
-  private ContainerPaths paths(RuntimeSession s) {
-    return paths(s, container(s));
+  public List<OwnedResource> listOwned(String handle) {
+    return cleanup.listOwned(handle);
   }
 
   @Override
-  public byte[] readFile(RuntimeSession s, WorkspacePath path, long maxBytes) {
-    return files.read(paths(s), path, maxBytes);
-  }
-
-  @Override
-  public void writeFile(RuntimeSession s, WorkspacePath path, InputStream data, long maxBytes) {
-    files.write(paths(s), path, data, maxBytes);
-  }
-
-  @Override
-  public List<FileEntry> list(RuntimeSession s, WorkspacePath directory) {
-    var c = container(s);
-    return files.list(s, names(s), running(c), paths(s, c), directory);
-  }
-
-  @Override
-  public Optional<FileEntry> stat(RuntimeSession s, WorkspacePath path) {
-    return files.stat(paths(s), path);
-  }
-
-  @Override
-  public void delete(RuntimeSession s, WorkspacePath path, boolean recursive) {
-    var c = container(s);
-    files.delete(s, names(s), running(c), paths(s, c), path, recursive);
-  }
-
-  @Override
-  public void move(RuntimeSession s, WorkspacePath from, WorkspacePath to) {
-    var c = container(s);
-    files.move(s, names(s), running(c), paths(s, c), from, to);
-  }
-
-  @Override
-  public void makeDirectory(RuntimeSession s, WorkspacePath path) {
-    files.makeDirectory(paths(s), path);
-  }
-
-  @Override
-  public void putArchive(RuntimeSession s, WorkspacePath directory, InputStream tar) {
-    archives.put(paths(s), directory, tar);
-  }
-
-  @Override
-  public void getArchive(RuntimeSession s, WorkspacePath path, OutputStream out) {
-    archives.get(paths(s), path, out);
-  }
-
-  private static boolean running(InspectContainerResponse c) {
-    return Boolean.TRUE.equals(c.getState().getRunning());
-  }
-
-  @Override
-  public ExecResult exec(RuntimeSession s, ExecRequest request) {
-    var c = container(s);
-    if (!running(c)) {
-      throw BerthException.conflict("session '" + s.id() + "' is not running; start it to exec");
-    }
-    ContainerPaths paths = paths(s, c);
-    String cwd = paths.follow(request.cwd());
-    if (!paths.stat(cwd).map(PathStat::isDirectory).orElse(false)) {
-      throw BerthException.badRequest("cwd '" + request.cwd() + "' is not a directory");
-    }
-    boolean hasShell = engine.stat(c.getId(), "/bin/sh").isPresent();
-    Map<String, String> env = new TreeMap<>(s.template().container().env());
-    env.put("BERTH_SESSION_ID", s.id().value());
-    env.put("BERTH_WORKSPACE", s.template().workspace().path());
-    env.putAll(request.env());
-    List<String> envList =
-        env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
-    return exec.run(
-        c.getId(),
-        paths.owner(),
-        request.argv(),
-        cwd,
-        envList,
-        request.stdin(),
-        request.timeout(),
-        request.maxOutputBytes(),
-        hasShell);
+  public WorkspaceAccess workspace(RuntimeSession s) {
+    return new DockerWorkspace(s, names(s), engine, provisioner, users, files, archives, exec);
   }
 
   /**

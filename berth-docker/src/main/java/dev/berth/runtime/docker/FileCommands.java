@@ -50,11 +50,11 @@ final class FileCommands {
 
   /** Drops the session's lock once the session is gone. */
   void forget(RuntimeSession s) {
-    helperLocks.remove(s.id().value());
+    helperLocks.remove(s.handle());
   }
 
   static String helperName(String prefix, RuntimeSession s) {
-    return prefix + "-helper-" + s.template().name() + "-" + s.id().value();
+    return prefix + "-helper-" + s.template().name() + "-" + s.handle();
   }
 
   ExecResult run(RuntimeSession s, DockerNames names, boolean running, List<String> argv) {
@@ -71,7 +71,7 @@ final class FileCommands {
           MAX_OUTPUT,
           true);
     }
-    synchronized (helperLocks.computeIfAbsent(s.id().value(), k -> new Object())) {
+    synchronized (helperLocks.computeIfAbsent(s.handle(), k -> new Object())) {
       return inHelper(s, names, argv);
     }
   }
@@ -158,7 +158,7 @@ final class FileCommands {
   private void removeStale(String name, RuntimeSession s) {
     try {
       var labels = engine.client.inspectContainerCmd(name).exec().getConfig().getLabels();
-      if (DockerLabels.owns(labels, s.id().value(), instance)) {
+      if (DockerLabels.owns(labels, s.handle(), instance)) {
         engine.client.removeContainerCmd(name).withForce(true).exec();
       }
     } catch (RuntimeException e) {

@@ -28,7 +28,7 @@ class ContainerSpecTest {
 
   @Test
   void namesFollowTheDesign() {
-    var names = DockerNames.generate("berth", "jupyter", ID);
+    var names = DockerNames.generate("berth", "jupyter", ID.value());
     assertThat(names)
         .isEqualTo(
             new DockerNames(
@@ -39,11 +39,13 @@ class ContainerSpecTest {
 
   @Test
   void persistedNamesWinOverANewPrefix() {
-    RuntimeState state = DockerNames.generate("old", "t", ID).into(RuntimeState.EMPTY);
-    assertThat(DockerNames.of(state, "new", "t", ID, SessionNetworks.PER_SESSION).container())
+    RuntimeState state = DockerNames.generate("old", "t", ID.value()).into(RuntimeState.EMPTY);
+    assertThat(
+            DockerNames.of(state, "new", "t", ID.value(), SessionNetworks.PER_SESSION).container())
         .isEqualTo("old-session-t-abc-123");
     assertThat(
-            DockerNames.of(RuntimeState.EMPTY, "new", "t", ID, SessionNetworks.SHARED_NO_ICC)
+            DockerNames.of(
+                    RuntimeState.EMPTY, "new", "t", ID.value(), SessionNetworks.SHARED_NO_ICC)
                 .volume())
         .isEqualTo("new-t-abc-123");
   }
@@ -73,7 +75,8 @@ class ContainerSpecTest {
   void aTemplateWithoutAppOrImageKeepsTheContainerAlive() {
     var s = session(Templates.plain("t"));
     var spec =
-        ContainerSpec.of(s, DockerNames.generate("b", "t", ID), "b/default:latest", Map.of());
+        ContainerSpec.of(
+            s, DockerNames.generate("b", "t", ID.value()), "b/default:latest", Map.of());
     assertThat(spec.command()).isEqualTo(ContainerSpec.KEEP_ALIVE);
 
     var withImage =
@@ -81,7 +84,10 @@ class ContainerSpecTest {
             "t", Optional.of("img:1"), List.of(), List.of(), ResourceLimits.NONE, List.of());
     assertThat(
             ContainerSpec.of(
-                    session(withImage), DockerNames.generate("b", "t", ID), "img:1", Map.of())
+                    session(withImage),
+                    DockerNames.generate("b", "t", ID.value()),
+                    "img:1",
+                    Map.of())
                 .command())
         .as("an image of its own keeps its CMD")
         .isEmpty();
@@ -98,7 +104,8 @@ class ContainerSpecTest {
             new ResourceLimits(1.5, 256L << 20, 100),
             List.of("net_bind_service", "CAP_CHOWN"));
     var spec =
-        ContainerSpec.of(session(t), DockerNames.generate("b", "t", ID), "img", Map.of("k", "v"));
+        ContainerSpec.of(
+            session(t), DockerNames.generate("b", "t", ID.value()), "img", Map.of("k", "v"));
     var host = spec.hostConfig();
 
     assertThat(host.getInit()).isTrue();
@@ -143,7 +150,10 @@ class ContainerSpecTest {
   void noLimitMeansNoLimitField() {
     var spec =
         ContainerSpec.of(
-            session(Templates.plain("t")), DockerNames.generate("b", "t", ID), "img", Map.of());
+            session(Templates.plain("t")),
+            DockerNames.generate("b", "t", ID.value()),
+            "img",
+            Map.of());
     var host = spec.hostConfig();
     assertThat(host.getMemory()).isNull();
     assertThat(host.getNanoCPUs()).isNull();
@@ -163,10 +173,11 @@ class ContainerSpecTest {
 
   @Test
   void archiveEntriesAreRenamedFromTheEngineBaseToTheAskedOne() {
-    assertThat(DockerArchives.rename("workspace/", "workspace", "")).isEmpty();
-    assertThat(DockerArchives.rename("workspace/a/b.txt", "workspace", "")).isEqualTo("a/b.txt");
-    assertThat(DockerArchives.rename("real/", "real", "alias")).isEqualTo("alias/");
-    assertThat(DockerArchives.rename("real/x", "real", "alias")).isEqualTo("alias/x");
+    assertThat(dev.berth.runtime.TarEntries.rename("workspace/", "workspace", "")).isEmpty();
+    assertThat(dev.berth.runtime.TarEntries.rename("workspace/a/b.txt", "workspace", ""))
+        .isEqualTo("a/b.txt");
+    assertThat(dev.berth.runtime.TarEntries.rename("real/", "real", "alias")).isEqualTo("alias/");
+    assertThat(dev.berth.runtime.TarEntries.rename("real/x", "real", "alias")).isEqualTo("alias/x");
   }
 
   private static dev.berth.template.Template built(String name) {
@@ -186,7 +197,10 @@ class ContainerSpecTest {
   void aBuiltImageRunsItsOwnCmd() {
     var spec =
         ContainerSpec.of(
-            session(built("t")), DockerNames.generate("b", "t", ID), "b/base:latest", Map.of());
+            session(built("t")),
+            DockerNames.generate("b", "t", ID.value()),
+            "b/base:latest",
+            Map.of());
     assertThat(spec.command()).isEmpty();
   }
 
@@ -196,7 +210,7 @@ class ContainerSpecTest {
     var spec =
         ContainerSpec.of(
             session(Templates.plain("t")),
-            DockerNames.generate("b", "t", ID),
+            DockerNames.generate("b", "t", ID.value()),
             "img",
             Map.of(),
             shared);
@@ -212,7 +226,10 @@ class ContainerSpecTest {
 
     var none =
         ContainerSpec.of(
-            session(Templates.plain("t")), DockerNames.generate("b", "t", ID), "img", Map.of());
+            session(Templates.plain("t")),
+            DockerNames.generate("b", "t", ID.value()),
+            "img",
+            Map.of());
     assertThat(none.hostConfig().getMounts()).hasSize(1);
     assertThat(none.env()).doesNotContainKey("BERTH_FILES");
   }
@@ -224,7 +241,7 @@ class ContainerSpecTest {
             () ->
                 ContainerSpec.of(
                     session(Templates.plain("t")),
-                    DockerNames.generate("b", "t", ID),
+                    DockerNames.generate("b", "t", ID.value()),
                     "img",
                     Map.of(),
                     shared))

@@ -141,18 +141,19 @@ class DockerCleanupTest extends DockerTestBase {
   void destroyFindsResourcesByLabelsAndNamesWhenTheStateWasNeverSaved() {
     RuntimeSession s = prepared(Templates.plain("plain"));
     // as if the manager crashed before persisting prepare's state
-    RuntimeSession lost = new RuntimeSession(s.id(), s.template(), Map.of(), RuntimeState.EMPTY);
+    RuntimeSession lost =
+        new RuntimeSession(s.id(), s.handle(), s.template(), Map.of(), RuntimeState.EMPTY);
     CleanupReport report = runtime.destroy(lost);
     assertThat(report.complete()).isTrue();
     assertThat(report.removed()).hasSize(3);
-    assertThat(runtime.listOwned()).noneMatch(r -> r.sessionId().equals(s.id().value()));
+    assertThat(runtime.listOwned()).noneMatch(r -> r.handle().equals(s.id().value()));
   }
 
   @Test
   void takenNamesAreAConflictNotATakeover() {
     SessionId id = SessionId.generate();
     var template = Templates.plain("plain");
-    var names = DockerNames.generate(prefix, "plain", id);
+    var names = DockerNames.generate(prefix, "plain", id.value());
     foreignContainer(names.container(), HostConfig.newHostConfig());
     RuntimeSession s = track(RuntimeSession.fresh(id, template, Map.of()));
     assertCode(() -> runtime.prepare(s), ErrorCode.CONFLICT);
@@ -165,7 +166,7 @@ class DockerCleanupTest extends DockerTestBase {
     engine
         .client
         .createVolumeCmd()
-        .withName(DockerNames.generate(prefix, "plain", id2).volume())
+        .withName(DockerNames.generate(prefix, "plain", id2.value()).volume())
         .exec();
     RuntimeSession s2 = track(RuntimeSession.fresh(id2, template, Map.of()));
     assertCode(() -> runtime.prepare(s2), ErrorCode.CONFLICT);
@@ -177,14 +178,14 @@ class DockerCleanupTest extends DockerTestBase {
     RuntimeSession b = started(Templates.web("web", 8080));
     List<OwnedResource> owned = runtime.listOwned();
     assertThat(owned)
-        .filteredOn(r -> r.sessionId().equals(a.id().value()))
+        .filteredOn(r -> r.handle().equals(a.id().value()))
         .extracting(OwnedResource::kind, OwnedResource::name)
         .containsExactlyInAnyOrder(
             tuple("container", a.state().get("container")),
             tuple("volume", a.state().get("volume")),
             tuple("network", a.state().get("network")));
     assertThat(owned)
-        .filteredOn(r -> r.sessionId().equals(b.id().value()))
+        .filteredOn(r -> r.handle().equals(b.id().value()))
         .hasSize(3)
         .allSatisfy(
             r -> {
@@ -194,8 +195,8 @@ class DockerCleanupTest extends DockerTestBase {
             });
     try (var other = new DockerRuntime((String) null, prefix, "someone-else")) {
       assertThat(other.listOwned())
-          .noneMatch(r -> r.sessionId().equals(a.id().value()))
-          .noneMatch(r -> r.sessionId().equals(b.id().value()));
+          .noneMatch(r -> r.handle().equals(a.id().value()))
+          .noneMatch(r -> r.handle().equals(b.id().value()));
     }
   }
 }

@@ -63,26 +63,35 @@ class DockerConfinementTest extends DockerTestBase {
     assertCode(() -> read(s, "chain/passwd"), ErrorCode.BAD_REQUEST);
     assertCode(() -> read(s, "up/etc/passwd"), ErrorCode.BAD_REQUEST);
     assertCode(() -> write(s, "etc-link/berth-was-here", "x"), ErrorCode.BAD_REQUEST);
-    assertCode(() -> runtime.list(s, WorkspacePath.parse("etc-link")), ErrorCode.BAD_REQUEST);
-    assertCode(() -> runtime.list(s, WorkspacePath.parse("up")), ErrorCode.BAD_REQUEST);
     assertCode(
-        () -> runtime.makeDirectory(s, WorkspacePath.parse("etc-link/newdir")),
-        ErrorCode.BAD_REQUEST);
+        () -> runtime.workspace(s).list(WorkspacePath.parse("etc-link")), ErrorCode.BAD_REQUEST);
+    assertCode(() -> runtime.workspace(s).list(WorkspacePath.parse("up")), ErrorCode.BAD_REQUEST);
     assertCode(
-        () -> runtime.getArchive(s, WorkspacePath.parse("etc-link"), new ByteArrayOutputStream()),
-        ErrorCode.BAD_REQUEST);
-    assertCode(
-        () -> runtime.stat(s, WorkspacePath.parse("etc-link/passwd")), ErrorCode.BAD_REQUEST);
-    assertCode(
-        () -> runtime.delete(s, WorkspacePath.parse("etc-link/passwd"), false),
+        () -> runtime.workspace(s).makeDirectory(WorkspacePath.parse("etc-link/newdir")),
         ErrorCode.BAD_REQUEST);
     assertCode(
         () ->
-            runtime.move(
-                s, WorkspacePath.parse("real/file.txt"), WorkspacePath.parse("etc-link/stolen")),
+            runtime
+                .workspace(s)
+                .getArchive(WorkspacePath.parse("etc-link"), new ByteArrayOutputStream()),
         ErrorCode.BAD_REQUEST);
     assertCode(
-        () -> runtime.move(s, WorkspacePath.parse("etc-link/passwd"), WorkspacePath.parse("mine")),
+        () -> runtime.workspace(s).stat(WorkspacePath.parse("etc-link/passwd")),
+        ErrorCode.BAD_REQUEST);
+    assertCode(
+        () -> runtime.workspace(s).delete(WorkspacePath.parse("etc-link/passwd"), false),
+        ErrorCode.BAD_REQUEST);
+    assertCode(
+        () ->
+            runtime
+                .workspace(s)
+                .move(WorkspacePath.parse("real/file.txt"), WorkspacePath.parse("etc-link/stolen")),
+        ErrorCode.BAD_REQUEST);
+    assertCode(
+        () ->
+            runtime
+                .workspace(s)
+                .move(WorkspacePath.parse("etc-link/passwd"), WorkspacePath.parse("mine")),
         ErrorCode.BAD_REQUEST);
     assertThat(existsInContainer("/etc/berth-was-here")).isFalse();
     assertThat(existsInContainer("/etc/newdir")).isFalse();
@@ -94,15 +103,16 @@ class DockerConfinementTest extends DockerTestBase {
     for (String cwd : List.of("etc-link", "up", "chain")) {
       assertCode(
           () ->
-              runtime.exec(
-                  s,
-                  new ExecRequest(
-                      List.of("pwd"),
-                      WorkspacePath.parse(cwd),
-                      Map.of(),
-                      new byte[0],
-                      Duration.ofSeconds(5),
-                      1024)),
+              runtime
+                  .workspace(s)
+                  .exec(
+                      new ExecRequest(
+                          List.of("pwd"),
+                          WorkspacePath.parse(cwd),
+                          Map.of(),
+                          new byte[0],
+                          Duration.ofSeconds(5),
+                          1024)),
           ErrorCode.BAD_REQUEST);
     }
   }
@@ -118,24 +128,24 @@ class DockerConfinementTest extends DockerTestBase {
 
   @Test
   void linksThemselvesCanBeSeenAndRemovedWithoutTouchingTheirTargets() {
-    assertThat(runtime.stat(s, WorkspacePath.parse("etc-link")))
+    assertThat(runtime.workspace(s).stat(WorkspacePath.parse("etc-link")))
         .get()
         .extracting(FileEntry::type)
         .isEqualTo(FileEntry.Type.SYMLINK);
-    assertThat(runtime.list(s, WorkspacePath.ROOT))
+    assertThat(runtime.workspace(s).list(WorkspacePath.ROOT))
         .filteredOn(e -> e.path().equals("etc-link"))
         .singleElement()
         .extracting(FileEntry::type)
         .isEqualTo(FileEntry.Type.SYMLINK);
-    runtime.delete(s, WorkspacePath.parse("etc-link"), true);
-    assertThat(runtime.stat(s, WorkspacePath.parse("etc-link"))).isEmpty();
+    runtime.workspace(s).delete(WorkspacePath.parse("etc-link"), true);
+    assertThat(runtime.workspace(s).stat(WorkspacePath.parse("etc-link"))).isEmpty();
     assertThat(existsInContainer("/etc/passwd")).isTrue();
   }
 
   @Test
   void linksInsideTheWorkspaceWork() {
     assertThat(read(s, "alias/file.txt")).isEqualTo("inside\n");
-    assertThat(runtime.list(s, WorkspacePath.parse("alias")))
+    assertThat(runtime.workspace(s).list(WorkspacePath.parse("alias")))
         .extracting(FileEntry::path)
         .containsExactly("real/file.txt");
   }
@@ -175,7 +185,7 @@ class DockerConfinementTest extends DockerTestBase {
   }
 
   private void put(String dir, byte[] tar) {
-    runtime.putArchive(s, WorkspacePath.parse(dir), new ByteArrayInputStream(tar));
+    runtime.workspace(s).putArchive(WorkspacePath.parse(dir), new ByteArrayInputStream(tar));
   }
 
   @Test
@@ -191,7 +201,7 @@ class DockerConfinementTest extends DockerTestBase {
                       file(o, "../../evil.txt", "nope");
                     })),
         ErrorCode.BAD_REQUEST);
-    assertThat(runtime.stat(s, WorkspacePath.parse("good.txt"))).isEmpty();
+    assertThat(runtime.workspace(s).stat(WorkspacePath.parse("good.txt"))).isEmpty();
 
     assertCode(() -> put("etc-link", tar(o -> file(o, "x", "nope"))), ErrorCode.BAD_REQUEST);
     assertCode(() -> put("", tar(o -> file(o, "etc-link/x", "nope"))), ErrorCode.BAD_REQUEST);
@@ -252,13 +262,15 @@ class DockerConfinementTest extends DockerTestBase {
     write(s, "old.txt", "moved while stopped");
     write(s, "trash/x.txt", "x");
     RuntimeSession stopped = s.withState(runtime.stop(s, Duration.ofSeconds(5)));
-    runtime.move(stopped, WorkspacePath.parse("old.txt"), WorkspacePath.parse("new/place.txt"));
-    runtime.delete(stopped, WorkspacePath.parse("trash"), true);
+    runtime
+        .workspace(stopped)
+        .move(WorkspacePath.parse("old.txt"), WorkspacePath.parse("new/place.txt"));
+    runtime.workspace(stopped).delete(WorkspacePath.parse("trash"), true);
     assertCode(
-        () -> runtime.delete(stopped, WorkspacePath.parse("etc-link/passwd"), false),
+        () -> runtime.workspace(stopped).delete(WorkspacePath.parse("etc-link/passwd"), false),
         ErrorCode.BAD_REQUEST);
     assertThat(read(stopped, "new/place.txt")).isEqualTo("moved while stopped");
-    assertThat(runtime.stat(stopped, WorkspacePath.parse("trash"))).isEmpty();
+    assertThat(runtime.workspace(stopped).stat(WorkspacePath.parse("trash"))).isEmpty();
     assertThat(
             engine
                 .client

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 class DockerExecTest extends DockerTestBase {
 
   private static ExecResult run(RuntimeSession s, List<String> argv, byte[] stdin, Duration t) {
-    return runtime.exec(s, new ExecRequest(argv, WorkspacePath.ROOT, Map.of(), stdin, t, 1 << 16));
+    return runtime
+        .workspace(s)
+        .exec(new ExecRequest(argv, WorkspacePath.ROOT, Map.of(), stdin, t, 1 << 16));
   }
 
   @Test
@@ -70,8 +72,8 @@ class DockerExecTest extends DockerTestBase {
     ExecResult r = run(s, List.of("cat"), "in".getBytes(UTF_8), Duration.ofSeconds(10));
     assertThat(out(r)).isEqualTo("in");
     RuntimeSession stopped = s.withState(runtime.stop(s, Duration.ofSeconds(5)));
-    runtime.delete(stopped, WorkspacePath.parse("dir"), true);
-    assertThat(runtime.stat(stopped, WorkspacePath.parse("dir"))).isEmpty();
+    runtime.workspace(stopped).delete(WorkspacePath.parse("dir"), true);
+    assertThat(runtime.workspace(stopped).stat(WorkspacePath.parse("dir"))).isEmpty();
   }
 
   @Test

@@ -20,9 +20,9 @@ class DockerFilesTest extends DockerTestBase {
     write(s, "d/sub/deep.txt", "x".repeat(100_000));
     assertThat(sh(s, "cd d && ln -s sub link && mkfifo pipe").exitCode()).isZero();
 
-    List<FileEntry> running = runtime.list(s, WorkspacePath.parse("d"));
+    List<FileEntry> running = runtime.workspace(s).list(WorkspacePath.parse("d"));
     RuntimeSession stopped = s.withState(runtime.stop(s, Duration.ofSeconds(5)));
-    List<FileEntry> whenStopped = runtime.list(stopped, WorkspacePath.parse("d"));
+    List<FileEntry> whenStopped = runtime.workspace(stopped).list(WorkspacePath.parse("d"));
 
     assertThat(running)
         .extracting(FileEntry::path, FileEntry::type, FileEntry::size)
@@ -38,11 +38,11 @@ class DockerFilesTest extends DockerTestBase {
   void theRootListsWithoutItsOwnName() {
     RuntimeSession s = prepared(Templates.plain("plain"));
     write(s, "top.txt", "t");
-    runtime.makeDirectory(s, WorkspacePath.parse("empty"));
-    assertThat(runtime.list(s, WorkspacePath.ROOT))
+    runtime.workspace(s).makeDirectory(WorkspacePath.parse("empty"));
+    assertThat(runtime.workspace(s).list(WorkspacePath.ROOT))
         .extracting(FileEntry::path)
         .containsExactly("empty", "top.txt");
-    assertThat(runtime.list(s, WorkspacePath.parse("empty"))).isEmpty();
+    assertThat(runtime.workspace(s).list(WorkspacePath.parse("empty"))).isEmpty();
   }
 
   @Test
@@ -51,10 +51,10 @@ class DockerFilesTest extends DockerTestBase {
     write(s, "real/a.txt", "A");
     assertThat(sh(s, "ln -s real alias").exitCode()).isZero();
     var root = new ByteArrayOutputStream();
-    runtime.getArchive(s, WorkspacePath.ROOT, root);
+    runtime.workspace(s).getArchive(WorkspacePath.ROOT, root);
     assertThat(names(root.toByteArray())).contains("real/", "real/a.txt", "alias");
     var alias = new ByteArrayOutputStream();
-    runtime.getArchive(s, WorkspacePath.parse("alias"), alias);
+    runtime.workspace(s).getArchive(WorkspacePath.parse("alias"), alias);
     assertThat(names(alias.toByteArray())).containsExactly("alias/", "alias/a.txt");
   }
 

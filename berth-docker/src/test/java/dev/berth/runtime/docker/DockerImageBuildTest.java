@@ -41,7 +41,7 @@ class DockerImageBuildTest extends DockerTestBase {
   @BeforeEach
   void family() throws IOException {
     ImageFamily.write(templates);
-    images = runtime.imageEngine().orElseThrow();
+    images = runtime.images().engine();
     builder = new ImageBuilder(this::catalog, images);
   }
 
@@ -94,7 +94,7 @@ class DockerImageBuildTest extends DockerTestBase {
     // A session of the template runs the built image, with the libraries copied out of tops.
     var s = started(catalog().get("tjup"));
     assertThat(out(sh(s, "cat /opt/jup/lib/version.txt"))).isEqualTo("1\n");
-    assertThat(runtime.imageId(s)).hasValue(latest("tjup"));
+    assertThat(runtime.images().imageId(s)).hasValue(latest("tjup"));
   }
 
   @Test

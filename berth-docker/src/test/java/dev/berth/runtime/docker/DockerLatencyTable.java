@@ -42,20 +42,26 @@ public final class DockerLatencyTable {
         RuntimeSession fresh =
             RuntimeSession.fresh(SessionId.generate(), Templates.plain("bench"), Map.of());
         RuntimeSession p = fresh.withState(time(samples, "prepare", () -> runtime.prepare(fresh)));
-        RuntimeSession s = p.withState(time(samples, "start", () -> runtime.start(p)));
+        RuntimeSession s = p.withState(time(samples, "start", () -> runtime.start(p).state()));
         time(samples, "inspect", () -> runtime.inspect(s));
         time(samples, "exec true", () -> run(runtime, s, List.of("true"), new byte[0]));
         time(samples, "exec with stdin", () -> run(runtime, s, List.of("cat"), small));
         WorkspacePath file = WorkspacePath.parse("dir/sub/file.txt");
         time(samples, "write 4 KiB (new parents)", () -> write(runtime, s, file, small));
         time(samples, "write 1 MiB (replace)", () -> write(runtime, s, file, big));
-        time(samples, "read 1 MiB", () -> runtime.readFile(s, file, 2 << 20));
-        time(samples, "stat (3 levels)", () -> runtime.stat(s, file));
-        time(samples, "list (running: exec)", () -> runtime.list(s, WorkspacePath.parse("dir")));
+        time(samples, "read 1 MiB", () -> runtime.workspace(s).readFile(file, 2 << 20));
+        time(samples, "stat (3 levels)", () -> runtime.workspace(s).stat(file));
+        time(
+            samples,
+            "list (running: exec)",
+            () -> runtime.workspace(s).list(WorkspacePath.parse("dir")));
         time(samples, "get archive of root", () -> archive(runtime, s));
         RuntimeSession stopped =
             s.withState(time(samples, "stop", () -> runtime.stop(s, Duration.ofSeconds(10))));
-        time(samples, "list (stopped: tar)", () -> runtime.list(stopped, WorkspacePath.ROOT));
+        time(
+            samples,
+            "list (stopped: tar)",
+            () -> runtime.workspace(stopped).list(WorkspacePath.ROOT));
         time(samples, "delete (stopped: helper)", () -> delete(runtime, stopped));
         time(samples, "destroy", () -> runtime.destroy(stopped));
       }
@@ -83,23 +89,24 @@ public final class DockerLatencyTable {
   }
 
   private static Object run(DockerRuntime r, RuntimeSession s, List<String> argv, byte[] in) {
-    return r.exec(
-        s,
-        new ExecRequest(argv, WorkspacePath.ROOT, Map.of(), in, Duration.ofSeconds(10), 1 << 16));
+    return r.workspace(s)
+        .exec(
+            new ExecRequest(
+                argv, WorkspacePath.ROOT, Map.of(), in, Duration.ofSeconds(10), 1 << 16));
   }
 
   private static Object write(DockerRuntime r, RuntimeSession s, WorkspacePath p, byte[] data) {
-    r.writeFile(s, p, new ByteArrayInputStream(data), 2 << 20);
+    r.workspace(s).writeFile(p, new ByteArrayInputStream(data), 2 << 20);
     return null;
   }
 
   private static Object archive(DockerRuntime r, RuntimeSession s) {
-    r.getArchive(s, WorkspacePath.ROOT, new ByteArrayOutputStream());
+    r.workspace(s).getArchive(WorkspacePath.ROOT, new ByteArrayOutputStream());
     return null;
   }
 
   private static Object delete(DockerRuntime r, RuntimeSession s) {
-    r.delete(s, WorkspacePath.parse("dir"), true);
+    r.workspace(s).delete(WorkspacePath.parse("dir"), true);
     return null;
   }
 }

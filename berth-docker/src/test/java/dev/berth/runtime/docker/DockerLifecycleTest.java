@@ -72,7 +72,7 @@ class DockerLifecycleTest extends DockerTestBase {
     assertCode(() -> sh(s, "true"), ErrorCode.CONFLICT);
     assertThat(runtime.prepare(s)).as("prepare is idempotent").isEqualTo(s.state());
 
-    RuntimeSession started = s.withState(runtime.start(s));
+    RuntimeSession started = s.withState(runtime.start(s).state());
     assertThat(read(started, "notes/todo.txt")).isEqualTo("warm");
     assertThat(out(sh(started, "cat notes/todo.txt"))).isEqualTo("warm");
   }
@@ -89,7 +89,7 @@ class DockerLifecycleTest extends DockerTestBase {
     assertThat(runtime.inspect(stopped)).isInstanceOf(ObservedState.Prepared.class);
     assertThat(read(stopped, "kept.txt")).isEqualTo("1");
 
-    RuntimeSession again = stopped.withState(runtime.start(stopped));
+    RuntimeSession again = stopped.withState(runtime.start(stopped).state());
     assertThat(runtime.inspect(again)).isInstanceOf(ObservedState.Running.class);
     assertThat(out(sh(again, "cat kept.txt"))).isEqualTo("1");
   }
@@ -127,7 +127,7 @@ class DockerLifecycleTest extends DockerTestBase {
   void anAppPortIsPublishedOnLoopbackOnly() throws Exception {
     RuntimeSession s = started(Templates.web("web", 8080));
     write(s, "index.html", "hello from the session");
-    URI endpoint = runtime.endpoint(s, 8080).orElseThrow();
+    URI endpoint = endpoint(s, 8080).orElseThrow();
     assertThat(endpoint.toString()).matches("http://127\\.0\\.0\\.1:\\d+/");
     assertThat(s.state().get("port.8080")).isEqualTo(Integer.toString(endpoint.getPort()));
     var bindings =
@@ -174,7 +174,7 @@ class DockerLifecycleTest extends DockerTestBase {
     assertThat(out(fromA)).doesNotContain("b's page");
     // nor through B's published port on the host, which listens on the host's loopback only
     var networkA = container(a).getNetworkSettings().getNetworks().get(a.state().get("network"));
-    int hostPortB = runtime.endpoint(b, 8080).orElseThrow().getPort();
+    int hostPortB = endpoint(b, 8080).orElseThrow().getPort();
     var viaHost =
         sh(
             a,
@@ -192,7 +192,7 @@ class DockerLifecycleTest extends DockerTestBase {
     assertThat(runtime.inspect(s))
         .as("started, container gone: exited")
         .isInstanceOf(ObservedState.Exited.class);
-    RuntimeSession restarted = s.withState(runtime.start(s));
+    RuntimeSession restarted = s.withState(runtime.start(s).state());
     assertThat(runtime.inspect(restarted))
         .as("a lost container is recreated on the same volume")
         .isInstanceOf(ObservedState.Running.class);

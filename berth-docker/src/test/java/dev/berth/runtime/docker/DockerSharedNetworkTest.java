@@ -45,7 +45,7 @@ class DockerSharedNetworkTest extends DockerTestBase {
             () -> assertThat(out(sh(b, fetch(netB.getIpAddress(), 8080)))).endsWith("b's page"));
     var fromA = sh(a, fetch(netB.getIpAddress(), 8080));
     assertThat(fromA.exitCode()).as("A reached B: %s", out(fromA)).isNotZero();
-    int hostPortB = runtime.endpoint(b, 8080).orElseThrow().getPort();
+    int hostPortB = endpoint(b, 8080).orElseThrow().getPort();
     assertThat(out(sh(a, fetch(netB.getGateway(), hostPortB)))).doesNotContain("b's page");
   }
 
@@ -64,7 +64,7 @@ class DockerSharedNetworkTest extends DockerTestBase {
     assertThat(runtime.inspect(b)).isInstanceOf(ObservedState.Running.class);
     assertThat(runtime.listOwned())
         .noneMatch(r -> r.kind().equals("network"))
-        .anyMatch(r -> r.sessionId().equals(b.id().value()));
+        .anyMatch(r -> r.handle().equals(b.id().value()));
   }
 
   @Test

@@ -10,14 +10,17 @@ import dev.berth.base.ErrorCode;
 import dev.berth.base.SessionId;
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.ExecResult;
+import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.WorkspacePath;
 import dev.berth.template.Template;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,7 +80,14 @@ abstract class DockerTestBase {
 
   RuntimeSession started(Template t) {
     RuntimeSession p = prepared(t);
-    return track(p.withState(runtime.start(p)));
+    return track(p.withState(runtime.start(p).state()));
+  }
+
+  /** Where the running session answers on {@code port}, as inspect reports it. */
+  static Optional<URI> endpoint(RuntimeSession s, int port) {
+    return runtime.inspect(s) instanceof ObservedState.Running r
+        ? Optional.ofNullable(r.endpoints().get(port))
+        : Optional.empty();
   }
 
   static InspectContainerResponse container(RuntimeSession s) {
@@ -85,15 +95,16 @@ abstract class DockerTestBase {
   }
 
   static ExecResult sh(RuntimeSession s, String line) {
-    return runtime.exec(
-        s,
-        new ExecRequest(
-            ExecRequest.shell(line),
-            WorkspacePath.ROOT,
-            Map.of(),
-            new byte[0],
-            Duration.ofSeconds(30),
-            1 << 20));
+    return runtime
+        .workspace(s)
+        .exec(
+            new ExecRequest(
+                ExecRequest.shell(line),
+                WorkspacePath.ROOT,
+                Map.of(),
+                new byte[0],
+                Duration.ofSeconds(30),
+                1 << 20));
   }
 
   static String out(ExecResult r) {
@@ -101,12 +112,14 @@ abstract class DockerTestBase {
   }
 
   static void write(RuntimeSession s, String path, String content) {
-    runtime.writeFile(
-        s, WorkspacePath.parse(path), new ByteArrayInputStream(content.getBytes(UTF_8)), 1 << 20);
+    runtime
+        .workspace(s)
+        .writeFile(
+            WorkspacePath.parse(path), new ByteArrayInputStream(content.getBytes(UTF_8)), 1 << 20);
   }
 
   static String read(RuntimeSession s, String path) {
-    return new String(runtime.readFile(s, WorkspacePath.parse(path), 1 << 20), UTF_8);
+    return new String(runtime.workspace(s).readFile(WorkspacePath.parse(path), 1 << 20), UTF_8);
   }
 
   static void assertCode(Runnable call, ErrorCode code) {

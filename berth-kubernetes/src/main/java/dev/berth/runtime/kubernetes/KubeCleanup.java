@@ -79,24 +79,25 @@ final class KubeCleanup {
     return List.copyOf(op.list().getItems());
   }
 
-  CleanupReport destroy(String sessionId, KubeNames names) {
+  /** Removes what {@code handle} owns: found by its labels and by its recorded names. */
+  CleanupReport destroy(String handle, KubeNames names) {
     var report = new CleanupReport.Builder();
     for (Kind kind : Kind.values()) {
       Map<String, HasMetadata> found = new LinkedHashMap<>();
       try {
-        for (HasMetadata o : list(kind, names.namespace(), labels(sessionId), false)) {
+        for (HasMetadata o : list(kind, names.namespace(), labels(handle), false)) {
           found.put(o.getMetadata().getName(), o);
         }
         for (String name : exactNames(kind, names)) {
           if (!found.containsKey(name)) {
             HasMetadata o = ops(kind).inNamespace(names.namespace()).withName(name).get();
-            if (o != null && KubeLabels.owns(o.getMetadata().getLabels(), sessionId, instance)) {
+            if (o != null && KubeLabels.owns(o.getMetadata().getLabels(), handle, instance)) {
               found.put(name, o);
             }
           }
         }
       } catch (RuntimeException e) {
-        LOG.warn("cleanup: cannot list {}s of session {}", kind.receiptName, sessionId, e);
+        LOG.warn("cleanup: cannot list {}s of session {}", kind.receiptName, handle, e);
         report.failed(kind.receiptName, "(lookup)", "cannot list: " + KubeFailures.reason(e));
         continue;
       }
@@ -134,16 +135,25 @@ final class KubeCleanup {
     };
   }
 
-  private Map<String, String> labels(String sessionId) {
-    return Map.of(KubeLabels.SESSION, sessionId, KubeLabels.INSTANCE, instance);
+  private Map<String, String> labels(String handle) {
+    return Map.of(KubeLabels.SESSION, handle, KubeLabels.INSTANCE, instance);
   }
 
   /** Every session object labelled with this installation's instance, in {@code namespace}. */
   List<OwnedResource> listOwned(String namespace) {
+    return listOwned(namespace, Map.of(KubeLabels.INSTANCE, instance));
+  }
+
+  /** The objects of one handle, selected by the API server with its labels. */
+  List<OwnedResource> listOwned(String namespace, String handle) {
+    return listOwned(namespace, labels(handle));
+  }
+
+  private List<OwnedResource> listOwned(String namespace, Map<String, String> selector) {
     List<OwnedResource> out = new ArrayList<>();
     try {
       for (Kind kind : Kind.values()) {
-        for (HasMetadata o : list(kind, namespace, Map.of(KubeLabels.INSTANCE, instance), true)) {
+        for (HasMetadata o : list(kind, namespace, selector, true)) {
           if (o.getMetadata().getDeletionTimestamp() != null) {
             continue;
           }

@@ -1,5 +1,6 @@
 package dev.berth.runtime.kubernetes;
 
+import dev.berth.runtime.OwnerLabels;
 import dev.berth.runtime.RuntimeSession;
 import java.time.Instant;
 import java.util.Map;
@@ -17,12 +18,12 @@ import tools.jackson.databind.json.JsonMapper;
  * labels need not follow, and Berth never selects by them.
  */
 final class KubeLabels {
-  static final String SESSION = "berth.session";
-  static final String TEMPLATE = "berth.template";
-  static final String TYPE = "berth.type";
-  static final String INSTANCE = "berth.instance";
+  static final String SESSION = OwnerLabels.SESSION;
+  static final String TEMPLATE = OwnerLabels.TEMPLATE;
+  static final String TYPE = OwnerLabels.TYPE;
+  static final String INSTANCE = OwnerLabels.INSTANCE;
 
-  static final String CREATED = "berth.created";
+  static final String CREATED = OwnerLabels.CREATED;
   static final String CALLER_LABELS = "berth.labels";
 
   static final String TYPE_SESSION = "session";
@@ -35,23 +36,19 @@ final class KubeLabels {
 
   private KubeLabels() {}
 
+  /** Berth's {@link OwnerLabels}; {@code berth.session} carries the session's handle. */
   static Map<String, String> of(RuntimeSession s, String type, String instance) {
-    Map<String, String> labels = new TreeMap<>();
-    labels.put(SESSION, s.id().value());
-    labels.put(TEMPLATE, s.template().name());
-    labels.put(TYPE, type);
-    labels.put(INSTANCE, instance);
-    return labels;
+    return OwnerLabels.of(s, type, instance);
   }
 
   /** What selects the session's app pod: never its helper, never another installation's. */
   static Map<String, String> podSelector(RuntimeSession s, String instance) {
-    return new TreeMap<>(Map.of(SESSION, s.id().value(), INSTANCE, instance, TYPE, TYPE_SESSION));
+    return new TreeMap<>(Map.of(SESSION, s.handle(), INSTANCE, instance, TYPE, TYPE_SESSION));
   }
 
   /** Label selector text for everything of one session of this installation. */
-  static String sessionSelector(String sessionId, String instance) {
-    return SESSION + "=" + sessionId + "," + INSTANCE + "=" + instance;
+  static String sessionSelector(String handle, String instance) {
+    return SESSION + "=" + handle + "," + INSTANCE + "=" + instance;
   }
 
   static Map<String, String> annotations(RuntimeSession s, Instant created) {
@@ -71,9 +68,7 @@ final class KubeLabels {
     }
   }
 
-  static boolean owns(Map<String, String> labels, String sessionId, String instance) {
-    return labels != null
-        && sessionId.equals(labels.get(SESSION))
-        && instance.equals(labels.get(INSTANCE));
+  static boolean owns(Map<String, String> labels, String handle, String instance) {
+    return OwnerLabels.owns(labels, handle, instance);
   }
 }

@@ -1,6 +1,5 @@
 package dev.berth.runtime.kubernetes;
 
-import dev.berth.base.SessionId;
 import dev.berth.runtime.RuntimeState;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,8 +25,8 @@ record KubeNames(String namespace, String base) {
   static final String KEY_NAME = "name";
 
   /** The names this runtime would give the session today. */
-  static KubeNames generate(String namespace, String prefix, String template, SessionId id) {
-    return new KubeNames(namespace, baseName(prefix, template, id.value()));
+  static KubeNames generate(String namespace, String prefix, String template, String handle) {
+    return new KubeNames(namespace, baseName(prefix, template, handle));
   }
 
   static String baseName(String prefix, String template, String session) {
@@ -55,8 +54,8 @@ record KubeNames(String namespace, String base) {
 
   /** The persisted names where there are any, else the generated ones. */
   static KubeNames of(
-      RuntimeState state, String namespace, String prefix, String template, SessionId id) {
-    KubeNames fresh = generate(namespace, prefix, template, id);
+      RuntimeState state, String namespace, String prefix, String template, String handle) {
+    KubeNames fresh = generate(namespace, prefix, template, handle);
     return new KubeNames(
         state.getOrDefault(KEY_NAMESPACE, fresh.namespace),
         state.getOrDefault(KEY_NAME, fresh.base));

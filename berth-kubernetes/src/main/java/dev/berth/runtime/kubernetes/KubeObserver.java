@@ -1,6 +1,7 @@
 package dev.berth.runtime.kubernetes;
 
 import dev.berth.runtime.ObservedState;
+import dev.berth.runtime.RuntimeStates;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -28,33 +29,35 @@ final class KubeObserver {
               : "the workspace volume claim is being deleted");
     }
     if (pod == null) {
-      return started
-          ? new ObservedState.Exited(OptionalInt.empty(), "the session's pod is gone")
-          : new ObservedState.Prepared();
+      return RuntimeStates.notRunning(
+          started,
+          () -> new ObservedState.Exited(OptionalInt.empty(), "the session's pod is gone"));
     }
     if (pod.getMetadata().getDeletionTimestamp() != null) {
-      return started
-          ? new ObservedState.Exited(OptionalInt.empty(), "the session's pod is being deleted")
-          : new ObservedState.Prepared();
+      return RuntimeStates.notRunning(
+          started,
+          () ->
+              new ObservedState.Exited(OptionalInt.empty(), "the session's pod is being deleted"));
     }
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     Optional<ContainerStatus> container = container(pod);
     Optional<ContainerStateTerminated> ended =
         container.map(ContainerStatus::getState).map(s -> s.getTerminated());
     if (ended.isPresent() || "Succeeded".equals(phase) || "Failed".equals(phase)) {
-      if (!started) {
-        return new ObservedState.Prepared();
-      }
-      OptionalInt code =
-          ended.map(t -> t.getExitCode()).map(OptionalInt::of).orElse(OptionalInt.empty());
-      String reason = ended.map(ContainerStateTerminated::getReason).orElse(phase);
-      String detail =
-          "pod "
-              + phase
-              + ("OOMKilled".equals(reason)
-                  ? ", killed for running out of memory"
-                  : reason == null ? "" : " (" + reason + ")");
-      return new ObservedState.Exited(code, detail);
+      return RuntimeStates.notRunning(
+          started,
+          () -> {
+            OptionalInt code =
+                ended.map(t -> t.getExitCode()).map(OptionalInt::of).orElse(OptionalInt.empty());
+            String reason = ended.map(ContainerStateTerminated::getReason).orElse(phase);
+            String detail =
+                "pod "
+                    + phase
+                    + ("OOMKilled".equals(reason)
+                        ? ", killed for running out of memory"
+                        : reason == null ? "" : " (" + reason + ")");
+            return new ObservedState.Exited(code, detail);
+          });
     }
     if ("Running".equals(phase)
         && container

@@ -2,18 +2,17 @@ package dev.berth.runtime.kubernetes;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
-import dev.berth.runtime.Capabilities;
+import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
-import dev.berth.runtime.ExecRequest;
-import dev.berth.runtime.ExecResult;
-import dev.berth.runtime.FileEntry;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
 import dev.berth.runtime.RuntimeEvent;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
+import dev.berth.runtime.RuntimeStates;
 import dev.berth.runtime.SessionRuntime;
-import dev.berth.runtime.WorkspacePath;
+import dev.berth.runtime.StartResult;
+import dev.berth.runtime.WorkspaceAccess;
 import dev.berth.template.Template;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -21,13 +20,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,9 +46,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Prepare makes the PVC, the Service and the policy, and seeds the skeleton through a helper pod
  * ({@code <name>-h}) that mounts the PVC. Start removes the helper and creates the session pod,
- * waiting until it runs. Stop deletes the pod and keeps the PVC. Files and exec go through the API
- * server's exec endpoint ({@link PodExec}, {@link PodFiles}): into the session pod when it runs,
- * else into the helper pod, made on demand and removed at the next start or at destroy.
+ * waiting until it runs. Stop deletes the pod and keeps the PVC. Files and exec ({@link
+ * PodWorkspace}) go through the API server's exec endpoint ({@link PodExec}, {@link PodFiles}):
+ * into the session pod when it runs, else into the helper pod, made on demand and removed at the
+ * next start or at destroy.
  *
  * <p>Endpoints ({@link EndpointMode}) are the Service's cluster DNS name ({@code
  * http://<name>.<namespace>.svc:<port>/}), which a Berth running in the cluster reaches directly,
@@ -58,13 +57,13 @@ import org.slf4j.LoggerFactory;
  * session's pod ({@link PortForwards}; see docs/kubernetes.md).
  *
  * <p>State ({@link RuntimeState}, version {@value #STATE_VERSION}): {@code namespace}, {@code name}
- * (of every object), {@code image}, {@code started} ("true" between start and stop).
+ * (of every object, from the session's handle), {@code image}, {@code started} ("true" between
+ * start and stop, {@link RuntimeStates}).
  */
 public final class KubernetesRuntime implements SessionRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesRuntime.class);
   static final int STATE_VERSION = 1;
   static final String KEY_IMAGE = "image";
-  static final String KEY_STARTED = "started";
   private static final Duration GONE_WAIT = Duration.ofSeconds(60);
 
   private final KubernetesClient client;
@@ -158,24 +157,24 @@ public final class KubernetesRuntime implements SessionRuntime {
   }
 
   @Override
-  public Capabilities capabilities() {
-    return new Capabilities(true, true, true, options.networkPolicy(), true, true);
+  public Set<Ability> abilities() {
+    Set<Ability> abilities =
+        EnumSet.of(
+            Ability.APP_PROCESSES,
+            Ability.PUBLISHED_PORTS,
+            Ability.RESOURCE_LIMITS,
+            Ability.IMAGES,
+            Ability.EXEC_STDIN);
+    if (options.networkPolicy()) {
+      abilities.add(Ability.NETWORK_ISOLATION);
+    }
+    return abilities;
   }
 
   private KubeNames names(RuntimeSession s) {
-    if (s.state().version() > STATE_VERSION) {
-      throw new BerthException(
-          ErrorCode.RUNTIME_FAILURE,
-          "session '"
-              + s.id()
-              + "' has Kubernetes state version "
-              + s.state().version()
-              + ", newer than this Berth understands ("
-              + STATE_VERSION
-              + ")");
-    }
+    RuntimeStates.requireUnderstood(s, "Kubernetes", STATE_VERSION);
     return KubeNames.of(
-        s.state(), options.namespace(), options.prefix(), s.template().name(), s.id());
+        s.state(), options.namespace(), options.prefix(), s.template().name(), s.handle());
   }
 
   private String image(RuntimeSession s) {
@@ -229,8 +228,7 @@ public final class KubernetesRuntime implements SessionRuntime {
       HasMetadata existing =
           client.resource(object).inNamespace(object.getMetadata().getNamespace()).get();
       if (existing == null
-          || !KubeLabels.owns(
-              existing.getMetadata().getLabels(), s.id().value(), options.instance())) {
+          || !KubeLabels.owns(existing.getMetadata().getLabels(), s.handle(), options.instance())) {
         throw BerthException.conflict(
             "a "
                 + what
@@ -252,14 +250,17 @@ public final class KubernetesRuntime implements SessionRuntime {
   }
 
   @Override
-  public RuntimeState start(RuntimeSession s) {
+  public StartResult start(RuntimeSession s) {
     KubeNames n = names(s);
     Pod current = pod(n, n.pod());
     if (current != null
         && current.getMetadata().getDeletionTimestamp() == null
         && !KubeObserver.ended(current)) {
-      endpoints(s, n, current);
-      return s.state();
+      if (!KubeObserver.running(current)) {
+        awaitRunning(n, n.pod()); // a start that an earlier call (or manager) began: finish it
+        current = pod(n, n.pod());
+      }
+      return StartResult.of(s.state(), runningEndpoints(s, n, current));
     }
     if (pvc(n) == null) {
       throw BerthException.conflict(
@@ -289,8 +290,15 @@ public final class KubernetesRuntime implements SessionRuntime {
     }
     LOG.info("session {}: created pod {}", s.id(), n.pod());
     awaitRunning(n, n.pod());
-    endpoints(named, n, pod(n, n.pod())); // port-forward mode: the listeners open now
-    return state.with(KEY_STARTED, "true");
+    // port-forward mode: the listeners open now
+    Map<Integer, URI> endpoints = runningEndpoints(named, n, pod(n, n.pod()));
+    return StartResult.of(RuntimeStates.markStarted(state), endpoints);
+  }
+
+  /** The endpoints of a pod that runs; none while it does not (yet). */
+  private Map<Integer, URI> runningEndpoints(RuntimeSession s, KubeNames n, Pod pod) {
+    Map<Integer, URI> all = endpoints(s, n, pod);
+    return KubeObserver.running(pod) ? all : Map.of();
   }
 
   /** Waits until the pod runs or has ended; a pod still pending after the timeout is a failure. */
@@ -358,24 +366,26 @@ public final class KubernetesRuntime implements SessionRuntime {
   @Override
   public RuntimeState stop(RuntimeSession s, Duration grace) {
     KubeNames n = names(s);
-    forwards.close(s.id().value());
+    forwards.close(s.handle());
     if (pod(n, n.pod()) != null) {
       deleteAndWait(n, n.pod(), Math.max(1, grace.toSeconds()));
       LOG.info("session {}: deleted pod {}", s.id(), n.pod());
     }
-    return s.state().with(KEY_STARTED, null);
+    return RuntimeStates.markStopped(s.state());
   }
 
   @Override
   public CleanupReport destroy(RuntimeSession s) {
-    forwards.close(s.id().value());
+    forwards.close(s.handle());
     KubeNames n;
     try {
       n = names(s);
     } catch (RuntimeException e) {
-      n = KubeNames.generate(options.namespace(), options.prefix(), s.template().name(), s.id());
+      n =
+          KubeNames.generate(
+              options.namespace(), options.prefix(), s.template().name(), s.handle());
     }
-    return cleanup.destroy(s.id().value(), n);
+    return cleanup.destroy(s.handle(), n);
   }
 
   @Override
@@ -384,7 +394,7 @@ public final class KubernetesRuntime implements SessionRuntime {
       KubeNames n = names(s);
       Pod pod = pod(n, n.pod());
       return KubeObserver.state(
-          pvc(n), pod, "true".equals(s.state().get(KEY_STARTED)), endpoints(s, n, pod));
+          pvc(n), pod, RuntimeStates.started(s.state()), endpoints(s, n, pod));
     } catch (RuntimeException e) {
       return new ObservedState.Unknown(KubeFailures.reason(e));
     }
@@ -404,11 +414,11 @@ public final class KubernetesRuntime implements SessionRuntime {
       return out;
     }
     if (s.template().app().ports().isEmpty() || !KubeObserver.running(pod)) {
-      forwards.suspend(s.id().value()); // nothing to forward to; a restart gets the ports back
+      forwards.suspend(s.handle()); // nothing to forward to; a restart gets the ports back
       return out;
     }
     try {
-      return forwards.endpoints(s.id().value(), n.namespace(), n.pod(), s.template().app().ports());
+      return forwards.endpoints(s.handle(), n.namespace(), n.pod(), s.template().app().ports());
     } catch (RuntimeException e) {
       // a local failure (no free port): the session still runs, its endpoints are missing
       LOG.warn("session {}: cannot open its port-forwards: {}", s.id(), e.toString());
@@ -443,17 +453,8 @@ public final class KubernetesRuntime implements SessionRuntime {
   }
 
   @Override
-  public Optional<URI> endpoint(RuntimeSession s, int port) {
-    try {
-      KubeNames n = names(s);
-      Pod pod = pod(n, n.pod());
-      if (!s.template().app().ports().contains(port) || !KubeObserver.running(pod)) {
-        return Optional.empty();
-      }
-      return Optional.ofNullable(endpoints(s, n, pod).get(port));
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
+  public List<OwnedResource> listOwned(String handle) {
+    return cleanup.listOwned(options.namespace(), handle);
   }
 
   @Override
@@ -462,6 +463,20 @@ public final class KubernetesRuntime implements SessionRuntime {
   }
 
   // ---- files and exec --------------------------------------------------------------------------
+
+  @Override
+  public WorkspaceAccess workspace(RuntimeSession s) {
+    return new PodWorkspace(files, archives, exec, () -> target(s), () -> runningPod(s));
+  }
+
+  /** The session's pod for an exec; {@code CONFLICT} when it does not run. */
+  private PodFiles.Target runningPod(RuntimeSession s) {
+    KubeNames n = names(s);
+    if (!KubeObserver.running(pod(n, n.pod()))) {
+      throw BerthException.conflict("session '" + s.id() + "' is not running; start it to exec");
+    }
+    return new PodFiles.Target(n.namespace(), n.pod(), s.template().workspace().path());
+  }
 
   /** The pod that serves file calls: the session's when it runs, else the helper (made here). */
   private PodFiles.Target target(RuntimeSession s) {
@@ -499,70 +514,6 @@ public final class KubernetesRuntime implements SessionRuntime {
     }
     awaitRunning(n, n.helperPod());
     return new PodFiles.Target(n.namespace(), n.helperPod(), root);
-  }
-
-  @Override
-  public byte[] readFile(RuntimeSession s, WorkspacePath path, long maxBytes) {
-    return files.read(target(s), path, maxBytes);
-  }
-
-  @Override
-  public void writeFile(RuntimeSession s, WorkspacePath path, InputStream data, long maxBytes) {
-    files.write(target(s), path, data, maxBytes);
-  }
-
-  @Override
-  public List<FileEntry> list(RuntimeSession s, WorkspacePath directory) {
-    return files.list(target(s), directory);
-  }
-
-  @Override
-  public Optional<FileEntry> stat(RuntimeSession s, WorkspacePath path) {
-    return files.stat(target(s), path);
-  }
-
-  @Override
-  public void delete(RuntimeSession s, WorkspacePath path, boolean recursive) {
-    files.delete(target(s), path, recursive);
-  }
-
-  @Override
-  public void move(RuntimeSession s, WorkspacePath from, WorkspacePath to) {
-    files.move(target(s), from, to);
-  }
-
-  @Override
-  public void makeDirectory(RuntimeSession s, WorkspacePath path) {
-    files.makeDirectory(target(s), path);
-  }
-
-  @Override
-  public void putArchive(RuntimeSession s, WorkspacePath directory, InputStream tar) {
-    archives.put(target(s), directory, tar);
-  }
-
-  @Override
-  public void getArchive(RuntimeSession s, WorkspacePath path, OutputStream out) {
-    archives.get(target(s), path, out);
-  }
-
-  @Override
-  public ExecResult exec(RuntimeSession s, ExecRequest request) {
-    KubeNames n = names(s);
-    if (!KubeObserver.running(pod(n, n.pod()))) {
-      throw BerthException.conflict("session '" + s.id() + "' is not running; start it to exec");
-    }
-    var target = new PodFiles.Target(n.namespace(), n.pod(), s.template().workspace().path());
-    String cwd = files.workingDirectory(target, request.cwd());
-    return exec.run(
-        n.namespace(),
-        n.pod(),
-        request.argv(),
-        cwd,
-        PodExec.exports(request.env()),
-        request.stdin(),
-        request.timeout(),
-        request.maxOutputBytes());
   }
 
   @Override

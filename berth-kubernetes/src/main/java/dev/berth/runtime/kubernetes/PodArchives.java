@@ -2,6 +2,7 @@ package dev.berth.runtime.kubernetes;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
+import dev.berth.runtime.TarEntries;
 import dev.berth.runtime.WorkspacePath;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -56,34 +57,30 @@ final class PodArchives {
                 "archive entry '" + name + "' lies under the archive's own link '" + up + "'");
           }
         }
-        if (entry.isLink()
-            || entry.isCharacterDevice()
-            || entry.isBlockDevice()
-            || entry.isFIFO()) {
-          // checked first: commons-compress counts a hard link as a file
-          throw special(name);
-        } else if (entry.isDirectory()) {
-          var e = new TarArchiveEntry(rel + "/");
-          e.setMode(entry.getMode() & 0777);
-          out.putArchiveEntry(e);
-          out.closeArchiveEntry();
-        } else if (entry.isSymbolicLink()) {
-          String to = entry.getLinkName();
-          checks.add("1:" + linkTarget(target, to).value());
-          links.add(target.value());
-          var e = new TarArchiveEntry(rel, TarArchiveEntry.LF_SYMLINK);
-          e.setLinkName(to);
-          out.putArchiveEntry(e);
-          out.closeArchiveEntry();
-        } else if (entry.isFile()) {
-          var e = new TarArchiveEntry(rel);
-          e.setSize(entry.getSize());
-          e.setMode(entry.getMode() & 0777);
-          out.putArchiveEntry(e);
-          in.transferTo(out);
-          out.closeArchiveEntry();
-        } else {
-          throw special(name);
+        switch (TarEntries.kindOf(entry)) {
+          case DIRECTORY -> {
+            var e = new TarArchiveEntry(rel + "/");
+            e.setMode(entry.getMode() & 0777);
+            out.putArchiveEntry(e);
+            out.closeArchiveEntry();
+          }
+          case SYMLINK -> {
+            String to = entry.getLinkName();
+            checks.add("1:" + linkTarget(target, to).value());
+            links.add(target.value());
+            var e = new TarArchiveEntry(rel, TarArchiveEntry.LF_SYMLINK);
+            e.setLinkName(to);
+            out.putArchiveEntry(e);
+            out.closeArchiveEntry();
+          }
+          case FILE -> {
+            var e = new TarArchiveEntry(rel);
+            e.setSize(entry.getSize());
+            e.setMode(entry.getMode() & 0777);
+            out.putArchiveEntry(e);
+            in.transferTo(out);
+            out.closeArchiveEntry();
+          }
         }
         checks.add("0:" + target.value());
       }
@@ -96,11 +93,6 @@ final class PodArchives {
       return;
     }
     files.upload(t, dir, repacked.toByteArray(), checks);
-  }
-
-  private static BerthException special(String name) {
-    return BerthException.badRequest(
-        "archive entry '" + name + "' is a hard link or special file; not supported");
   }
 
   private static String relative(WorkspacePath dir, WorkspacePath target) {
@@ -148,7 +140,7 @@ final class PodArchives {
         if (base == null) {
           base = path.isRoot() ? "." : name.replaceAll("/$", "");
         }
-        String renamed = rename(name, base, asked);
+        String renamed = TarEntries.rename(name, base, asked);
         if (renamed.isEmpty()) {
           continue; // the root directory itself
         }
@@ -165,22 +157,6 @@ final class PodArchives {
       throw new BerthException(
           ErrorCode.RUNTIME_FAILURE, "cannot archive '" + path + "': " + e.getMessage(), e);
     }
-  }
-
-  /** {@code base/rest} becomes {@code asked/rest} (or {@code rest} for the root). */
-  static String rename(String name, String base, String asked) {
-    String rest;
-    if (name.equals(base) || name.equals(base + "/")) {
-      rest = "";
-    } else if (name.startsWith(base + "/")) {
-      rest = name.substring(base.length() + 1);
-    } else {
-      rest = name;
-    }
-    if (asked.isEmpty()) {
-      return rest;
-    }
-    return rest.isEmpty() ? asked + (name.endsWith("/") ? "/" : "") : asked + "/" + rest;
   }
 
   /** Copies a project skeleton into the workspace; existing files are never overwritten. */

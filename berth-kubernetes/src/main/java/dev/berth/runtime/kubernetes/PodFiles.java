@@ -4,6 +4,7 @@ import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
 import dev.berth.runtime.FileEntry;
 import dev.berth.runtime.FileLimits;
+import dev.berth.runtime.StatLine;
 import dev.berth.runtime.WorkspacePath;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -147,22 +147,7 @@ final class PodFiles {
     }
     check(r, "stat", p, null);
     String line = new String(r.stdout().bytes(), StandardCharsets.UTF_8).strip();
-    return Optional.of(entry(line, p.value()));
-  }
-
-  /** {@code %f %s %Y} of busybox/coreutils stat: raw mode in hex, size, mtime in seconds. */
-  static FileEntry entry(String statLine, String path) {
-    String[] f = statLine.split(" ");
-    int mode = Integer.parseInt(f[0], 16) & 0170000;
-    FileEntry.Type type =
-        switch (mode) {
-          case 0100000 -> FileEntry.Type.FILE;
-          case 0040000 -> FileEntry.Type.DIRECTORY;
-          case 0120000 -> FileEntry.Type.SYMLINK;
-          default -> FileEntry.Type.OTHER;
-        };
-    long size = type == FileEntry.Type.FILE ? Long.parseLong(f[1]) : 0;
-    return new FileEntry(path, type, size, Instant.ofEpochSecond(Long.parseLong(f[2])));
+    return Optional.of(StatLine.parse(line, p.value()));
   }
 
   List<FileEntry> list(Target t, WorkspacePath p) {
@@ -184,7 +169,7 @@ final class PodFiles {
       }
       String stat = new String(out, i, nl - i, StandardCharsets.UTF_8);
       String name = new String(out, nl + 1, nul - nl - 1, StandardCharsets.UTF_8);
-      entries.add(entry(stat, p.isRoot() ? name : p.value() + "/" + name));
+      entries.add(StatLine.parse(stat, p.isRoot() ? name : p.value() + "/" + name));
       i = nul + 1;
     }
     entries.sort(Comparator.comparing(FileEntry::path));

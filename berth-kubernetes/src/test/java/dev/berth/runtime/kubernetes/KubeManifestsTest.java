@@ -49,7 +49,7 @@ class KubeManifestsTest {
   }
 
   private static KubeNames names(Template t) {
-    return KubeNames.generate("sessions", "berth", t.name(), SessionId.of("s-abc"));
+    return KubeNames.generate("sessions", "berth", t.name(), "s-abc");
   }
 
   private static final String META =
@@ -240,7 +240,7 @@ class KubeManifestsTest {
   void aTemplateWithoutAppOrImageKeepsAShellAliveAndGetsDefaultRequests() {
     Template t = Template.builtinDefault();
     var s = RuntimeSession.fresh(SessionId.of("s-abc"), t, Map.of());
-    var n = KubeNames.generate("sessions", "berth", t.name(), s.id());
+    var n = KubeNames.generate("sessions", "berth", t.name(), s.handle());
     Pod pod = KubeManifests.sessionPod(s, n, OPTIONS, "busybox:1.36", NOW);
     var c = pod.getSpec().getContainers().get(0);
     assertThat(c.getArgs()).containsExactly("sleep", "infinity");

@@ -2,7 +2,6 @@ package dev.berth.runtime.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.base.SessionId;
 import dev.berth.runtime.RuntimeState;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,11 +38,11 @@ class KubeNamesTest {
   @Test
   void persistedNamesWinOverTodaysConfiguration() {
     var state = RuntimeState.of(1, Map.of("namespace", "old-ns", "name", "old-web-s-abc"));
-    KubeNames n = KubeNames.of(state, "new-ns", "new", "web", SessionId.of("s-abc"));
+    KubeNames n = KubeNames.of(state, "new-ns", "new", "web", "s-abc");
     assertThat(n).isEqualTo(new KubeNames("old-ns", "old-web-s-abc"));
     assertThat(n.serviceHost()).isEqualTo("old-web-s-abc.old-ns.svc");
     assertThat(
-            KubeNames.of(RuntimeState.EMPTY, "ns", "berth", "web", SessionId.of("s-abc"))
+            KubeNames.of(RuntimeState.EMPTY, "ns", "berth", "web", "s-abc")
                 .into(RuntimeState.EMPTY)
                 .values())
         .containsExactlyInAnyOrderEntriesOf(Map.of("namespace", "ns", "name", "berth-web-s-abc"));

@@ -12,6 +12,7 @@ import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
 import dev.berth.runtime.RuntimeEvent;
 import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.StartResult;
 import dev.berth.runtime.TestTemplates;
 import dev.berth.template.Template;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
@@ -113,8 +114,12 @@ class KubernetesMockLifecycleTest {
         .atMost(Duration.ofSeconds(10))
         .until(() -> cluster.client.pods().inNamespace(NS).withName(pod).get() != null);
     kubelet(pod, "Running", running());
-    return s.withState(start.join());
+    lastStart = start.join();
+    return s.withState(lastStart.state());
   }
+
+  /** What the last {@link #started} call's start answered. */
+  private StartResult lastStart;
 
   @Test
   void prepareMakesAClaimAServiceAndAPolicyAllLabelledAndStartRunsThePod() {
@@ -122,7 +127,7 @@ class KubernetesMockLifecycleTest {
     String name = s.state().get("name");
     assertThat(runtime.inspect(s)).isInstanceOf(ObservedState.Prepared.class);
     assertThat(runtime.listOwned())
-        .filteredOn(r -> r.sessionId().equals(s.id().value()))
+        .filteredOn(r -> r.handle().equals(s.id().value()))
         .extracting(OwnedResource::kind)
         .containsExactlyInAnyOrder("service", "networkpolicy", "persistentvolumeclaim");
 
@@ -131,15 +136,14 @@ class KubernetesMockLifecycleTest {
         .isEqualTo(
             new ObservedState.Running(
                 Map.of(8080, URI.create("http://" + name + "." + NS + ".svc:8080/"))));
-    assertThat(runtime.endpoint(st, 8080))
-        .contains(URI.create("http://" + name + "." + NS + ".svc:8080/"));
-    assertThat(runtime.endpoint(st, 9999)).isEmpty();
+    assertThat(lastStart.endpoints())
+        .isEqualTo(Map.of(8080, URI.create("http://" + name + "." + NS + ".svc:8080/")));
     assertThat(cluster.client.pods().inNamespace(NS).withName(name).get().getMetadata().getLabels())
         .containsEntry("berth.session", s.id().value())
         .containsEntry("berth.template", "web")
         .containsEntry("berth.instance", "inst-a")
         .containsEntry("berth.type", "session");
-    assertThat(runtime.start(st)).isEqualTo(st.state()); // running: nothing to do
+    assertThat(runtime.start(st).state()).isEqualTo(st.state()); // running: nothing to do
     assertThat(runtime.logTail(st, 10)).doesNotContain("cannot read");
 
     RuntimeSession stopped = st.withState(runtime.stop(st, Duration.ofSeconds(1)));
@@ -184,7 +188,7 @@ class KubernetesMockLifecycleTest {
   @Test
   void aNameTakenByAStrangerIsAConflictAndNothingIsLeftBehind() {
     var s = RuntimeSession.fresh(SessionId.generate(), web(), Map.of());
-    String name = KubeNames.generate(NS, "berth", "web", s.id()).pvc();
+    String name = KubeNames.generate(NS, "berth", "web", s.handle()).pvc();
     cluster
         .client
         .persistentVolumeClaims()
@@ -290,7 +294,7 @@ class KubernetesMockLifecycleTest {
               () ->
                   assertThat(events)
                       .filteredOn(e -> e.kind() == RuntimeEvent.Kind.REMOVED)
-                      .extracting(e -> e.sessionId().orElseThrow())
+                      .extracting(e -> e.handle().orElseThrow())
                       .contains(b.id().value()));
       assertThat(runtime.inspect(b)).isInstanceOf(ObservedState.Missing.class);
     }

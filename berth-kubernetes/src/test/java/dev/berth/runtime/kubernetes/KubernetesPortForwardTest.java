@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.berth.base.SessionId;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.StartResult;
 import dev.berth.runtime.TestTemplates;
 import dev.berth.template.Template;
 import java.io.IOException;
@@ -156,16 +157,18 @@ class KubernetesPortForwardTest {
     var first = new KubernetesRuntime(cluster.client, options);
     var fresh = RuntimeSession.fresh(SessionId.generate(), web(), Map.of("suite", "pf"));
     RuntimeSession s = fresh.withState(first.prepare(fresh));
-    s = s.withState(first.start(s));
+    StartResult firstStart = first.start(s);
+    s = s.withState(firstStart.state());
 
     URI endpoint = running(first, s).get(8080);
+    assertThat(firstStart.endpoints()).containsEntry(8080, endpoint); // start answers them
     assertThat(endpoint.getScheme()).isEqualTo("http");
     assertThat(endpoint.getHost()).isEqualTo("127.0.0.1");
     assertThat(endpoint.getPath()).isEqualTo("/");
     awaitPage(endpoint);
     assertThat(forwardingThreads()).isGreaterThan(threadsBefore); // the listener's accept loop
-    assertThat(first.endpoint(s, 8080)).contains(endpoint); // stable while the pod runs
-    assertThat(first.endpoint(s, 9999)).isEmpty();
+    assertThat(running(first, s)).containsEntry(8080, endpoint); // stable while the pod runs
+    assertThat(running(first, s)).doesNotContainKey(9999);
 
     // A restarted Berth: a new runtime knows nothing of the old one's listeners and opens its own.
     var second = new KubernetesRuntime(cluster.client, options);
@@ -188,20 +191,24 @@ class KubernetesPortForwardTest {
         .until(() -> second.inspect(ended) instanceof ObservedState.Exited);
     assertThat(second.forwardedSessions()).isEmpty();
     assertNoListener(again);
-    s = s.withState(second.start(s)); // what the reconciler does for restart: on-failure
-    assertThat(second.endpoint(s, 8080)).contains(again);
+    StartResult restart = second.start(s); // what the reconciler does for restart: on-failure
+    s = s.withState(restart.state());
+    assertThat(restart.endpoints()).containsEntry(8080, again);
+    assertThat(running(second, s)).containsEntry(8080, again);
     awaitPage(again);
 
     // Stop closes the listener; no endpoints while stopped.
     RuntimeSession stopped = s.withState(second.stop(s, Duration.ofSeconds(1)));
     assertNoListener(again);
     assertThat(second.forwardedSessions()).isEmpty();
+    // Prepared: no endpoints (only a Running state has any)
     assertThat(second.inspect(stopped)).isInstanceOf(ObservedState.Prepared.class);
-    assertThat(second.endpoint(stopped, 8080)).isEmpty();
 
     // Started again, then destroyed: nothing listens and no forwarding thread is left.
-    s = stopped.withState(second.start(stopped));
-    URI third = second.endpoint(s, 8080).orElseThrow();
+    StartResult thirdStart = second.start(stopped);
+    s = stopped.withState(thirdStart.state());
+    URI third = thirdStart.endpoints().get(8080);
+    assertThat(running(second, s)).containsEntry(8080, third);
     awaitPage(third);
     second.destroy(s);
     assertNoListener(third);

@@ -81,7 +81,7 @@ class MigrationToKubernetesTest {
         assertThat(onK8s.session().backend()).isEqualTo("k8s");
         assertThat(onK8s.session().status()).isEqualTo(SessionStatus.RUNNING);
         assertThat(onK8s.sourceCleanup().complete()).isTrue();
-        assertThat(docker.listOwned()).noneMatch(r -> r.sessionId().equals(id.value()));
+        assertThat(docker.listOwned()).noneMatch(r -> r.handle().equals(id.value()));
         assertThat(new String(service.workspace().readFile(id, "notes/a.txt"), UTF_8))
             .isEqualTo("kept");
         assertThat(
@@ -96,7 +96,7 @@ class MigrationToKubernetesTest {
 
         var onLocal = service.migrate(id, "local");
         assertThat(onLocal.session().backend()).isEqualTo("local");
-        assertThat(k8s.listOwned()).noneMatch(r -> r.sessionId().equals(id.value()));
+        assertThat(k8s.listOwned()).noneMatch(r -> r.handle().equals(id.value()));
         assertThat(new String(service.workspace().readFile(id, "notes/a.txt"), UTF_8))
             .isEqualTo("kept");
       } finally {

@@ -192,33 +192,36 @@ class RbacCoverageTest {
         assertThat(runtime.ping()).isNull();
         s = s.withState(runtime.prepare(s)); // claim, service, policy; skeleton through the helper
         assertThat(runtime.prepare(s)).isEqualTo(s.state()); // again: finds its own objects
-        assertThat(runtime.stat(s, WorkspacePath.parse("README.md"))).isPresent();
-        s = s.withState(runtime.start(s));
-        runtime.writeFile(
-            s, WorkspacePath.parse("a.txt"), new ByteArrayInputStream("x".getBytes(UTF_8)), 10);
-        assertThat(runtime.readFile(s, WorkspacePath.parse("a.txt"), 10))
+        assertThat(runtime.workspace(s).stat(WorkspacePath.parse("README.md"))).isPresent();
+        s = s.withState(runtime.start(s).state());
+        runtime
+            .workspace(s)
+            .writeFile(
+                WorkspacePath.parse("a.txt"), new ByteArrayInputStream("x".getBytes(UTF_8)), 10);
+        assertThat(runtime.workspace(s).readFile(WorkspacePath.parse("a.txt"), 10))
             .isEqualTo("x".getBytes(UTF_8));
-        runtime.makeDirectory(s, WorkspacePath.parse("d"));
-        runtime.move(s, WorkspacePath.parse("a.txt"), WorkspacePath.parse("d/a.txt"));
-        assertThat(runtime.list(s, WorkspacePath.parse("d"))).hasSize(1);
+        runtime.workspace(s).makeDirectory(WorkspacePath.parse("d"));
+        runtime.workspace(s).move(WorkspacePath.parse("a.txt"), WorkspacePath.parse("d/a.txt"));
+        assertThat(runtime.workspace(s).list(WorkspacePath.parse("d"))).hasSize(1);
         var tar = new ByteArrayOutputStream();
-        runtime.getArchive(s, WorkspacePath.parse("d"), tar);
-        runtime.putArchive(
-            s, WorkspacePath.parse("e"), new ByteArrayInputStream(tar.toByteArray()));
-        runtime.delete(s, WorkspacePath.parse("d"), true);
+        runtime.workspace(s).getArchive(WorkspacePath.parse("d"), tar);
+        runtime
+            .workspace(s)
+            .putArchive(WorkspacePath.parse("e"), new ByteArrayInputStream(tar.toByteArray()));
+        runtime.workspace(s).delete(WorkspacePath.parse("d"), true);
         var r =
-            runtime.exec(
-                s,
-                new ExecRequest(
-                    List.of("echo", "ok"),
-                    WorkspacePath.ROOT,
-                    Map.of(),
-                    new byte[0],
-                    Duration.ofSeconds(10),
-                    100));
+            runtime
+                .workspace(s)
+                .exec(
+                    new ExecRequest(
+                        List.of("echo", "ok"),
+                        WorkspacePath.ROOT,
+                        Map.of(),
+                        new byte[0],
+                        Duration.ofSeconds(10),
+                        100));
         assertThat(r.exitCode()).isZero();
         runtime.logTail(s, 5);
-        runtime.endpoint(s, 8080);
         runtime.inspect(s);
         runtime.listOwned();
         s = s.withState(runtime.stop(s, Duration.ofSeconds(1)));

@@ -3,6 +3,7 @@ package dev.berth.runtime.local;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
 import dev.berth.runtime.FileLimits;
+import dev.berth.runtime.TarEntries;
 import dev.berth.runtime.WorkspacePath;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +19,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Tar in and out of a local workspace. Every entry name is checked like any other workspace path;
- * links in an archive are kept only when they point inside the workspace, and hard links are
- * refused.
+ * links in an archive are kept only when they point inside the workspace, and hard links and
+ * special files are refused ({@link TarEntries}).
  */
 final class LocalArchives {
   private LocalArchives() {}
@@ -30,26 +31,16 @@ final class LocalArchives {
       while ((entry = in.getNextEntry()) != null) {
         String name = entry.getName();
         WorkspacePath target = dir.resolve(name);
-        if (entry.isLink()
-            || entry.isCharacterDevice()
-            || entry.isBlockDevice()
-            || entry.isFIFO()) {
-          // commons-compress calls these "files" too; they must never become empty files.
-          throw BerthException.badRequest(
-              "archive entry '" + name + "' is a hard link or special file; not supported");
-        } else if (entry.isDirectory()) {
-          LocalFiles.makeDirectory(root, target);
-        } else if (entry.isSymbolicLink()) {
-          putLink(root, target, entry.getLinkName());
-        } else if (entry.isFile()) {
-          if (entry.getSize() > maxEntryBytes) {
-            throw FileLimits.tooLarge(target, maxEntryBytes);
+        switch (TarEntries.kindOf(entry)) {
+          case DIRECTORY -> LocalFiles.makeDirectory(root, target);
+          case SYMLINK -> putLink(root, target, entry.getLinkName());
+          case FILE -> {
+            if (entry.getSize() > maxEntryBytes) {
+              throw FileLimits.tooLarge(target, maxEntryBytes);
+            }
+            LocalFiles.write(root, target, in, maxEntryBytes);
+            setMode(root.follow(target), entry.getMode());
           }
-          LocalFiles.write(root, target, in, maxEntryBytes);
-          setMode(root.follow(target), entry.getMode());
-        } else {
-          throw BerthException.badRequest(
-              "archive entry '" + name + "' is a hard link or special file; not supported");
         }
       }
     } catch (IOException e) {

@@ -2,20 +2,18 @@ package dev.berth.runtime.local;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
-import dev.berth.runtime.Capabilities;
+import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
-import dev.berth.runtime.ExecRequest;
-import dev.berth.runtime.ExecResult;
-import dev.berth.runtime.FileEntry;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
+import dev.berth.runtime.OwnerLabels;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
+import dev.berth.runtime.RuntimeStates;
 import dev.berth.runtime.SessionRuntime;
-import dev.berth.runtime.WorkspacePath;
+import dev.berth.runtime.StartResult;
+import dev.berth.runtime.WorkspaceAccess;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -25,11 +23,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -40,9 +40,9 @@ import java.util.stream.Stream;
  * tree started in the workspace. No isolation beyond file-path confinement: for trusted code and
  * development machines.
  *
- * <p>Layout: {@code <sessionsDir>/<id>/workspace/} (the workspace), {@code app.log} (the app's
- * output) and {@code owner.properties} (the labels a container backend would carry, so orphans can
- * be found after a registry is lost).
+ * <p>Layout: {@code <sessionsDir>/<handle>/workspace/} (the workspace), {@code app.log} (the app's
+ * output) and {@code owner.properties} (the {@link OwnerLabels} a container backend would carry, so
+ * orphans can be found after a registry is lost).
  */
 public final class LocalRuntime implements SessionRuntime {
   static final int STATE_VERSION = 1;
@@ -65,13 +65,14 @@ public final class LocalRuntime implements SessionRuntime {
   }
 
   @Override
-  public Capabilities capabilities() {
-    return new Capabilities(true, true, false, false, false, true);
+  public Set<Ability> abilities() {
+    return EnumSet.of(Ability.APP_PROCESSES, Ability.PUBLISHED_PORTS, Ability.EXEC_STDIN);
   }
 
   private Path sessionDir(RuntimeSession s) {
+    RuntimeStates.requireUnderstood(s, "local", STATE_VERSION);
     String recorded = s.state().get("dir");
-    return recorded != null ? Path.of(recorded) : sessionsDir.resolve(s.id().value());
+    return recorded != null ? Path.of(recorded) : sessionsDir.resolve(s.handle());
   }
 
   private Path workspaceDir(RuntimeSession s) {
@@ -94,9 +95,7 @@ public final class LocalRuntime implements SessionRuntime {
     try {
       Files.createDirectories(ws);
       var owner = new java.util.Properties();
-      owner.setProperty("berth.session", s.id().value());
-      owner.setProperty("berth.template", s.template().name());
-      owner.setProperty("berth.instance", instance);
+      OwnerLabels.of(s, "workspace", instance).forEach(owner::setProperty);
       owner.setProperty("created", Instant.now().toString());
       if (!Files.exists(dir.resolve(OWNER_FILE))) {
         try (var out = Files.newOutputStream(dir.resolve(OWNER_FILE))) {
@@ -114,15 +113,20 @@ public final class LocalRuntime implements SessionRuntime {
   }
 
   @Override
-  public RuntimeState start(RuntimeSession s) {
+  public StartResult start(RuntimeSession s) {
     if (!Files.isDirectory(workspaceDir(s))) {
       throw new BerthException(
           ErrorCode.CONFLICT, "session '" + s.id() + "' has no workspace; it cannot start");
     }
-    if (inspect(s) instanceof ObservedState.Running) {
-      return s.state();
+    if (inspect(s) instanceof ObservedState.Running running) {
+      return StartResult.of(s.state(), running.endpoints());
     }
-    RuntimeState state = s.state().with("started", "true");
+    RuntimeState started = launch(s);
+    return StartResult.of(started, endpoints(s.withState(started)));
+  }
+
+  private RuntimeState launch(RuntimeSession s) {
+    RuntimeState state = RuntimeStates.markStarted(s.state());
     if (!s.template().hasApp()) {
       return state;
     }
@@ -150,9 +154,9 @@ public final class LocalRuntime implements SessionRuntime {
     return env;
   }
 
-  /** The environment marker of this session's processes: instance and session id. */
+  /** The environment marker of this session's processes: instance and handle. */
   private String marker(RuntimeSession s) {
-    return instance + "/" + s.id().value();
+    return instance + "/" + s.handle();
   }
 
   private static int freePort() {
@@ -181,7 +185,7 @@ public final class LocalRuntime implements SessionRuntime {
     if (pid != null) {
       children.remove(Long.parseLong(pid));
     }
-    return s.state().with("pid", null).with("pidStart", null).with("started", null);
+    return RuntimeStates.markStopped(s.state().with("pid", null).with("pidStart", null));
   }
 
   @Override
@@ -207,7 +211,12 @@ public final class LocalRuntime implements SessionRuntime {
         report.failed("process", Long.toString(p.pid()), e.toString());
       }
     }
-    Path dir = sessionDir(s);
+    Path dir;
+    try {
+      dir = sessionDir(s);
+    } catch (RuntimeException newerState) {
+      dir = sessionsDir.resolve(s.handle()); // still remove what the handle's name points at
+    }
     if (Files.exists(dir)) {
       try {
         LocalFiles.deleteTree(dir);
@@ -221,21 +230,30 @@ public final class LocalRuntime implements SessionRuntime {
 
   @Override
   public ObservedState inspect(RuntimeSession s) {
-    if (!Files.isDirectory(workspaceDir(s))) {
-      return new ObservedState.Missing("no directory " + workspaceDir(s));
+    Path workspace;
+    try {
+      workspace = workspaceDir(s);
+    } catch (RuntimeException e) {
+      return new ObservedState.Unknown(e.getMessage());
     }
-    if (!"true".equals(s.state().get("started"))) {
-      return new ObservedState.Prepared();
+    if (!Files.isDirectory(workspace)) {
+      return new ObservedState.Missing("no directory " + workspace);
     }
-    if (!s.template().hasApp()) {
-      return new ObservedState.Running(Map.of());
+    if (RuntimeStates.started(s.state())) {
+      if (!s.template().hasApp()) {
+        return new ObservedState.Running(Map.of());
+      }
+      if (app(s).isPresent()) {
+        return new ObservedState.Running(endpoints(s));
+      }
     }
-    if (app(s).isPresent()) {
-      return new ObservedState.Running(endpoints(s));
-    }
-    String pid = s.state().get("pid");
-    Process known = pid == null ? null : children.get(Long.parseLong(pid));
-    return new ObservedState.Exited(exitCode(known), "process " + pid + " has ended");
+    return RuntimeStates.notRunning(
+        s.state(),
+        () -> {
+          String pid = s.state().get("pid");
+          Process known = pid == null ? null : children.get(Long.parseLong(pid));
+          return new ObservedState.Exited(exitCode(known), "process " + pid + " has ended");
+        });
   }
 
   /** The exit code of a child we started; the JVM's reaper may need a moment to record it. */
@@ -253,18 +271,14 @@ public final class LocalRuntime implements SessionRuntime {
     }
   }
 
-  private Map<Integer, URI> endpoints(RuntimeSession s) {
+  /** The host ports the app was given at its start, as recorded in the state. */
+  private static Map<Integer, URI> endpoints(RuntimeSession s) {
     Map<Integer, URI> out = new TreeMap<>();
     for (int port : s.template().app().ports()) {
-      endpoint(s, port).ifPresent(uri -> out.put(port, uri));
+      Optional.ofNullable(s.state().get("port." + port))
+          .ifPresent(p -> out.put(port, URI.create("http://127.0.0.1:" + p + "/")));
     }
     return out;
-  }
-
-  @Override
-  public Optional<URI> endpoint(RuntimeSession s, int port) {
-    return Optional.ofNullable(s.state().get("port." + port))
-        .map(p -> URI.create("http://127.0.0.1:" + p + "/"));
   }
 
   @Override
@@ -297,7 +311,7 @@ public final class LocalRuntime implements SessionRuntime {
         try (var in = Files.newInputStream(ownerFile)) {
           owner.load(in);
         }
-        if (!instance.equals(owner.getProperty("berth.instance"))) {
+        if (!instance.equals(owner.getProperty(OwnerLabels.INSTANCE))) {
           continue;
         }
         String created = owner.getProperty("created");
@@ -305,8 +319,8 @@ public final class LocalRuntime implements SessionRuntime {
             new OwnedResource(
                 "directory",
                 dir.toString(),
-                owner.getProperty("berth.session"),
-                owner.getProperty("berth.template"),
+                owner.getProperty(OwnerLabels.SESSION),
+                owner.getProperty(OwnerLabels.TEMPLATE),
                 instance,
                 created == null ? Optional.empty() : Optional.of(Instant.parse(created))));
       }
@@ -317,60 +331,7 @@ public final class LocalRuntime implements SessionRuntime {
   }
 
   @Override
-  public byte[] readFile(RuntimeSession s, WorkspacePath path, long maxBytes) {
-    return LocalFiles.read(root(s), path, maxBytes);
-  }
-
-  @Override
-  public void writeFile(RuntimeSession s, WorkspacePath path, InputStream data, long maxBytes) {
-    LocalFiles.write(root(s), path, data, maxBytes);
-  }
-
-  @Override
-  public List<FileEntry> list(RuntimeSession s, WorkspacePath directory) {
-    return LocalFiles.list(root(s), directory);
-  }
-
-  @Override
-  public Optional<FileEntry> stat(RuntimeSession s, WorkspacePath path) {
-    return LocalFiles.stat(root(s), path);
-  }
-
-  @Override
-  public void delete(RuntimeSession s, WorkspacePath path, boolean recursive) {
-    LocalFiles.delete(root(s), path, recursive);
-  }
-
-  @Override
-  public void move(RuntimeSession s, WorkspacePath from, WorkspacePath to) {
-    LocalFiles.move(root(s), from, to);
-  }
-
-  @Override
-  public void makeDirectory(RuntimeSession s, WorkspacePath path) {
-    LocalFiles.makeDirectory(root(s), path);
-  }
-
-  @Override
-  public void putArchive(RuntimeSession s, WorkspacePath directory, InputStream tar) {
-    LocalArchives.put(root(s), directory, tar, Long.MAX_VALUE);
-  }
-
-  @Override
-  public void getArchive(RuntimeSession s, WorkspacePath path, OutputStream out) {
-    LocalArchives.get(root(s), path, out);
-  }
-
-  @Override
-  public ExecResult exec(RuntimeSession s, ExecRequest request) {
-    ConfinedRoot root = root(s);
-    Path cwd = root.follow(request.cwd());
-    if (!Files.isDirectory(cwd)) {
-      throw BerthException.badRequest("cwd '" + request.cwd() + "' is not a directory");
-    }
-    Map<String, String> env = new HashMap<>(baseEnv(s));
-    env.putAll(request.env());
-    return LocalProcesses.run(
-        request.argv(), cwd, env, request.stdin(), request.timeout(), request.maxOutputBytes());
+  public WorkspaceAccess workspace(RuntimeSession s) {
+    return new LocalWorkspace(() -> root(s), baseEnv(s));
   }
 }

@@ -34,7 +34,7 @@ class LocalProcessTreeTest {
             Optional.empty());
     RuntimeSession s = RuntimeSession.fresh(SessionId.of("tree"), template, Map.of());
     s = s.withState(runtime.prepare(s));
-    s = s.withState(runtime.start(s));
+    s = s.withState(runtime.start(s).state());
     long leader = Long.parseLong(s.state().get("pid"));
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sleepers(leader).size() == 2);
     List<ProcessHandle> before = sleepers(leader);

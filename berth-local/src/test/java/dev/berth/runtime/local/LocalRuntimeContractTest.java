@@ -35,12 +35,16 @@ class LocalRuntimeContractTest extends RuntimeContract {
   @Test
   void writtenFilesGetOrdinaryPermissionsAndKeepThemWhenReplaced() throws Exception {
     RuntimeSession s = started(template("plain", List.of(), Optional.empty()));
-    runtime.writeFile(s, WorkspacePath.parse("a.txt"), new ByteArrayInputStream(new byte[1]), 10);
+    runtime
+        .workspace(s)
+        .writeFile(WorkspacePath.parse("a.txt"), new ByteArrayInputStream(new byte[1]), 10);
     var file = tmp.resolve("sessions").resolve(s.id().value()).resolve("workspace/a.txt");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rw-r--r--");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-x---"));
-    runtime.writeFile(s, WorkspacePath.parse("a.txt"), new ByteArrayInputStream(new byte[2]), 10);
+    runtime
+        .workspace(s)
+        .writeFile(WorkspacePath.parse("a.txt"), new ByteArrayInputStream(new byte[2]), 10);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rwxr-x---");
   }

@@ -1,0 +1,164 @@
+package dev.berth.runtime.docker;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import dev.berth.base.BerthException;
+import dev.berth.runtime.ExecRequest;
+import dev.berth.runtime.ExecResult;
+import dev.berth.runtime.FileEntry;
+import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.WorkspaceAccess;
+import dev.berth.runtime.WorkspacePath;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One Docker session's workspace: files through the archive API ({@link DockerFiles}, {@link
+ * DockerArchives}), what that API cannot do as commands ({@link FileCommands}), exec ({@link
+ * DockerExec}). The session container, created at prepare, is looked up at each call: the archive
+ * API works on a created container, so a prepared session's files are served without starting it.
+ */
+final class DockerWorkspace implements WorkspaceAccess {
+  private final RuntimeSession s;
+  private final DockerNames names;
+  private final DockerEngine engine;
+  private final DockerProvisioner provisioner;
+  private final ContainerUsers users;
+  private final DockerFiles files;
+  private final DockerArchives archives;
+  private final DockerExec exec;
+
+  DockerWorkspace(
+      RuntimeSession s,
+      DockerNames names,
+      DockerEngine engine,
+      DockerProvisioner provisioner,
+      ContainerUsers users,
+      DockerFiles files,
+      DockerArchives archives,
+      DockerExec exec) {
+    this.s = s;
+    this.names = names;
+    this.engine = engine;
+    this.provisioner = provisioner;
+    this.users = users;
+    this.files = files;
+    this.archives = archives;
+    this.exec = exec;
+  }
+
+  /** Where the container's workspace is, for a container the caller found. */
+  static ContainerPaths paths(
+      DockerEngine engine, ContainerUsers users, RuntimeSession s, InspectContainerResponse c) {
+    String user = c.getConfig() == null ? "" : c.getConfig().getUser();
+    return new ContainerPaths(
+        engine, c.getId(), s.template().workspace().path(), users.of(c.getId(), user));
+  }
+
+  /** The session container, which every file call needs (created at prepare). */
+  private InspectContainerResponse container() {
+    return provisioner
+        .find(names.container())
+        .orElseThrow(
+            () ->
+                BerthException.conflict(
+                    "session '"
+                        + s.id()
+                        + "' has no container "
+                        + names.container()
+                        + " (was it removed?); start it again"));
+  }
+
+  private ContainerPaths paths(InspectContainerResponse c) {
+    return paths(engine, users, s, c);
+  }
+
+  private ContainerPaths paths() {
+    return paths(container());
+  }
+
+  private static boolean running(InspectContainerResponse c) {
+    return Boolean.TRUE.equals(c.getState().getRunning());
+  }
+
+  @Override
+  public byte[] readFile(WorkspacePath path, long maxBytes) {
+    return files.read(paths(), path, maxBytes);
+  }
+
+  @Override
+  public void writeFile(WorkspacePath path, InputStream data, long maxBytes) {
+    files.write(paths(), path, data, maxBytes);
+  }
+
+  @Override
+  public List<FileEntry> list(WorkspacePath directory) {
+    var c = container();
+    return files.list(s, names, running(c), paths(c), directory);
+  }
+
+  @Override
+  public Optional<FileEntry> stat(WorkspacePath path) {
+    return files.stat(paths(), path);
+  }
+
+  @Override
+  public void delete(WorkspacePath path, boolean recursive) {
+    var c = container();
+    files.delete(s, names, running(c), paths(c), path, recursive);
+  }
+
+  @Override
+  public void move(WorkspacePath from, WorkspacePath to) {
+    var c = container();
+    files.move(s, names, running(c), paths(c), from, to);
+  }
+
+  @Override
+  public void makeDirectory(WorkspacePath path) {
+    files.makeDirectory(paths(), path);
+  }
+
+  @Override
+  public void putArchive(WorkspacePath directory, InputStream tar) {
+    archives.put(paths(), directory, tar);
+  }
+
+  @Override
+  public void getArchive(WorkspacePath path, OutputStream out) {
+    archives.get(paths(), path, out);
+  }
+
+  @Override
+  public ExecResult exec(ExecRequest request) {
+    var c = container();
+    if (!running(c)) {
+      throw BerthException.conflict("session '" + s.id() + "' is not running; start it to exec");
+    }
+    ContainerPaths paths = paths(c);
+    String cwd = paths.follow(request.cwd());
+    if (!paths.stat(cwd).map(PathStat::isDirectory).orElse(false)) {
+      throw BerthException.badRequest("cwd '" + request.cwd() + "' is not a directory");
+    }
+    boolean hasShell = engine.stat(c.getId(), "/bin/sh").isPresent();
+    Map<String, String> env = new TreeMap<>(s.template().container().env());
+    env.put("BERTH_SESSION_ID", s.id().value());
+    env.put("BERTH_WORKSPACE", s.template().workspace().path());
+    env.putAll(request.env());
+    List<String> envList =
+        env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+    return exec.run(
+        c.getId(),
+        paths.owner(),
+        request.argv(),
+        cwd,
+        envList,
+        request.stdin(),
+        request.timeout(),
+        request.maxOutputBytes(),
+        hasShell);
+  }
+}
