@@ -209,6 +209,80 @@ public abstract class RuntimeContract {
     assertThat(read(b, "mine.txt")).isEqualTo("b's data");
   }
 
+  @Test
+  void startAnswersTheEndpointsThatInspectReports() {
+    RuntimeSession p = prepared(template("app", List.of("sleep", "600"), Optional.empty()));
+    StartResult result = runtime().start(p);
+    RuntimeSession s = p.withState(result.state());
+    made.add(s);
+    assertThat(runtime().inspect(s))
+        .isInstanceOfSatisfying(
+            ObservedState.Running.class,
+            r -> assertThat(result.endpoints()).isEqualTo(r.endpoints()));
+    assertThat(runtime().start(s).endpoints()).isEqualTo(result.endpoints());
+  }
+
+  @Test
+  void resourcesAreNamedAndLabelledFromTheHandleNotTheId() {
+    SessionId id = newId();
+    String handle = "h" + newId().value().substring(1);
+    RuntimeSession fresh =
+        RuntimeSession.fresh(id, handle, template("plain", List.of(), Optional.empty()), Map.of());
+    made.add(fresh);
+    RuntimeSession s = fresh.withState(runtime().prepare(fresh));
+    made.add(s);
+    assertThat(runtime().listOwned(handle)).isNotEmpty().allMatch(r -> r.handle().equals(handle));
+    assertThat(runtime().listOwned(id.value())).isEmpty();
+    assertThat(runtime().listOwned())
+        .filteredOn(r -> r.handle().equals(handle))
+        .allMatch(r -> !r.name().contains(id.value()));
+    RuntimeSession started = s.withState(runtime().start(s).state());
+    made.add(started);
+    write(started, "bound.txt", "kept under the handle");
+    assertThat(read(started, "bound.txt")).isEqualTo("kept under the handle");
+    assertThat(runtime().destroy(started).complete()).isTrue();
+    assertThat(runtime().listOwned(handle)).isEmpty();
+  }
+
+  @Test
+  void listingOneHandleGivesExactlyItsShareOfTheWholeList() {
+    RuntimeSession a = running();
+    RuntimeSession b = running();
+    List<String> all =
+        runtime().listOwned().stream()
+            .filter(r -> r.handle().equals(a.handle()))
+            .map(r -> r.kind() + "/" + r.name())
+            .toList();
+    assertThat(runtime().listOwned(a.handle()))
+        .isNotEmpty()
+        .allMatch(r -> r.handle().equals(a.handle()))
+        .extracting(r -> r.kind() + "/" + r.name())
+        .containsExactlyInAnyOrderElementsOf(all);
+    assertThat(runtime().listOwned(b.handle())).noneMatch(r -> r.handle().equals(a.handle()));
+  }
+
+  @Test
+  void aStateNewerThanTheRuntimeUnderstandsIsRefusedNotGuessedAt() {
+    RuntimeSession s = prepared(template("plain", List.of(), Optional.empty()));
+    RuntimeSession newer = s.withState(s.state().withVersion(s.state().version() + 100));
+    assertCode(() -> runtime().start(newer), ErrorCode.RUNTIME_FAILURE);
+    assertThat(runtime().inspect(newer)).isInstanceOf(ObservedState.Unknown.class);
+    assertThat(runtime().inspect(s)).isInstanceOf(ObservedState.Prepared.class);
+  }
+
+  @Test
+  void anAbilityTheRuntimeLacksIsRefusedNamingTheBackend() {
+    assertThat(runtime().abilities()).isNotNull();
+    if (!runtime().abilities().contains(Ability.IMAGE_BUILDS)) {
+      assertThatThrownBy(() -> runtime().images())
+          .isInstanceOf(BerthException.class)
+          .hasMessageContaining("the " + runtime().kind() + " backend cannot")
+          .satisfies(e -> assertThat(((BerthException) e).code()).isEqualTo(ErrorCode.UNSUPPORTED));
+    } else {
+      assertThat(runtime().images().engine()).isNotNull();
+    }
+  }
+
   // ---- files --------------------------------------------------------------------------------
 
   @Test
