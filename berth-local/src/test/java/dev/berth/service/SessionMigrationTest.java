@@ -11,6 +11,7 @@ import dev.berth.base.SessionId;
 import dev.berth.registry.Registry;
 import dev.berth.runtime.Backends;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.runtime.WorkspaceAccess;
 import dev.berth.runtime.local.LocalRuntime;
 import dev.berth.session.CreateSessionRequest;
 import dev.berth.session.MigrationResult;
@@ -82,22 +83,33 @@ class SessionMigrationTest {
     registry.close();
   }
 
-  /** {@code b}, except that the method named in {@link #failOn} throws. */
+  /**
+   * {@code b}, except that the method named in {@link #failOn} throws: a method of the runtime, or
+   * of the workspace access it gives.
+   */
   private SessionRuntime failing(SessionRuntime real) {
-    return (SessionRuntime)
+    return failing(SessionRuntime.class, real);
+  }
+
+  private <T> T failing(Class<T> type, T real) {
+    return type.cast(
         Proxy.newProxyInstance(
-            SessionRuntime.class.getClassLoader(),
-            new Class<?>[] {SessionRuntime.class},
+            type.getClassLoader(),
+            new Class<?>[] {type},
             (proxy, method, args) -> {
               if (method.getName().equals(failOn.get())) {
                 throw new BerthException(ErrorCode.RUNTIME_FAILURE, "injected failure");
               }
+              Object result;
               try {
-                return method.invoke(real, args);
+                result = method.invoke(real, args);
               } catch (InvocationTargetException e) {
                 throw e.getCause();
               }
-            });
+              return result instanceof WorkspaceAccess w
+                  ? failing(WorkspaceAccess.class, w)
+                  : result;
+            }));
   }
 
   private SessionId runningWithFiles(String id) {

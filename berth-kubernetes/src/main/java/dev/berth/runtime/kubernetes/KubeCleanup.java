@@ -153,7 +153,10 @@ final class KubeCleanup {
     List<OwnedResource> out = new ArrayList<>();
     try {
       for (Kind kind : Kind.values()) {
-        for (HasMetadata o : list(kind, namespace, selector, true)) {
+        // withLabel(SESSION) would replace a SESSION=handle in the selector: ask for it only
+        // when no handle is
+        boolean sessionsOnly = !selector.containsKey(KubeLabels.SESSION);
+        for (HasMetadata o : list(kind, namespace, selector, sessionsOnly)) {
           if (o.getMetadata().getDeletionTimestamp() != null) {
             continue;
           }

@@ -15,7 +15,6 @@ import dev.berth.runtime.StartResult;
 import dev.berth.runtime.WorkspaceAccess;
 import dev.berth.template.Template;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +62,6 @@ public final class KubernetesRuntime implements SessionRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesRuntime.class);
   static final int STATE_VERSION = 1;
   static final String KEY_IMAGE = "image";
-  private static final Duration GONE_WAIT = Duration.ofSeconds(60);
 
   private final KubernetesClient client;
   private final boolean ownsClient;
@@ -75,6 +72,8 @@ public final class KubernetesRuntime implements SessionRuntime {
   private final KubeCleanup cleanup;
   private final EndpointMode endpointMode;
   private final PortForwards forwards;
+  private final KubePods pods;
+  private final PodTargets targets;
 
   /** Uses a client made elsewhere (tests, or a caller with its own configuration). */
   public KubernetesRuntime(KubernetesClient client, KubernetesOptions options) {
@@ -91,6 +90,8 @@ public final class KubernetesRuntime implements SessionRuntime {
     this.cleanup = new KubeCleanup(client, options.instance());
     this.endpointMode = options.endpoints().resolve(System.getenv());
     this.forwards = new PortForwards(client);
+    this.pods = new KubePods(client, options.startTimeout());
+    this.targets = new PodTargets(client, options, pods);
     LOG.debug("Kubernetes endpoints: {} ({})", endpointMode.key(), options.endpoints().key());
   }
 
@@ -209,7 +210,7 @@ public final class KubernetesRuntime implements SessionRuntime {
       ensure(named, KubeManifests.networkPolicy(named, n, options, now));
     }
     if (t.workspace().skeleton().isPresent()) {
-      archives.seed(target(named), t.workspace().skeleton().get());
+      archives.seed(targets.forFiles(named, n, image), t.workspace().skeleton().get());
     }
     return state;
   }
@@ -241,28 +242,20 @@ public final class KubernetesRuntime implements SessionRuntime {
     }
   }
 
-  private Pod pod(KubeNames n, String name) {
-    return client.pods().inNamespace(n.namespace()).withName(name).get();
-  }
-
-  private PersistentVolumeClaim pvc(KubeNames n) {
-    return client.persistentVolumeClaims().inNamespace(n.namespace()).withName(n.pvc()).get();
-  }
-
   @Override
   public StartResult start(RuntimeSession s) {
     KubeNames n = names(s);
-    Pod current = pod(n, n.pod());
+    Pod current = pods.pod(n, n.pod());
     if (current != null
         && current.getMetadata().getDeletionTimestamp() == null
         && !KubeObserver.ended(current)) {
       if (!KubeObserver.running(current)) {
-        awaitRunning(n, n.pod()); // a start that an earlier call (or manager) began: finish it
-        current = pod(n, n.pod());
+        pods.awaitRunning(n, n.pod()); // a start that an earlier call (or manager) began: finish it
+        current = pods.pod(n, n.pod());
       }
       return StartResult.of(s.state(), runningEndpoints(s, n, current));
     }
-    if (pvc(n) == null) {
+    if (pods.pvc(n) == null) {
       throw BerthException.conflict(
           "session '"
               + s.id()
@@ -275,9 +268,9 @@ public final class KubernetesRuntime implements SessionRuntime {
       state = n.into(state.withVersion(STATE_VERSION)).with(KEY_IMAGE, image(s));
     }
     RuntimeSession named = s.withState(state);
-    deleteAndWait(n, n.helperPod(), 0); // a ReadWriteOnce volume wants one pod at a time
+    pods.deleteAndWait(n, n.helperPod(), 0); // a ReadWriteOnce volume wants one pod at a time
     if (current != null) {
-      deleteAndWait(n, n.pod(), 0); // an ended pod cannot run again: a new one takes its name
+      pods.deleteAndWait(n, n.pod(), 0); // an ended pod cannot run again: a new one takes its name
     }
     try {
       client
@@ -289,9 +282,9 @@ public final class KubernetesRuntime implements SessionRuntime {
       throw KubeFailures.failure("create pod " + n.pod(), e);
     }
     LOG.info("session {}: created pod {}", s.id(), n.pod());
-    awaitRunning(n, n.pod());
+    pods.awaitRunning(n, n.pod());
     // port-forward mode: the listeners open now
-    Map<Integer, URI> endpoints = runningEndpoints(named, n, pod(n, n.pod()));
+    Map<Integer, URI> endpoints = runningEndpoints(named, n, pods.pod(n, n.pod()));
     return StartResult.of(RuntimeStates.markStarted(state), endpoints);
   }
 
@@ -301,74 +294,12 @@ public final class KubernetesRuntime implements SessionRuntime {
     return KubeObserver.running(pod) ? all : Map.of();
   }
 
-  /** Waits until the pod runs or has ended; a pod still pending after the timeout is a failure. */
-  private void awaitRunning(KubeNames n, String name) {
-    try {
-      client
-          .pods()
-          .inNamespace(n.namespace())
-          .withName(name)
-          .waitUntilCondition(
-              p -> p == null || KubeObserver.running(p) || KubeObserver.ended(p),
-              options.startTimeout().toMillis(),
-              TimeUnit.MILLISECONDS);
-    } catch (RuntimeException e) {
-      Pod p = pod(n, name);
-      String why = p == null ? "it is gone" : KubeObserver.waiting(p);
-      throw new BerthException(
-          ErrorCode.RUNTIME_FAILURE,
-          "Kubernetes: pod "
-              + name
-              + " did not run within "
-              + options.startTimeout().toSeconds()
-              + "s: "
-              + why
-              + lastEvent(n, name).map(m -> "; last event: " + m).orElse(""),
-          e);
-    }
-  }
-
-  /**
-   * The newest event about a pod ("0/3 nodes are available...", "Failed to pull image..."): what a
-   * user needs to fix a pod that never runs. Empty when there is none or events cannot be read.
-   */
-  private Optional<String> lastEvent(KubeNames n, String pod) {
-    List<io.fabric8.kubernetes.api.model.Event> events;
-    try {
-      events =
-          client
-              .v1()
-              .events()
-              .inNamespace(n.namespace())
-              .withField("involvedObject.name", pod)
-              .list()
-              .getItems();
-    } catch (RuntimeException e) {
-      LOG.debug("cannot read the events of pod {}: {}", pod, KubeFailures.reason(e));
-      return Optional.empty();
-    }
-    return KubeObserver.newestEvent(events, pod);
-  }
-
-  private void deleteAndWait(KubeNames n, String name, long graceSeconds) {
-    var pod = client.pods().inNamespace(n.namespace()).withName(name);
-    try {
-      pod.withGracePeriod(graceSeconds).delete();
-      pod.waitUntilCondition(
-          p -> p == null, graceSeconds * 1000 + GONE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RuntimeException e) {
-      if (!KubeFailures.isNotFound(e)) {
-        throw KubeFailures.failure("delete pod " + name, e);
-      }
-    }
-  }
-
   @Override
   public RuntimeState stop(RuntimeSession s, Duration grace) {
     KubeNames n = names(s);
     forwards.close(s.handle());
-    if (pod(n, n.pod()) != null) {
-      deleteAndWait(n, n.pod(), Math.max(1, grace.toSeconds()));
+    if (pods.pod(n, n.pod()) != null) {
+      pods.deleteAndWait(n, n.pod(), Math.max(1, grace.toSeconds()));
       LOG.info("session {}: deleted pod {}", s.id(), n.pod());
     }
     return RuntimeStates.markStopped(s.state());
@@ -392,9 +323,9 @@ public final class KubernetesRuntime implements SessionRuntime {
   public ObservedState inspect(RuntimeSession s) {
     try {
       KubeNames n = names(s);
-      Pod pod = pod(n, n.pod());
+      Pod pod = pods.pod(n, n.pod());
       return KubeObserver.state(
-          pvc(n), pod, RuntimeStates.started(s.state()), endpoints(s, n, pod));
+          pods.pvc(n), pod, RuntimeStates.started(s.state()), endpoints(s, n, pod));
     } catch (RuntimeException e) {
       return new ObservedState.Unknown(KubeFailures.reason(e));
     }
@@ -466,54 +397,12 @@ public final class KubernetesRuntime implements SessionRuntime {
 
   @Override
   public WorkspaceAccess workspace(RuntimeSession s) {
-    return new PodWorkspace(files, archives, exec, () -> target(s), () -> runningPod(s));
-  }
-
-  /** The session's pod for an exec; {@code CONFLICT} when it does not run. */
-  private PodFiles.Target runningPod(RuntimeSession s) {
-    KubeNames n = names(s);
-    if (!KubeObserver.running(pod(n, n.pod()))) {
-      throw BerthException.conflict("session '" + s.id() + "' is not running; start it to exec");
-    }
-    return new PodFiles.Target(n.namespace(), n.pod(), s.template().workspace().path());
-  }
-
-  /** The pod that serves file calls: the session's when it runs, else the helper (made here). */
-  private PodFiles.Target target(RuntimeSession s) {
-    KubeNames n = names(s);
-    String root = s.template().workspace().path();
-    if (KubeObserver.running(pod(n, n.pod()))) {
-      return new PodFiles.Target(n.namespace(), n.pod(), root);
-    }
-    Pod helper = pod(n, n.helperPod());
-    if (helper != null
-        && (KubeObserver.ended(helper) || helper.getMetadata().getDeletionTimestamp() != null)) {
-      deleteAndWait(n, n.helperPod(), 0);
-      helper = null;
-    }
-    if (helper == null) {
-      if (pvc(n) == null) {
-        throw BerthException.conflict(
-            "session '"
-                + s.id()
-                + "' has no workspace volume claim "
-                + n.pvc()
-                + " (was it removed?)");
-      }
-      try {
-        client
-            .resource(KubeManifests.helperPod(s, n, options, image(s), Instant.now()))
-            .inNamespace(n.namespace())
-            .create();
-      } catch (RuntimeException e) {
-        if (!KubeFailures.isConflict(e)) {
-          throw KubeFailures.failure("create helper pod " + n.helperPod(), e);
-        }
-      }
-      LOG.info("session {}: created helper pod {} for file access", s.id(), n.helperPod());
-    }
-    awaitRunning(n, n.helperPod());
-    return new PodFiles.Target(n.namespace(), n.helperPod(), root);
+    return new PodWorkspace(
+        files,
+        archives,
+        exec,
+        () -> targets.forFiles(s, names(s), image(s)),
+        () -> targets.forExec(s, names(s)));
   }
 
   @Override
