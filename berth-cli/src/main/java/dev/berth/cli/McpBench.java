@@ -125,7 +125,7 @@ final class McpBench implements Runnable {
     RuntimeSession direct =
         new RuntimeSession(
             s.id(),
-            s.id().value(),
+            s.handle(),
             sessions.templates().get(s.template()),
             s.labels(),
             s.runtimeState());

@@ -62,7 +62,8 @@ public final class OrphanCollector {
       SessionRuntime runtime = backends.get(backend);
       Map<String, List<OwnedResource>> bySession = new LinkedHashMap<>();
       for (OwnedResource r : runtime.listOwned()) {
-        // The handle is the session id until the registry keeps handles apart (warm pools).
+        // Read as a session id: every session made today has its id as its handle (the registry
+        // has no lookup by handle yet; warm pools, which bind other handles, will need one).
         bySession.computeIfAbsent(r.handle(), k -> new ArrayList<>()).add(r);
       }
       bySession.forEach(

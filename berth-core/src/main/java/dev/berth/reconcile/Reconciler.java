@@ -110,7 +110,8 @@ public final class Reconciler implements AutoCloseable {
           metrics.backendConnected(backend, true);
           requestAll();
         }
-        default -> event.handle().ifPresent(this::requestSession); // handle = id, for now
+        // a handle is its session's id for every session made today (no lookup by handle yet)
+        default -> event.handle().ifPresent(this::requestSession);
       }
     } catch (RuntimeException e) {
       quiet.failure("event", "handling runtime event " + event, e);

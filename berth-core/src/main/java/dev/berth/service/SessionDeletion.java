@@ -45,7 +45,7 @@ final class SessionDeletion {
       resumed = s.lifecycle().desired() == DesiredState.DELETED;
       if (!resumed) {
         s = steps.save(s.withLifecycle(s.lifecycle().want(DesiredState.DELETED)));
-        planned = plan(runtime, id);
+        planned = plan(runtime, s);
         steps.registry().sessions().saveDeletePlan(id, planned);
       } else {
         planned = steps.registry().sessions().deletePlan(id);
@@ -95,10 +95,11 @@ final class SessionDeletion {
    * in its receipt what this one removed. Best effort: a runtime that cannot list now gives an
    * empty plan, never a failed delete.
    */
-  private static List<RemovedResource> plan(SessionRuntime runtime, SessionId id) {
+  private static List<RemovedResource> plan(SessionRuntime runtime, Session s) {
+    SessionId id = s.id();
     try {
-      // The handle is the session id until the registry keeps handles apart (warm pools).
-      return runtime.listOwned(id.value()).stream()
+      // cleanup by session id goes through the session's handle, which names its resources
+      return runtime.listOwned(s.handle()).stream()
           .map(r -> new RemovedResource(r.kind(), r.name()))
           .toList();
     } catch (RuntimeException e) {

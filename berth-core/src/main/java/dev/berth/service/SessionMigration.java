@@ -82,7 +82,8 @@ final class SessionMigration {
               + ": "
               + stopped.statusReason());
     }
-    RuntimeSession onTarget = RuntimeSession.fresh(id, template, stopped.labels());
+    RuntimeSession onTarget =
+        RuntimeSession.fresh(id, stopped.handle(), template, stopped.labels());
     Map<Integer, String> endpoints = Map.of();
     Path tar = null;
     try {

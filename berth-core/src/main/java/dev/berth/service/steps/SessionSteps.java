@@ -131,9 +131,9 @@ public final class SessionSteps {
   /** What the runtime is told about the session on every call. */
   public RuntimeSession runtimeSession(Session s, Template template) {
     // forSession: the app learns its public base path behind the proxy (BERTH_BASE_PATH...).
-    // The handle is the session id until the registry keeps handles apart (warm pools).
+    // The session's handle (the registry keeps it): what its resources are named from.
     return new RuntimeSession(
-        s.id(), s.id().value(), template.forSession(s.id()), s.labels(), s.runtimeState());
+        s.id(), s.handle(), template.forSession(s.id()), s.labels(), s.runtimeState());
   }
 
   /** Saves the session; a status change writes its status event. */
