@@ -79,6 +79,10 @@ final class ProxyFixture implements AutoCloseable {
     slowCommand.addAll(appCommand());
     slow.put("command", slowCommand);
     write(dir.resolve("slowapp"), slow);
+    // Declares a port its app never listens on: a healthy session whose app does not answer there.
+    Map<String, Object> quiet = new LinkedHashMap<>(plain);
+    quiet.put("ports", List.of(8080, 9090, 7070));
+    write(dir.resolve("quietport"), quiet);
     // Exits at once: the session ends FAILED.
     write(
         dir.resolve("failapp"),
