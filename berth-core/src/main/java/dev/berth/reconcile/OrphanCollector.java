@@ -7,6 +7,7 @@ import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.OwnedResource;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.session.Session;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.Template;
 import java.time.Clock;
@@ -47,7 +48,12 @@ public final class OrphanCollector {
     this.guard = guard;
   }
 
-  /** One orphaned session's resources on one backend, and what was done about them. */
+  /**
+   * One orphaned session's resources on one backend, and what was done about them.
+   *
+   * @param sessionId the handle the resources carry in their {@code berth.session} label: the
+   *     session's id for every session made directly
+   */
   public record Orphan(
       String backend,
       String sessionId,
@@ -60,20 +66,18 @@ public final class OrphanCollector {
     List<Orphan> out = new ArrayList<>();
     for (String backend : backends.names()) {
       SessionRuntime runtime = backends.get(backend);
-      Map<String, List<OwnedResource>> bySession = new LinkedHashMap<>();
+      Map<String, List<OwnedResource>> byHandle = new LinkedHashMap<>();
       for (OwnedResource r : runtime.listOwned()) {
-        // Read as a session id: every session made today has its id as its handle (the registry
-        // has no lookup by handle yet; warm pools, which bind other handles, will need one).
-        bySession.computeIfAbsent(r.handle(), k -> new ArrayList<>()).add(r);
+        byHandle.computeIfAbsent(r.handle(), k -> new ArrayList<>()).add(r);
       }
-      bySession.forEach(
-          (session, resources) -> {
-            if (isOrphan(backend, session, resources, cutoff)) {
+      byHandle.forEach(
+          (handle, resources) -> {
+            if (isOrphan(backend, handle, resources, cutoff)) {
               Optional<CleanupReport> cleanup =
                   dryRun
                       ? Optional.empty()
-                      : Optional.of(remove(backend, runtime, session, resources));
-              out.add(new Orphan(backend, session, resources, cleanup));
+                      : Optional.of(remove(backend, runtime, handle, resources));
+              out.add(new Orphan(backend, handle, resources, cleanup));
             }
           });
     }
@@ -85,24 +89,23 @@ public final class OrphanCollector {
    * migration interrupted by a crash leaves on its target).
    */
   private boolean isOrphan(
-      String backend, String session, List<OwnedResource> resources, Instant cutoff) {
+      String backend, String handle, List<OwnedResource> resources, Instant cutoff) {
     boolean old =
         resources.stream().allMatch(r -> r.createdAt().map(t -> t.isBefore(cutoff)).orElse(true));
     if (!old) {
       return false;
     }
-    Optional<SessionId> id = parse(session);
-    return id.isEmpty()
+    // Found through the handle the resources are named from (for a session made directly, its id).
+    return !SessionId.isValid(handle)
         || sessions
-            .find(id.get())
+            .findByHandle(handle)
             .map(s -> s.status() == SessionStatus.DELETED || !s.backend().equals(backend))
             .orElse(true);
   }
 
   private CleanupReport remove(
-      String backend, SessionRuntime runtime, String session, List<OwnedResource> resources) {
-    Optional<SessionId> id = parse(session);
-    if (id.isEmpty()) {
+      String backend, SessionRuntime runtime, String handle, List<OwnedResource> resources) {
+    if (!SessionId.isValid(handle)) {
       // Not an id Berth could have made: someone else's label; report it, touch nothing.
       var report = new CleanupReport.Builder();
       resources.forEach(
@@ -113,19 +116,14 @@ public final class OrphanCollector {
     Template template =
         Template.placeholder(
             templateName == null || templateName.isBlank() ? Template.DEFAULT_NAME : templateName);
+    // The lock of the session that had the handle, or of the id the handle would be: a create of
+    // that id cannot interleave with the last check and the removal.
+    SessionId id = sessions.findByHandle(handle).map(Session::id).orElse(SessionId.of(handle));
     return guard.exclusive(
-        id.get(),
+        id,
         () ->
-            isOrphan(backend, session, resources, Instant.MAX)
-                ? runtime.destroy(RuntimeSession.fresh(id.get(), template, Map.of()))
+            isOrphan(backend, handle, resources, Instant.MAX)
+                ? runtime.destroy(RuntimeSession.fresh(id, handle, template, Map.of()))
                 : CleanupReport.empty());
-  }
-
-  private static Optional<SessionId> parse(String session) {
-    try {
-      return Optional.of(SessionId.of(session));
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
   }
 }

@@ -110,8 +110,7 @@ public final class Reconciler implements AutoCloseable {
           metrics.backendConnected(backend, true);
           requestAll();
         }
-        // a handle is its session's id for every session made today (no lookup by handle yet)
-        default -> event.handle().ifPresent(this::requestSession);
+        default -> event.handle().flatMap(sessions::sessionOfHandle).ifPresent(this::submit);
       }
     } catch (RuntimeException e) {
       quiet.failure("event", "handling runtime event " + event, e);

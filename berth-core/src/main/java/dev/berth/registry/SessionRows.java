@@ -93,10 +93,13 @@ final class SessionRows {
   }
 
   static Session read(ResultSet rs) throws SQLException {
+    String id = rs.getString("id");
+    String handle = rs.getString("handle");
     var spec =
         new SessionSpec(
-            SessionId.of(rs.getString("id")),
-            rs.getString("handle"),
+            SessionId.of(id),
+            // blank: a row an older Berth (a replica not yet upgraded) wrote after V7 ran
+            handle == null || handle.isBlank() ? id : handle,
             rs.getString("template"),
             rs.getString("backend"),
             JSON.readValue(rs.getString("labels"), STRING_MAP),

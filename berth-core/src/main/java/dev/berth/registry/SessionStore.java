@@ -90,6 +90,26 @@ public final class SessionStore {
     }
   }
 
+  /**
+   * The session whose runtime resources are named from {@code handle} (the newest, should a deleted
+   * session's id have been taken again), including a deleted one.
+   */
+  public Optional<Session> findByHandle(String handle) {
+    return db.read(
+        c -> {
+          try (var ps =
+              c.prepareStatement(
+                  "SELECT * FROM sessions WHERE handle = ? OR (handle = '' AND id = ?)"
+                      + " ORDER BY created_at DESC")) {
+            ps.setString(1, handle);
+            ps.setString(2, handle);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(SessionRows.read(rs)) : Optional.empty();
+            }
+          }
+        });
+  }
+
   /** The sessions the filter matches, oldest first. */
   public List<Session> list(SessionFilter filter) {
     return db.read(

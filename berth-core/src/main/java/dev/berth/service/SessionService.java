@@ -265,6 +265,11 @@ public final class SessionService {
     return steps.require(id);
   }
 
+  /** The session whose runtime resources carry {@code handle} (a runtime event names a handle). */
+  public Optional<SessionId> sessionOfHandle(String handle) {
+    return steps.registry().sessions().findByHandle(handle).map(Session::id);
+  }
+
   public List<Session> list(SessionFilter filter) {
     return steps.registry().sessions().list(filter);
   }

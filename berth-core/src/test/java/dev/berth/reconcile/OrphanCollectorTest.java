@@ -6,6 +6,8 @@ import dev.berth.base.SessionId;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.service.FakeServices;
 import dev.berth.session.CreateSessionRequest;
+import dev.berth.session.Session;
+import dev.berth.session.SessionSpec;
 import dev.berth.template.Template;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +64,41 @@ class OrphanCollectorTest {
           .extracting(OrphanCollector.Orphan::sessionId)
           .containsExactly(id.value());
       assertThat(t.runtime.hasWorkspace(leftover)).isFalse();
+    }
+  }
+
+  @Test
+  void resourcesAreMatchedToSessionsThroughTheirHandleNotTheirId() {
+    try (var t = new FakeServices(home, Map.of())) {
+      var made = t.service.create(CreateSessionRequest.ofTemplate("default")).session();
+      // A session bound to a workspace prepared under another handle (as a warm pool will bind).
+      var bound =
+          new Session(
+              new SessionSpec(
+                  SessionId.of("bound"),
+                  "pool-7",
+                  made.template(),
+                  made.backend(),
+                  made.labels(),
+                  made.culling(),
+                  made.createdAt()),
+              made.observed(),
+              made.activity(),
+              made.lifecycle());
+      t.registry.sessions().insert(bound);
+      t.runtime.prepare(
+          RuntimeSession.fresh(
+              SessionId.of("bound"), "pool-7", Template.builtinDefault(), Map.of()));
+      SessionId stray = plant(t, "pool-8");
+      t.clock.advance(Duration.ofSeconds(1));
+
+      assertThat(t.orphans.collect(Duration.ZERO, false))
+          .extracting(OrphanCollector.Orphan::sessionId)
+          .containsExactly("pool-8");
+      assertThat(t.runtime.hasWorkspace(stray)).isFalse();
+      assertThat(t.runtime.hasWorkspace(SessionId.of("pool-7")))
+          .as("the bound session's workspace is kept")
+          .isTrue();
     }
   }
 }

@@ -248,6 +248,14 @@ abstract class RegistryContract {
           .isEqualTo("plain");
       assertThat(registry.sessions().find(SessionId.of("bound")).orElseThrow().handle())
           .isEqualTo("pool-3");
+      // What runtime events and orphan collection look a session up by.
+      assertThat(registry.sessions().findByHandle("pool-3").map(Session::id))
+          .contains(SessionId.of("bound"));
+      assertThat(registry.sessions().findByHandle("plain").map(Session::id))
+          .contains(SessionId.of("plain"));
+      assertThat(registry.sessions().findByHandle("bound"))
+          .as("the id of a session bound to another handle is not a handle")
+          .isEmpty();
     }
     assertThatThrownBy(
             () ->
