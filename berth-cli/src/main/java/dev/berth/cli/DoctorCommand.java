@@ -28,7 +28,7 @@ final class DoctorCommand extends ClientCommand {
   }
 
   private void check(String what, Optional<String> problem, String ok) {
-    out().printf("%-14s %s%n", what, problem.map(p -> "PROBLEM: " + p).orElse("ok: " + ok));
+    out().printf("%-19s %s%n", what, problem.map(p -> "PROBLEM: " + p).orElse("ok: " + ok));
     problems |= problem.isPresent();
   }
 
@@ -46,12 +46,12 @@ final class DoctorCommand extends ClientCommand {
       Availability here = p.availability(settings, env);
       out()
           .printf(
-              "%-14s %s%n", p.kind() + " backend", (here.applies() ? "ok: " : "") + here.reason());
+              "%-19s %s%n", p.kind() + " backend", (here.applies() ? "ok: " : "") + here.reason());
     }
     if (config != null && config.backend().equals("auto") && config.backends().isEmpty()) {
       out()
           .printf(
-              "%-14s %s%n",
+              "%-19s %s%n",
               "backend auto",
               providers
                   .autoChoice(config, env)
@@ -64,7 +64,7 @@ final class DoctorCommand extends ClientCommand {
   public void run() {
     out()
         .printf(
-            "%-14s %s (%s)%n",
+            "%-19s %s (%s)%n",
             "java", System.getProperty("java.version"), System.getProperty("java.home"));
     BackendProviders providers = BackendProviders.installed();
     BerthConfig config = null;
@@ -92,7 +92,7 @@ final class DoctorCommand extends ClientCommand {
               + health.get("backends")
               + ")");
     } catch (CliException e) {
-      out().printf("%-14s %s%n", "server", "not running: " + e.getMessage());
+      out().printf("%-19s %s%n", "server", "not running: " + e.getMessage());
     }
     out().flush();
     if (problems) {

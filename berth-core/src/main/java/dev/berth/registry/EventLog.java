@@ -66,17 +66,6 @@ public final class EventLog {
         });
   }
 
-  /** The id of the newest event, 0 when there is none. */
-  public long lastId() {
-    return db.read(
-        c -> {
-          try (var ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM events");
-              ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0L;
-          }
-        });
-  }
-
   private List<SessionEvent> query(String sql, Database.Binder binder) {
     return db.read(
         c -> {

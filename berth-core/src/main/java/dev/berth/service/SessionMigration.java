@@ -40,24 +40,24 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionMigration {
   private static final Logger log = LoggerFactory.getLogger(SessionMigration.class);
-  private final SessionSteps sessions;
+  private final SessionSteps steps;
   private final LifecycleSteps lifecycle;
 
-  SessionMigration(SessionSteps sessions, LifecycleSteps lifecycle) {
-    this.sessions = sessions;
+  SessionMigration(SessionSteps steps, LifecycleSteps lifecycle) {
+    this.steps = steps;
     this.lifecycle = lifecycle;
   }
 
   /** Runs the migration; the caller holds the session's lifecycle lock. */
   MigrationResult run(SessionId id, String targetName) {
-    Session before = sessions.require(id);
+    Session before = steps.require(id);
     String sourceName = before.backend();
     if (sourceName.equals(targetName)) {
       throw BerthException.badRequest(
           "session '" + id + "' already runs on backend '" + targetName + "'");
     }
-    SessionRuntime target = sessions.backends().get(targetName);
-    SessionSteps.requireAllowed(sessions.templateOrBuiltin(before), targetName);
+    SessionRuntime target = steps.backends().get(targetName);
+    SessionSteps.requireAllowed(steps.templateOrBuiltin(before), targetName);
     if (before.status() != SessionStatus.RUNNING && before.status() != SessionStatus.STOPPED) {
       throw BerthException.conflict(
           "session '"
@@ -66,10 +66,10 @@ final class SessionMigration {
               + before.status()
               + "; migrate needs a RUNNING or STOPPED session (start or stop it first)");
     }
-    Template template = sessions.templateOf(before);
-    SessionRuntime source = sessions.runtimeOf(before);
+    Template template = steps.templateOf(before);
+    SessionRuntime source = steps.runtimeOf(before);
     boolean wasRunning = before.status() == SessionStatus.RUNNING;
-    sessions.event(id, "migration", "moving from " + sourceName + " to " + targetName);
+    steps.event(id, "migration", "moving from " + sourceName + " to " + targetName);
 
     Session stopped = wasRunning ? lifecycle.stop(before, "") : before;
     if (stopped.status() != SessionStatus.STOPPED) {
@@ -89,7 +89,7 @@ final class SessionMigration {
     try {
       tar = Files.createTempFile("berth-migrate-" + id + "-", ".tar");
       try (OutputStream out = Files.newOutputStream(tar)) {
-        source.workspace(sessions.runtimeSession(stopped, template)).exportWorkspace(out);
+        source.workspace(steps.runtimeSession(stopped, template)).exportWorkspace(out);
       }
       onTarget = onTarget.withState(target.prepare(onTarget));
       try (InputStream in = Files.newInputStream(tar)) {
@@ -111,7 +111,7 @@ final class SessionMigration {
       deleteQuietly(tar);
     }
 
-    var now = sessions.now();
+    var now = steps.now();
     Session moved = stopped.onBackend(targetName, onTarget.state(), now);
     if (wasRunning) {
       // The stop above recorded that the owner wants it stopped; it runs again on the target.
@@ -122,18 +122,18 @@ final class SessionMigration {
               .withEndpoints(endpoints, now)
               .withLifecycle(before.lifecycle());
     }
-    sessions.save(moved);
-    sessions.event(id, "migration", "moved from " + sourceName + " to " + targetName);
+    steps.save(moved);
+    steps.event(id, "migration", "moved from " + sourceName + " to " + targetName);
 
     CleanupReport report;
     try {
-      report = source.destroy(sessions.runtimeSession(stopped, template));
+      report = source.destroy(steps.runtimeSession(stopped, template));
     } catch (RuntimeException e) {
       log.warn("cleanup of session {} on {} after migration failed", id, sourceName, e);
       report = new CleanupReport.Builder().failed("session", id.value(), String.valueOf(e)).build();
     }
-    var receipt = SessionCleanupReceipt.of(id, sourceName, report, sessions.now());
-    sessions.event(
+    var receipt = SessionCleanupReceipt.of(id, sourceName, report, steps.now());
+    steps.event(
         id,
         "cleanup",
         "cleanup of the source on "
@@ -164,18 +164,17 @@ final class SessionMigration {
     }
     String where = "the session stays on " + stopped.backend();
     if (wasRunning) {
-      Session current = sessions.require(id);
+      Session current = steps.require(id);
       Session wanted =
-          sessions.save(current.withLifecycle(current.lifecycle().want(DesiredState.RUNNING)));
+          steps.save(current.withLifecycle(current.lifecycle().want(DesiredState.RUNNING)));
       Session restarted =
-          lifecycle.start(wanted, sessions.templateOf(wanted), sessions.runtimeOf(wanted));
+          lifecycle.start(wanted, steps.templateOf(wanted), steps.runtimeOf(wanted));
       where +=
           restarted.status() == SessionStatus.RUNNING
               ? ", running again"
               : " but did not start again: " + restarted.statusReason();
     }
-    sessions.event(
-        id, "migration", "migration to " + targetName + " failed: " + why + "; " + where);
+    steps.event(id, "migration", "migration to " + targetName + " failed: " + why + "; " + where);
     return new BerthException(
         ErrorCode.RUNTIME_FAILURE, "migration to " + targetName + " failed: " + why + "; " + where);
   }

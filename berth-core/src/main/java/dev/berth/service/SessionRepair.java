@@ -23,14 +23,14 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionRepair implements LockedSession {
   private static final Logger log = LoggerFactory.getLogger(SessionRepair.class);
-  private final SessionSteps service;
+  private final SessionSteps steps;
   private final LifecycleSteps lifecycle;
   private final SessionDeletion deletion;
   private Session current;
 
   SessionRepair(
       SessionSteps steps, LifecycleSteps lifecycle, SessionDeletion deletion, Session session) {
-    this.service = steps;
+    this.steps = steps;
     this.lifecycle = lifecycle;
     this.deletion = deletion;
     this.current = session;
@@ -43,22 +43,22 @@ final class SessionRepair implements LockedSession {
 
   @Override
   public Template template() {
-    return service.templateOrBuiltin(current);
+    return steps.templateOrBuiltin(current);
   }
 
   @Override
   public boolean templateExists() {
-    return service.templates().names().contains(current.template());
+    return steps.templates().names().contains(current.template());
   }
 
   private SessionRuntime runtime() {
-    return service.runtimeOf(current);
+    return steps.runtimeOf(current);
   }
 
   @Override
   public ObservedState observe() {
     try {
-      return runtime().inspect(service.runtimeSession(current, template()));
+      return runtime().inspect(steps.runtimeSession(current, template()));
     } catch (RuntimeException e) {
       return new ObservedState.Unknown(SessionSteps.message(e));
     }
@@ -66,12 +66,12 @@ final class SessionRepair implements LockedSession {
 
   @Override
   public SessionActivity lastActivity() {
-    return service.activity().last(current);
+    return steps.activity().last(current);
   }
 
   @Override
   public Session fail(String reason, Optional<Instant> restartAt) {
-    Instant now = service.clock().instant();
+    Instant now = steps.clock().instant();
     Session next = current;
     if (next.status() != SessionStatus.FAILED || !next.statusReason().equals(reason)) {
       next = next.withStatus(SessionStatus.FAILED, reason, now);
@@ -80,7 +80,7 @@ final class SessionRepair implements LockedSession {
     if (next.status() != SessionStatus.RUNNING) {
       next = next.withEndpoints(Map.of(), now);
     }
-    current = service.save(next);
+    current = steps.save(next);
     return current;
   }
 
@@ -91,7 +91,7 @@ final class SessionRepair implements LockedSession {
     // Counted in memory and saved with the next status (FAILED or STARTING): no moment where the
     // registry shows a FAILED session with neither a restart pending nor one under way.
     current = current.withLifecycle(current.lifecycle().restarted());
-    service.event(
+    steps.event(
         current.id(),
         "restart",
         "restart "
@@ -102,14 +102,13 @@ final class SessionRepair implements LockedSession {
             + why);
     if (observe() instanceof ObservedState.Running) {
       try {
-        runtime.stop(service.runtimeSession(current, template), service.stopGrace());
+        runtime.stop(steps.runtimeSession(current, template), steps.stopGrace());
       } catch (RuntimeException e) {
         log.warn("session {}: stop before restart failed: {}", current.id(), e.toString());
       }
     }
     if (current.status() == SessionStatus.RUNNING || current.status() == SessionStatus.STARTING) {
-      current =
-          service.save(current.withStatus(SessionStatus.FAILED, why, service.clock().instant()));
+      current = steps.save(current.withStatus(SessionStatus.FAILED, why, steps.clock().instant()));
     }
     int counted = current.lifecycle().restarts();
     current = lifecycle.start(current, template, runtime);
@@ -117,7 +116,7 @@ final class SessionRepair implements LockedSession {
       // The backend went away during the attempt (an engine restart, say): not the app's fault,
       // so it does not count against the restart limit.
       current =
-          service.save(
+          steps.save(
               current.withLifecycle(
                   new SessionLifecycle(
                       current.lifecycle().desired(),
@@ -136,7 +135,7 @@ final class SessionRepair implements LockedSession {
               + "' no longer exists",
           Optional.empty());
     }
-    service.event(current.id(), "resume", "finishing a create that a manager restart interrupted");
+    steps.event(current.id(), "resume", "finishing a create that a manager restart interrupted");
     current = lifecycle.prepareThenStartOrWarm(current, template(), runtime());
     return current;
   }
@@ -150,26 +149,26 @@ final class SessionRepair implements LockedSession {
   @Override
   public SessionCleanupReceipt delete(String why) {
     SessionCleanupReceipt receipt = deletion.delete(current, why);
-    current = service.find(current.id()).orElse(current);
+    current = steps.find(current.id()).orElse(current);
     return receipt;
   }
 
   @Override
   public Session retryAt(Instant at) {
     current =
-        service.save(
+        steps.save(
             current.withLifecycle(current.lifecycle().restarted().withRestartAt(Optional.of(at))));
     return current;
   }
 
   @Override
   public Session resetRestarts() {
-    current = service.save(current.withLifecycle(current.lifecycle().resetRestarts()));
+    current = steps.save(current.withLifecycle(current.lifecycle().resetRestarts()));
     return current;
   }
 
   @Override
   public void note(String type, String message) {
-    service.event(current.id(), type, message);
+    steps.event(current.id(), type, message);
   }
 }

@@ -51,9 +51,6 @@ import java.util.function.Supplier;
  * removed; a manager killed at any point leaves a registry entry that the next start finishes.
  */
 public final class SessionService {
-  /** How often activity of one session is written to the registry at most. */
-  public static final Duration ACTIVITY_EVERY = SessionSteps.ACTIVITY_EVERY;
-
   private final SessionSteps steps;
   private final LifecycleSteps lifecycle;
   private final Tokens tokens;
@@ -377,8 +374,8 @@ public final class SessionService {
   /**
    * Records that the session was used ({@code via}: {@code api}, {@code mcp}, {@code proxy}, ...)
    * for idle culling. Cheap enough for every request: the registry is written at most once per
-   * {@link #ACTIVITY_EVERY} per session, so a busy proxy or tool loop costs one write per interval;
-   * the latest use is also kept in memory, so culling sees it at once.
+   * {@link SessionSteps#ACTIVITY_EVERY} per session, so a busy proxy or tool loop costs one write
+   * per interval; the latest use is also kept in memory, so culling sees it at once.
    */
   public void recordActivity(SessionId id, String via) {
     steps.activity().record(id, via);

@@ -39,20 +39,20 @@ import java.util.function.Function;
  * session's activity (its activity tracker).
  */
 public final class SessionWorkspace {
-  private final SessionSteps sessions;
+  private final SessionSteps steps;
   private final WorkspaceLimits limits;
   // Serializes read-modify-write edits of one file without a lock object per file. Shared by every
   // edge's view (see via), so a REST edit and an MCP edit of one file never interleave.
   private final ReentrantLock[] editStripes;
   private final String via;
 
-  SessionWorkspace(SessionSteps sessions, WorkspaceLimits limits) {
-    this(sessions, limits, newStripes(), "api");
+  SessionWorkspace(SessionSteps steps, WorkspaceLimits limits) {
+    this(steps, limits, newStripes(), "api");
   }
 
   private SessionWorkspace(
-      SessionSteps sessions, WorkspaceLimits limits, ReentrantLock[] editStripes, String via) {
-    this.sessions = sessions;
+      SessionSteps steps, WorkspaceLimits limits, ReentrantLock[] editStripes, String via) {
+    this.steps = steps;
     this.limits = limits;
     this.editStripes = editStripes;
     this.via = via;
@@ -71,7 +71,7 @@ public final class SessionWorkspace {
    * which the session's liveness explanation shows.
    */
   public SessionWorkspace via(String edge) {
-    return new SessionWorkspace(sessions, limits, editStripes, edge);
+    return new SessionWorkspace(steps, limits, editStripes, edge);
   }
 
   public WorkspaceLimits limits() {
@@ -79,20 +79,18 @@ public final class SessionWorkspace {
   }
 
   private <T> T inSession(SessionId id, Function<WorkspaceAccess, T> work) {
-    return sessions
+    return steps
         .locks()
         .shared(
             id,
             () -> {
-              Session s = sessions.require(id);
+              Session s = steps.require(id);
               if (s.status() == SessionStatus.PENDING) {
                 throw BerthException.conflict("session '" + id + "' is still being created");
               }
               touch(id);
               return work.apply(
-                  sessions
-                      .runtimeOf(s)
-                      .workspace(sessions.runtimeSession(s, sessions.templateOf(s))));
+                  steps.runtimeOf(s).workspace(steps.runtimeSession(s, steps.templateOf(s))));
             });
   }
 
@@ -106,7 +104,7 @@ public final class SessionWorkspace {
   }
 
   private void touch(SessionId id) {
-    sessions.activity().record(id, via);
+    steps.activity().record(id, via);
   }
 
   public byte[] readFile(SessionId id, String path) {
@@ -186,24 +184,22 @@ public final class SessionWorkspace {
             command.stdin(),
             timeout,
             limits.execMaxOutputBytes());
-    return sessions
+    return steps
         .locks()
         .shared(
             id,
             () -> {
-              Session s = sessions.require(id);
+              Session s = steps.require(id);
               if (s.status() != SessionStatus.RUNNING) {
                 throw BerthException.conflict(
                     "session '" + id + "' is " + s.status() + "; exec needs a RUNNING session");
               }
-              SessionRuntime runtime = sessions.runtimeOf(s);
+              SessionRuntime runtime = steps.runtimeOf(s);
               if (request.stdin().length > 0) {
                 Abilities.require(runtime, Ability.EXEC_STDIN, "run a command with standard input");
               }
               touch(id);
-              return runtime
-                  .workspace(sessions.runtimeSession(s, sessions.templateOf(s)))
-                  .exec(request);
+              return runtime.workspace(steps.runtimeSession(s, steps.templateOf(s))).exec(request);
             });
   }
 

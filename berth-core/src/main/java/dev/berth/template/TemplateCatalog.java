@@ -12,10 +12,6 @@ public final class TemplateCatalog {
     this.byName = Map.copyOf(byName);
   }
 
-  public static TemplateCatalog builtinOnly() {
-    return new TemplateCatalog(Map.of(Template.DEFAULT_NAME, Template.builtinDefault()));
-  }
-
   /** The template, or a 404 that lists the known names. */
   public Template get(String name) {
     Template t = byName.get(name);

@@ -216,12 +216,12 @@ public final class BerthServer implements AutoCloseable {
     return sessions;
   }
 
-  /** The image builds and updates; empty when no backend runs images. */
   /** Finds and removes resources without a live session (what {@code berth gc} runs). */
   public OrphanCollector orphans() {
     return orphans;
   }
 
+  /** The image builds and updates; empty when no backend runs images. */
   public Optional<ImageJobs> images() {
     return Optional.ofNullable(images);
   }

@@ -154,7 +154,7 @@ final class KubeCleanup {
     try {
       for (Kind kind : Kind.values()) {
         // withLabel(SESSION) would replace a SESSION=handle in the selector: ask for it only
-        // when no handle is
+        // when no handle is given
         boolean sessionsOnly = !selector.containsKey(KubeLabels.SESSION);
         for (HasMetadata o : list(kind, namespace, selector, sessionsOnly)) {
           if (o.getMetadata().getDeletionTimestamp() != null) {

@@ -46,11 +46,6 @@ final class KubeLabels {
     return new TreeMap<>(Map.of(SESSION, s.handle(), INSTANCE, instance, TYPE, TYPE_SESSION));
   }
 
-  /** Label selector text for everything of one session of this installation. */
-  static String sessionSelector(String handle, String instance) {
-    return SESSION + "=" + handle + "," + INSTANCE + "=" + instance;
-  }
-
   static Map<String, String> annotations(RuntimeSession s, Instant created) {
     Map<String, String> a = new TreeMap<>();
     a.put(CREATED, created.toString());
