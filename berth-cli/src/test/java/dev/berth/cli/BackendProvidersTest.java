@@ -131,19 +131,6 @@ class BackendProvidersTest {
   private record Fake(String kind, int priority, boolean opens, boolean alwaysPresent)
       implements BackendProvider {
     @Override
-    public Map<String, String> keys() {
-      return Map.of();
-    }
-
-    @Override
-    public boolean namedBackends() {
-      return false;
-    }
-
-    @Override
-    public void check(BackendSettings settings, List<String> errors) {}
-
-    @Override
     public Availability availability(BackendSettings settings, Map<String, String> env) {
       return new Availability(opens, opens ? "up" : "down");
     }

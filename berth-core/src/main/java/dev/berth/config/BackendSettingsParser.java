@@ -17,19 +17,25 @@ public interface BackendSettingsParser {
 
   /**
    * The top-level keys this kind reads (camelCase; each is also read as {@code BERTH_<KEY>} and as
-   * a flag), with their defaults as written. Iteration order is the order they are listed in.
+   * a flag), with their defaults as written. Iteration order is the order they are listed in. None
+   * by default: a kind without settings of its own.
    */
-  Map<String, String> keys();
+  default Map<String, String> keys() {
+    return Map.of();
+  }
 
   /**
    * Whether {@code backends:} in berth.yaml may hold backends of this kind. False for a kind of
-   * which a Berth has exactly one (local).
+   * which a Berth has exactly one (local), the default.
    */
-  boolean namedBackends();
+  default boolean namedBackends() {
+    return false;
+  }
 
   /**
    * Checks this kind's values when the configuration loads, adding one error per bad value in the
-   * form of {@link BackendSettings#parse}; nothing connects anywhere here.
+   * form of {@link BackendSettings#parse}; nothing connects anywhere here. Nothing to check by
+   * default.
    */
-  void check(BackendSettings settings, List<String> errors);
+  default void check(BackendSettings settings, List<String> errors) {}
 }

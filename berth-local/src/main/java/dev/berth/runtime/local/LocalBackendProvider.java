@@ -6,7 +6,6 @@ import dev.berth.runtime.provider.Availability;
 import dev.berth.runtime.provider.BackendContext;
 import dev.berth.runtime.provider.BackendProvider;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,19 +18,6 @@ public final class LocalBackendProvider implements BackendProvider {
   public String kind() {
     return "local";
   }
-
-  @Override
-  public Map<String, String> keys() {
-    return Map.of();
-  }
-
-  @Override
-  public boolean namedBackends() {
-    return false;
-  }
-
-  @Override
-  public void check(BackendSettings settings, List<String> errors) {}
 
   /** The lowest: chosen by {@code auto} when no other kind opens. */
   @Override
