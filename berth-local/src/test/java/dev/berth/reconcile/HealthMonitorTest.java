@@ -7,6 +7,7 @@ import dev.berth.service.TestServices;
 import dev.berth.session.CreateSessionRequest;
 import dev.berth.session.CullSettings;
 import dev.berth.session.Session;
+import java.lang.Thread.State;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,8 +39,16 @@ class HealthMonitorTest {
     Files.createDirectories(dir.resolve("skeleton"));
     Files.writeString(dir.resolve("skeleton/healthy"), "yes\n");
     List<SessionId> unhealthy = new CopyOnWriteArrayList<>();
+    List<Thread> probeThreads = new CopyOnWriteArrayList<>();
     try (var t = new TestServices(home);
-        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        ExecutorService probing =
+            Executors.newThreadPerTaskExecutor(
+                r -> {
+                  Thread th = Thread.ofVirtual().unstarted(r);
+                  probeThreads.add(th);
+                  return th;
+                })) {
       SessionId id = SessionId.of("sick");
       t.service.create(
           new CreateSessionRequest(
@@ -50,7 +59,7 @@ class HealthMonitorTest {
               true,
               CullSettings.NONE));
       t.service.workspace().delete(id, "healthy", false);
-      var monitor = new HealthMonitor(t.service, Clock.systemUTC(), threads, unhealthy::add);
+      var monitor = new HealthMonitor(t.service, Clock.systemUTC(), probing, unhealthy::add);
       Session running = t.registry.sessions().find(id).orElseThrow();
 
       // A reconcile pass holds the session when the probe falls due, and lets go a moment later:
@@ -70,8 +79,10 @@ class HealthMonitorTest {
               threads);
       assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
       monitor.tick(List.of(running));
-      // Keep holding while the probe tries: a probe that gives up at once has given up by now.
-      Thread.sleep(300);
+      // Keep holding until the probe waits for the session: one that gave up at once never would.
+      Awaitility.await("the probe waits for the session")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> probeThreads.stream().anyMatch(p -> p.getState() == State.TIMED_WAITING));
       release.countDown();
       pass.get(10, TimeUnit.SECONDS);
 
