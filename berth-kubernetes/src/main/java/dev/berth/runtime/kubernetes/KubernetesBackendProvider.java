@@ -166,7 +166,7 @@ public final class KubernetesBackendProvider implements BackendProvider {
                                     + ", got '"
                                     + k.endpoints()
                                     + "'")));
-    return KubernetesRuntime.connect(
+    return KubeConnection.connect(
         Optional.of(k.kubeconfig()).filter(s -> !s.isBlank()).map(Path::of),
         Optional.of(k.context()).filter(s -> !s.isBlank()),
         options);

@@ -1,7 +1,6 @@
 package dev.berth.runtime.kubernetes;
 
 import dev.berth.base.BerthException;
-import dev.berth.base.ErrorCode;
 import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ObservedState;
@@ -16,18 +15,13 @@ import dev.berth.runtime.WorkspaceAccess;
 import dev.berth.template.Template;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -80,7 +74,7 @@ public final class KubernetesRuntime implements SessionRuntime {
     this(client, false, options);
   }
 
-  private KubernetesRuntime(KubernetesClient client, boolean owns, KubernetesOptions options) {
+  KubernetesRuntime(KubernetesClient client, boolean owns, KubernetesOptions options) {
     this.client = client;
     this.ownsClient = owns;
     this.options = options;
@@ -103,36 +97,6 @@ public final class KubernetesRuntime implements SessionRuntime {
   /** Sessions with port-forwards open (tests). */
   Set<String> forwardedSessions() {
     return forwards.open();
-  }
-
-  /**
-   * Connects with a kubeconfig file and context when given, else as fabric8 finds its way: the
-   * pod's service account inside a cluster, {@code KUBECONFIG} or {@code ~/.kube/config} outside.
-   */
-  public static KubernetesRuntime connect(
-      Optional<Path> kubeconfig, Optional<String> context, KubernetesOptions options) {
-    Config config;
-    try {
-      if (kubeconfig.isPresent()) {
-        config =
-            Config.fromKubeconfig(
-                context.orElse(null),
-                Files.readString(kubeconfig.get()),
-                kubeconfig.get().toString());
-      } else {
-        config = context.map(Config::autoConfigure).orElseGet(() -> Config.autoConfigure(null));
-      }
-    } catch (java.io.IOException | RuntimeException e) {
-      throw new BerthException(
-          ErrorCode.BAD_REQUEST,
-          "cannot read the Kubernetes configuration"
-              + kubeconfig.map(p -> " " + p).orElse("")
-              + ": "
-              + e.getMessage(),
-          e);
-    }
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-    return new KubernetesRuntime(client, true, options);
   }
 
   /** Null when the API server answers and lets Berth list pods in its namespace, else why not. */
