@@ -78,7 +78,10 @@ final class ImagesCommand {
   @Command(
       name = "ls",
       mixinStandardHelpOptions = true,
-      description = "Template images: current build, size, and live sessions on an older build.")
+      description = {
+        "Template images: current build, size, whether it is outdated (a parent rebuilt, its",
+        "sources changed) and why, and live sessions on an older build."
+      })
   static final class Ls extends ClientCommand {
     @Override
     public void run() {
@@ -87,8 +90,19 @@ final class ImagesCommand {
         printJson(images);
         return;
       }
-      var table = new Table("TEMPLATE", "USES", "IMAGE", "SIZE", "BUILT", "SESSIONS", "OUTDATED");
+      var table =
+          new Table("TEMPLATE", "USES", "IMAGE", "SIZE", "BUILT", "STATUS", "SESSIONS", "OUTDATED");
+      List<String> why = new ArrayList<>();
+      boolean outdated = false;
       for (JsonNode i : images) {
+        String status = i.path("status").asString("");
+        List<String> reasons = new ArrayList<>();
+        i.path("outdatedBecause").forEach(r -> reasons.add(r.asString()));
+        if (!reasons.isEmpty()) {
+          why.add(
+              i.get("template").asString() + " is " + status + ": " + String.join("; ", reasons));
+        }
+        outdated |= status.equals("outdated");
         List<String> uses = new ArrayList<>();
         i.get("uses").forEach(u -> uses.add(u.asString()));
         String reference = i.get("reference").asString();
@@ -100,10 +114,18 @@ final class ImagesCommand {
                 ? ImageJobFollower.size(i.get("sizeBytes").asLong())
                 : null,
             i.path("builtAt").isNull() ? null : when(i.path("builtAt").asString()),
+            status,
             i.get("sessions").asInt(),
             i.get("outdatedSessions").asInt());
       }
       table.print(out());
+      if (!why.isEmpty()) {
+        out().println();
+        why.forEach(out()::println);
+      }
+      if (outdated) {
+        out().println("'berth update' rebuilds the outdated images, parents first");
+      }
     }
 
     private static String when(String instant) {

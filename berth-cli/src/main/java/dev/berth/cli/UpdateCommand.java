@@ -13,16 +13,25 @@ import tools.jackson.databind.JsonNode;
     name = "update",
     mixinStandardHelpOptions = true,
     description = {
-      "Build template images (as 'images build'), then list the live sessions that run an",
-      "outdated image. With --restart-idle, restart the idle running ones on the new image,",
-      "keeping their workspaces. New sessions always get the newest image."
+      "Rebuild the outdated template images, parents first, keeping the unchanged ones (the",
+      "cache: --no-cache rebuilds all), then list the live sessions that run an outdated image.",
+      "Named templates are updated with their ancestors and every image built on those.",
+      "With --restart-idle, restart the idle running ones on the new image, keeping their",
+      "workspaces. New sessions always get the newest image."
     })
 final class UpdateCommand extends ClientCommand {
   @Parameters(arity = "0..*", paramLabel = "TEMPLATE", description = "templates to build first")
   List<String> templates = new ArrayList<>();
 
-  @Option(names = "--cache", description = "reuse images whose content is unchanged")
+  @Option(
+      names = "--cache",
+      description = "keep images whose content is unchanged (the default; kept for scripts)")
   boolean cache;
+
+  @Option(
+      names = "--no-cache",
+      description = "rebuild every image from scratch, also the unchanged ones")
+  boolean noCache;
 
   @Option(names = "--pull", description = "look for newer base images (needs a registry)")
   boolean pull;
@@ -44,7 +53,10 @@ final class UpdateCommand extends ClientCommand {
   public void run() {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("templates", templates);
-    body.put("cache", cache);
+    if (cache && noCache) {
+      throw new CliException("--cache and --no-cache contradict each other: give one");
+    }
+    body.put("cache", !noCache);
     body.put("pull", pull);
     body.put("restartIdle", restartIdle);
     if (idleAfter != null) {

@@ -65,7 +65,10 @@ class BackendProvidersTest {
   void autoPicksDockerWhenAnEngineAnswers() {
     DockerRequired.check();
     var installed = BackendProviders.installed();
-    BerthConfig config = load(installed, Map.of(), "auto");
+    // A prefix of its own: the engine may hold another installation's resources under "berth",
+    // and Berth refuses to share a prefix with another installation.
+    String prefix = "bprov" + Long.toString(System.nanoTime() % 100_000, 36);
+    BerthConfig config = load(installed, Map.of("BERTH_PREFIX", prefix), "auto");
     try (Backends backends = installed.open(context(config))) {
       assertThat(backends.names()).containsExactly("local", "docker");
       assertThat(backends.defaultName()).isEqualTo("docker");

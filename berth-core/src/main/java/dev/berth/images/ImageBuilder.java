@@ -37,10 +37,9 @@ public final class ImageBuilder {
   static final int LOG_TAIL_LINES = 30;
 
   /**
-   * Label on every image Berth builds (with the engine's own instance label). Few on purpose: the
-   * classic builder adds one step per label. The content hash is in the tag. Not the labels that
-   * mark a session's resources: a container made from the image inherits its labels, and must not
-   * look like one of Berth's.
+   * Label on every image Berth builds (with the engine's own instance label and the {@link
+   * BuildRecord}). The content hash is in the tag. Not the labels that mark a session's resources:
+   * a container made from the image inherits its labels, and must not look like one of Berth's.
    */
   public static final String LABEL_TEMPLATE = "berth.image";
 
@@ -158,6 +157,10 @@ public final class ImageBuilder {
         contextDigest = ContextArchive.write(build.context(), out);
       }
       String hash = ImageHash.of(contextDigest, build.dockerfile(), args, dependencyIds);
+      // Read after the preparation, which SourceDigest leaves out: the user's sources only.
+      var record = new BuildRecord(SourceDigest.of(build), dependencyIds);
+      Map<String, String> labels = new TreeMap<>(record.labels());
+      labels.put(LABEL_TEMPLATE, name);
       reference = repository + ":" + hash;
       if (options.cache()) {
         var existing = engine.inspect(reference);
@@ -173,7 +176,7 @@ public final class ImageBuilder {
               build.dockerfile(),
               Set.of(reference),
               args,
-              Map.of(LABEL_TEMPLATE, name),
+              labels,
               !options.cache(),
               options.pull(),
               build.network());

@@ -34,10 +34,17 @@ public interface ImageEngine {
    * @param output gets every line of the engine's build output as it comes
    * @return the new image's id
    * @throws ImageBuildException when the build fails, with the engine's reason
+   * @throws dev.berth.base.BerthException CONFLICT, before building, when one of the tags names an
+   *     image another Berth installation built (same prefix on one engine)
    */
   String build(BuildSpec spec, Consumer<String> output);
 
-  /** Points {@code reference} (repository:tag) at the image {@code imageId}. */
+  /**
+   * Points {@code reference} (repository:tag) at the image {@code imageId}.
+   *
+   * @throws dev.berth.base.BerthException CONFLICT when the image, or the image {@code reference}
+   *     names now, was built by another Berth installation: its tags are never moved
+   */
   void tag(String imageId, String reference);
 
   /**
@@ -52,10 +59,13 @@ public interface ImageEngine {
    * @param id the engine's image id ({@code sha256:...})
    * @param sizeBytes its size with all layers
    * @param tags every repository:tag that names it
+   * @param labels the image's labels, {@link BuildRecord}'s among them for an image Berth built
    */
-  record ImageInfo(String id, long sizeBytes, Instant created, List<String> tags) {
+  record ImageInfo(
+      String id, long sizeBytes, Instant created, List<String> tags, Map<String, String> labels) {
     public ImageInfo {
       tags = List.copyOf(tags);
+      labels = Map.copyOf(labels);
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
  * @param imageId what {@code :latest} names now, empty when it was never built
  * @param sessions live sessions of templates that run this image
  * @param outdatedSessions those among them that run an older build
+ * @param freshness whether the image is what a build would make now, and if not why
  */
 public record TemplateImage(
     String template,
@@ -20,7 +21,8 @@ public record TemplateImage(
     long sizeBytes,
     Instant built,
     int sessions,
-    int outdatedSessions) {
+    int outdatedSessions,
+    ImageFreshness freshness) {
   public TemplateImage {
     uses = List.copyOf(uses);
   }

@@ -58,7 +58,7 @@ final class ImageRoutes {
   private void build(Context ctx) {
     ImageJobs j = jobs(ctx, "image builds");
     BuildOptions options =
-        buildOptions(RequestBodies.json(ctx, false), List.of(), new ArrayList<>());
+        buildOptions(RequestBodies.json(ctx, false), false, List.of(), new ArrayList<>());
     ctx.status(202).json(ImageViews.JobView.of(j.build(options)));
   }
 
@@ -69,18 +69,21 @@ final class ImageRoutes {
     var o = new StrictObject("request body", body, errors);
     boolean restartIdle = o.bool("restartIdle").orElse(false);
     Duration idleAfter = o.duration("idleAfter").orElse(ImageService.DEFAULT_IDLE);
-    BuildOptions build = buildOptions(body, List.of("restartIdle", "idleAfter"), errors);
+    // An update keeps what is unchanged: with the cache unless the caller says otherwise.
+    BuildOptions build = buildOptions(body, true, List.of("restartIdle", "idleAfter"), errors);
     ctx.status(202)
         .json(ImageViews.JobView.of(j.update(new UpdateOptions(build, restartIdle, idleAfter))));
   }
 
   /**
-   * Reads {@code templates}, {@code cache} and {@code pull}; {@code extra} keys are read elsewhere.
+   * Reads {@code templates}, {@code cache} (default {@code cacheByDefault}) and {@code pull};
+   * {@code extra} keys are read elsewhere.
    */
-  private static BuildOptions buildOptions(JsonNode body, List<String> extra, List<String> errors) {
+  private static BuildOptions buildOptions(
+      JsonNode body, boolean cacheByDefault, List<String> extra, List<String> errors) {
     var o = new StrictObject("request body", body, errors);
     List<String> templates = o.strings("templates", true).orElse(List.of());
-    boolean cache = o.bool("cache").orElse(false);
+    boolean cache = o.bool("cache").orElse(cacheByDefault);
     boolean pull = o.bool("pull").orElse(false);
     extra.forEach(o::has);
     o.checkNoUnknownKeys();

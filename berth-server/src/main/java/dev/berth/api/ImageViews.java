@@ -20,7 +20,9 @@ final class ImageViews {
       long sizeBytes,
       Instant builtAt,
       int sessions,
-      int outdatedSessions) {
+      int outdatedSessions,
+      String status,
+      List<String> outdatedBecause) {
     static TemplateImageView of(TemplateImage i) {
       return new TemplateImageView(
           i.template(),
@@ -30,7 +32,9 @@ final class ImageViews {
           i.sizeBytes(),
           i.built(),
           i.sessions(),
-          i.outdatedSessions());
+          i.outdatedSessions(),
+          i.freshness().status().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+          i.freshness().reasons());
     }
   }
 

@@ -63,7 +63,7 @@ public final class ImageJobs implements AutoCloseable {
 
   /** Queues an update (a build, then the outdated sessions); fails at once like {@link #build}. */
   public ImageJob.Snapshot update(UpdateOptions options) {
-    List<String> plan = images.builder().plan(options.build().templates());
+    List<String> plan = images.builder().plan(images.updateBuild(options.build()).templates());
     ImageJob job = add(ImageJob.Kind.UPDATE, plan);
     runner.submit(
         () ->

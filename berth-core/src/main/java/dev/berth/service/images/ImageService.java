@@ -3,10 +3,12 @@ package dev.berth.service.images;
 import dev.berth.base.BerthException;
 import dev.berth.base.SessionId;
 import dev.berth.images.BuildListener;
+import dev.berth.images.BuildOptions;
 import dev.berth.images.BuildReport;
 import dev.berth.images.ImageBuilder;
 import dev.berth.images.ImageEngine;
 import dev.berth.images.ImageEngine.ImageInfo;
+import dev.berth.images.ImageFreshness;
 import dev.berth.images.ImageGraph;
 import dev.berth.images.TemplateImage;
 import dev.berth.registry.SessionFilter;
@@ -24,6 +26,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,10 +63,13 @@ public final class ImageService {
   public List<TemplateImage> list() {
     ImageGraph graph = builder.graph();
     List<SessionImage> running = sessionImages(DEFAULT_IDLE);
+    Map<String, Optional<ImageInfo>> latestOf = new HashMap<>();
+    Function<String, Optional<ImageInfo>> latestImage =
+        t -> latestOf.computeIfAbsent(t, n -> engine.inspect(engine.repository(n) + ":latest"));
     List<TemplateImage> out = new ArrayList<>();
     for (String name : graph.buildable()) {
       String repository = engine.repository(name);
-      Optional<ImageInfo> latest = engine.inspect(repository + ":latest");
+      Optional<ImageInfo> latest = latestImage.apply(name);
       String hashTag =
           latest.stream()
               .flatMap(i -> i.tags().stream())
@@ -80,7 +87,8 @@ public final class ImageService {
               latest.map(ImageInfo::sizeBytes).orElse(0L),
               latest.map(ImageInfo::created).orElse(null),
               mine.size(),
-              (int) mine.stream().filter(SessionImage::outdated).count()));
+              (int) mine.stream().filter(SessionImage::outdated).count(),
+              ImageFreshness.of(sessions.templates().get(name), graph, latestImage)));
     }
     return out;
   }
@@ -137,12 +145,34 @@ public final class ImageService {
   }
 
   /**
-   * Builds (as {@link ImageBuilder#build}), then reports every live session that runs an outdated
-   * image; with {@code restartIdle}, restarts the running ones that are idle on the new image,
-   * keeping their workspaces. Nothing is restarted when the build failed.
+   * What an update builds: every image when no template is named; else the named ones, their
+   * ancestors, and everything built on those ancestors, so that a parent it rebuilds leaves no
+   * sibling on the old parent. Checks the names first (404, 400), as {@link ImageBuilder#plan}.
+   */
+  public BuildOptions updateBuild(BuildOptions requested) {
+    builder.plan(requested.templates());
+    if (requested.templates().isEmpty()) {
+      return requested;
+    }
+    ImageGraph graph = builder.graph();
+    TreeSet<String> names = new TreeSet<>(requested.templates());
+    for (String name : requested.templates()) {
+      for (String ancestor : graph.ancestors(name)) {
+        names.addAll(graph.descendants(ancestor));
+      }
+    }
+    return new BuildOptions(List.copyOf(names), requested.cache(), requested.pull());
+  }
+
+  /**
+   * Builds {@link #updateBuild} (with {@code options.build().cache()}, which an update asks for by
+   * default: unchanged images are kept, so the sessions on them stay current), then reports every
+   * live session that runs an outdated image; with {@code restartIdle}, restarts the running ones
+   * that are idle on the new image, keeping their workspaces. Nothing is restarted when the build
+   * failed.
    */
   public UpdateReport update(UpdateOptions options, BuildListener listener) {
-    BuildReport build = builder.build(options.build(), listener);
+    BuildReport build = builder.build(updateBuild(options.build()), listener);
     Instant now = clock.instant();
     List<SessionUpdate> updates = new ArrayList<>();
     for (SessionImage s : sessionImages(options.idleAfter())) {

@@ -80,6 +80,12 @@ public final class DockerBackendProvider implements BackendProvider {
       why = e.getMessage();
     }
     if (why == null) {
+      try {
+        docker.refuseAnotherInstallation(config.home().toString());
+      } catch (RuntimeException e) {
+        docker.close();
+        throw e;
+      }
       return docker;
     }
     if (docker != null) {

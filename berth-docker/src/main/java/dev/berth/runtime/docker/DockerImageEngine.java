@@ -5,6 +5,7 @@ import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.api.model.PruneType;
+import dev.berth.base.BerthException;
 import dev.berth.images.ImageEngine;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,13 +73,41 @@ final class DockerImageEngine implements ImageEngine {
             image.getId(),
             image.getSize() == null ? 0 : image.getSize(),
             created,
-            image.getRepoTags() == null ? List.of() : image.getRepoTags()));
+            image.getRepoTags() == null ? List.of() : image.getRepoTags(),
+            image.getConfig() == null || image.getConfig().getLabels() == null
+                ? Map.of()
+                : image.getConfig().getLabels()));
+  }
+
+  /**
+   * Refuses to touch {@code reference} (a tag or an id) when it names an image another Berth
+   * installation built: two installations with one prefix would otherwise take each other's tags
+   * (the start-up check in {@link PrefixOwners} catches most; this one holds when both started on
+   * an engine that had nothing of either yet).
+   */
+  private void requireNotAnothers(String reference) {
+    inspect(reference)
+        .map(i -> i.labels().get(IMAGE_INSTANCE))
+        .filter(owner -> !owner.equals(instance))
+        .ifPresent(
+            owner -> {
+              throw BerthException.conflict(
+                  "image "
+                      + reference
+                      + " was built by another Berth installation (instance "
+                      + owner
+                      + ") with the same prefix '"
+                      + prefix
+                      + "' on this engine; Berth never re-tags it: give this installation a"
+                      + " different prefix (prefix in berth.yaml or BERTH_PREFIX)");
+            });
   }
 
   @Override
   public String build(BuildSpec spec, Consumer<String> output) {
     Map<String, String> labels = new TreeMap<>(spec.labels());
     labels.put(IMAGE_INSTANCE, instance);
+    spec.tags().forEach(this::requireNotAnothers);
     var lines = new LineSplitter(output);
     try (InputStream tar = Files.newInputStream(spec.contextTar())) {
       BuildImageCmd cmd =
@@ -152,6 +181,8 @@ final class DockerImageEngine implements ImageEngine {
     int colon = reference.lastIndexOf(':');
     String repository = reference.substring(0, colon);
     String tag = reference.substring(colon + 1);
+    requireNotAnothers(imageId);
+    requireNotAnothers(reference);
     try {
       engine.client.tagImageCmd(imageId, repository, tag).withForce(true).exec();
     } catch (RuntimeException e) {

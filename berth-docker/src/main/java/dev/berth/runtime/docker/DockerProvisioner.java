@@ -88,9 +88,17 @@ final class DockerProvisioner {
         Network n = engine.client.inspectNetworkCmd().withNetworkId(name).exec();
         if (name.equals(n.getName())) {
           Map<String, String> options = n.getOptions() == null ? Map.of() : n.getOptions();
-          if (!"false".equals(options.get(NO_ICC_OPTION))
-              || !instance.equals(
-                  n.getLabels() == null ? null : n.getLabels().get(DockerLabels.INSTANCE))) {
+          String owner = n.getLabels() == null ? null : n.getLabels().get(DockerLabels.INSTANCE);
+          if (owner != null && !owner.equals(instance)) {
+            throw BerthException.conflict(
+                "network '"
+                    + name
+                    + "' is the shared session network of another Berth installation (instance "
+                    + owner
+                    + ") with the same prefix on this engine; give this installation a different"
+                    + " prefix (prefix in berth.yaml or BERTH_PREFIX)");
+          }
+          if (!"false".equals(options.get(NO_ICC_OPTION)) || owner == null) {
             throw BerthException.conflict(
                 "network '"
                     + name

@@ -189,6 +189,16 @@ public final class DockerRuntime implements SessionRuntime {
     return engine.engineId();
   }
 
+  /**
+   * Refuses, naming the fix, when another Berth installation uses this prefix on this engine; see
+   * {@link PrefixOwners}. For start-up, once the engine answers.
+   *
+   * @param home this installation's data directory, for the message
+   */
+  void refuseAnotherInstallation(String home) {
+    new PrefixOwners(engine, prefix, instance).refuseOthers(home);
+  }
+
   /** The image used for templates without one, {@code <prefix>/default:latest}. */
   public String defaultImageReference() {
     return defaultImage.reference();

@@ -102,6 +102,12 @@ final class NamedDockerBackends {
               + "' reach the same Docker engine; each engine may be one backend only (they would"
               + " take each other's sessions for orphans)");
     }
+    try {
+      runtime.refuseAnotherInstallation(config.home().toString());
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw new IllegalStateException("backend '" + spec.name() + "': " + e.getMessage(), e);
+    }
     return runtime;
   }
 }

@@ -10,6 +10,7 @@ import dev.berth.images.BuildReport;
 import dev.berth.images.ContextPreparation;
 import dev.berth.images.ImageBuilder;
 import dev.berth.images.ImageEngine;
+import dev.berth.images.ImageFreshness;
 import dev.berth.images.ImageResult;
 import dev.berth.images.ImageResult.Outcome;
 import dev.berth.template.TemplateCatalog;
@@ -137,6 +138,49 @@ class DockerImageBuildTest extends DockerTestBase {
     assertThat(out(sh(s, "cat /opt/jup/lib/version.txt"))).isEqualTo("2\n");
   }
 
+  private ImageFreshness freshness(String template) {
+    return ImageFreshness.of(
+        catalog().get(template),
+        builder.graph(),
+        t -> images.inspect(prefix + "/" + t + ":latest"));
+  }
+
+  @Test
+  void rebuildingTheParentThroughOneChildMarksTheSiblingOutdatedAndACachedRunRebuildsOnlyIt()
+      throws IOException {
+    build(false);
+    for (String t : List.of("tops", "tstudio", "tjup")) {
+      assertThat(freshness(t).status()).as(t).isEqualTo(ImageFreshness.Status.CURRENT);
+    }
+
+    Map<String, ImageResult> viaStudio = byName(build(false, "tstudio"));
+    assertThat(viaStudio.keySet()).containsExactlyInAnyOrder("tops", "tstudio");
+    var tops = images.inspect(prefix + "/tops:latest").orElseThrow();
+    assertThat(freshness("tjup").status()).isEqualTo(ImageFreshness.Status.OUTDATED);
+    assertThat(freshness("tjup").reasons())
+        .containsExactly(
+            "parent tops rebuilt at "
+                + tops.created().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    assertThat(freshness("tstudio").status()).isEqualTo(ImageFreshness.Status.CURRENT);
+
+    // What `berth update` runs: everything, with the cache. Only the sibling is built again.
+    started.clear();
+    Map<String, ImageResult> update = byName(build(true));
+    assertThat(update.get("tops").outcome()).isEqualTo(Outcome.CACHED);
+    assertThat(update.get("tstudio").outcome()).isEqualTo(Outcome.CACHED);
+    assertThat(update.get("tjup").outcome()).isEqualTo(Outcome.BUILT);
+    assertThat(update.get("tstudio").imageId()).isEqualTo(viaStudio.get("tstudio").imageId());
+    assertThat(freshness("tjup").status()).isEqualTo(ImageFreshness.Status.CURRENT);
+
+    // Edited sources: the Dockerfile, or a file of the context.
+    Path dockerfile = templates.resolve("tjup/Dockerfile");
+    Files.writeString(dockerfile, Files.readString(dockerfile) + "ENV EDITED=1\n");
+    Files.writeString(templates.resolve("tops/lib/version.txt"), "3\n");
+    assertThat(freshness("tjup").reasons()).containsExactly("sources changed since its last build");
+    assertThat(freshness("tops").reasons()).containsExactly("sources changed since its last build");
+    assertThat(freshness("tstudio").status()).isEqualTo(ImageFreshness.Status.CURRENT);
+  }
+
   @Test
   void buildComponentsAreRemovedFromTheContextAfterSuccessAndAfterFailure() throws IOException {
     List<String> before = contextFiles("tops");
@@ -174,6 +218,38 @@ class DockerImageBuildTest extends DockerTestBase {
     for (String t : List.of("tops", "tstudio", "tjup")) {
       assertThat(latest(t)).as(t + " keeps its image").isEqualTo(good.get(t).imageId());
     }
+  }
+
+  @Test
+  void anotherInstallationWithTheSamePrefixNeverRetagsThisOnesImagesAndIsRefusedAtStartUp() {
+    ImageResult mine = byName(build(false, "tops")).get("tops");
+    // Not closed: it shares this class's engine connection.
+    var other =
+        new DockerRuntime(
+            engine,
+            prefix,
+            "other-" + prefix,
+            DefaultImage.HOST_BUSYBOX,
+            SessionNetworks.PER_SESSION);
+    var theirs = new ImageBuilder(this::catalog, other.images().engine());
+    for (boolean cache : new boolean[] {false, true}) {
+      BuildReport report =
+          theirs.build(new BuildOptions(List.of("tops"), cache, false), BuildListener.NONE);
+      assertThat(report.ok()).as("cache " + cache).isFalse();
+      assertThat(report.failure().orElseThrow().error())
+          .contains("was built by another Berth installation (instance " + instance() + ")")
+          .contains("Berth never re-tags it: give this installation a different prefix");
+    }
+    assertThat(latest("tops")).isEqualTo(mine.imageId());
+    assertThat(images.inspect(mine.reference()).orElseThrow().id()).isEqualTo(mine.imageId());
+
+    assertThatThrownBy(() -> other.refuseAnotherInstallation("/srv/other"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("another Berth installation uses the prefix '" + prefix + "'")
+        .hasMessageContaining("instance " + instance() + ": image " + prefix + "/")
+        .hasMessageContaining("(instance other-" + prefix + ", data directory /srv/other)")
+        .hasMessageContaining("BERTH_PREFIX=<name>");
+    runtime.refuseAnotherInstallation("/srv/mine"); // its refused builds left nothing of its own
   }
 
   @Test
