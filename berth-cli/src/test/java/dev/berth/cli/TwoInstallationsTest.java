@@ -102,7 +102,7 @@ class TwoInstallationsTest {
             "another Berth installation uses the prefix '" + prefix + "' on this Docker engine")
         .hasMessageContaining("instance " + firstInstance + ": ")
         .hasMessageContaining("network " + prefix + "-net")
-        .hasMessageContaining("image " + prefix + "/bbox:latest")
+        .hasMessageContaining("image " + prefix + "/bbox:")
         .hasMessageContaining("container " + prefix + "-session-bbox-one")
         .hasMessageContaining("data directory " + second)
         .hasMessageContaining(

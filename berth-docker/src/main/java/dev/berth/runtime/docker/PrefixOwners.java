@@ -51,8 +51,7 @@ final class PrefixOwners {
                 .append("instance ")
                 .append(other)
                 .append(": ")
-                .append(String.join(", ", items.subList(0, Math.min(3, items.size()))))
-                .append(items.size() > 3 ? " and " + (items.size() - 3) + " more" : ""));
+                .append(summary(items)));
     String first = found.keySet().iterator().next();
     throw new IllegalStateException(
         "another Berth installation uses the prefix '"
@@ -76,6 +75,25 @@ final class PrefixOwners {
             + first
             + "; docker network rm "
             + DockerNames.sharedNetwork(prefix));
+  }
+
+  /** The first of each kind ({@code network ...}, {@code image ...}) and how many more. */
+  private static String summary(List<String> items) {
+    Map<String, List<String>> byKind = new java.util.LinkedHashMap<>();
+    for (String item : items) {
+      byKind
+          .computeIfAbsent(item.substring(0, item.indexOf(' ')), k -> new ArrayList<>())
+          .add(item);
+    }
+    List<String> out = new ArrayList<>();
+    byKind.forEach(
+        (kind, all) ->
+            out.add(
+                all.getFirst()
+                    + (all.size() > 1
+                        ? " (and " + (all.size() - 1) + " more " + kind + "s)"
+                        : "")));
+    return String.join(", ", out);
   }
 
   /** Other installation's instance id to what of it carries this prefix, in a stable order. */
