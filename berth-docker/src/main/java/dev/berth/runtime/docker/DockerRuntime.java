@@ -190,10 +190,7 @@ public final class DockerRuntime implements SessionRuntime {
   }
 
   /**
-   * Refuses, naming the fix, when another Berth installation uses this prefix on this engine; see
-   * {@link PrefixOwners}. For start-up, once the engine answers.
-   *
-   * @param home this installation's data directory, for the message
+   * At start-up: refuses when another installation uses this prefix here ({@link PrefixOwners}).
    */
   void refuseAnotherInstallation(String home) {
     new PrefixOwners(engine, prefix, instance).refuseOthers(home);
