@@ -33,7 +33,8 @@ import tools.jackson.databind.JsonNode;
       SessionCommand.Exec.class,
       SessionCommand.Cp.class,
       SessionCommand.Logs.class,
-      SessionCommand.Events.class
+      SessionCommand.Events.class,
+      SessionTokenCommand.class
     })
 final class SessionCommand {
   private static final String SESSIONS = "/api/v1/sessions";
@@ -528,10 +529,17 @@ final class SessionCommand {
       mixinStandardHelpOptions = true,
       description = "A session's audit trail.")
   static final class Events extends OnSession {
+    @Option(
+        names = "--incarnation",
+        description =
+            "the trail of an earlier session that had this id (admin; 1 is the first, each"
+                + " event's 'incarnation' says which one it is)")
+    Integer incarnation;
 
     @Override
     public void run() {
-      JsonNode events = client().json("GET", path("/events"), null);
+      String query = incarnation == null ? "" : "?incarnation=" + incarnation;
+      JsonNode events = client().json("GET", path("/events" + query), null);
       if (json) {
         printJson(events);
         return;

@@ -29,6 +29,19 @@ public sealed interface Principal {
     }
   }
 
+  /**
+   * Refuses, with a 403, a session token acting on another session's credentials: the admin may,
+   * and a session token on its own session. Whether {@code id} exists is not looked at, so nothing
+   * is learnt about other sessions.
+   */
+  default void checkSelfOrAdmin(SessionId id, String what) {
+    if (!canAccess(id)) {
+      throw new BerthException(
+          ErrorCode.FORBIDDEN,
+          what + " of another session needs the admin token; a session token acts on its session");
+    }
+  }
+
   record Admin() implements Principal {
     @Override
     public boolean canAccess(SessionId id) {

@@ -64,6 +64,20 @@ public final class Tokens {
     return token;
   }
 
+  /**
+   * A new token for {@code id} that replaces the ones it had: they stop working at once. Empty (and
+   * nothing changed) when the session is not live or is being deleted. The caller checks who may
+   * ask.
+   */
+  public Optional<String> rotateSessionToken(SessionId id) {
+    String token = fresh("s");
+    boolean replaced =
+        store.replaceSessionTokens(
+            new TokenRecord(hash(token), TokenRecord.Kind.SESSION, Optional.of(id)),
+            clock.instant());
+    return replaced ? Optional.of(token) : Optional.empty();
+  }
+
   /** The principal for a presented token; 401 when it is missing or unknown. */
   public Principal authenticate(String presented) {
     if (presented == null || presented.isBlank()) {

@@ -74,6 +74,16 @@ public final class BrowserCredentialStore {
         "DELETE FROM browser_credentials WHERE session_id=?", ps -> ps.setString(1, id.value()));
   }
 
+  /**
+   * Revokes the session's credentials that its token holder got (proxy cookies, login links and
+   * dashboard logins not made by the admin), on a token rotation; the admin's stay.
+   */
+  public void deleteSessionHeld(SessionId id) {
+    db.update(
+        "DELETE FROM browser_credentials WHERE session_id=? AND admin=0",
+        ps -> ps.setString(1, id.value()));
+  }
+
   private static Optional<BrowserCredentialRecord> find(
       Connection c, String hash, BrowserCredentialRecord.Kind kind, Instant now)
       throws SQLException {

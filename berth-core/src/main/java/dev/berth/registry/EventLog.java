@@ -12,7 +12,9 @@ import java.util.List;
 
 /**
  * Every session's audit trail: state changes, cleanup receipts, notable failures. Append-only;
- * event ids grow, so a reader follows the log by the last id it saw.
+ * event ids grow, so a reader follows the log by the last id it saw. Each event carries the
+ * incarnation of its session's id it belongs to (see {@link SessionEvent#incarnation}): a session
+ * that takes a deleted session's id starts with an empty trail.
  */
 public final class EventLog {
   private final Database db;
@@ -21,38 +23,62 @@ public final class EventLog {
     this.db = db;
   }
 
-  /** Appends an event to the session's audit trail and returns it with its id. */
+  /**
+   * Appends an event to the trail of the session that now holds {@code id} (its latest incarnation)
+   * and returns it with its id.
+   */
   public SessionEvent append(SessionId id, Instant at, String type, String message, String data) {
     String d = data == null ? "" : data;
-    long eventId =
+    Written written =
         db.write(
             c -> {
+              int incarnation = SessionStore.incarnation(c, id);
               try (var ps =
                   c.prepareStatement(
-                      "INSERT INTO events (session_id, at, type, message, data) VALUES (?,?,?,?,?)",
+                      "INSERT INTO events (session_id, incarnation, at, type, message, data)"
+                          + " VALUES (?,?,?,?,?,?)",
                       Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, id.value());
-                ps.setLong(2, at.toEpochMilli());
-                ps.setString(3, type);
-                ps.setString(4, message);
-                ps.setString(5, d);
+                ps.setInt(2, incarnation);
+                ps.setLong(3, at.toEpochMilli());
+                ps.setString(4, type);
+                ps.setString(5, message);
+                ps.setString(6, d);
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
-                  return keys.next() ? keys.getLong(1) : 0L;
+                  return new Written(keys.next() ? keys.getLong(1) : 0L, incarnation);
                 }
               }
             });
-    return new SessionEvent(eventId, id, Instant.ofEpochMilli(at.toEpochMilli()), type, message, d);
+    return new SessionEvent(
+        written.id(),
+        id,
+        written.incarnation(),
+        Instant.ofEpochMilli(at.toEpochMilli()),
+        type,
+        message,
+        d);
   }
 
-  /** A session's events, oldest first, after event id {@code afterId} (0 for all). */
+  private record Written(long id, int incarnation) {}
+
+  /**
+   * The trail of the session that now holds {@code id} (its latest incarnation, deleted or not),
+   * oldest first, after event id {@code afterId} (0 for all).
+   */
   public List<SessionEvent> of(SessionId id, long afterId, int limit) {
+    return of(id, db.read(c -> SessionStore.incarnation(c, id)), afterId, limit);
+  }
+
+  /** The trail of one incarnation of {@code id}, oldest first, after event id {@code afterId}. */
+  public List<SessionEvent> of(SessionId id, int incarnation, long afterId, int limit) {
     return query(
-        "SELECT * FROM events WHERE session_id=? AND id>? ORDER BY id LIMIT ?",
+        "SELECT * FROM events WHERE session_id=? AND incarnation=? AND id>? ORDER BY id LIMIT ?",
         ps -> {
           ps.setString(1, id.value());
-          ps.setLong(2, afterId);
-          ps.setInt(3, limit);
+          ps.setInt(2, incarnation);
+          ps.setLong(3, afterId);
+          ps.setInt(4, limit);
         });
   }
 
@@ -86,6 +112,7 @@ public final class EventLog {
     return new SessionEvent(
         rs.getLong("id"),
         SessionId.of(rs.getString("session_id")),
+        rs.getInt("incarnation"),
         Instant.ofEpochMilli(rs.getLong("at")),
         rs.getString("type"),
         rs.getString("message"),

@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
@@ -31,7 +32,8 @@ public final class SessionStore {
 
   /**
    * Records a new session. Fails with 409 if a live session has this id; a deleted session's row is
-   * replaced, so ids can be reused after deletion (the new row starts with no image and no plan).
+   * replaced, so ids can be reused after deletion (the new row starts with no image and no plan,
+   * and as the next incarnation of the id: the deleted session's events stay its own).
    */
   public void insert(Session s) {
     db.write(
@@ -41,6 +43,7 @@ public final class SessionStore {
             throw BerthException.conflict(
                 "session '" + s.id() + "' already exists (" + existing.get().status() + ")");
           }
+          int incarnation = lastIncarnation(c, s.id()).orElse(0) + 1;
           if (existing.isPresent()) {
             try (var ps = c.prepareStatement("DELETE FROM sessions WHERE id = ?")) {
               ps.setString(1, s.id().value());
@@ -51,8 +54,46 @@ public final class SessionStore {
             SessionRows.bindInsert(ps, s);
             ps.executeUpdate();
           }
+          try (var ps = c.prepareStatement("UPDATE sessions SET incarnation=? WHERE id=?")) {
+            ps.setInt(1, incarnation);
+            ps.setString(2, s.id().value());
+            ps.executeUpdate();
+          }
           return null;
         });
+  }
+
+  /**
+   * Which incarnation of {@code id} the session that now holds it is (1: the first session with
+   * this id; each one created after a delete counts one more), including a deleted one; empty when
+   * no session ever had it.
+   */
+  public OptionalInt incarnation(SessionId id) {
+    return db.read(c -> lastIncarnation(c, id));
+  }
+
+  /** The incarnation new events of {@code id} belong to: its latest, or 1 for an unknown id. */
+  static int incarnation(Connection c, SessionId id) throws SQLException {
+    return lastIncarnation(c, id).orElse(1);
+  }
+
+  // The row's, else the highest in the trail: the events outlive a row (never removed today, but
+  // a reused id must never share an incarnation with the trail of an earlier session).
+  private static OptionalInt lastIncarnation(Connection c, SessionId id) throws SQLException {
+    try (var ps =
+        c.prepareStatement(
+            "SELECT MAX(n) FROM (SELECT incarnation AS n FROM sessions WHERE id=? UNION ALL"
+                + " SELECT MAX(incarnation) AS n FROM events WHERE session_id=?) known")) {
+      ps.setString(1, id.value());
+      ps.setString(2, id.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return OptionalInt.empty();
+        }
+        int n = rs.getInt(1); // 0 for NULL: no row and no events
+        return n > 0 ? OptionalInt.of(n) : OptionalInt.empty();
+      }
+    }
   }
 
   /** Saves what was observed of a session, what its owner wants, and its backend. */

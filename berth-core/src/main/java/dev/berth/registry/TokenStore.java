@@ -54,6 +54,48 @@ public final class TokenStore {
         });
   }
 
+  /**
+   * Makes {@code token} the only token of its session, in one transaction: the session's earlier
+   * tokens stop working as the new one starts (a token rotation). Changes nothing and returns false
+   * when the session is deleted, unknown, or a delete of it is wanted: a token written beside a
+   * delete would outlive it and open the next session to take the id.
+   */
+  public boolean replaceSessionTokens(TokenRecord token, Instant at) {
+    SessionId id =
+        token
+            .sessionId()
+            .orElseThrow(
+                () -> new IllegalArgumentException("not a session token: " + token.kind()));
+    return db.write(
+        c -> {
+          // A write to the session's row: on PostgreSQL it holds the row until this commits, so a
+          // delete (which first records desired DELETED on that row) runs wholly before or after.
+          try (var ps =
+              c.prepareStatement(
+                  "UPDATE sessions SET updated_at=updated_at WHERE id=? AND status<>'DELETED'"
+                      + " AND desired<>'DELETED'")) {
+            ps.setString(1, id.value());
+            if (ps.executeUpdate() != 1) {
+              return false;
+            }
+          }
+          try (var ps = c.prepareStatement("DELETE FROM tokens WHERE session_id=?")) {
+            ps.setString(1, id.value());
+            ps.executeUpdate();
+          }
+          try (var ps =
+              c.prepareStatement(
+                  "INSERT INTO tokens (hash, kind, session_id, created_at) VALUES (?,?,?,?)")) {
+            ps.setString(1, token.hash());
+            ps.setString(2, token.kind().name());
+            ps.setString(3, id.value());
+            ps.setLong(4, at.toEpochMilli());
+            ps.executeUpdate();
+          }
+          return true;
+        });
+  }
+
   /** Revokes every token of a session (on delete, so a reused id starts clean). */
   public void deleteSession(SessionId id) {
     db.update("DELETE FROM tokens WHERE session_id=?", ps -> ps.setString(1, id.value()));

@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -57,6 +58,7 @@ public final class SessionService {
   private final Probes probes = new Probes();
   private final SessionDeletion deletion;
   private final SessionWorkspace workspace;
+  private final TokenRotation tokenRotation;
 
   public SessionService(
       Registry registry,
@@ -87,6 +89,7 @@ public final class SessionService {
     this.tokens = tokens;
     this.deletion = new SessionDeletion(steps);
     this.workspace = new SessionWorkspace(steps, limits);
+    this.tokenRotation = new TokenRotation(steps, tokens);
   }
 
   /** File and exec operations inside sessions. */
@@ -271,9 +274,49 @@ public final class SessionService {
     return steps.registry().sessions().list(filter);
   }
 
+  /** The trail of the session that holds {@code id} now (deleted or not); 404 if none ever did. */
   public List<SessionEvent> events(SessionId id, long afterId, int limit) {
     steps.find(id).orElseThrow(() -> BerthException.notFound("no session '" + id + "'"));
     return steps.registry().events().of(id, afterId, limit);
+  }
+
+  /**
+   * The trail of one incarnation of {@code id} (see {@link SessionEvent#incarnation}): the current
+   * session's, or an earlier, deleted session's that had the id. 404 for one that never was.
+   */
+  public List<SessionEvent> events(SessionId id, int incarnation, long afterId, int limit) {
+    int current =
+        incarnation(id).orElseThrow(() -> BerthException.notFound("no session '" + id + "'"));
+    if (incarnation < 1 || incarnation > current) {
+      throw BerthException.notFound(
+          "session id '"
+              + id
+              + "' has no incarnation "
+              + incarnation
+              + "; it has 1 to "
+              + current
+              + " (the current session is "
+              + current
+              + ")");
+    }
+    return steps.registry().events().of(id, incarnation, afterId, limit);
+  }
+
+  /**
+   * Which incarnation of {@code id} its current (or last, deleted) session is; empty when no
+   * session ever had the id.
+   */
+  public OptionalInt incarnation(SessionId id) {
+    return steps.registry().sessions().incarnation(id);
+  }
+
+  /**
+   * Replaces a live session's token with a new one and returns it (see {@link TokenRotation}); 404
+   * for an unknown or deleted session, 409 while it is being deleted. {@code by} is who asked, for
+   * the trail; callers check that it may.
+   */
+  public String rotateToken(SessionId id, dev.berth.auth.Principal by) {
+    return tokenRotation.rotate(id, by);
   }
 
   /** Events of all sessions after event id {@code afterId}, oldest first (the event stream). */

@@ -75,6 +75,38 @@ class PostgresRegistryTest extends RegistryContract {
   }
 
   @Test
+  void aReusedIdOnPostgresStartsItsOwnTrailAndARotatedTokenIsTheOnlyOne() {
+    try (var registry = open()) {
+      var tokens = new Tokens(registry.tokens(), Clock.systemUTC());
+      var service =
+          new SessionService(
+              registry,
+              Backends.of(new FakeRuntime(Clock.systemUTC())),
+              TemplateLoader.load(home.resolve("templates")),
+              tokens,
+              Clock.systemUTC(),
+              Duration.ofSeconds(5),
+              WorkspaceLimits.DEFAULTS);
+      var id = dev.berth.base.SessionId.of("pg-again");
+      var request =
+          new CreateSessionRequest(
+              Optional.of(id), Optional.empty(), Optional.empty(), Map.of(), true);
+      service.create(request);
+      assertThat(service.delete(id).complete()).isTrue();
+      String old = service.create(request).token();
+      assertThat(service.events(id, 0, 100))
+          .extracting(e -> e.type())
+          .doesNotContain("deleting", "cleanup");
+      assertThat(service.events(id, 1, 0, 100)).extracting(e -> e.type()).contains("cleanup");
+      assertThat(service.incarnation(id)).hasValue(2);
+
+      String fresh = service.rotateToken(id, new dev.berth.auth.Principal.Admin());
+      assertThatThrownBy(() -> tokens.authenticate(old)).hasMessageContaining("not valid");
+      assertThat(tokens.authenticate(fresh).canAccess(id)).isTrue();
+    }
+  }
+
+  @Test
   void aWrongUrlIsAClearErrorWithoutThePassword() {
     assertThatThrownBy(() -> Registry.openPostgres("postgresql://x/y", "", ""))
         .hasMessageContaining("must start with jdbc:postgresql://");

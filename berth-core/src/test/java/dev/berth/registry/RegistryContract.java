@@ -333,4 +333,154 @@ abstract class RegistryContract {
       assertThat(registry.sessions().deletePlan(SessionId.of("gone"))).isEmpty();
     }
   }
+
+  @Test
+  void aReusedIdStartsAnEmptyTrailAndTheDeletedSessionsTrailStaysUnderItsIncarnation() {
+    SessionId id = SessionId.of("again");
+    try (var registry = open()) {
+      assertThat(registry.sessions().incarnation(id)).as("no session ever had it").isEmpty();
+      registry.sessions().insert(session("again", SessionStatus.RUNNING));
+      registry.events().append(id, now, "status", "created from template 'default' on local", "");
+      registry.events().append(id, now, "cleanup", "cleanup: removed 1, failed 0", "{}");
+      registry.sessions().update(session("again", SessionStatus.DELETED));
+      assertThat(registry.events().of(id, 0, 10))
+          .as("a deleted session not yet replaced: its own trail")
+          .extracting(e -> e.message())
+          .containsExactly(
+              "created from template 'default' on local", "cleanup: removed 1, failed 0");
+
+      registry.sessions().insert(session("again", SessionStatus.PENDING));
+      var first = registry.events().append(id, now, "status", "created again", "");
+      assertThat(first.incarnation()).isEqualTo(2);
+      assertThat(registry.sessions().incarnation(id)).hasValue(2);
+    }
+    try (var registry = open()) {
+      assertThat(registry.events().of(id, 0, 10))
+          .extracting(e -> e.message())
+          .containsExactly("created again");
+      assertThat(registry.events().of(id, 1, 0, 10))
+          .extracting(e -> e.type(), e -> e.incarnation())
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("status", 1),
+              org.assertj.core.groups.Tuple.tuple("cleanup", 1));
+      assertThat(registry.events().after(0, 10))
+          .extracting(e -> e.incarnation())
+          .containsExactly(1, 1, 2);
+
+      registry.sessions().update(session("again", SessionStatus.DELETED));
+      registry.sessions().insert(session("again", SessionStatus.PENDING));
+      assertThat(registry.sessions().incarnation(id)).hasValue(3);
+      assertThat(registry.events().of(id, 0, 10)).isEmpty();
+      assertThat(registry.events().of(id, 2, 0, 10)).hasSize(1);
+    }
+  }
+
+  @Test
+  void aRotationReplacesTheSessionsTokensButNeverBesideADelete() {
+    SessionId id = SessionId.of("keys");
+    var first = new TokenRecord("old1", TokenRecord.Kind.SESSION, Optional.of(id));
+    var second = new TokenRecord("old2", TokenRecord.Kind.SESSION, Optional.of(id));
+    var other = new TokenRecord("other", TokenRecord.Kind.SESSION, Optional.of(SessionId.of("x")));
+    var fresh = new TokenRecord("new", TokenRecord.Kind.SESSION, Optional.of(id));
+    try (var registry = open()) {
+      assertThat(registry.tokens().replaceSessionTokens(fresh, now))
+          .as("no such session")
+          .isFalse();
+      registry.sessions().insert(session("keys", SessionStatus.RUNNING));
+      registry.tokens().save(first, now);
+      registry.tokens().save(second, now);
+      registry.tokens().save(other, now);
+
+      assertThat(registry.tokens().replaceSessionTokens(fresh, now)).isTrue();
+      assertThat(registry.tokens().find("old1")).isEmpty();
+      assertThat(registry.tokens().find("old2")).isEmpty();
+      assertThat(registry.tokens().find("new")).isPresent();
+      assertThat(registry.tokens().find("other")).as("another session's token").isPresent();
+
+      Session deleting =
+          session("keys", SessionStatus.RUNNING)
+              .withLifecycle(SessionLifecycle.RUNNING.want(DesiredState.DELETED));
+      registry.sessions().update(deleting);
+      var refused = new TokenRecord("late", TokenRecord.Kind.SESSION, Optional.of(id));
+      assertThat(registry.tokens().replaceSessionTokens(refused, now)).isFalse();
+      assertThat(registry.tokens().find("late")).isEmpty();
+      assertThat(registry.tokens().find("new")).as("nothing changed").isPresent();
+    }
+  }
+
+  @Test
+  void aRotationRevokesTheBrowserLoginsOfTheTokenHolderButNotTheAdmins() {
+    SessionId id = SessionId.of("web");
+    Instant later = now.plusSeconds(3600);
+    try (var registry = open()) {
+      var store = registry.browserCredentials();
+      store.save(record("held", BrowserCredentialRecord.Kind.PROXY, id, false, later), now);
+      store.save(record("link", BrowserCredentialRecord.Kind.LINK, id, false, later), now);
+      store.save(record("dash", BrowserCredentialRecord.Kind.DASHBOARD, id, false, later), now);
+      store.save(record("admin", BrowserCredentialRecord.Kind.PROXY, id, true, later), now);
+      var other = SessionId.of("elsewhere");
+      store.save(record("other", BrowserCredentialRecord.Kind.PROXY, other, false, later), now);
+
+      store.deleteSessionHeld(id);
+      assertThat(store.find("held", BrowserCredentialRecord.Kind.PROXY, now)).isEmpty();
+      assertThat(store.find("link", BrowserCredentialRecord.Kind.LINK, now)).isEmpty();
+      assertThat(store.find("dash", BrowserCredentialRecord.Kind.DASHBOARD, now)).isEmpty();
+      assertThat(store.find("admin", BrowserCredentialRecord.Kind.PROXY, now)).isPresent();
+      assertThat(store.find("other", BrowserCredentialRecord.Kind.PROXY, now)).isPresent();
+    }
+  }
+
+  private static BrowserCredentialRecord record(
+      String hash, BrowserCredentialRecord.Kind kind, SessionId id, boolean admin, Instant until) {
+    return new BrowserCredentialRecord(hash, kind, Optional.of(id), admin, until);
+  }
+
+  @Test
+  void anOlderRegistryNumbersTheIncarnationsOfEachTrailByItsCreates() throws Exception {
+    // A registry as Berth left it before incarnations (schema version 8): the id "twice" was
+    // created, deleted and created again, and both sessions' events are in one trail.
+    Flyway.configure()
+        .dataSource(jdbcUrl(), null, null)
+        .locations("classpath:db/migration", "classpath:db/vendor/" + vendor())
+        .target("8")
+        .load()
+        .migrate();
+    try (var c = DriverManager.getConnection(jdbcUrl());
+        var st = c.createStatement()) {
+      st.executeUpdate(
+          "INSERT INTO sessions (id, handle, template, backend, status, created_at, updated_at,"
+              + " last_activity_at) VALUES ('twice', 'twice', 'default', 'local', 'RUNNING', 5, 5,"
+              + " 5), ('once', 'once', 'default', 'local', 'RUNNING', 1, 1, 1)");
+      String[][] trail = {
+        {"twice", "status", "created from template 'default' on local"},
+        {"once", "status", "created from template 'default' on local"},
+        {"twice", "cleanup", "cleanup: removed 2, failed 0"},
+        {"twice", "status", "created from template 'default' on local"},
+        {"twice", "status", "running at http://127.0.0.1:1/"},
+      };
+      try (var ps =
+          c.prepareStatement(
+              "INSERT INTO events (session_id, at, type, message) VALUES (?, 1, ?, ?)")) {
+        for (String[] e : trail) {
+          ps.setString(1, e[0]);
+          ps.setString(2, e[1]);
+          ps.setString(3, e[2]);
+          ps.executeUpdate();
+        }
+      }
+    }
+    try (var registry = open()) {
+      SessionId twice = SessionId.of("twice");
+      assertThat(registry.sessions().incarnation(twice)).hasValue(2);
+      assertThat(registry.sessions().incarnation(SessionId.of("once"))).hasValue(1);
+      assertThat(registry.events().of(twice, 0, 10))
+          .extracting(e -> e.message())
+          .containsExactly(
+              "created from template 'default' on local", "running at http://127.0.0.1:1/");
+      assertThat(registry.events().of(twice, 1, 0, 10))
+          .extracting(e -> e.type())
+          .containsExactly("status", "cleanup");
+      assertThat(registry.events().of(SessionId.of("once"), 0, 10)).hasSize(1);
+    }
+  }
 }

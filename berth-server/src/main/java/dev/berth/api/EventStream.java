@@ -106,7 +106,30 @@ final class EventStream implements SessionListener {
     Principal principal = ApiAuth.principal(ctx);
     Optional<SessionId> only = Optional.ofNullable(ctx.queryParam("session")).map(SessionId::of);
     only.ifPresent(principal::checkAccess);
-    return e -> principal.canAccess(e.sessionId()) && only.map(e.sessionId()::equals).orElse(true);
+    Predicate<SessionEvent> incarnations = incarnations(principal, only);
+    return e ->
+        principal.canAccess(e.sessionId())
+            && only.map(e.sessionId()::equals).orElse(true)
+            && incarnations.test(e);
+  }
+
+  /**
+   * A session token follows its own session only: never the trail of an earlier session that had
+   * its id, nor of a later one (its token is revoked by the delete, but a stream may stay open).
+   * {@code ?session=} follows the session that holds the id now and any that take it later; the
+   * admin's whole stream has every incarnation (each event says which).
+   */
+  private Predicate<SessionEvent> incarnations(Principal principal, Optional<SessionId> only) {
+    return switch (principal) {
+      case Principal.SessionScoped s -> {
+        int own = sessions.incarnation(s.sessionId()).orElse(1);
+        yield e -> e.incarnation() == own;
+      }
+      case Principal.Admin a -> {
+        int from = only.map(id -> sessions.incarnation(id).orElse(1)).orElse(1);
+        yield e -> e.incarnation() >= from;
+      }
+    };
   }
 
   /** Where to resume: Last-Event-ID, else ?after=, else -1 (only what happens from now on). */
@@ -179,6 +202,7 @@ final class EventStream implements SessionListener {
     Map<String, Object> data = new java.util.LinkedHashMap<>();
     data.put("id", e.id());
     data.put("sessionId", e.sessionId().value());
+    data.put("incarnation", e.incarnation());
     data.put("at", e.at().toString());
     data.put("type", e.type());
     data.put("message", e.message());

@@ -16,7 +16,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Session lifecycle over REST: create, list, show, stop, start, migrate, delete, events, logs. */
+/**
+ * Session lifecycle over REST: create, list, show, stop, start, migrate, delete, events, logs, and
+ * a new token.
+ */
 final class SessionRoutes {
   private final SessionService sessions;
 
@@ -38,6 +41,7 @@ final class SessionRoutes {
     r.post("/api/v1/sessions/{id}/migrate", this::migrate);
     r.get("/api/v1/sessions/{id}/events", this::events);
     r.get("/api/v1/sessions/{id}/logs", this::logs);
+    r.post("/api/v1/sessions/{id}/token", this::rotateToken);
   }
 
   /** The path's session id, after checking the caller may act on it. */
@@ -134,11 +138,34 @@ final class SessionRoutes {
     ctx.json(new ApiViews.MigratedView(view(result.session()), result.sourceCleanup()));
   }
 
+  /**
+   * The current session's trail; with {@code ?incarnation=N} that incarnation's: an earlier
+   * (deleted) session's trail is the admin's, whatever a later session's token may read.
+   */
   private void events(Context ctx) {
     SessionId id = id(ctx);
     long after = RequestBodies.longParam(ctx, "after", 0, 0, Long.MAX_VALUE);
     int limit = (int) RequestBodies.longParam(ctx, "limit", 200, 1, 1000);
-    ctx.json(sessions.events(id, after, limit));
+    if (ctx.queryParam("incarnation") == null) {
+      ctx.json(sessions.events(id, after, limit));
+      return;
+    }
+    int incarnation = (int) RequestBodies.longParam(ctx, "incarnation", 1, 1, Integer.MAX_VALUE);
+    if (incarnation != sessions.incarnation(id).orElse(0)) {
+      principal(ctx).checkAdmin("reading an earlier session's events");
+    }
+    ctx.json(sessions.events(id, incarnation, after, limit));
+  }
+
+  /** The new token, shown once. */
+  record TokenView(String session, String token) {}
+
+  /** A new token for the session (admin, or its own token); the old one stops working. */
+  private void rotateToken(Context ctx) {
+    SessionId id = SessionId.of(ctx.pathParam("id"));
+    var principal = principal(ctx);
+    principal.checkSelfOrAdmin(id, "rotating the token");
+    ctx.status(201).json(new TokenView(id.value(), sessions.rotateToken(id, principal)));
   }
 
   private void logs(Context ctx) {

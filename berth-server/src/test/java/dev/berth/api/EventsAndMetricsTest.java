@@ -180,6 +180,46 @@ class EventsAndMetricsTest {
   }
 
   @Test
+  void aReplayForASessionThatTookADeletedSessionsIdHasOnlyItsOwnEvents() throws Exception {
+    try (var berth = new TestServer(home)) {
+      assertThat(berth.admin("POST", "/api/v1/sessions", "{\"id\": \"twice\"}").status())
+          .isEqualTo(201);
+      assertThat(berth.admin("DELETE", "/api/v1/sessions/twice", null).status()).isEqualTo(200);
+      String token =
+          berth
+              .admin("POST", "/api/v1/sessions", "{\"id\": \"twice\"}")
+              .json()
+              .get("token")
+              .asString();
+      berth.admin("POST", "/api/v1/sessions/twice/stop", null);
+      for (String[] who : new String[][] {{"", token}, {"?session=twice", berth.adminToken}}) {
+        try (var replay = new Stream(berth, who[0], who[1], "0")) {
+          List<String> seen = new ArrayList<>();
+          while (true) {
+            Sse m = replay.next();
+            seen.add(m.event() + "@" + m.data().get("incarnation").asInt());
+            if (m.event().equals("status")
+                && m.data().at("/data/to").asString().equals("STOPPED")) {
+              break;
+            }
+          }
+          assertThat(seen).as(who[0]).first().isEqualTo("status@2");
+          assertThat(seen)
+              .as(who[0])
+              .allMatch(s -> s.endsWith("@2"))
+              .noneMatch(s -> s.startsWith("cleanup"));
+        }
+      }
+      try (var all = new Stream(berth, "", berth.adminToken, "0")) {
+        Sse first = all.next();
+        assertThat(first.data().get("incarnation").asInt())
+            .as("the admin's whole stream has every incarnation")
+            .isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void metricsCountSessionsCreatesAndDeletesForTheAdminOnly() {
     try (var berth = new TestServer(home)) {
       String token =

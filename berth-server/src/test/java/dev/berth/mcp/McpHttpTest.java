@@ -124,6 +124,7 @@ public class McpHttpTest {
             "session_list",
             "session_info",
             "session_delete",
+            "session_token",
             "session_read_file",
             "session_write_file",
             "session_edit_file",
@@ -143,6 +144,8 @@ public class McpHttpTest {
     assertThat(byName.get("session_read_file").annotations().readOnlyHint()).isTrue();
     assertThat(byName.get("session_search").annotations().readOnlyHint()).isTrue();
     assertThat(byName.get("session_delete").annotations().destructiveHint()).isTrue();
+    assertThat(byName.get("session_token").annotations().destructiveHint()).isTrue();
+    assertThat(byName.get("session_token").annotations().idempotentHint()).isFalse();
     assertThat(byName.get("session_write_file").annotations().readOnlyHint()).isFalse();
     assertThat(byName.get("session_make_directory").annotations().idempotentHint()).isTrue();
     assertThat(byName.get("session_make_directory").annotations().destructiveHint()).isFalse();

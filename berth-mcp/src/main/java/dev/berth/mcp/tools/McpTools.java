@@ -24,6 +24,7 @@ public final class McpTools {
             SessionListTool.definition(sessions),
             SessionInfoTool.definition(sessions),
             SessionDeleteTool.definition(sessions),
+            SessionTokenTool.definition(sessions),
             ReadFileTool.definition(workspace),
             WriteFileTool.definition(workspace),
             EditFileTool.definition(workspace),
