@@ -1,5 +1,6 @@
 package dev.berth.service;
 
+import dev.berth.auth.Principal;
 import dev.berth.auth.Tokens;
 import dev.berth.base.BerthException;
 import dev.berth.base.Pause;
@@ -35,7 +36,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -59,6 +59,7 @@ public final class SessionService {
   private final SessionDeletion deletion;
   private final SessionWorkspace workspace;
   private final TokenRotation tokenRotation;
+  private final SessionTrails trails;
 
   public SessionService(
       Registry registry,
@@ -90,11 +91,17 @@ public final class SessionService {
     this.deletion = new SessionDeletion(steps);
     this.workspace = new SessionWorkspace(steps, limits);
     this.tokenRotation = new TokenRotation(steps, tokens);
+    this.trails = new SessionTrails(registry);
   }
 
   /** File and exec operations inside sessions. */
   public SessionWorkspace workspace() {
     return workspace;
+  }
+
+  /** The trails of every session that has held an id, by incarnation. */
+  public SessionTrails trails() {
+    return trails;
   }
 
   public TemplateCatalog templates() {
@@ -281,41 +288,11 @@ public final class SessionService {
   }
 
   /**
-   * The trail of one incarnation of {@code id} (see {@link SessionEvent#incarnation}): the current
-   * session's, or an earlier, deleted session's that had the id. 404 for one that never was.
-   */
-  public List<SessionEvent> events(SessionId id, int incarnation, long afterId, int limit) {
-    int current =
-        incarnation(id).orElseThrow(() -> BerthException.notFound("no session '" + id + "'"));
-    if (incarnation < 1 || incarnation > current) {
-      throw BerthException.notFound(
-          "session id '"
-              + id
-              + "' has no incarnation "
-              + incarnation
-              + "; it has 1 to "
-              + current
-              + " (the current session is "
-              + current
-              + ")");
-    }
-    return steps.registry().events().of(id, incarnation, afterId, limit);
-  }
-
-  /**
-   * Which incarnation of {@code id} its current (or last, deleted) session is; empty when no
-   * session ever had the id.
-   */
-  public OptionalInt incarnation(SessionId id) {
-    return steps.registry().sessions().incarnation(id);
-  }
-
-  /**
    * Replaces a live session's token with a new one and returns it (see {@link TokenRotation}); 404
    * for an unknown or deleted session, 409 while it is being deleted. {@code by} is who asked, for
    * the trail; callers check that it may.
    */
-  public String rotateToken(SessionId id, dev.berth.auth.Principal by) {
+  public String rotateToken(SessionId id, Principal by) {
     return tokenRotation.rotate(id, by);
   }
 

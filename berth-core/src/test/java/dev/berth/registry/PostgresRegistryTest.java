@@ -97,8 +97,8 @@ class PostgresRegistryTest extends RegistryContract {
       assertThat(service.events(id, 0, 100))
           .extracting(e -> e.type())
           .doesNotContain("deleting", "cleanup");
-      assertThat(service.events(id, 1, 0, 100)).extracting(e -> e.type()).contains("cleanup");
-      assertThat(service.incarnation(id)).hasValue(2);
+      assertThat(service.trails().of(id, 1, 0, 100)).extracting(e -> e.type()).contains("cleanup");
+      assertThat(service.trails().incarnation(id)).hasValue(2);
 
       String fresh = service.rotateToken(id, new dev.berth.auth.Principal.Admin());
       assertThatThrownBy(() -> tokens.authenticate(old)).hasMessageContaining("not valid");

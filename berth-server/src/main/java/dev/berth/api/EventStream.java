@@ -122,11 +122,11 @@ final class EventStream implements SessionListener {
   private Predicate<SessionEvent> incarnations(Principal principal, Optional<SessionId> only) {
     return switch (principal) {
       case Principal.SessionScoped s -> {
-        int own = sessions.incarnation(s.sessionId()).orElse(1);
+        int own = sessions.trails().incarnation(s.sessionId()).orElse(1);
         yield e -> e.incarnation() == own;
       }
       case Principal.Admin a -> {
-        int from = only.map(id -> sessions.incarnation(id).orElse(1)).orElse(1);
+        int from = only.map(id -> sessions.trails().incarnation(id).orElse(1)).orElse(1);
         yield e -> e.incarnation() >= from;
       }
     };

@@ -151,10 +151,10 @@ final class SessionRoutes {
       return;
     }
     int incarnation = (int) RequestBodies.longParam(ctx, "incarnation", 1, 1, Integer.MAX_VALUE);
-    if (incarnation != sessions.incarnation(id).orElse(0)) {
+    if (incarnation != sessions.trails().incarnation(id).orElse(0)) {
       principal(ctx).checkAdmin("reading an earlier session's events");
     }
-    ctx.json(sessions.events(id, incarnation, after, limit));
+    ctx.json(sessions.trails().of(id, incarnation, after, limit));
   }
 
   /** The new token, shown once. */
