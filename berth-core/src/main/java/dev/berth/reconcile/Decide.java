@@ -23,7 +23,10 @@ import java.util.OptionalInt;
  * finished; a session past its max lifetime is culled; an interrupted start is started again; a
  * session whose workspace is gone goes FAILED for good (never recreated empty); a RUNNING session
  * that exited, lost its container or failed its health checks is restarted per its template's
- * restart policy; an idle one is culled; a FAILED one whose restart is due is restarted.
+ * restart policy, except that an app which ended on its own with code 0 under a policy that does
+ * not restart that was quit on purpose and is recorded STOPPED (nothing runs; a start brings it
+ * back), not FAILED; an idle one is culled; a FAILED one whose restart is due is restarted, and a
+ * FAILED one that still runs has what runs stopped (FAILED means nothing of it runs).
  */
 final class Decide {
   private Decide() {}
@@ -79,10 +82,14 @@ final class Decide {
     }
     return switch (s.status()) {
       case RUNNING -> running(s, t, observed, unhealthy, activity, cull, now);
-      case FAILED ->
-          life.nextRestartAt().filter(at -> !now.isBefore(at)).isPresent()
-              ? new Step.Restart(s.statusReason())
-              : new Step.Nothing();
+      case FAILED -> {
+        if (life.nextRestartAt().filter(at -> !now.isBefore(at)).isPresent()) {
+          yield new Step.Restart(s.statusReason());
+        }
+        boolean stillRuns =
+            observed instanceof ObservedState.Running || observed instanceof ObservedState.Pending;
+        yield stillRuns ? new Step.StopLeftovers() : new Step.Nothing();
+      }
       default -> new Step.Nothing();
     };
   }
@@ -116,22 +123,44 @@ final class Decide {
                 && !now.isBefore(s.updatedAt().plus(RestartPolicy.RESET_AFTER));
         yield settled ? new Step.ResetRestarts() : new Step.Nothing();
       }
-      case ObservedState.Exited e ->
-          failed(
-              s,
-              t,
-              "the app exited"
-                  + (e.exitCode().isPresent() ? " with code " + e.exitCode().getAsInt() : "")
-                  + ": "
-                  + e.detail(),
-              e.exitCode(),
-              now);
+      case ObservedState.Exited e -> {
+        if (quit(e) && !t.lifetime().restart().restarts(e.exitCode())) {
+          yield new Step.Quit(quitReason(s));
+        }
+        yield failed(
+            s,
+            t,
+            "the app exited"
+                + (e.exitCode().isPresent() ? " with code " + e.exitCode().getAsInt() : "")
+                + ": "
+                + e.detail(),
+            e.exitCode(),
+            now);
+      }
       case ObservedState.Prepared p ->
           failed(s, t, "the app is no longer running", OptionalInt.empty(), now);
       case ObservedState.Pending p -> new Step.Nothing();
       case ObservedState.Missing m -> new Step.Nothing(); // handled before
       case ObservedState.Unknown u -> new Step.Nothing(); // handled before
     };
+  }
+
+  /**
+   * An app that ended on its own with code 0: quit on purpose (Jupyter's Quit button), not crashed.
+   */
+  private static boolean quit(ObservedState.Exited e) {
+    return e.exitCode().isPresent() && e.exitCode().getAsInt() == 0;
+  }
+
+  /** What a quit session's status says: what happened, and how to get it back. */
+  static String quitReason(Session s) {
+    String id = s.id().value();
+    return "the app exited on its own with code 0 (it was quit, not crashed; nothing runs now);"
+        + " start it again with `berth session start "
+        + id
+        + "` or POST /api/v1/sessions/"
+        + id
+        + "/start";
   }
 
   /**

@@ -112,6 +112,15 @@ public final class SessionReconciler {
           }
         }
       }
+      case Step.Quit q -> {
+        log.info("session {}: {}", s.id(), q.reason());
+        health.forget(s.id());
+        locked.stop(q.reason());
+      }
+      case Step.StopLeftovers l -> {
+        log.info("session {}: FAILED but still running; stopping what runs", s.id());
+        locked.stopLeftovers();
+      }
       case Step.ResumeCreate c -> {
         log.info("session {}: finishing an interrupted create", s.id());
         metrics.resumed("create");

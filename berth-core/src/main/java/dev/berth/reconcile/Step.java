@@ -21,6 +21,19 @@ sealed interface Step {
   /** Stop it and keep its workspace (a cull, or a stop the manager's crash interrupted). */
   record Stop(String reason) implements Step {}
 
+  /**
+   * Its app ended on its own with exit code 0 and its restart policy does not restart that (a user
+   * quit it): record it STOPPED with {@code reason}, which says how to start it again. Not a
+   * failure, and not restarted.
+   */
+  record Quit(String reason) implements Step {}
+
+  /**
+   * It is FAILED, yet its app still runs or starts (the stop after its failure did not succeed, or
+   * an older Berth left it so): stop what runs, keep it FAILED with its reason and its workspace.
+   */
+  record StopLeftovers() implements Step {}
+
   /** Remove everything it owns (a cull, or a delete the manager's crash interrupted). */
   record Delete(String why) implements Step {}
 

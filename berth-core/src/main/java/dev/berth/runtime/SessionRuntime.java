@@ -20,7 +20,10 @@ import java.util.function.Consumer;
  *       name it generated), which the caller persists before anything else happens.
  *   <li>{@link #start} runs the session's app (if the template has one) and returns once the
  *       runtime has launched it, with the state, endpoints and image in one {@link StartResult};
- *       readiness probing is the caller's job. Starting a running session changes no state.
+ *       readiness probing is the caller's job (against {@link ObservedState.Running#probeAddresses}
+ *       from {@link #inspect}). Starting a running session changes no state. A start whose app
+ *       never gets ready is stopped by the caller with {@link #stop}, which must then end whatever
+ *       the start launched.
  *   <li>{@link #stop} ends every process of the session and keeps the workspace. Stopping a stopped
  *       session is a no-op.
  *   <li>{@link #destroy} removes everything the session owns, found by the persisted state
@@ -113,7 +116,10 @@ public interface SessionRuntime extends AutoCloseable {
   /**
    * What the session looks like now. Never null and never throws: {@link ObservedState.Unknown} on
    * doubt. A session whose app does not run is {@link ObservedState.Exited} when it was started and
-   * not stopped since, else {@link ObservedState.Prepared} ({@link RuntimeStates#notRunning}).
+   * not stopped since, else {@link ObservedState.Prepared} ({@link RuntimeStates#notRunning}). A
+   * running session's {@link ObservedState.Running} carries both where users reach its ports and
+   * where the app itself listens (its probe addresses): the latter must refuse a connection until
+   * the app accepts, or a probe would call a starting app ready.
    */
   ObservedState inspect(RuntimeSession session);
 

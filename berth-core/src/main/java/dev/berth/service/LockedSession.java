@@ -30,7 +30,11 @@ public interface LockedSession {
   /** The latest use of the session, including uses not yet written to the registry. */
   SessionActivity lastActivity();
 
-  /** Marks it FAILED with {@code reason}; {@code restartAt} schedules a restart (or none). */
+  /**
+   * Marks it FAILED with {@code reason}; {@code restartAt} schedules a restart (or none). A session
+   * that goes FAILED now has what still runs of it stopped (the workspace is kept), so that a
+   * FAILED session never keeps running while it waits for its restart or for a user.
+   */
   Session fail(String reason, Optional<Instant> restartAt);
 
   /** Starts it again (stopping what is left first), counting a restart; RUNNING or FAILED. */
@@ -41,6 +45,12 @@ public interface LockedSession {
 
   /** Stops it and keeps the workspace; {@code reason} is kept as its status reason. */
   Session stop(String reason);
+
+  /**
+   * Stops what still runs of a FAILED session, keeping it FAILED and its workspace ({@link
+   * dev.berth.service.steps.LifecycleSteps#stopAfterFailure}).
+   */
+  Session stopLeftovers();
 
   /** Removes everything it owns, as a delete does; {@code why} goes into its events. */
   SessionCleanupReceipt delete(String why);

@@ -80,7 +80,19 @@ final class SessionRepair implements LockedSession {
     if (next.status() != SessionStatus.RUNNING) {
       next = next.withEndpoints(Map.of(), now);
     }
+    boolean newlyFailed = current.status() != SessionStatus.FAILED;
     current = steps.save(next);
+    if (newlyFailed) {
+      // Unhealthy, or gone FAILED for good: its app must not go on running (an already FAILED
+      // one was settled when it failed; one whose stop failed is StopLeftovers' job).
+      current = lifecycle.stopAfterFailure(current, template(), runtime());
+    }
+    return current;
+  }
+
+  @Override
+  public Session stopLeftovers() {
+    current = lifecycle.stopAfterFailure(current, template(), runtime());
     return current;
   }
 

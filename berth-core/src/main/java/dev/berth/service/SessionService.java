@@ -10,6 +10,8 @@ import dev.berth.registry.SessionFilter;
 import dev.berth.runtime.Abilities;
 import dev.berth.runtime.Ability;
 import dev.berth.runtime.Backends;
+import dev.berth.runtime.ObservedState;
+import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.service.steps.LifecycleSteps;
 import dev.berth.service.steps.Probes;
@@ -30,13 +32,11 @@ import dev.berth.session.SessionSpec;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.Template;
 import dev.berth.template.TemplateCatalog;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -379,14 +379,19 @@ public final class SessionService {
     if (t.app().probe().isEmpty()) {
       return Optional.empty();
     }
-    Map<Integer, URI> eps = new TreeMap<>();
-    s.endpoints().forEach((port, url) -> eps.put(port, URI.create(url)));
+    // Where the app listens now (the registry keeps only the user-facing endpoints); a session
+    // that does not run is not probed: the reconciler sees its state itself.
+    SessionRuntime runtime = steps.runtimeOf(s);
+    RuntimeSession rs = steps.runtimeSession(s, t);
+    if (!(runtime.inspect(rs) instanceof ObservedState.Running running)) {
+      return Optional.empty();
+    }
     var attempt =
         probes.attempt(
-            steps.runtimeOf(s),
-            steps.runtimeSession(s, t),
-            t.app().probe().get(),
-            eps,
+            runtime,
+            rs,
+            rs.template().app().probe().orElseThrow(),
+            running.probeAddresses(),
             t.app().health().timeout());
     return Optional.of(attempt.orElse(""));
   }

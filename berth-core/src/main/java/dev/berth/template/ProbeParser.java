@@ -44,7 +44,12 @@ final class ProbeParser {
         t.error("an http probe needs 'port'");
         return Optional.empty();
       }
-      String path = http.get().startsWith("/") ? http.get() : "/" + http.get();
+      String path = ProbePaths.normalize(http.get());
+      Optional<String> problem = ProbePaths.problem(path);
+      if (problem.isPresent()) {
+        t.error(problem.get());
+        return Optional.empty();
+      }
       return Optional.of(new Probe(new HealthProbe.Http(port.get(), path, timeout), health));
     }
     if (tcp.isPresent()) {

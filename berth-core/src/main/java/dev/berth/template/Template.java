@@ -99,13 +99,22 @@ public record Template(
    * path behind the proxy from {@code BERTH_BASE_PATH} (primary port) and {@code
    * BERTH_BASE_PATH_<port>} (each port), from the variable named by {@link
    * ProxySettings#basePathEnv()}, and from {@code ${BERTH_BASE_PATH}} written in {@code command}
-   * arguments (replaced here, because a container runs its argv without a shell). A template
-   * without ports is returned as it is.
+   * arguments (replaced here, because a container runs its argv without a shell). An http probe's
+   * path has its variables expanded here too ({@link ProbePaths}), so every probe of the session
+   * goes to the session's own path. A template without ports is returned as it is.
    */
   public Template forSession(SessionId id) {
     if (app.ports().isEmpty()) {
       return this;
     }
+    Optional<HealthProbe> sessionProbe =
+        app.probe()
+            .map(
+                p ->
+                    p instanceof HealthProbe.Http h
+                        ? new HealthProbe.Http(
+                            h.port(), ProbePaths.expand(h.path(), id), h.startTimeout())
+                        : p);
     String base = ProxySettings.basePath(id);
     Map<String, String> sessionEnv = new HashMap<>(container.env());
     sessionEnv.put(ProxySettings.BASE_PATH_ENV, base);
@@ -117,7 +126,7 @@ public record Template(
     List<String> sessionCommand =
         app.command().stream().map(arg -> arg.replace(placeholder, base)).toList();
     return toBuilder()
-        .app(app.withCommand(sessionCommand))
+        .app(app.withCommand(sessionCommand).withProbe(sessionProbe))
         .container(container.withEnv(sessionEnv))
         .build();
   }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /** The reconciler's rules, one by one, as a pure function: what it decides for which state. */
 class DecideTest {
   private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
-  private static final ObservedState RUNNING = new ObservedState.Running(Map.of());
+  private static final ObservedState RUNNING = ObservedState.Running.direct(Map.of());
 
   private static Template template(RestartPolicy restart, Duration idle, Duration max) {
     return TestTemplates.plain("t").toBuilder()
@@ -133,10 +133,12 @@ class DecideTest {
   void restartPoliciesDecideWhetherAnExitIsRestarted() {
     var clean = new ObservedState.Exited(OptionalInt.of(0), "done");
     assertThat(decide(running(), PLAIN, clean, T0))
+        .as("an app quit on purpose is STOPPED with how to start it again, not FAILED")
         .isEqualTo(
-            new Step.Fail(
-                "the app exited with code 0: done (restart policy on-failure: not restarted)",
-                Optional.empty()));
+            new Step.Quit(
+                "the app exited on its own with code 0 (it was quit, not crashed; nothing runs"
+                    + " now); start it again with `berth session start s1` or POST"
+                    + " /api/v1/sessions/s1/start"));
     var always =
         template(
             new RestartPolicy(
@@ -152,6 +154,19 @@ class DecideTest {
             Duration.ZERO);
     var killed = new ObservedState.Exited(OptionalInt.of(137), "killed");
     assertThat(((Step.Fail) decide(running(), never, killed, T0)).restartAt()).isEmpty();
+    assertThat(decide(running(), never, clean, T0)).isInstanceOf(Step.Quit.class);
+  }
+
+  @Test
+  void aFailedSessionThatStillRunsHasWhatRunsStoppedAndStaysFailed() {
+    Session failed = session(SessionStatus.FAILED, SessionLifecycle.RUNNING);
+    assertThat(decide(failed, PLAIN, RUNNING, T0)).isEqualTo(new Step.StopLeftovers());
+    assertThat(decide(failed, PLAIN, new ObservedState.Pending("starting"), T0))
+        .isEqualTo(new Step.StopLeftovers());
+    assertThat(decide(failed, PLAIN, new ObservedState.Prepared(), T0))
+        .isEqualTo(new Step.Nothing());
+    assertThat(decide(failed, PLAIN, new ObservedState.Exited(OptionalInt.of(1), "x"), T0))
+        .isEqualTo(new Step.Nothing());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.berth.service.steps;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
 import dev.berth.runtime.Ability;
+import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.SessionRuntime;
@@ -15,6 +16,8 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Prepare, start and stop one session whose lifecycle lock the caller holds: the same steps for a
@@ -22,6 +25,7 @@ import java.util.TreeMap;
  * every status it passes through, and a failure leaves the session FAILED with the reason.
  */
 public final class LifecycleSteps {
+  private static final Logger log = LoggerFactory.getLogger(LifecycleSteps.class);
   private final SessionSteps steps;
   private final Readiness readiness;
 
@@ -67,7 +71,10 @@ public final class LifecycleSteps {
                 : "");
   }
 
-  /** STARTING, then the runtime's start and the readiness wait, then RUNNING or FAILED. */
+  /**
+   * STARTING, then the runtime's start and the readiness wait, then RUNNING, or FAILED with what
+   * the start launched stopped again ({@link #stopAfterFailure}) and the workspace kept.
+   */
   public Session start(Session s, Template template, SessionRuntime runtime) {
     Session starting = steps.save(s.withStatus(SessionStatus.STARTING, "", steps.now()));
     Session started =
@@ -83,16 +90,78 @@ public final class LifecycleSteps {
               steps.registry().sessions().setImageId(s.id(), result.imageId().orElse(""));
               Optional<String> notReady = readiness.await(runtime, rs);
               if (notReady.isPresent()) {
-                steps.event(
-                    s.id(), "log", "last lines of the app's output", runtime.logTail(rs, 30));
                 throw new BerthException(ErrorCode.RUNTIME_FAILURE, notReady.get());
               }
               return withState.withEndpoints(urls(result.endpoints()), steps.now());
             });
     if (started.status() == SessionStatus.FAILED) {
-      return started;
+      // A start that failed stops what it launched: FAILED must not leave the app running.
+      return stopAfterFailure(started, template, runtime);
     }
     return steps.save(started.withStatus(SessionStatus.RUNNING, "", steps.now()));
+  }
+
+  /**
+   * After a session went FAILED (its start, or the reconciler's verdict): records the app's last
+   * lines of output, then stops whatever of it still runs (its container, process or pod) and keeps
+   * its workspace for inspection, so that FAILED means nothing of the session runs. It stops only
+   * when the runtime shows something running or starting, or cannot tell (a start may just have
+   * launched it); an app that exited is left as it ended (its container and log stay). The
+   * runtime's new state is saved, and the events say what was done. A stop that fails is reported
+   * in the events and left to the reconciler, which stops a FAILED session it sees running.
+   */
+  public Session stopAfterFailure(Session failed, Template template, SessionRuntime runtime) {
+    RuntimeSession rs = steps.runtimeSession(failed, template);
+    ObservedState seen;
+    try {
+      seen = runtime.inspect(rs);
+    } catch (RuntimeException e) {
+      seen = new ObservedState.Unknown(SessionSteps.message(e));
+    }
+    if (!(seen instanceof ObservedState.Missing || seen instanceof ObservedState.Unknown)) {
+      recordLogTail(failed, rs, runtime);
+    }
+    boolean mayRun =
+        switch (seen) {
+          case ObservedState.Running r -> true;
+          case ObservedState.Pending p -> true;
+          case ObservedState.Unknown u -> true;
+          case ObservedState.Exited e -> false;
+          case ObservedState.Prepared p -> false;
+          case ObservedState.Missing m -> false;
+        };
+    if (!mayRun) {
+      return failed;
+    }
+    try {
+      RuntimeState state = runtime.stop(rs, steps.stopGrace());
+      Session stopped =
+          steps.save(
+              failed.withRuntimeState(state, steps.now()).withEndpoints(Map.of(), steps.now()));
+      steps.event(failed.id(), "stop", "stopped what it started; workspace kept");
+      return stopped;
+    } catch (RuntimeException e) {
+      log.warn("session {}: could not stop what its failed start left", failed.id(), e);
+      steps.event(
+          failed.id(),
+          "error",
+          "could not stop what it started ("
+              + SessionSteps.message(e)
+              + "); Berth tries again at its next reconcile");
+      return failed;
+    }
+  }
+
+  /** The app's last lines as an event, before a stop can take them away (a deleted pod's). */
+  private void recordLogTail(Session s, RuntimeSession rs, SessionRuntime runtime) {
+    try {
+      String tail = runtime.logTail(rs, 30);
+      if (!tail.isBlank()) {
+        steps.event(s.id(), "log", "last lines of the app's output", tail);
+      }
+    } catch (RuntimeException e) {
+      log.debug("session {}: no log tail: {}", s.id(), e.toString());
+    }
   }
 
   /** Endpoints as the registry keeps them, from what a start answered. */

@@ -29,17 +29,25 @@ public final class Probes {
           .version(HttpClient.Version.HTTP_1_1)
           .build();
 
-  /** Empty when the probe passed, else what went wrong. Never throws. */
+  /**
+   * Empty when the probe passed, else what went wrong. Never throws.
+   *
+   * @param probe the session's probe, its path already expanded for the session ({@link
+   *     dev.berth.template.Template#forSession})
+   * @param addresses where the app listens per port: {@link
+   *     dev.berth.runtime.ObservedState.Running#probeAddresses}, never the user-facing endpoints (a
+   *     port proxy in front of the app would answer for it)
+   */
   public Optional<String> attempt(
       SessionRuntime runtime,
       RuntimeSession session,
       HealthProbe probe,
-      Map<Integer, URI> endpoints,
+      Map<Integer, URI> addresses,
       Duration timeout) {
     try {
       return switch (probe) {
         case HealthProbe.Http h -> {
-          URI base = endpoint(endpoints, h.port());
+          URI base = address(addresses, h.port());
           var request =
               HttpRequest.newBuilder(base.resolve(h.path())).timeout(timeout).GET().build();
           int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -48,7 +56,7 @@ public final class Probes {
               : Optional.of("GET " + h.path() + " answered " + status);
         }
         case HealthProbe.Tcp t -> {
-          URI base = endpoint(endpoints, t.port());
+          URI base = address(addresses, t.port());
           try (var socket = new Socket()) {
             socket.connect(
                 new InetSocketAddress(base.getHost(), base.getPort()), (int) timeout.toMillis());
@@ -80,10 +88,11 @@ public final class Probes {
     }
   }
 
-  private static URI endpoint(Map<Integer, URI> endpoints, int port) {
-    URI uri = endpoints.get(port);
+  private static URI address(Map<Integer, URI> addresses, int port) {
+    URI uri = addresses.get(port);
     if (uri == null) {
-      throw new IllegalStateException("no endpoint for probe port " + port + " (not in 'ports'?)");
+      throw new IllegalStateException(
+          "no address to probe port " + port + " at (not in 'ports', or not reachable yet)");
     }
     return uri;
   }

@@ -11,8 +11,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Waits until a started session is ready: its process runs and its template's probe answers. A
- * session is RUNNING only after this says so.
+ * Waits until a started session is ready: its process runs and its template's probe answers where
+ * the app listens ({@link ObservedState.Running#probeAddresses}), not where a port proxy might
+ * answer for it. A session is RUNNING only after this says so.
  */
 public final class Readiness {
   private static final Duration POLL = Duration.ofMillis(50);
@@ -55,7 +56,7 @@ public final class Readiness {
             return Optional.empty();
           }
           Optional<String> error =
-              probes.attempt(runtime, session, probe.get(), r.endpoints(), ATTEMPT_TIMEOUT);
+              probes.attempt(runtime, session, probe.get(), r.probeAddresses(), ATTEMPT_TIMEOUT);
           if (error.isEmpty()) {
             return Optional.empty();
           }

@@ -231,7 +231,7 @@ public final class FakeRuntime implements SessionRuntime {
     if (a.behaviour() == Behaviour.NEVER_READY) {
       return new ObservedState.Pending("the fake app never gets ready");
     }
-    return new ObservedState.Running(endpoints(s));
+    return ObservedState.Running.direct(endpoints(s));
   }
 
   @Override

@@ -18,8 +18,9 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What a session looks like on the engine: its observed state, its published endpoints and its log.
- * Read-only; a failure to ask the engine is {@link ObservedState.Unknown}, never a guess.
+ * What a session looks like on the engine: its observed state, its published endpoints, the
+ * addresses where its app listens (for probes) and its log. Read-only; a failure to ask the engine
+ * is {@link ObservedState.Unknown}, never a guess.
  */
 final class DockerObserver {
   private final DockerEngine engine;
@@ -49,8 +50,8 @@ final class DockerObserver {
         return new ObservedState.Pending("container is restarting");
       }
       if (Boolean.TRUE.equals(st.getRunning())) {
-        Map<Integer, URI> endpoints = new TreeMap<>(endpoints(s, found.get()));
-        return new ObservedState.Running(endpoints);
+        return new ObservedState.Running(
+            endpoints(s, found.get()), probeAddresses(s, found.get(), names.network()));
       }
       return RuntimeStates.notRunning(
           s.state(),
@@ -94,6 +95,39 @@ final class DockerObserver {
       }
     }
     return out;
+  }
+
+  /**
+   * Declared app ports at the container's own address on the session's network, {@code
+   * http://<ip>:<port>/}: where the app listens. Probes must not use the published port: {@code
+   * docker-proxy} accepts there as soon as the container starts, long before the app does. The host
+   * reaches a container on a user-defined bridge network directly (with inter-container traffic
+   * disabled too). Empty when the container has no address there (nothing to probe).
+   */
+  static Map<Integer, URI> probeAddresses(
+      RuntimeSession s, InspectContainerResponse c, String network) {
+    Map<Integer, URI> out = new TreeMap<>();
+    Optional<String> ip = address(c, network);
+    if (ip.isEmpty()) {
+      return out;
+    }
+    String host = ip.get().contains(":") ? "[" + ip.get() + "]" : ip.get();
+    for (int port : s.template().app().ports()) {
+      out.put(port, URI.create("http://" + host + ":" + port + "/"));
+    }
+    return out;
+  }
+
+  /** The container's IP address on {@code network}, if it is attached there and has one. */
+  private static Optional<String> address(InspectContainerResponse c, String network) {
+    if (c.getNetworkSettings() == null || c.getNetworkSettings().getNetworks() == null) {
+      return Optional.empty();
+    }
+    var attached = c.getNetworkSettings().getNetworks().get(network);
+    if (attached == null || attached.getIpAddress() == null || attached.getIpAddress().isBlank()) {
+      return Optional.empty();
+    }
+    return Optional.of(attached.getIpAddress());
   }
 
   /** The container log's last lines; empty when there is no container. */

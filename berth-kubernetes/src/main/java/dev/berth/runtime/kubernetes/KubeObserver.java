@@ -63,7 +63,8 @@ final class KubeObserver {
         && container
             .map(c -> c.getState() != null && c.getState().getRunning() != null)
             .orElse(true)) {
-      return new ObservedState.Running(new TreeMap<>(endpoints));
+      // Probes use the endpoints: a port-forward or the Service connects to the pod's own port.
+      return ObservedState.Running.direct(new TreeMap<>(endpoints));
     }
     if ("Unknown".equals(phase)) {
       return new ObservedState.Unknown(

@@ -56,7 +56,7 @@ class KubeObserverTest {
                 pod("Running", new ContainerStateBuilder().withNewRunning().endRunning()),
                 true,
                 ENDPOINTS))
-        .isEqualTo(new ObservedState.Running(ENDPOINTS));
+        .isEqualTo(ObservedState.Running.direct(ENDPOINTS));
     assertThat(
             KubeObserver.state(
                 PVC,

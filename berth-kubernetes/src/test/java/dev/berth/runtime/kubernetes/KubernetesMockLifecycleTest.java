@@ -134,7 +134,7 @@ class KubernetesMockLifecycleTest {
     RuntimeSession st = started(s);
     assertThat(runtime.inspect(st))
         .isEqualTo(
-            new ObservedState.Running(
+            ObservedState.Running.direct(
                 Map.of(8080, URI.create("http://" + name + "." + NS + ".svc:8080/"))));
     assertThat(lastStart.endpoints())
         .isEqualTo(Map.of(8080, URI.create("http://" + name + "." + NS + ".svc:8080/")));

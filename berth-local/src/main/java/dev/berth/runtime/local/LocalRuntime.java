@@ -241,10 +241,10 @@ public final class LocalRuntime implements SessionRuntime {
     }
     if (RuntimeStates.started(s.state())) {
       if (!s.template().hasApp()) {
-        return new ObservedState.Running(Map.of());
+        return ObservedState.Running.direct(Map.of());
       }
       if (app(s).isPresent()) {
-        return new ObservedState.Running(endpoints(s));
+        return ObservedState.Running.direct(endpoints(s));
       }
     }
     return RuntimeStates.notRunning(
