@@ -27,6 +27,9 @@ import picocli.CommandLine.Command;
     })
 public final class BerthCli {
   public static void main(String[] args) {
+    // Before any java.net.http class loads (the JDK reads it once): the browser proxy sends apps
+    // the browser's Host header, which the JDK HTTP client otherwise refuses (see BrowserProxy).
+    System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
     System.exit(
         run(
             args,

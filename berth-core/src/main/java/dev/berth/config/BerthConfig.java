@@ -41,6 +41,8 @@ import java.time.Duration;
  * @param appsDomain the DNS domain whose subdomains serve sessions' apps ({@code
  *     <id>.<appsDomain>}), each on its own browser origin; empty: apps are served on Berth's own
  *     origin
+ * @param trustedProxies the reverse proxies whose {@code X-Forwarded-*} headers Berth believes
+ *     (their addresses or ranges); empty: nobody's, every client's are replaced
  */
 public record BerthConfig(
     Path home,
@@ -64,7 +66,8 @@ public record BerthConfig(
     java.util.Map<String, BackendSettings> backendSettings,
     Duration reconcileInterval,
     String publicUrl,
-    String appsDomain) {
+    String appsDomain,
+    TrustedProxies trustedProxies) {
 
   public BerthConfig {
     backends = java.util.List.copyOf(backends);

@@ -51,6 +51,7 @@ public final class ConfigLoader {
     DEFAULTS.put("reconcileInterval", "5s");
     DEFAULTS.put("publicUrl", "");
     DEFAULTS.put("appsDomain", "");
+    DEFAULTS.put("trustedProxies", "");
   }
 
   private ConfigLoader() {}
@@ -143,6 +144,7 @@ public final class ConfigLoader {
     Duration reconcileInterval = p.get("reconcileInterval", ConfigLoader::positiveDuration);
     String publicUrl = p.get("publicUrl", ConfigLoader::publicUrl);
     String appsDomain = p.get("appsDomain", ConfigLoader::appsDomain);
+    TrustedProxies trustedProxies = p.get("trustedProxies", TrustedProxies::parse);
     if (!publicUrl.isEmpty() && !appsDomain.isEmpty()) {
       String publicHost = java.net.URI.create(publicUrl).getHost().toLowerCase(Locale.ROOT);
       if (publicHost.endsWith("." + appsDomain)) {
@@ -187,7 +189,8 @@ public final class ConfigLoader {
         backendSettings,
         reconcileInterval,
         publicUrl,
-        appsDomain);
+        appsDomain,
+        trustedProxies);
   }
 
   private static String registry(String v) {

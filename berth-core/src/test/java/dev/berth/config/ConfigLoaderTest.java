@@ -250,4 +250,39 @@ class ConfigLoaderTest {
         .hasMessageContaining("publicUrl's host berth.example.org is under appsDomain example.org")
         .hasMessageContaining("apps.berth.example.org");
   }
+
+  @Test
+  void trustedProxiesAreNobodyByDefaultAndAddressesOrRangesWhenSet() throws IOException {
+    var unset = ConfigLoader.load(home, Map.of(), Map.of(), KINDS);
+    assertThat(unset.trustedProxies().isEmpty()).isTrue();
+    assertThat(unset.trustedProxies().trusts("127.0.0.1")).isFalse();
+    Files.writeString(home.resolve("berth.yaml"), "trustedProxies: 10.1.0.0/16, ::1, 192.0.2.7\n");
+    var set = ConfigLoader.load(home, Map.of(), Map.of(), KINDS).trustedProxies();
+    assertThat(set.trusts("10.1.200.3")).isTrue();
+    assertThat(set.trusts("10.2.0.1")).isFalse();
+    assertThat(set.trusts("0:0:0:0:0:0:0:1")).isTrue();
+    assertThat(set.trusts("[::1]")).isTrue();
+    assertThat(set.trusts("192.0.2.7")).isTrue();
+    assertThat(set.trusts("192.0.2.8")).isFalse();
+    assertThat(set.trusts("localhost")).as("names are never resolved").isFalse();
+    assertThat(TrustedProxies.parse("10.0.0.0/9").trusts("10.127.255.255")).isTrue();
+    assertThat(TrustedProxies.parse("10.0.0.0/9").trusts("10.128.0.0")).isFalse();
+    assertThat(TrustedProxies.parse("0.0.0.0/0").trusts("203.0.113.1")).isTrue();
+    for (var bad :
+        Map.of(
+                "proxy.example.org", "not an IP address or range",
+                "10.0.0.0/33", "prefix length must be a number from 0 to 32",
+                "::1/129", "from 0 to 128",
+                "10.0.0.0/x", "prefix length",
+                "999.1.1.1", "not an IP address")
+            .entrySet()) {
+      assertThatThrownBy(
+              () ->
+                  ConfigLoader.load(
+                      home, Map.of("BERTH_TRUSTED_PROXIES", bad.getKey()), Map.of(), KINDS))
+          .as(bad.getKey())
+          .hasMessageContaining("BERTH_TRUSTED_PROXIES='" + bad.getKey() + "'")
+          .hasMessageContaining(bad.getValue());
+    }
+  }
 }

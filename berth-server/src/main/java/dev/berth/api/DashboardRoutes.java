@@ -76,7 +76,7 @@ final class DashboardRoutes {
 
   /** Host-only (no Domain), so the login never reaches a session's own host. */
   private String secure(Context ctx) {
-    return ctx.scheme().equals("https") || origins.secureCookies() ? "; Secure" : "";
+    return origins.scheme(ctx.req()).equals("https") || origins.secureCookies() ? "; Secure" : "";
   }
 
   private void logout(Context ctx) {
@@ -95,7 +95,8 @@ final class DashboardRoutes {
     BrowserLogins.LoginLink link = logins.issueLink(id, principal(ctx));
     String path = ProxySettings.basePath(id) + "?token=" + link.code();
     // On the session's own host when apps have one; Berth's public address, else this request's.
-    String url = origins.appOrigin(id, ctx.scheme(), ctx.header("Host")) + path;
+    // (A trusted reverse proxy's X-Forwarded-Proto/Host say how the browser reached Berth.)
+    String url = origins.appOrigin(id, origins.scheme(ctx.req()), origins.host(ctx.req())) + path;
     ctx.status(201).json(new LoginLinkView(id.value(), path, url, link.expiresAt()));
   }
 }

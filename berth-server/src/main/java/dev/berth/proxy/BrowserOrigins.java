@@ -2,6 +2,7 @@ package dev.berth.proxy;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.SessionId;
+import dev.berth.config.TrustedProxies;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;
@@ -17,17 +18,38 @@ import java.util.Optional;
  *
  * @param publicUrl e.g. {@code https://berth.example.org}, without a trailing slash; "" when unset
  * @param appsDomain e.g. {@code apps.example.org}; "" when apps share Berth's origin
+ * @param trustedProxies the reverse proxies whose {@code X-Forwarded-*} headers say how the browser
+ *     reached Berth when {@code publicUrl} does not ({@link BrowserAddress})
  */
-public record BrowserOrigins(String publicUrl, String appsDomain) {
+public record BrowserOrigins(String publicUrl, String appsDomain, TrustedProxies trustedProxies) {
 
   public BrowserOrigins {
     publicUrl = publicUrl == null ? "" : publicUrl;
     appsDomain = appsDomain == null ? "" : appsDomain.toLowerCase(Locale.ROOT);
+    trustedProxies = trustedProxies == null ? TrustedProxies.none() : trustedProxies;
+  }
+
+  /** Without trusted proxies. */
+  public BrowserOrigins(String publicUrl, String appsDomain) {
+    this(publicUrl, appsDomain, TrustedProxies.none());
   }
 
   /** Nothing configured: every address is taken from the request, apps share Berth's origin. */
   public static BrowserOrigins none() {
     return new BrowserOrigins("", "");
+  }
+
+  /**
+   * The scheme the browser used for {@code req}: https behind a trusted TLS-terminating proxy that
+   * says so, else the request's own.
+   */
+  public String scheme(jakarta.servlet.http.HttpServletRequest req) {
+    return BrowserAddress.of(req, trustedProxies).scheme();
+  }
+
+  /** The Host the browser used for {@code req} (a trusted proxy's X-Forwarded-Host, else Host). */
+  public String host(jakarta.servlet.http.HttpServletRequest req) {
+    return BrowserAddress.of(req, trustedProxies).host();
   }
 
   /** True when each session's app has a host of its own. */

@@ -4,7 +4,9 @@ import dev.berth.auth.BrowserLogins;
 import dev.berth.auth.Tokens;
 import dev.berth.service.SessionService;
 import jakarta.servlet.DispatcherType;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.concurrent.ExecutorService;
@@ -35,6 +37,7 @@ public final class BrowserProxy implements AutoCloseable {
   /** {@code origins}: the public address and apps domain ({@link BrowserOrigins}). */
   public BrowserProxy(
       SessionService sessions, Tokens tokens, BrowserLogins logins, BrowserOrigins origins) {
+    requireHostHeaderAllowed();
     this.origins = origins;
     this.client =
         HttpClient.newBuilder()
@@ -52,6 +55,30 @@ public final class BrowserProxy implements AutoCloseable {
             webSockets,
             executor,
             origins);
+  }
+
+  /** The JVM setting the proxy needs: {@code jdk.httpclient.allowRestrictedHeaders=host}. */
+  public static final String ALLOW_HOST_PROPERTY = "jdk.httpclient.allowRestrictedHeaders";
+
+  /**
+   * The proxy sends apps the browser's {@code Host} ({@link ProxyHeaders#toApp}); the JDK HTTP
+   * client allows that only when the JVM was started with {@code
+   * -Djdk.httpclient.allowRestrictedHeaders=host} (read once, when the client's classes load;
+   * {@code berth}'s main sets it first thing). Without it every app would see its own address as
+   * Host, so fail here, at start-up, rather than serve apps that refuse their users.
+   */
+  static void requireHostHeaderAllowed() {
+    try {
+      HttpRequest.newBuilder(URI.create("http://127.0.0.1/")).header("Host", "berth.check");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "the browser proxy must send apps the browser's Host header, which the JDK HTTP client"
+              + " refuses unless the JVM starts with -D"
+              + ALLOW_HOST_PROPERTY
+              + "=host (the berth command sets it; an embedding program or test must set it"
+              + " before any java.net.http class is used)",
+          e);
+    }
   }
 
   public BrowserOrigins origins() {

@@ -9,8 +9,8 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * The proxy cookie: HttpOnly (no script reads it), scoped to the session's path (the browser sends
  * it to that session only), SameSite=Lax (not sent with cross-site subrequests and form posts, but
- * sent when a link from elsewhere opens the session), Secure when Berth is reached over HTTPS (or
- * its public address is https), and host-only.
+ * sent when a link from elsewhere opens the session), Secure when Berth is reached over HTTPS (its
+ * public address is https, or a trusted proxy says the browser used https), and host-only.
  */
 final class Cookies {
   private Cookies() {}
@@ -33,6 +33,6 @@ final class Cookies {
             + "; Max-Age="
             + BrowserLogins.PROXY_TTL.toSeconds()
             + "; HttpOnly; SameSite=Lax"
-            + (req.isSecure() || origins.secureCookies() ? "; Secure" : ""));
+            + (origins.secureCookies() || origins.scheme(req).equals("https") ? "; Secure" : ""));
   }
 }

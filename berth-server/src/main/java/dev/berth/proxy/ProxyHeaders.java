@@ -100,14 +100,14 @@ final class ProxyHeaders {
             out.add(h);
           }
         }
-        case "origin" ->
-            out.add(
-                new Header(
-                    name, h.value().equalsIgnoreCase(client.origin()) ? app.origin() : h.value()));
         case "referer" -> out.add(new Header(name, referer(h.value(), client, app)));
-        default -> out.add(h);
+        default -> out.add(h); // Origin too: it is compared with the Host below, as sent
       }
     }
+    // The browser's Host, not the app's own address: apps compare it with Origin (Jupyter refuses
+    // writes and WebSockets when they differ), build links from it, and Jupyter names its login
+    // cookie after it; the app's address changes whenever the session restarts.
+    out.add(new Header("Host", client.host()));
     out.add(new Header("X-Forwarded-For", client.ip()));
     out.add(new Header("X-Forwarded-Host", client.host()));
     out.add(new Header("X-Forwarded-Proto", client.scheme()));
@@ -142,18 +142,22 @@ final class ProxyHeaders {
     return kept.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", kept));
   }
 
-  /** A same-origin Referer, as the app would have seen it without the proxy. */
+  /**
+   * A same-origin Referer, as the app would have seen it without the proxy: the browser's origin
+   * (the Host the app sees), with the prefix taken off for an app that does not know it.
+   */
   private static String referer(String value, Client client, App app) {
     String origin = client.origin();
-    if (!value.regionMatches(true, 0, origin, 0, origin.length())
+    if (app.keepPrefix()
+        || !value.regionMatches(true, 0, origin, 0, origin.length())
         || (value.length() > origin.length() && value.charAt(origin.length()) != '/')) {
       return value;
     }
     String path = value.length() == origin.length() ? "/" : value.substring(origin.length());
-    if (!app.keepPrefix() && path.startsWith(app.prefix())) {
+    if (path.startsWith(app.prefix())) {
       path = path.substring(app.prefix().length() - 1);
     }
-    return app.origin() + path;
+    return value.substring(0, origin.length()) + path;
   }
 
   /** The headers the client receives from the app's response. */
@@ -196,13 +200,24 @@ final class ProxyHeaders {
     if (startsWithOrigin(value, app.origin())) {
       return underPrefix(pathAfterOrigin(value, app.origin()), app);
     }
-    if (startsWithOrigin(value, publicOrigin)) {
-      return publicOrigin + underPrefix(pathAfterOrigin(value, publicOrigin), app);
+    // The app builds absolute URLs from the Host it sees (the browser's): with the scheme it was
+    // told, or plain http when it was not.
+    for (String own : List.of(publicOrigin, otherScheme(publicOrigin))) {
+      if (!own.isEmpty() && startsWithOrigin(value, own)) {
+        return publicOrigin + underPrefix(pathAfterOrigin(value, own), app);
+      }
     }
     if (value.startsWith("/") && !value.startsWith("//")) {
       return underPrefix(value, app);
     }
     return value;
+  }
+
+  private static String otherScheme(String origin) {
+    if (origin.startsWith("https://")) {
+      return "http://" + origin.substring(8);
+    }
+    return origin.startsWith("http://") ? "https://" + origin.substring(7) : "";
   }
 
   private static boolean startsWithOrigin(String url, String origin) {

@@ -275,13 +275,10 @@ final class ProxyServlet extends HttpServlet {
         headers.add(new Header(name, value));
       }
     }
-    String host = req.getHeader("Host");
-    if (host == null || host.isBlank()) {
-      host = req.getServerName() + ":" + req.getServerPort();
-    }
+    BrowserAddress reached = BrowserAddress.of(req, origins.trustedProxies());
     var fromRequest =
         new ProxyHeaders.Client(
-            headers, req.getRemoteAddr(), req.getScheme(), host, req.getServerPort());
+            headers, reached.clientIps(), reached.scheme(), reached.host(), reached.port());
     Optional<SessionId> sessionHost =
         origins.hostKind(req.getHeader("Host")) instanceof BrowserOrigins.SessionHost s
             ? Optional.of(s.id())

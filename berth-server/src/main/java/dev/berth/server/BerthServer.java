@@ -133,7 +133,7 @@ public final class BerthServer implements AutoCloseable {
               sessions,
               tokens,
               logins,
-              new BrowserOrigins(config.publicUrl(), config.appsDomain()));
+              new BrowserOrigins(config.publicUrl(), config.appsDomain(), config.trustedProxies()));
       // Built here, not by the service: the reconciler and berth gc share it.
       var orphans = new OrphanCollector(registry.sessions(), backends, clock, sessions::exclusive);
       Javalin app =

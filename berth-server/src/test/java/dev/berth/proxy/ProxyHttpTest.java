@@ -170,20 +170,52 @@ class ProxyHttpTest {
   @Test
   void aSameOriginRequestLooksSameOriginToTheApp() {
     String self = f.berth.url();
-    String appOrigin =
-        f.berth.admin("GET", "/api/v1/sessions/web", null).json().at("/endpoints/8080").asString();
-    appOrigin = appOrigin.substring(0, appOrigin.length() - 1);
     JsonNode h =
         f.seen(
                 "/s/web/headers",
                 Map.of("Cookie", cookie, "Origin", self, "Referer", self + "/s/web/tree?x"))
             .get("headers");
-    assertThat(h.get("Origin").asString()).isEqualTo(appOrigin);
-    assertThat(h.get("Referer").asString()).isEqualTo(appOrigin + "/tree?x");
+    // The app sees the browser's Host, Origin and Referer (the prefix off, for a strip app).
+    assertThat(h.get("Host").asString()).isEqualTo(self.substring(7));
+    assertThat(h.get("Origin").asString()).isEqualTo(self);
+    assertThat(h.get("Referer").asString()).isEqualTo(self + "/tree?x");
+    JsonNode keep =
+        f.seen(
+                "/s/keep/headers",
+                Map.of("Cookie", keepCookie, "Origin", self, "Referer", self + "/s/keep/tree"))
+            .get("headers");
+    assertThat(keep.get("Host").asString()).isEqualTo(self.substring(7));
+    assertThat(keep.get("Referer").asString()).isEqualTo(self + "/s/keep/tree");
     JsonNode other =
         f.seen("/s/web/headers", Map.of("Cookie", cookie, "Origin", "https://evil.example"))
             .get("headers");
     assertThat(other.get("Origin").asString()).isEqualTo("https://evil.example");
+  }
+
+  @Test
+  void theAppSeesTheBrowsersHostWhateverPortItGotAtItsLastStart() {
+    String cookie = f.login("hosted", f.create("hosted", "testapp"));
+    String berthHost = f.berth.url().substring(7);
+    String before = endpoint("hosted");
+    assertThat(f.seen("/s/hosted/headers", Map.of("Cookie", cookie)).at("/headers/Host").asString())
+        .isEqualTo(berthHost);
+    for (String action : new String[] {"stop", "start"}) {
+      var r = f.berth.admin("POST", "/api/v1/sessions/hosted/" + action, null);
+      assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    }
+    // The app listens elsewhere now; the Host it sees (which Jupyter names its login cookie after)
+    // is still the browser's.
+    assertThat(endpoint("hosted")).isNotEqualTo(before);
+    assertThat(f.seen("/s/hosted/headers", Map.of("Cookie", cookie)).at("/headers/Host").asString())
+        .isEqualTo(berthHost);
+  }
+
+  private static String endpoint(String id) {
+    return f.berth
+        .admin("GET", "/api/v1/sessions/" + id, null)
+        .json()
+        .at("/endpoints/8080")
+        .asString();
   }
 
   @Test

@@ -73,6 +73,7 @@ class ProxyRulesTest {
         .containsExactly(
             new Header("Cookie", "a=1"),
             new Header("Accept", "*/*"),
+            new Header("Host", "berth.example:7780"),
             new Header("X-Forwarded-For", "10.0.0.9"),
             new Header("X-Forwarded-Host", "berth.example:7780"),
             new Header("X-Forwarded-Proto", "https"),
@@ -113,5 +114,26 @@ class ProxyRulesTest {
         .isEqualTo("http://127.0.0.1:50001/x");
     assertThat(ProxyHeaders.setCookie("c=1; path=/s/a", KEEP)).hasValue("c=1; Path=/s/a");
     assertThat(ProxyHeaders.setCookie("c=1; Path=relative", KEEP)).hasValue("c=1; Path=/s/a/");
+  }
+
+  @Test
+  void forwardingHeadersAreBelievedFromATrustedProxyOnly() {
+    var trusted = dev.berth.config.TrustedProxies.parse("10.0.0.1");
+    java.util.Map<String, String> sent =
+        java.util.Map.of(
+            "X-Forwarded-Proto", "https, http",
+            "X-Forwarded-Host", "berth.example.org, inner:8080",
+            "X-Forwarded-For", "203.0.113.7");
+    assertThat(BrowserAddress.of(trusted, "10.0.0.1", "http", "127.0.0.1:7780", 7780, sent::get))
+        .isEqualTo(new BrowserAddress("https", "berth.example.org", 443, "203.0.113.7, 10.0.0.1"));
+    assertThat(BrowserAddress.of(trusted, "10.0.0.2", "http", "127.0.0.1:7780", 7780, sent::get))
+        .isEqualTo(new BrowserAddress("http", "127.0.0.1:7780", 7780, "10.0.0.2"));
+    java.util.Map<String, String> withPort =
+        java.util.Map.of("X-Forwarded-Proto", "https", "X-Forwarded-Host", "b.example:8443");
+    assertThat(BrowserAddress.of(trusted, "10.0.0.1", "http", "x", 7780, withPort::get))
+        .isEqualTo(new BrowserAddress("https", "b.example:8443", 8443, "10.0.0.1"));
+    // Nothing forwarded: the request's own, even from a trusted proxy.
+    assertThat(BrowserAddress.of(trusted, "10.0.0.1", "http", "x:1", 1, name -> null))
+        .isEqualTo(new BrowserAddress("http", "x:1", 1, "10.0.0.1"));
   }
 }

@@ -246,7 +246,7 @@ public final class ProxyTestApp {
               upResp.setAcceptedSubProtocol("echo.v2");
             }
             upResp.setHeader("X-Seen-Cookie", String.valueOf(upReq.getHeader("Cookie")));
-            return new Echo(upReq.getHeader("Origin"));
+            return new Echo(upReq.getHeader("Origin"), upReq.getHeader("Host"));
           },
           req,
           resp);
@@ -256,10 +256,12 @@ public final class ProxyTestApp {
   /** The echo endpoint. */
   public static final class Echo implements Session.Listener.AutoDemanding {
     private final String origin;
+    private final String host;
     private Session session;
 
-    Echo(String origin) {
+    Echo(String origin, String host) {
       this.origin = origin;
+      this.host = host;
     }
 
     @Override
@@ -267,7 +269,7 @@ public final class ProxyTestApp {
       this.session = s;
       s.setMaxTextMessageSize(16 << 20);
       s.setMaxBinaryMessageSize(16 << 20);
-      s.sendText("origin " + origin, Callback.NOOP);
+      s.sendText("origin " + origin + " host " + host, Callback.NOOP);
     }
 
     @Override

@@ -111,10 +111,10 @@ class ProxyWebSocketTest {
   void messagesGoBothWaysWholeAndInOrder() throws Exception {
     var r = new Recorder();
     WebSocket ws = connect(r, Map.of("Cookie", cookie, "Origin", f.berth.url()));
-    String appOrigin =
-        f.berth.admin("GET", "/api/v1/sessions/ws", null).json().at("/endpoints/8080").asString();
-    // A same-origin browser socket looks same-origin to the app (Jupyter checks this).
-    assertThat(r.next()).isEqualTo("text origin " + appOrigin.substring(0, appOrigin.length() - 1));
+    // A same-origin browser socket is same-origin to the app too: it sees the browser's Origin
+    // and Host (Jupyter compares them).
+    assertThat(r.next())
+        .isEqualTo("text origin " + f.berth.url() + " host " + f.berth.url().substring(7));
     for (int i = 0; i < 20; i++) {
       ws.sendText("message " + i, true).get(10, TimeUnit.SECONDS);
     }
@@ -174,7 +174,8 @@ class ProxyWebSocketTest {
   void aCrossSiteSocketKeepsItsOriginForTheAppToJudge() throws Exception {
     var r = new Recorder();
     WebSocket ws = connect(r, Map.of("Cookie", cookie, "Origin", "https://evil.example"));
-    assertThat(r.next()).isEqualTo("text origin https://evil.example");
+    assertThat(r.next())
+        .isEqualTo("text origin https://evil.example host " + f.berth.url().substring(7));
     ws.abort();
   }
 

@@ -1,0 +1,106 @@
+package dev.berth.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Berth behind a TLS-terminating reverse proxy without {@code publicUrl}: with {@code
+ * trustedProxies: 127.0.0.1} (the test's requests come from there, as a proxy's would), the proxy's
+ * {@code X-Forwarded-Proto/Host/For} say how the browser reached Berth, and the app sees a request
+ * that is same-origin to the browser's {@code https://} page.
+ */
+class TrustedProxyTest {
+  private static final String PUBLIC = "berth.example.org";
+
+  @TempDir static Path home;
+  static ProxyFixture f;
+  static String token;
+
+  @BeforeAll
+  static void start() {
+    f = new ProxyFixture(home, Map.of("BERTH_TRUSTED_PROXIES", "10.9.9.9, 127.0.0.0/8, ::1"));
+    token = f.create("web", "testapp");
+  }
+
+  @AfterAll
+  static void stop() {
+    f.close();
+  }
+
+  /** What nginx sends with the snippet in docs/proxy.md (Host left as the upstream's address). */
+  private static Map<String, String> forwarded(Map<String, String> more) {
+    var h =
+        new java.util.HashMap<>(
+            Map.of(
+                "X-Forwarded-Proto", "https",
+                "X-Forwarded-Host", PUBLIC,
+                "X-Forwarded-For", "203.0.113.7"));
+    h.putAll(more);
+    return h;
+  }
+
+  @Test
+  void theAppSeesWhatTheBrowserSentToTheReverseProxy() {
+    String cookie = login();
+    JsonNode h =
+        f.seen("/s/web/headers", forwarded(Map.of("Cookie", cookie, "Origin", "https://" + PUBLIC)))
+            .get("headers");
+    assertThat(h.get("Host").asString()).isEqualTo(PUBLIC);
+    assertThat(h.get("Origin").asString()).isEqualTo("https://" + PUBLIC);
+    assertThat(h.get("X-Forwarded-Proto").asString()).isEqualTo("https");
+    assertThat(h.get("X-Forwarded-Host").asString()).isEqualTo(PUBLIC);
+    assertThat(h.get("X-Forwarded-Port").asString()).isEqualTo("443");
+    assertThat(h.get("X-Forwarded-For").asString()).isEqualTo("203.0.113.7, 127.0.0.1");
+    // The app's absolute redirects, built from what it was told, stay on the public address.
+    HttpResponse<String> r =
+        f.get(
+            "/s/web/redirect?to=http://" + PUBLIC + "/s/web/tree",
+            forwarded(Map.of("Cookie", cookie)));
+    assertThat(r.headers().firstValue("Location")).hasValue("https://" + PUBLIC + "/s/web/tree");
+  }
+
+  @Test
+  void berthsCookiesAreSecureAndItsLinksHttpsWhenTheProxySaysHttps() {
+    HttpResponse<String> r = f.get("/s/web/?token=" + token, forwarded(Map.of()));
+    assertThat(r.statusCode()).isEqualTo(303);
+    assertThat(r.headers().firstValue("Set-Cookie").orElseThrow()).contains("; Secure");
+    var link =
+        f.send(
+            "POST",
+            "/api/v1/sessions/web/login-link",
+            forwarded(Map.of("Authorization", "Bearer " + token)),
+            java.net.http.HttpRequest.BodyPublishers.noBody());
+    assertThat(link.statusCode()).as(link.body()).isEqualTo(201);
+    assertThat(ProxyFixture.JSON.readTree(link.body()).get("url").asString())
+        .startsWith("https://" + PUBLIC + "/s/web/?token=berth_l_");
+  }
+
+  @Test
+  void malformedForwardedValuesAreNotBelieved() {
+    String cookie = login();
+    JsonNode h =
+        f.seen(
+                "/s/web/headers",
+                Map.of(
+                    "Cookie", cookie,
+                    "X-Forwarded-Proto", "gopher",
+                    "X-Forwarded-Host", "evil.example/path@x",
+                    "X-Forwarded-For", "<script>"))
+            .get("headers");
+    assertThat(h.get("X-Forwarded-Proto").asString()).isEqualTo("http");
+    assertThat(h.get("Host").asString()).isEqualTo(f.berth.url().substring(7));
+    assertThat(h.get("X-Forwarded-For").asString()).isEqualTo("127.0.0.1");
+  }
+
+  private static String login() {
+    return f.login("web", token);
+  }
+}
