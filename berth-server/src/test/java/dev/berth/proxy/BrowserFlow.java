@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -16,8 +17,14 @@ import org.junit.jupiter.api.Assumptions;
  * the flow's output when a step fails. Without Chromium or Node the test is skipped, except under
  * CI, where it fails.
  */
-final class BrowserFlow {
-  private static final Path DIR = Path.of("src/test/browser").toAbsolutePath();
+public final class BrowserFlow {
+  // The flows live in berth-server; other modules' tests (Docker ones in berth-cli) run them too.
+  private static final Path DIR =
+      (Files.isDirectory(Path.of("src/test/browser"))
+              ? Path.of("src/test/browser")
+              : Path.of("../berth-server/src/test/browser"))
+          .toAbsolutePath()
+          .normalize();
   private static final long MINUTES = 5;
 
   private BrowserFlow() {}
@@ -27,6 +34,16 @@ final class BrowserFlow {
    * first so a failure's pictures are this run's.
    */
   static void run(String script, TestServer berth, String screenshots) throws Exception {
+    run(script, berth.url(), berth.adminToken, Map.of("TEMPLATE", "testapp"), screenshots);
+  }
+
+  /**
+   * Runs {@code script} against the Berth at {@code url}, with {@code env} added to the flow's
+   * environment (what the script reads besides BERTH_URL and BERTH_ADMIN_TOKEN).
+   */
+  public static void run(
+      String script, String url, String adminToken, Map<String, String> env, String screenshots)
+      throws Exception {
     Tools tools = Tools.find();
     Path shots = Path.of("target", screenshots).toAbsolutePath();
     deleteScreenshots(shots);
@@ -38,12 +55,12 @@ final class BrowserFlow {
             .redirectErrorStream(true)
             // to a file, not a pipe: a hung browser must not hang the read past the time limit
             .redirectOutput(log.toFile());
-    var env = command.environment();
-    env.put("BERTH_URL", berth.url());
-    env.put("BERTH_ADMIN_TOKEN", berth.adminToken);
-    env.put("SCREENSHOTS", shots.toString());
-    env.put("CHROMIUM", tools.chromium().toString());
-    env.put("TEMPLATE", "testapp");
+    var flowEnv = command.environment();
+    flowEnv.put("BERTH_URL", url);
+    flowEnv.put("BERTH_ADMIN_TOKEN", adminToken);
+    flowEnv.put("SCREENSHOTS", shots.toString());
+    flowEnv.put("CHROMIUM", tools.chromium().toString());
+    flowEnv.putAll(env);
     Process node = command.start();
     boolean ended = node.waitFor(MINUTES, TimeUnit.MINUTES);
     if (!ended) {
