@@ -161,7 +161,8 @@ class DockerJupyterTest {
             "X-Forwarded-Proto", "https",
             "X-Forwarded-Host", "jupyter.example.org",
             "X-Forwarded-For", "203.0.113.9");
-    assertThat(send("GET", "/s/tls/tree", token, jar, viaProxy, null).statusCode()).isEqualTo(200);
+    var tree = send("GET", "/s/tls/tree", token, jar, viaProxy, null);
+    assertThat(tree.statusCode()).as(tree.body()).isEqualTo(200);
     Map<String, String> write = new LinkedHashMap<>(viaProxy);
     write.put("X-XSRFToken", jar.get("_xsrf"));
     write.put("Origin", "https://jupyter.example.org");
