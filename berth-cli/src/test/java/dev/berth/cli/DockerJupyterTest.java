@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -17,10 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -298,10 +293,7 @@ class DockerJupyterTest {
     return runOnKernel(id, token, jar, kernel, code, Map.of("Origin", berthOrigin()));
   }
 
-  /**
-   * Runs {@code code} on {@code kernel} over its channels WebSocket through the proxy (Jupyter's
-   * messaging protocol, v5) and answers the execute_result's text.
-   */
+  /** Runs {@code code} on {@code kernel} of session {@code id} through the proxy. */
   private static String runOnKernel(
       String id,
       String token,
@@ -310,102 +302,18 @@ class DockerJupyterTest {
       String code,
       Map<String, String> headers)
       throws Exception {
-    var replies = new Replies();
-    WebSocket.Builder b =
-        http.newWebSocketBuilder()
-            .connectTimeout(Duration.ofSeconds(20))
-            .header("Authorization", "Bearer " + token)
-            .header("Cookie", jar.header());
+    Map<String, String> sent = new LinkedHashMap<>();
+    sent.put("Authorization", "Bearer " + token);
+    sent.put("Cookie", jar.header());
     headers.forEach(
         (k, v) -> {
           if (!k.equals("X-XSRFToken")) {
-            b.header(k, v);
+            sent.put(k, v);
           }
         });
-    String session = UUID.randomUUID().toString(); // Jupyter's client session, not Berth's
-    URI uri =
+    URI channels =
         URI.create(
-            "ws://127.0.0.1:"
-                + berth.port
-                + "/s/"
-                + id
-                + "/api/kernels/"
-                + kernel
-                + "/channels?session_id="
-                + session);
-    WebSocket ws = b.buildAsync(uri, replies).get(30, TimeUnit.SECONDS);
-    String msgId = UUID.randomUUID().toString();
-    ObjectNode request = JSON.createObjectNode();
-    request
-        .putObject("header")
-        .put("msg_id", msgId)
-        .put("username", "test")
-        .put("session", session)
-        .put("msg_type", "execute_request")
-        .put("version", "5.3");
-    request.putObject("parent_header");
-    request.putObject("metadata");
-    request
-        .putObject("content")
-        .put("code", code)
-        .put("silent", false)
-        .put("store_history", true)
-        .put("allow_stdin", false)
-        .put("stop_on_error", true)
-        .putObject("user_expressions");
-    request.put("channel", "shell");
-    request.putArray("buffers");
-    ws.sendText(JSON.writeValueAsString(request), true).get(10, TimeUnit.SECONDS);
-    String result = replies.resultOf(msgId).get(90, TimeUnit.SECONDS);
-    ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
-    return result;
-  }
-
-  /** Collects the kernel's messages (each a whole text message) until the wanted result. */
-  private static final class Replies implements WebSocket.Listener {
-    private final StringBuilder partial = new StringBuilder();
-    private final Map<String, CompletableFuture<String>> wanted = new java.util.HashMap<>();
-    private final List<String> seen = new ArrayList<>();
-
-    synchronized CompletableFuture<String> resultOf(String msgId) {
-      return wanted.computeIfAbsent(msgId, k -> new CompletableFuture<>());
-    }
-
-    @Override
-    public void onOpen(WebSocket ws) {
-      ws.request(1);
-    }
-
-    @Override
-    public synchronized CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        JsonNode msg = JSON.readTree(partial.toString());
-        partial.setLength(0);
-        seen.add(msg.at("/header/msg_type").asString());
-        if (msg.at("/header/msg_type").asString().equals("execute_result")) {
-          resultOf(msg.at("/parent_header/msg_id").asString())
-              .complete(msg.at("/content/data/text~1plain").asString());
-        }
-      }
-      ws.request(1);
-      return null;
-    }
-
-    @Override
-    public synchronized CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-      wanted.values().forEach(f -> f.completeExceptionally(closed(code, reason)));
-      return null;
-    }
-
-    private AssertionError closed(int code, String reason) {
-      return new AssertionError(
-          "the kernel socket closed (" + code + " " + reason + ") after messages " + seen);
-    }
-
-    @Override
-    public synchronized void onError(WebSocket ws, Throwable error) {
-      wanted.values().forEach(f -> f.completeExceptionally(error));
-    }
+            "ws://127.0.0.1:" + berth.port + "/s/" + id + "/api/kernels/" + kernel + "/channels");
+    return JupyterKernelSocket.execute(http, channels, sent, code);
   }
 }
