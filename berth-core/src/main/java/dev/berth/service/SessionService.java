@@ -9,6 +9,7 @@ import dev.berth.registry.SessionFilter;
 import dev.berth.runtime.Abilities;
 import dev.berth.runtime.Ability;
 import dev.berth.runtime.Backends;
+import dev.berth.runtime.PreflightProblem;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.service.steps.LifecycleSteps;
 import dev.berth.service.steps.Probes;
@@ -114,18 +115,25 @@ public final class SessionService {
   // ---- lifecycle ------------------------------------------------------------------------------
 
   /**
-   * Creates a session: validates everything first (nothing is made for bad input), records it as
-   * PENDING, prepares its workspace, then (unless only warming) starts it and waits until it is
-   * ready. A runtime failure leaves the session FAILED with the reason, for inspection and delete.
+   * Creates a session: validates everything first (nothing is made for bad input, nor for a
+   * precondition Berth can check: see {@link #imagesToBuild}), records it as PENDING, prepares its
+   * workspace, then (unless only warming) starts it and waits until it is ready. A runtime failure
+   * leaves the session FAILED with the reason, for inspection and delete.
+   *
+   * @throws ImageNotBuiltException when the template's image is one Berth builds and is not built
+   *     (nothing is made; {@link dev.berth.service.images.FirstUseBuilds} builds it first)
    */
   public CreatedSession create(CreateSessionRequest request) {
     long t0 = System.nanoTime();
-    Template template = steps.templates().get(request.template().orElse(Template.DEFAULT_NAME));
-    String backend =
-        request.backend().or(template.placement()::backend).orElse(backends().defaultName());
-    SessionRuntime runtime = backends().get(backend);
-    SessionSteps.requireAllowed(template, backend);
-    SessionId id = request.id().orElseGet(SessionId::generate);
+    CreatePreflight.Target target = CreatePreflight.target(steps, request);
+    var unbuilt = CreatePreflight.imagesToBuild(target);
+    if (!unbuilt.isEmpty()) {
+      throw CreatePreflight.notBuilt(target.template().name(), unbuilt);
+    }
+    Template template = target.template();
+    String backend = target.backend();
+    SessionRuntime runtime = target.runtime();
+    SessionId id = target.id();
     CreatedSession created =
         steps
             .locks()
@@ -154,6 +162,21 @@ public final class SessionService {
                 });
     steps.journal().created(created.session(), Duration.ofNanos(System.nanoTime() - t0));
     return created;
+  }
+
+  /**
+   * Checks what a create of {@code request} needs before anything is made: the template's rules and
+   * what its backend can tell (an image missing from the engine, a template it cannot run). Makes
+   * and records nothing.
+   *
+   * @return the templates whose images Berth must build first (empty: none)
+   * @throws dev.berth.base.BerthException {@code PRECONDITION_FAILED} for any other problem, with
+   *     what to fix; the usual 4xx for an unknown template or a backend it does not allow
+   */
+  public List<String> imagesToBuild(CreateSessionRequest request) {
+    return CreatePreflight.imagesToBuild(CreatePreflight.target(steps, request)).stream()
+        .map(PreflightProblem.ImageNotBuilt::template)
+        .toList();
   }
 
   /** Starts a stopped or failed session; a running one is returned as it is. */

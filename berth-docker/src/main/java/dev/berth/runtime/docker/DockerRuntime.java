@@ -8,6 +8,7 @@ import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
+import dev.berth.runtime.PreflightProblem;
 import dev.berth.runtime.RuntimeEvent;
 import dev.berth.runtime.RuntimeImages;
 import dev.berth.runtime.RuntimeSession;
@@ -219,6 +220,16 @@ public final class DockerRuntime implements SessionRuntime {
   @Override
   public RuntimeImages images() {
     return images;
+  }
+
+  /**
+   * The session's image: a named one must be on the engine (Berth never pulls), a Berth-built one
+   * must be built ({@link PreflightProblem.ImageNotBuilt}); Berth's default image is built when
+   * first needed, so it is none.
+   */
+  @Override
+  public List<PreflightProblem> preflight(RuntimeSession s) {
+    return sessionImages.preflight(s);
   }
 
   @Override
