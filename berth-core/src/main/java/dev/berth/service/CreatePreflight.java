@@ -75,7 +75,7 @@ final class CreatePreflight {
           "cannot create a session of template '"
               + template.name()
               + "' on "
-              + runtime.kind()
+              + target.backend()
               + " (nothing was made): "
               + String.join("; ", problems));
     }

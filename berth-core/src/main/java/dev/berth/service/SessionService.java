@@ -131,7 +131,6 @@ public final class SessionService {
       throw CreatePreflight.notBuilt(target.template().name(), unbuilt);
     }
     Template template = target.template();
-    String backend = target.backend();
     SessionRuntime runtime = target.runtime();
     SessionId id = target.id();
     CreatedSession created =
@@ -146,7 +145,7 @@ public final class SessionService {
                           SessionSpec.of(
                               id,
                               template.name(),
-                              backend,
+                              target.backend(),
                               request.labels(),
                               request.culling(),
                               now),
@@ -155,7 +154,8 @@ public final class SessionService {
                   steps
                       .journal()
                       .insert(
-                          session, "created from template '" + template.name() + "' on " + backend);
+                          session,
+                          "created from template '" + template.name() + "' on " + target.backend());
                   String token = tokens.issueSessionToken(id);
                   return new CreatedSession(
                       lifecycle.prepareThenStartOrWarm(session, template, runtime), token);
@@ -165,13 +165,9 @@ public final class SessionService {
   }
 
   /**
-   * Checks what a create of {@code request} needs before anything is made: the template's rules and
-   * what its backend can tell (an image missing from the engine, a template it cannot run). Makes
-   * and records nothing.
-   *
-   * @return the templates whose images Berth must build first (empty: none)
-   * @throws dev.berth.base.BerthException {@code PRECONDITION_FAILED} for any other problem, with
-   *     what to fix; the usual 4xx for an unknown template or a backend it does not allow
+   * Checks, making and recording nothing, what a create of {@code request} needs; returns the
+   * templates whose images Berth must build first, and throws {@code PRECONDITION_FAILED} (with
+   * what to fix) for any other problem.
    */
   public List<String> imagesToBuild(CreateSessionRequest request) {
     return CreatePreflight.imagesToBuild(CreatePreflight.target(steps, request)).stream()

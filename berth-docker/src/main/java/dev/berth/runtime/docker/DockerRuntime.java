@@ -222,14 +222,9 @@ public final class DockerRuntime implements SessionRuntime {
     return images;
   }
 
-  /**
-   * The session's image: a named one must be on the engine (Berth never pulls), a Berth-built one
-   * must be built ({@link PreflightProblem.ImageNotBuilt}); Berth's default image is built when
-   * first needed, so it is none.
-   */
   @Override
   public List<PreflightProblem> preflight(RuntimeSession s) {
-    return sessionImages.preflight(s);
+    return sessionImages.preflight(s); // the image only: see SessionImages#preflight
   }
 
   @Override
