@@ -58,7 +58,13 @@ final class SessionCommand {
         out().flush();
       }
       if (s.get("status").asString().equals("FAILED")) {
-        throw new CliException("session " + id + " failed: " + s.get("statusReason").asString());
+        throw new CliException(
+            "session "
+                + id
+                + " failed: "
+                + s.get("statusReason").asString()
+                + "\n"
+                + FirstUseBuild.failedHint(id));
       }
     }
   }
@@ -148,6 +154,11 @@ final class SessionCommand {
     @Option(names = "--no-start", description = "only warm the workspace; start later")
     boolean noStart;
 
+    @Option(
+        names = "--build",
+        description = "build the template's image first if it is not built yet, showing progress")
+    boolean build;
+
     @Override
     public void run() {
       Map<String, Object> body = new LinkedHashMap<>();
@@ -162,7 +173,7 @@ final class SessionCommand {
       }
       body.put("labels", labels);
       body.put("start", !noStart);
-      JsonNode created = client().json("POST", SESSIONS, body);
+      JsonNode created = FirstUseBuild.create(this, body, build);
       JsonNode session = created.get("session");
       if (json) {
         printJson(created);
@@ -178,7 +189,9 @@ final class SessionCommand {
             "session "
                 + session.get("id").asString()
                 + " failed: "
-                + session.get("statusReason").asString());
+                + session.get("statusReason").asString()
+                + "\n"
+                + FirstUseBuild.failedHint(session.get("id").asString()));
       }
     }
   }

@@ -7,6 +7,18 @@ public enum ErrorCode {
   FORBIDDEN(403),
   NOT_FOUND(404),
   CONFLICT(409),
+  /**
+   * The request is valid and the id is free, but what it needs is not in place: a template that
+   * cannot work as written, an image that is not on the engine. The message says what to run or
+   * fix; nothing was made, so the same request works once that is done.
+   */
+  PRECONDITION_FAILED(422),
+  /**
+   * A {@link #PRECONDITION_FAILED} that Berth can fix itself: the template's image is one Berth
+   * builds (its Dockerfile) and it is not built yet. Creating with {@code "build": true} builds it
+   * first.
+   */
+  IMAGE_NOT_BUILT(422),
   TOO_LARGE(413),
   UNSUPPORTED(501),
   RUNTIME_FAILURE(502),

@@ -81,6 +81,23 @@ public interface SessionRuntime extends AutoCloseable {
   Set<Ability> abilities();
 
   /**
+   * What would keep a new session ({@code session} not prepared yet: its state is empty) from being
+   * made or started here, as far as the backend can tell before anything exists: called by create
+   * before it records the session, so a user's mistake (an image not built or not on the engine, a
+   * template this backend cannot run) is refused with a message and leaves nothing behind.
+   *
+   * <p>Looks and never changes anything: no image is built or pulled, no resource is made, and
+   * nothing is remembered. Returns every problem found, empty when there is none; what the backend
+   * cannot know before a start (whether a cluster's nodes can pull an image, whether the app will
+   * listen) is not reported, and the start reveals it (the session is then FAILED). An engine that
+   * does not answer is {@code RUNTIME_FAILURE}, not a problem in the list. The default finds
+   * nothing: for backends (and test doubles) with nothing to check.
+   */
+  default List<PreflightProblem> preflight(RuntimeSession session) {
+    return List.of();
+  }
+
+  /**
    * Creates and seeds the session's workspace without running anything, named from the session's
    * handle. Idempotent: preparing a prepared session returns its state unchanged, and a skeleton
    * never overwrites existing files.

@@ -11,6 +11,7 @@ import dev.berth.runtime.Abilities;
 import dev.berth.runtime.Ability;
 import dev.berth.runtime.Backends;
 import dev.berth.runtime.ObservedState;
+import dev.berth.runtime.PreflightProblem;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.service.steps.LifecycleSteps;
@@ -124,18 +125,24 @@ public final class SessionService {
   // ---- lifecycle ------------------------------------------------------------------------------
 
   /**
-   * Creates a session: validates everything first (nothing is made for bad input), records it as
-   * PENDING, prepares its workspace, then (unless only warming) starts it and waits until it is
-   * ready. A runtime failure leaves the session FAILED with the reason, for inspection and delete.
+   * Creates a session: validates everything first (nothing is made for bad input, nor for a
+   * precondition Berth can check: see {@link #imagesToBuild}), records it as PENDING, prepares its
+   * workspace, then (unless only warming) starts it and waits until it is ready. A runtime failure
+   * leaves the session FAILED with the reason, for inspection and delete.
+   *
+   * @throws ImageNotBuiltException when the template's image is one Berth builds and is not built
+   *     (nothing is made; {@link dev.berth.service.images.FirstUseBuilds} builds it first)
    */
   public CreatedSession create(CreateSessionRequest request) {
     long t0 = System.nanoTime();
-    Template template = steps.templates().get(request.template().orElse(Template.DEFAULT_NAME));
-    String backend =
-        request.backend().or(template.placement()::backend).orElse(backends().defaultName());
-    SessionRuntime runtime = backends().get(backend);
-    SessionSteps.requireAllowed(template, backend);
-    SessionId id = request.id().orElseGet(SessionId::generate);
+    CreatePreflight.Target target = CreatePreflight.target(steps, request);
+    var unbuilt = CreatePreflight.imagesToBuild(target);
+    if (!unbuilt.isEmpty()) {
+      throw CreatePreflight.notBuilt(target.template().name(), unbuilt);
+    }
+    Template template = target.template();
+    SessionRuntime runtime = target.runtime();
+    SessionId id = target.id();
     CreatedSession created =
         steps
             .locks()
@@ -148,7 +155,7 @@ public final class SessionService {
                           SessionSpec.of(
                               id,
                               template.name(),
-                              backend,
+                              target.backend(),
                               request.labels(),
                               request.culling(),
                               now),
@@ -157,13 +164,25 @@ public final class SessionService {
                   steps
                       .journal()
                       .insert(
-                          session, "created from template '" + template.name() + "' on " + backend);
+                          session,
+                          "created from template '" + template.name() + "' on " + target.backend());
                   String token = tokens.issueSessionToken(id);
                   return new CreatedSession(
                       lifecycle.prepareThenStartOrWarm(session, template, runtime), token);
                 });
     steps.journal().created(created.session(), Duration.ofNanos(System.nanoTime() - t0));
     return created;
+  }
+
+  /**
+   * Checks, making and recording nothing, what a create of {@code request} needs; returns the
+   * templates whose images Berth must build first, and throws {@code PRECONDITION_FAILED} (with
+   * what to fix) for any other problem.
+   */
+  public List<String> imagesToBuild(CreateSessionRequest request) {
+    return CreatePreflight.imagesToBuild(CreatePreflight.target(steps, request)).stream()
+        .map(PreflightProblem.ImageNotBuilt::template)
+        .toList();
   }
 
   /** Starts a stopped or failed session; a running one is returned as it is. */

@@ -145,6 +145,7 @@ public final class TemplateLoader {
     }
     visiting.remove(name);
     Template merged = t.merge(parent.orElse(root), parent.isPresent());
+    errors.addAll(TemplateChecks.problems(merged));
     resolved.put(name, merged);
     return Optional.of(merged);
   }

@@ -102,6 +102,7 @@ class TemplateLoaderTest {
         "base",
         """
         restart: {policy: always, limit: 3, backoff: 2s, maxBackoff: 30s}
+        ports: [8080]
         probe: {tcp: 8080, interval: 5s, timeout: 1s, failureThreshold: 4}
         cullAction: delete
         """);
@@ -131,6 +132,19 @@ class TemplateLoaderTest {
     assertThat(RestartPolicy.DEFAULT.delay(0)).isEqualTo(Duration.ofSeconds(1));
     assertThat(RestartPolicy.DEFAULT.delay(3)).isEqualTo(Duration.ofSeconds(8));
     assertThat(RestartPolicy.DEFAULT.delay(30)).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void aProbeOnAPortTheTemplateDoesNotDeclareIsRefusedWhenItLoads() throws IOException {
+    template("web", "command: [httpd]\nports: [8080]\nprobe: {http: /, port: 8080}\n");
+    template("child", "parent: web\nprobe: {tcp: 9090}\n");
+    template("inherits", "parent: web\nprobe: {tcp: 8080}\n");
+    assertThatThrownBy(() -> TemplateLoader.load(dir))
+        .isInstanceOf(BerthException.class)
+        .hasMessageContaining("template 'child' probes port 9090")
+        .hasMessageContaining("not among its ports [8080]")
+        .hasMessageContaining("add 9090 to 'ports'")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("'inherits'"));
   }
 
   @Test

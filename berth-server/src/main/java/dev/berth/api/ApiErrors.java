@@ -3,6 +3,7 @@ package dev.berth.api;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
 import dev.berth.http.UnreadRequestBody;
+import dev.berth.service.ImageNotBuiltException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -28,6 +29,16 @@ final class ApiErrors {
             log.error("internal error on {} {}", ctx.method(), ctx.path(), e);
           }
           write(ctx, e.code().httpStatus(), e.code().wireName(), e.getMessage());
+        });
+    routes.exception(
+        ImageNotBuiltException.class,
+        (e, ctx) -> {
+          UnreadRequestBody.discard(ctx.req(), ctx.res());
+          ctx.status(e.code().httpStatus())
+              .json(
+                  new ApiViews.ImageNotBuiltBody(
+                      new ApiViews.ImageNotBuiltDetail(
+                          e.code().wireName(), e.getMessage(), e.templates())));
         });
     routes.exception(
         HttpResponseException.class,

@@ -7,6 +7,7 @@ import dev.berth.proxy.BrowserOrigins;
 import dev.berth.proxy.BrowserProxy;
 import dev.berth.reconcile.OrphanCollector;
 import dev.berth.service.SessionService;
+import dev.berth.service.images.FirstUseBuilds;
 import dev.berth.service.images.ImageJobs;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
@@ -138,9 +139,10 @@ public final class ApiServer {
                           "defaultBackend",
                           sessions.backends().defaultName())));
           routes.get("/api/v1/openapi.json", ctx -> ctx.json(openApi));
-          new SessionRoutes(sessions).register(routes);
+          var builds = new FirstUseBuilds(sessions, java.util.Optional.ofNullable(images));
+          new SessionRoutes(sessions, builds).register(routes);
           new FileRoutes(sessions.workspace(), maxRequestBytes).register(routes);
-          new ExecutorRoutes(sessions).register(routes);
+          new ExecutorRoutes(sessions, builds).register(routes);
           new AdminRoutes(orphans, orphanGrace).register(routes);
           new ImageRoutes(images).register(routes);
           new DashboardRoutes(

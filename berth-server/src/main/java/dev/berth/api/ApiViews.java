@@ -87,7 +87,35 @@ final class ApiViews {
     }
   }
 
-  record CreatedView(SessionView session, String token) {}
+  /**
+   * A created session with its token (shown only here). {@code build} is the image job that ran
+   * first ({@code "build": true}), else null; {@code error} is set when the session's start failed:
+   * the session is kept, FAILED, and the message says how to look at it and remove it.
+   */
+  @com.fasterxml.jackson.annotation.JsonInclude(
+      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  record CreatedView(
+      SessionView session, String token, ImageViews.JobView build, ErrorDetail error) {}
+
+  /**
+   * The error of a create whose session was made but failed to start (for failures only the start
+   * can reveal): its reason, and how to inspect and remove the session, which stays for that.
+   */
+  static ErrorDetail failedStart(Session s) {
+    String id = s.id().value();
+    return new ErrorDetail(
+        "runtime_failure",
+        s.statusReason()
+            + ". The session is kept, FAILED, for inspection (GET /api/v1/sessions/"
+            + id
+            + "/events and /logs; berth session show "
+            + id
+            + "); remove it with DELETE /api/v1/sessions/"
+            + id
+            + " (berth session rm "
+            + id
+            + ")");
+  }
 
   record TemplateView(
       String name,
@@ -152,4 +180,9 @@ final class ApiViews {
   }
 
   record ErrorDetail(String code, String message) {}
+
+  /** A refused create whose image Berth can build: {@code templates} are what to build first. */
+  record ImageNotBuiltBody(ImageNotBuiltDetail error) {}
+
+  record ImageNotBuiltDetail(String code, String message, List<String> templates) {}
 }

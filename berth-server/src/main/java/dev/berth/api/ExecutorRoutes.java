@@ -4,6 +4,7 @@ import static dev.berth.api.ApiAuth.principal;
 
 import dev.berth.base.SessionId;
 import dev.berth.service.SessionService;
+import dev.berth.service.images.FirstUseBuilds;
 import dev.berth.session.CreatedSession;
 import dev.berth.session.SessionStatus;
 import io.javalin.config.RoutesConfig;
@@ -18,9 +19,11 @@ import java.util.Optional;
  */
 final class ExecutorRoutes {
   private final SessionService sessions;
+  private final FirstUseBuilds builds;
 
-  ExecutorRoutes(SessionService sessions) {
+  ExecutorRoutes(SessionService sessions, FirstUseBuilds builds) {
     this.sessions = sessions;
+    this.builds = builds;
   }
 
   void register(RoutesConfig r) {
@@ -31,15 +34,14 @@ final class ExecutorRoutes {
   private void create(Context ctx) {
     principal(ctx).checkAdmin("the executor API");
     SessionId id = SessionId.of(ctx.pathParam("id"));
-    var request = RequestBodies.createSession(RequestBodies.json(ctx, false), Optional.of(id));
-    CreatedSession created = sessions.create(request);
+    var asked = RequestBodies.createSession(RequestBodies.json(ctx, false), Optional.of(id));
+    CreatedSession created = builds.create(asked.request(), asked.build()).created();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("session", ApiViews.SessionView.of(created.session()));
     body.put("token", created.token());
     body.put("endpoints", ApiViews.SessionView.of(created.session()).endpoints());
     if (created.session().status() == SessionStatus.FAILED) {
-      body.put(
-          "error", new ApiViews.ErrorDetail("runtime_failure", created.session().statusReason()));
+      body.put("error", ApiViews.failedStart(created.session()));
       ctx.status(502).json(body);
       return;
     }

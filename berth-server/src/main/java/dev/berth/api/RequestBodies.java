@@ -43,7 +43,13 @@ final class RequestBodies {
     }
   }
 
-  static CreateSessionRequest createSession(JsonNode body, Optional<SessionId> pathId) {
+  /**
+   * A create's body: the request, and whether to build the template's image first when it is not
+   * built ({@code "build": true}).
+   */
+  record CreateBody(CreateSessionRequest request, boolean build) {}
+
+  static CreateBody createSession(JsonNode body, Optional<SessionId> pathId) {
     List<String> errors = new ArrayList<>();
     var o = new StrictObject("request body", body, errors);
     Optional<String> id = o.string("id");
@@ -51,6 +57,7 @@ final class RequestBodies {
     Optional<String> backend = o.string("backend");
     Map<String, String> labels = o.stringMap("labels").orElse(Map.of());
     boolean start = o.bool("start").orElse(true);
+    boolean build = o.bool("build").orElse(false);
     Optional<java.time.Duration> idleTimeout = o.duration("idleTimeout");
     Optional<java.time.Duration> maxLifetime = o.duration("maxLifetime");
     Optional<CullAction> cullAction =
@@ -73,13 +80,15 @@ final class RequestBodies {
       }
       sessionId = pathId;
     }
-    return new CreateSessionRequest(
-        sessionId,
-        template,
-        backend,
-        labels,
-        start,
-        new CullSettings(idleTimeout, maxLifetime, cullAction));
+    return new CreateBody(
+        new CreateSessionRequest(
+            sessionId,
+            template,
+            backend,
+            labels,
+            start,
+            new CullSettings(idleTimeout, maxLifetime, cullAction)),
+        build);
   }
 
   static ExecCommand exec(JsonNode body) {

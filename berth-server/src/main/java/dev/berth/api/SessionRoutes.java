@@ -6,6 +6,7 @@ import dev.berth.base.SessionId;
 import dev.berth.reconcile.SessionLife;
 import dev.berth.registry.SessionFilter;
 import dev.berth.service.SessionService;
+import dev.berth.service.images.FirstUseBuilds;
 import dev.berth.session.CreatedSession;
 import dev.berth.session.SessionCleanupReceipt;
 import dev.berth.session.SessionStatus;
@@ -22,9 +23,11 @@ import java.util.Optional;
  */
 final class SessionRoutes {
   private final SessionService sessions;
+  private final FirstUseBuilds builds;
 
-  SessionRoutes(SessionService sessions) {
+  SessionRoutes(SessionService sessions, FirstUseBuilds builds) {
     this.sessions = sessions;
+    this.builds = builds;
   }
 
   void register(RoutesConfig r) {
@@ -100,9 +103,18 @@ final class SessionRoutes {
 
   private void create(Context ctx) {
     principal(ctx).checkAdmin("creating a session");
-    var request = RequestBodies.createSession(RequestBodies.json(ctx, false), Optional.empty());
-    CreatedSession created = sessions.create(request);
-    ctx.status(201).json(new ApiViews.CreatedView(view(created.session()), created.token()));
+    var body = RequestBodies.createSession(RequestBodies.json(ctx, false), Optional.empty());
+    FirstUseBuilds.Created done = builds.create(body.request(), body.build());
+    CreatedSession created = done.created();
+    ctx.status(201)
+        .json(
+            new ApiViews.CreatedView(
+                view(created.session()),
+                created.token(),
+                done.build().map(ImageViews.JobView::of).orElse(null),
+                created.session().status() == SessionStatus.FAILED
+                    ? ApiViews.failedStart(created.session())
+                    : null));
   }
 
   private void show(Context ctx) {

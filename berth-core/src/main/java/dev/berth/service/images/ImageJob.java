@@ -79,6 +79,8 @@ public final class ImageJob implements BuildListener {
   private BuildReport report;
   private UpdateReport update;
   private String error = "";
+  private final java.util.concurrent.CountDownLatch done =
+      new java.util.concurrent.CountDownLatch(1);
 
   ImageJob(String id, Kind kind, List<String> plan, Instant createdAt) {
     this.id = id;
@@ -108,6 +110,7 @@ public final class ImageJob implements BuildListener {
     } else {
       line("job " + id + " failed" + (error.isEmpty() ? "" : ": " + error));
     }
+    done.countDown();
   }
 
   synchronized void fail(Instant at, String reason) {
@@ -115,6 +118,12 @@ public final class ImageJob implements BuildListener {
     state = State.FAILED;
     error = reason;
     line("job " + id + " failed: " + reason);
+    done.countDown();
+  }
+
+  /** Waits until the job has finished (succeeded or failed). */
+  void awaitFinished() throws InterruptedException {
+    done.await();
   }
 
   @Override

@@ -119,6 +119,22 @@ public final class ImageJobs implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Waits until job {@code id} has finished and returns it with its whole log; 404 for an unknown
+   * id. Jobs run one at a time, so this also waits for the jobs queued before it.
+   */
+  public ImageJob.Snapshot awaitFinished(String id) throws InterruptedException {
+    ImageJob job;
+    synchronized (this) {
+      job = jobs.get(id);
+    }
+    if (job == null) {
+      throw BerthException.notFound("no image job '" + id + "' (jobs are kept in memory only)");
+    }
+    job.awaitFinished();
+    return job.snapshot(0);
+  }
+
   public synchronized Optional<ImageJob.Snapshot> find(String id) {
     return Optional.ofNullable(jobs.get(id)).map(j -> j.snapshot(0));
   }
@@ -126,5 +142,14 @@ public final class ImageJobs implements AutoCloseable {
   @Override
   public void close() {
     runner.shutdownNow();
+    // A job that never ran would keep whoever awaits it (a create that builds first) waiting.
+    List<ImageJob> unfinished;
+    synchronized (this) {
+      unfinished =
+          jobs.values().stream()
+              .filter(j -> !j.snapshot(Long.MAX_VALUE).state().finished())
+              .toList();
+    }
+    unfinished.forEach(j -> j.fail(clock.instant(), "the manager stopped before the job finished"));
   }
 }

@@ -8,6 +8,7 @@ import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
+import dev.berth.runtime.PreflightProblem;
 import dev.berth.runtime.RuntimeEvent;
 import dev.berth.runtime.RuntimeImages;
 import dev.berth.runtime.RuntimeSession;
@@ -219,6 +220,11 @@ public final class DockerRuntime implements SessionRuntime {
   @Override
   public RuntimeImages images() {
     return images;
+  }
+
+  @Override
+  public List<PreflightProblem> preflight(RuntimeSession s) {
+    return sessionImages.preflight(s); // the image only: see SessionImages#preflight
   }
 
   @Override

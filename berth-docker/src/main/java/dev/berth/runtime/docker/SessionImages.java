@@ -1,8 +1,10 @@
 package dev.berth.runtime.docker;
 
 import dev.berth.base.BerthException;
+import dev.berth.runtime.PreflightProblem;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.template.Template;
+import java.util.List;
 
 /**
  * Which image a new session container is created from: the template's named image, else the image
@@ -20,6 +22,40 @@ final class SessionImages {
     this.images = images;
     this.defaultImage = defaultImage;
     this.provisioner = provisioner;
+  }
+
+  /**
+   * What {@link #resolve} would refuse, found without building or pulling anything: a named image
+   * that is not on the engine, or a Berth-built one not built yet. Berth's default image is built
+   * on demand, so it is never a problem here.
+   */
+  List<PreflightProblem> preflight(RuntimeSession s) {
+    Template t = s.template();
+    var named = t.image().reference().filter(i -> !i.isBlank());
+    if (named.isPresent()) {
+      if (images.inspect(named.get()).isPresent()) {
+        return List.of();
+      }
+      return List.of(
+          new PreflightProblem.Unmet(
+              "template '"
+                  + t.name()
+                  + "' runs image '"
+                  + named.get()
+                  + "', which is not on the Docker engine, and Berth never pulls: load it"
+                  + " (docker load, docker pull where a registry is reachable) or build it"
+                  + " (docker build -t "
+                  + named.get()
+                  + " ...), or change the template's 'image'"));
+    }
+    if (t.image().build().isPresent()) {
+      String owner = t.image().build().get().owner();
+      String built = images.repository(owner) + ":latest";
+      if (images.inspect(built).isEmpty()) {
+        return List.of(new PreflightProblem.ImageNotBuilt(owner, built));
+      }
+    }
+    return List.of();
   }
 
   /** The image for a session that has none recorded yet. */

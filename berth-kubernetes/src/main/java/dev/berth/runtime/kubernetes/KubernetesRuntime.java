@@ -5,6 +5,7 @@ import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
+import dev.berth.runtime.PreflightProblem;
 import dev.berth.runtime.RuntimeEvent;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
@@ -155,6 +156,18 @@ public final class KubernetesRuntime implements SessionRuntime {
   }
 
   // ---- lifecycle -------------------------------------------------------------------------------
+
+  /**
+   * What a cluster can be told to refuse before anything exists: a template user that is root or
+   * not numeric, a capability that is not one, and an image Berth builds (it lives on a Docker
+   * engine; no node can pull it). What cannot be known without a pod: whether the nodes can pull a
+   * named image (registry, credentials, caches), and whether the pod will be scheduled; the start
+   * reports those (ImagePullBackOff, FailedScheduling).
+   */
+  @Override
+  public List<PreflightProblem> preflight(RuntimeSession s) {
+    return KubePreflight.problems(s.template(), options);
+  }
 
   @Override
   public RuntimeState prepare(RuntimeSession s) {

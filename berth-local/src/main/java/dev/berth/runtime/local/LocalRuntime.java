@@ -7,6 +7,7 @@ import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
 import dev.berth.runtime.OwnerLabels;
+import dev.berth.runtime.PreflightProblem;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.RuntimeStates;
@@ -86,6 +87,12 @@ public final class LocalRuntime implements SessionRuntime {
           ErrorCode.CONFLICT, "session '" + s.id() + "' has no workspace (was it removed?)");
     }
     return new ConfinedRoot(ws);
+  }
+
+  /** Whether the app's command exists on this host; see {@link LocalCommands}. No image. */
+  @Override
+  public List<PreflightProblem> preflight(RuntimeSession s) {
+    return LocalCommands.preflight(s.template(), System.getenv("PATH"));
   }
 
   @Override

@@ -1,0 +1,44 @@
+package dev.berth.runtime.kubernetes;
+
+import dev.berth.base.BerthException;
+import dev.berth.runtime.PreflightProblem;
+import dev.berth.template.Template;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The template checks {@link KubernetesRuntime#prepare} would fail on, run before a session is
+ * recorded (see {@link KubernetesRuntime#preflight}), plus the one it would not: a template whose
+ * image Berth builds runs on Kubernetes only if the template also names where the cluster pulls it
+ * from, else its sessions would silently get the backend's default image.
+ */
+final class KubePreflight {
+  private KubePreflight() {}
+
+  static List<PreflightProblem> problems(Template t, KubernetesOptions options) {
+    List<PreflightProblem> out = new ArrayList<>();
+    try {
+      KubeManifests.runAs(t, options);
+    } catch (BerthException e) {
+      out.add(new PreflightProblem.Unmet(e.getMessage()));
+    }
+    try {
+      KubeManifests.capabilities(t);
+    } catch (BerthException e) {
+      out.add(new PreflightProblem.Unmet("template '" + t.name() + "': " + e.getMessage()));
+    }
+    boolean named = t.image().reference().filter(i -> !i.isBlank()).isPresent();
+    if (!named && t.image().build().isPresent()) {
+      out.add(
+          new PreflightProblem.Unmet(
+              "template '"
+                  + t.name()
+                  + "' runs an image Berth builds from the Dockerfile of template '"
+                  + t.image().build().get().owner()
+                  + "', which stays on the Docker engine where it is built: no Kubernetes node can"
+                  + " pull it. Push it to a registry the cluster reaches and name it in a template"
+                  + " with 'image', or create the session on a Docker backend"));
+    }
+    return out;
+  }
+}
