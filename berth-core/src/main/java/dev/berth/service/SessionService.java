@@ -198,8 +198,20 @@ public final class SessionService {
               }
               Session wanted =
                   steps.save(s.withLifecycle(s.lifecycle().want(DesiredState.RUNNING)));
-              return lifecycle.start(wanted, steps.templateOf(s), steps.runtimeOf(s));
+              return startedIsUse(
+                  lifecycle.start(wanted, steps.templateOf(s), steps.runtimeOf(s)), "start");
             });
+  }
+
+  /**
+   * A start someone asked for is use: its idle window begins now, or a session idle for longer than
+   * its timeout would be culled at the reconciler's next pass, a moment after it started.
+   */
+  private Session startedIsUse(Session started, String via) {
+    if (started.status() == SessionStatus.RUNNING) {
+      steps.activity().record(started.id(), via);
+    }
+    return started;
   }
 
   /** Stops a session's processes and keeps its workspace; stopping a stopped one is a no-op. */
@@ -242,7 +254,7 @@ public final class SessionService {
               // or the reconciler would stop it a moment after this restart.
               Session wanted =
                   steps.save(renewed.withLifecycle(renewed.lifecycle().want(DesiredState.RUNNING)));
-              return lifecycle.start(wanted, template, runtime);
+              return startedIsUse(lifecycle.start(wanted, template, runtime), "update");
             });
   }
 

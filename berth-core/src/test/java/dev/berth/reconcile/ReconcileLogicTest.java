@@ -103,6 +103,23 @@ class ReconcileLogicTest {
   }
 
   @Test
+  void aSessionStartedAgainAfterItWasCulledGetsAWholeIdleWindow() {
+    t.create("app", "idle");
+    t.clock.advance(Duration.ofMinutes(11));
+    assertThat(pass().status()).isEqualTo(SessionStatus.STOPPED);
+
+    t.clock.advance(Duration.ofDays(1));
+    assertThat(t.service.start(APP).status()).isEqualTo(SessionStatus.RUNNING);
+    assertThat(pass().status())
+        .as("a start is use: the user who started it is not culled a moment later")
+        .isEqualTo(SessionStatus.RUNNING);
+    assertThat(t.service.lastActivity(t.row("app")).via()).isEqualTo("start");
+
+    t.clock.advance(Duration.ofMinutes(10));
+    assertThat(pass().status()).isEqualTo(SessionStatus.STOPPED);
+  }
+
+  @Test
   void aSessionPastItsLifetimeIsDeletedWhenItsCullActionSaysDelete() {
     t.create("app", "short");
 
