@@ -6,7 +6,12 @@ import dev.berth.config.ConfigLoader;
 import dev.berth.runtime.provider.Availability;
 import dev.berth.runtime.provider.BackendProvider;
 import dev.berth.runtime.provider.BackendProviders;
+import dev.berth.template.TemplateLoad;
+import dev.berth.template.TemplateLoader;
+import dev.berth.template.TemplateProblem;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -60,6 +65,30 @@ final class DoctorCommand extends ClientCommand {
     }
   }
 
+  /** Each template that does not load is a problem: the server skips it (and says so). */
+  private void templates(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      check("templates", Optional.empty(), "no directory " + dir + " (only the built-in template)");
+      return;
+    }
+    TemplateLoad load = TemplateLoader.loadReporting(dir);
+    check(
+        "templates",
+        Optional.empty(),
+        load.catalog().names().size() + " load from " + dir + " " + load.catalog().names());
+    for (TemplateProblem p : load.problems()) {
+      check(
+          "template " + p.template(),
+          Optional.of(
+              "does not load ("
+                  + p.file()
+                  + "): "
+                  + p.message()
+                  + "; the server skips it: fix it, then 'berth templates check'"),
+          "");
+    }
+  }
+
   @Override
   public void run() {
     out()
@@ -78,6 +107,9 @@ final class DoctorCommand extends ClientCommand {
       check("configuration", Optional.of(e.getMessage()), "");
     }
     backends(providers, config);
+    if (config != null) {
+      templates(config.templatesDir());
+    }
     ApiClient client = client();
     try {
       var r = client.send("GET", "/api/v1/health", HttpRequest.BodyPublishers.noBody(), null);

@@ -106,6 +106,10 @@ final class SessionCommand {
     if (!life.isEmpty()) {
       table.row("life", life);
     }
+    String definition = s.path("definition").path("explanation").asString("");
+    if (!definition.isEmpty()) {
+      table.row("definition", definition);
+    }
     table.print(c.out());
   }
 

@@ -217,6 +217,52 @@ public final class SessionStore {
         });
   }
 
+  // ---- definitions --------------------------------------------------------------------------
+
+  /**
+   * Records the definition fingerprint the session's container, process or pod was made or started
+   * from (see {@link dev.berth.template.TemplateDefinition}).
+   */
+  public void setDefinition(SessionId id, String fingerprint) {
+    db.update(
+        "UPDATE sessions SET definition=? WHERE id=?",
+        ps -> {
+          ps.setString(1, fingerprint);
+          ps.setString(2, id.value());
+        });
+  }
+
+  /** The session's recorded definition fingerprint; empty when none is recorded. */
+  public String definition(SessionId id) {
+    return db.read(
+        c -> {
+          try (var ps = c.prepareStatement("SELECT definition FROM sessions WHERE id=?")) {
+            ps.setString(1, id.value());
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? rs.getString(1) : "";
+            }
+          }
+        });
+  }
+
+  /** The recorded definition fingerprint of each live session that has one (for listings). */
+  public Map<SessionId, String> definitions() {
+    return db.read(
+        c -> {
+          Map<SessionId, String> out = new TreeMap<>(Comparator.comparing(SessionId::value));
+          try (var ps =
+                  c.prepareStatement(
+                      "SELECT id, definition FROM sessions"
+                          + " WHERE status<>'DELETED' AND definition<>''");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.put(SessionId.of(rs.getString("id")), rs.getString("definition"));
+            }
+          }
+          return out;
+        });
+  }
+
   // ---- a delete's plan ----------------------------------------------------------------------
 
   /**

@@ -123,6 +123,7 @@ final class SessionMigration {
               .withLifecycle(before.lifecycle());
     }
     steps.save(moved);
+    steps.recordDefinition(onTarget); // what the target made it from
     steps.event(id, "migration", "moved from " + sourceName + " to " + targetName);
 
     CleanupReport report;

@@ -98,6 +98,17 @@ final class SessionRepair implements LockedSession {
 
   @Override
   public Session restart(String why) {
+    if (!templateExists()) {
+      // A start applies the template as it is now, and the built-in stand-in is not it: starting
+      // from it would run the wrong app (on Docker: recreate the container without it).
+      return fail(
+          why
+              + "; not restarted: its template '"
+              + current.template()
+              + "' is not loaded (removed, or it has an error: run 'berth templates check'),"
+              + " fix it and start the session",
+          Optional.empty());
+    }
     Template template = template();
     SessionRuntime runtime = runtime();
     // Counted in memory and saved with the next status (FAILED or STARTING): no moment where the

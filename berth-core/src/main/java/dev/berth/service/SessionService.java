@@ -26,13 +26,16 @@ import dev.berth.session.MigrationResult;
 import dev.berth.session.Session;
 import dev.berth.session.SessionActivity;
 import dev.berth.session.SessionCleanupReceipt;
+import dev.berth.session.SessionDefinition;
 import dev.berth.session.SessionEvent;
 import dev.berth.session.SessionLifecycle;
 import dev.berth.session.SessionListener;
 import dev.berth.session.SessionSpec;
 import dev.berth.session.SessionStatus;
+import dev.berth.template.ReloadingTemplates;
 import dev.berth.template.Template;
 import dev.berth.template.TemplateCatalog;
+import dev.berth.template.TemplateSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -65,7 +68,7 @@ public final class SessionService {
   public SessionService(
       Registry registry,
       Backends backends,
-      TemplateCatalog templates,
+      TemplateSource templates,
       Tokens tokens,
       Clock clock,
       Duration stopGrace,
@@ -80,7 +83,7 @@ public final class SessionService {
   public SessionService(
       Registry registry,
       Backends backends,
-      TemplateCatalog templates,
+      TemplateSource templates,
       Tokens tokens,
       Clock clock,
       Duration stopGrace,
@@ -105,8 +108,32 @@ public final class SessionService {
     return trails;
   }
 
+  /** The templates as of now (a reload swaps them: ask again rather than keep them). */
   public TemplateCatalog templates() {
     return steps.templates();
+  }
+
+  /** Where the templates come from: a fixed catalog, or {@link ReloadingTemplates}. */
+  public TemplateSource templateSource() {
+    return steps.templateSource();
+  }
+
+  /**
+   * Which definition the session runs and whether that is its template as it is now; see {@link
+   * SessionDefinition}.
+   */
+  public SessionDefinition definition(Session s) {
+    return definition(s, steps.registry().sessions().definition(s.id()));
+  }
+
+  /** As above, with the recorded fingerprint at hand (from {@link #definitions()}). */
+  public SessionDefinition definition(Session s, String recorded) {
+    return SessionDefinition.of(s, recorded, steps.templates().find(s.template()));
+  }
+
+  /** The recorded definition fingerprint of every live session that has one, in one read. */
+  public Map<SessionId, String> definitions() {
+    return steps.registry().sessions().definitions();
   }
 
   public Backends backends() {

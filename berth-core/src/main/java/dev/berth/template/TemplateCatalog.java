@@ -3,13 +3,25 @@ package dev.berth.template;
 import dev.berth.base.BerthException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The templates Berth knows, by name. Immutable: reloading makes a new catalog. */
-public final class TemplateCatalog {
+public final class TemplateCatalog implements TemplateSource {
   private final Map<String, Template> byName;
 
   public TemplateCatalog(Map<String, Template> byName) {
     this.byName = Map.copyOf(byName);
+  }
+
+  /** Itself: a catalog is a source that never changes. */
+  @Override
+  public TemplateCatalog current() {
+    return this;
+  }
+
+  /** The template, if it is loaded. */
+  public Optional<Template> find(String name) {
+    return Optional.ofNullable(byName.get(name));
   }
 
   /** The template, or a 404 that lists the known names. */

@@ -141,6 +141,7 @@ public final class ApiServer {
           routes.get("/api/v1/openapi.json", ctx -> ctx.json(openApi));
           var builds = new FirstUseBuilds(sessions, java.util.Optional.ofNullable(images));
           new SessionRoutes(sessions, builds).register(routes);
+          new TemplateRoutes(sessions).register(routes);
           new FileRoutes(sessions.workspace(), maxRequestBytes).register(routes);
           new ExecutorRoutes(sessions, builds).register(routes);
           new AdminRoutes(orphans, orphanGrace).register(routes);

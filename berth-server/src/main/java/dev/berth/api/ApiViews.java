@@ -4,9 +4,12 @@ import dev.berth.reconcile.SessionLife;
 import dev.berth.runtime.ExecResult;
 import dev.berth.session.Session;
 import dev.berth.session.SessionCleanupReceipt;
+import dev.berth.session.SessionDefinition;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.HealthProbe;
 import dev.berth.template.Template;
+import dev.berth.template.TemplateDefinition;
+import dev.berth.template.TemplateProblem;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -34,13 +37,14 @@ final class ApiViews {
       Instant updatedAt,
       Instant lastActivityAt,
       String desired,
-      LifeView life) {
-    /** Without the life part (for callers that have no service at hand). */
+      LifeView life,
+      DefinitionView definition) {
+    /** Without the life and definition parts (for callers that have no service at hand). */
     static SessionView of(Session s) {
-      return of(s, null);
+      return of(s, null, null);
     }
 
-    static SessionView of(Session s, SessionLife life) {
+    static SessionView of(Session s, SessionLife life, SessionDefinition definition) {
       Map<String, String> eps = new java.util.TreeMap<>();
       s.endpoints().forEach((port, url) -> eps.put(Integer.toString(port), url));
       return new SessionView(
@@ -56,7 +60,35 @@ final class ApiViews {
           s.updatedAt(),
           s.lastActivityAt(),
           s.lifecycle().desired().name(),
-          life == null ? null : LifeView.of(life));
+          life == null ? null : LifeView.of(life),
+          definition == null ? null : DefinitionView.of(definition));
+    }
+  }
+
+  /**
+   * Which definition the session runs (see TemplateDefinition) and whether that is its template as
+   * it is now.
+   *
+   * @param fingerprint the short form of what the session was last made or started from; null when
+   *     not recorded
+   * @param current the short form of its template's definition now; null when not loaded
+   * @param state current, outdated, unknown or template-not-loaded
+   */
+  record DefinitionView(
+      String template,
+      String fingerprint,
+      String current,
+      String state,
+      boolean outdated,
+      String explanation) {
+    static DefinitionView of(SessionDefinition d) {
+      return new DefinitionView(
+          d.template(),
+          d.recorded().isEmpty() ? null : TemplateDefinition.shortForm(d.recorded()),
+          d.current().map(TemplateDefinition::shortForm).orElse(null),
+          d.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+          d.outdated(),
+          d.explanation());
     }
   }
 
@@ -117,6 +149,10 @@ final class ApiViews {
             + ")");
   }
 
+  /**
+   * A template: loaded (possibly with a problem: its file broke after it had loaded, and its last
+   * good version is in use), or not loaded (only its name and problem).
+   */
   record TemplateView(
       String name,
       String description,
@@ -126,8 +162,14 @@ final class ApiViews {
       List<Integer> ports,
       String probe,
       String backend,
-      List<String> allowedBackends) {
+      List<String> allowedBackends,
+      boolean loaded,
+      TemplateRoutes.ProblemView problem) {
     static TemplateView of(Template t) {
+      return of(t, java.util.Optional.empty());
+    }
+
+    static TemplateView of(Template t, java.util.Optional<TemplateProblem> problem) {
       return new TemplateView(
           t.name(),
           t.description(),
@@ -137,7 +179,24 @@ final class ApiViews {
           t.app().ports(),
           t.app().probe().map(TemplateView::describe).orElse(null),
           t.placement().backend().orElse(null),
-          t.placement().allowedBackends());
+          t.placement().allowedBackends(),
+          true,
+          problem.map(TemplateRoutes.ProblemView::of).orElse(null));
+    }
+
+    static TemplateView notLoaded(TemplateProblem problem) {
+      return new TemplateView(
+          problem.template(),
+          null,
+          null,
+          null,
+          List.of(),
+          List.of(),
+          null,
+          null,
+          List.of(),
+          false,
+          TemplateRoutes.ProblemView.of(problem));
     }
 
     private static String describe(HealthProbe p) {

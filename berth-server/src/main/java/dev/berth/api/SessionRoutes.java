@@ -31,7 +31,6 @@ final class SessionRoutes {
   }
 
   void register(RoutesConfig r) {
-    r.get("/api/v1/templates", this::templates);
     r.get("/api/v1/sessions", this::list);
     r.post("/api/v1/sessions", this::create);
     r.get("/api/v1/sessions/{id}", this::show);
@@ -62,12 +61,13 @@ final class SessionRoutes {
   }
 
   private ApiViews.SessionView view(dev.berth.session.Session s) {
-    return ApiViews.SessionView.of(s, SessionLife.of(sessions, s));
+    return ApiViews.SessionView.of(s, SessionLife.of(sessions, s), sessions.definition(s));
   }
 
-  private void templates(Context ctx) {
-    principal(ctx);
-    ctx.json(sessions.templates().all().stream().map(ApiViews.TemplateView::of).toList());
+  /** For listings: the recorded definitions come from one read, not one per session. */
+  private ApiViews.SessionView view(dev.berth.session.Session s, Map<SessionId, String> recorded) {
+    return ApiViews.SessionView.of(
+        s, SessionLife.of(sessions, s), sessions.definition(s, recorded.getOrDefault(s.id(), "")));
   }
 
   private void list(Context ctx) {
@@ -85,10 +85,11 @@ final class SessionRoutes {
       labels.put(label.substring(0, eq), label.substring(eq + 1));
     }
     var filter = new SessionFilter(status, Optional.ofNullable(ctx.queryParam("template")), labels);
+    Map<SessionId, String> recorded = sessions.definitions();
     ctx.json(
         sessions.list(filter).stream()
             .filter(s -> principal.canAccess(s.id()))
-            .map(this::view)
+            .map(s -> view(s, recorded))
             .toList());
   }
 

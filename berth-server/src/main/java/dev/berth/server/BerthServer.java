@@ -20,8 +20,9 @@ import dev.berth.service.SessionService;
 import dev.berth.service.WorkspaceLimits;
 import dev.berth.service.images.ImageJobs;
 import dev.berth.service.images.ImageService;
-import dev.berth.template.TemplateCatalog;
-import dev.berth.template.TemplateLoader;
+import dev.berth.template.ReloadingTemplates;
+import dev.berth.template.TemplateProblem;
+import dev.berth.template.TemplateWatcher;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -63,6 +64,7 @@ public final class BerthServer implements AutoCloseable {
   private final BrowserProxy proxy;
   private final Reconciler reconciler;
   private final OrphanCollector orphans;
+  private TemplateWatcher templateWatcher;
 
   private BerthServer(
       BerthConfig config,
@@ -94,7 +96,9 @@ public final class BerthServer implements AutoCloseable {
    */
   public static BerthServer start(BerthConfig config, BackendProviders providers, PrintStream out) {
     createHome(config.home());
-    TemplateCatalog templates = TemplateLoader.load(config.templatesDir());
+    // A template that does not load is reported and skipped: it must not keep Berth (and with it
+    // every running session's management) from starting.
+    var templates = new ReloadingTemplates(config.templatesDir(), Clock.systemUTC());
     Registry registry =
         config.registry().equals("sqlite")
             ? Registry.openSqlite(config.registryFile())
@@ -164,9 +168,11 @@ public final class BerthServer implements AutoCloseable {
         reconciler.close();
         throw e;
       }
+      var watcher = TemplateWatcher.start(templates, TemplateWatcher.DEFAULT_DEBOUNCE);
       var server =
           new BerthServer(
               config, registry, backends, sessions, app, mcp, images, proxy, reconciler, orphans);
+      server.templateWatcher = watcher;
       out.println("Berth " + VERSION + " is serving " + server.url());
       out.println("  dashboard: " + server.url() + "/");
       out.println("  MCP (Streamable HTTP): " + server.url() + McpHttpEndpoint.PATH);
@@ -183,7 +189,21 @@ public final class BerthServer implements AutoCloseable {
                   ? "sqlite " + config.registryFile()
                   : "postgresql " + Registry.redact(config.registry())));
       out.println("  backends: " + backends.names() + " (default " + backends.defaultName() + ")");
-      out.println("  templates: " + templates.names() + " from " + config.templatesDir());
+      out.println(
+          "  templates: "
+              + templates.current().names()
+              + " from "
+              + config.templatesDir()
+              + " (reloaded on change)");
+      for (TemplateProblem p : templates.problems()) {
+        out.println(
+            "  template '"
+                + p.template()
+                + "' does not load, skipped: "
+                + p.file()
+                + ": "
+                + p.message());
+      }
       if (images != null) {
         out.println(
             "  images: built on "
@@ -238,6 +258,9 @@ public final class BerthServer implements AutoCloseable {
   /** Stops serving. Sessions keep running: they outlive the manager by design. */
   @Override
   public void close() {
+    if (templateWatcher != null) {
+      templateWatcher.close();
+    }
     reconciler.close();
     if (images != null) {
       images.close();

@@ -55,7 +55,9 @@ public final class LifecycleSteps {
     Session current = steps.require(created.id());
     RuntimeState state = runtime.prepare(steps.runtimeSession(current, template));
     Session prepared = steps.save(current.withRuntimeState(state, steps.now()));
-    recordImage(runtime, steps.runtimeSession(prepared, template));
+    RuntimeSession rs = steps.runtimeSession(prepared, template);
+    recordImage(runtime, rs);
+    steps.recordDefinition(rs);
     return prepared;
   }
 
@@ -88,6 +90,8 @@ public final class LifecycleSteps {
               RuntimeSession rs = steps.runtimeSession(withState, template);
               // a start may have recreated a lost container, from a newer image
               steps.registry().sessions().setImageId(s.id(), result.imageId().orElse(""));
+              // a start applies the template as it is now (Docker recreates an outdated container)
+              steps.recordDefinition(rs);
               Optional<String> notReady = readiness.await(runtime, rs);
               if (notReady.isPresent()) {
                 throw new BerthException(ErrorCode.RUNTIME_FAILURE, notReady.get());

@@ -11,6 +11,8 @@ import dev.berth.session.Session;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.Template;
 import dev.berth.template.TemplateCatalog;
+import dev.berth.template.TemplateDefinition;
+import dev.berth.template.TemplateSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +37,7 @@ public final class SessionSteps {
 
   private final Registry registry;
   private final Backends backends;
-  private final TemplateCatalog templates;
+  private final TemplateSource templates;
   private final Clock clock;
   private final Duration stopGrace;
   private final SessionLocks locks = new SessionLocks();
@@ -45,7 +47,7 @@ public final class SessionSteps {
   public SessionSteps(
       Registry registry,
       Backends backends,
-      TemplateCatalog templates,
+      TemplateSource templates,
       Clock clock,
       Duration stopGrace) {
     this.registry = registry;
@@ -65,7 +67,13 @@ public final class SessionSteps {
     return backends;
   }
 
+  /** The templates as of now; a reload swaps them (ask at each use, keep nothing). */
   public TemplateCatalog templates() {
+    return templates.current();
+  }
+
+  /** Where the templates come from: fixed, or reloaded while Berth runs. */
+  public TemplateSource templateSource() {
     return templates;
   }
 
@@ -112,16 +120,12 @@ public final class SessionSteps {
 
   /** The session's template; 404 when it was removed since. */
   public Template templateOf(Session s) {
-    return templates.get(s.template());
+    return templates.current().get(s.template());
   }
 
   /** The template a session was made from, or the built-in one if it was removed since. */
   public Template templateOrBuiltin(Session s) {
-    try {
-      return templates.get(s.template());
-    } catch (BerthException e) {
-      return Template.builtinDefault();
-    }
+    return templates.current().find(s.template()).orElseGet(Template::builtinDefault);
   }
 
   public SessionRuntime runtimeOf(Session s) {
@@ -134,6 +138,14 @@ public final class SessionSteps {
     // The session's handle (the registry keeps it): what its resources are named from.
     return new RuntimeSession(
         s.id(), s.handle(), template.forSession(s.id()), s.labels(), s.runtimeState());
+  }
+
+  /**
+   * Records the definition the runtime just made or started the session from (see {@link
+   * TemplateDefinition}), for {@code berth session show}'s "outdated".
+   */
+  public void recordDefinition(RuntimeSession rs) {
+    registry.sessions().setDefinition(rs.id(), TemplateDefinition.fingerprint(rs.template()));
   }
 
   /** Saves the session; a status change writes its status event. */

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The container is created at {@link #prepare} and only started at {@link #start}: a prepared
  * session runs nothing, yet the archive API (which works on a created container) already serves its
- * files, and start costs just the engine's start. Stop keeps the container and the volume.
+ * files, and start costs just the engine's start. Stop keeps the container and the volume. A start
+ * whose template changed since the container was created recreates it on the same volume (see
+ * {@link ContainerDefinitions}).
  *
  * <p>Files and exec are {@link DockerWorkspace}; images {@link DockerImages}.
  *
@@ -75,6 +77,7 @@ public final class DockerRuntime implements SessionRuntime {
   private final DockerImages images;
   private final SessionImages sessionImages;
   private final SharedFiles sharedFiles;
+  private final ContainerDefinitions definitions;
 
   /**
    * Connects to {@code dockerHost} ({@code unix:///var/run/docker.sock}, {@code tcp://...}); null
@@ -175,6 +178,7 @@ public final class DockerRuntime implements SessionRuntime {
     this.images = new DockerImages(imageEngine, engine, provisioner, users, this::names);
     this.sessionImages = new SessionImages(imageEngine, defaultImage, provisioner);
     this.sharedFiles = sharedFiles;
+    this.definitions = new ContainerDefinitions(engine, users);
   }
 
   /** Null when the engine answers, else why not: for start-up checks and {@code berth doctor}. */
@@ -229,6 +233,14 @@ public final class DockerRuntime implements SessionRuntime {
 
   @Override
   public RuntimeState prepare(RuntimeSession s) {
+    return prepare(s, true);
+  }
+
+  /**
+   * @param seed whether to copy the project skeleton in (not for a container recreated on a
+   *     workspace that has been in use: files its user removed would come back)
+   */
+  private RuntimeState prepare(RuntimeSession s, boolean seed) {
     DockerNames names = names(s);
     // The recorded image, so a template edit never swaps a live session's image underneath it;
     // Berth's own default image is rebuilt if it was pruned.
@@ -242,10 +254,12 @@ public final class DockerRuntime implements SessionRuntime {
     }
     InspectContainerResponse container = createContainer(s, names, image);
     ContainerPaths paths = DockerWorkspace.paths(engine, users, s, container);
-    if (newVolume) {
-      archives.ownRoot(paths);
+    if (newVolume || !seed) {
+      archives.ownRoot(paths); // a recreated container may run as another user
     }
-    s.template().workspace().skeleton().ifPresent(skeleton -> archives.seed(paths, skeleton));
+    if (seed) {
+      s.template().workspace().skeleton().ifPresent(skeleton -> archives.seed(paths, skeleton));
+    }
     return names
         .into(s.state().withVersion(STATE_VERSION))
         .with(KEY_CONTAINER_ID, container.getId())
@@ -260,8 +274,8 @@ public final class DockerRuntime implements SessionRuntime {
         sharedFiles.hostDirectory().filter(java.nio.file.Files::isDirectory).isPresent()
             ? sharedFiles
             : SharedFiles.NONE;
-    var spec =
-        ContainerSpec.of(s, names, image, provisioner.labels(s, DockerLabels.TYPE_SESSION), shared);
+    var labels = ContainerDefinitions.labelled(provisioner.labels(s, DockerLabels.TYPE_SESSION), s);
+    var spec = ContainerSpec.of(s, names, image, labels, shared);
     return provisioner.ensureContainer(s, spec);
   }
 
@@ -281,7 +295,14 @@ public final class DockerRuntime implements SessionRuntime {
               + "; it cannot start");
     }
     RuntimeState state = s.state();
-    if (found.isEmpty()) {
+    if (found.isPresent() && ContainerDefinitions.outdated(found.get(), s)) {
+      // A start applies the template as it is now: a container keeps what it was created with.
+      // The image is resolved first, so a template naming a missing image removes nothing.
+      String image = sessionImages.resolve(s);
+      RuntimeState removed = definitions.remove(s, found.get()).with(KEY_IMAGE, image);
+      state = prepare(s.withState(removed), false);
+      found = Optional.empty();
+    } else if (found.isEmpty()) {
       // A lost container is recreated on the same volume; the workspace is all that matters.
       state = prepare(s);
     }

@@ -148,6 +148,11 @@ public final class KubernetesRuntime implements SessionRuntime {
     if (recorded != null) {
       return recorded; // a template edit never swaps a live session's image underneath it
     }
+    return templateImage(s);
+  }
+
+  /** The image the session's template names now, else the configured default. */
+  private String templateImage(RuntimeSession s) {
     return s.template()
         .image()
         .reference()
@@ -241,9 +246,9 @@ public final class KubernetesRuntime implements SessionRuntime {
               + "; it cannot start");
     }
     RuntimeState state = s.state().isEmpty() ? prepare(s) : s.state();
-    if (state.get(KEY_IMAGE) == null) {
-      state = n.into(state.withVersion(STATE_VERSION)).with(KEY_IMAGE, image(s));
-    }
+    // Every start makes a new pod from the template as it is now (command, env, ports, user,
+    // limits from the manifest below), its image included: a stopped session has no pod to keep.
+    state = n.into(state.withVersion(STATE_VERSION)).with(KEY_IMAGE, templateImage(s));
     RuntimeSession named = s.withState(state);
     pods.deleteAndWait(n, n.helperPod(), 0); // a ReadWriteOnce volume wants one pod at a time
     if (current != null) {

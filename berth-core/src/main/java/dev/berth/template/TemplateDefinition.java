@@ -1,0 +1,63 @@
+package dev.berth.template;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The fingerprint of what a session's container, process or pod is made from: its image (the named
+ * reference, or which template's Dockerfile builds it), command, ports, user, environment, resource
+ * limits, capabilities and workspace path. Two templates with the same fingerprint make the same
+ * container; a session whose recorded fingerprint differs from its template's current one runs an
+ * outdated definition, and its next start applies the template as it is now.
+ *
+ * <p>Computed from the template as the runtimes get it ({@link Template#forSession}), so the
+ * session's own base path is part of it and the Docker label and the registry hold the same value.
+ * Left out on purpose: what a start does not apply to what exists (a workspace volume's size and
+ * class, the project skeleton, which only seeds new workspaces), what Berth reads from the current
+ * template at every use anyway (probe, health checks, proxy, lifetime, placement), and an image's
+ * content (a rebuilt image is an image update, not a definition change; see {@code berth images}).
+ */
+public final class TemplateDefinition {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** How many hex digits of the fingerprint people see. */
+  public static final int SHORT_LENGTH = 12;
+
+  private TemplateDefinition() {}
+
+  /** The SHA-256 of the definition's canonical JSON, as 64 hex digits. */
+  public static String fingerprint(Template t) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("image", t.image().reference().filter(r -> !r.isBlank()).orElse(""));
+    d.put("imageBuiltBy", t.image().build().map(ImageBuild::owner).orElse(""));
+    d.put("command", t.app().command());
+    d.put("ports", t.app().ports());
+    d.put("user", t.container().user().orElse(""));
+    d.put("env", new TreeMap<>(t.container().env()));
+    ResourceLimits r = t.container().resources();
+    d.put("cpus", r.cpus());
+    d.put("memoryBytes", r.memoryBytes());
+    d.put("pids", r.pids());
+    d.put("capabilities", t.container().capabilities());
+    d.put("workspacePath", t.workspace().path());
+    byte[] canonical = JSON.writeValueAsString(d).getBytes(StandardCharsets.UTF_8);
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /** The first {@value #SHORT_LENGTH} hex digits, as listings show it. */
+  public static String shortForm(String fingerprint) {
+    return fingerprint.length() <= SHORT_LENGTH
+        ? fingerprint
+        : fingerprint.substring(0, SHORT_LENGTH);
+  }
+}
