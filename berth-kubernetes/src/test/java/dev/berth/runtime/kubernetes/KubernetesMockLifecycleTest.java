@@ -151,6 +151,41 @@ class KubernetesMockLifecycleTest {
     assertThat(runtime.inspect(stopped)).isInstanceOf(ObservedState.Prepared.class);
   }
 
+  /**
+   * A stop deletes the pod, so every start makes a new one from the template it is given: the
+   * template as it is now, its image included (the image recorded at prepare is not kept).
+   */
+  @Test
+  void aStartAfterATemplateEditMakesThePodFromTheEditedTemplate() {
+    RuntimeSession s = prepared(web());
+    String name = s.state().get("name");
+    RuntimeSession stopped = started(s);
+    stopped = stopped.withState(runtime.stop(stopped, Duration.ofSeconds(1)));
+
+    Template edited =
+        web().toBuilder()
+            .image("registry.example/web:2")
+            .command("serve", "--v2")
+            .env(Map.of("GREETING", "two"))
+            .build();
+    var again =
+        new RuntimeSession(
+            stopped.id(), stopped.handle(), edited, stopped.labels(), stopped.state());
+    RuntimeSession restarted = started(again);
+
+    var container =
+        cluster.client.pods().inNamespace(NS).withName(name).get().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo("registry.example/web:2");
+    assertThat(container.getArgs()).containsExactly("serve", "--v2");
+    assertThat(container.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("GREETING");
+              assertThat(e.getValue()).isEqualTo("two");
+            });
+    assertThat(restarted.state().get("image")).isEqualTo("registry.example/web:2");
+  }
+
   @Test
   void destroyReportsEveryObjectOnceAndLeavesStrangersAlone() {
     RuntimeSession s = started(prepared(web()));
