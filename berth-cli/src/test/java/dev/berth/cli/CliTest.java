@@ -150,6 +150,9 @@ class CliTest {
     assertThat(refused.err()).contains("STOPPED");
     assertThat(berth("session", "start", "pause").out()).contains("RUNNING");
     assertThat(berth("session", "exec", "pause", "cat file.txt").out()).isEqualTo("kept\n");
+    assertThat(berth("session", "show", "pause").out())
+        .contains("definition")
+        .contains("runs template 'default' as it is now");
     Run migrate = berth("session", "migrate", "pause", "--to", "elsewhere");
     assertThat(migrate.code()).isEqualTo(1);
     assertThat(migrate.err()).contains("unknown backend 'elsewhere'").contains("[local]");
