@@ -26,7 +26,6 @@ import dev.berth.session.MigrationResult;
 import dev.berth.session.Session;
 import dev.berth.session.SessionActivity;
 import dev.berth.session.SessionCleanupReceipt;
-import dev.berth.session.SessionDefinition;
 import dev.berth.session.SessionEvent;
 import dev.berth.session.SessionLifecycle;
 import dev.berth.session.SessionListener;
@@ -64,6 +63,7 @@ public final class SessionService {
   private final SessionWorkspace workspace;
   private final TokenRotation tokenRotation;
   private final SessionTrails trails;
+  private final SessionDefinitions definitions;
 
   public SessionService(
       Registry registry,
@@ -96,6 +96,7 @@ public final class SessionService {
     this.workspace = new SessionWorkspace(steps, limits);
     this.tokenRotation = new TokenRotation(steps, tokens);
     this.trails = new SessionTrails(registry);
+    this.definitions = new SessionDefinitions(steps);
   }
 
   /** File and exec operations inside sessions. */
@@ -118,22 +119,9 @@ public final class SessionService {
     return steps.templateSource();
   }
 
-  /**
-   * Which definition the session runs and whether that is its template as it is now; see {@link
-   * SessionDefinition}.
-   */
-  public SessionDefinition definition(Session s) {
-    return definition(s, steps.registry().sessions().definition(s.id()));
-  }
-
-  /** As above, with the recorded fingerprint at hand (from {@link #definitions()}). */
-  public SessionDefinition definition(Session s, String recorded) {
-    return SessionDefinition.of(s, recorded, steps.templates().find(s.template()));
-  }
-
-  /** The recorded definition fingerprint of every live session that has one, in one read. */
-  public Map<SessionId, String> definitions() {
-    return steps.registry().sessions().definitions();
+  /** Which template definition each session runs, and whether it is outdated. */
+  public SessionDefinitions definitions() {
+    return definitions;
   }
 
   public Backends backends() {

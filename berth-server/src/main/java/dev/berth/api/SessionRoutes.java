@@ -61,13 +61,15 @@ final class SessionRoutes {
   }
 
   private ApiViews.SessionView view(dev.berth.session.Session s) {
-    return ApiViews.SessionView.of(s, SessionLife.of(sessions, s), sessions.definition(s));
+    return ApiViews.SessionView.of(s, SessionLife.of(sessions, s), sessions.definitions().of(s));
   }
 
   /** For listings: the recorded definitions come from one read, not one per session. */
   private ApiViews.SessionView view(dev.berth.session.Session s, Map<SessionId, String> recorded) {
     return ApiViews.SessionView.of(
-        s, SessionLife.of(sessions, s), sessions.definition(s, recorded.getOrDefault(s.id(), "")));
+        s,
+        SessionLife.of(sessions, s),
+        sessions.definitions().of(s, recorded.getOrDefault(s.id(), "")));
   }
 
   private void list(Context ctx) {
@@ -85,7 +87,7 @@ final class SessionRoutes {
       labels.put(label.substring(0, eq), label.substring(eq + 1));
     }
     var filter = new SessionFilter(status, Optional.ofNullable(ctx.queryParam("template")), labels);
-    Map<SessionId, String> recorded = sessions.definitions();
+    Map<SessionId, String> recorded = sessions.definitions().recorded();
     ctx.json(
         sessions.list(filter).stream()
             .filter(s -> principal.canAccess(s.id()))
