@@ -10,9 +10,7 @@ import dev.berth.registry.SessionFilter;
 import dev.berth.runtime.Abilities;
 import dev.berth.runtime.Ability;
 import dev.berth.runtime.Backends;
-import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.PreflightProblem;
-import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.service.steps.LifecycleSteps;
 import dev.berth.service.steps.Probes;
@@ -59,6 +57,7 @@ public final class SessionService {
   private final LifecycleSteps lifecycle;
   private final Tokens tokens;
   private final Probes probes = new Probes();
+  private final HealthProbing health;
   private final SessionDeletion deletion;
   private final SessionWorkspace workspace;
   private final TokenRotation tokenRotation;
@@ -97,6 +96,7 @@ public final class SessionService {
     this.tokenRotation = new TokenRotation(steps, tokens);
     this.trails = new SessionTrails(registry);
     this.definitions = new SessionDefinitions(steps);
+    this.health = new HealthProbing(steps, probes);
   }
 
   /** File and exec operations inside sessions. */
@@ -394,52 +394,10 @@ public final class SessionService {
 
   /**
    * One attempt of a RUNNING session's probe with its health-check timeout, beside file and exec
-   * calls (never during a lifecycle change). Empty when it could not be tried now (busy for longer
-   * than the probe's timeout, not running, no probe); else the probe's error, or an empty string
-   * for a pass.
+   * calls (see {@link HealthProbing#probe}).
    */
   public Optional<String> probe(SessionId id) {
-    // Waits for the session rather than giving up at once: reconcile passes hold it briefly on
-    // the same beat as the health checks, and a probe that only tried would be skipped at every
-    // tick for as long as the two stay in step (seen: 20 s and more without a single probe).
-    Duration wait =
-        steps
-            .find(id)
-            .map(s -> templateOrBuiltin(s).app().health().timeout())
-            .orElse(Duration.ZERO);
-    return steps
-        .locks()
-        .tryShared(
-            id,
-            wait,
-            () ->
-                steps
-                    .find(id)
-                    .filter(x -> x.status() == SessionStatus.RUNNING)
-                    .flatMap(this::probeRunning))
-        .flatMap(x -> x);
-  }
-
-  private Optional<String> probeRunning(Session s) {
-    Template t = templateOrBuiltin(s);
-    if (t.app().probe().isEmpty()) {
-      return Optional.empty();
-    }
-    // Where the app listens now (the registry keeps only the user-facing endpoints); a session
-    // that does not run is not probed: the reconciler sees its state itself.
-    SessionRuntime runtime = steps.runtimeOf(s);
-    RuntimeSession rs = steps.runtimeSession(s, t);
-    if (!(runtime.inspect(rs) instanceof ObservedState.Running running)) {
-      return Optional.empty();
-    }
-    var attempt =
-        probes.attempt(
-            runtime,
-            rs,
-            rs.template().app().probe().orElseThrow(),
-            running.probeAddresses(),
-            t.app().health().timeout());
-    return Optional.of(attempt.orElse(""));
+    return health.probe(id);
   }
 
   /**
