@@ -142,6 +142,31 @@ class CliTest {
   }
 
   @Test
+  void templatesReloadAndLsSayWhatLoadedAndWhatWasSkipped() throws Exception {
+    Path templates = Files.createDirectories(home.resolve("templates"));
+    Files.createDirectories(templates.resolve("notes"));
+    Files.writeString(templates.resolve("notes/template.yaml"), "description: my notes\n");
+    Files.createDirectories(templates.resolve("typo"));
+    Files.writeString(templates.resolve("typo/template.yaml"), "comand: [app]\n");
+
+    Run reload = berth("templates", "reload");
+    assertThat(reload.code()).as("a skipped template is exit code 1").isEqualTo(1);
+    assertThat(reload.out())
+        .containsPattern("(?m)^loaded: .*notes")
+        .contains("skipped: typo (")
+        .contains("comand");
+
+    Run ls = berth("templates", "ls");
+    assertThat(ls.code()).isZero();
+    assertThat(ls.out())
+        .containsPattern("(?m)^notes +.*my notes")
+        .contains("template 'typo' does not load (")
+        .contains("no session can be made from it");
+    assertThat(berth("session", "create", "--id", "fromnotes", "--template", "notes").code())
+        .isZero();
+  }
+
+  @Test
   void stopAndStartKeepTheWorkspace() {
     berth("session", "create", "--id", "pause");
     berth("session", "exec", "pause", "echo kept > file.txt");
