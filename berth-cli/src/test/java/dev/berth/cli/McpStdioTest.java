@@ -3,6 +3,8 @@ package dev.berth.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.mcp.BerthMcp;
+import dev.berth.mcp.tool.ToolDefinition;
+import dev.berth.mcp.tools.McpTools;
 import dev.berth.server.TestServer;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -68,8 +70,9 @@ class McpStdioTest {
       client.initialize();
       assertThat(client.listTools().tools())
           .extracting(Tool::name)
-          .contains("session_edit_file", "session_exec")
-          .hasSize(13);
+          .as("the bridge serves exactly the server's tools")
+          .containsExactlyElementsOf(
+              McpTools.all(berth.server.sessions()).stream().map(ToolDefinition::name).toList());
 
       CallToolResult created =
           client.callTool(
