@@ -40,7 +40,8 @@ final class CreatePreflight {
 
   /**
    * The template (404 when unknown), the backend (the request's, the template's, else the default;
-   * 403 when the template does not allow it) and the id (the request's, else a new one).
+   * 403 when the template does not allow it) and the id (the request's, else a new one; 409 when a
+   * live session has it).
    */
   static Target target(SessionSteps steps, CreateSessionRequest request) {
     Template template = steps.templates().get(request.template().orElse(Template.DEFAULT_NAME));
@@ -49,6 +50,20 @@ final class CreatePreflight {
     SessionRuntime runtime = steps.backends().get(backend);
     SessionSteps.requireAllowed(template, backend);
     SessionId id = request.id().orElseGet(SessionId::generate);
+    // A taken id is the real problem, and the cheapest to find: before the backend's checks and any
+    // image build (minutes, for a 409 at the end). The insert still refuses a create that races.
+    steps
+        .find(id)
+        .filter(s -> s.status().isLive())
+        .ifPresent(
+            s -> {
+              throw BerthException.conflict(
+                  "session '"
+                      + id
+                      + "' already exists ("
+                      + s.status()
+                      + "): pick another id, or delete it first (nothing was made)");
+            });
     return new Target(id, template, backend, runtime, request.labels());
   }
 

@@ -54,6 +54,17 @@ public record CreateSessionRequest(
     this(id, template, backend, labels, start, CullSettings.NONE);
   }
 
+  /**
+   * This request with its id settled: its own, else a new one, so that every step of one create
+   * (the checks, a build on first use, the create itself) is about the same session.
+   */
+  public CreateSessionRequest withSettledId() {
+    return id.isPresent()
+        ? this
+        : new CreateSessionRequest(
+            Optional.of(SessionId.generate()), template, backend, labels, start, culling);
+  }
+
   public static CreateSessionRequest ofTemplate(String template) {
     return new CreateSessionRequest(
         Optional.empty(), Optional.of(template), Optional.empty(), Map.of(), true);

@@ -2,12 +2,17 @@ package dev.berth.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.base.SessionId;
+import dev.berth.runtime.fake.FakeRuntime.Behaviour;
 import dev.berth.service.FakeServices;
 import dev.berth.session.Session;
+import dev.berth.session.SessionEvent;
 import dev.berth.session.SessionStatus;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +40,9 @@ class ReconcileLogicTest {
                 "idle",
                 "command: [app]\nidleTimeout: 10m\n",
                 "short",
-                "command: [app]\nmaxLifetime: 1h\ncullAction: delete\n"));
+                "command: [app]\nmaxLifetime: 1h\ncullAction: delete\n",
+                "slowstart",
+                "command: [app]\nprobe: {exec: [ready], startTimeout: 30s}\n"));
   }
 
   @AfterEach
@@ -129,5 +136,46 @@ class ReconcileLogicTest {
     t.clock.advance(Duration.ofMinutes(2));
     assertThat(pass().status()).isEqualTo(SessionStatus.DELETED);
     assertThat(t.runtime.hasWorkspace(APP)).isFalse();
+  }
+
+  @Test
+  void aStopThatKeepsFailingIsReportedOnceNotAtEveryPass() {
+    t.runtime.behave(APP, Behaviour.NEVER_READY);
+    t.runtime.failNext("stop", new BerthException(ErrorCode.RUNTIME_FAILURE, "engine says no"));
+    assertThat(t.create("app", "slowstart").status()).isEqualTo(SessionStatus.FAILED);
+    assertThat(t.runtime.isRunning(APP)).as("its stop failed").isTrue();
+
+    for (int i = 0; i < 4; i++) {
+      t.clock.advance(Duration.ofSeconds(10));
+      t.runtime.failNext("stop", new BerthException(ErrorCode.RUNTIME_FAILURE, "engine says no"));
+      assertThat(pass().status()).isEqualTo(SessionStatus.FAILED);
+    }
+    assertThat(t.runtime.calls("stop")).as("tried at every pass").isEqualTo(5);
+    assertThat(stopErrors()).as("error events of the stop").hasSize(1);
+    assertThat(stopErrors().getFirst().message()).contains("engine says no");
+    assertThat(events("log")).as("the app's last lines, recorded once").hasSize(1);
+
+    // A different failure is news: said once more.
+    t.runtime.failNext("stop", new BerthException(ErrorCode.RUNTIME_FAILURE, "engine gone"));
+    pass();
+    assertThat(stopErrors()).hasSize(2);
+    assertThat(stopErrors().getLast().message()).contains("engine gone");
+
+    // Then the stop works, and the trail says so.
+    pass();
+    assertThat(t.runtime.isRunning(APP)).isFalse();
+    assertThat(events("stop")).hasSize(1);
+  }
+
+  private List<SessionEvent> stopErrors() {
+    return events("error").stream()
+        .filter(e -> e.message().startsWith("could not stop what it started"))
+        .toList();
+  }
+
+  private List<SessionEvent> events(String type) {
+    return t.registry.events().of(APP, 0, 1000).stream()
+        .filter(e -> e.type().equals(type))
+        .toList();
   }
 }

@@ -25,14 +25,18 @@ final class SessionHostFilter extends HttpFilter {
   protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
       throws IOException, ServletException {
     String host = req.getHeader("Host");
+    // Behind a TLS-terminating proxy the request itself is plain http: the session host's address
+    // must be the one the browser can use (https, the browser's port), as the proxy says.
+    BrowserAddress browser = BrowserAddress.of(req, origins.trustedProxies());
     String decoded = req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo());
     var decision =
         SessionHosts.route(
             origins,
             req.getMethod(),
             WebSocketUpgrade.isUpgrade(req),
-            req.getScheme(),
+            browser.scheme(),
             host,
+            browser.host(),
             req.getRequestURI(),
             decoded,
             req.getQueryString());

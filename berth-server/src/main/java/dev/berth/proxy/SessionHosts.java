@@ -38,6 +38,11 @@ final class SessionHosts {
   record Refuse(Page page) implements Decision {}
 
   /**
+   * @param browserScheme the scheme the browser used ({@link BrowserAddress}: a trusted reverse
+   *     proxy's {@code X-Forwarded-Proto}, else the request's), for the session host's address
+   * @param hostHeader the request's {@code Host}, which tells Berth's host and sessions' apart
+   * @param browserHost the host the browser used (a trusted proxy's {@code X-Forwarded-Host}, else
+   *     {@code Host}): its port goes into the session host's address
    * @param rawPath the path as sent (still percent-encoded)
    * @param decodedPath the path as the server maps it (decoded, dot segments resolved)
    * @param rawQuery the query, or null
@@ -46,8 +51,9 @@ final class SessionHosts {
       BrowserOrigins origins,
       String method,
       boolean webSocketUpgrade,
-      String scheme,
+      String browserScheme,
       String hostHeader,
+      String browserHost,
       String rawPath,
       String decodedPath,
       String rawQuery) {
@@ -60,7 +66,7 @@ final class SessionHosts {
         if (id.isEmpty()) {
           yield new Pass(Optional.empty());
         }
-        String origin = origins.sessionOrigin(id.get(), scheme, hostHeader);
+        String origin = origins.sessionOrigin(id.get(), browserScheme, browserHost);
         boolean readOnly = method.equals("GET") || method.equals("HEAD");
         if (readOnly && !webSocketUpgrade) {
           yield new Redirect(origin + rawPath + (rawQuery == null ? "" : "?" + rawQuery));

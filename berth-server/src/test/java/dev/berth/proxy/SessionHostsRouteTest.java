@@ -78,6 +78,7 @@ class SessionHostsRouteTest {
             false,
             "http",
             "demo.apps.test",
+            "demo.apps.test",
             "/s/demo/../../api/v1/me",
             "/api/v1/me",
             null);
@@ -86,6 +87,6 @@ class SessionHostsRouteTest {
 
   private static SessionHosts.Decision route(
       BrowserOrigins origins, String method, String host, String path) {
-    return SessionHosts.route(origins, method, false, "http", host, path, path, "q=1");
+    return SessionHosts.route(origins, method, false, "http", host, host, path, path, "q=1");
   }
 }

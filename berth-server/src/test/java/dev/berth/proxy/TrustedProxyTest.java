@@ -100,6 +100,35 @@ class TrustedProxyTest {
     assertThat(h.get("X-Forwarded-For").asString()).isEqualTo("127.0.0.1");
   }
 
+  /**
+   * With an apps domain too (what docs/deployment.md recommends), the way to a session's own host
+   * keeps the browser's https and port: not the plain http the proxy used toward Berth.
+   */
+  @Test
+  void sessionHostsAreReachedOverTheSchemeTheBrowserUsed(@TempDir Path appsHome) {
+    try (var apps =
+        new ProxyFixture(
+            appsHome,
+            Map.of("BERTH_TRUSTED_PROXIES", "127.0.0.1, ::1", "BERTH_APPS_DOMAIN", "apps.test"))) {
+      HttpResponse<String> r = apps.get("/s/web/tree?x=1", forwarded(Map.of()));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
+      assertThat(r.headers().firstValue("Location"))
+          .hasValue("https://web.apps.test/s/web/tree?x=1");
+      // The browser's port, when it used one, stays in the address.
+      r = apps.get("/s/web/", forwarded(Map.of("X-Forwarded-Host", PUBLIC + ":8443")));
+      assertThat(r.headers().firstValue("Location")).hasValue("https://web.apps.test:8443/s/web/");
+      // A write cannot be redirected: the 421 names the address to use, https too.
+      var post =
+          apps.send(
+              "POST",
+              "/s/web/api",
+              forwarded(Map.of("Accept", "application/json")),
+              java.net.http.HttpRequest.BodyPublishers.noBody());
+      assertThat(post.statusCode()).as(post.body()).isEqualTo(421);
+      assertThat(post.body()).contains("https://web.apps.test/s/web/").doesNotContain("http://");
+    }
+  }
+
   private static String login() {
     return f.login("web", token);
   }

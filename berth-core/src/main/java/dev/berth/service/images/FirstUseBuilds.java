@@ -42,6 +42,7 @@ public final class FirstUseBuilds {
    * Creates the session as {@link SessionService#create} does; with {@code build}, first builds the
    * images its template needs and does not have, and waits for that build.
    *
+   * @throws BerthException {@code CONFLICT} when a live session has the id, before any build
    * @throws ImageNotBuiltException without {@code build}, when an image is not built
    * @throws BerthException {@code PRECONDITION_FAILED} when the build failed (nothing was created;
    *     the message names the job whose log says why)
@@ -50,9 +51,11 @@ public final class FirstUseBuilds {
     if (!build) {
       return new Created(sessions.create(request), Optional.empty());
     }
-    List<String> missing = sessions.imagesToBuild(request);
+    // The checks and the create must be about one session, not two generated ids.
+    CreateSessionRequest settled = request.withSettledId();
+    List<String> missing = sessions.imagesToBuild(settled);
     if (missing.isEmpty() || jobs.isEmpty()) {
-      return new Created(sessions.create(request), Optional.empty());
+      return new Created(sessions.create(settled), Optional.empty());
     }
     ImageJob.Snapshot done = buildAndWait(missing);
     if (done.state() != ImageJob.State.SUCCEEDED) {
@@ -68,7 +71,7 @@ public final class FirstUseBuilds {
               + String.join(" ", missing)
               + "`)");
     }
-    return new Created(sessions.create(request), Optional.of(done));
+    return new Created(sessions.create(settled), Optional.of(done));
   }
 
   private ImageJob.Snapshot buildAndWait(List<String> templates) {

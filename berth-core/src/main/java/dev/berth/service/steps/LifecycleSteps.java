@@ -2,6 +2,7 @@ package dev.berth.service.steps;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
+import dev.berth.base.SessionId;
 import dev.berth.runtime.Ability;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.RuntimeSession;
@@ -13,9 +14,11 @@ import dev.berth.session.Session;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.Template;
 import java.net.URI;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,18 @@ public final class LifecycleSteps {
   private static final Logger log = LoggerFactory.getLogger(LifecycleSteps.class);
   private final SessionSteps steps;
   private final Readiness readiness;
+
+  /**
+   * The last failure to stop each FAILED session's leftovers, by session id: the reconciler tries
+   * again at every pass, and an engine that keeps refusing must not write the same event (and stack
+   * trace) each time. Forgotten once a stop succeeds or nothing runs any more.
+   */
+  private final Map<SessionId, StopFailure> stopFailures = new ConcurrentHashMap<>();
+
+  /**
+   * A stop of {@code created}'s session (one incarnation of its id) failed with {@code message}.
+   */
+  private record StopFailure(Instant created, String message) {}
 
   public LifecycleSteps(SessionSteps steps, Readiness readiness) {
     this.steps = steps;
@@ -112,7 +127,8 @@ public final class LifecycleSteps {
    * when the runtime shows something running or starting, or cannot tell (a start may just have
    * launched it); an app that exited is left as it ended (its container and log stay). The
    * runtime's new state is saved, and the events say what was done. A stop that fails is reported
-   * in the events and left to the reconciler, which stops a FAILED session it sees running.
+   * in the events (once while it fails in the same words) and left to the reconciler, which stops a
+   * FAILED session it sees running.
    */
   public Session stopAfterFailure(Session failed, Template template, SessionRuntime runtime) {
     RuntimeSession rs = steps.runtimeSession(failed, template);
@@ -122,8 +138,11 @@ public final class LifecycleSteps {
     } catch (RuntimeException e) {
       seen = new ObservedState.Unknown(SessionSteps.message(e));
     }
-    if (!(seen instanceof ObservedState.Missing || seen instanceof ObservedState.Unknown)) {
-      recordLogTail(failed, rs, runtime);
+    StopFailure before = stopFailures.get(failed.id());
+    boolean retry = before != null && before.created().equals(failed.createdAt());
+    if (!retry
+        && !(seen instanceof ObservedState.Missing || seen instanceof ObservedState.Unknown)) {
+      recordLogTail(failed, rs, runtime); // a retry's was recorded at the first try
     }
     boolean mayRun =
         switch (seen) {
@@ -135,6 +154,7 @@ public final class LifecycleSteps {
           case ObservedState.Missing m -> false;
         };
     if (!mayRun) {
+      stopFailures.remove(failed.id());
       return failed;
     }
     try {
@@ -142,16 +162,23 @@ public final class LifecycleSteps {
       Session stopped =
           steps.save(
               failed.withRuntimeState(state, steps.now()).withEndpoints(Map.of(), steps.now()));
+      stopFailures.remove(failed.id());
       steps.event(failed.id(), "stop", "stopped what it started; workspace kept");
       return stopped;
     } catch (RuntimeException e) {
+      String message = SessionSteps.message(e);
+      var failure = new StopFailure(failed.createdAt(), message);
+      if (failure.equals(stopFailures.put(failed.id(), failure))) {
+        log.debug("session {}: still cannot stop what it started: {}", failed.id(), message);
+        return failed; // said already, in the same words
+      }
       log.warn("session {}: could not stop what its failed start left", failed.id(), e);
       steps.event(
           failed.id(),
           "error",
           "could not stop what it started ("
-              + SessionSteps.message(e)
-              + "); Berth tries again at its next reconcile");
+              + message
+              + "); Berth tries again at each reconcile (said again only if the error changes)");
       return failed;
     }
   }

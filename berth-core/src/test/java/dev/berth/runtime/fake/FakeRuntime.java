@@ -9,6 +9,7 @@ import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
+import dev.berth.runtime.PreflightProblem;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.SessionRuntime;
@@ -62,6 +63,10 @@ public final class FakeRuntime implements SessionRuntime {
   private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
   private final Map<String, RuntimeException> failNext = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+  private final List<PreflightProblem> preflightProblems =
+      java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<SessionId> preflighted =
+      java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile Behaviour defaultBehaviour = Behaviour.READY;
   private volatile Function<ExecRequest, ExecResult> exec = FakeRuntime::echo;
   private final Set<Ability> abilities =
@@ -112,6 +117,21 @@ public final class FakeRuntime implements SessionRuntime {
     failNext.put(step, e);
   }
 
+  /** What {@link #preflight} finds from now on, for every session (none: it finds nothing). */
+  public void preflightFinds(PreflightProblem... problems) {
+    synchronized (preflightProblems) {
+      preflightProblems.clear();
+      preflightProblems.addAll(List.of(problems));
+    }
+  }
+
+  /** The sessions {@link #preflight} was asked about, in order. */
+  public List<SessionId> preflighted() {
+    synchronized (preflighted) {
+      return List.copyOf(preflighted);
+    }
+  }
+
   /** This runtime no longer claims {@code ability} (to test that the service checks it). */
   public FakeRuntime without(Ability ability) {
     abilities.remove(ability);
@@ -158,6 +178,14 @@ public final class FakeRuntime implements SessionRuntime {
   public Set<Ability> abilities() {
     synchronized (abilities) {
       return EnumSet.copyOf(abilities);
+    }
+  }
+
+  @Override
+  public List<PreflightProblem> preflight(RuntimeSession s) {
+    preflighted.add(s.id());
+    synchronized (preflightProblems) {
+      return List.copyOf(preflightProblems);
     }
   }
 
