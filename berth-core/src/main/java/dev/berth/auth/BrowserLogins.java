@@ -1,5 +1,7 @@
 package dev.berth.auth;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.base.SessionId;
 import dev.berth.registry.BrowserCredentialRecord;
 import dev.berth.registry.BrowserCredentialRecord.Kind;
@@ -14,6 +16,10 @@ import java.util.Optional;
  * proxy cookie each turns into (it opens that one session, whoever logged in), and the dashboard's
  * login. A browser never keeps the admin token or a session token itself: a leaked cookie opens one
  * session for a limited time and is revoked with the session. Stored hashed, like tokens.
+ *
+ * <p>Each login is issued against the {@link LoginProof} it was asked with and refused if that
+ * proof was revoked in the meantime (see {@link BrowserCredentialStore#saveIfProven}): a login
+ * racing a token rotation never outlives it.
  */
 public final class BrowserLogins {
   /** A login link is for clicking now: it works once, within a minute. */
@@ -46,32 +52,83 @@ public final class BrowserLogins {
     return value != null && value.startsWith(LINK_PREFIX);
   }
 
-  /** A one-time login link into {@code id}'s proxy; refuses callers who cannot open it (404). */
-  public LoginLink issueLink(SessionId id, Principal issuer) {
+  /** What became of a login link presented to a session's proxy. */
+  public sealed interface LinkUse {
+    /** The link was good: it is used up, and {@code cookie} is the proxy cookie it became. */
+    record LoggedIn(ProxyLogin login, String cookie) implements LinkUse {}
+
+    /** The link opens another session: it is used up, and no cookie was made. */
+    record OtherSession() implements LinkUse {}
+
+    /** Unknown, used, expired or revoked: nothing changed. */
+    record Invalid() implements LinkUse {}
+  }
+
+  /**
+   * A one-time login link into {@code id}'s proxy, asked for by {@code issuer} with {@code proof};
+   * refuses callers who cannot open it (404) and a proof revoked since it was checked (401).
+   */
+  public LoginLink issueLink(SessionId id, Principal issuer, LoginProof proof) {
     issuer.checkAccess(id);
     String code = Tokens.fresh("l");
     Instant expires = clock.instant().plus(LINK_TTL);
-    save(code, Kind.LINK, Optional.of(id), issuer instanceof Principal.Admin, expires);
+    save(code, Kind.LINK, Optional.of(id), issuer instanceof Principal.Admin, expires, proof);
     return new LoginLink(id, code, expires);
   }
 
-  /** Uses up a login link: what it opens, or empty when it is unknown, used or expired. */
-  public Optional<ProxyLogin> takeLink(String code) {
-    return credentials
-        .take(Tokens.hash(code), Kind.LINK, clock.instant())
-        .map(r -> new ProxyLogin(r.sessionId().orElseThrow(), r.admin()));
+  /**
+   * Uses up a login link presented to session {@code id}'s proxy and, when it opens {@code id},
+   * makes the proxy cookie it turns into, in one step: a rotation that revokes the link either
+   * comes first (the link is gone) or revokes the cookie too.
+   */
+  public LinkUse useLink(String code, SessionId id) {
+    Instant now = clock.instant();
+    String cookie = Tokens.fresh("p");
+    var used =
+        credentials.exchange(
+            Tokens.hash(code),
+            Kind.LINK,
+            now,
+            link ->
+                link.sessionId().equals(Optional.of(id))
+                    ? Optional.of(
+                        new BrowserCredentialRecord(
+                            Tokens.hash(cookie),
+                            Kind.PROXY,
+                            link.sessionId(),
+                            link.admin(),
+                            now.plus(PROXY_TTL)))
+                    : Optional.empty());
+    if (used.isEmpty()) {
+      return new LinkUse.Invalid();
+    }
+    if (!used.get().sessionId().equals(Optional.of(id))) {
+      return new LinkUse.OtherSession();
+    }
+    return new LinkUse.LoggedIn(new ProxyLogin(id, used.get().admin()), cookie);
   }
 
-  /** A new proxy cookie value that opens {@code id}. */
-  public String issueProxyCookie(ProxyLogin login) {
+  /**
+   * A new proxy cookie value that opens {@code login}'s session, for the holder of {@code proof} (a
+   * token presented as {@code ?token=}); empty when that token was revoked since it was checked.
+   */
+  public Optional<String> issueProxyCookie(ProxyLogin login, LoginProof proof) {
     String value = Tokens.fresh("p");
-    save(
-        value,
-        Kind.PROXY,
-        Optional.of(login.sessionId()),
-        login.admin(),
-        clock.instant().plus(PROXY_TTL));
-    return value;
+    var r =
+        new BrowserCredentialRecord(
+            Tokens.hash(value),
+            Kind.PROXY,
+            Optional.of(login.sessionId()),
+            login.admin(),
+            clock.instant().plus(PROXY_TTL));
+    return credentials.saveIfProven(r, proof.hash(), clock.instant())
+        ? Optional.of(value)
+        : Optional.empty();
+  }
+
+  /** Whether {@code proof} still works: its token or browser credential is not revoked or over. */
+  public boolean holds(LoginProof proof) {
+    return credentials.proven(proof.hash(), clock.instant());
   }
 
   /** What a proxy cookie opens, or empty when it is unknown or expired. */
@@ -84,8 +141,11 @@ public final class BrowserLogins {
         .map(r -> new ProxyLogin(r.sessionId().orElseThrow(), r.admin()));
   }
 
-  /** A dashboard login for {@code principal} (the admin, or one session's token holder). */
-  public String issueDashboardLogin(Principal principal) {
+  /**
+   * A dashboard login for {@code principal} (the admin, or one session's token holder), who proved
+   * it with {@code proof}; 401 when that token was revoked since it was checked.
+   */
+  public String issueDashboardLogin(Principal principal, LoginProof proof) {
     String value = Tokens.fresh("d");
     Optional<SessionId> session =
         switch (principal) {
@@ -97,7 +157,8 @@ public final class BrowserLogins {
         Kind.DASHBOARD,
         session,
         principal instanceof Principal.Admin,
-        clock.instant().plus(DASHBOARD_TTL));
+        clock.instant().plus(DASHBOARD_TTL),
+        proof);
     return value;
   }
 
@@ -123,9 +184,18 @@ public final class BrowserLogins {
   }
 
   private void save(
-      String secret, Kind kind, Optional<SessionId> session, boolean admin, Instant expires) {
-    credentials.save(
-        new BrowserCredentialRecord(Tokens.hash(secret), kind, session, admin, expires),
-        clock.instant());
+      String secret,
+      Kind kind,
+      Optional<SessionId> session,
+      boolean admin,
+      Instant expires,
+      LoginProof proof) {
+    var r = new BrowserCredentialRecord(Tokens.hash(secret), kind, session, admin, expires);
+    if (!credentials.saveIfProven(r, proof.hash(), clock.instant())) {
+      throw new BerthException(
+          ErrorCode.UNAUTHORIZED,
+          "the token or login this was asked with no longer works (the session's token was rotated"
+              + " or the session deleted); use the current token");
+    }
   }
 }

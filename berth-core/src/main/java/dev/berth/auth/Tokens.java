@@ -65,9 +65,9 @@ public final class Tokens {
   }
 
   /**
-   * A new token for {@code id} that replaces the ones it had: they stop working at once. Empty (and
-   * nothing changed) when the session is not live or is being deleted. The caller checks who may
-   * ask.
+   * A new token for {@code id} that replaces the ones it had: they stop working at once, and so do
+   * the browser logins their holders got (the admin's stay). Empty (and nothing changed) when the
+   * session is not live or is being deleted. The caller checks who may ask.
    */
   public Optional<String> rotateSessionToken(SessionId id) {
     String token = fresh("s");
@@ -76,6 +76,11 @@ public final class Tokens {
             new TokenRecord(hash(token), TokenRecord.Kind.SESSION, Optional.of(id)),
             clock.instant());
     return replaced ? Optional.of(token) : Optional.empty();
+  }
+
+  /** Whether {@code proof} is a token that still works (not rotated away or deleted). */
+  public boolean holds(LoginProof proof) {
+    return store.find(proof.hash()).isPresent();
   }
 
   /** The principal for a presented token; 401 when it is missing or unknown. */

@@ -56,9 +56,11 @@ public final class TokenStore {
 
   /**
    * Makes {@code token} the only token of its session, in one transaction: the session's earlier
-   * tokens stop working as the new one starts (a token rotation). Changes nothing and returns false
-   * when the session is deleted, unknown, or a delete of it is wanted: a token written beside a
-   * delete would outlive it and open the next session to take the id.
+   * tokens stop working as the new one starts (a token rotation), and so do the browser logins
+   * their holders got (see {@link BrowserCredentialStore#saveIfProven} for why one transaction).
+   * The admin's browser logins into the session stay. Changes nothing and returns false when the
+   * session is deleted, unknown, or a delete of it is wanted: a token written beside a delete would
+   * outlive it and open the next session to take the id.
    */
   public boolean replaceSessionTokens(TokenRecord token, Instant at) {
     SessionId id =
@@ -92,12 +94,26 @@ public final class TokenStore {
             ps.setLong(4, at.toEpochMilli());
             ps.executeUpdate();
           }
+          BrowserCredentialStore.deleteSessionHeld(c, id);
           return true;
         });
   }
 
-  /** Revokes every token of a session (on delete, so a reused id starts clean). */
+  /**
+   * Revokes every token of a session and every browser credential into it, in one transaction (on
+   * delete, so a reused id starts clean): a login written beside it either lands before and goes
+   * with it or finds its proof gone (see {@link BrowserCredentialStore#saveIfProven}).
+   */
   public void deleteSession(SessionId id) {
-    db.update("DELETE FROM tokens WHERE session_id=?", ps -> ps.setString(1, id.value()));
+    db.write(
+        c -> {
+          BrowserCredentialStore.lockSession(c, Optional.of(id));
+          try (var ps = c.prepareStatement("DELETE FROM tokens WHERE session_id=?")) {
+            ps.setString(1, id.value());
+            ps.executeUpdate();
+          }
+          BrowserCredentialStore.deleteSession(c, id);
+          return null;
+        });
   }
 }

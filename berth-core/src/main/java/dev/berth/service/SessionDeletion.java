@@ -76,8 +76,7 @@ final class SessionDeletion {
       return receipt;
     }
     if (receipt.complete()) {
-      steps.registry().tokens().deleteSession(id);
-      steps.registry().browserCredentials().deleteSession(id);
+      steps.registry().tokens().deleteSession(id); // and its browser logins, in one transaction
       steps.activity().forget(id);
       steps.save(
           s.withStatus(SessionStatus.DELETED, "", steps.now())

@@ -35,8 +35,8 @@ final class TokenRotation {
     if (s.lifecycle().desired() == DesiredState.DELETED) {
       throw deleting(id);
     }
+    // Its holder's browser logins go in the same transaction (see TokenStore).
     String token = tokens.rotateSessionToken(id).orElseThrow(() -> deleting(id));
-    steps.registry().browserCredentials().deleteSessionHeld(id);
     String who =
         switch (by) {
           case Principal.Admin a -> "the admin";

@@ -3,6 +3,7 @@ package dev.berth.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.auth.BrowserLogins.LinkUse;
 import dev.berth.auth.BrowserLogins.ProxyLogin;
 import dev.berth.base.BerthException;
 import dev.berth.base.SessionId;
@@ -26,6 +27,9 @@ class BrowserLoginsTest {
   private Registry registry;
   private Instant now = Instant.parse("2026-01-01T10:00:00Z");
   private BrowserLogins logins;
+  private Tokens tokens;
+  private LoginProof admin;
+  private LoginProof holderOfA;
 
   @BeforeEach
   void open() {
@@ -48,6 +52,9 @@ class BrowserLoginsTest {
           }
         };
     logins = new BrowserLogins(registry.browserCredentials(), clock);
+    tokens = new Tokens(registry.tokens(), clock);
+    admin = LoginProof.of(tokens.createAdminTokenIfMissing().orElseThrow());
+    holderOfA = LoginProof.of(tokens.issueSessionToken(A));
   }
 
   @AfterEach
@@ -57,27 +64,55 @@ class BrowserLoginsTest {
 
   @Test
   void aLoginLinkWorksOnceAndOnlyWithinItsMinute() {
-    var link = logins.issueLink(A, new Principal.Admin());
+    var link = logins.issueLink(A, new Principal.Admin(), admin);
     assertThat(BrowserLogins.isLoginLink(link.code())).isTrue();
     assertThat(link.expiresAt()).isEqualTo(now.plus(BrowserLogins.LINK_TTL));
-    assertThat(logins.takeLink(link.code())).hasValue(new ProxyLogin(A, true));
-    assertThat(logins.takeLink(link.code())).isEmpty();
+    var used = logins.useLink(link.code(), A);
+    assertThat(used).isInstanceOf(LinkUse.LoggedIn.class);
+    var in = (LinkUse.LoggedIn) used;
+    assertThat(in.login()).isEqualTo(new ProxyLogin(A, true));
+    assertThat(logins.proxyCookie(in.cookie())).as("the cookie it became").hasValue(in.login());
+    assertThat(logins.useLink(link.code(), A)).isEqualTo(new LinkUse.Invalid());
 
-    var late = logins.issueLink(A, new Principal.SessionScoped(A));
+    var late = logins.issueLink(A, new Principal.SessionScoped(A), holderOfA);
     now = now.plus(BrowserLogins.LINK_TTL).plusMillis(1);
-    assertThat(logins.takeLink(late.code())).isEmpty();
+    assertThat(logins.useLink(late.code(), A)).isEqualTo(new LinkUse.Invalid());
+  }
+
+  @Test
+  void aLinkIntoAnotherSessionIsUsedUpAndMakesNoCookie() {
+    var link = logins.issueLink(A, new Principal.SessionScoped(A), holderOfA);
+    assertThat(logins.useLink(link.code(), B)).isEqualTo(new LinkUse.OtherSession());
+    assertThat(logins.useLink(link.code(), A)).isEqualTo(new LinkUse.Invalid());
+  }
+
+  @Test
+  void noLoginIsMadeWithATokenRevokedSinceItWasChecked() {
+    // The edges check the token, then ask for the login: a rotation or delete may run in between
+    // (RegistryContract has the rotation itself).
+    var checked = new Principal.SessionScoped(A);
+    registry.tokens().deleteSession(A);
+    assertThat(logins.issueProxyCookie(new ProxyLogin(A, false), holderOfA)).isEmpty();
+    assertThatThrownBy(() -> logins.issueLink(A, checked, holderOfA))
+        .isInstanceOf(BerthException.class)
+        .hasMessageContaining("no longer works");
+    assertThatThrownBy(() -> logins.issueDashboardLogin(checked, holderOfA))
+        .isInstanceOf(BerthException.class)
+        .hasMessageContaining("no longer works");
+    assertThat(logins.holds(holderOfA)).isFalse();
+    assertThat(logins.holds(admin)).isTrue();
   }
 
   @Test
   void onlyThoseWhoCanOpenASessionGetALinkToIt() {
-    assertThatThrownBy(() -> logins.issueLink(B, new Principal.SessionScoped(A)))
+    assertThatThrownBy(() -> logins.issueLink(B, new Principal.SessionScoped(A), holderOfA))
         .isInstanceOf(BerthException.class)
         .hasMessageContaining("no session 'b'");
   }
 
   @Test
   void aProxyCookieOpensItsSessionUntilItExpiresOrTheSessionsTokensGo() {
-    String cookie = logins.issueProxyCookie(new ProxyLogin(A, false));
+    String cookie = logins.issueProxyCookie(new ProxyLogin(A, false), holderOfA).orElseThrow();
     assertThat(logins.proxyCookie(cookie)).hasValue(new ProxyLogin(A, false));
     assertThat(logins.proxyCookie("berth_p_unknown")).isEmpty();
     assertThat(logins.proxyCookie(null)).isEmpty();
@@ -85,24 +120,24 @@ class BrowserLoginsTest {
     assertThat(logins.proxyCookie(cookie)).isPresent();
     // What a session's delete does: its tokens and its browser credentials go.
     registry.tokens().deleteSession(A);
-    registry.browserCredentials().deleteSession(A);
     assertThat(logins.proxyCookie(cookie)).isEmpty();
 
-    String expiring = logins.issueProxyCookie(new ProxyLogin(B, true));
+    String expiring = logins.issueProxyCookie(new ProxyLogin(B, true), admin).orElseThrow();
     now = now.plus(BrowserLogins.PROXY_TTL);
     assertThat(logins.proxyCookie(expiring)).isEmpty();
   }
 
   @Test
   void aDashboardLoginStandsForItsPrincipalUntilRevoked() {
-    String admin = logins.issueDashboardLogin(new Principal.Admin());
-    String session = logins.issueDashboardLogin(new Principal.SessionScoped(B));
-    assertThat(logins.dashboardLogin(admin)).hasValue(new Principal.Admin());
+    String adminLogin = logins.issueDashboardLogin(new Principal.Admin(), admin);
+    var holderOfB = LoginProof.of(tokens.issueSessionToken(B));
+    String session = logins.issueDashboardLogin(new Principal.SessionScoped(B), holderOfB);
+    assertThat(logins.dashboardLogin(adminLogin)).hasValue(new Principal.Admin());
     assertThat(logins.dashboardLogin(session)).hasValue(new Principal.SessionScoped(B));
     // Kinds do not mix: a dashboard login is not a proxy cookie.
     assertThat(logins.proxyCookie(session)).isEmpty();
-    logins.revoke(admin);
-    assertThat(logins.dashboardLogin(admin)).isEmpty();
+    logins.revoke(adminLogin);
+    assertThat(logins.dashboardLogin(adminLogin)).isEmpty();
     now = now.plus(BrowserLogins.DASHBOARD_TTL);
     assertThat(logins.dashboardLogin(session)).isEmpty();
   }

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,27 @@ class PostgresRegistryTest extends RegistryContract {
   @Override
   String vendor() {
     return "postgresql";
+  }
+
+  @Override
+  void awaitWaitingForALock(java.util.concurrent.Future<?> writer) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              if (writer.isDone()) {
+                return true;
+              }
+              try (var c = java.sql.DriverManager.getConnection(url);
+                  var st = c.createStatement();
+                  var rs =
+                      st.executeQuery(
+                          "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type='Lock'"
+                              + " AND datname=current_database()")) {
+                rs.next();
+                return rs.getInt(1) > 0;
+              }
+            });
   }
 
   @Test

@@ -21,6 +21,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
@@ -413,6 +416,7 @@ abstract class RegistryContract {
     SessionId id = SessionId.of("web");
     Instant later = now.plusSeconds(3600);
     try (var registry = open()) {
+      registry.sessions().insert(session("web", SessionStatus.RUNNING));
       var store = registry.browserCredentials();
       store.save(record("held", BrowserCredentialRecord.Kind.PROXY, id, false, later), now);
       store.save(record("link", BrowserCredentialRecord.Kind.LINK, id, false, later), now);
@@ -421,7 +425,8 @@ abstract class RegistryContract {
       var other = SessionId.of("elsewhere");
       store.save(record("other", BrowserCredentialRecord.Kind.PROXY, other, false, later), now);
 
-      store.deleteSessionHeld(id);
+      var fresh = new TokenRecord("new", TokenRecord.Kind.SESSION, Optional.of(id));
+      assertThat(registry.tokens().replaceSessionTokens(fresh, now)).isTrue();
       assertThat(store.find("held", BrowserCredentialRecord.Kind.PROXY, now)).isEmpty();
       assertThat(store.find("link", BrowserCredentialRecord.Kind.LINK, now)).isEmpty();
       assertThat(store.find("dash", BrowserCredentialRecord.Kind.DASHBOARD, now)).isEmpty();
@@ -429,6 +434,112 @@ abstract class RegistryContract {
       assertThat(store.find("other", BrowserCredentialRecord.Kind.PROXY, now)).isPresent();
     }
   }
+
+  @Test
+  void aBrowserLoginIsWrittenOnlyWhileWhatItWasGotWithStillWorks() {
+    SessionId id = SessionId.of("web");
+    Instant later = now.plusSeconds(3600);
+    try (var registry = open()) {
+      registry.sessions().insert(session("web", SessionStatus.RUNNING));
+      registry
+          .tokens()
+          .save(new TokenRecord("old", TokenRecord.Kind.SESSION, Optional.of(id)), now);
+      var store = registry.browserCredentials();
+      var before = record("before", BrowserCredentialRecord.Kind.PROXY, id, false, later);
+      assertThat(store.saveIfProven(before, "old", now)).isTrue();
+      var dash = record("dash", BrowserCredentialRecord.Kind.DASHBOARD, id, false, later);
+      assertThat(store.saveIfProven(dash, "old", now)).isTrue();
+      var viaDash = record("via-dash", BrowserCredentialRecord.Kind.LINK, id, false, later);
+      assertThat(store.saveIfProven(viaDash, "dash", now)).as("a dashboard login").isTrue();
+      assertThat(store.proven("old", now)).isTrue();
+
+      // The caller checked "old"; the rotation ran before the write.
+      var fresh = new TokenRecord("new", TokenRecord.Kind.SESSION, Optional.of(id));
+      assertThat(registry.tokens().replaceSessionTokens(fresh, now)).isTrue();
+      var after = record("after", BrowserCredentialRecord.Kind.PROXY, id, false, later);
+      assertThat(store.saveIfProven(after, "old", now)).isFalse();
+      assertThat(store.saveIfProven(after, "dash", now)).as("its dashboard login went").isFalse();
+      assertThat(store.find("after", BrowserCredentialRecord.Kind.PROXY, now)).isEmpty();
+      assertThat(store.find("before", BrowserCredentialRecord.Kind.PROXY, now)).isEmpty();
+      assertThat(store.proven("old", now)).isFalse();
+      assertThat(store.saveIfProven(after, "new", now)).as("the new token").isTrue();
+
+      // A link used after the rotation revoked it makes no cookie.
+      assertThat(
+              store.exchange(
+                  "via-dash",
+                  BrowserCredentialRecord.Kind.LINK,
+                  now,
+                  link ->
+                      Optional.of(
+                          record("c", BrowserCredentialRecord.Kind.PROXY, id, false, later))))
+          .isEmpty();
+      assertThat(store.find("c", BrowserCredentialRecord.Kind.PROXY, now)).isEmpty();
+      // One used before it becomes its cookie in the same transaction, which the rotation revokes.
+      var link = record("link", BrowserCredentialRecord.Kind.LINK, id, false, later);
+      assertThat(store.saveIfProven(link, "new", now)).isTrue();
+      assertThat(
+              store.exchange(
+                  "link",
+                  BrowserCredentialRecord.Kind.LINK,
+                  now,
+                  l ->
+                      Optional.of(
+                          record("c", BrowserCredentialRecord.Kind.PROXY, id, false, later))))
+          .isPresent();
+      assertThat(store.find("link", BrowserCredentialRecord.Kind.LINK, now))
+          .as("used up")
+          .isEmpty();
+      assertThat(store.find("c", BrowserCredentialRecord.Kind.PROXY, now)).isPresent();
+      var newer = new TokenRecord("newer", TokenRecord.Kind.SESSION, Optional.of(id));
+      assertThat(registry.tokens().replaceSessionTokens(newer, now)).isTrue();
+      assertThat(store.find("c", BrowserCredentialRecord.Kind.PROXY, now)).isEmpty();
+    }
+  }
+
+  /**
+   * The race itself: a login whose token check ran before a rotation writes its cookie while the
+   * rotation's transaction is open. The write must wait for the rotation and then find the token
+   * gone; a check that only reads would see the old token and leave a cookie the rotation missed.
+   */
+  @Test
+  void aBrowserLoginWrittenDuringARotationWaitsForItAndIsRefused() throws Exception {
+    SessionId id = SessionId.of("web");
+    Instant later = now.plusSeconds(3600);
+    try (var registry = open()) {
+      registry.sessions().insert(session("web", SessionStatus.RUNNING));
+      registry
+          .tokens()
+          .save(new TokenRecord("old", TokenRecord.Kind.SESSION, Optional.of(id)), now);
+      var store = registry.browserCredentials();
+      try (var rotation = DriverManager.getConnection(jdbcUrl())) {
+        // What replaceSessionTokens does, held open.
+        rotation.setAutoCommit(false);
+        try (var st = rotation.createStatement()) {
+          st.executeUpdate("UPDATE sessions SET updated_at=updated_at WHERE id='web'");
+          st.executeUpdate("DELETE FROM tokens WHERE session_id='web'");
+          st.executeUpdate(
+              "INSERT INTO tokens (hash, kind, session_id, created_at) VALUES ('new', 'SESSION',"
+                  + " 'web', 1)");
+          st.executeUpdate("DELETE FROM browser_credentials WHERE session_id='web' AND admin=0");
+        }
+        var login = record("late", BrowserCredentialRecord.Kind.PROXY, id, false, later);
+        var written = CompletableFuture.supplyAsync(() -> store.saveIfProven(login, "old", now));
+        awaitWaitingForALock(written);
+        assertThat(written).as("waits for the rotation").isNotDone();
+        rotation.commit();
+        assertThat(written.get(30, TimeUnit.SECONDS)).as("refused").isFalse();
+      }
+      assertThat(store.find("late", BrowserCredentialRecord.Kind.PROXY, now)).isEmpty();
+    }
+  }
+
+  /**
+   * Waits until {@code writer} waits for a lock (PostgreSQL shows it) or is done (then the caller's
+   * check fails: it did not wait); where writers run one at a time (SQLite) there is nothing to
+   * see, and the test holds either way.
+   */
+  void awaitWaitingForALock(Future<?> writer) throws Exception {}
 
   private static BrowserCredentialRecord record(
       String hash, BrowserCredentialRecord.Kind kind, SessionId id, boolean admin, Instant until) {

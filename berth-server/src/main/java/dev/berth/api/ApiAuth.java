@@ -1,6 +1,7 @@
 package dev.berth.api;
 
 import dev.berth.auth.BrowserLogins;
+import dev.berth.auth.LoginProof;
 import dev.berth.auth.Principal;
 import dev.berth.auth.Tokens;
 import dev.berth.base.BerthException;
@@ -14,6 +15,7 @@ import java.util.Locale;
  */
 final class ApiAuth {
   private static final String PRINCIPAL = "berth.principal";
+  private static final String PROOF = "berth.proof";
 
   /** The dashboard's login: HttpOnly, sent to the API only. */
   static final String DASHBOARD_COOKIE = "berth_dashboard";
@@ -43,6 +45,7 @@ final class ApiAuth {
             ErrorCode.UNAUTHORIZED,
             "a dashboard login works only with the '" + DASHBOARD_HEADER + "' header");
       }
+      ctx.attribute(PROOF, LoginProof.of(cookie));
       ctx.attribute(
           PRINCIPAL,
           logins
@@ -63,6 +66,24 @@ final class ApiAuth {
           "use 'Authorization: Bearer <token>'; other schemes are not known");
     }
     ctx.attribute(PRINCIPAL, tokens.authenticate(token));
+    ctx.attribute(PROOF, LoginProof.of(token));
+  }
+
+  /**
+   * Whether the credential a request was let in with still works: a long-lived response (the event
+   * stream) asks again when the caller's token may have been rotated.
+   */
+  boolean stillValid(LoginProof proof) {
+    return logins != null ? logins.holds(proof) : tokens.holds(proof);
+  }
+
+  /** The credential the request was let in with (see {@link LoginProof}). */
+  static LoginProof proof(Context ctx) {
+    LoginProof p = ctx.attribute(PROOF);
+    if (p == null) {
+      throw new BerthException(ErrorCode.UNAUTHORIZED, "not authenticated");
+    }
+    return p;
   }
 
   static Principal principal(Context ctx) {

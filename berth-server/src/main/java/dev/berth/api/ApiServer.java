@@ -93,9 +93,9 @@ public final class ApiServer {
       BrowserLogins logins,
       BrowserProxy proxy,
       Supplier<String> metrics) {
-    var events = new EventStream(sessions);
-    JsonNode openApi = openApiDocument();
     var auth = new ApiAuth(tokens, logins);
+    var events = new EventStream(sessions, auth);
+    JsonNode openApi = openApiDocument();
     return Javalin.create(
         config -> {
           config.jsonMapper(new JavalinJackson3(JsonMapper.builder().build(), false));

@@ -3,6 +3,7 @@ package dev.berth.api;
 import static dev.berth.api.ApiAuth.principal;
 
 import dev.berth.auth.BrowserLogins;
+import dev.berth.auth.LoginProof;
 import dev.berth.auth.Principal;
 import dev.berth.auth.Tokens;
 import dev.berth.base.BerthException;
@@ -61,7 +62,7 @@ final class DashboardRoutes {
           "send {\"token\": \"...\"}: the admin token or a session token");
     }
     Principal p = tokens.authenticate(token);
-    String value = logins.issueDashboardLogin(p);
+    String value = logins.issueDashboardLogin(p, LoginProof.of(token));
     ctx.header(
         "Set-Cookie",
         ApiAuth.DASHBOARD_COOKIE
@@ -92,7 +93,7 @@ final class DashboardRoutes {
   private void loginLink(Context ctx) {
     SessionId id = SessionRoutes.id(ctx);
     sessions.get(id); // 404 for an unknown session: no link into nothing
-    BrowserLogins.LoginLink link = logins.issueLink(id, principal(ctx));
+    BrowserLogins.LoginLink link = logins.issueLink(id, principal(ctx), ApiAuth.proof(ctx));
     String path = ProxySettings.basePath(id) + "?token=" + link.code();
     // On the session's own host when apps have one; Berth's public address, else this request's.
     // (A trusted reverse proxy's X-Forwarded-Proto/Host say how the browser reached Berth.)

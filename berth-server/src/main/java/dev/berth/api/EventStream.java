@@ -1,5 +1,6 @@
 package dev.berth.api;
 
+import dev.berth.auth.LoginProof;
 import dev.berth.auth.Principal;
 import dev.berth.base.BerthException;
 import dev.berth.base.SessionId;
@@ -27,7 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
  * its type as its {@code event}, and the event as JSON as its data. A client that reconnects with
  * {@code Last-Event-ID} (or {@code ?after=}) first gets what it missed, from the registry, then the
  * live events, without gaps or repeats. A session token sees its own session's events only; the
- * admin sees all, or one session's with {@code ?session=}.
+ * admin sees all, or one session's with {@code ?session=}. A stream ends when the credential it was
+ * opened with stops working: after each {@code token} event (a rotation) it sees, it checks that
+ * credential again, so a stream of a rotated-away token ends and one of the new token stays.
  */
 final class EventStream implements SessionListener {
   private static final Logger log = LoggerFactory.getLogger(EventStream.class);
@@ -37,21 +40,28 @@ final class EventStream implements SessionListener {
   private static final int QUEUE_LIMIT = 10_000;
   private static final String SUBSCRIBER = "berth.events.subscriber";
 
+  /** The type of the event a token rotation writes (see {@code TokenRotation}). */
+  private static final String ROTATED = "token";
+
   private final SessionService sessions;
+  private final ApiAuth auth;
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
 
-  EventStream(SessionService sessions) {
+  EventStream(SessionService sessions, ApiAuth auth) {
     this.sessions = sessions;
+    this.auth = auth;
     sessions.addListener(this);
   }
 
   private static final class Subscriber {
     final Predicate<SessionEvent> wants;
+    final LoginProof proof;
     final BlockingQueue<SessionEvent> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
     volatile boolean overflowed;
 
-    Subscriber(Predicate<SessionEvent> wants) {
+    Subscriber(Predicate<SessionEvent> wants, LoginProof proof) {
       this.wants = wants;
+      this.proof = proof;
     }
   }
 
@@ -73,7 +83,7 @@ final class EventStream implements SessionListener {
       throw BerthException.badRequest(
           "this is a Server-Sent Events stream: send 'Accept: text/event-stream'");
     }
-    var subscriber = new Subscriber(filter(ctx));
+    var subscriber = new Subscriber(filter(ctx), ApiAuth.proof(ctx));
     after(ctx);
     // Subscribed here, before the stream's headers go out: a client that sees the response start
     // gets every event from then on (and the replay, if it asked, covers what came before).
@@ -182,6 +192,12 @@ final class EventStream implements SessionListener {
         client.sendComment("keep-alive");
       } else if (e.id() > last) {
         send(client, e);
+        if (e.type().equals(ROTATED) && !auth.stillValid(subscriber.proof)) {
+          // Only a session token's stream sees its session's rotation, but the check is the
+          // credential itself: a stream opened with the new token, or the admin's, goes on.
+          client.sendComment("the token this stream was opened with was rotated: it ends here");
+          return;
+        }
       }
     }
   }

@@ -1,7 +1,9 @@
 package dev.berth.proxy;
 
 import dev.berth.auth.BrowserLogins;
+import dev.berth.auth.BrowserLogins.LinkUse;
 import dev.berth.auth.BrowserLogins.ProxyLogin;
+import dev.berth.auth.LoginProof;
 import dev.berth.auth.Principal;
 import dev.berth.auth.Tokens;
 import dev.berth.base.BerthException;
@@ -30,7 +32,12 @@ final class ProxyAccess {
 
   record Granted(ProxyLogin login) implements Outcome {}
 
-  record Denied(ProxyPages.Page page) implements Outcome {}
+  record Denied(ProxyPages.Page page) implements Outcome, LoginOutcome {}
+
+  /** A {@code ?token=} login: the cookie it made, or the page that says no. */
+  sealed interface LoginOutcome {}
+
+  record LoggedIn(ProxyLogin login, String cookie) implements LoginOutcome {}
 
   /** Checks the request's credentials for session {@code id}; {@code queryToken} may be null. */
   Outcome authenticate(HttpServletRequest req, SessionId id, String queryToken) {
@@ -74,28 +81,32 @@ final class ProxyAccess {
   }
 
   /**
-   * A login with {@code ?token=}: a one-time link's code (used up here) or a Berth token. Granted
-   * means: set the cookie with {@link #issueCookie} and redirect to the address without the token.
+   * A login with {@code ?token=}: a one-time link's code (used up here) or a Berth token. LoggedIn
+   * means: set its cookie and redirect to the address without the token. The cookie is written only
+   * while what it was got with still works, so a login racing a token rotation never leaves a
+   * cookie behind it.
    */
-  Outcome login(String token, SessionId id) {
+  LoginOutcome login(String token, SessionId id) {
     if (BrowserLogins.isLoginLink(token)) {
-      Optional<ProxyLogin> link = logins.takeLink(token);
-      if (link.isEmpty()) {
-        return new Denied(
-            ProxyPages.unauthorized(
-                "This login link was already used or has expired (links work once, for a"
-                    + " minute). Get a new one from the Berth dashboard."));
-      }
-      if (!link.get().sessionId().equals(id)) {
-        return new Denied(ProxyPages.forbidden(otherSessionMessage(id)));
-      }
-      return new Granted(link.get());
+      return switch (logins.useLink(token, id)) {
+        case LinkUse.LoggedIn in -> new LoggedIn(in.login(), in.cookie());
+        case LinkUse.OtherSession other ->
+            new Denied(ProxyPages.forbidden(otherSessionMessage(id)));
+        case LinkUse.Invalid invalid ->
+            new Denied(
+                ProxyPages.unauthorized(
+                    "This login link was already used or has expired (links work once, for a"
+                        + " minute). Get a new one from the Berth dashboard."));
+      };
     }
-    return byToken(token, id);
-  }
-
-  String issueCookie(ProxyLogin login) {
-    return logins.issueProxyCookie(login);
+    return switch (byToken(token, id)) {
+      case Denied d -> d;
+      case Granted g ->
+          logins
+              .issueProxyCookie(g.login(), LoginProof.of(token))
+              .<LoginOutcome>map(cookie -> new LoggedIn(g.login(), cookie))
+              .orElseGet(() -> invalidToken());
+    };
   }
 
   private Outcome byToken(String token, SessionId id) {
@@ -103,15 +114,19 @@ final class ProxyAccess {
     try {
       principal = tokens.authenticate(token);
     } catch (BerthException e) {
-      return new Denied(
-          ProxyPages.unauthorized(
-              "The token is not valid (a deleted session's token stops working). Use the"
-                  + " session's token or the admin token."));
+      return invalidToken();
     }
     if (!principal.canAccess(id)) {
       return new Denied(ProxyPages.forbidden(otherSessionMessage(id)));
     }
     return new Granted(new ProxyLogin(id, principal instanceof Principal.Admin));
+  }
+
+  private static Denied invalidToken() {
+    return new Denied(
+        ProxyPages.unauthorized(
+            "The token is not valid (a deleted session's token, or one replaced by a rotation,"
+                + " stops working). Use the session's current token or the admin token."));
   }
 
   private static String otherSessionMessage(SessionId id) {

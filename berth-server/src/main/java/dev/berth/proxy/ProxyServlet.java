@@ -6,6 +6,7 @@ import dev.berth.base.ErrorCode;
 import dev.berth.base.SessionId;
 import dev.berth.proxy.ProxyAccess.Denied;
 import dev.berth.proxy.ProxyAccess.Granted;
+import dev.berth.proxy.ProxyAccess.LoggedIn;
 import dev.berth.proxy.ProxyHeaders.Header;
 import dev.berth.proxy.ProxyPages.Page;
 import dev.berth.service.SessionService;
@@ -232,8 +233,8 @@ final class ProxyServlet extends HttpServlet {
       throws IOException {
     String clean = QueryTokens.withoutBerthTokens(query);
     switch (access.login(token, target.session())) {
-      case Granted g -> {
-        Cookies.setProxyCookie(req, resp, target.session(), access.issueCookie(g.login()), origins);
+      case LoggedIn in -> {
+        Cookies.setProxyCookie(req, resp, target.session(), in.cookie(), origins);
         redirect(resp, 303, target.path(), clean);
       }
       case Denied d -> {

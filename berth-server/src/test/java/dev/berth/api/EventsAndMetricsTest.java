@@ -8,12 +8,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -80,6 +82,21 @@ class EventsAndMetricsTest {
       return m;
     }
 
+    /** The next message of type {@code event} about {@code session}; others are skipped. */
+    Sse nextOf(String event, String session) throws InterruptedException {
+      while (true) {
+        Sse m = next();
+        if (m.event().equals(event) && m.data().get("sessionId").asString().equals(session)) {
+          return m;
+        }
+      }
+    }
+
+    /** Whether the server ended the stream (the reader saw its end). */
+    boolean ended() {
+      return done.isDone();
+    }
+
     /** The status changes of {@code session}, as "FROM>TO", until {@code last} arrives. */
     List<String> statusesUntil(String session, String last) throws InterruptedException {
       List<String> out = new ArrayList<>();
@@ -131,6 +148,46 @@ class EventsAndMetricsTest {
         assertThat(resumed.statusesUntil("s1", "DELETED")).containsExactly("STOPPED>DELETED");
       }
     }
+  }
+
+  @Test
+  void aStreamOpenedWithARotatedTokenEndsAndTheOthersGoOn() throws Exception {
+    try (var berth = new TestServer(home)) {
+      String old = createWithToken(berth, "keys");
+      String other = createWithToken(berth, "other");
+      try (var mine = new Stream(berth, "", old, null);
+          var admin = new Stream(berth, "", berth.adminToken, null);
+          var theirs = new Stream(berth, "", other, null)) {
+        var rotated = berth.admin("POST", "/api/v1/sessions/keys/token", null);
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(201);
+        String fresh = rotated.json().get("token").asString();
+
+        // The old token's stream is told why, then ends: the token "stops working at once".
+        assertThat(mine.nextOf("token", "keys").data().get("message").asString())
+            .startsWith("token rotated by the admin");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(mine::ended);
+
+        try (var renewed = new Stream(berth, "", fresh, null)) {
+          assertThat(admin.nextOf("token", "keys")).isNotNull();
+          assertThat(berth.admin("POST", "/api/v1/sessions/keys/stop", null).status())
+              .isEqualTo(200);
+          assertThat(berth.admin("POST", "/api/v1/sessions/other/stop", null).status())
+              .isEqualTo(200);
+          assertThat(renewed.statusesUntil("keys", "STOPPED")).contains("STOPPING>STOPPED");
+          assertThat(admin.statusesUntil("keys", "STOPPED")).contains("STOPPING>STOPPED");
+          assertThat(theirs.statusesUntil("other", "STOPPED")).contains("STOPPING>STOPPED");
+          assertThat(renewed.ended()).isFalse();
+          assertThat(admin.ended()).isFalse();
+          assertThat(theirs.ended()).isFalse();
+        }
+      }
+    }
+  }
+
+  private static String createWithToken(TestServer berth, String id) {
+    var created = berth.admin("POST", "/api/v1/sessions", "{\"id\": \"" + id + "\"}");
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    return created.json().get("token").asString();
   }
 
   @Test
