@@ -67,6 +67,17 @@ class EngineFaultTest {
         """);
     Files.createDirectories(web.resolve("skeleton"));
     Files.writeString(web.resolve("skeleton/index.html"), "from the skeleton");
+    // A well-behaved server (Jupyter is one): it answers the SIGTERM of the engine's shutdown with
+    // exit code 0, which must not be taken for a quit.
+    Path graceful = Files.createDirectories(home.resolve("templates/graceful"));
+    Files.writeString(
+        graceful.resolve("template.yaml"),
+        """
+        shell: "trap 'exit 0' TERM; httpd -f -p 8080 -h /workspace & wait"
+        probe: {exec: [wget, -q, -O, /dev/null, "http://127.0.0.1:8080/"], startTimeout: 30s}
+        """);
+    Files.createDirectories(graceful.resolve("skeleton"));
+    Files.writeString(graceful.resolve("skeleton/index.html"), "calm");
     try (var berth =
         new TestServer(
             home,
@@ -75,11 +86,12 @@ class EngineFaultTest {
                 "BERTH_DOCKER_HOST", engine.host(),
                 "BERTH_RECONCILE_INTERVAL", "1s"),
             "docker")) {
-      List<String> ids = List.of("e1", "e2", "site");
+      List<String> ids = List.of("e1", "e2", "site", "calm");
+      Map<String, String> templates = Map.of("site", "web", "calm", "graceful");
       for (String id : ids) {
         String body =
-            id.equals("site")
-                ? "{\"id\": \"site\", \"template\": \"web\"}"
+            templates.containsKey(id)
+                ? "{\"id\": \"" + id + "\", \"template\": \"" + templates.get(id) + "\"}"
                 : "{\"id\": \"" + id + "\"}";
         Response r = berth.admin("POST", "/api/v1/sessions", body);
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
@@ -113,6 +125,11 @@ class EngineFaultTest {
           .containsPattern("berth_session_restarts_total\\{backend=\"docker\"\\} [3-9]");
       assertThat(berth.admin("GET", "/api/v1/sessions/e1/events", null).text())
           .contains("\"type\":\"restart\"");
+      assertThat(berth.admin("GET", "/api/v1/sessions/calm/events", null).text())
+          .as(
+              "the graceful app answered the engine's SIGTERM with exit code 0: recovered, not quit")
+          .contains("exited with code 0", "restart 1 of 5")
+          .doesNotContain("exited on its own");
     }
   }
 

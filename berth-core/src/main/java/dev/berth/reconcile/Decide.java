@@ -24,9 +24,12 @@ import java.util.OptionalInt;
  * session whose workspace is gone goes FAILED for good (never recreated empty); a RUNNING session
  * that exited, lost its container or failed its health checks is restarted per its template's
  * restart policy, except that an app which ended on its own with code 0 under a policy that does
- * not restart that was quit on purpose and is recorded STOPPED (nothing runs; a start brings it
- * back), not FAILED; an idle one is culled; a FAILED one whose restart is due is restarted, and a
- * FAILED one that still runs has what runs stopped (FAILED means nothing of it runs).
+ * not restart that was quit on purpose (Jupyter's Quit button) and is recorded STOPPED (nothing
+ * runs; a start brings it back), not FAILED. "On its own" is the runtime's word ({@link
+ * ObservedState.Exited#onItsOwn}): an exit 0 it cannot attribute to the app (the SIGTERM of an
+ * engine restart) is recovered per the policy like any lost app; an idle one is culled; a FAILED
+ * one whose restart is due is restarted, and a FAILED one that still runs has what runs stopped
+ * (FAILED means nothing of it runs).
  */
 final class Decide {
   private Decide() {}
@@ -124,9 +127,13 @@ final class Decide {
         yield settled ? new Step.ResetRestarts() : new Step.Nothing();
       }
       case ObservedState.Exited e -> {
-        if (quit(e) && !t.lifetime().restart().restarts(e.exitCode())) {
+        if (e.quit() && !t.lifetime().restart().restarts(e.exitCode())) {
           yield new Step.Quit(quitReason(s));
         }
+        // An end the runtime cannot attribute to the app (the SIGTERM of an engine restart or a
+        // host reboot, which a well-behaved server answers with exit 0) is judged like a lost app:
+        // its exit code is the signal's doing, not the app's verdict, so on-failure restarts it.
+        OptionalInt verdict = e.onItsOwn() ? e.exitCode() : OptionalInt.empty();
         yield failed(
             s,
             t,
@@ -134,7 +141,7 @@ final class Decide {
                 + (e.exitCode().isPresent() ? " with code " + e.exitCode().getAsInt() : "")
                 + ": "
                 + e.detail(),
-            e.exitCode(),
+            verdict,
             now);
       }
       case ObservedState.Prepared p ->
@@ -143,13 +150,6 @@ final class Decide {
       case ObservedState.Missing m -> new Step.Nothing(); // handled before
       case ObservedState.Unknown u -> new Step.Nothing(); // handled before
     };
-  }
-
-  /**
-   * An app that ended on its own with code 0: quit on purpose (Jupyter's Quit button), not crashed.
-   */
-  private static boolean quit(ObservedState.Exited e) {
-    return e.exitCode().isPresent() && e.exitCode().getAsInt() == 0;
   }
 
   /** What a quit session's status says: what happened, and how to get it back. */

@@ -43,8 +43,29 @@ public sealed interface ObservedState {
   /** The workspace exists and nothing runs: warmed, or stopped on purpose. */
   record Prepared() implements ObservedState {}
 
-  /** The session was started and its process has ended on its own (crash, exit, kill). */
-  record Exited(OptionalInt exitCode, String detail) implements ObservedState {}
+  /**
+   * The session was started and its app has ended without Berth stopping it (crash, exit, kill).
+   *
+   * @param exitCode the app's exit code, when the runtime knows it
+   * @param detail what the runtime saw, for the session's status reason
+   * @param onItsOwn true only when the runtime knows that nothing outside the app ended it: no
+   *     signal was sent to it (by the engine's own shutdown, a host reboot, an operator's {@code
+   *     docker stop}) and the runtime watched it the whole time. Exit code 0 means "quit on
+   *     purpose" only then: a well-behaved server also exits 0 on the SIGTERM of an engine restart,
+   *     and that session must be recovered, not recorded as quit. When the runtime cannot tell,
+   *     false.
+   */
+  record Exited(OptionalInt exitCode, String detail, boolean onItsOwn) implements ObservedState {
+    /** An end that the runtime cannot attribute to the app itself ({@code onItsOwn} false). */
+    public Exited(OptionalInt exitCode, String detail) {
+      this(exitCode, detail, false);
+    }
+
+    /** Whether the app quit on purpose: it ended on its own with exit code 0. */
+    public boolean quit() {
+      return onItsOwn && exitCode.isPresent() && exitCode.getAsInt() == 0;
+    }
+  }
 
   /** The session's workspace (its volume or directory) is gone. */
   record Missing(String detail) implements ObservedState {}

@@ -131,7 +131,7 @@ class DecideTest {
 
   @Test
   void restartPoliciesDecideWhetherAnExitIsRestarted() {
-    var clean = new ObservedState.Exited(OptionalInt.of(0), "done");
+    var clean = new ObservedState.Exited(OptionalInt.of(0), "done", true);
     assertThat(decide(running(), PLAIN, clean, T0))
         .as("an app quit on purpose is STOPPED with how to start it again, not FAILED")
         .isEqualTo(
@@ -155,6 +155,35 @@ class DecideTest {
     var killed = new ObservedState.Exited(OptionalInt.of(137), "killed");
     assertThat(((Step.Fail) decide(running(), never, killed, T0)).restartAt()).isEmpty();
     assertThat(decide(running(), never, clean, T0)).isInstanceOf(Step.Quit.class);
+  }
+
+  @Test
+  void anExitWithCodeZeroThatTheRuntimeCannotAttributeToTheAppIsRecoveredNotAQuit() {
+    // A server that answers an engine restart's SIGTERM with exit 0: not quit, recovered.
+    var signalled =
+        new ObservedState.Exited(OptionalInt.of(0), "container exited after signal 15", false);
+    Step step = decide(running(), PLAIN, signalled, T0);
+    assertThat(step).isInstanceOf(Step.Fail.class);
+    assertThat(((Step.Fail) step).restartAt())
+        .as("on-failure restarts it, as an app the signal killed (exit 143)")
+        .contains(T0.plusSeconds(1));
+    assertThat(((Step.Fail) step).reason())
+        .isEqualTo(
+            "the app exited with code 0: container exited after signal 15; restart 1 of 5 in 1 s");
+    var never =
+        template(
+            new RestartPolicy(
+                RestartPolicy.Mode.NEVER, 5, Duration.ofSeconds(1), Duration.ofMinutes(1)),
+            Duration.ZERO,
+            Duration.ZERO);
+    Step notRestarted = decide(running(), never, signalled, T0);
+    assertThat(notRestarted)
+        .as("under restart: never it is FAILED, not STOPPED as quit")
+        .isEqualTo(
+            new Step.Fail(
+                "the app exited with code 0: container exited after signal 15 (restart policy"
+                    + " never: not restarted)",
+                Optional.empty()));
   }
 
   @Test

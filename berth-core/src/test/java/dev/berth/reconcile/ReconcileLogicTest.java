@@ -7,6 +7,7 @@ import dev.berth.base.ErrorCode;
 import dev.berth.base.SessionId;
 import dev.berth.runtime.fake.FakeRuntime.Behaviour;
 import dev.berth.service.FakeServices;
+import dev.berth.session.DesiredState;
 import dev.berth.session.Session;
 import dev.berth.session.SessionEvent;
 import dev.berth.session.SessionStatus;
@@ -88,6 +89,30 @@ class ReconcileLogicTest {
     assertThat(gaveUp.status()).isEqualTo(SessionStatus.FAILED);
     assertThat(gaveUp.lifecycle().nextRestartAt()).isEmpty();
     assertThat(gaveUp.statusReason()).contains("gave up");
+  }
+
+  @Test
+  void anAppThatQuitsOnItsOwnIsStoppedButOneEndedFromOutsideWithCodeZeroIsRestarted() {
+    t.create("app", "crashy");
+    t.runtime.endFromOutside(APP, 0); // e.g. a server's exit 0 on an engine restart's SIGTERM
+
+    Session recovering = pass();
+    assertThat(recovering.status()).isEqualTo(SessionStatus.FAILED);
+    assertThat(recovering.lifecycle().nextRestartAt())
+        .as("on-failure restarts it after its backoff: it did not quit")
+        .contains(t.clock.instant().plusSeconds(10));
+    t.clock.advance(Duration.ofSeconds(10));
+    assertThat(pass().status()).isEqualTo(SessionStatus.RUNNING);
+    assertThat(t.runtime.calls("start")).isEqualTo(2);
+
+    t.runtime.crash(APP, 0); // the app itself quits
+    Session quit = pass();
+    assertThat(quit.status()).isEqualTo(SessionStatus.STOPPED);
+    assertThat(quit.lifecycle().desired()).isEqualTo(DesiredState.STOPPED);
+    assertThat(quit.statusReason()).contains("exited on its own with code 0", "session start app");
+    t.clock.advance(Duration.ofMinutes(5));
+    assertThat(pass().status()).isEqualTo(SessionStatus.STOPPED);
+    assertThat(t.runtime.calls("start")).as("a quit app is not restarted").isEqualTo(2);
   }
 
   @Test

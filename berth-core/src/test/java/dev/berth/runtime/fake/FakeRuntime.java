@@ -52,7 +52,12 @@ public final class FakeRuntime implements SessionRuntime {
     SLOW
   }
 
-  private record App(boolean running, Behaviour behaviour, OptionalInt exitCode) {}
+  /**
+   * @param onItsOwn whether the runtime knows the app ended by itself (see {@link
+   *     ObservedState.Exited#onItsOwn})
+   */
+  private record App(
+      boolean running, Behaviour behaviour, OptionalInt exitCode, boolean onItsOwn) {}
 
   private final String kind;
   private final String instance;
@@ -109,7 +114,16 @@ public final class FakeRuntime implements SessionRuntime {
   /** The app of a running session exits on its own with {@code code}. */
   public void crash(SessionId id, int code) {
     apps.computeIfPresent(
-        id.value(), (k, a) -> new App(false, a.behaviour(), OptionalInt.of(code)));
+        id.value(), (k, a) -> new App(false, a.behaviour(), OptionalInt.of(code), true));
+  }
+
+  /**
+   * The app of a running session is ended from outside and exits with {@code code}, as on an engine
+   * restart's SIGTERM: the runtime cannot say it ended on its own.
+   */
+  public void endFromOutside(SessionId id, int code) {
+    apps.computeIfPresent(
+        id.value(), (k, a) -> new App(false, a.behaviour(), OptionalInt.of(code), false));
   }
 
   /** The next call of {@code step} (prepare, start, stop, destroy, inspect) throws {@code e}. */
@@ -207,8 +221,8 @@ public final class FakeRuntime implements SessionRuntime {
     apps.put(
         s.handle(),
         b == Behaviour.CRASHING
-            ? new App(false, b, OptionalInt.of(1))
-            : new App(true, b, OptionalInt.empty()));
+            ? new App(false, b, OptionalInt.of(1), true)
+            : new App(true, b, OptionalInt.empty(), false));
     return new StartResult(
         s.state().with("started", "yes"),
         b == Behaviour.CRASHING ? Map.of() : endpoints(s),
@@ -254,7 +268,7 @@ public final class FakeRuntime implements SessionRuntime {
       return new ObservedState.Prepared();
     }
     if (!a.running()) {
-      return new ObservedState.Exited(a.exitCode(), "the fake app exited");
+      return new ObservedState.Exited(a.exitCode(), "the fake app exited", a.onItsOwn());
     }
     if (a.behaviour() == Behaviour.NEVER_READY) {
       return new ObservedState.Pending("the fake app never gets ready");

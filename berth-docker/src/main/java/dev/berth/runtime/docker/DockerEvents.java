@@ -6,6 +6,7 @@ import com.github.dockerjava.api.model.EventType;
 import dev.berth.runtime.RuntimeEvent;
 import java.io.Closeable;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -16,7 +17,10 @@ import org.slf4j.LoggerFactory;
  * Follows the engine's event stream for this installation's session containers (die, oom, destroy,
  * health status) and hands each to the reconciler as a {@link RuntimeEvent}. Why: a container that
  * is killed or removed behind Berth's back is noticed in milliseconds instead of at the next
- * periodic pass.
+ * periodic pass. It also writes the signals sent to each container ({@code kill}) and its ends into
+ * {@link ContainerExits}, which tells a quit from an exit on a signal; each subscription asks for
+ * every event since the engine's time just before it, so nothing between two streams is lost
+ * unnoticed.
  *
  * <p>The stream ends when the engine goes away (a restart, a crash): the watcher then reports
  * {@code DISCONNECTED}, pings the engine with a growing pause until it answers, subscribes again
@@ -32,14 +36,17 @@ final class DockerEvents implements AutoCloseable {
   private final DockerEngine engine;
   private final String instance;
   private final Consumer<RuntimeEvent> listener;
+  private final ContainerExits exits;
   private final Thread thread;
   private volatile boolean closed;
   private volatile Closeable stream;
 
-  DockerEvents(DockerEngine engine, String instance, Consumer<RuntimeEvent> listener) {
+  DockerEvents(
+      DockerEngine engine, String instance, Consumer<RuntimeEvent> listener, ContainerExits exits) {
     this.engine = engine;
     this.instance = instance;
     this.listener = listener;
+    this.exits = exits;
     this.thread = Thread.ofPlatform().daemon().name("berth-docker-events").unstarted(this::run);
   }
 
@@ -66,12 +73,20 @@ final class DockerEvents implements AutoCloseable {
       pause = FIRST_RETRY;
       var callback = new Adapter();
       try {
+        // The engine's own clock, asked before subscribing: events from then on are all delivered.
+        Instant since =
+            ContainerExits.parse(
+                    engine
+                        .quick("tell its time", () -> engine.client.infoCmd().exec())
+                        .getSystemTime())
+                .orElseThrow(() -> new IllegalStateException("the engine did not tell its time"));
         stream =
             engine
                 .client
                 .eventsCmd()
+                .withSince(ContainerExits.since(since))
                 .withEventTypeFilter(EventType.CONTAINER)
-                .withEventFilter("die", "oom", "destroy", "health_status")
+                .withEventFilter("die", "oom", "destroy", "health_status", "kill")
                 .withLabelFilter(
                     Map.of(
                         DockerLabels.INSTANCE,
@@ -79,6 +94,7 @@ final class DockerEvents implements AutoCloseable {
                         DockerLabels.TYPE,
                         DockerLabels.TYPE_SESSION))
                 .exec(callback);
+        exits.following(this, since);
         if (everConnected && !connected) {
           emit(RuntimeEvent.backendWide(RuntimeEvent.Kind.RECONNECTED, "event stream is back"));
         }
@@ -91,6 +107,7 @@ final class DockerEvents implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.debug("Docker event stream failed: {}", e.toString());
       } finally {
+        exits.lost(this);
         closeQuietly(callback);
       }
       if (!closed && connected) {
@@ -133,6 +150,29 @@ final class DockerEvents implements AutoCloseable {
     return Optional.of(RuntimeEvent.of(session, kind, detail));
   }
 
+  /** Writes a container's signals, ends and removal into {@link #exits}. */
+  private void record(Event e) {
+    String id =
+        e.getActor() != null && e.getActor().getId() != null ? e.getActor().getId() : e.getId();
+    String action = e.getAction() != null ? e.getAction() : e.getStatus();
+    if (id == null || action == null) {
+      return;
+    }
+    Instant at = ContainerExits.eventTime(e.getTimeNano(), e.getTime());
+    switch (action) {
+      case "kill" -> {
+        Map<String, String> attributes =
+            e.getActor() == null || e.getActor().getAttributes() == null
+                ? Map.of()
+                : e.getActor().getAttributes();
+        exits.killed(id, at, attributes.getOrDefault("signal", "?"));
+      }
+      case "die" -> exits.died(id, at);
+      case "destroy" -> exits.destroyed(id);
+      default -> {}
+    }
+  }
+
   private void emit(RuntimeEvent event) {
     try {
       listener.accept(event);
@@ -146,6 +186,7 @@ final class DockerEvents implements AutoCloseable {
 
     @Override
     public void onNext(Event event) {
+      record(event); // first, so the reconcile this event triggers sees how the run ended
       toRuntimeEvent(event).ifPresent(DockerEvents.this::emit);
     }
 
@@ -176,6 +217,7 @@ final class DockerEvents implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    exits.lost(this);
     Closeable s = stream;
     if (s != null) {
       closeQuietly(s);

@@ -25,10 +25,12 @@ import java.util.concurrent.TimeUnit;
 final class DockerObserver {
   private final DockerEngine engine;
   private final DockerProvisioner provisioner;
+  private final ContainerExits exits;
 
-  DockerObserver(DockerEngine engine, DockerProvisioner provisioner) {
+  DockerObserver(DockerEngine engine, DockerProvisioner provisioner, ContainerExits exits) {
     this.engine = engine;
     this.provisioner = provisioner;
+    this.exits = exits;
   }
 
   /** See {@link dev.berth.runtime.SessionRuntime#inspect}; never throws. */
@@ -57,17 +59,26 @@ final class DockerObserver {
           s.state(),
           () -> {
             Long code = st.getExitCodeLong();
+            boolean oom = Boolean.TRUE.equals(st.getOOMKilled());
+            // An OOM kill is the kernel's signal: never on its own, and the detail says so.
+            ContainerExits.Verdict how =
+                oom
+                    ? ContainerExits.Verdict.unknown("")
+                    : exits.judge(
+                        found.get().getId(),
+                        st.getStartedAt(),
+                        st.getFinishedAt(),
+                        ContainerExits.DIE_EVENT_WAIT);
             String detail =
                 "container "
                     + st.getStatus()
-                    + (Boolean.TRUE.equals(st.getOOMKilled())
-                        ? ", killed for running out of memory"
-                        : "")
-                    + (st.getError() == null || st.getError().isBlank()
-                        ? ""
-                        : ": " + st.getError());
+                    + (oom ? ", killed for running out of memory" : "")
+                    + (st.getError() == null || st.getError().isBlank() ? "" : ": " + st.getError())
+                    + how.why();
             return new ObservedState.Exited(
-                code == null ? OptionalInt.empty() : OptionalInt.of(code.intValue()), detail);
+                code == null ? OptionalInt.empty() : OptionalInt.of(code.intValue()),
+                detail,
+                how.onItsOwn());
           });
     } catch (RuntimeException e) {
       return new ObservedState.Unknown(DockerEngine.reason(e));

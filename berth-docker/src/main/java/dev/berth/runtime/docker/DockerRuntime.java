@@ -78,6 +78,7 @@ public final class DockerRuntime implements SessionRuntime {
   private final SessionImages sessionImages;
   private final SharedFiles sharedFiles;
   private final ContainerDefinitions definitions;
+  private final ContainerExits exits = new ContainerExits();
 
   /**
    * Connects to {@code dockerHost} ({@code unix:///var/run/docker.sock}, {@code tcp://...}); null
@@ -172,7 +173,7 @@ public final class DockerRuntime implements SessionRuntime {
     this.archives = new DockerArchives(engine);
     this.commands = new FileCommands(engine, exec, defaultImage, prefix, instance);
     this.files = new DockerFiles(archives, commands);
-    this.observer = new DockerObserver(engine, provisioner);
+    this.observer = new DockerObserver(engine, provisioner, exits);
     this.users = new ContainerUsers(engine);
     var imageEngine = new DockerImageEngine(engine, prefix, instance);
     this.images = new DockerImages(imageEngine, engine, provisioner, users, this::names);
@@ -408,11 +409,12 @@ public final class DockerRuntime implements SessionRuntime {
 
   /**
    * Follows the engine's events for this installation's session containers; see {@link
-   * DockerEvents}. Reports DISCONNECTED and RECONNECTED around an engine restart.
+   * DockerEvents}. Reports DISCONNECTED and RECONNECTED around an engine restart. While it runs, an
+   * exit can be known to be on its own ({@link ContainerExits}); without it, none is.
    */
   @Override
   public AutoCloseable watch(Consumer<RuntimeEvent> listener) {
-    return new DockerEvents(engine, instance, listener).start();
+    return new DockerEvents(engine, instance, listener, exits).start();
   }
 
   @Override

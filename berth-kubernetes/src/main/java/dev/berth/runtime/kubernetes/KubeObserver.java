@@ -56,7 +56,11 @@ final class KubeObserver {
                     + ("OOMKilled".equals(reason)
                         ? ", killed for running out of memory"
                         : reason == null ? "" : " (" + reason + ")");
-            return new ObservedState.Exited(code, detail);
+            // Never "on its own": a kubelet's SIGTERM (node drain, eviction, node reboot) ends
+            // a container just as an app's own exit does, and a pod's status cannot tell them
+            // apart, so an exit 0 here is recovered per the restart policy, never taken for a
+            // quit.
+            return new ObservedState.Exited(code, detail, false);
           });
     }
     if ("Running".equals(phase)

@@ -259,7 +259,19 @@ public final class LocalRuntime implements SessionRuntime {
         () -> {
           String pid = s.state().get("pid");
           Process known = pid == null ? null : children.get(Long.parseLong(pid));
-          return new ObservedState.Exited(exitCode(known), "process " + pid + " has ended");
+          OptionalInt code = exitCode(known);
+          // On its own when this Berth process started it and saw it end: Berth signals an app
+          // only in stop, which records the session stopped (never Exited). A process found dead
+          // after Berth restarted may have died in a host shutdown: not known.
+          return new ObservedState.Exited(
+              code,
+              "process "
+                  + pid
+                  + " has ended"
+                  + (known == null
+                      ? " (it was started before Berth restarted, so how it ended is not known)"
+                      : ""),
+              known != null && code.isPresent());
         });
   }
 
