@@ -1,7 +1,6 @@
 package dev.berth.service;
 
 import dev.berth.base.BerthException;
-import dev.berth.base.ErrorCode;
 import dev.berth.base.SessionId;
 import dev.berth.runtime.Abilities;
 import dev.berth.runtime.Ability;
@@ -20,11 +19,8 @@ import dev.berth.tools.TextEdits;
 import dev.berth.tools.TextFiles;
 import dev.berth.tools.WorkspaceSearch;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -235,46 +231,24 @@ public final class SessionWorkspace {
         });
   }
 
-  /** Regex search over the text files under {@code path}, through one archive download. */
+  /**
+   * Regex search over the text files under {@code path}, through one archive download. The session
+   * lock is held only to find the workspace and check the path: the download and the scan run
+   * without it, bounded in time ({@link WorkspaceSearch#timeout()}), so a long search never holds
+   * up a stop or a delete (which then just makes the download fail).
+   */
   public WorkspaceSearch.Result search(SessionId id, String path, WorkspaceSearch search) {
     WorkspacePath p = WorkspacePath.parse(path);
     String base = p.isRoot() ? "" : p.parent().value();
-    return inSession(
-        id,
-        ws -> {
-          if (ws.stat(p).isEmpty()) {
-            throw BerthException.notFound("no file or directory '" + p + "' in the workspace");
-          }
-          try (var in = new PipedInputStream(1 << 16);
-              var out = new PipedOutputStream(in)) {
-            var failure = new java.util.concurrent.atomic.AtomicReference<RuntimeException>();
-            Thread writer =
-                Thread.ofVirtual()
-                    .start(
-                        () -> {
-                          try (out) {
-                            ws.getArchive(p, out);
-                          } catch (RuntimeException | IOException e) {
-                            failure.set(
-                                e instanceof RuntimeException re
-                                    ? re
-                                    : new java.io.UncheckedIOException((IOException) e));
-                          }
-                        });
-            WorkspaceSearch.Result result = search.scan(in, base);
-            in.close(); // an early stop: let the writer fail fast instead of blocking
-            writer.join();
-            if (!result.truncated() && failure.get() != null) {
-              throw failure.get();
-            }
-            return result;
-          } catch (IOException e) {
-            throw new BerthException(
-                ErrorCode.RUNTIME_FAILURE, "search failed: " + e.getMessage(), e);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BerthException(ErrorCode.INTERNAL, "interrupted");
-          }
-        });
+    WorkspaceAccess ws =
+        inSession(
+            id,
+            w -> {
+              if (w.stat(p).isEmpty()) {
+                throw BerthException.notFound("no file or directory '" + p + "' in the workspace");
+              }
+              return w;
+            });
+    return SearchRun.run(ws, p, base, search);
   }
 }

@@ -1,17 +1,19 @@
 package dev.berth.tools;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -19,10 +21,21 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * A regex search over the files of a tar stream: the workspace arrives as one archive (one call to
  * any backend, whatever the number of files) and is scanned as it streams. Binary files and files
  * over a size bound are skipped; the search stops at {@code maxResults}.
+ *
+ * <p>Patterns are RE2 syntax (RE2/J), not {@link java.util.regex}: RE2 matches in time linear in
+ * the input, so no pattern can backtrack for minutes ({@code (.*)(.*)(.*)(.*)(.*)(.*)=} took 17.8 s
+ * on a 60-character line with java.util.regex). Every search is still bounded in time and in the
+ * bytes it reads, and stopped at either bound with an error that says which.
  */
 public final class WorkspaceSearch {
   /** Files above this are skipped: a search is for source and text, not for data dumps. */
   public static final long MAX_FILE_BYTES = 4L << 20;
+
+  /** The longest one search may run, download included. */
+  public static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  /** The most text one search reads, summed over the files it searches. */
+  public static final long MAX_SEARCH_BYTES = 256L << 20;
 
   private static final int MAX_LINE_CHARS = 500;
 
@@ -30,8 +43,18 @@ public final class WorkspaceSearch {
   private final Optional<PathMatcher> glob;
   private final boolean globOnName;
   private final int maxResults;
+  private final Duration timeout;
+  private final long maxSearchBytes;
 
   public WorkspaceSearch(String regex, Optional<String> glob, int maxResults) {
+    this(regex, glob, maxResults, TIMEOUT, MAX_SEARCH_BYTES);
+  }
+
+  /** A search with its own bounds (tests use small ones). */
+  public WorkspaceSearch(
+      String regex, Optional<String> glob, int maxResults, Duration timeout, long maxSearchBytes) {
+    this.timeout = timeout;
+    this.maxSearchBytes = maxSearchBytes;
     try {
       this.pattern = Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
@@ -43,6 +66,20 @@ public final class WorkspaceSearch {
     this.glob = glob.filter(g -> !g.isBlank()).map(g -> matcher(g));
     this.globOnName = glob.map(g -> !g.contains("/")).orElse(true);
     this.maxResults = maxResults;
+  }
+
+  /** How long this search may run in all; the caller stops waiting at this bound. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** The error for a search stopped at its time bound. */
+  public BerthException timedOut() {
+    return new BerthException(
+        ErrorCode.TIMEOUT,
+        "search stopped after "
+            + timeout.toMillis()
+            + " ms, the limit for one search: narrow it with 'path' or 'glob'");
   }
 
   private static PathMatcher matcher(String glob) {
@@ -74,12 +111,17 @@ public final class WorkspaceSearch {
    * Returns early, without reading the rest, once enough matches are found.
    */
   public Result scan(InputStream tarStream, String base) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     List<Match> matches = new ArrayList<>();
     int searched = 0;
     int skipped = 0;
+    long bytesRead = 0;
     try (var tar = new TarArchiveInputStream(tarStream)) {
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
+        if (System.nanoTime() - deadline > 0) {
+          throw timedOut();
+        }
         if (!entry.isFile()) {
           continue;
         }
@@ -91,6 +133,14 @@ public final class WorkspaceSearch {
           skipped++;
           continue;
         }
+        bytesRead += entry.getSize();
+        if (bytesRead > maxSearchBytes) {
+          throw new BerthException(
+              ErrorCode.TOO_LARGE,
+              "search stopped after reading "
+                  + (maxSearchBytes >> 20)
+                  + " MiB of text, the limit for one search: narrow it with 'path' or 'glob'");
+        }
         byte[] bytes = tar.readAllBytes();
         if (!TextFiles.isText(bytes)) {
           skipped++;
@@ -99,6 +149,9 @@ public final class WorkspaceSearch {
         searched++;
         String[] lines = TextFiles.decode(path, bytes).split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
+          if (System.nanoTime() - deadline > 0) {
+            throw timedOut();
+          }
           Matcher m = pattern.matcher(lines[i]);
           if (m.find()) {
             if (matches.size() == maxResults) {

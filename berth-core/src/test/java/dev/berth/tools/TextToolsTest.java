@@ -4,9 +4,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -82,6 +85,40 @@ class TextToolsTest {
     assertThat(limited.matches()).hasSize(2);
     assertThat(limited.truncated()).isTrue();
     assertThatThrownBy(() -> new WorkspaceSearch("(", Optional.empty(), 1))
+        .hasMessageContaining("invalid regular expression");
+  }
+
+  @Test
+  void searchIsLinearTimeAndBoundedInTimeAndBytes() throws IOException {
+    var tar = new ByteArrayOutputStream();
+    try (var out = new TarArchiveOutputStream(tar)) {
+      add(out, "data.txt", "a".repeat(80) + "\nkey=value\n");
+    }
+    // Backtracks for minutes with java.util.regex; RE2 answers at once.
+    long start = System.nanoTime();
+    var found =
+        new WorkspaceSearch("(.*)(.*)(.*)(.*)(.*)(.*)=", Optional.empty(), 10).scan(in(tar), "");
+    assertThat(found.matches()).extracting(WorkspaceSearch.Match::line).containsExactly(2);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+
+    assertThatThrownBy(
+            () ->
+                new WorkspaceSearch("x", Optional.empty(), 10, Duration.ZERO, 1 << 20)
+                    .scan(in(tar), ""))
+        .isInstanceOf(BerthException.class)
+        .hasMessageContaining("search stopped after 0 ms, the limit for one search")
+        .extracting(e -> ((BerthException) e).code())
+        .isEqualTo(ErrorCode.TIMEOUT);
+    assertThatThrownBy(
+            () ->
+                new WorkspaceSearch("x", Optional.empty(), 10, Duration.ofSeconds(5), 10)
+                    .scan(in(tar), ""))
+        .isInstanceOf(BerthException.class)
+        .hasMessageContaining("MiB of text, the limit for one search")
+        .extracting(e -> ((BerthException) e).code())
+        .isEqualTo(ErrorCode.TOO_LARGE);
+    // RE2 syntax: a backreference is refused as a bad pattern, not silently misread
+    assertThatThrownBy(() -> new WorkspaceSearch("(a)\\1", Optional.empty(), 1))
         .hasMessageContaining("invalid regular expression");
   }
 

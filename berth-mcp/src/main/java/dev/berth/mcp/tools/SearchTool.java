@@ -20,8 +20,8 @@ final class SearchTool {
     return new ToolDefinition(
         "session_search",
         "Search file contents",
-        "Search text files under a path (default the root) for a regular expression (Java"
-            + " syntax), optionally only files matching a glob (e.g. '*.py', or 'src/**/*.java'"
+        "Search text files under a path (default the root) for a regular expression (RE2"
+            + " syntax: no backreferences or lookaround; linear time), optionally only files matching a glob (e.g. '*.py', or 'src/**/*.java'"
             + " for paths). Returns path:line:text lines, at most max_results (default 100).",
         ToolKind.READ,
         Schema.object()

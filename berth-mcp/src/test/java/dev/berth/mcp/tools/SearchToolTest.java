@@ -8,7 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.base.SessionId;
 import dev.berth.mcp.tool.ToolDefinition;
+import dev.berth.session.SessionStatus;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +35,26 @@ class SearchToolTest {
                   ADMIN,
                   args("session_id", "find", "pattern", ".", "path", "src", "max_results", 1)))
           .isEqualTo("src/app.py:1:a = 0\n[stopped at max_results=1]");
+    }
+  }
+
+  @Test
+  void aPatternThatBacktracksAnswersQuicklyAndDoesNotHoldUpAStop() throws Exception {
+    try (var f = new ToolFixture(home)) {
+      ToolDefinition tool = SearchTool.definition(f.workspace);
+      SessionId id = f.session("redos");
+      f.write(id, "data.txt", "a".repeat(80) + "\nkey=value\n");
+      // java.util.regex backtracks on this for minutes while holding the session's lock
+      var search =
+          CompletableFuture.supplyAsync(
+              () ->
+                  ok(
+                      tool,
+                      ADMIN,
+                      args("session_id", "redos", "pattern", "(.*)(.*)(.*)(.*)(.*)(.*)=")));
+      var stop = CompletableFuture.supplyAsync(() -> f.sessions.stop(id));
+      assertThat(search.get(5, TimeUnit.SECONDS)).isEqualTo("data.txt:2:key=value");
+      assertThat(stop.get(5, TimeUnit.SECONDS).status()).isEqualTo(SessionStatus.STOPPED);
     }
   }
 
