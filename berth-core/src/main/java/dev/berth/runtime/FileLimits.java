@@ -8,9 +8,22 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The file size limit as every runtime enforces it: one message, one bounded copy. */
+/**
+ * The file limits as every runtime enforces them: one message, one bounded copy. Files calls work
+ * on regular files only: opening a fifo blocks until something writes to it (a read would hang and
+ * hold up every call behind it), and a device is not workspace content.
+ */
 public final class FileLimits {
   private FileLimits() {}
+
+  /** For a read or write of something that exists and is neither a regular file nor a directory. */
+  public static BerthException notRegularFile(WorkspacePath p) {
+    return BerthException.badRequest(
+        "'"
+            + p
+            + "' is not a regular file (a fifo, socket or device); files calls work on regular"
+            + " files only");
+  }
 
   public static BerthException tooLarge(WorkspacePath p, long max) {
     return new BerthException(

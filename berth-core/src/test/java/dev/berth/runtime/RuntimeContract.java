@@ -3,6 +3,7 @@ package dev.berth.runtime;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
@@ -395,6 +396,37 @@ public abstract class RuntimeContract {
     write(s, "real/file.txt", "inside");
     assertThat(sh(s, "ln -s real alias").exitCode()).isZero();
     assertThat(read(s, "alias/file.txt")).isEqualTo("inside");
+  }
+
+  @Test
+  void aFifoIsRefusedBeforeItIsOpened() {
+    RuntimeSession s = running();
+    assertThat(sh(s, "mkfifo pipe && ln -s pipe to-pipe").exitCode()).isZero();
+    // Bounded: opening a fifo blocks until a writer comes, which is the bug this guards against.
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(30),
+        () -> {
+          for (String path : List.of("pipe", "to-pipe")) {
+            assertThatThrownBy(() -> read(s, path))
+                .as("read " + path)
+                .isInstanceOf(BerthException.class)
+                .hasMessageContaining("'" + path + "' is not a regular file")
+                .satisfies(
+                    e -> assertThat(((BerthException) e).code()).isEqualTo(ErrorCode.BAD_REQUEST));
+            assertThatThrownBy(() -> write(s, path, "x"))
+                .as("write " + path)
+                .isInstanceOf(BerthException.class)
+                .hasMessageContaining("is not a regular file")
+                .satisfies(
+                    e -> assertThat(((BerthException) e).code()).isEqualTo(ErrorCode.BAD_REQUEST));
+          }
+        });
+    // nothing changed: the fifo is still a fifo, and the session still answers
+    assertThat(runtime().workspace(s).stat(WorkspacePath.parse("pipe")))
+        .get()
+        .extracting(FileEntry::type)
+        .isEqualTo(FileEntry.Type.OTHER);
+    assertThat(out(sh(s, "echo alive"))).isEqualTo("alive\n");
   }
 
   @Test

@@ -39,6 +39,9 @@ final class DockerFiles {
     if (st.isDirectory()) {
       throw BerthException.badRequest("'" + p + "' is a directory; list it instead");
     }
+    if (!st.isFile()) {
+      throw FileLimits.notRegularFile(p);
+    }
     if (st.size() > maxBytes) {
       throw FileLimits.tooLarge(p, maxBytes);
     }
@@ -69,6 +72,9 @@ final class DockerFiles {
     Optional<PathStat> existing = paths.stat(real);
     if (existing.map(PathStat::isDirectory).orElse(false)) {
       throw BerthException.conflict("'" + p + "' is a directory");
+    }
+    if (existing.isPresent() && !existing.get().isFile()) {
+      throw FileLimits.notRegularFile(p);
     }
     // rw-r--r-- for a new file; a replaced file keeps its mode, as on the local backend
     int mode = existing.filter(PathStat::isFile).map(st -> (int) (st.mode() & 0777)).orElse(0644);

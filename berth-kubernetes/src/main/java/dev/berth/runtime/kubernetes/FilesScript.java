@@ -18,9 +18,10 @@ package dev.berth.runtime.kubernetes;
  * reaches only the session's own container, never the node or another session.
  *
  * <p>Exit codes: 0 done; 2 not found; 3 leads outside the workspace; 4 is a directory; 5 too large;
- * 6 directory not empty; 7 already exists; 8 not a directory; 9 into itself; anything else is a
- * failure whose stderr says why. Needs a POSIX sh with {@code readlink -f}, {@code stat -c}, {@code
- * head -c}, {@code tar}, {@code mv}: busybox or coreutils.
+ * 6 directory not empty; 7 already exists; 8 not a directory; 9 into itself; 10 not a regular file
+ * (a fifo, whose open would block: checked before {@code cat} opens it); anything else is a failure
+ * whose stderr says why. Needs a POSIX sh with {@code readlink -f}, {@code stat -c}, {@code head
+ * -c}, {@code tar}, {@code mv}: busybox or coreutils.
  */
 final class FilesScript {
   private FilesScript() {}
@@ -55,10 +56,11 @@ final class FilesScript {
       stat)
         res "$1" 0; there "$P" || exit 2; exec stat -c '%f %s %Y' "$P";;
       read)
-        res "$1" 1; [ -e "$P" ] || exit 2; [ -d "$P" ] && exit 4
+        res "$1" 1; [ -e "$P" ] || exit 2; [ -d "$P" ] && exit 4; [ -f "$P" ] || exit 10
         [ "$(stat -c %s "$P")" -gt "$2" ] && exit 5; exec cat "$P";;
       write)
-        res "$1" 1; [ -d "$P" ] && exit 4; d=${P%/*}; mkdir -p "$d" || exit 1
+        res "$1" 1; [ -d "$P" ] && exit 4; [ -e "$P" ] && [ ! -f "$P" ] && exit 10
+        d=${P%/*}; mkdir -p "$d" || exit 1
         if [ -f "$P" ]; then m=$(stat -c %a "$P"); else m=644; fi
         t="$d/.berth-write-$$"
         if head -c "$2" > "$t" && [ "$(stat -c %s "$t")" = "$2" ] && chmod "$m" "$t" \\

@@ -83,6 +83,7 @@ final class PodFiles {
           throw BerthException.conflict("'" + (other == null ? p : other) + "' already exists");
       case 8 -> throw BerthException.badRequest("'" + p + "' is not a directory");
       case 9 -> throw BerthException.badRequest("cannot move '" + p + "' into itself");
+      case 10 -> throw FileLimits.notRegularFile(p);
       default ->
           throw new BerthException(
               ErrorCode.RUNTIME_FAILURE,

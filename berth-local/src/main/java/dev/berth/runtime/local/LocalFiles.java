@@ -27,16 +27,26 @@ final class LocalFiles {
   private LocalFiles() {}
 
   static byte[] read(ConfinedRoot root, WorkspacePath p, long maxBytes) {
-    Path file = root.follow(p);
+    Path file = root.follow(p); // real: every link resolved, so no link is followed from here on
     try {
-      BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+      BasicFileAttributes attrs =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (attrs.isDirectory()) {
         throw BerthException.badRequest("'" + p + "' is a directory; list it instead");
+      }
+      if (!attrs.isRegularFile()) {
+        throw FileLimits.notRegularFile(p); // checked before opening: a fifo's open blocks
       }
       if (attrs.size() > maxBytes) {
         throw FileLimits.tooLarge(p, maxBytes);
       }
-      return Files.readAllBytes(file);
+      try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+        byte[] bytes = in.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
+        if (bytes.length > maxBytes) {
+          throw FileLimits.tooLarge(p, maxBytes); // it grew since the check
+        }
+        return bytes;
+      }
     } catch (NoSuchFileException e) {
       throw notFound(p);
     } catch (IOException e) {
@@ -49,6 +59,10 @@ final class LocalFiles {
     Path target = root.follow(p);
     if (Files.isDirectory(target)) {
       throw BerthException.conflict("'" + p + "' is a directory");
+    }
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw FileLimits.notRegularFile(p);
     }
     Path tmp = null;
     try {
