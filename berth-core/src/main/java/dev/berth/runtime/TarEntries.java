@@ -35,6 +35,34 @@ public final class TarEntries {
     throw refused(entry.getName());
   }
 
+  /**
+   * Refuses a link of a caller's archive that is absolute or that climbs out of the workspace on
+   * paper ({@code ..} read lexically from the link's own directory). What it leads to through the
+   * workspace's existing links is the backend's check, which alone sees them.
+   */
+  public static void checkLinkOnPaper(WorkspacePath at, String linkName) {
+    if (linkName.startsWith("/")) {
+      throw BerthException.badRequest(
+          "archive link '" + at + "' -> '" + linkName + "' is absolute; only relative links");
+    }
+    int depth = at.parent().isRoot() ? 0 : at.parent().value().split("/").length;
+    for (String s : linkName.split("/")) {
+      if (s.equals("..")) {
+        if (--depth < 0) {
+          throw linkOutside(at, linkName);
+        }
+      } else if (!s.isEmpty() && !s.equals(".")) {
+        depth++;
+      }
+    }
+  }
+
+  /** The refusal for a link of a caller's archive that leads outside the workspace. */
+  public static BerthException linkOutside(WorkspacePath at, String linkName) {
+    return BerthException.badRequest(
+        "archive link '" + at + "' -> '" + linkName + "' points outside the workspace");
+  }
+
   private static BerthException refused(String name) {
     return BerthException.badRequest(
         "archive entry '" + name + "' is a hard link or special file; not supported");

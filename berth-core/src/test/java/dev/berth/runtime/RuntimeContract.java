@@ -480,6 +480,75 @@ public abstract class RuntimeContract {
         ErrorCode.BAD_REQUEST);
   }
 
+  @Test
+  void aRefusedArchiveWritesNothing() throws IOException {
+    RuntimeSession s = running();
+    var badAfterGood = new ByteArrayOutputStream();
+    try (var out = new TarArchiveOutputStream(badAfterGood)) {
+      addFile(out, "good.txt", "G");
+      addFile(out, "../evil", "E");
+    }
+    assertPutRefused(s, badAfterGood.toByteArray(), "outside the workspace");
+    assertThat(runtime().workspace(s).stat(WorkspacePath.parse("good.txt"))).isEmpty();
+
+    var throughItsOwnLink = new ByteArrayOutputStream();
+    try (var out = new TarArchiveOutputStream(throughItsOwnLink)) {
+      addFile(out, "dot/dot/dot/evil4", "E");
+      addLink(out, "dot", ".");
+    }
+    assertPutRefused(
+        s, throughItsOwnLink.toByteArray(), "which the same archive makes a symbolic link");
+    assertThat(runtime().workspace(s).stat(WorkspacePath.parse("dot"))).isEmpty();
+
+    var whole = new ByteArrayOutputStream();
+    try (var out = new TarArchiveOutputStream(whole)) {
+      addFile(out, "first.txt", "1".repeat(3000));
+      addFile(out, "second.txt", "2".repeat(3000));
+    }
+    // cut inside the second entry's header (3584..4096), and inside its data
+    for (int cut : List.of(4000, 4196)) {
+      assertPutRefused(
+          s, java.util.Arrays.copyOf(whole.toByteArray(), cut), "not a valid tar archive");
+      assertThat(runtime().workspace(s).stat(WorkspacePath.parse("first.txt")))
+          .as("cut at " + cut)
+          .isEmpty();
+    }
+    assertThat(out(sh(s, "ls -A"))).isEmpty();
+  }
+
+  @Test
+  protected void anArchiveLinkCannotLeadOutThroughALinkAlreadyInTheWorkspace() throws IOException {
+    RuntimeSession s = running();
+    // d1/d2/top is the workspace root itself, so d1/d2/top/esc2 -> ../../.. would sit at the
+    // root and point two levels above it, though on paper it points at the root
+    assertThat(sh(s, "mkdir -p d1/d2 && ln -s ../.. d1/d2/top").exitCode()).isZero();
+    var tar = new ByteArrayOutputStream();
+    try (var out = new TarArchiveOutputStream(tar)) {
+      addLink(out, "d1/d2/top/esc2", "../../..");
+    }
+    assertPutRefused(s, tar.toByteArray(), "points outside the workspace");
+    assertThat(runtime().workspace(s).stat(WorkspacePath.parse("esc2"))).isEmpty();
+  }
+
+  private void assertPutRefused(RuntimeSession s, byte[] tar, String message) {
+    assertThatThrownBy(
+            () ->
+                runtime()
+                    .workspace(s)
+                    .putArchive(WorkspacePath.ROOT, new ByteArrayInputStream(tar)))
+        .isInstanceOf(BerthException.class)
+        .hasMessageContaining(message)
+        .satisfies(e -> assertThat(((BerthException) e).code()).isEqualTo(ErrorCode.BAD_REQUEST));
+  }
+
+  private static void addLink(TarArchiveOutputStream out, String name, String target)
+      throws IOException {
+    var entry = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+    entry.setLinkName(target);
+    out.putArchiveEntry(entry);
+    out.closeArchiveEntry();
+  }
+
   private static void addFile(TarArchiveOutputStream out, String name, String content)
       throws IOException {
     byte[] bytes = content.getBytes(UTF_8);

@@ -2,6 +2,7 @@ package dev.berth.runtime.docker;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
+import dev.berth.runtime.CheckedArchive;
 import dev.berth.runtime.TarEntries;
 import dev.berth.runtime.WorkspacePath;
 import java.io.IOException;
@@ -25,6 +26,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * archive writes nothing: it is checked and re-packed completely before the one upload.
  */
 final class DockerArchives {
+  // A caller's archive is spooled where the re-packed one is (TarSpool): the manager's temp dir.
+  private static final Path SPOOL_DIR = Path.of(System.getProperty("java.io.tmpdir"));
   private final DockerEngine engine;
 
   DockerArchives(DockerEngine engine) {
@@ -120,8 +123,9 @@ final class DockerArchives {
 
   /** Unpacks a caller's tar into {@code dir}; see the class comment. */
   void put(ContainerPaths paths, WorkspacePath dir, InputStream tar) {
-    try (var spool = new TarSpool(paths);
-        var in = new TarArchiveInputStream(tar)) {
+    try (var checked = CheckedArchive.spool(tar, dir, SPOOL_DIR, Long.MAX_VALUE);
+        var spool = new TarSpool(paths);
+        var in = checked.open()) {
       List<String[]> links = new ArrayList<>();
       TarArchiveEntry entry;
       while ((entry = in.getNextEntry()) != null) {
@@ -160,9 +164,9 @@ final class DockerArchives {
    */
   private static void checkLink(
       ContainerPaths paths, TarSpool spool, WorkspacePath at, String linkName) {
-    if (linkName.startsWith("/")) {
-      throw BerthException.badRequest(
-          "archive link '" + at + "' -> '" + linkName + "' is absolute; only relative links");
+    TarEntries.checkLinkOnPaper(at, linkName);
+    if (paths.stat(paths.noFollow(at)).map(PathStat::isDirectory).orElse(false)) {
+      throw BerthException.conflict("archive link '" + at + "' would replace a directory");
     }
     String current = paths.follow(at.parent());
     boolean missing = missing(paths, spool, current);
@@ -203,8 +207,7 @@ final class DockerArchives {
   }
 
   private static BerthException linkOutside(WorkspacePath at, String linkName) {
-    return BerthException.badRequest(
-        "archive link '" + at + "' -> '" + linkName + "' points outside the workspace");
+    return TarEntries.linkOutside(at, linkName);
   }
 
   /** Writes {@code path} as a tar whose entries are named from {@code path}'s own name. */

@@ -2,6 +2,7 @@ package dev.berth.runtime.kubernetes;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
+import dev.berth.runtime.CheckedArchive;
 import dev.berth.runtime.TarEntries;
 import dev.berth.runtime.WorkspacePath;
 import java.io.ByteArrayInputStream;
@@ -39,7 +40,12 @@ final class PodArchives {
     var repacked = new ByteArrayOutputStream();
     List<String> checks = new ArrayList<>();
     Set<String> links = new HashSet<>();
-    try (var in = new TarArchiveInputStream(tar);
+    // Checked whole first (CheckedArchive): a cut-short or self-contradicting archive sends
+    // nothing.
+    try (var checked =
+            CheckedArchive.spool(
+                tar, dir, Path.of(System.getProperty("java.io.tmpdir")), Long.MAX_VALUE);
+        var in = checked.open();
         var out = newTar(repacked)) {
       TarArchiveEntry entry;
       while ((entry = in.getNextEntry()) != null) {

@@ -36,7 +36,21 @@ final class ConfinedRoot {
 
   /** The real location of {@code p}, following every link; for reads, writes, listings. */
   Path follow(WorkspacePath p) {
-    return effective(root.resolve(p.value()), p, 0);
+    return effective(root.resolve(p.value()), p, 0, () -> escape(p));
+  }
+
+  /**
+   * Refuses a link to be made at {@code at} with target {@code linkName} unless it leads inside the
+   * workspace as the kernel would resolve it: from the link's real directory (every link above it
+   * followed: {@code d1/d2/top/esc2} may really sit at the root), through the links it meets.
+   */
+  void checkLink(WorkspacePath at, String linkName) {
+    Path realParent = follow(at.parent());
+    effective(
+        realParent.resolve(linkName),
+        at,
+        0,
+        () -> dev.berth.runtime.TarEntries.linkOutside(at, linkName));
   }
 
   /**
@@ -55,7 +69,11 @@ final class ConfinedRoot {
     return root.relativize(inside).toString();
   }
 
-  private Path effective(Path candidate, WorkspacePath asked, int depth) {
+  private Path effective(
+      Path candidate,
+      WorkspacePath asked,
+      int depth,
+      java.util.function.Supplier<BerthException> outside) {
     if (depth > MAX_LINK_DEPTH) {
       throw BerthException.badRequest("path '" + asked + "' has too many levels of links");
     }
@@ -66,7 +84,7 @@ final class ConfinedRoot {
       existing = existing.getParent();
     }
     if (existing == null) {
-      throw escape(asked);
+      throw outside.get();
     }
     Path real;
     try {
@@ -77,7 +95,7 @@ final class ConfinedRoot {
         for (Path m : missing) {
           target = target.resolve(m);
         }
-        return effective(target, asked, depth + 1);
+        return effective(target, asked, depth + 1, outside);
       }
       real = existing.toRealPath();
     } catch (IOException e) {
@@ -86,8 +104,11 @@ final class ConfinedRoot {
     for (Path m : missing) {
       real = real.resolve(m);
     }
+    // A ".." among the missing names (a link's target can have one) climbs lexically: the kernel
+    // would fail there, and anything made there later is checked again when it is used.
+    real = real.normalize();
     if (!real.startsWith(root)) {
-      throw escape(asked);
+      throw outside.get();
     }
     return real;
   }

@@ -2,6 +2,7 @@ package dev.berth.runtime.local;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
+import dev.berth.runtime.CheckedArchive;
 import dev.berth.runtime.FileLimits;
 import dev.berth.runtime.TarEntries;
 import dev.berth.runtime.WorkspacePath;
@@ -14,69 +15,112 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Tar in and out of a local workspace. Every entry name is checked like any other workspace path;
- * links in an archive are kept only when they point inside the workspace, and hard links and
- * special files are refused ({@link TarEntries}).
+ * links in an archive are kept only when they point inside the workspace as the kernel resolves
+ * them, hard links and special files are refused ({@link TarEntries}), and a refused archive writes
+ * nothing.
  */
 final class LocalArchives {
   private LocalArchives() {}
 
+  /**
+   * Unpacks a caller's tar into {@code dir}, all or nothing: the archive is spooled beside the
+   * workspace and checked whole ({@link CheckedArchive}), then every entry is checked against the
+   * workspace as it is, and only then is anything written.
+   */
   static void put(ConfinedRoot root, WorkspacePath dir, InputStream tar, long maxEntryBytes) {
-    try (var in = new TarArchiveInputStream(tar)) {
-      TarArchiveEntry entry;
-      while ((entry = in.getNextEntry()) != null) {
-        String name = entry.getName();
-        WorkspacePath target = dir.resolve(name);
-        switch (TarEntries.kindOf(entry)) {
-          case DIRECTORY -> LocalFiles.makeDirectory(root, target);
-          case SYMLINK -> putLink(root, target, entry.getLinkName());
-          case FILE -> {
-            if (entry.getSize() > maxEntryBytes) {
-              throw FileLimits.tooLarge(target, maxEntryBytes);
-            }
-            LocalFiles.write(root, target, in, maxEntryBytes);
-            setMode(root.follow(target), entry.getMode());
-          }
-        }
-      }
+    Path spoolDir = root.root().getParent(); // the session's directory, outside the workspace
+    try (var archive = CheckedArchive.spool(tar, dir, spoolDir, maxEntryBytes)) {
+      forEach(archive, dir, (entry, target, in) -> check(root, entry, target));
+      forEach(archive, dir, (entry, target, in) -> unpack(root, entry, target, in, maxEntryBytes));
     } catch (IOException e) {
       throw BerthException.badRequest("not a valid tar archive: " + e.getMessage());
     }
   }
 
+  private interface EntryAction {
+    void apply(TarArchiveEntry entry, WorkspacePath target, InputStream content) throws IOException;
+  }
+
+  private static void forEach(CheckedArchive archive, WorkspacePath dir, EntryAction action)
+      throws IOException {
+    try (var in = archive.open()) {
+      TarArchiveEntry entry;
+      while ((entry = in.getNextEntry()) != null) {
+        action.apply(entry, dir.resolve(entry.getName()), in);
+      }
+    }
+  }
+
+  /** What would make the unpack of {@code entry} fail, found before anything is written. */
+  private static void check(ConfinedRoot root, TarArchiveEntry entry, WorkspacePath target) {
+    switch (TarEntries.kindOf(entry)) {
+      case DIRECTORY -> {
+        Path d = root.follow(target);
+        if (Files.exists(d) && !Files.isDirectory(d)) {
+          throw BerthException.conflict(
+              "archive entry '" + target + "' is a directory, but '" + target + "' is not");
+        }
+        parentsAreDirectories(root, target);
+      }
+      case FILE -> {
+        Path f = root.follow(target);
+        if (Files.isDirectory(f)) {
+          throw BerthException.conflict("archive entry '" + target + "' would replace a directory");
+        }
+        if (Files.exists(f, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(f)) {
+          throw FileLimits.notRegularFile(target);
+        }
+        parentsAreDirectories(root, target);
+      }
+      case SYMLINK -> {
+        root.checkLink(target, entry.getLinkName());
+        if (Files.isDirectory(root.noFollow(target), LinkOption.NOFOLLOW_LINKS)) {
+          throw BerthException.conflict("archive link '" + target + "' would replace a directory");
+        }
+        parentsAreDirectories(root, target);
+      }
+    }
+  }
+
+  private static void parentsAreDirectories(ConfinedRoot root, WorkspacePath target) {
+    Path p = root.noFollow(target).getParent();
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    if (p != null && !Files.isDirectory(p)) {
+      throw BerthException.conflict(
+          "archive entry '" + target + "' needs a directory where a parent of it is a file");
+    }
+  }
+
+  private static void unpack(
+      ConfinedRoot root,
+      TarArchiveEntry entry,
+      WorkspacePath target,
+      InputStream in,
+      long maxEntryBytes)
+      throws IOException {
+    switch (TarEntries.kindOf(entry)) {
+      case DIRECTORY -> LocalFiles.makeDirectory(root, target);
+      case SYMLINK -> putLink(root, target, entry.getLinkName());
+      case FILE -> {
+        LocalFiles.write(root, target, in, maxEntryBytes);
+        setMode(root.follow(target), entry.getMode());
+      }
+    }
+  }
+
   private static void putLink(ConfinedRoot root, WorkspacePath at, String linkName)
       throws IOException {
-    if (linkName.startsWith("/")) {
-      throw BerthException.badRequest(
-          "archive link '" + at + "' -> '" + linkName + "' is absolute; only relative links");
-    }
-    // The link's target, as a workspace path; parse() refuses any that climbs out.
-    String joined = at.parent().isRoot() ? linkName : at.parent().value() + "/" + linkName;
-    WorkspacePath.parse(normalizeDots(joined, at, linkName));
+    root.checkLink(at, linkName); // again: the check above saw the workspace a moment ago
     Path link = root.noFollow(at);
     Files.createDirectories(link.getParent());
     Files.deleteIfExists(link);
     Files.createSymbolicLink(link, Path.of(linkName));
-  }
-
-  private static String normalizeDots(String joined, WorkspacePath at, String linkName) {
-    var parts = new java.util.ArrayDeque<String>();
-    for (String s : joined.split("/")) {
-      if (s.equals("..")) {
-        if (parts.isEmpty()) {
-          throw BerthException.badRequest(
-              "archive link '" + at + "' -> '" + linkName + "' points outside the workspace");
-        }
-        parts.removeLast();
-      } else if (!s.isEmpty() && !s.equals(".")) {
-        parts.addLast(s);
-      }
-    }
-    return String.join("/", parts);
   }
 
   private static void setMode(Path file, int mode) {
