@@ -20,6 +20,8 @@ public enum ErrorCode {
    */
   IMAGE_NOT_BUILT(422),
   TOO_LARGE(413),
+  /** The caller holds as many of something (open event streams) as one credential may. */
+  TOO_MANY_REQUESTS(429),
   UNSUPPORTED(501),
   RUNTIME_FAILURE(502),
   TIMEOUT(504),

@@ -1,8 +1,10 @@
 package dev.berth.reconcile;
 
 import dev.berth.service.SessionService;
+import dev.berth.session.DesiredState;
 import dev.berth.session.Session;
 import dev.berth.session.SessionActivity;
+import dev.berth.session.SessionStatus;
 import dev.berth.template.CullAction;
 import dev.berth.template.Template;
 import java.time.Duration;
@@ -24,7 +26,8 @@ import java.util.Optional;
  * @param lifetimeEndsAt when its max lifetime ends
  * @param action what a cull does: stop or delete
  * @param restarts restarts in a row so far
- * @param nextRestartAt when a FAILED session will be restarted, if it will be
+ * @param nextRestartAt when a FAILED session will be restarted, if it will be; for a delete that
+ *     could not finish, when it is tried again
  */
 public record SessionLife(
     Instant lastActivityAt,
@@ -53,6 +56,19 @@ public record SessionLife(
     Optional<Instant> endsAt = cull.endsAt();
 
     List<String> parts = new ArrayList<>();
+    boolean deleting =
+        s.lifecycle().desired() == DesiredState.DELETED && s.status() != SessionStatus.DELETED;
+    if (deleting) {
+      // A delete that could not finish: what it waits for comes first, and when it tries again.
+      parts.add(
+          "being deleted"
+              + (s.statusReason().isEmpty() ? "" : ", waiting: " + s.statusReason())
+              + "; next attempt "
+              + s.lifecycle()
+                  .nextRestartAt()
+                  .map(at -> "at " + at + " (" + until(at, now) + ")")
+                  .orElse("at the reconciler's next pass"));
+    }
     parts.add(
         activity.via().isEmpty()
             ? "not used since it was created " + ago(s.createdAt(), now)
@@ -86,6 +102,7 @@ public record SessionLife(
     }
     s.lifecycle()
         .nextRestartAt()
+        .filter(at -> !deleting)
         .ifPresent(
             at -> parts.add("restart " + (s.lifecycle().restarts() + 1) + " " + until(at, now)));
     return new SessionLife(

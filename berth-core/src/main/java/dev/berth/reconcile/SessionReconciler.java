@@ -9,7 +9,9 @@ import dev.berth.service.SessionService;
 import dev.berth.session.Session;
 import dev.berth.session.SessionCleanupReceipt;
 import dev.berth.session.SessionStatus;
+import dev.berth.template.RestartPolicy;
 import dev.berth.template.Template;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -34,6 +36,19 @@ public final class SessionReconciler {
     /** No live session with that id. */
     GONE
   }
+
+  /**
+   * When a delete that left something is tried again: 5 s after the first retry, doubling, at most
+   * every 5 minutes, for as long as it takes (a volume held by another container, an engine that
+   * refuses for a while). Its own schedule, not the template's restart policy: that one is tuned
+   * for an app coming back, and a failing cleanup retried every few seconds only fills the log.
+   */
+  static final RestartPolicy DELETE_RETRY =
+      new RestartPolicy(
+          RestartPolicy.Mode.ALWAYS,
+          Integer.MAX_VALUE,
+          Duration.ofSeconds(5),
+          Duration.ofMinutes(5));
 
   private final SessionService sessions;
   private final ReconcileMetrics metrics;
@@ -134,7 +149,7 @@ public final class SessionReconciler {
       case Step.Delete d -> {
         log.info("session {}: finishing a delete ({})", s.id(), d.why());
         metrics.resumed("delete");
-        delete(locked, d.why(), t);
+        delete(locked, d.why());
       }
       case Step.Cull c -> {
         log.info("session {}: {} ({} timeout): {}", s.id(), c.action(), c.kind(), c.reason());
@@ -143,23 +158,20 @@ public final class SessionReconciler {
         locked.note("cull", c.action().yamlName() + ": " + c.reason());
         switch (c.action()) {
           case STOP -> locked.stop(c.reason());
-          case DELETE -> delete(locked, c.reason(), t);
+          case DELETE -> delete(locked, c.reason());
         }
       }
       case Step.ResetRestarts r -> locked.resetRestarts();
     }
   }
 
-  private void delete(LockedSession locked, String why, Template t) {
+  private void delete(LockedSession locked, String why) {
     SessionCleanupReceipt receipt = locked.delete(why);
     if (!receipt.complete()) {
       Session after = locked.session();
-      // Try again later, with the restart policy's backoff: a resource may be held for a while.
+      // Try again later, backing off: a resource may be held for a while.
       locked.retryAt(
-          sessions
-              .clock()
-              .instant()
-              .plus(t.lifetime().restart().delay(after.lifecycle().restarts())));
+          sessions.clock().instant().plus(DELETE_RETRY.delay(after.lifecycle().restarts())));
     }
   }
 }

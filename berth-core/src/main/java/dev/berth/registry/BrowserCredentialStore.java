@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -13,8 +15,17 @@ import java.util.function.Function;
  * Browser credentials by hash: one-time login links, proxy cookies and dashboard logins. A row is
  * useless past its expiry; expired rows are dropped whenever a new one is saved. A session's rows
  * are revoked by {@link TokenStore} with its tokens (rotation, delete), in the same transaction.
+ *
+ * <p>At most {@link #LIVE_PER_HOLDER} live credentials of one kind are kept per holder (a session's
+ * token holder, the admin for that session, the admin's dashboard): saving one more drops the
+ * oldest in the same transaction. A token holder could otherwise fill the registry with cookies and
+ * links (each lives up to a day); evicting the oldest, rather than refusing the new one, keeps the
+ * browser that logged in last working, which is what its user expects.
  */
 public final class BrowserCredentialStore {
+  /** Live credentials of one kind one holder keeps; the oldest beyond go. */
+  public static final int LIVE_PER_HOLDER = 100;
+
   private final Database db;
 
   BrowserCredentialStore(Database db) {
@@ -63,8 +74,12 @@ public final class BrowserCredentialStore {
             ps.setString(7, proofHash);
             ps.setString(8, proofHash);
             ps.setLong(9, now.toEpochMilli());
-            return ps.executeUpdate() == 1;
+            if (ps.executeUpdate() != 1) {
+              return false;
+            }
           }
+          dropOldest(c, r);
+          return true;
         });
   }
 
@@ -179,6 +194,47 @@ public final class BrowserCredentialStore {
                 + " expires_at) VALUES (?,?,?,?,?,?)")) {
       bind(ps, r, now);
       ps.executeUpdate();
+    }
+    dropOldest(c, r);
+  }
+
+  /**
+   * Drops the oldest of {@code kept}'s holder's credentials of its kind beyond {@link
+   * #LIVE_PER_HOLDER}, never {@code kept} itself (credentials made in the same millisecond are
+   * ordered by hash, so one of them goes, not the one just saved).
+   */
+  private static void dropOldest(Connection c, BrowserCredentialRecord kept) throws SQLException {
+    String holder = kept.sessionId().isPresent() ? "session_id=?" : "session_id IS NULL";
+    List<String> older = new ArrayList<>();
+    try (var ps =
+        c.prepareStatement(
+            "SELECT hash FROM browser_credentials WHERE "
+                + holder
+                + " AND kind=? AND admin=? AND hash<>? ORDER BY created_at DESC, hash DESC")) {
+      int i = 1;
+      if (kept.sessionId().isPresent()) {
+        ps.setString(i++, kept.sessionId().get().value());
+      }
+      ps.setString(i++, kept.kind().name());
+      ps.setInt(i++, kept.admin() ? 1 : 0);
+      ps.setString(i, kept.hash());
+      try (ResultSet rs = ps.executeQuery()) {
+        int others = 0;
+        while (rs.next()) {
+          if (++others >= LIVE_PER_HOLDER) {
+            older.add(rs.getString(1));
+          }
+        }
+      }
+    }
+    try (var ps = c.prepareStatement("DELETE FROM browser_credentials WHERE hash=?")) {
+      for (String hash : older) {
+        ps.setString(1, hash);
+        ps.addBatch();
+      }
+      if (!older.isEmpty()) {
+        ps.executeBatch();
+      }
     }
   }
 

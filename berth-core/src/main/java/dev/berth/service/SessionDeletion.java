@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,10 +26,19 @@ import tools.jackson.databind.json.JsonMapper;
  * events, and marks it DELETED (tokens revoked) or, when something is left, FAILED and still
  * wanting deletion. A delete found wanted but unfinished (the manager died during it, or it was
  * incomplete) is finished the same way, and says so.
+ *
+ * <p>An incomplete delete's status reason names what is left and why ({@link #INCOMPLETE}), so the
+ * session's life can say what it waits for. The reconciler retries it for as long as it takes; a
+ * retry that ends as the attempt before it did (nothing removed, the same things left for the same
+ * reasons) writes no events and changes nothing: the trail records changes, not attempts.
  */
 final class SessionDeletion {
   private static final Logger log = LoggerFactory.getLogger(SessionDeletion.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** How the status reason of a delete that left something starts. */
+  static final String INCOMPLETE = "cleanup incomplete: ";
+
   private final SessionSteps steps;
 
   SessionDeletion(SessionSteps steps) {
@@ -35,8 +46,28 @@ final class SessionDeletion {
   }
 
   SessionCleanupReceipt delete(Session s, String why) {
+    return delete(s, why, false);
+  }
+
+  /**
+   * @param quietRetry a retry of an incomplete delete (the reconciler's) that ends as the one
+   *     before it did writes nothing
+   */
+  SessionCleanupReceipt delete(Session s, String why, boolean quietRetry) {
     SessionId id = s.id();
     SessionRuntime runtime = steps.runtimeOf(s);
+    boolean retry =
+        quietRetry
+            && s.lifecycle().desired() == DesiredState.DELETED
+            && s.status() == SessionStatus.FAILED
+            && s.statusReason().startsWith(INCOMPLETE);
+    // A retry destroys first and writes only if that changed something; else the events and
+    // plan come first, as they must for a delete a crash may interrupt.
+    Optional<CleanupReport> attempt = retry ? Optional.of(destroy(runtime, s)) : Optional.empty();
+    if (attempt.isPresent() && sameAsBefore(s, attempt.get())) {
+      log.info("delete of {} still incomplete: {}", id, s.statusReason());
+      return SessionCleanupReceipt.of(id, s.backend(), attempt.get(), steps.now());
+    }
     boolean resumed = false;
     List<RemovedResource> planned = List.of();
     if (s.status() != SessionStatus.DELETED) {
@@ -57,16 +88,7 @@ final class SessionDeletion {
               + (why.isEmpty() ? "" : ": " + why),
           resumed ? "" : JSON.writeValueAsString(planned));
     }
-    CleanupReport report;
-    try {
-      report = runtime.destroy(steps.runtimeSession(s, steps.templateOrBuiltin(s)));
-    } catch (RuntimeException e) {
-      log.warn("destroy of session {} failed", id, e);
-      report =
-          new CleanupReport.Builder()
-              .failed("session", id.value(), SessionSteps.message(e))
-              .build();
-    }
+    CleanupReport report = attempt.isPresent() ? attempt.get() : destroy(runtime, s);
     if (resumed) {
       report = withEarlierRemovals(report, planned);
     }
@@ -82,10 +104,37 @@ final class SessionDeletion {
           s.withStatus(SessionStatus.DELETED, "", steps.now())
               .withEndpoints(Map.of(), steps.now()));
     } else {
-      String reason = "cleanup incomplete: " + receipt.failed().size() + " resource(s) left";
-      steps.save(s.withStatus(SessionStatus.FAILED, reason, steps.now()));
+      steps.save(s.withStatus(SessionStatus.FAILED, incomplete(receipt.failed()), steps.now()));
     }
     return receipt;
+  }
+
+  /** Whether an attempt ended as the one before it did: nothing removed, the same left. */
+  private static boolean sameAsBefore(Session s, CleanupReport report) {
+    return report.removed().isEmpty()
+        && !report.failed().isEmpty()
+        && incomplete(report.failed()).equals(s.statusReason());
+  }
+
+  private CleanupReport destroy(SessionRuntime runtime, Session s) {
+    try {
+      return runtime.destroy(steps.runtimeSession(s, steps.templateOrBuiltin(s)));
+    } catch (RuntimeException e) {
+      log.warn("destroy of session {} failed", s.id(), e);
+      return new CleanupReport.Builder()
+          .failed("session", s.id().value(), SessionSteps.message(e))
+          .build();
+    }
+  }
+
+  /** The status reason of a delete that left {@code failed}: what is left, and why. */
+  static String incomplete(List<CleanupReport.FailedResource> failed) {
+    return INCOMPLETE
+        + failed.size()
+        + " resource(s) left: "
+        + failed.stream()
+            .map(f -> f.kind() + " " + f.name() + " (" + f.reason() + ")")
+            .collect(Collectors.joining(", "));
   }
 
   /**

@@ -171,7 +171,7 @@ final class SessionRepair implements LockedSession {
 
   @Override
   public SessionCleanupReceipt delete(String why) {
-    SessionCleanupReceipt receipt = deletion.delete(current, why);
+    SessionCleanupReceipt receipt = deletion.delete(current, why, true);
     current = steps.find(current.id()).orElse(current);
     return receipt;
   }

@@ -541,6 +541,64 @@ abstract class RegistryContract {
    */
   void awaitWaitingForALock(Future<?> writer) throws Exception {}
 
+  @Test
+  void aHolderKeepsItsNewestBrowserCredentialsOnlyUpToTheCap() {
+    SessionId id = SessionId.of("web");
+    var proxy = BrowserCredentialRecord.Kind.PROXY;
+    int cap = BrowserCredentialStore.LIVE_PER_HOLDER;
+    Instant later = now.plusSeconds(3600);
+    try (var registry = open()) {
+      registry.sessions().insert(session("web", SessionStatus.RUNNING));
+      registry
+          .tokens()
+          .save(new TokenRecord("tok", TokenRecord.Kind.SESSION, Optional.of(id)), now);
+      var store = registry.browserCredentials();
+      store.save(record("admins", proxy, id, true, later), now);
+      store.save(record("dash", BrowserCredentialRecord.Kind.DASHBOARD, id, false, later), now);
+      // One more than the cap, a millisecond apart, then a burst within one millisecond.
+      for (int i = 0; i <= cap; i++) {
+        var r = record("c" + i, proxy, id, false, later);
+        assertThat(store.saveIfProven(r, "tok", now.plusMillis(i))).isTrue();
+      }
+      assertThat(store.find("c0", proxy, now)).as("the oldest went").isEmpty();
+      assertThat(store.find("c1", proxy, now)).isPresent();
+      assertThat(store.find("c" + cap, proxy, now)).as("the newest stays").isPresent();
+      Instant burst = now.plusMillis(cap + 1);
+      for (int i = 0; i < 20; i++) {
+        store.save(record("b" + i, proxy, id, false, later), burst);
+        assertThat(store.find("b" + i, proxy, now)).as("the one just saved").isPresent();
+      }
+      assertThat(store.find("c" + cap, proxy, now)).isPresent();
+      assertThat(store.find("c20", proxy, now)).isEmpty();
+      assertThat(store.find("admins", proxy, now))
+          .as("the admin's, and other kinds, are other holders")
+          .isPresent();
+      assertThat(store.find("dash", BrowserCredentialRecord.Kind.DASHBOARD, now)).isPresent();
+      assertThat(rows(registry)).isEqualTo(cap + 2);
+
+      // The admin's dashboard logins (no session) are one holder too.
+      for (int i = 0; i <= cap; i++) {
+        var login =
+            new BrowserCredentialRecord(
+                "d" + i, BrowserCredentialRecord.Kind.DASHBOARD, Optional.empty(), true, later);
+        store.save(login, now.plusMillis(i));
+      }
+      assertThat(store.find("d0", BrowserCredentialRecord.Kind.DASHBOARD, now)).isEmpty();
+      assertThat(store.find("d" + cap, BrowserCredentialRecord.Kind.DASHBOARD, now)).isPresent();
+      assertThat(rows(registry)).isEqualTo(2 * cap + 2);
+    }
+  }
+
+  private int rows(Registry registry) {
+    try (var c = DriverManager.getConnection(jdbcUrl());
+        var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM browser_credentials")) {
+      rs.next();
+      return rs.getInt(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static BrowserCredentialRecord record(
       String hash, BrowserCredentialRecord.Kind kind, SessionId id, boolean admin, Instant until) {
     return new BrowserCredentialRecord(hash, kind, Optional.of(id), admin, until);

@@ -12,6 +12,8 @@ import dev.berth.service.images.ImageJobs;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson3;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -93,8 +95,37 @@ public final class ApiServer {
       BrowserLogins logins,
       BrowserProxy proxy,
       Supplier<String> metrics) {
+    return create(
+        sessions,
+        tokens,
+        maxRequestBytes,
+        orphans,
+        orphanGrace,
+        version,
+        mcp,
+        images,
+        logins,
+        proxy,
+        metrics,
+        new SimpleMeterRegistry());
+  }
+
+  /** The same, with the edge's own meters (open event streams) registered in {@code meters}. */
+  public static Javalin create(
+      SessionService sessions,
+      Tokens tokens,
+      long maxRequestBytes,
+      OrphanCollector orphans,
+      java.time.Duration orphanGrace,
+      String version,
+      McpHttpEndpoint mcp,
+      ImageJobs images,
+      BrowserLogins logins,
+      BrowserProxy proxy,
+      Supplier<String> metrics,
+      MeterRegistry meters) {
     var auth = new ApiAuth(tokens, logins);
-    var events = new EventStream(sessions, auth);
+    var events = new EventStream(sessions, auth, meters);
     JsonNode openApi = openApiDocument();
     return Javalin.create(
         config -> {
@@ -151,6 +182,7 @@ public final class ApiServer {
               .register(routes);
           routes.before("/api/v1/events", events::before);
           routes.sse("/api/v1/events", events::handle);
+          routes.after("/api/v1/events", events::end);
           routes.get(
               "/metrics",
               ctx -> {

@@ -3,11 +3,15 @@ package dev.berth.api;
 import dev.berth.auth.LoginProof;
 import dev.berth.auth.Principal;
 import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.base.SessionId;
 import dev.berth.service.SessionService;
 import dev.berth.session.SessionEvent;
 import dev.berth.session.SessionListener;
+import io.javalin.http.HandlerType;
 import io.javalin.http.sse.SseClient;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +35,11 @@ import tools.jackson.databind.json.JsonMapper;
  * admin sees all, or one session's with {@code ?session=}. A stream ends when the credential it was
  * opened with stops working: after each {@code token} event (a rotation) it sees, it checks that
  * credential again, so a stream of a rotated-away token ends and one of the new token stays.
+ *
+ * <p>Each open stream holds a subscriber (a queue of up to {@value #QUEUE_LIMIT} events), so only a
+ * request that becomes a stream gets one (a GET that passed every check), one credential holds at
+ * most {@value #STREAMS_PER_CREDENTIAL} at a time (the next is refused with 429), and a subscriber
+ * goes when its request ends, however it ends: {@code berth_event_streams} counts them.
  */
 final class EventStream implements SessionListener {
   private static final Logger log = LoggerFactory.getLogger(EventStream.class);
@@ -38,6 +47,13 @@ final class EventStream implements SessionListener {
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
   private static final int PAGE = 500;
   private static final int QUEUE_LIMIT = 10_000;
+
+  /**
+   * Open streams one token or login may hold at once: a dashboard tab or an agent needs one or a
+   * few; without a bound, one credential could make the server keep a queue per request forever.
+   */
+  static final int STREAMS_PER_CREDENTIAL = 16;
+
   private static final String SUBSCRIBER = "berth.events.subscriber";
 
   /** The type of the event a token rotation writes (see {@code TokenRotation}). */
@@ -47,10 +63,18 @@ final class EventStream implements SessionListener {
   private final ApiAuth auth;
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
 
-  EventStream(SessionService sessions, ApiAuth auth) {
+  EventStream(SessionService sessions, ApiAuth auth, MeterRegistry meters) {
     this.sessions = sessions;
     this.auth = auth;
     sessions.addListener(this);
+    Gauge.builder("berth.event.streams", subscribers, Set::size)
+        .description("Open event streams (GET /api/v1/events), each holding an event queue")
+        .register(meters);
+  }
+
+  /** How many subscribers there are now (each open stream has one). */
+  int subscriberCount() {
+    return subscribers.size();
   }
 
   private static final class Subscriber {
@@ -85,10 +109,37 @@ final class EventStream implements SessionListener {
     }
     var subscriber = new Subscriber(filter(ctx), ApiAuth.proof(ctx));
     after(ctx);
+    if (ctx.method() != HandlerType.GET) {
+      return; // not a stream (a POST gets 405, a HEAD no body): nothing to subscribe
+    }
     // Subscribed here, before the stream's headers go out: a client that sees the response start
     // gets every event from then on (and the replay, if it asked, covers what came before).
-    subscribers.add(subscriber);
+    synchronized (subscribers) {
+      long held = subscribers.stream().filter(s -> s.proof.equals(subscriber.proof)).count();
+      if (held >= STREAMS_PER_CREDENTIAL) {
+        throw new BerthException(
+            ErrorCode.TOO_MANY_REQUESTS,
+            "this token already has "
+                + held
+                + " open event streams, the most one credential may hold at once ("
+                + STREAMS_PER_CREDENTIAL
+                + "); close one (or share one stream) and try again");
+      }
+      subscribers.add(subscriber);
+    }
     ctx.attribute(SUBSCRIBER, subscriber);
+  }
+
+  /**
+   * An after-handler: the request is over (the stream ended, or it never started: the client left
+   * before its headers were sent, or the handler failed), so its subscriber goes. The stream's own
+   * thread removes it too; this covers every way a request can end without reaching it.
+   */
+  void end(io.javalin.http.Context ctx) {
+    Subscriber subscriber = ctx.attribute(SUBSCRIBER);
+    if (subscriber != null) {
+      subscribers.remove(subscriber);
+    }
   }
 
   void handle(SseClient client) {

@@ -155,7 +155,8 @@ public final class BerthServer implements AutoCloseable {
               () -> {
                 metrics.refresh();
                 return meters.scrape();
-              });
+              },
+              meters);
       // Sessions are brought in line (interrupted creates and deletes finished, crashed apps
       // restarted) by the reconciler's first pass, which starts now, beside the first requests.
       var reconciler =

@@ -2,12 +2,14 @@ package dev.berth.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.registry.BrowserCredentialStore;
 import dev.berth.server.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,6 +91,43 @@ class BrowserLoginTest {
     assertThat(list.get(0).get("id").asString()).isEqualTo("mine");
     assertThat(call("POST", "/api/v1/sessions/mine/stop", null, dashboard).statusCode())
         .isEqualTo(403);
+  }
+
+  @Test
+  void aTokenKeepsItsNewestLoginsOnlyUpToTheCapAndTheOldestEnd() throws Exception {
+    String token =
+        berth.admin("POST", "/api/v1/sessions", "{\"id\":\"many\"}").json().get("token").asString();
+    int cap = BrowserCredentialStore.LIVE_PER_HOLDER;
+    java.util.List<String> cookies = new java.util.ArrayList<>();
+    for (int i = 0; i < cap + 5; i++) {
+      cookies.add(login(token));
+    }
+    java.util.List<Integer> ended = new java.util.ArrayList<>();
+    for (int i = 0; i < cookies.size(); i++) {
+      var dashboard = Map.of("Cookie", cookies.get(i), "X-Requested-By", "berth-dashboard");
+      HttpResponse<String> me = call("GET", "/api/v1/me", null, dashboard);
+      if (me.statusCode() == 401) {
+        assertThat(me.body()).contains("log in again");
+        ended.add(i);
+      } else {
+        assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
+      }
+    }
+    // Logins made within one millisecond are of one age: which of those goes is not defined,
+    // but only the oldest go, and the newest always works.
+    assertThat(ended).hasSize(5).allMatch(i -> i < 20);
+    assertThat(ended).doesNotContain(cookies.size() - 1);
+    assertThat(dashboardLogins()).as("live dashboard logins in the registry").isEqualTo(cap);
+  }
+
+  private int dashboardLogins() throws Exception {
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("berth.db"));
+        var rs =
+            c.createStatement()
+                .executeQuery("SELECT COUNT(*) FROM browser_credentials WHERE kind='DASHBOARD'")) {
+      rs.next();
+      return rs.getInt(1);
+    }
   }
 
   @Test

@@ -67,6 +67,7 @@ public final class FakeRuntime implements SessionRuntime {
   private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
   private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
   private final Map<String, RuntimeException> failNext = new ConcurrentHashMap<>();
+  private final Map<String, RuntimeException> failing = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final List<PreflightProblem> preflightProblems =
       java.util.Collections.synchronizedList(new ArrayList<>());
@@ -129,6 +130,16 @@ public final class FakeRuntime implements SessionRuntime {
   /** The next call of {@code step} (prepare, start, stop, destroy, inspect) throws {@code e}. */
   public void failNext(String step, RuntimeException e) {
     failNext.put(step, e);
+  }
+
+  /** Makes every call of {@code step} fail with {@code e} until {@link #stopFailing}. */
+  public void failAlways(String step, RuntimeException e) {
+    failing.put(step, e);
+  }
+
+  /** Ends {@link #failAlways} for {@code step}. */
+  public void stopFailing(String step) {
+    failing.remove(step);
   }
 
   /** What {@link #preflight} finds from now on, for every session (none: it finds nothing). */
@@ -324,6 +335,9 @@ public final class FakeRuntime implements SessionRuntime {
     calls.computeIfAbsent(step, k -> new AtomicInteger()).incrementAndGet();
     calls.computeIfAbsent(step + ":" + s.handle(), k -> new AtomicInteger()).incrementAndGet();
     RuntimeException e = failNext.remove(step);
+    if (e == null) {
+      e = failing.get(step);
+    }
     if (e != null) {
       throw e;
     }
