@@ -15,20 +15,44 @@ import tools.jackson.databind.JsonNode;
  * A YAML or JSON mapping read with strict, named errors: every getter says which key was wrong and
  * what it expected, and {@link #checkNoUnknownKeys} names keys nobody asked for (usually typos).
  * Errors are collected, not thrown one by one, so a user sees all of them at once.
+ *
+ * <p>YAML is read with scalars as written ({@code tag: 1.0} is the string "1.0"), as YAML users
+ * expect; JSON ({@link #json}) has real types, so there a string field takes only a JSON string:
+ * {@code {"id": 123}} is an error naming {@code id}, not the session "123".
  */
 public final class StrictObject {
   private final String where;
   private final JsonNode node;
   private final List<String> errors;
+  private final boolean exactTypes;
   private final Set<String> known = new TreeSet<>();
 
   public StrictObject(String where, JsonNode node, List<String> errors) {
+    this(where, node, errors, false);
+  }
+
+  private StrictObject(String where, JsonNode node, List<String> errors, boolean exactTypes) {
     this.where = where;
     this.node = node;
     this.errors = errors;
+    this.exactTypes = exactTypes;
     if (node != null && !node.isObject() && !node.isNull() && !node.isMissingNode()) {
       errors.add(where + ": expected a mapping of keys to values");
     }
+  }
+
+  /** A JSON object (a request body): string fields, lists and maps of strings take only strings. */
+  public static StrictObject json(String where, JsonNode node, List<String> errors) {
+    return new StrictObject(where, node, errors, true);
+  }
+
+  /** A scalar this object reads as text: any scalar in YAML, only a string in JSON. */
+  private boolean isText(JsonNode v) {
+    return exactTypes ? v.isString() : v.isValueNode();
+  }
+
+  private String textKind() {
+    return exactTypes ? "a string" : "a single value";
   }
 
   private JsonNode value(String key) {
@@ -53,8 +77,8 @@ public final class StrictObject {
     if (v == null) {
       return Optional.empty();
     }
-    if (!v.isValueNode()) {
-      error(key, "a single value", v);
+    if (!isText(v)) {
+      error(key, textKind(), v);
       return Optional.empty();
     }
     return Optional.of(v.asString());
@@ -119,7 +143,7 @@ public final class StrictObject {
     if (v == null) {
       return Optional.empty();
     }
-    if (allowSingle && v.isValueNode()) {
+    if (allowSingle && isText(v)) {
       return Optional.of(List.of(v.asString()));
     }
     if (!v.isArray()) {
@@ -128,8 +152,8 @@ public final class StrictObject {
     }
     List<String> out = new ArrayList<>();
     for (JsonNode item : v) {
-      if (!item.isValueNode()) {
-        error(key, "a list of single values", v);
+      if (!isText(item)) {
+        error(key, exactTypes ? "a list of strings" : "a list of single values", v);
         return Optional.empty();
       }
       out.add(item.asString());
@@ -148,8 +172,8 @@ public final class StrictObject {
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (var entry : v.properties()) {
-      if (!entry.getValue().isValueNode()) {
-        error(key + "." + entry.getKey(), "a single value", entry.getValue());
+      if (!isText(entry.getValue())) {
+        error(key + "." + entry.getKey(), textKind(), entry.getValue());
         continue;
       }
       out.put(entry.getKey(), entry.getValue().asString());
@@ -161,7 +185,7 @@ public final class StrictObject {
     JsonNode v = value(key);
     return v == null
         ? Optional.empty()
-        : Optional.of(new StrictObject(where + ": " + key, v, errors));
+        : Optional.of(new StrictObject(where + ": " + key, v, errors, exactTypes));
   }
 
   /** Records an error for every key present that no getter asked for. Call after reading. */

@@ -1,5 +1,6 @@
 package dev.berth.mcp;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.berth.mcp.tool.McpCaller;
 import dev.berth.mcp.tool.ToolDefinition;
 import dev.berth.mcp.tool.ToolResults;
@@ -22,8 +23,18 @@ import tools.jackson.databind.json.JsonMapper;
  * transport. The tools are the same calls the REST API makes, so both edges share one path.
  */
 public final class BerthMcp {
-  /** An explicit mapper: the SDK's ServiceLoader lookup is fragile inside a shaded jar. */
-  public static final McpJsonMapper JSON = new JacksonMcpJsonMapper(JsonMapper.builder().build());
+  /**
+   * An explicit mapper: the SDK's ServiceLoader lookup is fragile inside a shaded jar. The SDK's
+   * HTTP transport answers a bad request by serializing its {@code McpError}, a Throwable: without
+   * the mix-in the 400 body carried the server's whole stack trace.
+   */
+  public static final McpJsonMapper JSON =
+      new JacksonMcpJsonMapper(
+          JsonMapper.builder().addMixIn(Throwable.class, NoStackTraces.class).build());
+
+  /** What a Throwable shows when serialized: its message (and its own fields), no internals. */
+  @JsonIgnoreProperties({"stackTrace", "cause", "localizedMessage", "suppressed"})
+  private interface NoStackTraces {}
 
   static final String INSTRUCTIONS =
       "Berth sessions are isolated workspaces. Every tool takes session_id (optional with a"

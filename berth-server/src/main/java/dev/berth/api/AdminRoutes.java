@@ -28,7 +28,7 @@ final class AdminRoutes {
   /** Orphans: Berth-labelled resources without a live session, older than the grace period. */
   private void gc(Context ctx) {
     principal(ctx).checkAdmin("garbage collection");
-    boolean dryRun = Boolean.parseBoolean(ctx.queryParam("dryRun"));
+    boolean dryRun = RequestBodies.boolParam(ctx, "dryRun", false);
     Duration grace = defaultGrace;
     String raw = ctx.queryParam("grace");
     if (raw != null) {

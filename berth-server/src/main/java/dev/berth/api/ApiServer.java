@@ -148,6 +148,8 @@ public final class ApiServer {
               });
           var routes = config.routes;
           ApiErrors.install(routes);
+          // Before authentication: a request without a token must not make Berth read much either.
+          routes.before(BodyLimits::refuseDeclaredOverLimit);
           // Deny by default: every route needs a token except the two public documents.
           routes.before(
               ctx -> {

@@ -8,12 +8,15 @@ import dev.berth.auth.Principal;
 import dev.berth.auth.Tokens;
 import dev.berth.base.BerthException;
 import dev.berth.base.SessionId;
+import dev.berth.config.StrictObject;
 import dev.berth.proxy.BrowserOrigins;
 import dev.berth.service.SessionService;
 import dev.berth.template.ProxySettings;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Browser logins over REST: the dashboard's login and logout (an HttpOnly cookie instead of a token
@@ -55,8 +58,11 @@ final class DashboardRoutes {
   record LoginLinkView(String session, String path, String url, Instant expiresAt) {}
 
   private void login(Context ctx) {
-    var body = RequestBodies.json(ctx, false);
-    String token = body.path("token").asString("").strip();
+    List<String> errors = new ArrayList<>();
+    var body = RequestBodies.fields(RequestBodies.json(ctx, false), errors);
+    String token = body.string("token").orElse("").strip();
+    body.checkNoUnknownKeys();
+    StrictObject.throwIfErrors("invalid request", errors);
     if (token.isEmpty()) {
       throw BerthException.badRequest(
           "send {\"token\": \"...\"}: the admin token or a session token");

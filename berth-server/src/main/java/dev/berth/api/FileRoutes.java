@@ -41,7 +41,7 @@ final class FileRoutes {
 
   private void getPath(Context ctx, String path) {
     SessionId id = id(ctx);
-    if (ctx.queryParam("stat") != null) {
+    if (RequestBodies.boolParam(ctx, "stat", false)) {
       ctx.json(workspace.stat(id, path));
       return;
     }
@@ -70,7 +70,7 @@ final class FileRoutes {
 
   private void delete(Context ctx) {
     SessionId id = id(ctx);
-    boolean recursive = Boolean.parseBoolean(ctx.queryParam("recursive"));
+    boolean recursive = RequestBodies.boolParam(ctx, "recursive", false);
     workspace.delete(id, ctx.pathParam("path"), recursive);
     ctx.status(204);
   }
@@ -107,7 +107,8 @@ final class FileRoutes {
 
   private void exec(Context ctx) {
     SessionId id = id(ctx);
-    var command = RequestBodies.exec(RequestBodies.json(ctx, true));
+    BodyLimits.refuseDeclaredOver(ctx, maxRequestBytes, "maxRequestBytes");
+    var command = RequestBodies.exec(RequestBodies.json(ctx, true, maxRequestBytes));
     ctx.json(ApiViews.ExecView.of(workspace.exec(id, command)));
   }
 

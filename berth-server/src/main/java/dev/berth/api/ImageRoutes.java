@@ -66,7 +66,7 @@ final class ImageRoutes {
     ImageJobs j = jobs(ctx, "update");
     List<String> errors = new ArrayList<>();
     JsonNode body = RequestBodies.json(ctx, false);
-    var o = new StrictObject("request body", body, errors);
+    var o = RequestBodies.fields(body, errors);
     boolean restartIdle = o.bool("restartIdle").orElse(false);
     Duration idleAfter = o.duration("idleAfter").orElse(ImageService.DEFAULT_IDLE);
     // An update keeps what is unchanged: with the cache unless the caller says otherwise.
@@ -81,7 +81,7 @@ final class ImageRoutes {
    */
   private static BuildOptions buildOptions(
       JsonNode body, boolean cacheByDefault, List<String> extra, List<String> errors) {
-    var o = new StrictObject("request body", body, errors);
+    var o = RequestBodies.fields(body, errors);
     List<String> templates = o.strings("templates", true).orElse(List.of());
     boolean cache = o.bool("cache").orElse(cacheByDefault);
     boolean pull = o.bool("pull").orElse(false);

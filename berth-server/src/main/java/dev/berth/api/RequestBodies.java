@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,24 +25,53 @@ import tools.jackson.databind.json.JsonMapper;
  * typo never silently falls back to a default.
  */
 final class RequestBodies {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  // Duplicate keys are refused, not merged: {"id": "a", "id": "b"} must not quietly mean "b".
+  private static final JsonMapper JSON =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private RequestBodies() {}
 
+  /**
+   * The body as a JSON object, read within {@link BodyLimits#SMALL_BODY_BYTES}; an empty body is an
+   * empty object unless {@code required}. Anything else (invalid JSON, a duplicate key, {@code
+   * null}, an array, a bare value) is a 400.
+   */
   static JsonNode json(Context ctx, boolean required) {
-    String body = ctx.body();
+    return json(ctx, required, BodyLimits.SMALL_BODY_BYTES);
+  }
+
+  /** The same, for a route that takes up to {@code maxBytes} (an exec's stdin). */
+  static JsonNode json(Context ctx, boolean required, long maxBytes) {
+    String body = new String(BodyLimits.read(ctx, maxBytes), StandardCharsets.UTF_8);
     if (body.isBlank()) {
       if (required) {
         throw BerthException.badRequest("a JSON request body is required");
       }
       return JSON.createObjectNode();
     }
+    JsonNode node;
     try {
-      return JSON.readTree(body);
+      node = JSON.readTree(body);
     } catch (JacksonException e) {
       throw BerthException.badRequest(
           "the request body is not valid JSON: " + e.getOriginalMessage());
     }
+    if (node == null || !node.isObject()) {
+      throw BerthException.badRequest(
+          "the request body must be a JSON object {...}, not "
+              + (node == null || node.isNull()
+                  ? "null"
+                  : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+    }
+    return node;
+  }
+
+  /** The fields of a request body, read with JSON's types: a string field takes only a string. */
+  static StrictObject fields(JsonNode body, List<String> errors) {
+    return StrictObject.json("request body", body, errors);
   }
 
   /**
@@ -51,7 +82,7 @@ final class RequestBodies {
 
   static CreateBody createSession(JsonNode body, Optional<SessionId> pathId) {
     List<String> errors = new ArrayList<>();
-    var o = new StrictObject("request body", body, errors);
+    var o = fields(body, errors);
     Optional<String> id = o.string("id");
     Optional<String> template = o.string("template");
     Optional<String> backend = o.string("backend");
@@ -93,7 +124,7 @@ final class RequestBodies {
 
   static ExecCommand exec(JsonNode body) {
     List<String> errors = new ArrayList<>();
-    var o = new StrictObject("request body", body, errors);
+    var o = fields(body, errors);
     List<String> argv;
     JsonNode command = body.get("command");
     if (command != null && command.isString()) {
@@ -124,7 +155,7 @@ final class RequestBodies {
   /** The named string fields, all required, and no others. */
   static Map<String, String> requiredStrings(JsonNode body, String... fields) {
     List<String> errors = new ArrayList<>();
-    var o = new StrictObject("request body", body, errors);
+    var o = fields(body, errors);
     Map<String, String> out = new java.util.LinkedHashMap<>();
     for (String field : fields) {
       o.string(field)
@@ -135,6 +166,25 @@ final class RequestBodies {
     o.checkNoUnknownKeys();
     StrictObject.throwIfErrors("invalid request", errors);
     return out;
+  }
+
+  /**
+   * A true/false query parameter: {@code true}, {@code false}, or present without a value ({@code
+   * ?stat}), which means true; absent, {@code fallback}. Anything else is a 400: {@code
+   * ?dryRun=maybe} once ran a real collection.
+   */
+  static boolean boolParam(Context ctx, String name, boolean fallback) {
+    String raw = ctx.queryParam(name);
+    if (raw == null) {
+      return fallback;
+    }
+    return switch (raw.strip()) {
+      case "true", "" -> true;
+      case "false" -> false;
+      default ->
+          throw BerthException.badRequest(
+              "query parameter '" + name + "' must be true or false, not '" + raw + "'");
+    };
   }
 
   /** A whole-number query parameter within bounds; 400 naming it and the bounds otherwise. */
