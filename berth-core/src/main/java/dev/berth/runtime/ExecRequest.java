@@ -14,6 +14,8 @@ import java.util.Map;
  * @param stdin bytes fed to standard input (empty for none), then closed
  * @param timeout the command is killed (with its children) when it runs longer
  * @param maxOutputBytes how much of stdout and of stderr to keep each; the rest is counted
+ * @param cancellation ends the command early (killed like on a timeout) when a lifecycle operation
+ *     needs the session; {@link ExecCancellation#none()} when nobody will
  */
 public record ExecRequest(
     List<String> argv,
@@ -21,7 +23,8 @@ public record ExecRequest(
     Map<String, String> env,
     byte[] stdin,
     Duration timeout,
-    int maxOutputBytes) {
+    int maxOutputBytes,
+    ExecCancellation cancellation) {
   public ExecRequest {
     if (argv == null || argv.isEmpty() || argv.get(0).isBlank()) {
       throw BerthException.badRequest("command must name a program to run");
@@ -35,6 +38,23 @@ public record ExecRequest(
     if (maxOutputBytes <= 0) {
       throw BerthException.badRequest("maxOutputBytes must be positive");
     }
+    cancellation = cancellation == null ? ExecCancellation.none() : cancellation;
+  }
+
+  /** A command nothing but its own end or its timeout ends. */
+  public ExecRequest(
+      List<String> argv,
+      WorkspacePath cwd,
+      Map<String, String> env,
+      byte[] stdin,
+      Duration timeout,
+      int maxOutputBytes) {
+    this(argv, cwd, env, stdin, timeout, maxOutputBytes, ExecCancellation.none());
+  }
+
+  /** The same command, ended early by {@code cancellation}. */
+  public ExecRequest endedBy(ExecCancellation cancellation) {
+    return new ExecRequest(argv, cwd, env, stdin, timeout, maxOutputBytes, cancellation);
   }
 
   /** argv for a shell command line, as {@code /bin/sh -c line}. */

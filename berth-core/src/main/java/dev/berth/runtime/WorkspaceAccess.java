@@ -54,7 +54,10 @@ public interface WorkspaceAccess {
 
   /**
    * Runs a command in the running session and waits for it (up to the request's timeout, then it
-   * and everything it started are killed); {@code CONFLICT} when the session does not run.
+   * and everything it started are killed); {@code CONFLICT} when the session does not run. A
+   * cancelled request ({@link ExecRequest#cancellation}) is killed the same way at once, and the
+   * call returns what was captured until then; everything the command started must be gone when it
+   * returns.
    */
   ExecResult exec(ExecRequest request);
 

@@ -56,6 +56,8 @@ final class SessionDeletion {
   SessionCleanupReceipt delete(Session s, String why, boolean quietRetry) {
     SessionId id = s.id();
     SessionRuntime runtime = steps.runtimeOf(s);
+    // Before anything is removed: a delete never waits for an exec, it ends it.
+    steps.endExecs(id, "session '" + id + "' is being deleted" + (why.isEmpty() ? "" : ": " + why));
     boolean retry =
         quietRetry
             && s.lifecycle().desired() == DesiredState.DELETED

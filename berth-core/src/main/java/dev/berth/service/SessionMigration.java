@@ -71,6 +71,7 @@ final class SessionMigration {
     boolean wasRunning = before.status() == SessionStatus.RUNNING;
     steps.event(id, "migration", "moving from " + sourceName + " to " + targetName);
 
+    steps.endExecs(id, "session '" + id + "' is being moved to backend '" + targetName + "'");
     Session stopped = wasRunning ? lifecycle.stop(before, "") : before;
     if (stopped.status() != SessionStatus.STOPPED) {
       throw new BerthException(

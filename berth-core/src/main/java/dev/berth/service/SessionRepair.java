@@ -66,7 +66,7 @@ final class SessionRepair implements LockedSession {
 
   @Override
   public SessionActivity lastActivity() {
-    return steps.activity().last(current);
+    return steps.lastActivity(current);
   }
 
   @Override
@@ -123,6 +123,7 @@ final class SessionRepair implements LockedSession {
             + template.lifetime().restart().limit()
             + ": "
             + why);
+    steps.endExecs(current.id(), "session '" + current.id() + "' is being restarted: " + why);
     if (observe() instanceof ObservedState.Running) {
       try {
         runtime.stop(steps.runtimeSession(current, template), steps.stopGrace());

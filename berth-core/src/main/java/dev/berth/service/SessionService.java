@@ -355,7 +355,7 @@ public final class SessionService {
 
   /** The session's last use, including uses not yet written to the registry (see below). */
   public SessionActivity lastActivity(Session s) {
-    return steps.activity().last(s);
+    return steps.lastActivity(s);
   }
 
   /** The template a session was made from, or the built-in one if it was removed since. */

@@ -10,6 +10,7 @@ import dev.berth.runtime.FileEntry;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.WorkspaceAccess;
 import dev.berth.runtime.WorkspacePath;
+import dev.berth.service.steps.RunningExecs;
 import dev.berth.service.steps.SessionSteps;
 import dev.berth.session.ExecCommand;
 import dev.berth.session.Session;
@@ -160,7 +161,13 @@ public final class SessionWorkspace {
     act(id, ws -> ws.getArchive(p, out));
   }
 
-  /** Runs a command in a RUNNING session; 409 when it is not running. */
+  /**
+   * Runs a command in a RUNNING session; 409 when it is not running. The session's lock is held
+   * only to check that and to record the exec among the session's running ones ({@link
+   * RunningExecs}); the command runs without it, so a stop, delete, cull or the reconciler never
+   * waits for it. They end it instead: it is killed, and this call fails with 409 {@code "exec
+   * ended: session 'a' is being deleted"} (or whatever ended it).
+   */
   public ExecResult exec(SessionId id, ExecCommand command) {
     WorkspacePath cwd = WorkspacePath.parse(command.cwd().orElse(""));
     Duration timeout = command.timeout().orElse(limits.execTimeout());
@@ -180,23 +187,51 @@ public final class SessionWorkspace {
             command.stdin(),
             timeout,
             limits.execMaxOutputBytes());
-    return steps
-        .locks()
-        .shared(
-            id,
-            () -> {
-              Session s = steps.require(id);
-              if (s.status() != SessionStatus.RUNNING) {
-                throw BerthException.conflict(
-                    "session '" + id + "' is " + s.status() + "; exec needs a RUNNING session");
-              }
-              SessionRuntime runtime = steps.runtimeOf(s);
-              if (request.stdin().length > 0) {
-                Abilities.require(runtime, Ability.EXEC_STDIN, "run a command with standard input");
-              }
-              touch(id);
-              return runtime.workspace(steps.runtimeSession(s, steps.templateOf(s))).exec(request);
-            });
+    Admitted admitted =
+        steps
+            .locks()
+            .shared(
+                id,
+                () -> {
+                  Session s = steps.require(id);
+                  if (s.status() != SessionStatus.RUNNING) {
+                    throw BerthException.conflict(
+                        "session '" + id + "' is " + s.status() + "; exec needs a RUNNING session");
+                  }
+                  SessionRuntime runtime = steps.runtimeOf(s);
+                  if (request.stdin().length > 0) {
+                    Abilities.require(
+                        runtime, Ability.EXEC_STDIN, "run a command with standard input");
+                  }
+                  touch(id);
+                  return new Admitted(
+                      runtime.workspace(steps.runtimeSession(s, steps.templateOf(s))),
+                      steps.execs().begin(id));
+                });
+    try (RunningExecs.Running running = admitted.running()) {
+      ExecResult result;
+      try {
+        result = admitted.workspace().exec(request.endedBy(running.cancellation()));
+      } catch (RuntimeException e) {
+        throw ended(running).orElseThrow(() -> e);
+      }
+      Optional<BerthException> ended = ended(running);
+      if (ended.isPresent()) {
+        throw ended.get();
+      }
+      return result;
+    }
+  }
+
+  /** An exec let in: where it runs, and its entry among the session's running execs. */
+  private record Admitted(WorkspaceAccess workspace, RunningExecs.Running running) {}
+
+  /** The error the caller of an exec that a lifecycle operation ended gets. */
+  private static Optional<BerthException> ended(RunningExecs.Running running) {
+    return running
+        .cancellation()
+        .reason()
+        .map(why -> BerthException.conflict("exec ended: " + why));
   }
 
   // ---- text tools (MCP and REST share these) ------------------------------------------------

@@ -157,6 +157,7 @@ public final class LifecycleSteps {
       stopFailures.remove(failed.id());
       return failed;
     }
+    steps.endExecs(failed.id(), "session '" + failed.id() + "' failed: " + failed.statusReason());
     try {
       RuntimeState state = runtime.stop(rs, steps.stopGrace());
       Session stopped =
@@ -219,6 +220,9 @@ public final class LifecycleSteps {
         s.status() == SessionStatus.STOPPING
             ? s // a stop that a manager restart interrupted: finish it
             : steps.save(s.withStatus(SessionStatus.STOPPING, reason, steps.now()));
+    steps.endExecs(
+        s.id(),
+        "session '" + s.id() + "' is being stopped" + (reason.isEmpty() ? "" : ": " + reason));
     SessionRuntime runtime = steps.runtimeOf(s);
     Template template = steps.templateOrBuiltin(s);
     Session done =

@@ -8,6 +8,7 @@ import dev.berth.runtime.Backends;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.session.Session;
+import dev.berth.session.SessionActivity;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.Template;
 import dev.berth.template.TemplateCatalog;
@@ -41,6 +42,7 @@ public final class SessionSteps {
   private final Clock clock;
   private final Duration stopGrace;
   private final SessionLocks locks = new SessionLocks();
+  private final RunningExecs execs = new RunningExecs();
   private final SessionJournal journal;
   private final ActivityTracker activity;
 
@@ -93,6 +95,31 @@ public final class SessionSteps {
   /** One lock per session: lifecycle changes exclusive, file and exec calls shared. */
   public SessionLocks locks() {
     return locks;
+  }
+
+  /** The execs running in each session, which lifecycle operations end ({@link #endExecs}). */
+  public RunningExecs execs() {
+    return execs;
+  }
+
+  /**
+   * Ends the execs running in the session (killed; each caller is told "exec ended: " + {@code
+   * why}) and notes it in the session's events. Lifecycle operations call it under the session's
+   * lifecycle lock, before they stop or remove anything: they never wait for an exec.
+   */
+  public void endExecs(SessionId id, String why) {
+    int ended = execs.endAll(id, why);
+    if (ended > 0) {
+      event(id, "exec", "ended " + ended + " running exec(s): " + why);
+    }
+  }
+
+  /**
+   * The session's latest use, including uses not yet written to the registry; an exec still running
+   * is use right now, so idle culling never ends a command that is working (its max lifetime does).
+   */
+  public SessionActivity lastActivity(Session s) {
+    return execs.count(s.id()) > 0 ? new SessionActivity(now(), "exec") : activity.last(s);
   }
 
   /** Writes sessions and events, and tells listeners. */

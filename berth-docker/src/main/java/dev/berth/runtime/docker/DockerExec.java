@@ -6,6 +6,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
+import dev.berth.runtime.ExecCancellation;
 import dev.berth.runtime.ExecResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -32,7 +34,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * environment ({@code BERTH_EXEC_ID}). On timeout Berth waits until the command has started (a
  * short timeout can end before the engine starts it), then a second exec kills the command's
  * process group and every process with the marker, so children that left the group die too. Without
- * {@code /bin/sh} the command runs bare and a timeout only stops waiting for it.
+ * {@code /bin/sh} the command runs bare and a timeout only stops waiting for it. An exec a
+ * lifecycle operation ends ({@link ExecCancellation}) is killed the same way as one that timed out.
  *
  * <p>Standard input is not streamed: docker-java's HTTP transport cannot half-close the hijacked
  * connection, so the command would never see end-of-file. The bytes are put into the container as a
@@ -66,8 +69,12 @@ final class DockerExec {
       byte[] stdin,
       Duration timeout,
       int maxOutput,
-      boolean hasShell) {
+      boolean hasShell,
+      ExecCancellation cancellation) {
     Instant started = Instant.now();
+    if (cancellation.isCancelled()) {
+      return new ExecResult(-1, new byte[0], new byte[0], 0, 0, false, Duration.ZERO);
+    }
     List<String> command = new ArrayList<>();
     if (hasShell) {
       String stdinFile = stdin.length > 0 ? stageStdin(containerId, owner, stdin) : "";
@@ -101,7 +108,10 @@ final class DockerExec {
     boolean finished;
     try {
       start.exec(capture);
-      finished = capture.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      finished = cancellation.await(capture.ended, timeout);
+      if (finished) {
+        capture.awaitCompletion(0, TimeUnit.MILLISECONDS); // rethrows the stream's error, if any
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       finished = false;
@@ -124,7 +134,7 @@ final class DockerExec {
         capture.stderr.bytes(),
         capture.stdout.total,
         capture.stderr.total,
-        !finished,
+        !finished && !cancellation.isCancelled(),
         Duration.between(started, Instant.now()));
   }
 
@@ -267,6 +277,11 @@ final class DockerExec {
     private volatile long pid;
     private final CountDownLatch pidKnown;
 
+    /**
+     * Completes when the engine ends the output stream: the command ended (or the stream broke).
+     */
+    final CompletableFuture<Void> ended = new CompletableFuture<>();
+
     Capture(int max, boolean expectPid) {
       stdout = new Bounded(max);
       stderr = new Bounded(max);
@@ -282,6 +297,18 @@ final class DockerExec {
         Thread.currentThread().interrupt();
       }
       return pid;
+    }
+
+    @Override
+    public void onComplete() {
+      super.onComplete();
+      ended.complete(null);
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      super.onError(throwable);
+      ended.complete(null);
     }
 
     @Override

@@ -159,6 +159,7 @@ final class DockerWorkspace implements WorkspaceAccess {
         request.stdin(),
         request.timeout(),
         request.maxOutputBytes(),
-        hasShell);
+        hasShell,
+        request.cancellation());
   }
 }

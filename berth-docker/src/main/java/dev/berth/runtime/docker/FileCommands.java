@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
+import dev.berth.runtime.ExecCancellation;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.RuntimeSession;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +70,8 @@ final class FileCommands {
           new byte[0],
           LIMIT,
           MAX_OUTPUT,
-          true);
+          true,
+          ExecCancellation.none());
     }
     synchronized (helperLocks.computeIfAbsent(s.handle(), k -> new Object())) {
       return inHelper(s, names, argv);

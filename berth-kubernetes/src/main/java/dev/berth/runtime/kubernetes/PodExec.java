@@ -2,6 +2,7 @@ package dev.berth.runtime.kubernetes;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
+import dev.berth.runtime.ExecCancellation;
 import dev.berth.runtime.ExecResult;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
@@ -17,7 +18,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one command in a pod's container through the API server's exec endpoint (a WebSocket with
@@ -57,6 +57,20 @@ final class PodExec {
       Duration timeout,
       long maxOutput,
       boolean firstLineIsPid) {
+    return raw(
+        namespace, pod, argv, stdin, timeout, maxOutput, firstLineIsPid, ExecCancellation.none());
+  }
+
+  /** {@link #raw} that {@code cancellation} ends early, killed as on a timeout. */
+  private Raw raw(
+      String namespace,
+      String pod,
+      List<String> argv,
+      byte[] stdin,
+      Duration timeout,
+      long maxOutput,
+      boolean firstLineIsPid,
+      ExecCancellation cancellation) {
     var out = new Bounded(maxOutput);
     var err = new FirstLine(new Bounded(maxOutput), firstLineIsPid);
     var container =
@@ -80,16 +94,17 @@ final class PodExec {
       throw KubeFailures.failure("exec '" + argv.get(0) + "' in pod " + pod, e);
     }
     try (watch) {
-      Integer code = watch.exitCode().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return new Raw(code == null ? -1 : code, out, err.rest, err.line(), false);
-    } catch (TimeoutException e) {
+      if (cancellation.await(watch.exitCode(), timeout)) {
+        Integer code = watch.exitCode().get();
+        return new Raw(code == null ? -1 : code, out, err.rest, err.line(), false);
+      }
       // A short timeout can end before the command has reported its pid: wait for it (or the
       // command's end), or the command would outlive its timeout unkilled.
       long pid = err.awaitPid(PID_GRACE, watch.exitCode());
       if (pid > 0) {
         kill(namespace, pod, pid);
       }
-      return new Raw(-1, out, err.rest, err.line(), true);
+      return new Raw(-1, out, err.rest, err.line(), !cancellation.isCancelled());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BerthException(
@@ -134,7 +149,8 @@ final class PodExec {
       String exports,
       byte[] stdin,
       Duration timeout,
-      int maxOutput) {
+      int maxOutput,
+      ExecCancellation cancellation) {
     Instant started = Instant.now();
     String prelude =
         "echo $$ >&2; cd \"$1\" || exit 126; n=$2; shift 2; "
@@ -143,9 +159,9 @@ final class PodExec {
     List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", prelude, "berth-exec", cwd));
     command.add(Integer.toString(stdin.length));
     command.addAll(argv);
-    Raw r = raw(namespace, pod, command, stdin, timeout, maxOutput, true);
+    Raw r = raw(namespace, pod, command, stdin, timeout, maxOutput, true, cancellation);
     return new ExecResult(
-        r.timedOut() ? -1 : r.exitCode(),
+        r.exitCode(),
         r.stdout().bytes(),
         r.stderr().bytes(),
         r.stdout().total(),

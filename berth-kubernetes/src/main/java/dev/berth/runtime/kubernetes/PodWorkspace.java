@@ -98,6 +98,7 @@ final class PodWorkspace implements WorkspaceAccess {
         PodExec.exports(request.env()),
         request.stdin(),
         request.timeout(),
-        request.maxOutputBytes());
+        request.maxOutputBytes(),
+        request.cancellation());
   }
 }

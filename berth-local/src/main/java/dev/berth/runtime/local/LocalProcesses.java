@@ -2,6 +2,7 @@ package dev.berth.runtime.local;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
+import dev.berth.runtime.ExecCancellation;
 import dev.berth.runtime.ExecResult;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -182,14 +183,19 @@ final class LocalProcesses {
     }
   }
 
-  /** Runs a command to completion (or timeout), capturing bounded output. */
+  /**
+   * Runs a command to completion (or timeout, or until {@code cancellation} ends it), capturing
+   * bounded output. A command that timed out or was ended is killed with everything it started
+   * before this returns.
+   */
   static ExecResult run(
       List<String> argv,
       Path cwd,
       Map<String, String> env,
       byte[] stdin,
       Duration timeout,
-      int maxOutput) {
+      int maxOutput,
+      ExecCancellation cancellation) {
     Instant started = Instant.now();
     var pb = new ProcessBuilder(argv).directory(cwd.toFile());
     pb.environment().putAll(env);
@@ -206,7 +212,7 @@ final class LocalProcesses {
     Thread feeder = Thread.ofVirtual().start(() -> feed(process.getOutputStream(), stdin));
     boolean finished;
     try {
-      finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      finished = cancellation.await(process.onExit(), timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       finished = false;
@@ -223,7 +229,7 @@ final class LocalProcesses {
         err.bytes(),
         out.total(),
         err.total(),
-        !finished,
+        !finished && !cancellation.isCancelled(),
         Duration.between(started, Instant.now()));
   }
 

@@ -88,6 +88,12 @@ final class LocalWorkspace implements WorkspaceAccess {
     Map<String, String> env = new HashMap<>(baseEnv);
     env.putAll(request.env());
     return LocalProcesses.run(
-        request.argv(), cwd, env, request.stdin(), request.timeout(), request.maxOutputBytes());
+        request.argv(),
+        cwd,
+        env,
+        request.stdin(),
+        request.timeout(),
+        request.maxOutputBytes(),
+        request.cancellation());
   }
 }
