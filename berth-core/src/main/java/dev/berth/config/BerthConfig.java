@@ -94,6 +94,11 @@ public record BerthConfig(
     return home.resolve("berth.db");
   }
 
+  /** Temporary files of this run, under the data directory (see {@link DataDirectory}). */
+  public Path tmpDir() {
+    return DataDirectory.tmpDir(home);
+  }
+
   public Path adminTokenFile() {
     return home.resolve("admin.token");
   }

@@ -46,10 +46,20 @@ public final class ImageBuilder {
   private final Supplier<TemplateCatalog> templates;
   private final ImageEngine engine;
   private final Object oneRunAtATime = new Object();
+  private final Path tmpDir;
 
   public ImageBuilder(Supplier<TemplateCatalog> templates, ImageEngine engine) {
+    this(templates, engine, Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  /**
+   * @param tmpDir where each build's context archive is written (the server's data directory's
+   *     {@code tmp}, emptied at start-up, so a killed build leaves no copy of the sources behind)
+   */
+  public ImageBuilder(Supplier<TemplateCatalog> templates, ImageEngine engine, Path tmpDir) {
     this.templates = templates;
     this.engine = engine;
+    this.tmpDir = tmpDir;
   }
 
   public ImageEngine engine() {
@@ -151,7 +161,8 @@ public final class ImageBuilder {
         args.put(DockerfileRefs.argName(dep), d.reference());
         dependencyIds.put(dep, d.imageId());
       }
-      tar = Files.createTempFile("berth-context-" + name + "-", ".tar");
+      Files.createDirectories(tmpDir);
+      tar = Files.createTempFile(tmpDir, "berth-context-" + name + "-", ".tar");
       String contextDigest;
       try (OutputStream out = Files.newOutputStream(tar)) {
         contextDigest = ContextArchive.write(build.context(), out);

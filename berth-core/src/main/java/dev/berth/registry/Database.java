@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
+import dev.berth.base.OwnerOnly;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,10 +32,18 @@ final class Database implements AutoCloseable {
 
   /** Opens (creating and migrating if needed) the SQLite database at {@code file}. */
   static Database openSqlite(Path file) {
+    Path absolute = file.toAbsolutePath();
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-    } catch (java.io.IOException e) {
-      throw new BerthException(ErrorCode.INTERNAL, "cannot create " + file.getParent(), e);
+      if (!Files.isDirectory(absolute.getParent())) {
+        OwnerOnly.directory(absolute.getParent());
+      }
+      // Made 0600 before SQLite opens it: SQLite gives -wal and -shm the main file's mode, so
+      // they are 0600 too (an older Berth's 0644 files are corrected here).
+      OwnerOnly.file(absolute);
+      OwnerOnly.existing(Path.of(absolute + "-wal"));
+      OwnerOnly.existing(Path.of(absolute + "-shm"));
+    } catch (java.io.UncheckedIOException e) {
+      throw new BerthException(ErrorCode.INTERNAL, "cannot create " + file, e);
     }
     var config = new HikariConfig();
     // WAL lets readers run beside the single writer; busy_timeout makes writers queue, not fail.

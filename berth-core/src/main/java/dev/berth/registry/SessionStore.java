@@ -304,4 +304,46 @@ public final class SessionStore {
       return List.of();
     }
   }
+
+  // ---- a migration in flight ------------------------------------------------------------------
+
+  /**
+   * Records the session's migration as under way (replacing what was recorded): written before the
+   * source is stopped and again once the target made something, so a manager killed at any point
+   * leaves what the next start needs to roll it back or finish it.
+   */
+  public void saveMigration(SessionId id, MigrationRecord migration) {
+    String json = SessionRows.JSON.writeValueAsString(migration);
+    db.update(
+        "UPDATE sessions SET migration=? WHERE id=?",
+        ps -> {
+          ps.setString(1, json);
+          ps.setString(2, id.value());
+        });
+  }
+
+  /** The migration is over (done or rolled back). */
+  public void clearMigration(SessionId id) {
+    db.update("UPDATE sessions SET migration=NULL WHERE id=?", ps -> ps.setString(1, id.value()));
+  }
+
+  /** Every session with a migration recorded as under way, and that migration. */
+  public Map<SessionId, MigrationRecord> migrations() {
+    return db.read(
+        c -> {
+          Map<SessionId, MigrationRecord> out =
+              new TreeMap<>(Comparator.comparing(SessionId::value));
+          try (var ps =
+                  c.prepareStatement(
+                      "SELECT id, migration FROM sessions WHERE migration IS NOT NULL");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.put(
+                  SessionId.of(rs.getString("id")),
+                  SessionRows.JSON.readValue(rs.getString("migration"), MigrationRecord.class));
+            }
+          }
+          return out;
+        });
+  }
 }

@@ -3,6 +3,7 @@ package dev.berth.service;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
 import dev.berth.base.SessionId;
+import dev.berth.registry.MigrationRecord;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
@@ -33,19 +34,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The source is untouched until the registry says the session lives on the target: any failure
  * before that removes what was made on the target and starts the source again, so a failed
- * migration leaves the session where it was. A manager killed half way leaves the registry pointing
- * at the intact source; what it made on the target carries the session's labels on a backend the
- * session does not live on, so orphan collection removes it. The workspace travels through a
- * temporary tar file, not memory.
+ * migration leaves the session where it was. The migration is recorded as under way ({@link
+ * MigrationRecord}) before the source is stopped and again once the target made something, and
+ * cleared when it is done or rolled back: a manager killed half way leaves that record, and {@link
+ * InterruptedMigrations} rolls the migration back at the next start (the source started again if it
+ * ran, what the target made removed), or finishes it if the registry had switched already. The
+ * workspace travels through a temporary tar file in the data directory's {@code tmp}, not memory
+ * nor {@code /tmp}; start-up empties that directory, so a killed migration leaves no copy.
  */
 final class SessionMigration {
   private static final Logger log = LoggerFactory.getLogger(SessionMigration.class);
   private final SessionSteps steps;
   private final LifecycleSteps lifecycle;
+  private final Path tmpDir;
 
-  SessionMigration(SessionSteps steps, LifecycleSteps lifecycle) {
+  SessionMigration(SessionSteps steps, LifecycleSteps lifecycle, Path tmpDir) {
     this.steps = steps;
     this.lifecycle = lifecycle;
+    this.tmpDir = tmpDir;
   }
 
   /** Runs the migration; the caller holds the session's lifecycle lock. */
@@ -70,10 +76,13 @@ final class SessionMigration {
     SessionRuntime source = steps.runtimeOf(before);
     boolean wasRunning = before.status() == SessionStatus.RUNNING;
     steps.event(id, "migration", "moving from " + sourceName + " to " + targetName);
+    MigrationRecord record = MigrationRecord.begun(sourceName, targetName, wasRunning);
+    steps.registry().sessions().saveMigration(id, record);
 
     steps.endExecs(id, "session '" + id + "' is being moved to backend '" + targetName + "'");
     Session stopped = wasRunning ? lifecycle.stop(before, "") : before;
     if (stopped.status() != SessionStatus.STOPPED) {
+      steps.registry().sessions().clearMigration(id);
       throw new BerthException(
           ErrorCode.RUNTIME_FAILURE,
           "migration to "
@@ -88,17 +97,20 @@ final class SessionMigration {
     Map<Integer, String> endpoints = Map.of();
     Path tar = null;
     try {
-      tar = Files.createTempFile("berth-migrate-" + id + "-", ".tar");
+      Files.createDirectories(tmpDir);
+      tar = Files.createTempFile(tmpDir, "berth-migrate-" + id + "-", ".tar");
       try (OutputStream out = Files.newOutputStream(tar)) {
         source.workspace(steps.runtimeSession(stopped, template)).exportWorkspace(out);
       }
       onTarget = onTarget.withState(target.prepare(onTarget));
+      steps.registry().sessions().saveMigration(id, record.withTarget(onTarget.state()));
       try (InputStream in = Files.newInputStream(tar)) {
         target.workspace(onTarget).importWorkspace(in);
       }
       if (wasRunning) {
         StartResult started = target.start(onTarget);
         onTarget = onTarget.withState(started.state());
+        steps.registry().sessions().saveMigration(id, record.withTarget(onTarget.state()));
         Optional<String> notReady = lifecycle.readiness().await(target, onTarget);
         if (notReady.isPresent()) {
           throw new BerthException(
@@ -123,6 +135,8 @@ final class SessionMigration {
               .withEndpoints(endpoints, now)
               .withLifecycle(before.lifecycle());
     }
+    // Switched: a manager killed from here on finishes the migration at its next start (the
+    // source's cleanup), which the record still says is owed until it is done.
     steps.save(moved);
     steps.recordDefinition(onTarget); // what the target made it from
     steps.event(id, "migration", "moved from " + sourceName + " to " + targetName);
@@ -146,6 +160,7 @@ final class SessionMigration {
             + receipt.failed().size()
             + (receipt.complete() ? "" : " (berth gc removes what is left)"),
         SessionSteps.json(receipt));
+    steps.registry().sessions().clearMigration(id);
     return new MigrationResult(moved, receipt);
   }
 
@@ -176,6 +191,7 @@ final class SessionMigration {
               ? ", running again"
               : " but did not start again: " + restarted.statusReason();
     }
+    steps.registry().sessions().clearMigration(id);
     steps.event(id, "migration", "migration to " + targetName + " failed: " + why + "; " + where);
     return new BerthException(
         ErrorCode.RUNTIME_FAILURE, "migration to " + targetName + " failed: " + why + "; " + where);

@@ -33,6 +33,7 @@ import dev.berth.template.ReloadingTemplates;
 import dev.berth.template.Template;
 import dev.berth.template.TemplateCatalog;
 import dev.berth.template.TemplateSource;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -63,6 +64,7 @@ public final class SessionService {
   private final TokenRotation tokenRotation;
   private final SessionTrails trails;
   private final SessionDefinitions definitions;
+  private final Path tmpDir;
 
   public SessionService(
       Registry registry,
@@ -88,6 +90,33 @@ public final class SessionService {
       Duration stopGrace,
       WorkspaceLimits limits,
       Pause pause) {
+    this(
+        registry,
+        backends,
+        templates,
+        tokens,
+        clock,
+        stopGrace,
+        limits,
+        pause,
+        Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  /**
+   * @param tmpDir where temporary files go (a migration's workspace archive, an image's build
+   *     context): the server gives its data directory's {@code tmp}, which it empties at start-up
+   */
+  public SessionService(
+      Registry registry,
+      Backends backends,
+      TemplateSource templates,
+      Tokens tokens,
+      Clock clock,
+      Duration stopGrace,
+      WorkspaceLimits limits,
+      Pause pause,
+      Path tmpDir) {
+    this.tmpDir = tmpDir;
     this.steps = new SessionSteps(registry, backends, templates, clock, stopGrace);
     this.lifecycle = new LifecycleSteps(steps, new Readiness(probes, clock, pause));
     this.tokens = tokens;
@@ -97,6 +126,11 @@ public final class SessionService {
     this.trails = new SessionTrails(registry);
     this.definitions = new SessionDefinitions(steps);
     this.health = new HealthProbing(steps, probes);
+  }
+
+  /** Where temporary files go (see the constructor); image builds put their contexts here too. */
+  public Path tmpDir() {
+    return tmpDir;
   }
 
   /** File and exec operations inside sessions. */
@@ -308,7 +342,16 @@ public final class SessionService {
   public MigrationResult migrate(SessionId id, String targetBackend) {
     return steps
         .locks()
-        .exclusive(id, () -> new SessionMigration(steps, lifecycle).run(id, targetBackend));
+        .exclusive(id, () -> new SessionMigration(steps, lifecycle, tmpDir).run(id, targetBackend));
+  }
+
+  /**
+   * Rolls back (or finishes) every migration a manager's death interrupted, each under its
+   * session's lock and with an event that says how (see {@link InterruptedMigrations}). The server
+   * runs it once at start-up, before the reconciler's first pass; returns the sessions it settled.
+   */
+  public List<SessionId> recoverInterruptedMigrations() {
+    return new InterruptedMigrations(steps, lifecycle).settleAll();
   }
 
   // ---- lookups --------------------------------------------------------------------------------

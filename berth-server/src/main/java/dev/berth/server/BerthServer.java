@@ -3,7 +3,10 @@ package dev.berth.server;
 import dev.berth.api.ApiServer;
 import dev.berth.auth.BrowserLogins;
 import dev.berth.auth.Tokens;
+import dev.berth.base.OwnerOnly;
+import dev.berth.base.Pause;
 import dev.berth.config.BerthConfig;
+import dev.berth.config.DataDirectory;
 import dev.berth.images.ImageEngine;
 import dev.berth.mcp.McpHttpEndpoint;
 import dev.berth.metrics.BerthMetrics;
@@ -95,7 +98,9 @@ public final class BerthServer implements AutoCloseable {
    * @param providers the backend kinds of this build; they open the configured backends
    */
   public static BerthServer start(BerthConfig config, BackendProviders providers, PrintStream out) {
-    createHome(config.home());
+    // 0700, the files in it 0600, and the last run's temporary files (a killed migration's
+    // workspace archive) removed.
+    Path tmpDir = DataDirectory.prepare(config.home());
     // A template that does not load is reported and skipped: it must not keep Berth (and with it
     // every running session's management) from starting.
     var templates = new ReloadingTemplates(config.templatesDir(), Clock.systemUTC());
@@ -118,7 +123,18 @@ public final class BerthServer implements AutoCloseable {
               config.execMaxOutputBytes());
       var sessions =
           new SessionService(
-              registry, backends, templates, tokens, clock, config.stopGrace(), limits);
+              registry,
+              backends,
+              templates,
+              tokens,
+              clock,
+              config.stopGrace(),
+              limits,
+              Pause.SLEEP,
+              tmpDir);
+      // Before the reconciler looks at them: a migration a crash interrupted is rolled back (or
+      // finished), so its session is not taken for a stopped one.
+      sessions.recoverInterruptedMigrations();
       var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(meters);
       new JvmThreadMetrics().bindTo(meters);
@@ -274,14 +290,6 @@ public final class BerthServer implements AutoCloseable {
     log.info("Berth stopped");
   }
 
-  private static void createHome(Path home) {
-    try {
-      Files.createDirectories(home);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data directory " + home, e);
-    }
-  }
-
   /** Which Berth installation made a resource: kept in the data directory, made once. */
   private static String instanceId(Path home) {
     Path file = home.resolve("instance.id");
@@ -290,7 +298,7 @@ public final class BerthServer implements AutoCloseable {
         return Files.readString(file).strip();
       }
       String id = UUID.randomUUID().toString().substring(0, 8);
-      Files.writeString(file, id + "\n");
+      Files.writeString(OwnerOnly.file(file), id + "\n");
       return id;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write " + file, e);

@@ -51,7 +51,7 @@ public final class ImageService {
   public ImageService(SessionService sessions, ImageEngine engine, Clock clock) {
     this.sessions = sessions;
     this.engine = engine;
-    this.builder = new ImageBuilder(sessions::templates, engine);
+    this.builder = new ImageBuilder(sessions::templates, engine, sessions.tmpDir());
     this.clock = clock;
   }
 

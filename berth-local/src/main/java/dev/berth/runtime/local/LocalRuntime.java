@@ -2,6 +2,7 @@ package dev.berth.runtime.local;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
+import dev.berth.base.OwnerOnly;
 import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ObservedState;
@@ -58,6 +59,28 @@ public final class LocalRuntime implements SessionRuntime {
   public LocalRuntime(Path sessionsDir, String instance) {
     this.sessionsDir = sessionsDir.toAbsolutePath().normalize();
     this.instance = instance;
+    restrictExisting(this.sessionsDir);
+  }
+
+  /**
+   * Sessions' directories are their owner's only (0700: the workspace may hold anything, the app's
+   * log too); an older Berth made them 0755, which this corrects at start-up.
+   */
+  private static void restrictExisting(Path sessionsDir) {
+    if (!Files.isDirectory(sessionsDir)) {
+      return; // made 0700 with the first session
+    }
+    OwnerOnly.existing(sessionsDir);
+    try (Stream<Path> dirs = Files.list(sessionsDir)) {
+      dirs.filter(Files::isDirectory)
+          .forEach(
+              dir -> {
+                OwnerOnly.existing(dir);
+                OwnerOnly.existing(dir.resolve("workspace"));
+              });
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot list " + sessionsDir, e);
+    }
   }
 
   @Override
@@ -100,7 +123,9 @@ public final class LocalRuntime implements SessionRuntime {
     Path dir = sessionDir(s);
     Path ws = dir.resolve("workspace");
     try {
-      Files.createDirectories(ws);
+      OwnerOnly.directory(sessionsDir);
+      OwnerOnly.directory(dir);
+      OwnerOnly.directory(ws);
       var owner = new java.util.Properties();
       OwnerLabels.of(s, "workspace", instance).forEach(owner::setProperty);
       owner.setProperty("created", Instant.now().toString());
