@@ -292,6 +292,34 @@ abstract class RegistryContract {
   }
 
   @Test
+  void aMigrationUnderWaySurvivesAReopenUntilItIsCleared() {
+    SessionId id = SessionId.of("moving");
+    var begun = MigrationRecord.begun("local", "docker", true);
+    var made =
+        begun.withTarget(
+            dev.berth.runtime.RuntimeState.of(3, Map.of("container", "berth-session-x-moving")));
+    try (var registry = open()) {
+      registry.sessions().insert(session("moving", SessionStatus.RUNNING));
+      registry.sessions().insert(session("resting", SessionStatus.STOPPED));
+      assertThat(registry.sessions().migrations()).as("none under way").isEmpty();
+      registry.sessions().saveMigration(id, begun);
+      registry.sessions().saveMigration(id, made);
+    }
+    try (var registry = open()) {
+      assertThat(registry.sessions().migrations()).containsExactly(Map.entry(id, made));
+      assertThat(registry.sessions().migrations().get(id).targetRuntimeState().get("container"))
+          .isEqualTo("berth-session-x-moving");
+      registry.sessions().clearMigration(id);
+      assertThat(registry.sessions().migrations()).isEmpty();
+
+      registry.sessions().saveMigration(id, begun);
+      registry.sessions().update(session("moving", SessionStatus.DELETED));
+      registry.sessions().insert(session("moving", SessionStatus.PENDING));
+      assertThat(registry.sessions().migrations()).as("a new session, none under way").isEmpty();
+    }
+  }
+
+  @Test
   void anOlderRegistryGetsHandlesAndTheFirstPlanOfAnUnfinishedDelete() throws Exception {
     // A registry as Berth left it before the handle and plan columns (schema version 6), with a
     // delete that a crash interrupted: its plan is only in its first 'deleting' event with data.

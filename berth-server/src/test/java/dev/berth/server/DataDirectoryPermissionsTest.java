@@ -70,7 +70,7 @@ class DataDirectoryPermissionsTest {
     Files.writeString(home.resolve("tmp/berth-migrate-old-1.tar"), "a workspace copy");
     Files.writeString(home.resolve("tmp/berth-context-x/Dockerfile"), "FROM scratch");
 
-    try (var restarted = new TestServer(home)) {
+    try (var ignored = new TestServer(home)) {
       assertOwnerOnly(home, "old");
       try (Stream<Path> left = Files.list(home.resolve("tmp"))) {
         assertThat(left).as("start-up emptied tmp").isEmpty();

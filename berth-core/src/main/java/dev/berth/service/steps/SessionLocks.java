@@ -13,8 +13,10 @@ import java.util.function.Supplier;
 
 /**
  * Per-session serialization. Lifecycle operations (create, start, stop, delete) take a session's
- * write lock, so two of them never interleave; file and exec calls take its read lock, so they run
- * side by side but never during a lifecycle change. Different sessions never wait for each other.
+ * write lock, so two of them never interleave; file calls take its read lock, so they run side by
+ * side but never during a lifecycle change. An exec takes the read lock only to be let in and
+ * recorded ({@link RunningExecs}) and runs without it: lifecycle operations end execs rather than
+ * wait for them. Different sessions never wait for each other.
  */
 public final class SessionLocks {
   // Long enough for a slow create (image start + probe); a waiter past it gets a clear 409.
