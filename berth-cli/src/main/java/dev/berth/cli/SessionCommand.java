@@ -184,8 +184,12 @@ final class SessionCommand {
       } else {
         printSession(this, session);
         out().println();
-        out().println("session token (shown once; acts on this session only):");
-        out().println("  " + created.get("token").asString());
+        if (created.hasNonNull("token")) {
+          out().println("session token (shown once; acts on this session only):");
+          out().println("  " + created.get("token").asString());
+        } else if (created.hasNonNull("noToken")) {
+          out().println("no session token: " + created.get("noToken").asString());
+        }
         out().flush();
       }
       if (session.get("status").asString().equals("FAILED")) {

@@ -31,7 +31,7 @@ final class PrivateEngine implements AutoCloseable {
   private Process daemon;
   private boolean frozen;
 
-  private PrivateEngine(Path dir) throws IOException {
+  private PrivateEngine(Path dir, List<String> extraArgs) throws IOException {
     this.dir = dir;
     this.socket = dir.resolve("docker.sock");
     Path config = dir.resolve("daemon.json");
@@ -51,7 +51,8 @@ final class PrivateEngine implements AutoCloseable {
             "--pidfile",
             dir.resolve("docker.pid").toString(),
             "--bridge=none",
-            "--iptables=false");
+            "--iptables=false",
+            String.join(" ", extraArgs));
     // unshare execs sh in a new network namespace, and sh execs dockerd: one process, whose pid
     // the test signals.
     this.argv = List.of("unshare", "--net", "sh", "-c", "ip link set lo up && " + dockerd);
@@ -75,10 +76,34 @@ final class PrivateEngine implements AutoCloseable {
   }
 
   static PrivateEngine start() throws IOException {
+    return start(List.of());
+  }
+
+  /**
+   * An engine started with {@code dockerdArgs} besides the usual ones (each a single word, such as
+   * {@code --userns-remap=default}).
+   */
+  static PrivateEngine start(List<String> dockerdArgs) throws IOException {
     // Short: a unix socket path must stay under 108 bytes.
-    var engine = new PrivateEngine(Files.createTempDirectory(Path.of("/tmp"), "bpe"));
+    Path dir = Files.createTempDirectory(Path.of("/tmp"), "bpe");
+    // Searchable by all (not readable): a remapped root must reach its own data root below it,
+    // and dockerd refuses to start with --userns-remap when it cannot.
+    Files.setPosixFilePermissions(
+        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+    var engine = new PrivateEngine(dir, dockerdArgs);
     engine.startDaemon();
     return engine;
+  }
+
+  /** The engine's pid namespace is the host's: a container's processes as the host sees them. */
+  List<Long> containerPids(String container) {
+    String out = cli().run("top", container, "-eo", "pid");
+    return out.lines()
+        .skip(1)
+        .map(String::strip)
+        .filter(l -> !l.isEmpty())
+        .map(Long::parseLong)
+        .toList();
   }
 
   String host() {

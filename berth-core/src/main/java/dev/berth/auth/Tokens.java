@@ -23,10 +23,19 @@ public final class Tokens {
   private static final SecureRandom RANDOM = new SecureRandom();
   private final TokenStore store;
   private final Clock clock;
+  private final SessionTokenGuard guard;
 
   public Tokens(TokenStore store, Clock clock) {
+    this(store, clock, SessionTokenGuard.NONE);
+  }
+
+  /**
+   * @param guard which session tokens are refused though valid (403: see the guard)
+   */
+  public Tokens(TokenStore store, Clock clock, SessionTokenGuard guard) {
     this.store = store;
     this.clock = clock;
+    this.guard = guard;
   }
 
   static String fresh(String kind) {
@@ -83,7 +92,10 @@ public final class Tokens {
     return store.find(proof.hash()).isPresent();
   }
 
-  /** The principal for a presented token; 401 when it is missing or unknown. */
+  /**
+   * The principal for a presented token; 401 when it is missing or unknown, 403 for a session token
+   * that its guard refuses (a local session's, unless the installation opted in).
+   */
   public Principal authenticate(String presented) {
     if (presented == null || presented.isBlank()) {
       throw new BerthException(
@@ -98,7 +110,16 @@ public final class Tokens {
                 () -> new BerthException(ErrorCode.UNAUTHORIZED, "the token is not valid"));
     return switch (record.kind()) {
       case ADMIN -> new Principal.Admin();
-      case SESSION -> new Principal.SessionScoped(record.sessionId().orElseThrow());
+      case SESSION -> {
+        SessionId id = record.sessionId().orElseThrow();
+        guard
+            .refusal(id)
+            .ifPresent(
+                why -> {
+                  throw new BerthException(ErrorCode.FORBIDDEN, why);
+                });
+        yield new Principal.SessionScoped(id);
+      }
     };
   }
 }

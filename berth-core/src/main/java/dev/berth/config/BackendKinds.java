@@ -43,6 +43,23 @@ final class BackendKinds {
         .toList();
   }
 
+  /** The kinds of which a Berth has exactly one (no named backends of them): local. */
+  List<String> singleKinds() {
+    return kinds.stream().filter(k -> !k.namedBackends()).map(BackendSettingsParser::kind).toList();
+  }
+
+  /**
+   * The top-level keys of {@code kind} whose names start with it ({@code localEnabled}): those a
+   * {@code backends: {kind: {...}}} entry may set.
+   */
+  Set<String> keysOf(String kind) {
+    return kinds.stream()
+        .filter(k -> k.kind().equals(kind))
+        .flatMap(k -> k.keys().keySet().stream())
+        .filter(key -> key.startsWith(kind) && key.length() > kind.length())
+        .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+  }
+
   /** Every kind's keys with their defaults; a key taken twice is a bug in a provider. */
   Map<String, String> keys(Set<String> generic) {
     Map<String, String> all = new LinkedHashMap<>();

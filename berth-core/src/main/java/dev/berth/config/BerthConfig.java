@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param prefix the first part of every resource name Berth makes
  * @param maxFileBytes the largest single file read or written through the API
  * @param maxRequestBytes the largest request body (archives included)
+ * @param maxMcpRequestBytes the largest body of a request to {@code /mcp} (a tool call carries a
+ *     whole file's text for {@code session_write_file}); refused with 413 before it is read
  * @param execTimeout the default exec timeout
  * @param execMaxTimeout the largest exec timeout a caller may ask for
  * @param execMaxOutputBytes how much of each of stdout and stderr an exec returns
@@ -53,6 +55,7 @@ public record BerthConfig(
     String prefix,
     long maxFileBytes,
     long maxRequestBytes,
+    long maxMcpRequestBytes,
     Duration execTimeout,
     Duration execMaxTimeout,
     int execMaxOutputBytes,

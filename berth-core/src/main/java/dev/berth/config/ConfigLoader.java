@@ -39,6 +39,7 @@ public final class ConfigLoader {
     DEFAULTS.put("prefix", "berth");
     DEFAULTS.put("maxFileBytes", "64m");
     DEFAULTS.put("maxRequestBytes", "256m");
+    DEFAULTS.put("maxMcpRequestBytes", "16m");
     DEFAULTS.put("execTimeout", "60s");
     DEFAULTS.put("execMaxTimeout", "1h");
     DEFAULTS.put("execMaxOutputBytes", "1m");
@@ -130,6 +131,7 @@ public final class ConfigLoader {
     String prefix = p.get("prefix", ConfigLoader::prefix);
     long maxFile = p.get("maxFileBytes", ConfigLoader::positiveSize);
     long maxRequest = p.get("maxRequestBytes", ConfigLoader::positiveSize);
+    long maxMcpRequest = p.get("maxMcpRequestBytes", ConfigLoader::positiveSize);
     Duration execTimeout = p.get("execTimeout", ConfigLoader::positiveDuration);
     Duration execMax = p.get("execMaxTimeout", ConfigLoader::positiveDuration);
     long execOut = p.get("execMaxOutputBytes", ConfigLoader::positiveSize);
@@ -159,6 +161,9 @@ public final class ConfigLoader {
                 + ")");
       }
     }
+    if (maxMcpRequest > Integer.MAX_VALUE - 8) {
+      errors.add("maxMcpRequestBytes must be below 2g");
+    }
     if (execOut > Integer.MAX_VALUE) {
       errors.add("execMaxOutputBytes must be below 2g");
     }
@@ -176,6 +181,7 @@ public final class ConfigLoader {
         prefix,
         maxFile,
         maxRequest,
+        maxMcpRequest,
         execTimeout,
         execMax,
         (int) execOut,
@@ -226,7 +232,9 @@ public final class ConfigLoader {
     for (var entry : root.properties()) {
       String key = entry.getKey();
       if (key.equals("backends")) {
-        backends.addAll(BackendSpecs.read(file + ": backends", entry.getValue(), known, errors));
+        backends.addAll(
+            BackendSpecs.read(
+                file + ": backends", entry.getValue(), known, errors, values, source));
       } else if (!defaults.containsKey(key)) {
         errors.add(file + ": unknown key '" + key + "'; known keys: " + defaults.keySet());
       } else if (!entry.getValue().isValueNode()) {

@@ -176,6 +176,17 @@ public interface SessionRuntime extends AutoCloseable {
     throw Abilities.unsupported(kind(), Ability.IMAGE_BUILDS, "");
   }
 
+  /**
+   * Why a session token must not act on this backend's sessions, in a sentence that says how to
+   * allow it; empty (the default) when it may. A backend whose sessions can read Berth's own files
+   * (local: a shell as Berth's user reaches {@code admin.token}) cannot keep a session token to its
+   * session, so the service issues none for its sessions and the edges refuse the ones there are
+   * (403), unless the installation opted in.
+   */
+  default java.util.Optional<String> sessionTokenRefusal() {
+    return java.util.Optional.empty();
+  }
+
   /** Releases connections; does not stop sessions (they outlive the manager). */
   @Override
   default void close() {}

@@ -215,9 +215,11 @@ public final class SessionService {
                       .insert(
                           session,
                           "created from template '" + template.name() + "' on " + target.backend());
-                  String token = tokens.issueSessionToken(id);
+                  // No token at all where a token could not keep its holder to the session.
+                  Optional<String> noToken = runtime.sessionTokenRefusal();
+                  String token = noToken.isPresent() ? null : tokens.issueSessionToken(id);
                   return new CreatedSession(
-                      lifecycle.prepareThenStartOrWarm(session, template, runtime), token);
+                      lifecycle.prepareThenStartOrWarm(session, template, runtime), token, noToken);
                 });
     steps.journal().created(created.session(), Duration.ofNanos(System.nanoTime() - t0));
     return created;

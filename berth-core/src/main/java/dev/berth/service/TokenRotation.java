@@ -3,6 +3,7 @@ package dev.berth.service;
 import dev.berth.auth.Principal;
 import dev.berth.auth.Tokens;
 import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.base.SessionId;
 import dev.berth.service.steps.SessionSteps;
 import dev.berth.session.DesiredState;
@@ -35,6 +36,14 @@ final class TokenRotation {
     if (s.lifecycle().desired() == DesiredState.DELETED) {
       throw deleting(id);
     }
+    // A backend whose sessions get no token (local, unless opted in) gets no new one either.
+    steps
+        .runtimeOf(s)
+        .sessionTokenRefusal()
+        .ifPresent(
+            why -> {
+              throw new BerthException(ErrorCode.FORBIDDEN, why);
+            });
     // Its holder's browser logins go in the same transaction (see TokenStore).
     String token = tokens.rotateSessionToken(id).orElseThrow(() -> deleting(id));
     String who =

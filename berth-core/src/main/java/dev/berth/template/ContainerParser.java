@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Reads the {@link ContainerSettings} keys: {@code user}, {@code env} (merged over the parent's),
- * {@code resources} (each limit inherited separately) and {@code capabilities}.
+ * {@code resources} (each limit inherited separately), {@code capabilities} and {@code nonRoot}.
  */
 final class ContainerParser {
   private ContainerParser() {}
@@ -19,6 +19,7 @@ final class ContainerParser {
     Optional<Map<String, String>> env = y.stringMap("env");
     Optional<ResourceLimits> resources = y.object("resources").map(ContainerParser::resources);
     Optional<List<String>> capabilities = y.strings("capabilities", false);
+    Optional<Boolean> nonRoot = y.bool("nonRoot");
     return base -> {
       Map<String, String> mergedEnv = new HashMap<>(base.env());
       env.ifPresent(mergedEnv::putAll);
@@ -26,7 +27,8 @@ final class ContainerParser {
           user.or(base::user),
           mergedEnv,
           resources.map(r -> r.orElse(base.resources())).orElse(base.resources()),
-          capabilities.orElse(base.capabilities()));
+          capabilities.orElse(base.capabilities()),
+          nonRoot.orElse(base.nonRoot()));
     };
   }
 

@@ -174,6 +174,11 @@ public final class TemplateBuilder {
     return this;
   }
 
+  public TemplateBuilder nonRoot(boolean newNonRoot) {
+    container = container.withNonRoot(newNonRoot);
+    return this;
+  }
+
   // Keys of the workspace group.
 
   public TemplateBuilder workspacePath(String newPath) {

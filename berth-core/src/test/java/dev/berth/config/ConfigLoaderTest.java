@@ -152,18 +152,62 @@ class ConfigLoaderTest {
         """
         backend: elsewhere
         backends:
+          docker: {kind: docker}
           local: {kind: docker}
           Bad_Name: {kind: docker}
           nokind: {host: x}
           nested: {kind: docker, host: {a: 1}}
         """);
     assertThatThrownBy(() -> ConfigLoader.load(home, Map.of(), Map.of(), KINDS))
-        .hasMessageContaining("backends.local: 'local' is built in")
+        .hasMessageContaining("backends.docker: 'docker' is built in")
+        .hasMessageContaining("backends.local.kind: unknown setting; the local backend takes []")
         .hasMessageContaining("backends.Bad_Name: a backend name is")
         .hasMessageContaining("backends.nokind.kind: must be one of [docker, kubernetes]")
         .hasMessageContaining("backends.nested.host: must be a single value")
         .hasMessageContaining("backend")
         .hasMessageContaining("'elsewhere'");
+  }
+
+  /** The local kind as berth-local declares it: two keys of its own, no named backends. */
+  private static final List<BackendSettingsParser> WITH_LOCAL_KEYS =
+      List.of(
+          new BackendSettingsParser() {
+            @Override
+            public String kind() {
+              return "local";
+            }
+
+            @Override
+            public Map<String, String> keys() {
+              var keys = new java.util.LinkedHashMap<String, String>();
+              keys.put("localEnabled", "true");
+              keys.put("localSessionTokens", "false");
+              return keys;
+            }
+          },
+          kind("docker", true));
+
+  @Test
+  void theLocalBackendsOwnSettingsMayBeWrittenUnderBackends() throws IOException {
+    Files.writeString(
+        home.resolve("berth.yaml"), "backends:\n  local: {enabled: false, sessionTokens: true}\n");
+    var c = ConfigLoader.load(home, Map.of(), Map.of(), WITH_LOCAL_KEYS);
+    assertThat(c.backendSettings("local").values())
+        .containsEntry("localEnabled", "false")
+        .containsEntry("localSessionTokens", "true");
+    assertThat(c.backendSettings("local").sources().get("localEnabled"))
+        .endsWith("berth.yaml: backends.local.enabled");
+    assertThat(c.backends()).as("not a named backend").isEmpty();
+
+    var fromEnv =
+        ConfigLoader.load(home, Map.of("BERTH_LOCAL_ENABLED", "true"), Map.of(), WITH_LOCAL_KEYS);
+    assertThat(fromEnv.backendSettings("local").raw("localEnabled")).isEqualTo("true");
+
+    Files.writeString(home.resolve("berth.yaml"), "backends:\n  local: {enable: false}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(home, Map.of(), Map.of(), WITH_LOCAL_KEYS))
+        .hasMessageContaining(
+            "backends.local.enable: unknown setting; the local backend takes [enabled,"
+                + " sessionTokens]");
   }
 
   @Test

@@ -41,7 +41,8 @@ class TemplateBuilderTest {
                 ProxySettings.DEFAULT));
     assertThat(d.container())
         .isEqualTo(
-            new ContainerSettings(Optional.empty(), Map.of(), ResourceLimits.NONE, List.of()));
+            new ContainerSettings(
+                Optional.empty(), Map.of(), ResourceLimits.NONE, List.of(), false));
     assertThat(d.workspace())
         .isEqualTo(new WorkspaceSettings("/workspace", Optional.empty(), WorkspaceVolume.DEFAULT));
     assertThat(d.lifetime())

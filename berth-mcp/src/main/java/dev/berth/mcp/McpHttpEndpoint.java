@@ -17,7 +17,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -36,9 +35,16 @@ public final class McpHttpEndpoint implements AutoCloseable {
   private final HttpServletStreamableServerTransportProvider transport;
   private final McpSyncServer server;
   private final Tokens tokens;
+  private final long maxBodyBytes;
 
-  public McpHttpEndpoint(SessionService sessions, Tokens tokens, String version) {
+  /**
+   * @param maxBodyBytes the largest request body ({@code maxMcpRequestBytes}): a declared length
+   *     over it is refused before any of the body is read, a chunked body as soon as more arrived
+   */
+  public McpHttpEndpoint(
+      SessionService sessions, Tokens tokens, String version, long maxBodyBytes) {
     this.tokens = tokens;
+    this.maxBodyBytes = maxBodyBytes;
     this.transport =
         HttpServletStreamableServerTransportProvider.builder()
             .mcpEndpoint(PATH)
@@ -59,6 +65,9 @@ public final class McpHttpEndpoint implements AutoCloseable {
     var servlet = new ServletHolder("berth-mcp", transport);
     servlet.setAsyncSupported(true);
     context.addServlet(servlet, PATH);
+    var limit = new FilterHolder(new McpBodyLimit(maxBodyBytes));
+    limit.setAsyncSupported(true);
+    context.addFilter(limit, PATH, EnumSet.of(DispatcherType.REQUEST));
     var filter = new FilterHolder(new BearerFilter());
     filter.setAsyncSupported(true);
     context.addFilter(filter, PATH, EnumSet.of(DispatcherType.REQUEST));
@@ -85,15 +94,10 @@ public final class McpHttpEndpoint implements AutoCloseable {
       try {
         principal = tokens.authenticate(token);
       } catch (BerthException e) {
-        response.setStatus(401);
-        response.setHeader("WWW-Authenticate", "Bearer realm=\"berth\"");
-        response.setContentType("application/json");
-        String message = e.getMessage().replace("\\", "\\\\").replace("\"", "\\\"");
-        response
-            .getOutputStream()
-            .write(
-                ("{\"error\":{\"code\":\"unauthorized\",\"message\":\"" + message + "\"}}")
-                    .getBytes(StandardCharsets.UTF_8));
+        if (e.code() == dev.berth.base.ErrorCode.UNAUTHORIZED) {
+          response.setHeader("WWW-Authenticate", "Bearer realm=\"berth\"");
+        }
+        McpBodyLimit.error(response, e); // 401, or 403 for a session token its backend refuses
         return;
       }
       request.setAttribute(PRINCIPAL_ATTRIBUTE, principal);

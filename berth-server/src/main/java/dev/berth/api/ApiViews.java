@@ -120,14 +120,19 @@ final class ApiViews {
   }
 
   /**
-   * A created session with its token (shown only here). {@code build} is the image job that ran
-   * first ({@code "build": true}), else null; {@code error} is set when the session's start failed:
-   * the session is kept, FAILED, and the message says how to look at it and remove it.
+   * A created session with its token (shown only here), or in {@code noToken} why its backend gives
+   * none (local, unless opted in). {@code build} is the image job that ran first ({@code "build":
+   * true}), else null; {@code error} is set when the session's start failed: the session is kept,
+   * FAILED, and the message says how to look at it and remove it.
    */
   @com.fasterxml.jackson.annotation.JsonInclude(
       com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
   record CreatedView(
-      SessionView session, String token, ImageViews.JobView build, ErrorDetail error) {}
+      SessionView session,
+      String token,
+      String noToken,
+      ImageViews.JobView build,
+      ErrorDetail error) {}
 
   /**
    * The error of a create whose session was made but failed to start (for failures only the start

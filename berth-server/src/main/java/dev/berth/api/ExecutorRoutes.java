@@ -39,6 +39,7 @@ final class ExecutorRoutes {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("session", ApiViews.SessionView.of(created.session()));
     body.put("token", created.token());
+    created.noToken().ifPresent(why -> body.put("noToken", why));
     body.put("endpoints", ApiViews.SessionView.of(created.session()).endpoints());
     if (created.session().status() == SessionStatus.FAILED) {
       body.put("error", ApiViews.failedStart(created.session()));

@@ -114,6 +114,7 @@ final class SessionRoutes {
             new ApiViews.CreatedView(
                 view(created.session()),
                 created.token(),
+                created.noToken().orElse(null),
                 done.build().map(ImageViews.JobView::of).orElse(null),
                 created.session().status() == SessionStatus.FAILED
                     ? ApiViews.failedStart(created.session())

@@ -114,7 +114,10 @@ final class ProxyAccess {
     try {
       principal = tokens.authenticate(token);
     } catch (BerthException e) {
-      return invalidToken();
+      // A valid session token that its session's backend refuses (local) says why and what to do.
+      return e.code() == dev.berth.base.ErrorCode.FORBIDDEN
+          ? new Denied(ProxyPages.forbidden(e.getMessage()))
+          : invalidToken();
     }
     if (!principal.canAccess(id)) {
       return new Denied(ProxyPages.forbidden(otherSessionMessage(id)));

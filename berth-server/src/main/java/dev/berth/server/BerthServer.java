@@ -19,6 +19,7 @@ import dev.berth.runtime.Ability;
 import dev.berth.runtime.Backends;
 import dev.berth.runtime.provider.BackendContext;
 import dev.berth.runtime.provider.BackendProviders;
+import dev.berth.service.BackendTokenGuard;
 import dev.berth.service.SessionService;
 import dev.berth.service.WorkspaceLimits;
 import dev.berth.service.images.ImageJobs;
@@ -110,11 +111,14 @@ public final class BerthServer implements AutoCloseable {
             : Registry.openPostgres(config.registry(), "", config.registryPassword());
     try {
       Clock clock = Clock.systemUTC();
-      var tokens = new Tokens(registry.tokens(), clock);
-      Optional<String> adminToken = tokens.createAdminTokenIfMissing();
-      adminToken.ifPresent(t -> writeSecret(config.adminTokenFile(), t));
       String instance = instanceId(config.home());
       Backends backends = providers.open(new BackendContext(config, instance, out));
+      // A session token is refused where its session's backend cannot keep it there (local).
+      var tokens =
+          new Tokens(
+              registry.tokens(), clock, new BackendTokenGuard(registry.sessions(), backends));
+      Optional<String> adminToken = tokens.createAdminTokenIfMissing();
+      adminToken.ifPresent(t -> writeSecret(config.adminTokenFile(), t));
       var limits =
           new WorkspaceLimits(
               config.maxFileBytes(),
@@ -142,7 +146,7 @@ public final class BerthServer implements AutoCloseable {
       new UptimeMetrics().bindTo(meters);
       var metrics = new BerthMetrics(meters, registry.sessions(), backends.names());
       sessions.addListener(metrics);
-      var mcp = new McpHttpEndpoint(sessions, tokens, VERSION);
+      var mcp = new McpHttpEndpoint(sessions, tokens, VERSION, config.maxMcpRequestBytes());
       ImageJobs images =
           imageEngine(backends)
               .map(engine -> new ImageJobs(new ImageService(sessions, engine, clock), clock))

@@ -43,7 +43,11 @@ public final class TestServer implements AutoCloseable {
     this.home = home;
     BackendProviders providers = BackendProviders.installed();
     BerthConfig config =
-        ConfigLoader.load(home, env, Map.of("port", "0", "backend", backend), providers.all());
+        ConfigLoader.load(
+            home,
+            withLocalSessionTokens(home, env),
+            Map.of("port", "0", "backend", backend),
+            providers.all());
     var out = new ByteArrayOutputStream();
     this.server = BerthServer.start(config, providers, new PrintStream(out, true));
     this.startupOutput = out.toString(StandardCharsets.UTF_8);
@@ -52,6 +56,20 @@ public final class TestServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Most tests act with session tokens on local sessions, which an installation must opt in to
+   * (they do not isolate there): they run opted in unless they set it themselves, in the
+   * environment or in a berth.yaml of their own.
+   */
+  private static Map<String, String> withLocalSessionTokens(Path home, Map<String, String> env) {
+    if (env.containsKey("BERTH_LOCAL_SESSION_TOKENS") || Files.exists(home.resolve("berth.yaml"))) {
+      return env;
+    }
+    var all = new java.util.HashMap<>(env);
+    all.put("BERTH_LOCAL_SESSION_TOKENS", "true");
+    return all;
   }
 
   public String url() {
@@ -90,6 +108,11 @@ public final class TestServer implements AutoCloseable {
 
   public Response admin(String method, String path, Object body) {
     return call(method, path, adminToken, body);
+  }
+
+  /** Stops the server and leaves its sessions and tokens in place, for a restart on one home. */
+  public void stopKeepingSessions() {
+    server.close();
   }
 
   @Override

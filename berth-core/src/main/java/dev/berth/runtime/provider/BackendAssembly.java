@@ -25,7 +25,7 @@ final class BackendAssembly {
   Backends open() {
     try {
       for (BackendProvider p : providers.all()) {
-        if (p.alwaysPresent()) {
+        if (p.alwaysPresent() && enabled(p)) {
           runtimes.put(p.kind(), p.open(context));
         }
       }
@@ -45,6 +45,10 @@ final class BackendAssembly {
     }
     if (!chosen.equals("auto")) {
       BackendProvider p = provider(chosen);
+      if (!enabled(p)) {
+        throw new IllegalStateException(
+            "backend '" + chosen + "' is configured, but " + p.disabledReason());
+      }
       try {
         runtimes.put(chosen, p.open(context));
       } catch (BackendUnavailableException e) {
@@ -55,6 +59,11 @@ final class BackendAssembly {
     }
     List<String> skipped = new ArrayList<>();
     for (BackendProvider p : providers.byPriority()) {
+      if (!enabled(p)) {
+        // Never a silent fall back onto a backend the installation turned off.
+        skipped.add(p.disabledReason());
+        continue;
+      }
       if (!runtimes.containsKey(p.kind())) {
         try {
           runtimes.put(p.kind(), p.open(context));
@@ -69,6 +78,10 @@ final class BackendAssembly {
     }
     throw new IllegalStateException(
         "backend auto: no backend of this build can run sessions here: " + skipped);
+  }
+
+  private boolean enabled(BackendProvider p) {
+    return p.enabled(config.backendSettings(p.kind()));
   }
 
   /** Opens every named backend, kind by kind, keeping the order of berth.yaml; the default. */
@@ -90,6 +103,11 @@ final class BackendAssembly {
     String chosen = config.backend();
     if (chosen.equals("auto")) {
       return config.backends().get(0).name();
+    }
+    var off = providers.get(chosen).filter(p -> !enabled(p));
+    if (off.isPresent()) {
+      throw new IllegalStateException(
+          "backend '" + chosen + "' is configured, but " + off.get().disabledReason());
     }
     if (!runtimes.containsKey(chosen)) {
       throw new IllegalStateException(

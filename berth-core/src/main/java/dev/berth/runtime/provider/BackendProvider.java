@@ -35,6 +35,24 @@ public interface BackendProvider extends BackendSettingsParser {
   boolean alwaysPresent();
 
   /**
+   * Whether the installation left this kind on ({@code localEnabled: false} turns the local backend
+   * off). A kind that is off is not opened, not chosen by {@code auto}, and a {@code backend} that
+   * names it stops start-up with {@link #disabledReason}. On by default.
+   *
+   * @param settings this kind's top-level settings, already checked
+   */
+  default boolean enabled(BackendSettings settings) {
+    return true;
+  }
+
+  /**
+   * What a start-up error says about this kind when it is off, with the setting that turns it on.
+   */
+  default String disabledReason() {
+    return "the " + kind() + " backend is turned off";
+  }
+
+  /**
    * Whether this kind could run sessions on this machine now, and why, in a sentence {@code berth
    * doctor} prints ({@code answers at /var/run/docker.sock}). Quick (a few seconds at most), with
    * no lasting effect; it may say that only the server can tell.

@@ -72,6 +72,7 @@ public final class BackendProviders {
    */
   public Optional<String> autoChoice(BerthConfig config, Map<String, String> env) {
     return byPriority().stream()
+        .filter(p -> p.enabled(config.backendSettings(p.kind())))
         .filter(p -> p.availability(config.backendSettings(p.kind()), env).applies())
         .map(BackendProvider::kind)
         .findFirst();

@@ -51,6 +51,17 @@ final class DockerImageEngine implements ImageEngine {
     return prefix;
   }
 
+  /** The user an image's containers run as ({@code USER}); empty when it sets none. */
+  String configuredUser(String reference) {
+    try {
+      var config = engine.client.inspectImageCmd(reference).exec().getConfig();
+      String user = config == null ? null : config.getUser();
+      return user == null ? "" : user;
+    } catch (RuntimeException e) {
+      throw DockerEngine.failure("inspect image " + reference, e);
+    }
+  }
+
   @Override
   public Optional<ImageInfo> inspect(String reference) {
     InspectImageResponse image;

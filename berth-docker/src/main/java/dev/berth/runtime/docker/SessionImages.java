@@ -26,15 +26,15 @@ final class SessionImages {
 
   /**
    * What {@link #resolve} would refuse, found without building or pulling anything: a named image
-   * that is not on the engine, or a Berth-built one not built yet. Berth's default image is built
-   * on demand, so it is never a problem here.
+   * that is not on the engine, or a Berth-built one not built yet (Berth's default image is built
+   * on demand, so it is never a problem here); then, for {@code nonRoot: true}, a root user.
    */
   List<PreflightProblem> preflight(RuntimeSession s) {
     Template t = s.template();
     var named = t.image().reference().filter(i -> !i.isBlank());
     if (named.isPresent()) {
       if (images.inspect(named.get()).isPresent()) {
-        return List.of();
+        return nonRoot(t, named.get());
       }
       return List.of(
           new PreflightProblem.Unmet(
@@ -54,8 +54,18 @@ final class SessionImages {
       if (images.inspect(built).isEmpty()) {
         return List.of(new PreflightProblem.ImageNotBuilt(owner, built));
       }
+      return nonRoot(t, built);
     }
-    return List.of();
+    return nonRoot(t, null); // Berth's default image sets no user
+  }
+
+  /** {@code nonRoot: true} against the template's user, else the image's (see NonRootUser). */
+  private List<PreflightProblem> nonRoot(Template t, String image) {
+    if (!t.container().nonRoot()) {
+      return List.of();
+    }
+    String imageUser = image == null ? "" : images.configuredUser(image);
+    return NonRootUser.problem(t, imageUser).stream().toList();
   }
 
   /** The image for a session that has none recorded yet. */

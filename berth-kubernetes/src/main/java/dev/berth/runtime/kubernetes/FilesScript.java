@@ -19,9 +19,10 @@ package dev.berth.runtime.kubernetes;
  *
  * <p>Exit codes: 0 done; 2 not found; 3 leads outside the workspace; 4 is a directory; 5 too large;
  * 6 directory not empty; 7 already exists; 8 not a directory; 9 into itself; 10 not a regular file
- * (a fifo, whose open would block: checked before {@code cat} opens it); anything else is a failure
- * whose stderr says why. Needs a POSIX sh with {@code readlink -f}, {@code stat -c}, {@code head
- * -c}, {@code tar}, {@code mv}: busybox or coreutils.
+ * (a fifo, whose open would block: checked before {@code cat} opens it); 11 an archive link points
+ * outside the workspace from where its directory really is (stderr: the link); anything else is a
+ * failure whose stderr says why. Needs a POSIX sh with {@code readlink -f}, {@code stat -c}, {@code
+ * head -c}, {@code tar}, {@code mv}: busybox or coreutils.
  */
 final class FilesScript {
   private FilesScript() {}
@@ -52,6 +53,21 @@ final class FilesScript {
         done
       }
       there() { [ -e "$1" ] || [ -L "$1" ]; }
+      lnk() {
+        P=$1; rest=$2
+        while [ -n "$rest" ]; do
+          case "$rest" in */*) seg=${rest%%/*}; rest=${rest#*/};; *) seg=$rest; rest=;; esac
+          case "$seg" in
+          ''|.) ;;
+          ..) [ "$P" = "$R" ] && return 1; P=${P%/*};;
+          *) c=$P/$seg
+            if [ -L "$c" ]; then
+              t=$(readlink -f "$c") || return 1; inside "$t" || return 1; P=$t
+            else P=$c; fi;;
+          esac
+        done
+        inside "$P"
+      }
       case "$op" in
       stat)
         res "$1" 0; there "$P" || exit 2; exec stat -c '%f %s %Y' "$P";;
@@ -95,7 +111,13 @@ final class FilesScript {
       put)
         dir=$1; n=$2; set -f; list=$(dd bs=1 count="$3" 2>/dev/null); o=$IFS; IFS='
       '
-        for c in $list; do res "${c#?:}" "${c%%:*}"; done; IFS=$o
+        ln=; for e in $list; do
+          case "$e" in L:*) ln=${e#L:}; continue;; esac
+          res "${e#?:}" "${e%%:*}"
+          if [ -n "$ln" ]; then
+            lnk "${P%/*}" "$ln" || { printf '%s -> %s' "${e#?:}" "$ln" >&2; exit 11; }; ln=
+          fi
+        done; IFS=$o
         res "$dir" 1; D=$P; mkdir -p "$D" || exit 1
         head -c "$n" | tar -x -o -f - -C "$D";;
       *) echo "unknown operation $op" >&2; exit 1;;

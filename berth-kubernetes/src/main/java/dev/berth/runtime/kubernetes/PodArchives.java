@@ -27,7 +27,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * names are checked like any workspace path, links are kept only when relative and leading inside,
  * hard links and special files are refused. A refused archive writes nothing: the archive is
  * checked and re-packed here completely, then the pod checks every entry's way and every link's
- * target against the links already in the workspace before the one {@code tar -x}.
+ * target, walked from the link's real directory, against the links already in the workspace before
+ * the one {@code tar -x}.
  */
 final class PodArchives {
   private final PodFiles files;
@@ -72,7 +73,10 @@ final class PodArchives {
           }
           case SYMLINK -> {
             String to = entry.getLinkName();
-            checks.add("1:" + linkTarget(target, to).value());
+            linkTarget(target, to); // refused here when it leads out on paper
+            // The pod walks the target from the link's real directory, which a link already in
+            // the workspace may move: d1/d2/top -> ../.. makes d1/d2/top/x -> ../../.. point out.
+            checks.add("L:" + to);
             links.add(target.value());
             var e = new TarArchiveEntry(rel, TarArchiveEntry.LF_SYMLINK);
             e.setLinkName(to);

@@ -84,6 +84,12 @@ final class PodFiles {
       case 8 -> throw BerthException.badRequest("'" + p + "' is not a directory");
       case 9 -> throw BerthException.badRequest("cannot move '" + p + "' into itself");
       case 10 -> throw FileLimits.notRegularFile(p);
+      case 11 ->
+          throw BerthException.badRequest(
+              "archive link '"
+                  + new String(r.stderr().bytes(), StandardCharsets.UTF_8).strip()
+                  + "' points outside the workspace: its directory is reached through a symbolic"
+                  + " link in the workspace");
       default ->
           throw new BerthException(
               ErrorCode.RUNTIME_FAILURE,

@@ -9,8 +9,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,17 +55,6 @@ class KubernetesRuntimeContractTest extends RuntimeContract {
       cluster.close();
     }
   }
-
-  /**
-   * Known gap (issue 15): PodArchives checks an archive link's target from the link's directory on
-   * paper, not from where that directory really is, so {@code d1/d2/top/esc2 -> ../../..} with
-   * {@code top -> ../..} is unpacked here. The pod is the session's own container, not the host;
-   * the fix belongs in the files script's put check.
-   */
-  @Override
-  @Test
-  @Disabled("known gap on Kubernetes: archive links are checked from their directory on paper")
-  protected void anArchiveLinkCannotLeadOutThroughALinkAlreadyInTheWorkspace() {}
 
   @Override
   protected SessionRuntime runtime() {

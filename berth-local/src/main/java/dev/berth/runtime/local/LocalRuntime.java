@@ -53,12 +53,23 @@ public final class LocalRuntime implements SessionRuntime {
 
   private final Path sessionsDir;
   private final String instance;
+  private final boolean sessionTokens;
   // Exit codes of apps this process started; after a restart only liveness can be known.
   private final Map<Long, Process> children = new ConcurrentHashMap<>();
 
+  /** A local runtime whose sessions get session tokens (tests; the provider asks the config). */
   public LocalRuntime(Path sessionsDir, String instance) {
+    this(sessionsDir, instance, true);
+  }
+
+  /**
+   * @param sessionTokens whether the installation opted in to session tokens for local sessions
+   *     ({@code localSessionTokens}), knowing that they do not isolate here
+   */
+  public LocalRuntime(Path sessionsDir, String instance, boolean sessionTokens) {
     this.sessionsDir = sessionsDir.toAbsolutePath().normalize();
     this.instance = instance;
+    this.sessionTokens = sessionTokens;
     restrictExisting(this.sessionsDir);
   }
 
@@ -81,6 +92,22 @@ public final class LocalRuntime implements SessionRuntime {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot list " + sessionsDir, e);
     }
+  }
+
+  /**
+   * A local session's exec is a shell as Berth's own user, which reads {@code admin.token}: a
+   * session token would be the admin token one step removed.
+   */
+  @Override
+  public Optional<String> sessionTokenRefusal() {
+    return sessionTokens
+        ? Optional.empty()
+        : Optional.of(
+            "session tokens do not work for sessions on the local backend: a local session runs"
+                + " commands as Berth's own user, who can read the admin token. Use the admin"
+                + " token, run the session on Docker or Kubernetes, or let this installation's"
+                + " local sessions have session tokens anyway with localSessionTokens: true"
+                + " (backends: {local: {sessionTokens: true}} in berth.yaml)");
   }
 
   @Override
