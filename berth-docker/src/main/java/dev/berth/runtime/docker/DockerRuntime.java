@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * volume}, {@code network} (names, from the session's handle), {@code containerId}, {@code image}
  * (the reference the container was created from), {@code imageId} (the image it runs), {@code
  * started} ("true" between start and stop, {@link RuntimeStates}), {@code port.<n>} (host port of
- * app port n while running).
+ * app port n while running, only where ports are published: {@link PortPublishing}).
  *
  * <p>Images: a template names one ({@code image}), or Berth builds it from the template's
  * Dockerfile as {@code <prefix>/<template>:latest} (see {@link DockerImageEngine}), or it runs
