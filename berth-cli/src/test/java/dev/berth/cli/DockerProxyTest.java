@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The browser proxy in front of a Docker session: busybox httpd in the container, reached through
- * {@code /s/<id>/} on the port Docker publishes on 127.0.0.1. The app knows nothing of the prefix;
- * its own redirects come back under it.
+ * {@code /s/<id>/} at the container's address (a local engine publishes no port). The app knows
+ * nothing of the prefix; its own redirects come back under it.
  */
 class DockerProxyTest {
   private static final SecureRandom RANDOM = new SecureRandom();

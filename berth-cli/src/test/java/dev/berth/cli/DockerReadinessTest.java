@@ -154,7 +154,9 @@ class DockerReadinessTest {
     assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
     assertThat(page.body()).isEqualTo("ready\n");
     String endpoint = created.at("/session/endpoints/8080").asString();
-    assertThat(endpoint).startsWith("http://127.0.0.1:");
+    assertThat(endpoint)
+        .matches("http://\\d+\\.\\d+\\.\\d+\\.\\d+:8080/")
+        .doesNotStartWith("http://127.");
     assertThat(get(endpoint, null).body()).isEqualTo("ready\n");
   }
 

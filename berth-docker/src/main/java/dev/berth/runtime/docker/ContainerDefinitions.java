@@ -55,11 +55,44 @@ final class ContainerDefinitions {
   }
 
   /**
+   * Why a container is to be made again although its template is unchanged, or empty: it was made
+   * by an earlier Berth or under other settings, with a name other sessions can read through
+   * Docker's DNS ({@link DnsNames}), or with its ports published where they should not be (or not
+   * where they should; {@link PortPublishing}). Either is fixed only by a new container.
+   */
+  static Optional<String> madeOtherwise(
+      InspectContainerResponse container, String name, RuntimeSession s, boolean publish) {
+    String actual = container.getName() == null ? "" : container.getName().replaceFirst("^/", "");
+    if (!actual.equals(name)) {
+      return Optional.of(
+          "other sessions can read its name through Docker's DNS; it becomes " + name);
+    }
+    boolean published = false;
+    var host = container.getHostConfig();
+    if (host != null && host.getPortBindings() != null) {
+      published =
+          host.getPortBindings().getBindings().values().stream()
+              .anyMatch(b -> b != null && b.length > 0);
+    }
+    boolean wanted = publish && !s.template().app().ports().isEmpty();
+    if (published != wanted) {
+      return Optional.of(
+          wanted ? "its ports are to be published" : "its ports are published; they no longer are");
+    }
+    return Optional.empty();
+  }
+
+  /**
    * Removes the stopped, outdated container (its volume stays) and returns the session's state
    * without what belonged to it, so the next prepare creates it again from the current template and
    * resolves its image again.
    */
   RuntimeState remove(RuntimeSession s, InspectContainerResponse container) {
+    return remove(s, container, "its template changed since it was created");
+  }
+
+  /** As above, saying why in the log. */
+  RuntimeState remove(RuntimeSession s, InspectContainerResponse container, String why) {
     try {
       engine.client.removeContainerCmd(container.getId()).withRemoveVolumes(false).exec();
     } catch (RuntimeException e) {
@@ -69,10 +102,10 @@ final class ContainerDefinitions {
     }
     users.forget(container.getId());
     LOG.info(
-        "session {}: its template changed since container {} was created; recreating it on the"
-            + " same volume",
+        "session {}: recreating container {} on the same volume: {}",
         s.id(),
-        container.getName());
+        container.getName(),
+        why);
     return s.state()
         .with(DockerRuntime.KEY_CONTAINER_ID, null)
         .with(DockerRuntime.KEY_IMAGE, null)

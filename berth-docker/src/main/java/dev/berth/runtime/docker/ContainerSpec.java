@@ -27,10 +27,14 @@ import java.util.TreeMap;
  *
  * <p>Hardening is not optional: every capability dropped except the template's, {@code
  * no-new-privileges}, never privileged, never the Docker socket (the only mount is the session's
- * volume), ports published on loopback only. {@code Init: true} puts an init process at PID 1 that
- * forwards SIGTERM, so a stop never waits out its timeout.
+ * volume), ports published on loopback only, and only when Berth needs them published ({@link
+ * PortPublishing}). {@code Init: true} puts an init process at PID 1 that forwards SIGTERM, so a
+ * stop never waits out its timeout.
  *
  * @param command empty to keep the image's own CMD
+ * @param hostname the session's id, or on a shared network its opaque container name ({@link
+ *     DnsNames}): Docker's DNS answers for it on the network
+ * @param publishPorts whether {@code ports} are published on the host's loopback
  */
 record ContainerSpec(
     String name,
@@ -44,6 +48,7 @@ record ContainerSpec(
     String network,
     String hostname,
     List<Integer> ports,
+    boolean publishPorts,
     ResourceLimits limits,
     List<Capability> capabilities,
     SharedFiles sharedFiles) {
@@ -72,6 +77,17 @@ record ContainerSpec(
       String image,
       Map<String, String> labels,
       SharedFiles sharedFiles) {
+    return of(s, names, image, labels, sharedFiles, s.id().value(), true);
+  }
+
+  static ContainerSpec of(
+      RuntimeSession s,
+      DockerNames names,
+      String image,
+      Map<String, String> labels,
+      SharedFiles sharedFiles,
+      String hostname,
+      boolean publishPorts) {
     Template t = s.template();
     List<String> command = t.app().command();
     // Berth's default image has no app: keep it alive for exec. An image of the template's own
@@ -106,8 +122,9 @@ record ContainerSpec(
         labels,
         names.volume(),
         names.network(),
-        s.id().value(),
+        hostname,
         t.app().ports(),
+        publishPorts,
         t.container().resources(),
         t.container().capabilities().stream().map(ContainerSpec::capability).toList(),
         sharedFiles);
@@ -157,7 +174,7 @@ record ContainerSpec(
     if (!capabilities.isEmpty()) {
       host.withCapAdd(capabilities.toArray(Capability[]::new));
     }
-    if (!ports.isEmpty()) {
+    if (publishPorts && !ports.isEmpty()) {
       List<PortBinding> bindings = new ArrayList<>();
       for (int port : ports) {
         // No host port given: the engine picks a free one, read back after start.

@@ -70,11 +70,14 @@ public final class DockerBackendProvider implements BackendProvider {
     try {
       docker =
           new DockerRuntime(
-              settings.host(),
+              DockerEngine.connect(settings.host()),
               config.prefix(),
               context.instance(),
+              DefaultImage.HOST_BUSYBOX,
               DockerSettings.networks(settings.networks()),
-              sharedFiles(config));
+              sharedFiles(config),
+              DockerSettings.publishPorts(settings.publishPorts()),
+              DnsNames.keptIn(config.home()));
       why = docker.ping();
     } catch (RuntimeException e) {
       why = e.getMessage();

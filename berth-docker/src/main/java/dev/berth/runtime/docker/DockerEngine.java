@@ -11,6 +11,7 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,10 +54,15 @@ final class DockerEngine implements AutoCloseable {
   private final DockerHttpClient http;
   private final boolean owned;
 
-  private DockerEngine(DockerClient client, DockerHttpClient http, boolean owned) {
+  /** Where the engine answers; unknown for a client made elsewhere. */
+  final Optional<URI> host;
+
+  private DockerEngine(
+      DockerClient client, DockerHttpClient http, boolean owned, Optional<URI> host) {
     this.client = client;
     this.http = http;
     this.owned = owned;
+    this.host = host;
   }
 
   /**
@@ -91,7 +97,11 @@ final class DockerEngine implements AutoCloseable {
             .connectionTimeout(Duration.ofSeconds(5))
             // No response timeout: execs and log reads may be silent for long; callers bound them.
             .build();
-    return new DockerEngine(DockerClientImpl.getInstance(config, http), http, true);
+    return new DockerEngine(
+        DockerClientImpl.getInstance(config, http),
+        http,
+        true,
+        Optional.ofNullable(config.getDockerHost()));
   }
 
   /** Uses a client made elsewhere; it must be docker-java's own implementation. */
@@ -101,7 +111,7 @@ final class DockerEngine implements AutoCloseable {
           "DockerRuntime needs a DockerClientImpl built with a DockerHttpClient, got "
               + client.getClass().getName());
     }
-    return new DockerEngine(client, impl.getHttpClient(), false);
+    return new DockerEngine(client, impl.getHttpClient(), false, Optional.empty());
   }
 
   /** The engine's own id (the same through every address it listens on). */

@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
  * The Docker names of one session's resources, as DESIGN.md fixes them:
  *
  * <ul>
- *   <li>container {@code <prefix>-session-<template>-<handle>}
+ *   <li>container {@code <prefix>-session-<template>-<handle>}; on the shared network {@code
+ *       <prefix>-session-<16 hex>}, a name that says nothing to the neighbours that see it through
+ *       Docker's DNS (see {@link DnsNames})
  *   <li>volume {@code <prefix>-<template>-<handle>}
  *   <li>network {@code <prefix>-net-<template>-<handle>}: one bridge network per session, so that
  *       sessions cannot reach each other (Docker isolates bridge networks from one another); or,
@@ -36,17 +38,18 @@ record DockerNames(String container, String volume, String network) {
 
   /** The names this runtime would give the session today, with a network of its own. */
   static DockerNames generate(String prefix, String template, String handle) {
-    return generate(prefix, template, handle, SessionNetworks.PER_SESSION);
+    return generate(prefix, template, handle, SessionNetworks.PER_SESSION, null);
   }
 
   static DockerNames generate(
-      String prefix, String template, String handle, SessionNetworks networks) {
+      String prefix, String template, String handle, SessionNetworks networks, DnsNames dns) {
     String suffix = template + "-" + handle;
-    String network =
-        networks == SessionNetworks.SHARED_NO_ICC
-            ? sharedNetwork(prefix)
-            : prefix + "-net-" + suffix;
-    return new DockerNames(prefix + "-session-" + suffix, prefix + "-" + suffix, network);
+    if (networks == SessionNetworks.SHARED_NO_ICC) {
+      return new DockerNames(
+          dns.container(prefix, template, handle), prefix + "-" + suffix, sharedNetwork(prefix));
+    }
+    return new DockerNames(
+        prefix + "-session-" + suffix, prefix + "-" + suffix, prefix + "-net-" + suffix);
   }
 
   static String sharedNetwork(String prefix) {
@@ -55,12 +58,25 @@ record DockerNames(String container, String volume, String network) {
 
   /** The persisted names where there are any, else the generated ones. */
   static DockerNames of(
-      RuntimeState state, String prefix, String template, String handle, SessionNetworks networks) {
-    DockerNames fresh = generate(prefix, template, handle, networks);
+      RuntimeState state,
+      String prefix,
+      String template,
+      String handle,
+      SessionNetworks networks,
+      DnsNames dns) {
+    DockerNames fresh = generate(prefix, template, handle, networks, dns);
     return new DockerNames(
         state.getOrDefault(KEY_CONTAINER, fresh.container),
         state.getOrDefault(KEY_VOLUME, fresh.volume),
         state.getOrDefault(KEY_NETWORK, fresh.network));
+  }
+
+  /**
+   * Whether the session's container is on a network shared with other sessions, where the others
+   * see its name and hostname through Docker's DNS.
+   */
+  boolean sharesDns(String prefix) {
+    return network.equals(sharedNetwork(prefix));
   }
 
   RuntimeState into(RuntimeState state) {

@@ -2,9 +2,7 @@ package dev.berth.runtime.docker;
 
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.Ports;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeStates;
@@ -18,19 +16,30 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What a session looks like on the engine: its observed state, its published endpoints, the
- * addresses where its app listens (for probes) and its log. Read-only; a failure to ask the engine
- * is {@link ObservedState.Unknown}, never a guess.
+ * What a session looks like on the engine: its observed state, its endpoints, the addresses where
+ * its app listens (for probes) and its log. Read-only; a failure to ask the engine is {@link
+ * ObservedState.Unknown}, never a guess.
  */
 final class DockerObserver {
   private final DockerEngine engine;
   private final DockerProvisioner provisioner;
   private final ContainerExits exits;
+  private final PortPublishing publishing;
 
-  DockerObserver(DockerEngine engine, DockerProvisioner provisioner, ContainerExits exits) {
+  DockerObserver(
+      DockerEngine engine,
+      DockerProvisioner provisioner,
+      ContainerExits exits,
+      PortPublishing publishing) {
     this.engine = engine;
     this.provisioner = provisioner;
     this.exits = exits;
+    this.publishing = publishing;
+  }
+
+  /** Where Berth reaches the app's ports: see {@link PortPublishing}. */
+  Map<Integer, URI> endpoints(RuntimeSession s, InspectContainerResponse c, String network) {
+    return publishing.endpoints(s, c, network);
   }
 
   /** See {@link dev.berth.runtime.SessionRuntime#inspect}; never throws. */
@@ -53,7 +62,8 @@ final class DockerObserver {
       }
       if (Boolean.TRUE.equals(st.getRunning())) {
         return new ObservedState.Running(
-            endpoints(s, found.get()), probeAddresses(s, found.get(), names.network()));
+            endpoints(s, found.get(), names.network()),
+            probeAddresses(s, found.get(), names.network()));
       }
       return RuntimeStates.notRunning(
           s.state(),
@@ -83,29 +93,6 @@ final class DockerObserver {
     } catch (RuntimeException e) {
       return new ObservedState.Unknown(DockerEngine.reason(e));
     }
-  }
-
-  /** Declared app ports and the loopback URLs the engine published them on. */
-  static Map<Integer, URI> endpoints(RuntimeSession s, InspectContainerResponse c) {
-    Map<Integer, URI> out = new TreeMap<>();
-    if (c.getNetworkSettings() == null || c.getNetworkSettings().getPorts() == null) {
-      return out;
-    }
-    Map<ExposedPort, Ports.Binding[]> bindings = c.getNetworkSettings().getPorts().getBindings();
-    for (int port : s.template().app().ports()) {
-      Ports.Binding[] b = bindings.get(ExposedPort.tcp(port));
-      if (b == null) {
-        continue;
-      }
-      for (Ports.Binding binding : b) {
-        if (ContainerSpec.LOOPBACK.equals(binding.getHostIp())
-            && binding.getHostPortSpec() != null) {
-          out.put(port, URI.create("http://127.0.0.1:" + binding.getHostPortSpec() + "/"));
-          break;
-        }
-      }
-    }
-    return out;
   }
 
   /**

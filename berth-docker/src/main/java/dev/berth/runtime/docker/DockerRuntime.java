@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * volume}, {@code network} (names, from the session's handle), {@code containerId}, {@code image}
  * (the reference the container was created from), {@code imageId} (the image it runs), {@code
  * started} ("true" between start and stop, {@link RuntimeStates}), {@code port.<n>} (host port of
- * app port n while running).
+ * app port n while running, only where ports are published: {@link PortPublishing}).
  *
  * <p>Images: a template names one ({@code image}), or Berth builds it from the template's
  * Dockerfile as {@code <prefix>/<template>:latest} (see {@link DockerImageEngine}), or it runs
@@ -63,6 +63,8 @@ public final class DockerRuntime implements SessionRuntime {
 
   private final DockerEngine engine;
   private final SessionNetworks networks;
+  private final DnsNames dns;
+  private final PortPublishing publishing;
   private final String prefix;
   private final String instance;
   private final DefaultImage defaultImage;
@@ -158,12 +160,39 @@ public final class DockerRuntime implements SessionRuntime {
       Path busybox,
       SessionNetworks networks,
       SharedFiles sharedFiles) {
+    this(
+        engine,
+        prefix,
+        instance,
+        busybox,
+        networks,
+        sharedFiles,
+        PortPublishing.Mode.AUTO,
+        DnsNames.random());
+  }
+
+  /**
+   * The backend's own constructor: with whether app ports are published ({@code
+   * dockerPublishPorts}) and the key that makes container names on the shared network opaque (kept
+   * in the data directory, so names stay the same across restarts).
+   */
+  DockerRuntime(
+      DockerEngine engine,
+      String prefix,
+      String instance,
+      Path busybox,
+      SessionNetworks networks,
+      SharedFiles sharedFiles,
+      PortPublishing.Mode publishPorts,
+      DnsNames dns) {
     DockerNames.checkPrefix(prefix);
     if (instance == null || instance.isBlank()) {
       throw BerthException.badRequest("a Berth instance id is required for Docker labels");
     }
     this.engine = engine;
     this.networks = networks;
+    this.dns = dns;
+    this.publishing = PortPublishing.decide(publishPorts, engine.host);
     this.prefix = prefix;
     this.instance = instance;
     this.defaultImage = new DefaultImage(engine, prefix, busybox);
@@ -173,7 +202,7 @@ public final class DockerRuntime implements SessionRuntime {
     this.archives = new DockerArchives(engine);
     this.commands = new FileCommands(engine, exec, defaultImage, prefix, instance);
     this.files = new DockerFiles(archives, commands);
-    this.observer = new DockerObserver(engine, provisioner, exits);
+    this.observer = new DockerObserver(engine, provisioner, exits, publishing);
     this.users = new ContainerUsers(engine);
     var imageEngine = new DockerImageEngine(engine, prefix, instance);
     this.images = new DockerImages(imageEngine, engine, provisioner, users, this::names);
@@ -219,7 +248,7 @@ public final class DockerRuntime implements SessionRuntime {
 
   private DockerNames names(RuntimeSession s) {
     RuntimeStates.requireUnderstood(s, "Docker", STATE_VERSION);
-    return DockerNames.of(s.state(), prefix, s.template().name(), s.handle(), networks);
+    return DockerNames.of(s.state(), prefix, s.template().name(), s.handle(), networks, dns);
   }
 
   @Override
@@ -276,7 +305,10 @@ public final class DockerRuntime implements SessionRuntime {
             ? sharedFiles
             : SharedFiles.NONE;
     var labels = ContainerDefinitions.labelled(provisioner.labels(s, DockerLabels.TYPE_SESSION), s);
-    var spec = ContainerSpec.of(s, names, image, labels, shared);
+    // On a network shared with other sessions, the hostname is as opaque as the name (DnsNames):
+    // Docker's DNS answers for both there.
+    String hostname = names.sharesDns(prefix) ? names.container() : s.id().value();
+    var spec = ContainerSpec.of(s, names, image, labels, shared, hostname, publishing.publishes());
     return provisioner.ensureContainer(s, spec);
   }
 
@@ -285,7 +317,7 @@ public final class DockerRuntime implements SessionRuntime {
     DockerNames names = names(s);
     Optional<InspectContainerResponse> found = provisioner.find(names.container());
     if (found.isPresent() && Boolean.TRUE.equals(found.get().getState().getRunning())) {
-      return started(s.state(), DockerObserver.endpoints(s, found.get()));
+      return started(s.state(), observer.endpoints(s, found.get(), names.network()));
     }
     if (!provisioner.volumeExists(names.volume())) {
       throw BerthException.conflict(
@@ -296,11 +328,19 @@ public final class DockerRuntime implements SessionRuntime {
               + "; it cannot start");
     }
     RuntimeState state = s.state();
-    if (found.isPresent() && ContainerDefinitions.outdated(found.get(), s)) {
+    Optional<String> remake = found.flatMap(c -> madeOtherwise(s, names, c));
+    if (found.isPresent()
+        && (ContainerDefinitions.outdated(found.get(), s) || remake.isPresent())) {
       // A start applies the template as it is now: a container keeps what it was created with.
       // The image is resolved first, so a template naming a missing image removes nothing.
       String image = sessionImages.resolve(s);
-      RuntimeState removed = definitions.remove(s, found.get()).with(KEY_IMAGE, image);
+      RuntimeState removed =
+          definitions
+              .remove(s, found.get(), remake.orElse("its template changed since it was created"))
+              .with(KEY_IMAGE, image);
+      if (names.sharesDns(prefix)) {
+        removed = removed.with(DockerNames.KEY_CONTAINER, null); // named anew: see DnsNames
+      }
       state = prepare(s.withState(removed), false);
       found = Optional.empty();
     } else if (found.isEmpty()) {
@@ -313,16 +353,29 @@ public final class DockerRuntime implements SessionRuntime {
     } catch (NotModifiedException alreadyRunning) {
       // started meanwhile by someone else: fine
     } catch (RuntimeException e) {
-      throw DockerEngine.failure("start container " + names.container(), e);
+      throw DockerEngine.failure("start container " + id, e);
     }
-    LOG.info("session {}: started container {}", s.id(), names.container());
+    DockerNames now = names(s.withState(state));
+    LOG.info("session {}: started container {}", s.id(), now.container());
     state = RuntimeStates.markStarted(state.with(KEY_CONTAINER_ID, id));
     InspectContainerResponse after = provisioner.find(id).orElseThrow();
-    var endpoints = DockerObserver.endpoints(s, after);
-    for (var e : endpoints.entrySet()) {
-      state = state.with("port." + e.getKey(), Integer.toString(e.getValue().getPort()));
+    var endpoints = observer.endpoints(s, after, now.network());
+    if (publishing.publishes()) {
+      for (var e : endpoints.entrySet()) {
+        state = state.with("port." + e.getKey(), Integer.toString(e.getValue().getPort()));
+      }
     }
     return started(state, endpoints);
+  }
+
+  /** See {@link ContainerDefinitions#madeOtherwise}. */
+  private Optional<String> madeOtherwise(
+      RuntimeSession s, DockerNames names, InspectContainerResponse c) {
+    String name =
+        names.sharesDns(prefix)
+            ? dns.container(prefix, s.template().name(), s.handle())
+            : names.container();
+    return ContainerDefinitions.madeOtherwise(c, name, s, publishing.publishes());
   }
 
   private static StartResult started(RuntimeState state, Map<Integer, URI> eps) {
@@ -363,7 +416,7 @@ public final class DockerRuntime implements SessionRuntime {
     try {
       names = names(s);
     } catch (RuntimeException e) {
-      names = DockerNames.generate(prefix, s.template().name(), s.handle(), networks);
+      names = DockerNames.generate(prefix, s.template().name(), s.handle(), networks, dns);
     }
     List<String> extra = new ArrayList<>();
     extra.add(FileCommands.helperName(prefix, s));

@@ -17,25 +17,36 @@ import java.util.Map;
  *     ({@code dockerHost})
  * @param networks how Docker sessions are kept apart: {@code shared} (one network with traffic
  *     between containers disabled) or {@code per-session} (a network each) ({@code dockerNetworks})
+ * @param publishPorts whether app ports are published on the host's loopback: {@code auto} (only
+ *     for a remote engine; a local one's containers are reached at their address), {@code always}
+ *     or {@code never} ({@code dockerPublishPorts}; see {@link PortPublishing})
  */
-public record DockerSettings(String host, String networks) {
+public record DockerSettings(String host, String networks, String publishPorts) {
   /** The keys, with their defaults. */
   static final Map<String, String> KEYS = new LinkedHashMap<>();
 
   static {
     KEYS.put("dockerHost", "");
     KEYS.put("dockerNetworks", "shared");
+    KEYS.put("dockerPublishPorts", "auto");
   }
 
   /** The values {@code dockerNetworks} (and a named backend's {@code networks}) take. */
   static final List<String> NETWORKS = List.of("shared", "per-session");
+
+  /** The values {@code dockerPublishPorts} (and a named backend's {@code publishPorts}) take. */
+  static final List<String> PUBLISH_PORTS = List.of("auto", "always", "never");
 
   /** Reads the settings; each bad value adds an error that names its key and source. */
   static DockerSettings read(BackendSettings s, List<String> errors) {
     return new DockerSettings(
         s.raw("dockerHost"),
         s.parse(
-            "dockerNetworks", v -> ValueParsers.oneOf(v, NETWORKS.toArray(String[]::new)), errors));
+            "dockerNetworks", v -> ValueParsers.oneOf(v, NETWORKS.toArray(String[]::new)), errors),
+        s.parse(
+            "dockerPublishPorts",
+            v -> ValueParsers.oneOf(v, PUBLISH_PORTS.toArray(String[]::new)),
+            errors));
   }
 
   /** Reads settings the loader has checked already. */
@@ -50,5 +61,9 @@ public record DockerSettings(String host, String networks) {
     return setting.equals("per-session")
         ? SessionNetworks.PER_SESSION
         : SessionNetworks.SHARED_NO_ICC;
+  }
+
+  static PortPublishing.Mode publishPorts(String setting) {
+    return PortPublishing.Mode.of(setting.replace('-', '_'));
   }
 }

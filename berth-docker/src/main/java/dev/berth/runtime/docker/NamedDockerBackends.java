@@ -18,7 +18,8 @@ import java.util.Set;
  * may reach the same engine.
  */
 final class NamedDockerBackends {
-  private static final Set<String> SETTINGS = Set.of("host", "tlsVerify", "certPath", "networks");
+  private static final Set<String> SETTINGS =
+      Set.of("host", "tlsVerify", "certPath", "networks", "publishPorts");
 
   private final BackendContext context;
   private final BerthConfig config;
@@ -60,6 +61,11 @@ final class NamedDockerBackends {
       throw new IllegalStateException(
           "backend '" + spec.name() + "': networks must be shared or per-session");
     }
+    String publishPorts = spec.setting("publishPorts").orElse(defaults.publishPorts());
+    if (!DockerSettings.PUBLISH_PORTS.contains(publishPorts)) {
+      throw new IllegalStateException(
+          "backend '" + spec.name() + "': publishPorts must be auto, always or never");
+    }
     DockerEndpoint endpoint;
     try {
       endpoint =
@@ -72,11 +78,14 @@ final class NamedDockerBackends {
     }
     var runtime =
         new DockerRuntime(
-            endpoint,
+            DockerEngine.connectTo(endpoint),
             config.prefix(),
             context.instance(),
+            DefaultImage.HOST_BUSYBOX,
             DockerSettings.networks(networks),
-            DockerBackendProvider.sharedFiles(config));
+            DockerBackendProvider.sharedFiles(config),
+            DockerSettings.publishPorts(publishPorts),
+            DnsNames.keptIn(config.home()));
     String why = runtime.ping();
     if (why != null) {
       // Start anyway: one engine down must not keep the others' sessions from being served.

@@ -41,11 +41,18 @@ class ContainerSpecTest {
   void persistedNamesWinOverANewPrefix() {
     RuntimeState state = DockerNames.generate("old", "t", ID.value()).into(RuntimeState.EMPTY);
     assertThat(
-            DockerNames.of(state, "new", "t", ID.value(), SessionNetworks.PER_SESSION).container())
+            DockerNames.of(
+                    state, "new", "t", ID.value(), SessionNetworks.PER_SESSION, DnsNames.random())
+                .container())
         .isEqualTo("old-session-t-abc-123");
     assertThat(
             DockerNames.of(
-                    RuntimeState.EMPTY, "new", "t", ID.value(), SessionNetworks.SHARED_NO_ICC)
+                    RuntimeState.EMPTY,
+                    "new",
+                    "t",
+                    ID.value(),
+                    SessionNetworks.SHARED_NO_ICC,
+                    DnsNames.random())
                 .volume())
         .isEqualTo("new-t-abc-123");
   }

@@ -124,16 +124,67 @@ class DockerLifecycleTest extends DockerTestBase {
   }
 
   @Test
-  void anAppPortIsPublishedOnLoopbackOnly() throws Exception {
+  void withALocalEngineAnAppIsReachedAtItsAddressAndNothingIsPublished() throws Exception {
     RuntimeSession s = started(Templates.web("web", 8080));
     write(s, "index.html", "hello from the session");
     URI endpoint = endpoint(s, 8080).orElseThrow();
+    String ip =
+        container(s)
+            .getNetworkSettings()
+            .getNetworks()
+            .get(s.state().get("network"))
+            .getIpAddress();
+    assertThat(endpoint).isEqualTo(URI.create("http://" + ip + ":8080/"));
+    assertThat(s.state().get("port.8080")).as("no host port to remember").isNull();
+    assertThat(publishedPorts(s))
+        .as("no port published on the host, so no docker-proxy and no way in around Berth")
+        .isEmpty();
+    assertThat(
+            container(s).getNetworkSettings().getPorts().getBindings().get(ExposedPort.tcp(8080)))
+        .isNull();
+    assertAnswers(endpoint, "hello from the session");
+  }
+
+  @Test
+  void withPublishingAlwaysAnAppPortIsPublishedOnLoopbackOnly() throws Exception {
+    DockerRuntime publishing =
+        DockerTestSupport.runtime(
+            engine,
+            prefix,
+            SessionNetworks.PER_SESSION,
+            PortPublishing.Mode.ALWAYS,
+            DnsNames.random());
+    RuntimeSession fresh =
+        track(
+            RuntimeSession.fresh(
+                dev.berth.base.SessionId.generate(), Templates.web("web", 8080), Map.of()));
+    RuntimeSession p = track(fresh.withState(publishing.prepare(fresh)));
+    var result = publishing.start(p);
+    RuntimeSession s = track(p.withState(result.state()));
+    write(s, "index.html", "hello from the session");
+    URI endpoint = result.endpoints().get(8080);
     assertThat(endpoint.toString()).matches("http://127\\.0\\.0\\.1:\\d+/");
     assertThat(s.state().get("port.8080")).isEqualTo(Integer.toString(endpoint.getPort()));
     var bindings =
         container(s).getNetworkSettings().getPorts().getBindings().get(ExposedPort.tcp(8080));
-    assertThat(bindings).allSatisfy(b -> assertThat(b.getHostIp()).isEqualTo("127.0.0.1"));
+    assertThat(bindings)
+        .isNotEmpty()
+        .allSatisfy(b -> assertThat(b.getHostIp()).isEqualTo("127.0.0.1"));
+    assertAnswers(endpoint, "hello from the session");
+    assertThat(publishing.inspect(s))
+        .isInstanceOfSatisfying(
+            ObservedState.Running.class,
+            r -> assertThat(r.endpoints()).containsEntry(8080, endpoint));
 
+    // The same session started by a Berth that publishes nothing gets a container without ports.
+    RuntimeSession stopped = s.withState(publishing.stop(s, Duration.ofSeconds(5)));
+    RuntimeSession again = track(stopped.withState(runtime.start(stopped).state()));
+    assertThat(publishedPorts(again)).isEmpty();
+    assertThat(again.state().get("containerId")).isNotEqualTo(s.state().get("containerId"));
+    assertAnswers(endpoint(again, 8080).orElseThrow(), "hello from the session");
+  }
+
+  private static void assertAnswers(URI endpoint, String body) {
     var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     var request = HttpRequest.newBuilder(endpoint.resolve("/index.html")).build();
     await()
@@ -142,11 +193,7 @@ class DockerLifecycleTest extends DockerTestBase {
         .untilAsserted(
             () ->
                 assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).body())
-                    .isEqualTo("hello from the session"));
-    assertThat(runtime.inspect(s))
-        .isInstanceOfSatisfying(
-            ObservedState.Running.class,
-            r -> assertThat(r.endpoints()).containsEntry(8080, endpoint));
+                    .isEqualTo(body));
   }
 
   @Test
@@ -172,16 +219,15 @@ class DockerLifecycleTest extends DockerTestBase {
     var fromA = sh(a, fetch);
     assertThat(fromA.exitCode()).as("nc from A: %s", out(fromA)).isNotZero();
     assertThat(out(fromA)).doesNotContain("b's page");
-    // nor through B's published port on the host, which listens on the host's loopback only
+    // nor through the host: nothing of B's is published there
+    assertThat(publishedPorts(b)).isEmpty();
     var networkA = container(a).getNetworkSettings().getNetworks().get(a.state().get("network"));
-    int hostPortB = endpoint(b, 8080).orElseThrow().getPort();
     var viaHost =
         sh(
             a,
             "printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 3 "
                 + networkA.getGateway()
-                + " "
-                + hostPortB);
+                + " 8080");
     assertThat(out(viaHost)).doesNotContain("b's page");
   }
 

@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.berth.base.ErrorCode;
+import dev.berth.base.SessionId;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.RuntimeState;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,8 +51,79 @@ class DockerSharedNetworkTest extends DockerTestBase {
             () -> assertThat(out(sh(b, fetch(netB.getIpAddress(), 8080)))).endsWith("b's page"));
     var fromA = sh(a, fetch(netB.getIpAddress(), 8080));
     assertThat(fromA.exitCode()).as("A reached B: %s", out(fromA)).isNotZero();
-    int hostPortB = endpoint(b, 8080).orElseThrow().getPort();
-    assertThat(out(sh(a, fetch(netB.getGateway(), hostPortB)))).doesNotContain("b's page");
+    assertThat(endpoint(b, 8080)).hasValue(URI.create("http://" + netB.getIpAddress() + ":8080/"));
+    assertThat(publishedPorts(b)).as("nothing published on the host").isEmpty();
+    assertThat(sh(a, fetch(netB.getGateway(), 8080)).exitCode()).isNotZero();
+  }
+
+  /**
+   * Docker's embedded DNS answers every container on the shared network for every name and address
+   * there: neither a reverse lookup of B's address nor a lookup of the names Berth used to give B
+   * (its container name, its hostname) may tell A who B is.
+   */
+  @Test
+  void sessionsCannotTellWhoTheirNeighboursAreThroughDockersDns() {
+    RuntimeSession a = started(Templates.plain("plain"));
+    RuntimeSession b = started(Templates.web("secretapp", 8080));
+    String idB = b.id().value();
+    String ipB =
+        container(b).getNetworkSettings().getNetworks().get(prefix + "-net").getIpAddress();
+
+    String reverse = lookup(a, ipB);
+    assertThat(reverse).as("the lookup itself worked").contains("Server:");
+    assertThat(reverse).doesNotContain(idB).doesNotContain("secretapp");
+    for (String name :
+        List.of(idB, prefix + "-session-secretapp-" + idB, idB + "." + prefix + "-net")) {
+      assertThat(lookup(a, name)).as("lookup of %s", name).doesNotContain(ipB);
+    }
+    assertThat(b.state().get("container")).matches(prefix + "-session-[0-9a-f]{16}");
+    assertThat(out(sh(b, "hostname")).strip()).isEqualTo(b.state().get("container"));
+    assertThat(container(b).getConfig().getLabels())
+        .as("the labels still say whose it is")
+        .containsEntry(DockerLabels.SESSION, idB)
+        .containsEntry(DockerLabels.TEMPLATE, "secretapp");
+  }
+
+  /** A container an earlier Berth named after its session is renamed at its next start. */
+  @Test
+  void aContainerNamedAfterItsSessionGetsAnOpaqueNameAtItsNextStart() {
+    var fresh =
+        track(RuntimeSession.fresh(SessionId.generate(), Templates.plain("oldname"), Map.of()));
+    String revealing = prefix + "-session-oldname-" + fresh.id().value();
+    var old = fresh.withState(RuntimeState.EMPTY.with(DockerNames.KEY_CONTAINER, revealing));
+    RuntimeSession prepared = track(old.withState(runtime.prepare(old)));
+    assertThat(prepared.state().get("container")).isEqualTo(revealing);
+
+    RuntimeSession s = track(prepared.withState(runtime.start(prepared).state()));
+    assertThat(s.state().get("container")).matches(prefix + "-session-[0-9a-f]{16}");
+    assertThat(runtime.inspect(s)).isInstanceOf(ObservedState.Running.class);
+    assertThat(
+            engine.client.listContainersCmd().withShowAll(true).exec().stream()
+                .flatMap(c -> List.of(c.getNames()).stream()))
+        .doesNotContain("/" + revealing);
+  }
+
+  /**
+   * Berth's API listens on the host's loopback by default; a session reaches neither that nor its
+   * own loopback's copy of the port.
+   */
+  @Test
+  void aSessionCannotReachWhatListensOnTheHostsLoopback() throws Exception {
+    RuntimeSession a = started(Templates.plain("plain"));
+    String gateway =
+        container(a).getNetworkSettings().getNetworks().get(prefix + "-net").getGateway();
+    try (var api = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = api.getLocalPort();
+      for (String host : List.of(gateway, "127.0.0.1")) {
+        var probe = sh(a, "nc -z -w 3 " + host + " " + port);
+        assertThat(probe.exitCode()).as("nc -z %s %d", host, port).isNotZero();
+      }
+    }
+  }
+
+  private static String lookup(RuntimeSession s, String what) {
+    var r = sh(s, "nslookup " + what + " 2>&1");
+    return out(r);
   }
 
   @Test

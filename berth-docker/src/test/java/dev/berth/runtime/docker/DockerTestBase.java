@@ -90,6 +90,15 @@ abstract class DockerTestBase {
         : Optional.empty();
   }
 
+  /** The ports the session's container asked the engine to publish on the host (none: empty). */
+  static Map<
+          com.github.dockerjava.api.model.ExposedPort,
+          com.github.dockerjava.api.model.Ports.Binding[]>
+      publishedPorts(RuntimeSession s) {
+    var bindings = container(s).getHostConfig().getPortBindings();
+    return bindings == null ? Map.of() : bindings.getBindings();
+  }
+
   static InspectContainerResponse container(RuntimeSession s) {
     return engine.client.inspectContainerCmd(s.state().get(DockerNames.KEY_CONTAINER)).exec();
   }

@@ -89,6 +89,24 @@ final class DockerTestSupport implements ExecutionCondition {
         engine, prefix, instanceFor(prefix), DefaultImage.HOST_BUSYBOX, networks);
   }
 
+  /** With {@code dockerPublishPorts} set ({@code auto} for the others: nothing is published). */
+  static DockerRuntime runtime(
+      DockerEngine engine,
+      String prefix,
+      SessionNetworks networks,
+      PortPublishing.Mode publishPorts,
+      DnsNames dns) {
+    return new DockerRuntime(
+        engine,
+        prefix,
+        instanceFor(prefix),
+        DefaultImage.HOST_BUSYBOX,
+        networks,
+        SharedFiles.NONE,
+        publishPorts,
+        dns);
+  }
+
   /** Removes every container, network, volume and image whose name starts with the prefix. */
   static void removeEverything(DockerEngine engine, String prefix) {
     var client = engine.client;
