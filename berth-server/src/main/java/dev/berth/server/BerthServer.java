@@ -4,6 +4,7 @@ import dev.berth.api.ApiServer;
 import dev.berth.auth.BrowserLogins;
 import dev.berth.auth.Tokens;
 import dev.berth.config.BerthConfig;
+import dev.berth.egress.EgressProxy;
 import dev.berth.images.ImageEngine;
 import dev.berth.mcp.McpHttpEndpoint;
 import dev.berth.metrics.BerthMetrics;
@@ -65,6 +66,7 @@ public final class BerthServer implements AutoCloseable {
   private final Reconciler reconciler;
   private final OrphanCollector orphans;
   private TemplateWatcher templateWatcher;
+  private EgressProxy egress;
 
   private BerthServer(
       BerthConfig config,
@@ -109,7 +111,15 @@ public final class BerthServer implements AutoCloseable {
       Optional<String> adminToken = tokens.createAdminTokenIfMissing();
       adminToken.ifPresent(t -> writeSecret(config.adminTokenFile(), t));
       String instance = instanceId(config.home());
-      Backends backends = providers.open(new BackendContext(config, instance, out));
+      // Per installation: the way out for sessions with an egress allow list (see EgressProxy).
+      var egress = new EgressProxy();
+      Backends backends;
+      try {
+        backends = providers.open(new BackendContext(config, instance, out, egress));
+      } catch (RuntimeException e) {
+        egress.close();
+        throw e;
+      }
       var limits =
           new WorkspaceLimits(
               config.maxFileBytes(),
@@ -126,6 +136,7 @@ public final class BerthServer implements AutoCloseable {
       new UptimeMetrics().bindTo(meters);
       var metrics = new BerthMetrics(meters, registry.sessions(), backends.names());
       sessions.addListener(metrics);
+      egress.recordTo(sessions);
       var mcp = new McpHttpEndpoint(sessions, tokens, VERSION);
       ImageJobs images =
           imageEngine(backends)
@@ -174,6 +185,7 @@ public final class BerthServer implements AutoCloseable {
           new BerthServer(
               config, registry, backends, sessions, app, mcp, images, proxy, reconciler, orphans);
       server.templateWatcher = watcher;
+      server.egress = egress;
       out.println("Berth " + VERSION + " is serving " + server.url());
       out.println("  dashboard: " + server.url() + "/");
       out.println("  MCP (Streamable HTTP): " + server.url() + McpHttpEndpoint.PATH);
@@ -270,6 +282,9 @@ public final class BerthServer implements AutoCloseable {
     app.stop();
     proxy.close();
     backends.close();
+    if (egress != null) {
+      egress.close();
+    }
     registry.close();
     log.info("Berth stopped");
   }

@@ -27,8 +27,9 @@ import java.util.TreeMap;
  *
  * <p>Hardening is not optional: every capability dropped except the template's, {@code
  * no-new-privileges}, never privileged, never the Docker socket (the only mount is the session's
- * volume), ports published on loopback only. {@code Init: true} puts an init process at PID 1 that
- * forwards SIGTERM, so a stop never waits out its timeout.
+ * volume), ports published on loopback only (none for a session with an egress policy: its internal
+ * network cannot publish, and Berth reaches the app at the container's address). {@code Init: true}
+ * puts an init process at PID 1 that forwards SIGTERM, so a stop never waits out its timeout.
  *
  * @param command empty to keep the image's own CMD
  */
@@ -46,7 +47,8 @@ record ContainerSpec(
     List<Integer> ports,
     ResourceLimits limits,
     List<Capability> capabilities,
-    SharedFiles sharedFiles) {
+    SharedFiles sharedFiles,
+    boolean publishPorts) {
 
   /** What runs when a template has neither an app nor an image of its own: stay alive for exec. */
   static final List<String> KEEP_ALIVE = List.of("sleep", "infinity");
@@ -110,7 +112,33 @@ record ContainerSpec(
         t.app().ports(),
         t.container().resources(),
         t.container().capabilities().stream().map(ContainerSpec::capability).toList(),
-        sharedFiles);
+        sharedFiles,
+        !t.network().egress().restricts());
+  }
+
+  /**
+   * This spec with {@code extra} added to the environment (the egress proxy's address, which only
+   * the network the session was put on decides).
+   */
+  ContainerSpec withEnv(Map<String, String> extra) {
+    Map<String, String> merged = new TreeMap<>(env);
+    merged.putAll(extra);
+    return new ContainerSpec(
+        name,
+        image,
+        command,
+        user,
+        workspacePath,
+        merged,
+        labels,
+        volume,
+        network,
+        hostname,
+        ports,
+        limits,
+        capabilities,
+        sharedFiles,
+        publishPorts);
   }
 
   private static boolean overlaps(String a, String b) {
@@ -157,7 +185,9 @@ record ContainerSpec(
     if (!capabilities.isEmpty()) {
       host.withCapAdd(capabilities.toArray(Capability[]::new));
     }
-    if (!ports.isEmpty()) {
+    // A session with an egress policy is on an internal network, where the engine publishes no
+    // port: Berth reaches its app at the container's own address (see EgressNetworks).
+    if (!ports.isEmpty() && publishPorts) {
       List<PortBinding> bindings = new ArrayList<>();
       for (int port : ports) {
         // No host port given: the engine picks a free one, read back after start.

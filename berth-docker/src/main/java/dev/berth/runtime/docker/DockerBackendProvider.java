@@ -75,6 +75,7 @@ public final class DockerBackendProvider implements BackendProvider {
               context.instance(),
               DockerSettings.networks(settings.networks()),
               sharedFiles(config));
+      docker.useEgressGate(context.egress());
       why = docker.ping();
     } catch (RuntimeException e) {
       why = e.getMessage();

@@ -87,6 +87,10 @@ final class DockerObserver {
 
   /** Declared app ports and the loopback URLs the engine published them on. */
   static Map<Integer, URI> endpoints(RuntimeSession s, InspectContainerResponse c) {
+    if (s.template().network().egress().restricts()) {
+      // Internal networks publish nothing: the app is reached where it listens (EgressNetworks).
+      return soleNetwork(c).map(n -> probeAddresses(s, c, n)).orElse(new TreeMap<>());
+    }
     Map<Integer, URI> out = new TreeMap<>();
     if (c.getNetworkSettings() == null || c.getNetworkSettings().getPorts() == null) {
       return out;
@@ -127,6 +131,15 @@ final class DockerObserver {
       out.put(port, URI.create("http://" + host + ":" + port + "/"));
     }
     return out;
+  }
+
+  /** The one network a container with an egress policy is attached to. */
+  private static Optional<String> soleNetwork(InspectContainerResponse c) {
+    if (c.getNetworkSettings() == null || c.getNetworkSettings().getNetworks() == null) {
+      return Optional.empty();
+    }
+    var names = c.getNetworkSettings().getNetworks().keySet();
+    return names.size() == 1 ? Optional.of(names.iterator().next()) : Optional.empty();
   }
 
   /** The container's IP address on {@code network}, if it is attached there and has one. */

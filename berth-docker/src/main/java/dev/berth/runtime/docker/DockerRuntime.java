@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import dev.berth.base.BerthException;
 import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
+import dev.berth.runtime.EgressGate;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
 import dev.berth.runtime.PreflightProblem;
@@ -78,6 +79,7 @@ public final class DockerRuntime implements SessionRuntime {
   private final SessionImages sessionImages;
   private final SharedFiles sharedFiles;
   private final ContainerDefinitions definitions;
+  private final EgressNetworks egress;
   private final ContainerExits exits = new ContainerExits();
 
   /**
@@ -180,6 +182,17 @@ public final class DockerRuntime implements SessionRuntime {
     this.sessionImages = new SessionImages(imageEngine, defaultImage, provisioner);
     this.sharedFiles = sharedFiles;
     this.definitions = new ContainerDefinitions(engine, users);
+    this.egress = new EgressNetworks(engine, provisioner, prefix, instance);
+  }
+
+  /**
+   * Sends sessions whose template allows only listed destinations through {@code gate} (Berth's
+   * egress proxy, which the server runs); without one such templates are refused. Call before the
+   * runtime is used.
+   */
+  public DockerRuntime useEgressGate(EgressGate gate) {
+    egress.useGate(gate);
+    return this;
   }
 
   /** Null when the engine answers, else why not: for start-up checks and {@code berth doctor}. */
@@ -219,7 +232,9 @@ public final class DockerRuntime implements SessionRuntime {
 
   private DockerNames names(RuntimeSession s) {
     RuntimeStates.requireUnderstood(s, "Docker", STATE_VERSION);
-    return DockerNames.of(s.state(), prefix, s.template().name(), s.handle(), networks);
+    DockerNames names =
+        DockerNames.of(s.state(), prefix, s.template().name(), s.handle(), networks);
+    return egress.named(s, names, s.state().get(DockerNames.KEY_NETWORK) != null);
   }
 
   @Override
@@ -229,7 +244,9 @@ public final class DockerRuntime implements SessionRuntime {
 
   @Override
   public List<PreflightProblem> preflight(RuntimeSession s) {
-    return sessionImages.preflight(s); // the image only: see SessionImages#preflight
+    List<PreflightProblem> problems = new ArrayList<>(egress.preflight(s));
+    problems.addAll(sessionImages.preflight(s)); // the image: see SessionImages#preflight
+    return problems;
   }
 
   @Override
@@ -248,11 +265,7 @@ public final class DockerRuntime implements SessionRuntime {
     String recorded = s.state().get(KEY_IMAGE);
     String image = recorded == null ? sessionImages.resolve(s) : sessionImages.recorded(recorded);
     boolean newVolume = provisioner.ensureVolume(s, names.volume());
-    if (names.network().equals(DockerNames.sharedNetwork(prefix))) {
-      provisioner.ensureSharedNetwork(names.network());
-    } else {
-      provisioner.ensureNetwork(s, names.network());
-    }
+    String egressKind = egress.ensure(s, names.network());
     InspectContainerResponse container = createContainer(s, names, image);
     ContainerPaths paths = DockerWorkspace.paths(engine, users, s, container);
     if (newVolume || !seed) {
@@ -265,7 +278,8 @@ public final class DockerRuntime implements SessionRuntime {
         .into(s.state().withVersion(STATE_VERSION))
         .with(KEY_CONTAINER_ID, container.getId())
         .with(KEY_IMAGE, image)
-        .with(KEY_IMAGE_ID, container.getImageId());
+        .with(KEY_IMAGE_ID, container.getImageId())
+        .with(EgressNetworks.KEY_EGRESS, egressKind);
   }
 
   private InspectContainerResponse createContainer(
@@ -276,7 +290,9 @@ public final class DockerRuntime implements SessionRuntime {
             ? sharedFiles
             : SharedFiles.NONE;
     var labels = ContainerDefinitions.labelled(provisioner.labels(s, DockerLabels.TYPE_SESSION), s);
-    var spec = ContainerSpec.of(s, names, image, labels, shared);
+    var spec =
+        ContainerSpec.of(s, names, image, labels, shared)
+            .withEnv(egress.proxyEnv(s, names.network()));
     return provisioner.ensureContainer(s, spec);
   }
 
@@ -285,6 +301,7 @@ public final class DockerRuntime implements SessionRuntime {
     DockerNames names = names(s);
     Optional<InspectContainerResponse> found = provisioner.find(names.container());
     if (found.isPresent() && Boolean.TRUE.equals(found.get().getState().getRunning())) {
+      egress.admit(s, found.get(), names.network());
       return started(s.state(), DockerObserver.endpoints(s, found.get()));
     }
     if (!provisioner.volumeExists(names.volume())) {
@@ -300,7 +317,8 @@ public final class DockerRuntime implements SessionRuntime {
       // A start applies the template as it is now: a container keeps what it was created with.
       // The image is resolved first, so a template naming a missing image removes nothing.
       String image = sessionImages.resolve(s);
-      RuntimeState removed = definitions.remove(s, found.get()).with(KEY_IMAGE, image);
+      RuntimeState removed =
+          egress.recreating(s, definitions.remove(s, found.get())).with(KEY_IMAGE, image);
       state = prepare(s.withState(removed), false);
       found = Optional.empty();
     } else if (found.isEmpty()) {
@@ -318,6 +336,7 @@ public final class DockerRuntime implements SessionRuntime {
     LOG.info("session {}: started container {}", s.id(), names.container());
     state = RuntimeStates.markStarted(state.with(KEY_CONTAINER_ID, id));
     InspectContainerResponse after = provisioner.find(id).orElseThrow();
+    egress.admit(s, after, names(s.withState(state)).network());
     var endpoints = DockerObserver.endpoints(s, after);
     for (var e : endpoints.entrySet()) {
       state = state.with("port." + e.getKey(), Integer.toString(e.getValue().getPort()));
@@ -332,6 +351,7 @@ public final class DockerRuntime implements SessionRuntime {
   @Override
   public RuntimeState stop(RuntimeSession s, Duration grace) {
     DockerNames names = names(s);
+    egress.forget(s);
     Optional<InspectContainerResponse> found = provisioner.find(names.container());
     if (found.isPresent() && Boolean.TRUE.equals(found.get().getState().getRunning())) {
       try {
@@ -368,6 +388,7 @@ public final class DockerRuntime implements SessionRuntime {
     List<String> extra = new ArrayList<>();
     extra.add(FileCommands.helperName(prefix, s));
     Optional.ofNullable(s.state().get(KEY_CONTAINER_ID)).ifPresent(extra::add);
+    egress.forget(s);
     CleanupReport report = cleanup.destroy(s, names, extra);
     if (report.complete()) {
       commands.forget(s);
@@ -384,7 +405,17 @@ public final class DockerRuntime implements SessionRuntime {
     } catch (RuntimeException e) {
       return new ObservedState.Unknown(e.getMessage());
     }
-    return observer.inspect(s, names);
+    ObservedState observed = observer.inspect(s, names);
+    if (observed instanceof ObservedState.Running) {
+      // After a Berth restart the egress proxy knows no session yet: the reconciler's inspections
+      // tell it again who is where.
+      try {
+        provisioner.find(names.container()).ifPresent(c -> egress.admit(s, c, names.network()));
+      } catch (RuntimeException e) {
+        LOG.warn("session {}: cannot tell the egress proxy its address: {}", s.id(), e.toString());
+      }
+    }
+    return observed;
   }
 
   @Override

@@ -77,6 +77,7 @@ final class NamedDockerBackends {
             context.instance(),
             DockerSettings.networks(networks),
             DockerBackendProvider.sharedFiles(config));
+    runtime.useEgressGate(context.egress());
     String why = runtime.ping();
     if (why != null) {
       // Start anyway: one engine down must not keep the others' sessions from being served.
