@@ -406,7 +406,8 @@ public final class DockerRuntime implements SessionRuntime {
       return new ObservedState.Unknown(e.getMessage());
     }
     ObservedState observed = observer.inspect(s, names);
-    if (observed instanceof ObservedState.Running) {
+    if (observed instanceof ObservedState.Running
+        && s.template().network().egress() instanceof dev.berth.template.EgressPolicy.Allow) {
       // After a Berth restart the egress proxy knows no session yet: the reconciler's inspections
       // tell it again who is where.
       try {
