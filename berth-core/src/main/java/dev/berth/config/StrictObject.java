@@ -181,6 +181,12 @@ public final class StrictObject {
     return Optional.of(out);
   }
 
+  /** True when {@code key} holds a mapping (for keys that take either a word or a mapping). */
+  public boolean isMapping(String key) {
+    JsonNode v = value(key);
+    return v != null && v.isObject();
+  }
+
   public Optional<StrictObject> object(String key) {
     JsonNode v = value(key);
     return v == null

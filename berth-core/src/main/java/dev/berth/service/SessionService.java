@@ -454,4 +454,12 @@ public final class SessionService {
   public void recordActivity(SessionId id, String via) {
     steps.activity().record(id, via);
   }
+
+  /**
+   * Records in the session's events what infrastructure beside the service saw of it (the egress
+   * proxy: each destination it let through or refused). Subscribers of the event stream see it.
+   */
+  public void recordEvent(SessionId id, String type, String message, String data) {
+    steps.event(id, type, message, data);
+  }
 }

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param workspace the workspace's mount path, project skeleton and volume
  * @param lifetime idle timeout, max lifetime, what culling does, and the restart policy
  * @param placement the backend sessions use by default and the backends they may use
+ * @param network what the session may reach over the network (its egress policy)
  */
 public record Template(
     String name,
@@ -34,7 +35,8 @@ public record Template(
     ContainerSettings container,
     WorkspaceSettings workspace,
     LifetimeSettings lifetime,
-    PlacementSettings placement) {
+    PlacementSettings placement,
+    NetworkSettings network) {
 
   public static final String DEFAULT_NAME = "default";
   public static final String DEFAULT_WORKSPACE_PATH = WorkspaceSettings.DEFAULT_PATH;

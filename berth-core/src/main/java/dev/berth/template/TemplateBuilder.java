@@ -23,6 +23,7 @@ public final class TemplateBuilder {
   private WorkspaceSettings workspace = WorkspaceSettings.DEFAULT;
   private LifetimeSettings lifetime = LifetimeSettings.DEFAULT;
   private PlacementSettings placement = PlacementSettings.DEFAULT;
+  private NetworkSettings network = NetworkSettings.DEFAULT;
 
   TemplateBuilder(String name) {
     this.name = name;
@@ -39,6 +40,7 @@ public final class TemplateBuilder {
     workspace = t.workspace();
     lifetime = t.lifetime();
     placement = t.placement();
+    network = t.network();
   }
 
   public Template build() {
@@ -52,7 +54,8 @@ public final class TemplateBuilder {
         container,
         workspace,
         lifetime,
-        placement);
+        placement,
+        network);
   }
 
   // The template itself.
@@ -101,6 +104,11 @@ public final class TemplateBuilder {
 
   public TemplateBuilder placement(PlacementSettings newPlacement) {
     placement = newPlacement;
+    return this;
+  }
+
+  public TemplateBuilder network(NetworkSettings newNetwork) {
+    network = newNetwork;
     return this;
   }
 
@@ -227,6 +235,13 @@ public final class TemplateBuilder {
 
   public TemplateBuilder allowedBackends(List<String> newAllowedBackends) {
     placement = placement.withAllowedBackends(newAllowedBackends);
+    return this;
+  }
+
+  // Keys of the network group.
+
+  public TemplateBuilder egress(EgressPolicy newEgress) {
+    network = network.withEgress(newEgress);
     return this;
   }
 }

@@ -12,9 +12,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The fingerprint of what a session's container, process or pod is made from: its image (the named
  * reference, or which template's Dockerfile builds it), command, ports, user, environment, resource
- * limits, capabilities and workspace path. Two templates with the same fingerprint make the same
- * container; a session whose recorded fingerprint differs from its template's current one runs an
- * outdated definition, and its next start applies the template as it is now.
+ * limits, capabilities, workspace path and egress policy (a changed policy needs another network or
+ * another NetworkPolicy, so the container or pod is made again). Two templates with the same
+ * fingerprint make the same container; a session whose recorded fingerprint differs from its
+ * template's current one runs an outdated definition, and its next start applies the template as it
+ * is now.
  *
  * <p>Computed from the template as the runtimes get it ({@link Template#forSession}), so the
  * session's own base path is part of it and the Docker label and the registry hold the same value.
@@ -46,6 +48,12 @@ public final class TemplateDefinition {
     d.put("pids", r.pids());
     d.put("capabilities", t.container().capabilities());
     d.put("workspacePath", t.workspace().path());
+    // Only a restricting policy is written, so the fingerprints of templates that allow all (every
+    // template made before egress policies existed) stay as they were: no container is recreated
+    // just because Berth learned the key.
+    if (t.network().egress().restricts()) {
+      d.put("egress", EgressPolicy.describe(t.network().egress()));
+    }
     byte[] canonical = JSON.writeValueAsString(d).getBytes(StandardCharsets.UTF_8);
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));

@@ -132,7 +132,8 @@ public final class TemplateLoader {
             ContainerParser.read(file),
             WorkspaceParser.read(file),
             LifetimeParser.read(file),
-            PlacementParser.read(file));
+            PlacementParser.read(file),
+            NetworkParser.read(file));
     keys.checkNoUnknownKeys();
     return Optional.of(t);
   }
@@ -227,7 +228,8 @@ public final class TemplateLoader {
       Overlay<ContainerSettings> container,
       Overlay<WorkspaceSettings> workspace,
       Overlay<LifetimeSettings> lifetime,
-      Overlay<PlacementSettings> placement) {
+      Overlay<PlacementSettings> placement,
+      Overlay<NetworkSettings> network) {
 
     Template merge(Template base, boolean hasParent) {
       return new Template(
@@ -240,7 +242,8 @@ public final class TemplateLoader {
           container.onto(base.container()),
           workspace.onto(base.workspace()),
           lifetime.onto(base.lifetime()),
-          placement.onto(base.placement()));
+          placement.onto(base.placement()),
+          network.onto(base.network()));
     }
   }
 }

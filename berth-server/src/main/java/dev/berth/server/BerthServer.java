@@ -7,6 +7,7 @@ import dev.berth.base.OwnerOnly;
 import dev.berth.base.Pause;
 import dev.berth.config.BerthConfig;
 import dev.berth.config.DataDirectory;
+import dev.berth.egress.EgressProxy;
 import dev.berth.images.ImageEngine;
 import dev.berth.mcp.McpHttpEndpoint;
 import dev.berth.metrics.BerthMetrics;
@@ -69,6 +70,7 @@ public final class BerthServer implements AutoCloseable {
   private final Reconciler reconciler;
   private final OrphanCollector orphans;
   private TemplateWatcher templateWatcher;
+  private EgressProxy egress;
 
   private BerthServer(
       BerthConfig config,
@@ -112,7 +114,15 @@ public final class BerthServer implements AutoCloseable {
     try {
       Clock clock = Clock.systemUTC();
       String instance = instanceId(config.home());
-      Backends backends = providers.open(new BackendContext(config, instance, out));
+      // Per installation: the way out for sessions with an egress allow list (see EgressProxy).
+      var egress = new EgressProxy();
+      Backends backends;
+      try {
+        backends = providers.open(new BackendContext(config, instance, out, egress));
+      } catch (RuntimeException e) {
+        egress.close();
+        throw e;
+      }
       // A session token is refused where its session's backend cannot keep it there (local).
       var tokens =
           new Tokens(
@@ -146,6 +156,7 @@ public final class BerthServer implements AutoCloseable {
       new UptimeMetrics().bindTo(meters);
       var metrics = new BerthMetrics(meters, registry.sessions(), backends.names());
       sessions.addListener(metrics);
+      egress.recordTo(sessions);
       var mcp = new McpHttpEndpoint(sessions, tokens, VERSION, config.maxMcpRequestBytes());
       ImageJobs images =
           imageEngine(backends)
@@ -194,6 +205,7 @@ public final class BerthServer implements AutoCloseable {
           new BerthServer(
               config, registry, backends, sessions, app, mcp, images, proxy, reconciler, orphans);
       server.templateWatcher = watcher;
+      server.egress = egress;
       out.println("Berth " + VERSION + " is serving " + server.url());
       out.println("  dashboard: " + server.url() + "/");
       out.println("  MCP (Streamable HTTP): " + server.url() + McpHttpEndpoint.PATH);
@@ -290,6 +302,9 @@ public final class BerthServer implements AutoCloseable {
     app.stop();
     proxy.close();
     backends.close();
+    if (egress != null) {
+      egress.close();
+    }
     registry.close();
     log.info("Berth stopped");
   }

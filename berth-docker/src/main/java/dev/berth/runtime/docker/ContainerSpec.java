@@ -28,8 +28,9 @@ import java.util.TreeMap;
  * <p>Hardening is not optional: every capability dropped except the template's, {@code
  * no-new-privileges}, never privileged, never the Docker socket (the only mount is the session's
  * volume), ports published on loopback only, and only when Berth needs them published ({@link
- * PortPublishing}). {@code Init: true} puts an init process at PID 1 that forwards SIGTERM, so a
- * stop never waits out its timeout.
+ * PortPublishing}; never for a session with an egress policy: its internal network cannot publish,
+ * and Berth reaches the app at the container's address). {@code Init: true} puts an init process
+ * at PID 1 that forwards SIGTERM, so a stop never waits out its timeout.
  *
  * @param command empty to keep the image's own CMD
  * @param hostname the session's id, or on a shared network its opaque container name ({@link
@@ -124,9 +125,35 @@ record ContainerSpec(
         names.network(),
         hostname,
         t.app().ports(),
-        publishPorts,
+        // An internal network (egress policy) cannot publish: Berth uses the container's address.
+        publishPorts && !t.network().egress().restricts(),
         t.container().resources(),
         t.container().capabilities().stream().map(ContainerSpec::capability).toList(),
+        sharedFiles);
+  }
+
+  /**
+   * This spec with {@code extra} added to the environment (the egress proxy's address, which only
+   * the network the session was put on decides).
+   */
+  ContainerSpec withEnv(Map<String, String> extra) {
+    Map<String, String> merged = new TreeMap<>(env);
+    merged.putAll(extra);
+    return new ContainerSpec(
+        name,
+        image,
+        command,
+        user,
+        workspacePath,
+        merged,
+        labels,
+        volume,
+        network,
+        hostname,
+        ports,
+        publishPorts,
+        limits,
+        capabilities,
         sharedFiles);
   }
 

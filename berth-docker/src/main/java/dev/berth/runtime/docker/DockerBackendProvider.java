@@ -78,6 +78,7 @@ public final class DockerBackendProvider implements BackendProvider {
               sharedFiles(config),
               DockerSettings.publishPorts(settings.publishPorts()),
               DnsNames.keptIn(config.home()));
+      docker.useEgressGate(context.egress());
       why = docker.ping();
     } catch (RuntimeException e) {
       why = e.getMessage();

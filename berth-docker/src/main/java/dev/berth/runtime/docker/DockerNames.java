@@ -76,7 +76,11 @@ record DockerNames(String container, String volume, String network) {
    * see its name and hostname through Docker's DNS.
    */
   boolean sharesDns(String prefix) {
-    return network.equals(sharedNetwork(prefix));
+    // The egress policies' shared networks (EgressNetworks) are shared among sessions too.
+    String shared = sharedNetwork(prefix);
+    return network.equals(shared)
+        || network.equals(shared + "-closed")
+        || network.equals(shared + "-proxied");
   }
 
   RuntimeState into(RuntimeState state) {

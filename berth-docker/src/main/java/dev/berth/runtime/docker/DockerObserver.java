@@ -116,6 +116,15 @@ final class DockerObserver {
     return out;
   }
 
+  /** The one network a container with an egress policy is attached to. */
+  private static Optional<String> soleNetwork(InspectContainerResponse c) {
+    if (c.getNetworkSettings() == null || c.getNetworkSettings().getNetworks() == null) {
+      return Optional.empty();
+    }
+    var names = c.getNetworkSettings().getNetworks().keySet();
+    return names.size() == 1 ? Optional.of(names.iterator().next()) : Optional.empty();
+  }
+
   /** The container's IP address on {@code network}, if it is attached there and has one. */
   private static Optional<String> address(InspectContainerResponse c, String network) {
     if (c.getNetworkSettings() == null || c.getNetworkSettings().getNetworks() == null) {

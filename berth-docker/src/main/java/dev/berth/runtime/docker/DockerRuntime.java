@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import dev.berth.base.BerthException;
 import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
+import dev.berth.runtime.EgressGate;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
 import dev.berth.runtime.PreflightProblem;
@@ -80,6 +81,7 @@ public final class DockerRuntime implements SessionRuntime {
   private final SessionImages sessionImages;
   private final SharedFiles sharedFiles;
   private final ContainerDefinitions definitions;
+  private final EgressNetworks egress;
   private final ContainerExits exits = new ContainerExits();
 
   /**
@@ -209,6 +211,17 @@ public final class DockerRuntime implements SessionRuntime {
     this.sessionImages = new SessionImages(imageEngine, defaultImage, provisioner);
     this.sharedFiles = sharedFiles;
     this.definitions = new ContainerDefinitions(engine, users);
+    this.egress = new EgressNetworks(engine, provisioner, prefix, instance);
+  }
+
+  /**
+   * Sends sessions whose template allows only listed destinations through {@code gate} (Berth's
+   * egress proxy, which the server runs); without one such templates are refused. Call before the
+   * runtime is used.
+   */
+  public DockerRuntime useEgressGate(EgressGate gate) {
+    egress.useGate(gate);
+    return this;
   }
 
   /** Null when the engine answers, else why not: for start-up checks and {@code berth doctor}. */
@@ -248,7 +261,9 @@ public final class DockerRuntime implements SessionRuntime {
 
   private DockerNames names(RuntimeSession s) {
     RuntimeStates.requireUnderstood(s, "Docker", STATE_VERSION);
-    return DockerNames.of(s.state(), prefix, s.template().name(), s.handle(), networks, dns);
+    DockerNames names =
+        DockerNames.of(s.state(), prefix, s.template().name(), s.handle(), networks, dns);
+    return egress.named(s, names, s.state().get(DockerNames.KEY_NETWORK) != null);
   }
 
   @Override
@@ -258,7 +273,9 @@ public final class DockerRuntime implements SessionRuntime {
 
   @Override
   public List<PreflightProblem> preflight(RuntimeSession s) {
-    return sessionImages.preflight(s); // the image only: see SessionImages#preflight
+    List<PreflightProblem> problems = new ArrayList<>(egress.preflight(s));
+    problems.addAll(sessionImages.preflight(s)); // the image: see SessionImages#preflight
+    return problems;
   }
 
   @Override
@@ -277,11 +294,7 @@ public final class DockerRuntime implements SessionRuntime {
     String recorded = s.state().get(KEY_IMAGE);
     String image = recorded == null ? sessionImages.resolve(s) : sessionImages.recorded(recorded);
     boolean newVolume = provisioner.ensureVolume(s, names.volume());
-    if (names.network().equals(DockerNames.sharedNetwork(prefix))) {
-      provisioner.ensureSharedNetwork(names.network());
-    } else {
-      provisioner.ensureNetwork(s, names.network());
-    }
+    String egressKind = egress.ensure(s, names.network());
     InspectContainerResponse container = createContainer(s, names, image);
     ContainerPaths paths = DockerWorkspace.paths(engine, users, s, container);
     if (newVolume || !seed) {
@@ -294,7 +307,8 @@ public final class DockerRuntime implements SessionRuntime {
         .into(s.state().withVersion(STATE_VERSION))
         .with(KEY_CONTAINER_ID, container.getId())
         .with(KEY_IMAGE, image)
-        .with(KEY_IMAGE_ID, container.getImageId());
+        .with(KEY_IMAGE_ID, container.getImageId())
+        .with(EgressNetworks.KEY_EGRESS, egressKind);
   }
 
   private InspectContainerResponse createContainer(
@@ -308,7 +322,9 @@ public final class DockerRuntime implements SessionRuntime {
     // On a network shared with other sessions, the hostname is as opaque as the name (DnsNames):
     // Docker's DNS answers for both there.
     String hostname = names.sharesDns(prefix) ? names.container() : s.id().value();
-    var spec = ContainerSpec.of(s, names, image, labels, shared, hostname, publishing.publishes());
+    var spec =
+        ContainerSpec.of(s, names, image, labels, shared, hostname, publishing.publishes())
+            .withEnv(egress.proxyEnv(s, names.network()));
     return provisioner.ensureContainer(s, spec);
   }
 
@@ -317,6 +333,7 @@ public final class DockerRuntime implements SessionRuntime {
     DockerNames names = names(s);
     Optional<InspectContainerResponse> found = provisioner.find(names.container());
     if (found.isPresent() && Boolean.TRUE.equals(found.get().getState().getRunning())) {
+      egress.admit(s, found.get(), names.network());
       return started(s.state(), observer.endpoints(s, found.get(), names.network()));
     }
     if (!provisioner.volumeExists(names.volume())) {
@@ -335,8 +352,11 @@ public final class DockerRuntime implements SessionRuntime {
       // The image is resolved first, so a template naming a missing image removes nothing.
       String image = sessionImages.resolve(s);
       RuntimeState removed =
-          definitions
-              .remove(s, found.get(), remake.orElse("its template changed since it was created"))
+          egress
+              .recreating(
+                  s,
+                  definitions.remove(
+                      s, found.get(), remake.orElse("its template changed since it was created")))
               .with(KEY_IMAGE, image);
       if (names.sharesDns(prefix)) {
         removed = removed.with(DockerNames.KEY_CONTAINER, null); // named anew: see DnsNames
@@ -359,8 +379,9 @@ public final class DockerRuntime implements SessionRuntime {
     LOG.info("session {}: started container {}", s.id(), now.container());
     state = RuntimeStates.markStarted(state.with(KEY_CONTAINER_ID, id));
     InspectContainerResponse after = provisioner.find(id).orElseThrow();
+    egress.admit(s, after, now.network());
     var endpoints = observer.endpoints(s, after, now.network());
-    if (publishing.publishes()) {
+    if (publishes(s)) {
       for (var e : endpoints.entrySet()) {
         state = state.with("port." + e.getKey(), Integer.toString(e.getValue().getPort()));
       }
@@ -375,7 +396,12 @@ public final class DockerRuntime implements SessionRuntime {
         names.sharesDns(prefix)
             ? dns.container(prefix, s.template().name(), s.handle())
             : names.container();
-    return ContainerDefinitions.madeOtherwise(c, name, s, publishing.publishes());
+    return ContainerDefinitions.madeOtherwise(c, name, s, publishes(s));
+  }
+
+  /** Whether the session's app ports are published: never on an internal (egress) network. */
+  private boolean publishes(RuntimeSession s) {
+    return publishing.publishes() && !s.template().network().egress().restricts();
   }
 
   private static StartResult started(RuntimeState state, Map<Integer, URI> eps) {
@@ -385,6 +411,7 @@ public final class DockerRuntime implements SessionRuntime {
   @Override
   public RuntimeState stop(RuntimeSession s, Duration grace) {
     DockerNames names = names(s);
+    egress.forget(s);
     Optional<InspectContainerResponse> found = provisioner.find(names.container());
     if (found.isPresent() && Boolean.TRUE.equals(found.get().getState().getRunning())) {
       try {
@@ -421,6 +448,7 @@ public final class DockerRuntime implements SessionRuntime {
     List<String> extra = new ArrayList<>();
     extra.add(FileCommands.helperName(prefix, s));
     Optional.ofNullable(s.state().get(KEY_CONTAINER_ID)).ifPresent(extra::add);
+    egress.forget(s);
     CleanupReport report = cleanup.destroy(s, names, extra);
     if (report.complete()) {
       commands.forget(s);
@@ -437,7 +465,18 @@ public final class DockerRuntime implements SessionRuntime {
     } catch (RuntimeException e) {
       return new ObservedState.Unknown(e.getMessage());
     }
-    return observer.inspect(s, names);
+    ObservedState observed = observer.inspect(s, names);
+    if (observed instanceof ObservedState.Running
+        && s.template().network().egress() instanceof dev.berth.template.EgressPolicy.Allow) {
+      // After a Berth restart the egress proxy knows no session yet: the reconciler's inspections
+      // tell it again who is where.
+      try {
+        provisioner.find(names.container()).ifPresent(c -> egress.admit(s, c, names.network()));
+      } catch (RuntimeException e) {
+        LOG.warn("session {}: cannot tell the egress proxy its address: {}", s.id(), e.toString());
+      }
+    }
+    return observed;
   }
 
   @Override

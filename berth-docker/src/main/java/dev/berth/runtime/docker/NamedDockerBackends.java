@@ -86,6 +86,7 @@ final class NamedDockerBackends {
             DockerBackendProvider.sharedFiles(config),
             DockerSettings.publishPorts(publishPorts),
             DnsNames.keptIn(config.home()));
+    runtime.useEgressGate(context.egress());
     String why = runtime.ping();
     if (why != null) {
       // Start anyway: one engine down must not keep the others' sessions from being served.

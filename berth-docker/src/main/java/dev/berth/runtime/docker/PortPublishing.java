@@ -91,10 +91,13 @@ final class PortPublishing {
 
   /**
    * Where Berth reaches the session's declared app ports: the loopback ports the engine published,
-   * or, publishing nothing, the container's own address on {@code network} (the probe addresses).
+   * or, publishing nothing (or on an internal network), the container's own address on {@code
+   * network} (the probe addresses).
    */
   Map<Integer, URI> endpoints(RuntimeSession s, InspectContainerResponse c, String network) {
-    return publish ? published(s, c) : DockerObserver.probeAddresses(s, c, network);
+    // A session with an egress policy is on an internal network, where nothing can be published.
+    boolean published = publish && !s.template().network().egress().restricts();
+    return published ? published(s, c) : DockerObserver.probeAddresses(s, c, network);
   }
 
   /** Declared app ports and the loopback URLs the engine published them on. */

@@ -130,7 +130,7 @@ final class KubeCleanup {
     return switch (kind) {
       case POD -> List.of(n.pod(), n.helperPod());
       case SERVICE -> List.of(n.service());
-      case NETWORK_POLICY -> List.of(n.networkPolicy());
+      case NETWORK_POLICY -> List.of(n.networkPolicy(), n.egressPolicy());
       case PVC -> List.of(n.pvc());
     };
   }

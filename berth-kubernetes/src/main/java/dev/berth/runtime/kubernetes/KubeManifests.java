@@ -294,8 +294,9 @@ final class KubeManifests {
 
   /**
    * Admits traffic to the session pod only from Berth's own pods (its proxy and probes), so
-   * sessions cannot reach each other. Egress is left open: apps may need the network, and a
-   * neighbour is already unreachable through its own policy.
+   * sessions cannot reach each other. Egress is the template's to restrict ({@code network:
+   * {egress: ...}}, a policy of its own: {@link KubeEgress}); a neighbour is unreachable through
+   * its own policy either way.
    */
   static NetworkPolicy networkPolicy(
       RuntimeSession s, KubeNames n, KubernetesOptions o, Instant now) {

@@ -81,6 +81,11 @@ record KubeNames(String namespace, String base) {
     return base;
   }
 
+  /** The NetworkPolicy of a template's egress policy (see {@link KubeEgress}). */
+  String egressPolicy() {
+    return base + "-egress";
+  }
+
   String helperPod() {
     return base + "-h";
   }

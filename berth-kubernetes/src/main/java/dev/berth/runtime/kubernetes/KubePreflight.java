@@ -16,7 +16,7 @@ final class KubePreflight {
   private KubePreflight() {}
 
   static List<PreflightProblem> problems(Template t, KubernetesOptions options) {
-    List<PreflightProblem> out = new ArrayList<>();
+    List<PreflightProblem> out = new ArrayList<>(KubeEgress.problems(t));
     try {
       KubeManifests.runAs(t, options);
     } catch (BerthException e) {

@@ -250,6 +250,8 @@ public final class KubernetesRuntime implements SessionRuntime {
     // limits from the manifest below), its image included: a stopped session has no pod to keep.
     state = n.into(state.withVersion(STATE_VERSION)).with(KEY_IMAGE, templateImage(s));
     RuntimeSession named = s.withState(state);
+    // Before the pod exists, so it never runs a moment without its template's egress policy.
+    KubeEgress.apply(client, named, n, options);
     pods.deleteAndWait(n, n.helperPod(), 0); // a ReadWriteOnce volume wants one pod at a time
     if (current != null) {
       pods.deleteAndWait(n, n.pod(), 0); // an ended pod cannot run again: a new one takes its name

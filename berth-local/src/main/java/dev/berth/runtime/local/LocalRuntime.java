@@ -142,7 +142,9 @@ public final class LocalRuntime implements SessionRuntime {
   /** Whether the app's command exists on this host; see {@link LocalCommands}. No image. */
   @Override
   public List<PreflightProblem> preflight(RuntimeSession s) {
-    return LocalCommands.preflight(s.template(), System.getenv("PATH"));
+    var problems = new java.util.ArrayList<>(LocalEgress.preflight(s.template()));
+    problems.addAll(LocalCommands.preflight(s.template(), System.getenv("PATH")));
+    return problems;
   }
 
   @Override
@@ -173,6 +175,7 @@ public final class LocalRuntime implements SessionRuntime {
 
   @Override
   public StartResult start(RuntimeSession s) {
+    LocalEgress.requireEnforceable(s.template());
     if (!Files.isDirectory(workspaceDir(s))) {
       throw new BerthException(
           ErrorCode.CONFLICT, "session '" + s.id() + "' has no workspace; it cannot start");
