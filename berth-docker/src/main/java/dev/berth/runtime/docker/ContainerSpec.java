@@ -29,8 +29,8 @@ import java.util.TreeMap;
  * no-new-privileges}, never privileged, never the Docker socket (the only mount is the session's
  * volume), ports published on loopback only, and only when Berth needs them published ({@link
  * PortPublishing}; never for a session with an egress policy: its internal network cannot publish,
- * and Berth reaches the app at the container's address). {@code Init: true} puts an init process
- * at PID 1 that forwards SIGTERM, so a stop never waits out its timeout.
+ * and Berth reaches the app at the container's address). {@code Init: true} puts an init process at
+ * PID 1 that forwards SIGTERM, so a stop never waits out its timeout.
  *
  * @param command empty to keep the image's own CMD
  * @param hostname the session's id, or on a shared network its opaque container name ({@link
