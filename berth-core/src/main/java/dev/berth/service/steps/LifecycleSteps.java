@@ -144,6 +144,9 @@ public final class LifecycleSteps {
         && !(seen instanceof ObservedState.Missing || seen instanceof ObservedState.Unknown)) {
       recordLogTail(failed, rs, runtime); // a retry's was recorded at the first try
     }
+    // FAILED means nothing of it runs: an exec beside an app that died (a local process lives on
+    // without it) is ended too.
+    steps.endExecs(failed.id(), "session '" + failed.id() + "' failed: " + failed.statusReason());
     boolean mayRun =
         switch (seen) {
           case ObservedState.Running r -> true;
@@ -157,7 +160,6 @@ public final class LifecycleSteps {
       stopFailures.remove(failed.id());
       return failed;
     }
-    steps.endExecs(failed.id(), "session '" + failed.id() + "' failed: " + failed.statusReason());
     try {
       RuntimeState state = runtime.stop(rs, steps.stopGrace());
       Session stopped =
