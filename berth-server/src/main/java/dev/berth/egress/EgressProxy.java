@@ -36,10 +36,27 @@ public final class EgressProxy implements EgressGate, AutoCloseable {
 
   private final int port;
   private volatile EgressJournal journal;
-  private final Map<InetAddress, ServerSocket> listeners = new ConcurrentHashMap<>();
+  private final Map<InetAddress, Listener> listeners = new ConcurrentHashMap<>();
   private final Map<InetAddress, Admission> sources = new ConcurrentHashMap<>();
   private final ExecutorService threads =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-egress-", 0).factory());
+
+  /** A listening socket and the thread accepting on it. */
+  private record Listener(ServerSocket socket, Thread acceptor) {
+    /**
+     * Closes the socket and waits for the acceptor to leave it: a socket closed while a thread is
+     * blocked in accept releases its port only once that thread is out, and a session admitted
+     * right after must be able to listen there again.
+     */
+    void close() {
+      closeQuietly(socket);
+      try {
+        acceptor.join(java.time.Duration.ofSeconds(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 
   /** A session's connections: who it is, where it may go, and where it reaches the proxy. */
   record Admission(SessionId id, EgressPolicy.Allow policy, InetAddress hostSide) {}
@@ -104,7 +121,7 @@ public final class EgressProxy implements EgressGate, AutoCloseable {
     for (var e : listeners.entrySet()) {
       if (sources.values().stream().noneMatch(a -> a.hostSide().equals(e.getKey()))) {
         if (listeners.remove(e.getKey(), e.getValue())) {
-          closeQuietly(e.getValue());
+          e.getValue().close();
         }
       }
     }
@@ -129,9 +146,9 @@ public final class EgressProxy implements EgressGate, AutoCloseable {
               + e.getMessage(),
           e);
     }
-    listeners.put(hostSide, server);
+    Thread acceptor = Thread.ofVirtual().name("berth-egress-accept").start(() -> accept(server));
+    listeners.put(hostSide, new Listener(server, acceptor));
     LOG.info("egress proxy listens on {}:{}", hostSide.getHostAddress(), port);
-    threads.execute(() -> accept(server));
   }
 
   private void accept(ServerSocket server) {
@@ -162,7 +179,7 @@ public final class EgressProxy implements EgressGate, AutoCloseable {
 
   @Override
   public void close() {
-    listeners.values().forEach(EgressProxy::closeQuietly);
+    listeners.values().forEach(Listener::close);
     listeners.clear();
     sources.clear();
     threads.shutdownNow();
