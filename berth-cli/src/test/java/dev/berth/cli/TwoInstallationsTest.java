@@ -92,8 +92,10 @@ class TwoInstallationsTest {
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     String image = docker("{{.Id}}", "image " + prefix + "/bbox:latest");
     String network = docker("{{.Id}}", "network " + prefix + "-net");
-    String container =
-        docker("{{.Id}} {{.State.Running}}", "container " + prefix + "-session-bbox-one");
+    // The name on the shared network is opaque (docs/docker.md): ask the session for it.
+    String containerName = created.json().at("/session/resources/container").asString();
+    assertThat(containerName).startsWith(prefix + "-session-");
+    String container = docker("{{.Id}} {{.State.Running}}", "container " + containerName);
     String firstInstance = instance("first");
 
     Path second = home("second");
@@ -103,7 +105,7 @@ class TwoInstallationsTest {
         .hasMessageContaining("instance " + firstInstance + ": ")
         .hasMessageContaining("network " + prefix + "-net")
         .hasMessageContaining("image " + prefix + "/bbox:")
-        .hasMessageContaining("container " + prefix + "-session-bbox-one")
+        .hasMessageContaining("container " + containerName)
         .hasMessageContaining("data directory " + second)
         .hasMessageContaining(
             "Give it a different prefix: 'prefix: <name>' in berth.yaml or BERTH_PREFIX=<name>");
@@ -113,7 +115,7 @@ class TwoInstallationsTest {
     assertThat(docker("{{.Id}}", "network " + prefix + "-net")).isEqualTo(network);
     assertThat(docker("{{index .Labels \"berth.instance\"}}", "network " + prefix + "-net"))
         .isEqualTo(firstInstance);
-    assertThat(docker("{{.Id}} {{.State.Running}}", "container " + prefix + "-session-bbox-one"))
+    assertThat(docker("{{.Id}} {{.State.Running}}", "container " + containerName))
         .isEqualTo(container)
         .endsWith(" true");
     Response exec =
