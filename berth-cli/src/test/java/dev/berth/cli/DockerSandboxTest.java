@@ -54,9 +54,10 @@ class DockerSandboxTest {
     docker.removeEverything(prefix);
   }
 
+  /** A server on this data directory; one already running is stopped first, its sessions kept. */
   private TestServer serve(String gvisorRuntime) {
     if (berth != null) {
-      berth.close();
+      berth.server.close(); // not TestServer.close, which deletes every session
     }
     berth =
         new TestServer(

@@ -45,8 +45,7 @@ class KubernetesGvisorTest {
   }
 
   private KubernetesRuntime runtime(KubernetesOptions options) {
-    var r = new KubernetesRuntime(cluster.client, options.withStartTimeout(Duration.ofSeconds(60)));
-    return r;
+    return new KubernetesRuntime(cluster.client, options.withStartTimeout(Duration.ofSeconds(90)));
   }
 
   private static Template template(Sandbox sandbox) {
@@ -69,8 +68,9 @@ class KubernetesGvisorTest {
     cleanup.add(() -> runtime.destroy(prepared));
     String name = prepared.state().get("name");
     var start = CompletableFuture.supplyAsync(() -> runtime.start(prepared));
+    // A minute, not seconds: under a loaded machine's CPU the start takes that long to get there.
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> cluster.client.pods().inNamespace(NS).withName(name).get() != null);
     Pod p = cluster.client.pods().inNamespace(NS).withName(name).get();
     p.setStatus(
