@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks (print tables of min/median/p95 and ratios against a raw baseline).",
-    subcommands = {BenchCommand.Docker.class, McpBench.class, ProxyBench.class})
+    subcommands = {BenchCommand.Docker.class, McpBench.class, ProxyBench.class, SandboxBench.class})
 final class BenchCommand {
 
   @Command(

@@ -24,6 +24,16 @@ public sealed interface PreflightProblem {
     }
   }
 
+  /**
+   * The backend cannot run the template's sandbox (a Docker engine without the gVisor runtime, the
+   * local backend, which runs plain host processes). Unlike the other problems this one stops every
+   * start of the template's sessions, not only a create, so a start checks for it too.
+   *
+   * @param sandbox what the template asks for, e.g. {@code gvisor}
+   * @param message what is missing and how to add it (or which backend to use instead)
+   */
+  record SandboxUnavailable(String sandbox, String message) implements PreflightProblem {}
+
   /** Anything else, in the backend's words; {@code message} says what to fix. */
   record Unmet(String message) implements PreflightProblem {}
 }

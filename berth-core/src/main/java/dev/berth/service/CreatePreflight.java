@@ -81,6 +81,7 @@ final class CreatePreflight {
     for (PreflightProblem p : runtime.preflight(target.fresh())) {
       switch (p) {
         case PreflightProblem.ImageNotBuilt n -> unbuilt.putIfAbsent(n.template(), n);
+        case PreflightProblem.SandboxUnavailable u -> problems.add(u.message());
         case PreflightProblem.Unmet u -> problems.add(u.message());
       }
     }

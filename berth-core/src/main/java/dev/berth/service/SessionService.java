@@ -236,7 +236,11 @@ public final class SessionService {
         .toList();
   }
 
-  /** Starts a stopped or failed session; a running one is returned as it is. */
+  /**
+   * Starts a stopped or failed session; a running one is returned as it is. Refused ({@code
+   * PRECONDITION_FAILED}, the session left as it was) when its backend cannot give its template's
+   * sandbox: see {@link StartPreflight}.
+   */
   public Session start(SessionId id) {
     return steps
         .locks()
@@ -247,10 +251,12 @@ public final class SessionService {
               if (s.status() == SessionStatus.RUNNING) {
                 return s;
               }
+              Template template = steps.templateOf(s);
+              SessionRuntime runtime = steps.runtimeOf(s);
+              StartPreflight.requireSandbox(s, runtime, steps.runtimeSession(s, template));
               Session wanted =
                   steps.save(s.withLifecycle(s.lifecycle().want(DesiredState.RUNNING)));
-              return startedIsUse(
-                  lifecycle.start(wanted, steps.templateOf(s), steps.runtimeOf(s)), "start");
+              return startedIsUse(lifecycle.start(wanted, template, runtime), "start");
             });
   }
 

@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param lifetime idle timeout, max lifetime, what culling does, and the restart policy
  * @param placement the backend sessions use by default and the backends they may use
  * @param network what the session may reach over the network (its egress policy)
+ * @param isolation what the session container runs under (its sandbox)
  */
 public record Template(
     String name,
@@ -36,7 +37,8 @@ public record Template(
     WorkspaceSettings workspace,
     LifetimeSettings lifetime,
     PlacementSettings placement,
-    NetworkSettings network) {
+    NetworkSettings network,
+    IsolationSettings isolation) {
 
   public static final String DEFAULT_NAME = "default";
   public static final String DEFAULT_WORKSPACE_PATH = WorkspaceSettings.DEFAULT_PATH;

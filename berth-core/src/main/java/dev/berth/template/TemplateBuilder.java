@@ -24,6 +24,7 @@ public final class TemplateBuilder {
   private LifetimeSettings lifetime = LifetimeSettings.DEFAULT;
   private PlacementSettings placement = PlacementSettings.DEFAULT;
   private NetworkSettings network = NetworkSettings.DEFAULT;
+  private IsolationSettings isolation = IsolationSettings.DEFAULT;
 
   TemplateBuilder(String name) {
     this.name = name;
@@ -41,6 +42,7 @@ public final class TemplateBuilder {
     lifetime = t.lifetime();
     placement = t.placement();
     network = t.network();
+    isolation = t.isolation();
   }
 
   public Template build() {
@@ -55,7 +57,8 @@ public final class TemplateBuilder {
         workspace,
         lifetime,
         placement,
-        network);
+        network,
+        isolation);
   }
 
   // The template itself.
@@ -109,6 +112,11 @@ public final class TemplateBuilder {
 
   public TemplateBuilder network(NetworkSettings newNetwork) {
     network = newNetwork;
+    return this;
+  }
+
+  public TemplateBuilder isolation(IsolationSettings newIsolation) {
+    isolation = newIsolation;
     return this;
   }
 
@@ -242,6 +250,13 @@ public final class TemplateBuilder {
 
   public TemplateBuilder egress(EgressPolicy newEgress) {
     network = network.withEgress(newEgress);
+    return this;
+  }
+
+  // Keys of the isolation group.
+
+  public TemplateBuilder sandbox(Sandbox newSandbox) {
+    isolation = isolation.withSandbox(newSandbox);
     return this;
   }
 }

@@ -12,11 +12,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The fingerprint of what a session's container, process or pod is made from: its image (the named
  * reference, or which template's Dockerfile builds it), command, ports, user, environment, resource
- * limits, capabilities, workspace path and egress policy (a changed policy needs another network or
- * another NetworkPolicy, so the container or pod is made again). Two templates with the same
- * fingerprint make the same container; a session whose recorded fingerprint differs from its
- * template's current one runs an outdated definition, and its next start applies the template as it
- * is now.
+ * limits, capabilities, workspace path, egress policy (a changed policy needs another network or
+ * another NetworkPolicy, so the container or pod is made again) and sandbox (another engine runtime
+ * or RuntimeClass). Two templates with the same fingerprint make the same container; a session
+ * whose recorded fingerprint differs from its template's current one runs an outdated definition,
+ * and its next start applies the template as it is now.
  *
  * <p>Computed from the template as the runtimes get it ({@link Template#forSession}), so the
  * session's own base path is part of it and the Docker label and the registry hold the same value.
@@ -53,6 +53,11 @@ public final class TemplateDefinition {
     // just because Berth learned the key.
     if (t.network().egress().restricts()) {
       d.put("egress", EgressPolicy.describe(t.network().egress()));
+    }
+    // Only when asked for: the default adds nothing, so containers made before the key existed
+    // keep their fingerprint and are not all recreated after an upgrade.
+    if (t.isolation().sandbox() != Sandbox.RUNC) {
+      d.put("sandbox", t.isolation().sandbox().yamlName());
     }
     byte[] canonical = JSON.writeValueAsString(d).getBytes(StandardCharsets.UTF_8);
     try {

@@ -133,7 +133,8 @@ public final class TemplateLoader {
             WorkspaceParser.read(file),
             LifetimeParser.read(file),
             PlacementParser.read(file),
-            NetworkParser.read(file));
+            NetworkParser.read(file),
+            IsolationParser.read(file));
     keys.checkNoUnknownKeys();
     return Optional.of(t);
   }
@@ -229,7 +230,8 @@ public final class TemplateLoader {
       Overlay<WorkspaceSettings> workspace,
       Overlay<LifetimeSettings> lifetime,
       Overlay<PlacementSettings> placement,
-      Overlay<NetworkSettings> network) {
+      Overlay<NetworkSettings> network,
+      Overlay<IsolationSettings> isolation) {
 
     Template merge(Template base, boolean hasParent) {
       return new Template(
@@ -243,7 +245,8 @@ public final class TemplateLoader {
           workspace.onto(base.workspace()),
           lifetime.onto(base.lifetime()),
           placement.onto(base.placement()),
-          network.onto(base.network()));
+          network.onto(base.network()),
+          isolation.onto(base.isolation()));
     }
   }
 }

@@ -237,6 +237,10 @@ public final class BerthServer implements AutoCloseable {
                 + ": "
                 + p.message());
       }
+      for (String problem : SandboxAvailability.problems(templates.current(), backends)) {
+        log.warn(problem);
+        out.println("  " + problem);
+      }
       if (images != null) {
         out.println(
             "  images: built on "

@@ -12,6 +12,7 @@ import com.github.dockerjava.api.model.RestartPolicy;
 import dev.berth.base.BerthException;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.template.ResourceLimits;
+import dev.berth.template.Sandbox;
 import dev.berth.template.Template;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,8 @@ import java.util.TreeMap;
  * @param hostname the session's id, or on a shared network its opaque container name ({@link
  *     DnsNames}): Docker's DNS answers for it on the network
  * @param publishPorts whether {@code ports} are published on the host's loopback
+ * @param runtime the engine runtime the container runs under (a gVisor session's {@code runsc});
+ *     empty: the engine's default
  */
 record ContainerSpec(
     String name,
@@ -52,7 +55,8 @@ record ContainerSpec(
     boolean publishPorts,
     ResourceLimits limits,
     List<Capability> capabilities,
-    SharedFiles sharedFiles) {
+    SharedFiles sharedFiles,
+    Optional<String> runtime) {
 
   /** What runs when a template has neither an app nor an image of its own: stay alive for exec. */
   static final List<String> KEEP_ALIVE = List.of("sleep", "infinity");
@@ -129,7 +133,8 @@ record ContainerSpec(
         publishPorts && !t.network().egress().restricts(),
         t.container().resources(),
         t.container().capabilities().stream().map(ContainerSpec::capability).toList(),
-        sharedFiles);
+        sharedFiles,
+        Optional.empty());
   }
 
   /**
@@ -154,7 +159,35 @@ record ContainerSpec(
         publishPorts,
         limits,
         capabilities,
-        sharedFiles);
+        sharedFiles,
+        runtime);
+  }
+
+  /**
+   * This spec in the template's sandbox: under the engine runtime {@code engineRuntime} (empty: the
+   * engine's default), with the limits that runtime needs to mean what the template says (see
+   * {@link GvisorLimits}).
+   */
+  ContainerSpec inSandbox(Sandbox sandbox, Optional<String> engineRuntime) {
+    ResourceLimits sandboxLimits =
+        sandbox == Sandbox.GVISOR ? GvisorLimits.onTheHost(limits) : limits;
+    return new ContainerSpec(
+        name,
+        image,
+        command,
+        user,
+        workspacePath,
+        env,
+        labels,
+        volume,
+        network,
+        hostname,
+        ports,
+        publishPorts,
+        sandboxLimits,
+        capabilities,
+        sharedFiles,
+        engineRuntime);
   }
 
   private static boolean overlaps(String a, String b) {
@@ -198,6 +231,7 @@ record ContainerSpec(
             .withNetworkMode(network)
             .withRestartPolicy(RestartPolicy.noRestart())
             .withMounts(mounts());
+    runtime.ifPresent(host::withRuntime);
     if (!capabilities.isEmpty()) {
       host.withCapAdd(capabilities.toArray(Capability[]::new));
     }

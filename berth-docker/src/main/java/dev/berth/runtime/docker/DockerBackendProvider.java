@@ -78,7 +78,7 @@ public final class DockerBackendProvider implements BackendProvider {
               sharedFiles(config),
               DockerSettings.publishPorts(settings.publishPorts()),
               DnsNames.keptIn(config.home()));
-      docker.useEgressGate(context.egress());
+      docker.useEgressGate(context.egress()).useGvisorRuntime(settings.gvisorRuntime());
       why = docker.ping();
     } catch (RuntimeException e) {
       why = e.getMessage();
@@ -90,6 +90,7 @@ public final class DockerBackendProvider implements BackendProvider {
         docker.close();
         throw e;
       }
+      docker.logSandboxes(kind());
       return docker;
     }
     if (docker != null) {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * <p>Standard input is not streamed: docker-java's HTTP transport cannot half-close the hijacked
  * connection, so the command would never see end-of-file. The bytes are put into the container as a
  * file under {@code /tmp} (owned by the container's user) and the prelude redirects from it and
- * removes it.
+ * removes it. In a gVisor container {@code /tmp} is a tmpfs of gVisor's own kernel and its root
+ * file system is cached by gVisor, so a file the engine puts there is never seen inside; such a
+ * container gets the file in its workspace volume instead (a mount gVisor revalidates), under a
+ * hidden name that lives only until the prelude opens it.
  */
 final class DockerExec {
   private static final String PRELUDE =
@@ -71,13 +75,48 @@ final class DockerExec {
       int maxOutput,
       boolean hasShell,
       ExecCancellation cancellation) {
+    return run(
+        containerId,
+        owner,
+        argv,
+        workingDir,
+        env,
+        stdin,
+        Optional.empty(),
+        timeout,
+        maxOutput,
+        hasShell,
+        cancellation);
+  }
+
+  /**
+   * As above; {@code stdinDirectory} is where the stdin file is staged when {@code /tmp} would not
+   * do (a gVisor container's workspace), empty for {@code /tmp}.
+   */
+  ExecResult run(
+      String containerId,
+      ContainerUsers.Owner owner,
+      List<String> argv,
+      String workingDir,
+      List<String> env,
+      byte[] stdin,
+      Optional<String> stdinDirectory,
+      Duration timeout,
+      int maxOutput,
+      boolean hasShell,
+      ExecCancellation cancellation) {
     Instant started = Instant.now();
     if (cancellation.isCancelled()) {
       return new ExecResult(-1, new byte[0], new byte[0], 0, 0, false, Duration.ZERO);
     }
     List<String> command = new ArrayList<>();
     if (hasShell) {
-      String stdinFile = stdin.length > 0 ? stageStdin(containerId, owner, stdin) : "";
+      String stdinFile =
+          stdin.length == 0
+              ? ""
+              : stdinDirectory
+                  .map(dir -> stageStdinIn(containerId, owner, stdin, dir))
+                  .orElseGet(() -> stageStdin(containerId, owner, stdin));
       command.addAll(List.of("/bin/sh", "-c", PRELUDE, "berth-exec", stdinFile));
     } else if (stdin.length > 0) {
       throw new BerthException(
@@ -172,6 +211,36 @@ final class DockerExec {
       throw DockerEngine.failure("pass stdin to the command", e);
     }
     return "/tmp/" + name;
+  }
+
+  /** Puts {@code stdin} into the existing directory {@code dir} as a hidden file; its path. */
+  private String stageStdinIn(
+      String containerId, ContainerUsers.Owner owner, byte[] stdin, String dir) {
+    String name = ".berth-stdin-" + Long.toUnsignedString(RANDOM.nextLong(), 36);
+    var tar = new ByteArrayOutputStream();
+    try (var out = new TarArchiveOutputStream(tar)) {
+      var file = new TarArchiveEntry(name);
+      file.setUserId(owner.uid());
+      file.setGroupId(owner.gid());
+      file.setSize(stdin.length);
+      file.setMode(0600);
+      out.putArchiveEntry(file);
+      out.write(stdin);
+      out.closeArchiveEntry();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      engine
+          .client
+          .copyArchiveToContainerCmd(containerId)
+          .withRemotePath(dir)
+          .withTarInputStream(new ByteArrayInputStream(tar.toByteArray()))
+          .exec();
+    } catch (RuntimeException e) {
+      throw DockerEngine.failure("pass stdin to the command", e);
+    }
+    return (dir.endsWith("/") ? dir : dir + "/") + name;
   }
 
   /** The exit code, once the engine has noticed the end (it can lag the stream's end by a bit). */

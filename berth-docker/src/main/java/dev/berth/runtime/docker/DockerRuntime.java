@@ -83,6 +83,7 @@ public final class DockerRuntime implements SessionRuntime {
   private final ContainerDefinitions definitions;
   private final EgressNetworks egress;
   private final ContainerExits exits = new ContainerExits();
+  private volatile SandboxRuntimes sandboxes;
 
   /**
    * Connects to {@code dockerHost} ({@code unix:///var/run/docker.sock}, {@code tcp://...}); null
@@ -212,6 +213,7 @@ public final class DockerRuntime implements SessionRuntime {
     this.sharedFiles = sharedFiles;
     this.definitions = new ContainerDefinitions(engine, users);
     this.egress = new EgressNetworks(engine, provisioner, prefix, instance);
+    this.sandboxes = new SandboxRuntimes(engine, SandboxRuntimes.DEFAULT_GVISOR);
   }
 
   /**
@@ -222,6 +224,24 @@ public final class DockerRuntime implements SessionRuntime {
   public DockerRuntime useEgressGate(EgressGate gate) {
     egress.useGate(gate);
     return this;
+  }
+
+  /**
+   * Runs {@code sandbox: gvisor} sessions under the engine runtime {@code name} ({@code
+   * dockerGvisorRuntime}; {@value SandboxRuntimes#DEFAULT_GVISOR} unless called). Call before the
+   * runtime is used.
+   */
+  public DockerRuntime useGvisorRuntime(String name) {
+    sandboxes = new SandboxRuntimes(engine, name);
+    return this;
+  }
+
+  /**
+   * At start-up: logs which runtimes the engine offers and whether {@code sandbox: gvisor} sessions
+   * can run here (see {@link SandboxRuntimes}).
+   */
+  void logSandboxes(String backend) {
+    sandboxes.logWhatTheEngineOffers(backend);
   }
 
   /** Null when the engine answers, else why not: for start-up checks and {@code berth doctor}. */
@@ -273,7 +293,9 @@ public final class DockerRuntime implements SessionRuntime {
 
   @Override
   public List<PreflightProblem> preflight(RuntimeSession s) {
-    List<PreflightProblem> problems = new ArrayList<>(egress.preflight(s));
+    List<PreflightProblem> problems =
+        new ArrayList<>(sandboxes.problem(s.template()).stream().toList());
+    problems.addAll(egress.preflight(s));
     problems.addAll(sessionImages.preflight(s)); // the image: see SessionImages#preflight
     return problems;
   }
@@ -289,6 +311,7 @@ public final class DockerRuntime implements SessionRuntime {
    */
   private RuntimeState prepare(RuntimeSession s, boolean seed) {
     DockerNames names = names(s);
+    sandboxes.require(s.template()); // before anything is made
     // The recorded image, so a template edit never swaps a live session's image underneath it;
     // Berth's own default image is rebuilt if it was pruned.
     String recorded = s.state().get(KEY_IMAGE);
@@ -324,7 +347,8 @@ public final class DockerRuntime implements SessionRuntime {
     String hostname = names.sharesDns(prefix) ? names.container() : s.id().value();
     var spec =
         ContainerSpec.of(s, names, image, labels, shared, hostname, publishing.publishes())
-            .withEnv(egress.proxyEnv(s, names.network()));
+            .withEnv(egress.proxyEnv(s, names.network()))
+            .inSandbox(s.template().isolation().sandbox(), sandboxes.runtimeFor(s.template()));
     return provisioner.ensureContainer(s, spec);
   }
 
@@ -336,6 +360,9 @@ public final class DockerRuntime implements SessionRuntime {
       egress.admit(s, found.get(), names.network());
       return started(s.state(), observer.endpoints(s, found.get(), names.network()));
     }
+    // A sandbox the engine lacks (its runtime removed, or the template changed to ask for one)
+    // is refused before an outdated container is removed or anything is made.
+    sandboxes.require(s.template());
     if (!provisioner.volumeExists(names.volume())) {
       throw BerthException.conflict(
           "session '"

@@ -20,8 +20,11 @@ import java.util.Map;
  * @param publishPorts whether app ports are published on the host's loopback: {@code auto} (only
  *     for a remote engine; a local one's containers are reached at their address), {@code always}
  *     or {@code never} ({@code dockerPublishPorts}; see {@link PortPublishing})
+ * @param gvisorRuntime the engine runtime that runs sessions of templates with {@code sandbox:
+ *     gvisor}, as the engine's daemon.json names it ({@code dockerGvisorRuntime})
  */
-public record DockerSettings(String host, String networks, String publishPorts) {
+public record DockerSettings(
+    String host, String networks, String publishPorts, String gvisorRuntime) {
   /** The keys, with their defaults. */
   static final Map<String, String> KEYS = new LinkedHashMap<>();
 
@@ -29,6 +32,7 @@ public record DockerSettings(String host, String networks, String publishPorts) 
     KEYS.put("dockerHost", "");
     KEYS.put("dockerNetworks", "shared");
     KEYS.put("dockerPublishPorts", "auto");
+    KEYS.put("dockerGvisorRuntime", SandboxRuntimes.DEFAULT_GVISOR);
   }
 
   /** The values {@code dockerNetworks} (and a named backend's {@code networks}) take. */
@@ -46,7 +50,17 @@ public record DockerSettings(String host, String networks, String publishPorts) 
         s.parse(
             "dockerPublishPorts",
             v -> ValueParsers.oneOf(v, PUBLISH_PORTS.toArray(String[]::new)),
-            errors));
+            errors),
+        s.parse("dockerGvisorRuntime", DockerSettings::runtimeName, errors));
+  }
+
+  /** An engine runtime's name as daemon.json's {@code runtimes} keys it. */
+  static String runtimeName(String v) {
+    if (!v.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+      throw new IllegalArgumentException(
+          "must be a Docker runtime name (letters, digits, '.', '_', '-'), e.g. runsc");
+    }
+    return v;
   }
 
   /** Reads settings the loader has checked already. */

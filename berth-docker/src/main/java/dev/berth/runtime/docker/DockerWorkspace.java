@@ -157,9 +157,22 @@ final class DockerWorkspace implements WorkspaceAccess {
         cwd,
         envList,
         request.stdin(),
+        stdinDirectory(c, paths),
         request.timeout(),
         request.maxOutputBytes(),
         hasShell,
         request.cancellation());
+  }
+
+  /**
+   * Where an exec's stdin is staged: {@code /tmp} (empty) under runc; the workspace under any other
+   * runtime (gVisor), which does not see what the engine writes to its {@code /tmp} (see {@link
+   * DockerExec}). Read from the container, not the template: the container may predate an edit.
+   */
+  private static Optional<String> stdinDirectory(InspectContainerResponse c, ContainerPaths paths) {
+    String runtime = c.getHostConfig() == null ? null : c.getHostConfig().getRuntime();
+    return runtime == null || runtime.isEmpty() || runtime.equals("runc")
+        ? Optional.empty()
+        : Optional.of(paths.root());
   }
 }

@@ -19,7 +19,7 @@ import java.util.Set;
  */
 final class NamedDockerBackends {
   private static final Set<String> SETTINGS =
-      Set.of("host", "tlsVerify", "certPath", "networks", "publishPorts");
+      Set.of("host", "tlsVerify", "certPath", "networks", "publishPorts", "gvisorRuntime");
 
   private final BackendContext context;
   private final BerthConfig config;
@@ -66,6 +66,13 @@ final class NamedDockerBackends {
       throw new IllegalStateException(
           "backend '" + spec.name() + "': publishPorts must be auto, always or never");
     }
+    String gvisor = spec.setting("gvisorRuntime").orElse(defaults.gvisorRuntime());
+    try {
+      DockerSettings.runtimeName(gvisor);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "backend '" + spec.name() + "': gvisorRuntime " + e.getMessage());
+    }
     DockerEndpoint endpoint;
     try {
       endpoint =
@@ -86,7 +93,7 @@ final class NamedDockerBackends {
             DockerBackendProvider.sharedFiles(config),
             DockerSettings.publishPorts(publishPorts),
             DnsNames.keptIn(config.home()));
-    runtime.useEgressGate(context.egress());
+    runtime.useEgressGate(context.egress()).useGvisorRuntime(gvisor);
     String why = runtime.ping();
     if (why != null) {
       // Start anyway: one engine down must not keep the others' sessions from being served.
@@ -118,6 +125,7 @@ final class NamedDockerBackends {
       runtime.close();
       throw new IllegalStateException("backend '" + spec.name() + "': " + e.getMessage(), e);
     }
+    runtime.logSandboxes(spec.name());
     return runtime;
   }
 }

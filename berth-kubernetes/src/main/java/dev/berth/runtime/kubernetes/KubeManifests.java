@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -216,10 +217,23 @@ final class KubeManifests {
                 .withFsGroupChangePolicy("OnRootMismatch")
                 .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
                 .build())
+        .withRuntimeClassName(runtimeClass(t, o).orElse(null))
         .withContainers(container)
         .withVolumes(volume)
         .endSpec()
         .build();
+  }
+
+  /**
+   * The RuntimeClass the pod names: the configured gVisor class for {@code sandbox: gvisor}, none
+   * (the cluster's default runtime) otherwise. The helper pod gets it too: it runs the session's
+   * image on the session's workspace, so it gets the session's box.
+   */
+  static Optional<String> runtimeClass(Template t, KubernetesOptions o) {
+    return switch (t.isolation().sandbox()) {
+      case RUNC -> Optional.empty();
+      case GVISOR -> Optional.of(o.gvisorRuntimeClass());
+    };
   }
 
   static Capabilities capabilities(Template t) {

@@ -31,7 +31,8 @@ public final class KubernetesBackendProvider implements BackendProvider {
           "storageClass",
           "workspaceSize",
           "networkPolicy",
-          "endpoints");
+          "endpoints",
+          "gvisorRuntimeClass");
 
   @Override
   public String kind() {
@@ -129,7 +130,8 @@ public final class KubernetesBackendProvider implements BackendProvider {
             spec.setting("storageClass").orElse(base.storageClass()),
             spec.setting("workspaceSize").orElse(base.workspaceSize()),
             policy.equals("true"),
-            endpoints);
+            endpoints,
+            spec.setting("gvisorRuntimeClass").orElse(base.gvisorRuntimeClass()));
     KubernetesRuntime runtime = connect(k, context);
     String why = runtime.ping();
     if (why != null) {
@@ -156,6 +158,7 @@ public final class KubernetesBackendProvider implements BackendProvider {
             .withDefaultImage(k.image())
             .withStorage(Optional.of(k.storageClass()), k.workspaceSize())
             .withNetworkPolicy(k.networkPolicy())
+            .withGvisorRuntimeClass(k.gvisorRuntimeClass())
             .withEndpoints(
                 EndpointMode.parse(k.endpoints())
                     .orElseThrow(

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * @param memoryRequest memory request for templates without a memory limit ({@code 64Mi})
  * @param endpoints how app ports are reached: the Service's DNS name or a port-forward ({@link
  *     EndpointMode}; {@code AUTO} is resolved when the runtime is made)
+ * @param gvisorRuntimeClass the RuntimeClass the pods of {@code sandbox: gvisor} templates name
+ *     ({@code runtimeClassName}); the cluster maps it to its gVisor handler
  */
 public record KubernetesOptions(
     String namespace,
@@ -38,10 +40,17 @@ public record KubernetesOptions(
     Duration startTimeout,
     String cpuRequest,
     String memoryRequest,
-    EndpointMode endpoints) {
+    EndpointMode endpoints,
+    String gvisorRuntimeClass) {
 
   static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,11}");
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  private static final Pattern RUNTIME_CLASS =
+      Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
+
+  /** The RuntimeClass of gVisor pods unless configured otherwise (what GKE and most guides use). */
+  public static final String DEFAULT_GVISOR_RUNTIME_CLASS = "gvisor";
+
   private static final Pattern QUANTITY = dev.berth.template.WorkspaceVolume.QUANTITY;
 
   /** The labels the deployment kit gives Berth's own pods ({@code deploy/kubernetes}). */
@@ -93,6 +102,12 @@ public record KubernetesOptions(
       throw BerthException.badRequest(
           "kubernetesEndpoints is required: one of " + EndpointMode.allowed());
     }
+    if (gvisorRuntimeClass == null || !RUNTIME_CLASS.matcher(gvisorRuntimeClass).matches()) {
+      throw BerthException.badRequest(
+          "invalid RuntimeClass name for gVisor sessions '"
+              + gvisorRuntimeClass
+              + "' (kubernetesGvisorRuntimeClass): must be a DNS subdomain, e.g. gvisor");
+    }
   }
 
   /** Defaults for everything but where and who. */
@@ -110,7 +125,8 @@ public record KubernetesOptions(
         Duration.ofMinutes(5),
         "100m",
         "64Mi",
-        EndpointMode.AUTO);
+        EndpointMode.AUTO,
+        DEFAULT_GVISOR_RUNTIME_CLASS);
   }
 
   public KubernetesOptions withDefaultImage(String image) {
@@ -137,6 +153,10 @@ public record KubernetesOptions(
     return with(c -> c.endpoints = mode);
   }
 
+  public KubernetesOptions withGvisorRuntimeClass(String runtimeClass) {
+    return with(c -> c.gvisorRuntimeClass = runtimeClass);
+  }
+
   /** A copy with {@code change} applied, validated like any other. */
   private KubernetesOptions with(Consumer<Changes> change) {
     var c = new Changes(this);
@@ -159,6 +179,7 @@ public record KubernetesOptions(
     String cpuRequest;
     String memoryRequest;
     EndpointMode endpoints;
+    String gvisorRuntimeClass;
 
     Changes(KubernetesOptions o) {
       namespace = o.namespace;
@@ -174,6 +195,7 @@ public record KubernetesOptions(
       cpuRequest = o.cpuRequest;
       memoryRequest = o.memoryRequest;
       endpoints = o.endpoints;
+      gvisorRuntimeClass = o.gvisorRuntimeClass;
     }
 
     KubernetesOptions build() {
@@ -190,7 +212,8 @@ public record KubernetesOptions(
           startTimeout,
           cpuRequest,
           memoryRequest,
-          endpoints);
+          endpoints,
+          gvisorRuntimeClass);
     }
   }
 }

@@ -26,6 +26,8 @@ import java.util.Map;
  * @param endpoints how app ports are reached: {@code service} (the Service's cluster DNS name),
  *     {@code port-forward} (127.0.0.1 through port-forwards), or {@code auto} (service when Berth
  *     runs in a pod, else port-forward) ({@code kubernetesEndpoints})
+ * @param gvisorRuntimeClass the RuntimeClass pods of {@code sandbox: gvisor} templates name ({@code
+ *     kubernetesGvisorRuntimeClass})
  */
 public record KubernetesSettings(
     String namespace,
@@ -35,7 +37,8 @@ public record KubernetesSettings(
     String storageClass,
     String workspaceSize,
     boolean networkPolicy,
-    String endpoints) {
+    String endpoints,
+    String gvisorRuntimeClass) {
 
   /** The values {@code kubernetesEndpoints} takes. */
   public static final List<String> ENDPOINTS = List.of("service", "port-forward", "auto");
@@ -52,6 +55,7 @@ public record KubernetesSettings(
     KEYS.put("kubernetesWorkspaceSize", "1Gi");
     KEYS.put("kubernetesNetworkPolicy", "true");
     KEYS.put("kubernetesEndpoints", "auto");
+    KEYS.put("kubernetesGvisorRuntimeClass", KubernetesOptions.DEFAULT_GVISOR_RUNTIME_CLASS);
   }
 
   /** Reads the settings; each bad value adds an error that names its key and source. */
@@ -67,7 +71,8 @@ public record KubernetesSettings(
         s.parse(
             "kubernetesEndpoints",
             v -> ValueParsers.oneOf(v, ENDPOINTS.toArray(String[]::new)),
-            errors));
+            errors),
+        s.parse("kubernetesGvisorRuntimeClass", KubernetesSettings::runtimeClass, errors));
   }
 
   /** Reads settings the loader has checked already. */
@@ -81,6 +86,14 @@ public record KubernetesSettings(
   private static String dnsLabel(String v) {
     if (!v.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
       throw new IllegalArgumentException("must be a DNS label (a-z, 0-9, '-', at most 63)");
+    }
+    return v;
+  }
+
+  private static String runtimeClass(String v) {
+    if (!v.matches("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?")) {
+      throw new IllegalArgumentException(
+          "must be a RuntimeClass name (a DNS subdomain), e.g. gvisor");
     }
     return v;
   }

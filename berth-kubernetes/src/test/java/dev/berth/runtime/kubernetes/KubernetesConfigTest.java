@@ -28,7 +28,8 @@ class KubernetesConfigTest {
   void defaultsAndValuesFromTheFileAndTheEnvironment() throws Exception {
     assertThat(kubernetes(load(Map.of())))
         .isEqualTo(
-            new KubernetesSettings("berth", "", "", "busybox:1.36", "", "1Gi", true, "auto"));
+            new KubernetesSettings(
+                "berth", "", "", "busybox:1.36", "", "1Gi", true, "auto", "gvisor"));
     Files.writeString(
         home.resolve("berth.yaml"),
         "backend: kubernetes\nkubernetesNamespace: sessions\nkubernetesStorageClass: fast\n"
@@ -46,7 +47,8 @@ class KubernetesConfigTest {
                 "fast",
                 "10Gi",
                 false,
-                "port-forward"));
+                "port-forward",
+                "gvisor"));
     assertThat(kubernetes(load(Map.of("BERTH_KUBERNETES_ENDPOINTS", "service"))).endpoints())
         .isEqualTo("service");
   }

@@ -139,10 +139,15 @@ public final class LocalRuntime implements SessionRuntime {
     return new ConfinedRoot(ws);
   }
 
-  /** Whether the app's command exists on this host; see {@link LocalCommands}. No image. */
+  /**
+   * Whether the template asks for a sandbox (none here: {@link LocalSandbox}) and whether the app's
+   * command exists on this host ({@link LocalCommands}). No image.
+   */
   @Override
   public List<PreflightProblem> preflight(RuntimeSession s) {
-    var problems = new java.util.ArrayList<>(LocalEgress.preflight(s.template()));
+    List<PreflightProblem> problems =
+        new ArrayList<>(LocalSandbox.problem(s.template()).stream().toList());
+    problems.addAll(LocalEgress.preflight(s.template()));
     problems.addAll(LocalCommands.preflight(s.template(), System.getenv("PATH")));
     return problems;
   }
@@ -176,6 +181,7 @@ public final class LocalRuntime implements SessionRuntime {
   @Override
   public StartResult start(RuntimeSession s) {
     LocalEgress.requireEnforceable(s.template());
+    LocalSandbox.require(s.template()); // never run a sandboxed template unsandboxed
     if (!Files.isDirectory(workspaceDir(s))) {
       throw new BerthException(
           ErrorCode.CONFLICT, "session '" + s.id() + "' has no workspace; it cannot start");
