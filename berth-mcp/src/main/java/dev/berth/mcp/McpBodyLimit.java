@@ -2,6 +2,7 @@ package dev.berth.mcp;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
+import dev.berth.http.UnreadRequestBody;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -25,7 +26,9 @@ import java.nio.charset.StandardCharsets;
  * bounded only by the server's {@code maxRequestBytes} (256 MiB by default). The REST routes'
  * before-handlers do not run for servlets, hence a filter: a declared length over the limit is a
  * 413 before a byte of the body is read; a chunked body is read here up to the limit and refused as
- * soon as more arrives, else handed on from memory.
+ * soon as more arrives, else handed on from memory. Before a 413 on the declared length, a bounded
+ * rest of the body is read and thrown away ({@link UnreadRequestBody}), so that a client that sent
+ * no {@code Expect: 100-continue} (the MCP SDKs' HTTP clients) reads the 413 instead of a reset.
  */
 final class McpBodyLimit implements Filter {
   private final long max;
@@ -41,6 +44,7 @@ final class McpBodyLimit implements Filter {
     var response = (HttpServletResponse) res;
     long declared = request.getContentLengthLong();
     if (declared > max) {
+      UnreadRequestBody.discard(request, response);
       error(response, tooLarge("the body is " + declared + " bytes"));
       return;
     }

@@ -17,7 +17,11 @@ import java.io.InputStream;
  * nginx's lingering close): read a bounded amount more. Past {@link #LIMIT} Berth stops reading and
  * closes the connection; a client that sends {@code Expect: 100-continue} (curl does for large
  * bodies, as does {@code berth cp}) still gets the error cleanly, since it never sends a body the
- * server did not ask for.
+ * server did not ask for. Nothing is read from such a client either: reading would make the server
+ * send {@code 100 Continue} and ask for a body it is about to throw away.
+ *
+ * <p>It lives in berth-mcp because both edges need it: {@code /mcp}'s body limit (a filter there)
+ * and the REST API and proxy in berth-server, which depends on berth-mcp.
  */
 public final class UnreadRequestBody {
   /** The most Berth reads and discards to deliver one error answer. */
@@ -32,7 +36,7 @@ public final class UnreadRequestBody {
     if (declared <= 0 && !chunked) {
       return;
     }
-    if (declared > LIMIT) {
+    if (declared > LIMIT || "100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
       resp.setHeader("Connection", "close");
       return;
     }
