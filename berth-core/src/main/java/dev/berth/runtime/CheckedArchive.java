@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +40,11 @@ public final class CheckedArchive implements AutoCloseable {
     Path file = null;
     try {
       file = Files.createTempFile(tempDir, ".berth-archive-", ".tar");
-      Files.copy(tar, file, StandardCopyOption.REPLACE_EXISTING);
+      // Into the file made above, not Files.copy(REPLACE_EXISTING): that deletes it and makes a new
+      // one at the umask's mode (0644), and the archive is a session's files.
+      try (OutputStream out = Files.newOutputStream(file)) {
+        tar.transferTo(out);
+      }
       check(file, dir, maxEntryBytes);
       var checked = new CheckedArchive(file);
       file = null;

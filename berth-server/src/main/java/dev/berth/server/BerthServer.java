@@ -118,7 +118,7 @@ public final class BerthServer implements AutoCloseable {
       var egress = new EgressProxy();
       Backends backends;
       try {
-        backends = providers.open(new BackendContext(config, instance, out, egress));
+        backends = providers.open(new BackendContext(config, instance, out, egress, tmpDir));
       } catch (RuntimeException e) {
         egress.close();
         throw e;

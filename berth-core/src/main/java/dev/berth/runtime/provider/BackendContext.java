@@ -3,6 +3,7 @@ package dev.berth.runtime.provider;
 import dev.berth.config.BerthConfig;
 import dev.berth.runtime.EgressGate;
 import java.io.PrintStream;
+import java.nio.file.Path;
 
 /**
  * What a provider gets to open backends with.
@@ -13,12 +14,15 @@ import java.io.PrintStream;
  * @param out where start-up notices go ({@code backend gpu-box: its engine does not answer})
  * @param egress the egress proxy the server runs for sessions with an allow list ({@link
  *     EgressGate#NONE} without a server)
+ * @param tmpDir where the backends spool files on the manager's side (archives being checked,
+ *     writes, re-packed tars): the data directory's {@code tmp}, never the host's shared {@code
+ *     /tmp} (see {@link dev.berth.runtime.SpoolDir})
  */
 public record BackendContext(
-    BerthConfig config, String instance, PrintStream out, EgressGate egress) {
+    BerthConfig config, String instance, PrintStream out, EgressGate egress, Path tmpDir) {
 
-  /** A context without an egress proxy (a CLI command, a test). */
+  /** A context without an egress proxy (a CLI command, a test), spooling in the data directory. */
   public BackendContext(BerthConfig config, String instance, PrintStream out) {
-    this(config, instance, out, EgressGate.NONE);
+    this(config, instance, out, EgressGate.NONE, config.tmpDir());
   }
 }

@@ -3,6 +3,7 @@ package dev.berth.runtime.docker;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
 import dev.berth.runtime.CheckedArchive;
+import dev.berth.runtime.SpoolDir;
 import dev.berth.runtime.TarEntries;
 import dev.berth.runtime.WorkspacePath;
 import java.io.IOException;
@@ -26,12 +27,23 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * archive writes nothing: it is checked and re-packed completely before the one upload.
  */
 final class DockerArchives {
-  // A caller's archive is spooled where the re-packed one is (TarSpool): the manager's temp dir.
-  private static final Path SPOOL_DIR = Path.of(System.getProperty("java.io.tmpdir"));
   private final DockerEngine engine;
+  // A caller's archive is spooled where the re-packed one is (TarSpool): the data directory's tmp.
+  private final SpoolDir spoolDir;
 
-  DockerArchives(DockerEngine engine) {
+  DockerArchives(DockerEngine engine, SpoolDir spoolDir) {
     this.engine = engine;
+    this.spoolDir = spoolDir;
+  }
+
+  /** A new tar for one upload to the workspace root, spooled beside the others. */
+  TarSpool newSpool(ContainerPaths paths) throws IOException {
+    return new TarSpool(paths, spoolDir);
+  }
+
+  /** Where this backend's manager-side files go. */
+  SpoolDir spoolDir() {
+    return spoolDir;
   }
 
   /** Uploads a finished spool to the workspace root. */
@@ -123,8 +135,8 @@ final class DockerArchives {
 
   /** Unpacks a caller's tar into {@code dir}; see the class comment. */
   void put(ContainerPaths paths, WorkspacePath dir, InputStream tar) {
-    try (var checked = CheckedArchive.spool(tar, dir, SPOOL_DIR, Long.MAX_VALUE);
-        var spool = new TarSpool(paths);
+    try (var checked = CheckedArchive.spool(tar, dir, spoolDir.ensured(), Long.MAX_VALUE);
+        var spool = newSpool(paths);
         var in = checked.open()) {
       List<String[]> links = new ArrayList<>();
       TarArchiveEntry entry;
@@ -248,7 +260,7 @@ final class DockerArchives {
 
   /** Copies a project skeleton into the workspace; existing files are never overwritten. */
   void seed(ContainerPaths paths, Path skeleton) {
-    try (var spool = new TarSpool(paths);
+    try (var spool = newSpool(paths);
         Stream<Path> walk = Files.walk(skeleton)) {
       for (Path src : walk.sorted().toList()) {
         if (src.equals(skeleton)) {

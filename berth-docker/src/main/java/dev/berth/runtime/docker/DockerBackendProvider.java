@@ -78,7 +78,10 @@ public final class DockerBackendProvider implements BackendProvider {
               sharedFiles(config),
               DockerSettings.publishPorts(settings.publishPorts()),
               DnsNames.keptIn(config.home()));
-      docker.useEgressGate(context.egress()).useGvisorRuntime(settings.gvisorRuntime());
+      docker
+          .useEgressGate(context.egress())
+          .useGvisorRuntime(settings.gvisorRuntime())
+          .useSpoolDir(context.tmpDir());
       why = docker.ping();
     } catch (RuntimeException e) {
       why = e.getMessage();

@@ -60,9 +60,10 @@ final class DockerFiles {
   }
 
   /**
-   * Writes a file. The bytes are first spooled to the manager's disk up to {@code maxBytes}, so an
-   * oversized write leaves nothing behind; the engine then replaces the file in one unpack (not an
-   * atomic rename: a concurrent reader can see the file missing for a moment).
+   * Writes a file. The bytes are first spooled to the manager's disk (the data directory's tmp) up
+   * to {@code maxBytes}, so an oversized write leaves nothing behind; the engine then replaces the
+   * file in one unpack (not an atomic rename: a concurrent reader can see the file missing for a
+   * moment).
    */
   void write(ContainerPaths paths, WorkspacePath p, InputStream data, long maxBytes) {
     if (p.isRoot()) {
@@ -80,9 +81,9 @@ final class DockerFiles {
     int mode = existing.filter(PathStat::isFile).map(st -> (int) (st.mode() & 0777)).orElse(0644);
     Path buffer = null;
     try {
-      buffer = Files.createTempFile("berth-write-", ".bin");
+      buffer = archives.spoolDir().newFile("berth-write-", ".bin");
       long size = FileLimits.copyBounded(data, buffer, maxBytes, p);
-      try (var spool = new TarSpool(paths);
+      try (var spool = archives.newSpool(paths);
           InputStream in = Files.newInputStream(buffer)) {
         spool.file(paths.relative(real), in, size, mode);
         archives.upload(paths, spool);
@@ -193,7 +194,7 @@ final class DockerFiles {
 
   void makeDirectory(ContainerPaths paths, WorkspacePath p) {
     String real = paths.follow(p);
-    try (var spool = new TarSpool(paths)) {
+    try (var spool = archives.newSpool(paths)) {
       spool.directory(paths.relative(real));
       archives.upload(paths, spool);
     } catch (IOException e) {
@@ -250,7 +251,7 @@ final class DockerFiles {
     if (dst.equals(src) || dst.startsWith(src + "/") || from.isRoot()) {
       throw BerthException.badRequest("cannot move '" + from + "' into itself");
     }
-    try (var spool = new TarSpool(paths)) {
+    try (var spool = archives.newSpool(paths)) {
       spool.parents(paths.relative(dst));
       archives.upload(paths, spool);
     } catch (IOException e) {

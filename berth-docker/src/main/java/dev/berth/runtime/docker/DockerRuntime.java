@@ -16,6 +16,7 @@ import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.RuntimeStates;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.runtime.SpoolDir;
 import dev.berth.runtime.StartResult;
 import dev.berth.runtime.WorkspaceAccess;
 import java.net.URI;
@@ -72,8 +73,9 @@ public final class DockerRuntime implements SessionRuntime {
   private final DockerProvisioner provisioner;
   private final DockerCleanup cleanup;
   private final DockerExec exec;
-  private final DockerArchives archives;
-  private final DockerFiles files;
+  // Rebuilt by useSpoolDir, before the runtime is used.
+  private volatile DockerArchives archives;
+  private volatile DockerFiles files;
   private final FileCommands commands;
   private final DockerObserver observer;
   private final ContainerUsers users;
@@ -202,7 +204,7 @@ public final class DockerRuntime implements SessionRuntime {
     this.provisioner = new DockerProvisioner(engine, instance);
     this.cleanup = new DockerCleanup(engine, instance);
     this.exec = new DockerExec(engine);
-    this.archives = new DockerArchives(engine);
+    this.archives = new DockerArchives(engine, SpoolDir.systemTemp());
     this.commands = new FileCommands(engine, exec, defaultImage, prefix, instance);
     this.files = new DockerFiles(archives, commands);
     this.observer = new DockerObserver(engine, provisioner, exits, publishing);
@@ -223,6 +225,18 @@ public final class DockerRuntime implements SessionRuntime {
    */
   public DockerRuntime useEgressGate(EgressGate gate) {
     egress.useGate(gate);
+    return this;
+  }
+
+  /**
+   * Spools the manager's side of file and archive calls (a caller's archive while it is checked, a
+   * write until it is known to fit, the tar sent to the engine) in {@code dir}: the data
+   * directory's {@code tmp} in a server ({@link SpoolDir}); the JVM's temporary directory unless
+   * called. Call before the runtime is used.
+   */
+  public DockerRuntime useSpoolDir(Path dir) {
+    archives = new DockerArchives(engine, new SpoolDir(dir));
+    files = new DockerFiles(archives, commands);
     return this;
   }
 

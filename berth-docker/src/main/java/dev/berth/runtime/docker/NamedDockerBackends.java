@@ -93,7 +93,7 @@ final class NamedDockerBackends {
             DockerBackendProvider.sharedFiles(config),
             DockerSettings.publishPorts(publishPorts),
             DnsNames.keptIn(config.home()));
-    runtime.useEgressGate(context.egress()).useGvisorRuntime(gvisor);
+    runtime.useEgressGate(context.egress()).useGvisorRuntime(gvisor).useSpoolDir(context.tmpDir());
     String why = runtime.ping();
     if (why != null) {
       // Start anyway: one engine down must not keep the others' sessions from being served.

@@ -1,6 +1,7 @@
 package dev.berth.runtime.docker;
 
 import dev.berth.base.BerthException;
+import dev.berth.runtime.SpoolDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,9 +32,9 @@ final class TarSpool implements AutoCloseable {
   private final List<String[]> links = new ArrayList<>();
   private int entries;
 
-  TarSpool(ContainerPaths paths) throws IOException {
+  TarSpool(ContainerPaths paths, SpoolDir spoolDir) throws IOException {
     this.paths = paths;
-    this.file = Files.createTempFile("berth-docker-", ".tar");
+    this.file = spoolDir.newFile("berth-docker-", ".tar");
     OutputStream out = Files.newOutputStream(file);
     this.tar = new TarArchiveOutputStream(out);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);

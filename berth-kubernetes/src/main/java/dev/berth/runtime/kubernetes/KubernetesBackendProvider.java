@@ -159,6 +159,7 @@ public final class KubernetesBackendProvider implements BackendProvider {
             .withStorage(Optional.of(k.storageClass()), k.workspaceSize())
             .withNetworkPolicy(k.networkPolicy())
             .withGvisorRuntimeClass(k.gvisorRuntimeClass())
+            .withSpoolDir(context.tmpDir())
             .withEndpoints(
                 EndpointMode.parse(k.endpoints())
                     .orElseThrow(

@@ -1,6 +1,8 @@
 package dev.berth.runtime.kubernetes;
 
 import dev.berth.base.BerthException;
+import dev.berth.runtime.SpoolDir;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +28,9 @@ import java.util.regex.Pattern;
  *     EndpointMode}; {@code AUTO} is resolved when the runtime is made)
  * @param gvisorRuntimeClass the RuntimeClass the pods of {@code sandbox: gvisor} templates name
  *     ({@code runtimeClassName}); the cluster maps it to its gVisor handler
+ * @param spoolDir where writes are held on the manager's side until they are known to fit, and
+ *     callers' archives while they are checked: the data directory's {@code tmp} in a server
+ *     ({@link dev.berth.runtime.SpoolDir}); the JVM's temporary directory by default
  */
 public record KubernetesOptions(
     String namespace,
@@ -41,7 +46,8 @@ public record KubernetesOptions(
     String cpuRequest,
     String memoryRequest,
     EndpointMode endpoints,
-    String gvisorRuntimeClass) {
+    String gvisorRuntimeClass,
+    Path spoolDir) {
 
   static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,11}");
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -108,6 +114,9 @@ public record KubernetesOptions(
               + gvisorRuntimeClass
               + "' (kubernetesGvisorRuntimeClass): must be a DNS subdomain, e.g. gvisor");
     }
+    if (spoolDir == null) {
+      throw BerthException.badRequest("a spool directory is required for the Kubernetes backend");
+    }
   }
 
   /** Defaults for everything but where and who. */
@@ -126,7 +135,8 @@ public record KubernetesOptions(
         "100m",
         "64Mi",
         EndpointMode.AUTO,
-        DEFAULT_GVISOR_RUNTIME_CLASS);
+        DEFAULT_GVISOR_RUNTIME_CLASS,
+        SpoolDir.systemTemp().dir());
   }
 
   public KubernetesOptions withDefaultImage(String image) {
@@ -157,6 +167,10 @@ public record KubernetesOptions(
     return with(c -> c.gvisorRuntimeClass = runtimeClass);
   }
 
+  public KubernetesOptions withSpoolDir(Path dir) {
+    return with(c -> c.spoolDir = dir);
+  }
+
   /** A copy with {@code change} applied, validated like any other. */
   private KubernetesOptions with(Consumer<Changes> change) {
     var c = new Changes(this);
@@ -180,6 +194,7 @@ public record KubernetesOptions(
     String memoryRequest;
     EndpointMode endpoints;
     String gvisorRuntimeClass;
+    Path spoolDir;
 
     Changes(KubernetesOptions o) {
       namespace = o.namespace;
@@ -196,6 +211,7 @@ public record KubernetesOptions(
       memoryRequest = o.memoryRequest;
       endpoints = o.endpoints;
       gvisorRuntimeClass = o.gvisorRuntimeClass;
+      spoolDir = o.spoolDir;
     }
 
     KubernetesOptions build() {
@@ -213,7 +229,8 @@ public record KubernetesOptions(
           cpuRequest,
           memoryRequest,
           endpoints,
-          gvisorRuntimeClass);
+          gvisorRuntimeClass,
+          spoolDir);
     }
   }
 }

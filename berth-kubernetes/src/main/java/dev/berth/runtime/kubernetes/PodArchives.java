@@ -3,6 +3,7 @@ package dev.berth.runtime.kubernetes;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
 import dev.berth.runtime.CheckedArchive;
+import dev.berth.runtime.SpoolDir;
 import dev.berth.runtime.TarEntries;
 import dev.berth.runtime.WorkspacePath;
 import java.io.ByteArrayInputStream;
@@ -32,9 +33,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  */
 final class PodArchives {
   private final PodFiles files;
+  private final SpoolDir spoolDir;
 
-  PodArchives(PodFiles files) {
+  PodArchives(PodFiles files, SpoolDir spoolDir) {
     this.files = files;
+    this.spoolDir = spoolDir;
   }
 
   void put(PodFiles.Target t, WorkspacePath dir, InputStream tar) {
@@ -43,9 +46,7 @@ final class PodArchives {
     Set<String> links = new HashSet<>();
     // Checked whole first (CheckedArchive): a cut-short or self-contradicting archive sends
     // nothing.
-    try (var checked =
-            CheckedArchive.spool(
-                tar, dir, Path.of(System.getProperty("java.io.tmpdir")), Long.MAX_VALUE);
+    try (var checked = CheckedArchive.spool(tar, dir, spoolDir.ensured(), Long.MAX_VALUE);
         var in = checked.open();
         var out = newTar(repacked)) {
       TarArchiveEntry entry;

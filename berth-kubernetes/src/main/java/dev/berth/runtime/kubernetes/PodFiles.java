@@ -4,6 +4,7 @@ import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
 import dev.berth.runtime.FileEntry;
 import dev.berth.runtime.FileLimits;
+import dev.berth.runtime.SpoolDir;
 import dev.berth.runtime.StatLine;
 import dev.berth.runtime.WorkspacePath;
 import java.io.ByteArrayOutputStream;
@@ -34,9 +35,11 @@ final class PodFiles {
   record Target(String namespace, String pod, String root) {}
 
   private final PodExec exec;
+  private final SpoolDir spoolDir;
 
-  PodFiles(PodExec exec) {
+  PodFiles(PodExec exec, SpoolDir spoolDir) {
     this.exec = exec;
+    this.spoolDir = spoolDir;
   }
 
   private static final byte[] SCRIPT = FilesScript.SCRIPT.getBytes(StandardCharsets.UTF_8);
@@ -118,14 +121,17 @@ final class PodFiles {
     return r.stdout().bytes();
   }
 
-  /** Spools up to {@code maxBytes} here first, so an oversized write sends nothing. */
+  /**
+   * Spools up to {@code maxBytes} here (in the spool directory) first, so an oversized write sends
+   * nothing.
+   */
   void write(Target t, WorkspacePath p, InputStream data, long maxBytes) {
     if (p.isRoot()) {
       throw BerthException.conflict("the workspace root is a directory");
     }
     Path buffer = null;
     try {
-      buffer = Files.createTempFile("berth-k8s-write-", ".bin");
+      buffer = spoolDir.newFile("berth-k8s-write-", ".bin");
       long size = FileLimits.copyBounded(data, buffer, maxBytes, p);
       byte[] bytes = Files.readAllBytes(buffer);
       PodExec.Raw r = run(t, "write", List.of(p.value(), Long.toString(size)), bytes, 64 * 1024, p);
