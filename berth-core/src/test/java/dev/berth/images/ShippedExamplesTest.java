@@ -2,6 +2,7 @@ package dev.berth.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.template.EgressPolicy;
 import dev.berth.template.TemplateLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,5 +48,18 @@ class ShippedExamplesTest {
           Files.readString(catalog.get(t).image().build().orElseThrow().dockerfilePath());
       assertThat(dockerfile).as(t).doesNotContainPattern("(?im)^\\s*RUN\\s");
     }
+  }
+
+  @Test
+  void theAgentExampleHasNoRouteOutAndRunsAsNonRootOnTheBusyboxImage() {
+    var catalog = TemplateLoader.load(examples("offline-templates"));
+    var agent = catalog.get("agent");
+    assertThat(agent.parent()).hasValue("busybox");
+    assertThat(agent.network().egress()).isEqualTo(EgressPolicy.NONE);
+    assertThat(agent.app().ports()).isEmpty();
+    assertThat(agent.container().nonRoot()).isTrue();
+    assertThat(agent.image().build().orElseThrow().owner())
+        .as("it runs its parent's image")
+        .isEqualTo("busybox");
   }
 }
