@@ -179,46 +179,37 @@ final class DockerExec {
 
   /** Puts {@code stdin} into the container as a file only the exec's user reads; its path. */
   private String stageStdin(String containerId, ContainerUsers.Owner owner, byte[] stdin) {
-    String name = ".berth-stdin-" + Long.toUnsignedString(RANDOM.nextLong(), 36);
     boolean hasTmp = engine.stat(containerId, "/tmp").isPresent();
-    var tar = new ByteArrayOutputStream();
-    try (var out = new TarArchiveOutputStream(tar)) {
-      if (!hasTmp) {
-        var dir = new TarArchiveEntry("tmp/");
-        dir.setMode(01777);
-        out.putArchiveEntry(dir);
-        out.closeArchiveEntry();
-      }
-      var file = new TarArchiveEntry("tmp/" + name);
-      file.setUserId(owner.uid());
-      file.setGroupId(owner.gid());
-      file.setSize(stdin.length);
-      file.setMode(0600);
-      out.putArchiveEntry(file);
-      out.write(stdin);
-      out.closeArchiveEntry();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    try {
-      engine
-          .client
-          .copyArchiveToContainerCmd(containerId)
-          .withRemotePath("/")
-          .withTarInputStream(new ByteArrayInputStream(tar.toByteArray()))
-          .exec();
-    } catch (RuntimeException e) {
-      throw DockerEngine.failure("pass stdin to the command", e);
-    }
-    return "/tmp/" + name;
+    return stage(containerId, owner, stdin, "/", "tmp/", !hasTmp);
   }
 
   /** Puts {@code stdin} into the existing directory {@code dir} as a hidden file; its path. */
   private String stageStdinIn(
       String containerId, ContainerUsers.Owner owner, byte[] stdin, String dir) {
-    String name = ".berth-stdin-" + Long.toUnsignedString(RANDOM.nextLong(), 36);
+    return stage(containerId, owner, stdin, dir.endsWith("/") ? dir : dir + "/", "", false);
+  }
+
+  /**
+   * Copies {@code stdin} to {@code remoteDir + entryDir} as a hidden 0600 file of {@code owner},
+   * making {@code entryDir} (world-writable and sticky, as /tmp is) when {@code makeEntryDir}; the
+   * file's path in the container.
+   */
+  private String stage(
+      String containerId,
+      ContainerUsers.Owner owner,
+      byte[] stdin,
+      String remoteDir,
+      String entryDir,
+      boolean makeEntryDir) {
+    String name = entryDir + ".berth-stdin-" + Long.toUnsignedString(RANDOM.nextLong(), 36);
     var tar = new ByteArrayOutputStream();
     try (var out = new TarArchiveOutputStream(tar)) {
+      if (makeEntryDir) {
+        var dir = new TarArchiveEntry(entryDir);
+        dir.setMode(01777);
+        out.putArchiveEntry(dir);
+        out.closeArchiveEntry();
+      }
       var file = new TarArchiveEntry(name);
       file.setUserId(owner.uid());
       file.setGroupId(owner.gid());
@@ -234,13 +225,13 @@ final class DockerExec {
       engine
           .client
           .copyArchiveToContainerCmd(containerId)
-          .withRemotePath(dir)
+          .withRemotePath(remoteDir)
           .withTarInputStream(new ByteArrayInputStream(tar.toByteArray()))
           .exec();
     } catch (RuntimeException e) {
       throw DockerEngine.failure("pass stdin to the command", e);
     }
-    return (dir.endsWith("/") ? dir : dir + "/") + name;
+    return remoteDir + name;
   }
 
   /** The exit code, once the engine has noticed the end (it can lag the stream's end by a bit). */
