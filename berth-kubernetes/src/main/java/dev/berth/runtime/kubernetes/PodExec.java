@@ -84,9 +84,14 @@ final class PodExec {
                 .writingOutput(out)
                 .writingError(err)
                 .exec(argv.toArray(String[]::new));
-        OutputStream in = watch.getInput();
-        in.write(stdin);
-        in.flush();
+        try {
+          OutputStream in = watch.getInput();
+          in.write(stdin);
+          in.flush();
+        } catch (IOException | RuntimeException e) {
+          watch.close(); // or its WebSocket stays open until the pod goes
+          throw e;
+        }
       } else {
         watch = container.writingOutput(out).writingError(err).exec(argv.toArray(String[]::new));
       }

@@ -76,7 +76,25 @@ final class MockCluster implements AutoCloseable {
     server =
         new KubernetesMockServer(new Context(), new MockWebServer(), responses, recording, false);
     server.init();
-    client = server.createClient();
+    client = withPatientRequests(server.createClient());
+  }
+
+  /**
+   * The client with a 60 s request timeout instead of fabric8's 10 s: here the API server, the
+   * kubelet stand-in and the Docker engine behind it share two busy cores, and a CI run once failed
+   * because an exec's WebSocket handshake took longer than 10 s (a real cluster answers it at once;
+   * the runtime's own exec timeouts are tested apart).
+   */
+  private static NamespacedKubernetesClient withPatientRequests(NamespacedKubernetesClient c) {
+    var config =
+        new io.fabric8.kubernetes.client.ConfigBuilder(c.getConfiguration())
+            .withRequestTimeout(60_000)
+            .build();
+    c.close();
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(config)
+        .build()
+        .adapt(NamespacedKubernetesClient.class);
   }
 
   /** A client whose requests are recorded apart, for the runtime under test. */
