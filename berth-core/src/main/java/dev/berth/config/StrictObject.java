@@ -194,6 +194,32 @@ public final class StrictObject {
         : Optional.of(new StrictObject(where + ": " + key, v, errors, exactTypes));
   }
 
+  /**
+   * A mapping of names to mappings (e.g. a template's {@code containers}), in the order written;
+   * each value read with its own {@link StrictObject}, whose errors name {@code key.<name>}.
+   */
+  public Optional<Map<String, StrictObject>> objects(String key) {
+    JsonNode v = value(key);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (!v.isObject()) {
+      error(key, "a mapping of names to mappings", v);
+      return Optional.empty();
+    }
+    Map<String, StrictObject> out = new LinkedHashMap<>();
+    for (var entry : v.properties()) {
+      String where2 = where + ": " + key + "." + entry.getKey();
+      if (!entry.getValue().isObject()) {
+        errors.add(
+            where2 + ": expected a mapping of keys to values (got " + entry.getValue() + ")");
+        continue;
+      }
+      out.put(entry.getKey(), new StrictObject(where2, entry.getValue(), errors, exactTypes));
+    }
+    return Optional.of(out);
+  }
+
   /** Records an error for every key present that no getter asked for. Call after reading. */
   public void checkNoUnknownKeys() {
     if (node == null || !node.isObject()) {

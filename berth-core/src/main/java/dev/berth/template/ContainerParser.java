@@ -32,7 +32,7 @@ final class ContainerParser {
     };
   }
 
-  private static ResourceLimits resources(StrictObject r) {
+  static ResourceLimits resources(StrictObject r) {
     var limits =
         new ResourceLimits(
             r.number("cpus", 0.01, 1024).orElse(0.0),

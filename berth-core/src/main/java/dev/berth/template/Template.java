@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param placement the backend sessions use by default and the backends they may use
  * @param network what the session may reach over the network (its egress policy)
  * @param isolation what the session container runs under (its sandbox)
+ * @param containers the containers the session runs beside its main one ({@code containers:}), in
+ *     start order; none for a template without the key
  */
 public record Template(
     String name,
@@ -38,7 +40,8 @@ public record Template(
     LifetimeSettings lifetime,
     PlacementSettings placement,
     NetworkSettings network,
-    IsolationSettings isolation) {
+    IsolationSettings isolation,
+    SessionContainers containers) {
 
   public static final String DEFAULT_NAME = "default";
   public static final String DEFAULT_WORKSPACE_PATH = WorkspaceSettings.DEFAULT_PATH;

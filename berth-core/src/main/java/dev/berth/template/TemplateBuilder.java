@@ -25,6 +25,7 @@ public final class TemplateBuilder {
   private PlacementSettings placement = PlacementSettings.DEFAULT;
   private NetworkSettings network = NetworkSettings.DEFAULT;
   private IsolationSettings isolation = IsolationSettings.DEFAULT;
+  private SessionContainers containers = SessionContainers.NONE;
 
   TemplateBuilder(String name) {
     this.name = name;
@@ -43,6 +44,7 @@ public final class TemplateBuilder {
     placement = t.placement();
     network = t.network();
     isolation = t.isolation();
+    containers = t.containers();
   }
 
   public Template build() {
@@ -58,7 +60,14 @@ public final class TemplateBuilder {
         lifetime,
         placement,
         network,
-        isolation);
+        isolation,
+        containers);
+  }
+
+  /** The containers the session runs beside its main one, in start order. */
+  public TemplateBuilder containers(SessionContainers newContainers) {
+    containers = newContainers;
+    return this;
   }
 
   // The template itself.

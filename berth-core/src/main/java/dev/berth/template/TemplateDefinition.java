@@ -59,6 +59,44 @@ public final class TemplateDefinition {
     if (t.isolation().sandbox() != Sandbox.RUNC) {
       d.put("sandbox", t.isolation().sandbox().yamlName());
     }
+    // Only when there are any, so a single-container template keeps its fingerprint.
+    if (!t.containers().isEmpty()) {
+      d.put("containers", t.containers().inStartOrder().stream().map(c -> describe(c)).toList());
+    }
+    return sha256(d);
+  }
+
+  /**
+   * The fingerprint of one extra container's definition (a Docker label on it): a start recreates
+   * that container alone when it changed.
+   */
+  public static String fingerprint(Template t, SessionContainer c) {
+    Map<String, Object> d = describe(c);
+    d.put("mainImage", t.image().reference().filter(r -> !r.isBlank()).orElse(""));
+    d.put("mainImageBuiltBy", t.image().build().map(ImageBuild::owner).orElse(""));
+    d.put("workspacePath", t.workspace().path());
+    return sha256(d);
+  }
+
+  private static Map<String, Object> describe(SessionContainer c) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("type", c.type());
+    d.put("image", c.image().orElse(""));
+    d.put("command", c.command());
+    d.put("env", new TreeMap<>(c.env()));
+    d.put("ports", c.ports());
+    d.put("user", c.user().orElse(""));
+    d.put("cpus", c.resources().cpus());
+    d.put("memoryBytes", c.resources().memoryBytes());
+    d.put("pids", c.resources().pids());
+    d.put("start", c.start().yamlName());
+    d.put("after", c.after());
+    d.put("subPath", c.subPath());
+    d.put("readOnly", c.readOnly());
+    return d;
+  }
+
+  private static String sha256(Map<String, Object> d) {
     byte[] canonical = JSON.writeValueAsString(d).getBytes(StandardCharsets.UTF_8);
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));

@@ -134,7 +134,8 @@ public final class TemplateLoader {
             LifetimeParser.read(file),
             PlacementParser.read(file),
             NetworkParser.read(file),
-            IsolationParser.read(file));
+            IsolationParser.read(file),
+            ContainersParser.read(file));
     keys.checkNoUnknownKeys();
     return Optional.of(t);
   }
@@ -231,7 +232,8 @@ public final class TemplateLoader {
       Overlay<LifetimeSettings> lifetime,
       Overlay<PlacementSettings> placement,
       Overlay<NetworkSettings> network,
-      Overlay<IsolationSettings> isolation) {
+      Overlay<IsolationSettings> isolation,
+      Overlay<SessionContainers> containers) {
 
     Template merge(Template base, boolean hasParent) {
       return new Template(
@@ -246,7 +248,8 @@ public final class TemplateLoader {
           lifetime.onto(base.lifetime()),
           placement.onto(base.placement()),
           network.onto(base.network()),
-          isolation.onto(base.isolation()));
+          isolation.onto(base.isolation()),
+          containers.onto(base.containers()));
     }
   }
 }

@@ -1,0 +1,109 @@
+package dev.berth.template;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One container a session runs beside its main one (type {@value #MAIN}), from the template's
+ * {@code containers:} key. Every field is its own: nothing is inherited from the main container but
+ * the image (when {@code image} is empty), the workspace volume and the session's network.
+ *
+ * @param type the container's name in the session, a DNS label other than {@value #MAIN}: part of
+ *     its resource names and the name the session's other containers reach it by
+ * @param image an image reference on the engine; empty: the main container's image
+ * @param command its command; empty: the image's own
+ * @param env environment variables (Berth adds {@code BERTH_SESSION_ID}, {@code BERTH_WORKSPACE}
+ *     and {@code BERTH_CONTAINER})
+ * @param ports ports it listens on, for probes and endpoints
+ * @param probe its readiness and health probe; none: running is ready
+ * @param resources its own cpu, memory and pids limits
+ * @param user the user it runs as (empty: the image's)
+ * @param start whether it starts with the session or on request
+ * @param after the types it starts after (each started first)
+ * @param subPath the part of the session volume it mounts ("" for all of it)
+ * @param readOnly whether it mounts the workspace read-only
+ */
+public record SessionContainer(
+    String type,
+    Optional<String> image,
+    List<String> command,
+    Map<String, String> env,
+    List<Integer> ports,
+    Optional<HealthProbe> probe,
+    ResourceLimits resources,
+    Optional<String> user,
+    ContainerStart start,
+    List<String> after,
+    String subPath,
+    boolean readOnly) {
+
+  /** The type of every session's main container. */
+  public static final String MAIN = "session";
+
+  public SessionContainer {
+    command = List.copyOf(command);
+    env = Map.copyOf(env);
+    ports = List.copyOf(ports);
+    after = List.copyOf(after);
+  }
+
+  /** A container of {@code type} running {@code command} in the main image, started with all. */
+  public static SessionContainer of(String type, List<String> command) {
+    return new SessionContainer(
+        type,
+        Optional.empty(),
+        command,
+        Map.of(),
+        List.of(),
+        Optional.empty(),
+        ResourceLimits.NONE,
+        Optional.empty(),
+        ContainerStart.AUTO,
+        List.of(),
+        "",
+        false);
+  }
+
+  public boolean autoStarts() {
+    return start == ContainerStart.AUTO;
+  }
+
+  public SessionContainer after(List<String> types) {
+    return new SessionContainer(
+        type, image, command, env, ports, probe, resources, user, start, types, subPath, readOnly);
+  }
+
+  public SessionContainer starting(ContainerStart when) {
+    return new SessionContainer(
+        type, image, command, env, ports, probe, resources, user, when, after, subPath, readOnly);
+  }
+
+  public SessionContainer withImage(Optional<String> newImage) {
+    return new SessionContainer(
+        type, newImage, command, env, ports, probe, resources, user, start, after, subPath,
+        readOnly);
+  }
+
+  public SessionContainer withProbe(Optional<HealthProbe> newProbe, List<Integer> newPorts) {
+    return new SessionContainer(
+        type, image, command, env, newPorts, newProbe, resources, user, start, after, subPath,
+        readOnly);
+  }
+
+  public SessionContainer mounting(String newSubPath, boolean newReadOnly) {
+    return new SessionContainer(
+        type,
+        image,
+        command,
+        env,
+        ports,
+        probe,
+        resources,
+        user,
+        start,
+        after,
+        newSubPath,
+        newReadOnly);
+  }
+}
