@@ -23,7 +23,12 @@ public enum Ability {
    */
   IMAGE_BUILDS("build images or renew sessions on them"),
   /** Exec can feed standard input to the command. */
-  EXEC_STDIN("feed standard input to a command");
+  EXEC_STDIN("feed standard input to a command"),
+  /**
+   * Runs a template's extra containers ({@code containers:}) beside the main one, each on its own
+   * ({@link SessionRuntime#containers}, {@link SessionRuntime#startContainer}, ...).
+   */
+  CONTAINERS("run several containers per session (a template's 'containers:')");
 
   private final String phrase;
 

@@ -164,6 +164,60 @@ public interface SessionRuntime extends AutoCloseable {
     return () -> {};
   }
 
+  /**
+   * Every container of the session with what it does now: the main one (type {@code session})
+   * first, then the template's {@code containers:} in start order. For a runtime with {@link
+   * Ability#CONTAINERS}; the default (a runtime of one container per session) lists nothing, and
+   * callers then go by {@link #inspect} alone. Never throws for the engine: an unanswered question
+   * is a {@code RUNTIME_FAILURE}.
+   */
+  default List<ContainerStatus> containers(RuntimeSession session) {
+    return List.of();
+  }
+
+  /**
+   * Starts one of the session's extra containers (an {@code auto} one that crashed or was stopped,
+   * or a {@code manual} one) on its running session, leaving the others alone; starting a running
+   * one changes nothing. Only with {@link Ability#CONTAINERS}. A type the template does not declare
+   * is {@code NOT_FOUND}; the main container ({@code session}) is started with {@link #start}.
+   *
+   * @return the state to persist
+   */
+  default RuntimeState startContainer(RuntimeSession session, String type) {
+    throw Abilities.unsupported(kind(), Ability.CONTAINERS, "start container " + type);
+  }
+
+  /**
+   * Stops one extra container, waiting up to {@code grace}, leaving the others (and the workspace)
+   * alone; stopping a stopped one changes nothing. Only with {@link Ability#CONTAINERS}.
+   *
+   * @return the state to persist
+   */
+  default RuntimeState stopContainer(RuntimeSession session, String type, Duration grace) {
+    throw Abilities.unsupported(kind(), Ability.CONTAINERS, "stop container " + type);
+  }
+
+  /**
+   * The last {@code lines} lines of one container's output ({@code session}: as {@link #logTail}).
+   */
+  default String logTail(RuntimeSession session, String type, int lines) {
+    if (dev.berth.template.SessionContainer.MAIN.equals(type)) {
+      return logTail(session, lines);
+    }
+    throw Abilities.unsupported(kind(), Ability.CONTAINERS, "read the log of container " + type);
+  }
+
+  /**
+   * Exec and files in one container of the session ({@code session}: as {@link #workspace}); the
+   * workspace volume is the same, seen at that container's mount (its sub-path, maybe read-only).
+   */
+  default WorkspaceAccess workspace(RuntimeSession session, String type) {
+    if (dev.berth.template.SessionContainer.MAIN.equals(type)) {
+      return workspace(session);
+    }
+    throw Abilities.unsupported(kind(), Ability.CONTAINERS, "exec in container " + type);
+  }
+
   /** Files, archives and exec in the session's workspace; asks the backend nothing yet. */
   WorkspaceAccess workspace(RuntimeSession session);
 

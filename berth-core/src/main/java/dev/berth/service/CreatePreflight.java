@@ -77,6 +77,18 @@ final class CreatePreflight {
     Template template = target.template();
     SessionRuntime runtime = target.runtime();
     List<String> problems = new ArrayList<>(TemplateChecks.problems(template));
+    if (!template.containers().isEmpty()
+        && !runtime.abilities().contains(dev.berth.runtime.Ability.CONTAINERS)) {
+      // Before the backend's own checks: it would make one container and forget the others.
+      problems.add(
+          "template '"
+              + template.name()
+              + "' runs several containers "
+              + template.containers().types()
+              + " and the "
+              + runtime.kind()
+              + " backend cannot run them (only the docker backend can, for now)");
+    }
     TreeMap<String, PreflightProblem.ImageNotBuilt> unbuilt = new TreeMap<>();
     for (PreflightProblem p : runtime.preflight(target.fresh())) {
       switch (p) {

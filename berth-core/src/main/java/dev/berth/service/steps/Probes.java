@@ -5,6 +5,7 @@ import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.WorkspacePath;
 import dev.berth.template.HealthProbe;
+import dev.berth.template.SessionContainer;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -44,6 +45,17 @@ public final class Probes {
       HealthProbe probe,
       Map<Integer, URI> addresses,
       Duration timeout) {
+    return attempt(runtime, session, SessionContainer.MAIN, probe, addresses, timeout);
+  }
+
+  /** As above, for one container of the session: an exec probe runs in that container. */
+  public Optional<String> attempt(
+      SessionRuntime runtime,
+      RuntimeSession session,
+      String container,
+      HealthProbe probe,
+      Map<Integer, URI> addresses,
+      Duration timeout) {
     try {
       return switch (probe) {
         case HealthProbe.Http h -> {
@@ -66,7 +78,7 @@ public final class Probes {
         case HealthProbe.Exec e -> {
           var result =
               runtime
-                  .workspace(session)
+                  .workspace(session, container)
                   .exec(
                       new ExecRequest(
                           e.argv(), WorkspacePath.ROOT, Map.of(), new byte[0], timeout, 4096));

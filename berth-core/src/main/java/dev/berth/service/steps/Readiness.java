@@ -52,13 +52,21 @@ public final class Readiness {
           return Optional.of("the session's workspace disappeared: " + m.detail());
         }
         case ObservedState.Running r -> {
-          if (probe.isEmpty()) {
-            return Optional.empty();
-          }
           Optional<String> error =
-              probes.attempt(runtime, session, probe.get(), r.probeAddresses(), ATTEMPT_TIMEOUT);
+              probe.isEmpty()
+                  ? Optional.empty()
+                  : probes.attempt(
+                      runtime, session, probe.get(), r.probeAddresses(), ATTEMPT_TIMEOUT);
           if (error.isEmpty()) {
-            return Optional.empty();
+            ContainersReadiness.Verdict others =
+                ContainersReadiness.check(probes, runtime, session);
+            if (others.ready()) {
+              return Optional.empty();
+            }
+            if (others.failed()) {
+              return Optional.of(others.why());
+            }
+            error = Optional.of(others.why());
           }
           lastError = error.get();
         }

@@ -39,6 +39,10 @@ import java.util.TreeMap;
  * @param publishPorts whether {@code ports} are published on the host's loopback
  * @param runtime the engine runtime the container runs under (a gVisor session's {@code runsc});
  *     empty: the engine's default
+ * @param aliases the names the session's other containers reach it by on {@code network} (its type,
+ *     for a session of several containers; none otherwise)
+ * @param workspaceReadOnly whether the session volume is mounted read-only (a container of the
+ *     template's {@code containers:} that asks for it)
  */
 record ContainerSpec(
     String name,
@@ -56,7 +60,9 @@ record ContainerSpec(
     ResourceLimits limits,
     List<Capability> capabilities,
     SharedFiles sharedFiles,
-    Optional<String> runtime) {
+    Optional<String> runtime,
+    List<String> aliases,
+    boolean workspaceReadOnly) {
 
   /** What runs when a template has neither an app nor an image of its own: stay alive for exec. */
   static final List<String> KEEP_ALIVE = List.of("sleep", "infinity");
@@ -69,6 +75,7 @@ record ContainerSpec(
     labels = Map.copyOf(labels);
     ports = List.copyOf(ports);
     capabilities = List.copyOf(capabilities);
+    aliases = List.copyOf(aliases);
   }
 
   static ContainerSpec of(
@@ -134,7 +141,9 @@ record ContainerSpec(
         t.container().resources(),
         t.container().capabilities().stream().map(ContainerSpec::capability).toList(),
         sharedFiles,
-        Optional.empty());
+        Optional.empty(),
+        List.of(),
+        false);
   }
 
   /**
@@ -160,7 +169,9 @@ record ContainerSpec(
         limits,
         capabilities,
         sharedFiles,
-        runtime);
+        runtime,
+        aliases,
+        workspaceReadOnly);
   }
 
   /**
@@ -187,7 +198,32 @@ record ContainerSpec(
         sandboxLimits,
         capabilities,
         sharedFiles,
-        engineRuntime);
+        engineRuntime,
+        aliases,
+        workspaceReadOnly);
+  }
+
+  /** This spec reachable as {@code names} by the other containers on its network. */
+  ContainerSpec withAliases(List<String> names) {
+    return new ContainerSpec(
+        name,
+        image,
+        command,
+        user,
+        workspacePath,
+        env,
+        labels,
+        volume,
+        network,
+        hostname,
+        ports,
+        publishPorts,
+        limits,
+        capabilities,
+        sharedFiles,
+        runtime,
+        names,
+        workspaceReadOnly);
   }
 
   private static boolean overlaps(String a, String b) {
@@ -257,7 +293,12 @@ record ContainerSpec(
 
   private List<Mount> mounts() {
     List<Mount> mounts = new ArrayList<>();
-    mounts.add(new Mount().withType(MountType.VOLUME).withSource(volume).withTarget(workspacePath));
+    mounts.add(
+        new Mount()
+            .withType(MountType.VOLUME)
+            .withSource(volume)
+            .withTarget(workspacePath)
+            .withReadOnly(workspaceReadOnly ? Boolean.TRUE : null));
     sharedFiles
         .hostDirectory()
         .ifPresent(
@@ -283,6 +324,9 @@ record ContainerSpec(
       cmd.withCmd(command);
     }
     user.ifPresent(cmd::withUser);
+    if (!aliases.isEmpty()) {
+      cmd.withAliases(aliases); // on the network of its network mode
+    }
     if (!ports.isEmpty()) {
       cmd.withExposedPorts(ports.stream().map(ExposedPort::tcp).toList());
     }

@@ -80,6 +80,16 @@ final class DnsNames {
     return prefix + "-session-" + opaque(template + "/" + handle);
   }
 
+  /**
+   * The container name of one of a session's extra containers on a shared network: {@code
+   * <prefix>-<type>-<16 hex>}. The type is the template's, which neighbours learn nothing from; the
+   * hex is keyed like the main one's, with the type in it, so two sessions' containers of one type
+   * never collide.
+   */
+  String container(String prefix, String type, String template, String handle) {
+    return prefix + "-" + type + "-" + opaque(template + "/" + handle + "/" + type);
+  }
+
   private String opaque(String what) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import dev.berth.base.BerthException;
 import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
+import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.EgressGate;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
@@ -19,6 +20,7 @@ import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.SpoolDir;
 import dev.berth.runtime.StartResult;
 import dev.berth.runtime.WorkspaceAccess;
+import dev.berth.template.SessionContainer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,6 +87,7 @@ public final class DockerRuntime implements SessionRuntime {
   private final ContainerDefinitions definitions;
   private final EgressNetworks egress;
   private final ContainerExits exits = new ContainerExits();
+  private final SessionSidecars sidecars;
   private volatile SandboxRuntimes sandboxes;
 
   /**
@@ -216,6 +219,7 @@ public final class DockerRuntime implements SessionRuntime {
     this.definitions = new ContainerDefinitions(engine, users);
     this.egress = new EgressNetworks(engine, provisioner, prefix, instance);
     this.sandboxes = new SandboxRuntimes(engine, SandboxRuntimes.DEFAULT_GVISOR);
+    this.sidecars = new SessionSidecars(engine, provisioner, prefix, dns);
   }
 
   /**
@@ -310,6 +314,7 @@ public final class DockerRuntime implements SessionRuntime {
     List<PreflightProblem> problems =
         new ArrayList<>(sandboxes.problem(s.template()).stream().toList());
     problems.addAll(egress.preflight(s));
+    problems.addAll(sidecars.preflight(s)); // a template's containers: see SessionSidecars
     problems.addAll(sessionImages.preflight(s)); // the image: see SessionImages#preflight
     return problems;
   }
@@ -333,6 +338,8 @@ public final class DockerRuntime implements SessionRuntime {
     boolean newVolume = provisioner.ensureVolume(s, names.volume());
     String egressKind = egress.ensure(s, names.network());
     InspectContainerResponse container = createContainer(s, names, image);
+    String links =
+        s.template().containers().isEmpty() ? null : sidecars.prepareLinks(s, names, container);
     ContainerPaths paths = DockerWorkspace.paths(engine, users, s, container);
     if (newVolume || !seed) {
       archives.ownRoot(paths); // a recreated container may run as another user
@@ -345,11 +352,17 @@ public final class DockerRuntime implements SessionRuntime {
         .with(KEY_CONTAINER_ID, container.getId())
         .with(KEY_IMAGE, image)
         .with(KEY_IMAGE_ID, container.getImageId())
-        .with(EgressNetworks.KEY_EGRESS, egressKind);
+        .with(EgressNetworks.KEY_EGRESS, egressKind)
+        .with(SessionSidecars.KEY_LINKS_NETWORK, links);
   }
 
   private InspectContainerResponse createContainer(
       RuntimeSession s, DockerNames names, String image) {
+    return provisioner.ensureContainer(s, mainSpec(s, names, image));
+  }
+
+  /** What the main container is made from; its extra containers take their defaults from it. */
+  private ContainerSpec mainSpec(RuntimeSession s, DockerNames names, String image) {
     // A shared folder that is not there (yet) is not mounted: Docker would refuse the container.
     SharedFiles shared =
         sharedFiles.hostDirectory().filter(java.nio.file.Files::isDirectory).isPresent()
@@ -363,7 +376,11 @@ public final class DockerRuntime implements SessionRuntime {
         ContainerSpec.of(s, names, image, labels, shared, hostname, publishing.publishes())
             .withEnv(egress.proxyEnv(s, names.network()))
             .inSandbox(s.template().isolation().sandbox(), sandboxes.runtimeFor(s.template()));
-    return provisioner.ensureContainer(s, spec);
+    if (!s.template().containers().isEmpty()
+        && sidecars.linksNetwork(s, names).equals(names.network())) {
+      spec = spec.withAliases(List.of(SessionSidecars.ALIAS_MAIN));
+    }
+    return spec;
   }
 
   @Override
@@ -372,7 +389,8 @@ public final class DockerRuntime implements SessionRuntime {
     Optional<InspectContainerResponse> found = provisioner.find(names.container());
     if (found.isPresent() && Boolean.TRUE.equals(found.get().getState().getRunning())) {
       egress.admit(s, found.get(), names.network());
-      return started(s.state(), observer.endpoints(s, found.get(), names.network()));
+      RuntimeState state = startSidecars(s, names);
+      return started(state, observer.endpoints(s, found.get(), names.network()));
     }
     // A sandbox the engine lacks (its runtime removed, or the template changed to ask for one)
     // is refused before an outdated container is removed or anything is made.
@@ -427,7 +445,17 @@ public final class DockerRuntime implements SessionRuntime {
         state = state.with("port." + e.getKey(), Integer.toString(e.getValue().getPort()));
       }
     }
+    // Then the template's other containers, in their order; the first that fails fails the start
+    // with its name, and the caller stops what was started (stop ends them all).
+    state = startSidecars(s.withState(state), now);
     return started(state, endpoints);
+  }
+
+  private RuntimeState startSidecars(RuntimeSession s, DockerNames names) {
+    if (s.template().containers().isEmpty()) {
+      return s.state();
+    }
+    return sidecars.startAuto(s, names, mainSpec(s, names, s.state().get(KEY_IMAGE)));
   }
 
   /** See {@link ContainerDefinitions#madeOtherwise}. */
@@ -453,6 +481,7 @@ public final class DockerRuntime implements SessionRuntime {
   public RuntimeState stop(RuntimeSession s, Duration grace) {
     DockerNames names = names(s);
     egress.forget(s);
+    sidecars.stopAll(s, names, grace); // before the main one, which they may talk to
     Optional<InspectContainerResponse> found = provisioner.find(names.container());
     if (found.isPresent() && Boolean.TRUE.equals(found.get().getState().getRunning())) {
       try {
@@ -489,6 +518,7 @@ public final class DockerRuntime implements SessionRuntime {
     List<String> extra = new ArrayList<>();
     extra.add(FileCommands.helperName(prefix, s));
     Optional.ofNullable(s.state().get(KEY_CONTAINER_ID)).ifPresent(extra::add);
+    extra.addAll(sidecars.allNames(s, names));
     egress.forget(s);
     CleanupReport report = cleanup.destroy(s, names, extra);
     if (report.complete()) {
@@ -523,6 +553,95 @@ public final class DockerRuntime implements SessionRuntime {
   @Override
   public String logTail(RuntimeSession s, int lines) {
     return observer.logTail(names(s).container(), lines);
+  }
+
+  @Override
+  public List<ContainerStatus> containers(RuntimeSession s) {
+    DockerNames names = names(s);
+    List<ContainerStatus> out = new ArrayList<>();
+    var main = provisioner.find(names.container());
+    ContainerStatus mainStatus =
+        SessionSidecars.status(
+            SessionContainer.MAIN,
+            names.container(),
+            main,
+            names.network(),
+            List.of(),
+            !RuntimeStates.started(s.state()));
+    if (mainStatus.running()) {
+      mainStatus =
+          new ContainerStatus(
+              mainStatus.type(),
+              mainStatus.name(),
+              mainStatus.phase(),
+              mainStatus.exitCode(),
+              mainStatus.detail(),
+              observer.endpoints(s, main.get(), names.network()),
+              DockerObserver.probeAddresses(s, main.get(), names.network()));
+    }
+    out.add(mainStatus);
+    out.addAll(sidecars.statuses(s, names));
+    return out;
+  }
+
+  @Override
+  public RuntimeState startContainer(RuntimeSession s, String type) {
+    DockerNames names = names(s);
+    SessionContainer c = declared(s, type);
+    var main = provisioner.find(names.container());
+    if (main.isEmpty() || !Boolean.TRUE.equals(main.get().getState().getRunning())) {
+      throw BerthException.conflict(
+          "session '" + s.id() + "' is not running; start it before its container '" + type + "'");
+    }
+    return sidecars.start(s, names, mainSpec(s, names, s.state().get(KEY_IMAGE)), c);
+  }
+
+  @Override
+  public RuntimeState stopContainer(RuntimeSession s, String type, Duration grace) {
+    DockerNames names = names(s);
+    declared(s, type);
+    sidecars.stop(s, names, type, grace);
+    return s.state().with(SessionSidecars.stoppedKey(type), "true");
+  }
+
+  @Override
+  public String logTail(RuntimeSession s, String type, int lines) {
+    if (SessionContainer.MAIN.equals(type)) {
+      return logTail(s, lines);
+    }
+    declared(s, type);
+    return observer.logTail(sidecars.name(s, names(s), type), lines);
+  }
+
+  @Override
+  public WorkspaceAccess workspace(RuntimeSession s, String type) {
+    if (SessionContainer.MAIN.equals(type)) {
+      return workspace(s);
+    }
+    declared(s, type);
+    DockerNames names = names(s);
+    DockerNames in =
+        new DockerNames(sidecars.name(s, names, type), names.volume(), names.network());
+    return new DockerWorkspace(s, in, engine, provisioner, users, files, archives, exec);
+  }
+
+  /** The template's container of {@code type}, or NOT_FOUND naming the ones there are. */
+  private static SessionContainer declared(RuntimeSession s, String type) {
+    return s.template()
+        .containers()
+        .get(type)
+        .orElseThrow(
+            () ->
+                BerthException.notFound(
+                    "session '"
+                        + s.id()
+                        + "' has no container '"
+                        + type
+                        + "'; its containers: "
+                        + SessionContainer.MAIN
+                        + (s.template().containers().isEmpty()
+                            ? ""
+                            : ", " + String.join(", ", s.template().containers().types()))));
   }
 
   @Override
