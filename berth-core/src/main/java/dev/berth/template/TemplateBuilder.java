@@ -206,6 +206,12 @@ public final class TemplateBuilder {
 
   // Keys of the workspace group.
 
+  /** Mounts the files of {@code from} read-only at {@code path}; see {@link TemplateVolume}. */
+  public TemplateBuilder templateVolume(String path, Path from) {
+    workspace = workspace.withTemplateVolume(Optional.of(new TemplateVolume(path, from)));
+    return this;
+  }
+
   public TemplateBuilder workspacePath(String newPath) {
     workspace = workspace.withPath(newPath);
     return this;

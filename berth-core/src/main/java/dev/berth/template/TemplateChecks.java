@@ -30,6 +30,7 @@ public final class TemplateChecks {
                         + port
                         + " to 'ports', or probe one of the ports it has (a probe reaches only"
                         + " declared ports, so this one could never pass)"));
+    TemplateVolumeParser.problem(t).ifPresent(out::add);
     return out;
   }
 

@@ -12,11 +12,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The fingerprint of what a session's container, process or pod is made from: its image (the named
  * reference, or which template's Dockerfile builds it), command, ports, user, environment, resource
- * limits, capabilities, workspace path, egress policy (a changed policy needs another network or
- * another NetworkPolicy, so the container or pod is made again) and sandbox (another engine runtime
- * or RuntimeClass). Two templates with the same fingerprint make the same container; a session
- * whose recorded fingerprint differs from its template's current one runs an outdated definition,
- * and its next start applies the template as it is now.
+ * limits, capabilities, workspace path, template volume's mount path, egress policy (a changed
+ * policy needs another network or another NetworkPolicy, so the container or pod is made again) and
+ * sandbox (another engine runtime or RuntimeClass). Two templates with the same fingerprint make
+ * the same container; a session whose recorded fingerprint differs from its template's current one
+ * runs an outdated definition, and its next start applies the template as it is now.
  *
  * <p>Computed from the template as the runtimes get it ({@link Template#forSession}), so the
  * session's own base path is part of it and the Docker label and the registry hold the same value.
@@ -59,6 +59,10 @@ public final class TemplateDefinition {
     if (t.isolation().sandbox() != Sandbox.RUNC) {
       d.put("sandbox", t.isolation().sandbox().yamlName());
     }
+    // Only where there is one (fingerprints of other templates stay as they were). Its mount, not
+    // its content: a change of the files gives new sessions a new volume, while a session keeps
+    // the copy its container was made with until the container is made again.
+    t.workspace().templateVolume().ifPresent(v -> d.put("templateVolume", v.path()));
     // Only when there are any, so a single-container template keeps its fingerprint.
     if (!t.containers().isEmpty()) {
       d.put("containers", t.containers().inStartOrder().stream().map(c -> describe(c)).toList());

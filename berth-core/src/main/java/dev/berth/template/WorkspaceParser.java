@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * Reads the {@link WorkspaceSettings} keys: {@code workspace} (the mount path), {@code skeleton} (a
  * folder inside the template's folder; {@code skeleton/} when it exists and the key is unset) and
- * {@code volume} (size and storage class, each inherited separately).
+ * {@code volume} (size and storage class, each inherited separately); {@code templateVolume} is
+ * read by {@link TemplateVolumeParser}.
  */
 final class WorkspaceParser {
   private WorkspaceParser() {}
@@ -20,11 +21,13 @@ final class WorkspaceParser {
         .ifPresent(p -> t.error("'workspace' must be an absolute path (got " + p + ")"));
     Optional<Path> skeleton = skeleton(t, y.string("skeleton"));
     Optional<WorkspaceVolume> volume = y.object("volume").map(v -> volume(t, v));
+    Optional<TemplateVolume> templateVolume = TemplateVolumeParser.read(t);
     return base ->
         new WorkspaceSettings(
             path.orElse(base.path()),
             skeleton.or(base::skeleton),
-            volume.map(v -> v.orElse(base.volume())).orElse(base.volume()));
+            volume.map(v -> v.orElse(base.volume())).orElse(base.volume()),
+            templateVolume.or(base::templateVolume));
   }
 
   /** The template's own skeleton folder, if it has one; empty inherits the parent's. */

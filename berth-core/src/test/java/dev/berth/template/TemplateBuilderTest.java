@@ -44,7 +44,9 @@ class TemplateBuilderTest {
             new ContainerSettings(
                 Optional.empty(), Map.of(), ResourceLimits.NONE, List.of(), false));
     assertThat(d.workspace())
-        .isEqualTo(new WorkspaceSettings("/workspace", Optional.empty(), WorkspaceVolume.DEFAULT));
+        .isEqualTo(
+            new WorkspaceSettings(
+                "/workspace", Optional.empty(), WorkspaceVolume.DEFAULT, Optional.empty()));
     assertThat(d.lifetime())
         .isEqualTo(
             new LifetimeSettings(
