@@ -241,6 +241,15 @@ public interface SessionRuntime extends AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /**
+   * The read-only template volumes this backend makes for templates with {@code templateVolume}
+   * ({@link TemplateVolumeStore}); empty (the default) for a backend that makes none: it refuses
+   * such templates in {@link #preflight} instead.
+   */
+  default java.util.Optional<TemplateVolumeStore> templateVolumes() {
+    return java.util.Optional.empty();
+  }
+
   /** Releases connections; does not stop sessions (they outlive the manager). */
   @Override
   default void close() {}

@@ -28,10 +28,11 @@ import java.util.TreeMap;
  *
  * <p>Hardening is not optional: every capability dropped except the template's, {@code
  * no-new-privileges}, never privileged, never the Docker socket (the only mount is the session's
- * volume), ports published on loopback only, and only when Berth needs them published ({@link
- * PortPublishing}; never for a session with an egress policy: its internal network cannot publish,
- * and Berth reaches the app at the container's address). {@code Init: true} puts an init process at
- * PID 1 that forwards SIGTERM, so a stop never waits out its timeout.
+ * volume, and the template's files read-only), ports published on loopback only, and only when
+ * Berth needs them published ({@link PortPublishing}; never for a session with an egress policy:
+ * its internal network cannot publish, and Berth reaches the app at the container's address).
+ * {@code Init: true} puts an init process at PID 1 that forwards SIGTERM, so a stop never waits out
+ * its timeout.
  *
  * @param command empty to keep the image's own CMD
  * @param hostname the session's id, or on a shared network its opaque container name ({@link
@@ -43,6 +44,7 @@ import java.util.TreeMap;
  *     for a session of several containers; none otherwise)
  * @param workspaceReadOnly whether the session volume is mounted read-only (a container of the
  *     template's {@code containers:} that asks for it)
+ * @param templateVolume the template's files, mounted read-only ({@link TemplateVolumes})
  */
 record ContainerSpec(
     String name,
@@ -62,7 +64,8 @@ record ContainerSpec(
     SharedFiles sharedFiles,
     Optional<String> runtime,
     List<String> aliases,
-    boolean workspaceReadOnly) {
+    boolean workspaceReadOnly,
+    Optional<TemplateVolumes.Mounted> templateVolume) {
 
   /** What runs when a template has neither an app nor an image of its own: stay alive for exec. */
   static final List<String> KEEP_ALIVE = List.of("sleep", "infinity");
@@ -143,7 +146,8 @@ record ContainerSpec(
         sharedFiles,
         Optional.empty(),
         List.of(),
-        false);
+        false,
+        Optional.empty());
   }
 
   /**
@@ -171,7 +175,8 @@ record ContainerSpec(
         sharedFiles,
         runtime,
         aliases,
-        workspaceReadOnly);
+        workspaceReadOnly,
+        templateVolume);
   }
 
   /**
@@ -200,7 +205,8 @@ record ContainerSpec(
         sharedFiles,
         engineRuntime,
         aliases,
-        workspaceReadOnly);
+        workspaceReadOnly,
+        templateVolume);
   }
 
   /** This spec reachable as {@code names} by the other containers on its network. */
@@ -223,7 +229,37 @@ record ContainerSpec(
         sharedFiles,
         runtime,
         names,
-        workspaceReadOnly);
+        workspaceReadOnly,
+        templateVolume);
+  }
+
+  /**
+   * This spec with the template's files mounted read-only (the volume the prepare made for them);
+   * {@code BERTH_TEMPLATE_FILES} tells the app where.
+   */
+  ContainerSpec withTemplateVolume(Optional<TemplateVolumes.Mounted> mounted) {
+    Map<String, String> merged = new TreeMap<>(env);
+    mounted.ifPresent(m -> merged.put("BERTH_TEMPLATE_FILES", m.path()));
+    return new ContainerSpec(
+        name,
+        image,
+        command,
+        user,
+        workspacePath,
+        merged,
+        labels,
+        volume,
+        network,
+        hostname,
+        ports,
+        publishPorts,
+        limits,
+        capabilities,
+        sharedFiles,
+        runtime,
+        aliases,
+        workspaceReadOnly,
+        mounted);
   }
 
   private static boolean overlaps(String a, String b) {
@@ -309,6 +345,17 @@ record ContainerSpec(
                         .withSource(dir.toString())
                         .withTarget(sharedFiles.mountPath())
                         .withReadOnly(true)));
+    templateVolume.ifPresent(
+        m ->
+            mounts.add(
+                new Mount()
+                    .withType(MountType.VOLUME)
+                    .withSource(m.volume())
+                    .withTarget(m.path())
+                    .withReadOnly(true)
+                    // never the image's files at that path: the volume holds the template's
+                    .withVolumeOptions(
+                        new com.github.dockerjava.api.model.VolumeOptions().withNoCopy(true))));
     return mounts;
   }
 

@@ -227,6 +227,9 @@ final class DockerCleanup {
           c.getCreated() == null
               ? Optional.empty()
               : Optional.of(Instant.ofEpochSecond(c.getCreated()));
+      if (!ofASession(c.getLabels())) {
+        continue; // a template volume's seed container; see TemplateVolumes
+      }
       out.add(owned("container", containerName(c), c.getLabels(), created));
     }
     for (Network n : engine.client.listNetworksCmd().withFilter("label", mine).exec()) {
@@ -239,6 +242,9 @@ final class DockerCleanup {
     var volumes = engine.client.listVolumesCmd().withFilter("label", mine).exec().getVolumes();
     if (volumes != null) {
       for (var v : volumes) {
+        if (!ofASession(v.getLabels())) {
+          continue; // a template volume is no session's: TemplateVolumes lists and collects it
+        }
         out.add(owned("volume", v.getName(), v.getLabels(), Optional.empty()));
       }
     }

@@ -86,6 +86,7 @@ public final class DockerRuntime implements SessionRuntime {
   private final SharedFiles sharedFiles;
   private final ContainerDefinitions definitions;
   private final EgressNetworks egress;
+  private final TemplateVolumes templateVolumes;
   private final ContainerExits exits = new ContainerExits();
   private final SessionSidecars sidecars;
   private volatile SandboxRuntimes sandboxes;
@@ -218,6 +219,7 @@ public final class DockerRuntime implements SessionRuntime {
     this.sharedFiles = sharedFiles;
     this.definitions = new ContainerDefinitions(engine, users);
     this.egress = new EgressNetworks(engine, provisioner, prefix, instance);
+    this.templateVolumes = new TemplateVolumes(engine, prefix, instance, defaultImage);
     this.sandboxes = new SandboxRuntimes(engine, SandboxRuntimes.DEFAULT_GVISOR);
     this.sidecars = new SessionSidecars(engine, provisioner, prefix, dns);
   }
@@ -358,7 +360,40 @@ public final class DockerRuntime implements SessionRuntime {
 
   private InspectContainerResponse createContainer(
       RuntimeSession s, DockerNames names, String image) {
-    return provisioner.ensureContainer(s, mainSpec(s, names, image));
+    ContainerSpec spec = mainSpec(s, names, image);
+    // Only for a container about to be made: one that exists keeps the template volume it was made
+    // with (its session sees the files it started with), and no copy is made for nothing.
+    if (s.template().workspace().templateVolume().isPresent()
+        && provisioner.find(names.container()).isEmpty()) {
+      spec = spec.withTemplateVolume(templateVolumes.ensure(s.template()));
+    }
+    return provisioner.ensureContainer(s, spec);
+  }
+
+  /**
+   * What the extra containers take their defaults from: the main container's spec, with the
+   * template volume the main container was made with (so all of a session's containers see the
+   * same copy of the template's files).
+   */
+  private ContainerSpec sidecarDefaults(RuntimeSession s, DockerNames names) {
+    ContainerSpec main = mainSpec(s, names, s.state().get(KEY_IMAGE));
+    var wanted = s.template().workspace().templateVolume();
+    if (wanted.isEmpty()) {
+      return main;
+    }
+    String path = wanted.get().path();
+    return main.withTemplateVolume(
+        provisioner
+            .find(names.container())
+            .flatMap(
+                c ->
+                    c.getMounts() == null
+                        ? Optional.empty()
+                        : c.getMounts().stream()
+                            .filter(m -> m.getName() != null && m.getDestination() != null)
+                            .filter(m -> path.equals(m.getDestination().getPath()))
+                            .findFirst())
+            .map(m -> new TemplateVolumes.Mounted(m.getName(), path)));
   }
 
   /** What the main container is made from; its extra containers take their defaults from it. */
@@ -455,7 +490,7 @@ public final class DockerRuntime implements SessionRuntime {
     if (s.template().containers().isEmpty()) {
       return s.state();
     }
-    return sidecars.startAuto(s, names, mainSpec(s, names, s.state().get(KEY_IMAGE)));
+    return sidecars.startAuto(s, names, sidecarDefaults(s, names));
   }
 
   /** See {@link ContainerDefinitions#madeOtherwise}. */
@@ -593,7 +628,7 @@ public final class DockerRuntime implements SessionRuntime {
       throw BerthException.conflict(
           "session '" + s.id() + "' is not running; start it before its container '" + type + "'");
     }
-    return sidecars.start(s, names, mainSpec(s, names, s.state().get(KEY_IMAGE)), c);
+    return sidecars.start(s, names, sidecarDefaults(s, names), c);
   }
 
   @Override
@@ -642,6 +677,10 @@ public final class DockerRuntime implements SessionRuntime {
                         + (s.template().containers().isEmpty()
                             ? ""
                             : ", " + String.join(", ", s.template().containers().types()))));
+
+  @Override
+  public Optional<dev.berth.runtime.TemplateVolumeStore> templateVolumes() {
+    return Optional.of(templateVolumes);
   }
 
   @Override

@@ -244,6 +244,7 @@ final class SessionSidecars {
     env.put("BERTH_SESSION_ID", s.id().value());
     env.put("BERTH_WORKSPACE", main.workspacePath());
     env.put("BERTH_CONTAINER", c.type());
+    main.templateVolume().ifPresent(m -> env.put("BERTH_TEMPLATE_FILES", m.path()));
     Map<String, String> labels = new TreeMap<>(provisioner.labels(s, c.type()));
     labels.put(ContainerDefinitions.LABEL, fingerprint);
     List<String> command = c.command();
@@ -270,7 +271,8 @@ final class SessionSidecars {
         SharedFiles.NONE,
         main.runtime(),
         List.of(c.type()),
-        c.readOnly());
+        c.readOnly(),
+        main.templateVolume());
   }
 
   /** Stops one container; a stopped or missing one is fine. */

@@ -242,6 +242,30 @@ class ContainerSpecTest {
   }
 
   @Test
+  void theTemplateVolumeIsAReadOnlyVolumeMount() {
+    var spec =
+        ContainerSpec.of(
+                session(Templates.plain("t")),
+                DockerNames.generate("b", "t", ID.value()),
+                "img",
+                Map.of())
+            .withTemplateVolume(
+                Optional.of(new TemplateVolumes.Mounted("b-t-0123456789ab", "/template")));
+    var mounts = spec.hostConfig().getMounts();
+    assertThat(mounts).hasSize(2);
+    var files = mounts.get(1);
+    assertThat(files.getType()).isEqualTo(MountType.VOLUME);
+    assertThat(files.getSource()).isEqualTo("b-t-0123456789ab");
+    assertThat(files.getTarget()).isEqualTo("/template");
+    assertThat(files.getReadOnly()).isTrue();
+    assertThat(files.getVolumeOptions().getNoCopy()).isTrue();
+    assertThat(spec.env()).containsEntry("BERTH_TEMPLATE_FILES", "/template");
+    assertThat(TemplateVolumes.name("b", "t", "0123456789abcdef"))
+        .as("no session part: every session of the template shares it")
+        .isEqualTo("b-t-0123456789ab");
+  }
+
+  @Test
   void sharedFilesMayNotOverlapTheWorkspace() {
     var shared = new SharedFiles(Optional.of(java.nio.file.Path.of("/srv")), "/workspace/data");
     assertThatThrownBy(
