@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
     mixinStandardHelpOptions = true,
     description = {
       "Remove orphans: resources carrying Berth's labels whose session is gone,",
-      "older than the grace period. Resources of live sessions are never touched."
+      "older than the grace period. Resources of live sessions are never touched.",
+      "Also removes template volumes that no template and no session needs any more."
     })
 final class GcCommand extends ClientCommand {
   @Option(names = "--dry-run", description = "only list what would be removed")
@@ -42,7 +43,8 @@ final class GcCommand extends ClientCommand {
       return;
     }
     JsonNode orphans = result.get("orphans");
-    if (orphans.isEmpty()) {
+    JsonNode volumes = result.path("templateVolumes");
+    if (orphans.isEmpty() && volumes.isEmpty()) {
       out().println("no orphans older than " + result.get("graceSeconds").asLong() + "s");
       out().flush();
       return;
@@ -65,6 +67,15 @@ final class GcCommand extends ClientCommand {
             r.get("name").asString(),
             outcome);
       }
+    }
+    for (JsonNode v : volumes) {
+      String outcome = dryRun ? "would remove" : "removed";
+      if (!v.get("removed").asBoolean()) {
+        outcome = "FAILED: " + v.path("failure").asString();
+        failed = true;
+      }
+      table.row(
+          v.get("backend").asString(), "-", "template-volume", v.get("name").asString(), outcome);
     }
     table.print(out());
     if (failed) {

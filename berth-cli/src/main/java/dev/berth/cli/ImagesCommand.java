@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
     name = "images",
     mixinStandardHelpOptions = true,
     description = "Template images: build them in dependency order, list them.",
-    subcommands = {ImagesCommand.Build.class, ImagesCommand.Ls.class})
+    subcommands = {ImagesCommand.Build.class, ImagesCommand.Ls.class, ImagesCommand.Volumes.class})
 final class ImagesCommand {
 
   @Command(
@@ -128,7 +128,7 @@ final class ImagesCommand {
       }
     }
 
-    private static String when(String instant) {
+    static String when(String instant) {
       try {
         return java.time.Instant.parse(instant)
             .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
@@ -136,6 +136,38 @@ final class ImagesCommand {
       } catch (RuntimeException e) {
         return instant;
       }
+    }
+  }
+
+  @Command(
+      name = "volumes",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Template volumes: the read-only copies of templates' files (templateVolume), one per",
+        "content; CURRENT is the one new sessions get, USED BY the containers that mount it.",
+        "'berth gc' removes those no template and no session needs."
+      })
+  static final class Volumes extends ClientCommand {
+    @Override
+    public void run() {
+      JsonNode volumes = client().json("GET", "/api/v1/template-volumes", null);
+      if (json) {
+        printJson(volumes);
+        return;
+      }
+      var table = new Table("BACKEND", "TEMPLATE", "VOLUME", "CREATED", "CURRENT", "USED BY");
+      for (JsonNode v : volumes) {
+        List<String> users = new ArrayList<>();
+        v.get("usedBy").forEach(u -> users.add(u.asString()));
+        table.row(
+            v.get("backend").asString(),
+            v.get("template").asString(),
+            v.get("name").asString(),
+            v.path("createdAt").isNull() ? null : Ls.when(v.path("createdAt").asString()),
+            v.get("current").asBoolean() ? "yes" : "no",
+            users.isEmpty() ? null : String.join(",", users));
+      }
+      table.print(out());
     }
   }
 }

@@ -89,6 +89,16 @@ final class CreatePreflight {
               + runtime.kind()
               + " backend cannot run them (only the docker backend can, for now)");
     }
+    // A backend without template volumes (local, Kubernetes for now) refuses the key, never runs
+    // the session without the files it expects.
+    if (template.workspace().templateVolume().isPresent() && runtime.templateVolumes().isEmpty()) {
+      problems.add(
+          "template '"
+              + template.name()
+              + "' has a templateVolume, which the "
+              + runtime.kind()
+              + " backend does not make; use a Docker backend");
+    }
     TreeMap<String, PreflightProblem.ImageNotBuilt> unbuilt = new TreeMap<>();
     for (PreflightProblem p : runtime.preflight(target.fresh())) {
       switch (p) {

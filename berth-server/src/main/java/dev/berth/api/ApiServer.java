@@ -177,7 +177,14 @@ public final class ApiServer {
           new TemplateRoutes(sessions).register(routes);
           new FileRoutes(sessions.workspace(), maxRequestBytes).register(routes);
           new ExecutorRoutes(sessions, builds).register(routes);
-          new AdminRoutes(orphans, orphanGrace).register(routes);
+          new AdminRoutes(
+                  orphans,
+                  new dev.berth.reconcile.TemplateVolumeCollector(
+                      sessions.backends(),
+                      () -> sessions.templates().all(),
+                      java.time.Clock.systemUTC()),
+                  orphanGrace)
+              .register(routes);
           new ImageRoutes(images).register(routes);
           new DashboardRoutes(
                   sessions, tokens, logins, proxy == null ? BrowserOrigins.none() : proxy.origins())
