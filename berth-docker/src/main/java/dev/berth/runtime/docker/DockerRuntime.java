@@ -372,8 +372,8 @@ public final class DockerRuntime implements SessionRuntime {
 
   /**
    * What the extra containers take their defaults from: the main container's spec, with the
-   * template volume the main container was made with (so all of a session's containers see the
-   * same copy of the template's files).
+   * template volume the main container was made with (so all of a session's containers see the same
+   * copy of the template's files).
    */
   private ContainerSpec sidecarDefaults(RuntimeSession s, DockerNames names) {
     ContainerSpec main = mainSpec(s, names, s.state().get(KEY_IMAGE));
@@ -677,6 +677,7 @@ public final class DockerRuntime implements SessionRuntime {
                         + (s.template().containers().isEmpty()
                             ? ""
                             : ", " + String.join(", ", s.template().containers().types()))));
+  }
 
   @Override
   public Optional<dev.berth.runtime.TemplateVolumeStore> templateVolumes() {
