@@ -78,7 +78,19 @@ public final class Reconciler implements AutoCloseable {
     this.metrics = metrics;
     this.health =
         new HealthMonitor(sessions, sessions.clock(), workers, id -> requestSession(id.value()));
-    this.one = new SessionReconciler(sessions, metrics, health);
+    this.one =
+        new SessionReconciler(
+            sessions,
+            metrics,
+            health,
+            (id, at) -> {
+              long wait = Math.max(0, Duration.between(sessions.clock().instant(), at).toMillis());
+              try {
+                timer.schedule(() -> submit(id), wait, TimeUnit.MILLISECONDS);
+              } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                // closed meanwhile: nothing more to reconcile
+              }
+            });
   }
 
   /** Starts watching the runtimes, runs the start-up pass now and the periodic ones after. */

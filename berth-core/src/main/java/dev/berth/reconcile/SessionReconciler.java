@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,15 +54,30 @@ public final class SessionReconciler {
   private final SessionService sessions;
   private final ReconcileMetrics metrics;
   private final HealthMonitor health;
+  private final ContainerRestarts containerRestarts = new ContainerRestarts();
+  private final BiConsumer<SessionId, Instant> wakeAt;
 
   public SessionReconciler(SessionService sessions, ReconcileMetrics metrics) {
-    this(sessions, metrics, HealthMonitor.NONE);
+    this(sessions, metrics, HealthMonitor.NONE, (id, at) -> {});
   }
 
-  SessionReconciler(SessionService sessions, ReconcileMetrics metrics, HealthMonitor health) {
+  /**
+   * @param wakeAt asked to reconcile a session again at a time (a container restart that is due
+   *     then); without one, the next periodic pass does it
+   */
+  SessionReconciler(
+      SessionService sessions,
+      ReconcileMetrics metrics,
+      HealthMonitor health,
+      BiConsumer<SessionId, Instant> wakeAt) {
     this.sessions = sessions;
     this.metrics = metrics;
     this.health = health;
+    this.wakeAt = wakeAt;
+  }
+
+  SessionReconciler(SessionService sessions, ReconcileMetrics metrics, HealthMonitor health) {
+    this(sessions, metrics, health, (id, at) -> {});
   }
 
   /** One pass over every live session, one after the other; busy sessions are skipped. */
@@ -91,6 +107,7 @@ public final class SessionReconciler {
       return Outcome.BUSY;
     } catch (BerthException gone) {
       health.forget(id);
+      containerRestarts.forget(id);
       return Outcome.GONE;
     }
   }
@@ -103,8 +120,17 @@ public final class SessionReconciler {
     Step step =
         Decide.decide(s, t, observed, health.unhealthy(s.id(), t), locked.lastActivity(), now);
     String backend = s.backend();
+    if (!(step instanceof Step.Nothing) && !(step instanceof Step.ResetRestarts)) {
+      containerRestarts.forget(s.id()); // the session as a whole changes: its counts start over
+    }
     switch (step) {
-      case Step.Nothing n -> {}
+      case Step.Nothing n -> {
+        if (s.status() == SessionStatus.RUNNING
+            && observed instanceof ObservedState.Running
+            && !t.containers().isEmpty()) {
+          containers(locked, t, now);
+        }
+      }
       case Step.Fail f -> {
         log.info("session {}: {}", s.id(), f.reason());
         if (s.status() != SessionStatus.FAILED) {
@@ -163,6 +189,36 @@ public final class SessionReconciler {
       }
       case Step.ResetRestarts r -> locked.resetRestarts();
     }
+  }
+
+  /** Restarts, alone, the session's extra containers that ended (see {@link ContainerRestarts}). */
+  private void containers(LockedSession locked, Template t, Instant now) {
+    SessionId id = locked.session().id();
+    var verdicts = containerRestarts.judge(id, t.lifetime().restart(), locked.containers(), now);
+    for (var v : verdicts) {
+      switch (v) {
+        case ContainerRestarts.Verdict.GiveUp g -> {
+          log.info("session {}: {}", id, g.reason());
+          metrics.failure(locked.session().backend());
+          containerRestarts.forget(id);
+          health.forget(id);
+          locked.fail(g.reason(), Optional.empty());
+          return;
+        }
+        case ContainerRestarts.Verdict.Restart r -> {
+          log.info("session {}: {}", id, r.why());
+          metrics.restart(locked.session().backend());
+          try {
+            locked.restartContainer(r.type(), r.why());
+          } catch (RuntimeException e) {
+            // Counted as a restart: the next pass sees it still ended and backs off further.
+            log.warn("session {}: could not restart container {}: {}", id, r.type(), e.toString());
+            locked.note("container", "could not restart container '" + r.type() + "': " + e);
+          }
+        }
+      }
+    }
+    containerRestarts.nextDue(id).ifPresent(at -> wakeAt.accept(id, at));
   }
 
   private void delete(LockedSession locked, String why) {

@@ -1,11 +1,13 @@
 package dev.berth.service;
 
+import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.ObservedState;
 import dev.berth.session.Session;
 import dev.berth.session.SessionActivity;
 import dev.berth.session.SessionCleanupReceipt;
 import dev.berth.template.Template;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,6 +28,18 @@ public interface LockedSession {
 
   /** What the runtime sees now. */
   ObservedState observe();
+
+  /**
+   * Each of its containers as the runtime sees it now (the main one first); empty when the runtime
+   * cannot tell (the backend is away).
+   */
+  List<ContainerStatus> containers();
+
+  /**
+   * Starts one of the template's extra containers again, alone (the main one and the others keep
+   * running), records what the runtime noted, and notes {@code why} in the session's events.
+   */
+  Session restartContainer(String type, String why);
 
   /** The latest use of the session, including uses not yet written to the registry. */
   SessionActivity lastActivity();

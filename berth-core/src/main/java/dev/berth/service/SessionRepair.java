@@ -1,5 +1,6 @@
 package dev.berth.service;
 
+import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.service.steps.LifecycleSteps;
@@ -11,6 +12,7 @@ import dev.berth.session.SessionLifecycle;
 import dev.berth.session.SessionStatus;
 import dev.berth.template.Template;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -62,6 +64,23 @@ final class SessionRepair implements LockedSession {
     } catch (RuntimeException e) {
       return new ObservedState.Unknown(SessionSteps.message(e));
     }
+  }
+
+  @Override
+  public List<ContainerStatus> containers() {
+    try {
+      return runtime().containers(steps.runtimeSession(current, template()));
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+  }
+
+  @Override
+  public Session restartContainer(String type, String why) {
+    steps.event(current.id(), "container", "restarting container '" + type + "' alone: " + why);
+    var state = runtime().startContainer(steps.runtimeSession(current, template()), type);
+    current = steps.save(current.withRuntimeState(state, steps.clock().instant()));
+    return current;
   }
 
   @Override

@@ -87,12 +87,9 @@ final class DockerEvents implements AutoCloseable {
                 .withSince(ContainerExits.since(since))
                 .withEventTypeFilter(EventType.CONTAINER)
                 .withEventFilter("die", "oom", "destroy", "health_status", "kill")
-                .withLabelFilter(
-                    Map.of(
-                        DockerLabels.INSTANCE,
-                        instance,
-                        DockerLabels.TYPE,
-                        DockerLabels.TYPE_SESSION))
+                // Every container of a session, its extra containers too (their ends are judged
+                // by the reconciler as well); events of containers of no session are dropped below.
+                .withLabelFilter(Map.of(DockerLabels.INSTANCE, instance))
                 .exec(callback);
         exits.following(this, since);
         if (everConnected && !connected) {

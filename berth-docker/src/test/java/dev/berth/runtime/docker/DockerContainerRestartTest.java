@@ -1,0 +1,227 @@
+package dev.berth.runtime.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Container;
+import dev.berth.auth.Tokens;
+import dev.berth.reconcile.OrphanCollector;
+import dev.berth.reconcile.ReconcileMetrics;
+import dev.berth.reconcile.Reconciler;
+import dev.berth.reconcile.SessionReconciler;
+import dev.berth.registry.Registry;
+import dev.berth.registry.SessionFilter;
+import dev.berth.runtime.Backends;
+import dev.berth.runtime.ExecRequest;
+import dev.berth.service.SessionService;
+import dev.berth.service.WorkspaceLimits;
+import dev.berth.session.CreateSessionRequest;
+import dev.berth.session.ExecCommand;
+import dev.berth.session.Session;
+import dev.berth.session.SessionStatus;
+import dev.berth.template.RestartPolicy;
+import dev.berth.template.SessionContainer;
+import dev.berth.template.SessionContainers;
+import dev.berth.template.Template;
+import dev.berth.template.TemplateCatalog;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reconciler restarts a crashed extra container alone, on a real engine: the main container and
+ * the other extra containers keep running untouched (same container, same start time), and past the
+ * template's restart limit the session goes FAILED naming the container, with nothing of it left
+ * running.
+ */
+class DockerContainerRestartTest extends DockerTestBase {
+  /** Quick backoff, so the test waits seconds, not the default policy's minute. */
+  private static final RestartPolicy QUICK =
+      new RestartPolicy(
+          RestartPolicy.Mode.ON_FAILURE, 2, Duration.ofMillis(200), Duration.ofMillis(400));
+
+  @TempDir Path home;
+  private Registry registry;
+  private SessionService service;
+  private SessionReconciler reconciler;
+
+  @BeforeEach
+  void setUp() {
+    // The plugin runs until a file named crash is in the workspace; then every start of it ends
+    // with code 3 at once.
+    Template pipeline =
+        Templates.plain("restarts").toBuilder()
+            .restart(QUICK)
+            .containers(
+                SessionContainers.ordered(
+                    List.of(
+                        SessionContainer.of("processor", Pipelines.sh("exec sleep infinity")),
+                        SessionContainer.of(
+                            "plugin",
+                            Pipelines.sh(
+                                "if [ -f crash ]; then exit 3; fi; echo up >> plugin-starts;"
+                                    + " exec sleep infinity")))))
+            .build();
+    registry = Registry.openSqlite(home.resolve("berth.db"));
+    service =
+        new SessionService(
+            registry,
+            Backends.of(runtime),
+            new TemplateCatalog(Map.of("restarts", pipeline)),
+            new Tokens(registry.tokens(), Clock.systemUTC()),
+            Clock.systemUTC(),
+            Duration.ofSeconds(5),
+            WorkspaceLimits.DEFAULTS);
+    reconciler = new SessionReconciler(service, ReconcileMetrics.NONE);
+  }
+
+  @AfterEach
+  void tearDown() {
+    for (Session s : registry.sessions().list(SessionFilter.ALL_LIVE)) {
+      try {
+        service.delete(s.id());
+      } catch (RuntimeException ignored) {
+        // removeEverything catches what is left
+      }
+    }
+    registry.close();
+  }
+
+  private Session running() {
+    var created =
+        service.create(
+            new CreateSessionRequest(
+                Optional.empty(), Optional.of("restarts"), Optional.empty(), Map.of(), true));
+    assertThat(created.session().status()).isEqualTo(SessionStatus.RUNNING);
+    return created.session();
+  }
+
+  /** The session's container of {@code type}, found by its labels. */
+  private static InspectContainerResponse container(Session s, String type) {
+    List<Container> found =
+        engine
+            .client
+            .listContainersCmd()
+            .withShowAll(true)
+            .withLabelFilter(Map.of(DockerLabels.SESSION, s.handle(), DockerLabels.TYPE, type))
+            .exec();
+    assertThat(found).as(type).hasSize(1);
+    return engine.client.inspectContainerCmd(found.get(0).getId()).exec();
+  }
+
+  private static boolean runs(InspectContainerResponse c) {
+    return Boolean.TRUE.equals(c.getState().getRunning());
+  }
+
+  /** A shell line in the workspace, through the service as a user runs one. */
+  private String sh(Session s, String line) {
+    var r =
+        service
+            .workspace()
+            .exec(
+                s.id(),
+                new ExecCommand(
+                    ExecRequest.shell(line),
+                    Optional.empty(),
+                    Map.of(),
+                    new byte[0],
+                    Optional.of(Duration.ofSeconds(20))));
+    return new String(r.stdout(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private String starts(Session s) {
+    return sh(s, "cat plugin-starts");
+  }
+
+  @Test
+  void aKilledPluginIsRestartedAloneAndTheOthersKeepRunningUntouched() {
+    Session s = running();
+    var main = container(s, SessionContainer.MAIN);
+    var processor = container(s, "processor");
+    var plugin = container(s, "plugin");
+    assertThat(starts(s)).isEqualTo("up\n");
+
+    engine.client.killContainerCmd(plugin.getId()).exec(); // ends with 137: a crash
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              reconciler.reconcile(s.id());
+              assertThat(starts(s)).isEqualTo("up\nup\n");
+            });
+
+    var pluginAfter = container(s, "plugin");
+    assertThat(runs(pluginAfter)).isTrue();
+    assertThat(pluginAfter.getId())
+        .as("the same container, started again")
+        .isEqualTo(plugin.getId());
+    for (var before : List.of(main, processor)) {
+      var after = engine.client.inspectContainerCmd(before.getId()).exec();
+      assertThat(runs(after)).as(before.getName()).isTrue();
+      assertThat(after.getState().getStartedAt())
+          .as(before.getName() + " was not restarted")
+          .isEqualTo(before.getState().getStartedAt());
+    }
+    Session now = service.get(s.id());
+    assertThat(now.status()).isEqualTo(SessionStatus.RUNNING);
+    assertThat(service.events(s.id(), 0, 1000))
+        .anySatisfy(
+            e ->
+                assertThat(e.message())
+                    .contains("restarting container 'plugin' alone")
+                    .contains("exited with code 137"));
+  }
+
+  /**
+   * Without a periodic pass in the test's time (an hour apart): only the engine's event for the
+   * plugin's end, and the reconciler's own wake-up when the backoff is over, can restart it.
+   */
+  @Test
+  void theRunningReconcilerRestartsItOnTheEnginesEventWithoutAPeriodicPass() {
+    Session s = running();
+    var orphans =
+        new OrphanCollector(
+            registry.sessions(), service.backends(), Clock.systemUTC(), service::exclusive);
+    try (var loop =
+        new Reconciler(
+            service, orphans, Duration.ofHours(1), Duration.ofHours(1), ReconcileMetrics.NONE)) {
+      loop.start();
+      await().atMost(Duration.ofSeconds(20)).until(() -> starts(s).equals("up\n"));
+      engine.client.killContainerCmd(container(s, "plugin").getId()).exec();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> starts(s).equals("up\nup\n"));
+    }
+    assertThat(service.get(s.id()).status()).isEqualTo(SessionStatus.RUNNING);
+  }
+
+  @Test
+  void aPluginThatKeepsCrashingFailsTheSessionNamingItAndNothingRuns() {
+    Session s = running();
+    sh(s, "touch crash");
+    engine.client.killContainerCmd(container(s, "plugin").getId()).exec();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              reconciler.reconcile(s.id());
+              assertThat(service.get(s.id()).status()).isEqualTo(SessionStatus.FAILED);
+            });
+    assertThat(service.get(s.id()).statusReason())
+        .isEqualTo("container 'plugin' exited with code 3 (gave up after 2 restarts)");
+    for (String type : List.of(SessionContainer.MAIN, "processor", "plugin")) {
+      assertThat(runs(container(s, type))).as(type + " still runs").isFalse();
+    }
+  }
+}
