@@ -110,6 +110,32 @@ class DockerTemplateVolumeTest extends DockerTestBase {
   }
 
   @Test
+  void theSessionsExtraContainersMountTheSameCopyReadOnly() throws IOException {
+    Template t =
+        template("tvolmulti", files()).toBuilder()
+            .containers(
+                dev.berth.template.SessionContainers.ordered(
+                    List.of(
+                        dev.berth.template.SessionContainer.of(
+                            "plugin", Pipelines.sh("exec sleep infinity")))))
+            .build();
+    RuntimeSession s = started(t);
+    var read =
+        DockerMultiContainerTest.shIn(
+            s, "plugin", "cat /template/model.txt && echo $BERTH_TEMPLATE_FILES");
+    assertThat(read.exitCode()).as(new String(read.stderr(), UTF_8)).isZero();
+    assertThat(out(read)).isEqualTo("weights v1\n/template\n");
+    assertThat(DockerMultiContainerTest.shIn(s, "plugin", "echo x > /template/new.txt").exitCode())
+        .as("read-only in the extra container too")
+        .isNotZero();
+    String plugin = DockerMultiContainerTest.byType(s).get("plugin").name();
+    assertThat(engine.client.inspectContainerCmd(plugin).exec().getMounts())
+        .filteredOn(m -> "/template".equals(m.getDestination().getPath()))
+        .singleElement()
+        .satisfies(m -> assertThat(m.getName()).isEqualTo(volumeOf(s)));
+  }
+
+  @Test
   void changedFilesGiveNewSessionsANewVolumeAndGcTakesTheOldOneWhenItsSessionIsGone()
       throws IOException {
     Path files = files();
