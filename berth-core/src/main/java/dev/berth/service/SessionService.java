@@ -404,6 +404,26 @@ public final class SessionService {
     return steps.runtimeOf(s).logTail(steps.runtimeSession(s, steps.templateOf(s)), lines);
   }
 
+  /**
+   * Where port {@code port} of the session's extra container {@code type} answers now, for the
+   * proxy: empty when the container is not running or does not serve it. Asks the runtime each time
+   * (a container restarted alone gets a new address, and the registry keeps only the main app's
+   * endpoints).
+   */
+  public Optional<String> containerEndpoint(SessionId id, String type, int port) {
+    Session s = steps.require(id);
+    var runtime = steps.runtimeOf(s);
+    if (!runtime.abilities().contains(dev.berth.runtime.Ability.CONTAINERS)) {
+      return Optional.empty();
+    }
+    return runtime.containers(steps.runtimeSession(s, steps.templateOf(s))).stream()
+        .filter(c -> c.type().equals(type) && c.running())
+        .map(c -> c.endpoints().get(port))
+        .filter(java.util.Objects::nonNull)
+        .map(java.net.URI::toString)
+        .findFirst();
+  }
+
   /** The session's last use, including uses not yet written to the registry (see below). */
   public SessionActivity lastActivity(Session s) {
     return steps.lastActivity(s);

@@ -100,7 +100,19 @@ final class ProxyServlet extends HttpServlet {
       return;
     }
     Template template = templateOf(session);
-    if (template.app().ports().isEmpty()) {
+    if (target.containerCandidate().isPresent()) {
+      var c = target.containerCandidate().get();
+      boolean declared =
+          template.containers().get(c.type()).map(x -> x.ports().contains(c.port())).orElse(false);
+      if (declared) {
+        target = target.forContainer(c);
+        if (target.needsSlash()) {
+          redirect(resp, 308, target.prefix(), query);
+          return;
+        }
+      }
+    }
+    if (target.container().isEmpty() && template.app().ports().isEmpty()) {
       ProxyPages.send(
           req,
           resp,
@@ -124,7 +136,10 @@ final class ProxyServlet extends HttpServlet {
       }
     }
     int port = target.port().orElse(template.app().ports().getFirst());
-    String endpoint = session.endpoints().get(port);
+    String endpoint =
+        target.container().isPresent()
+            ? sessions.containerEndpoint(session.id(), target.container().get(), port).orElse(null)
+            : session.endpoints().get(port);
     if (endpoint == null) {
       ProxyPages.send(
           req,
@@ -133,10 +148,18 @@ final class ProxyServlet extends HttpServlet {
               502,
               "bad_gateway",
               "The app has no address",
-              "Session '" + session.id() + "' is running but port " + port + " has no endpoint."));
+              "Session '"
+                  + session.id()
+                  + "' is running but port "
+                  + port
+                  + target.container().map(c -> " of its container '" + c + "'").orElse("")
+                  + " has no endpoint"
+                  + (target.container().isPresent() ? " (is the container running?)." : ".")));
       return;
     }
-    ProxySettings settings = template.app().proxy();
+    // An extra container has no proxy settings of its own: its prefix is stripped.
+    ProxySettings settings =
+        target.container().isPresent() ? ProxySettings.DEFAULT : template.app().proxy();
     var app =
         new ProxyHeaders.App(
             origin(endpoint), target.prefix(), settings.keepPrefix(), settings.basePathHeader());
