@@ -62,4 +62,21 @@ class ShippedExamplesTest {
         .as("it runs its parent's image")
         .isEqualTo("busybox");
   }
+
+  @Test
+  void thePipelineExampleRunsTypedContainersOnTheDefaultImageWithATemplateVolume() {
+    var catalog = TemplateLoader.load(examples("offline-templates"));
+    var pipeline = catalog.get("pipeline");
+    assertThat(pipeline.containers().types()).containsExactly("processor", "plugin", "merger");
+    assertThat(pipeline.containers().auto()).hasSize(3);
+    assertThat(pipeline.containers().inStartOrder())
+        .as("every container runs the main image, Berth's default one: nothing to pull")
+        .allSatisfy(c -> assertThat(c.image()).isEmpty());
+    assertThat(pipeline.image().reference()).isEmpty();
+    assertThat(pipeline.image().build()).isEmpty();
+    assertThat(pipeline.containers().get("merger").orElseThrow().probe()).isPresent();
+    var volume = pipeline.workspace().templateVolume().orElseThrow();
+    assertThat(volume.path()).isEqualTo("/template");
+    assertThat(volume.from().resolve("pipeline.conf")).isRegularFile();
+  }
 }
