@@ -99,6 +99,21 @@ class DockerPipelineExampleTest {
         .as("a write into the template volume fails")
         .isNotZero();
 
+    // The browser proxy reaches the plugin's declared port with the session's own token; a port
+    // the plugin does not declare is the primary app's path, and this session has no app.
+    String token = created.json().get("token").asString();
+    Response proxied = berth.call("GET", "/s/" + id + "/c/plugin/port/8080/out.txt", token, null);
+    assertThat(proxied.status()).as(proxied.toString()).isEqualTo(200);
+    assertThat(proxied.text()).isEqualTo("HELLO FROM THE PROCESSOR\n");
+    assertThat(berth.call("GET", "/s/" + id + "/c/plugin/port/8080", token, null).status())
+        .as("without its slash: redirected to it")
+        .isEqualTo(308);
+    assertThat(berth.call("GET", "/s/" + id + "/c/plugin/port/9090/x", token, null).status())
+        .isEqualTo(404);
+    assertThat(berth.call("GET", "/s/" + id + "/c/plugin/port/8080/out.txt", null, null).status())
+        .as("not without a credential")
+        .isNotEqualTo(200);
+
     Map<String, String> byType = new java.util.TreeMap<>();
     for (String line :
         DockerCli.system()

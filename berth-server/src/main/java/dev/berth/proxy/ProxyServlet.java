@@ -135,7 +135,7 @@ final class ProxyServlet extends HttpServlet {
         return;
       }
     }
-    int port = target.port().orElse(template.app().ports().getFirst());
+    int port = target.port().orElseGet(() -> template.app().ports().getFirst());
     String endpoint =
         target.container().isPresent()
             ? sessions.containerEndpoint(session.id(), target.container().get(), port).orElse(null)

@@ -38,6 +38,23 @@ class ProxyRulesTest {
     assertThat(((ProxyRoute.Target) ProxyRoute.parse("/s/a/port/99999/")).portCandidate())
         .isEmpty();
     assertThat(((ProxyRoute.Target) ProxyRoute.parse("/s/a/")).upstreamPath(false)).isEqualTo("/");
+    var inContainer = (ProxyRoute.Target) ProxyRoute.parse("/s/a/c/plugin/port/8080/x/y?q");
+    assertThat(inContainer.containerCandidate())
+        .contains(new ProxyRoute.ContainerPort("plugin", 8080));
+    var toPlugin = inContainer.forContainer(inContainer.containerCandidate().get());
+    assertThat(toPlugin.container()).contains("plugin");
+    assertThat(toPlugin.port()).hasValue(8080);
+    assertThat(toPlugin.prefix()).isEqualTo("/s/a/c/plugin/port/8080/");
+    assertThat(toPlugin.upstreamPath(false)).isEqualTo("/x/y?q");
+    var bare = (ProxyRoute.Target) ProxyRoute.parse("/s/a/c/plugin/port/8080");
+    assertThat(bare.forContainer(bare.containerCandidate().get()).needsSlash()).isTrue();
+    for (String notAContainer :
+        List.of(
+            "/s/a/c/Plugin/port/80/", "/s/a/c/plugin/80/", "/s/a/c/plugin/port/0/", "/s/a/c/")) {
+      assertThat(((ProxyRoute.Target) ProxyRoute.parse(notAContainer)).containerCandidate())
+          .as(notAContainer)
+          .isEmpty();
+    }
   }
 
   @Test
