@@ -75,12 +75,32 @@ class DockerContainerRestartTest extends DockerTestBase {
         new SessionService(
             registry,
             Backends.of(runtime),
-            new TemplateCatalog(Map.of("restarts", pipeline)),
+            new TemplateCatalog(Map.of("restarts", pipeline, "steps", steps())),
             new Tokens(registry.tokens(), Clock.systemUTC()),
             Clock.systemUTC(),
             Duration.ofSeconds(5),
             WorkspaceLimits.DEFAULTS);
     reconciler = new SessionReconciler(service, ReconcileMetrics.NONE);
+  }
+
+  /**
+   * A processor that does its work and ends with code 0, and a merger that waits for it: a step
+   * that finished, not a failure.
+   */
+  private static Template steps() {
+    return Templates.plain("steps").toBuilder()
+        .restart(QUICK)
+        .containers(
+            SessionContainers.ordered(
+                List.of(
+                    SessionContainer.of("processor", Pipelines.sh("echo done > step.txt")),
+                    SessionContainer.of(
+                            "merger",
+                            Pipelines.sh(
+                                "until [ -f step.txt ]; do sleep 0.1; done;"
+                                    + " exec sleep infinity"))
+                        .after(List.of("processor")))))
+        .build();
   }
 
   @AfterEach
@@ -96,10 +116,14 @@ class DockerContainerRestartTest extends DockerTestBase {
   }
 
   private Session running() {
+    return running("restarts");
+  }
+
+  private Session running(String template) {
     var created =
         service.create(
             new CreateSessionRequest(
-                Optional.empty(), Optional.of("restarts"), Optional.empty(), Map.of(), true));
+                Optional.empty(), Optional.of(template), Optional.empty(), Map.of(), true));
     assertThat(created.session().status()).isEqualTo(SessionStatus.RUNNING);
     return created.session();
   }
@@ -179,6 +203,20 @@ class DockerContainerRestartTest extends DockerTestBase {
                 assertThat(e.message())
                     .contains("restarting container 'plugin' alone")
                     .contains("exited with code 137"));
+  }
+
+  @Test
+  void aStepThatEndsWithCodeZeroIsDoneAndIsNotRestarted() {
+    Session s = running("steps");
+    assertThat(sh(s, "cat step.txt")).isEqualTo("done\n");
+    var processor = container(s, "processor");
+    assertThat(processor.getState().getExitCodeLong()).isZero();
+    reconciler.reconcile(s.id());
+    reconciler.reconcile(s.id());
+    assertThat(service.get(s.id()).status()).isEqualTo(SessionStatus.RUNNING);
+    assertThat(container(s, "processor").getState().getStartedAt())
+        .as("a finished step is left ended under on-failure")
+        .isEqualTo(processor.getState().getStartedAt());
   }
 
   /**
