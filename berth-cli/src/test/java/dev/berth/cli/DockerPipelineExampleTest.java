@@ -154,5 +154,24 @@ class DockerPipelineExampleTest {
         .as("the template's volume outlives the run, for the next one")
         .isTrue();
     assertThat(volumes.get(0).get("usedBy")).isEmpty();
+    String first = volumes.get(0).get("name").asString();
+
+    // The template's files change: the old copy is no longer current, and gc takes it (a dry run
+    // first, which removes nothing).
+    Path settings = home.resolve("templates/pipeline/files/pipeline.conf");
+    Files.writeString(settings, Files.readString(settings) + "# changed\n");
+    Response reloaded = berth.admin("POST", "/api/v1/templates/reload", null);
+    assertThat(reloaded.status()).as(reloaded.toString()).isEqualTo(200);
+    JsonNode dry = berth.admin("POST", "/api/v1/gc?grace=0s&dryRun=true", null).json();
+    assertThat(dry.get("templateVolumes")).hasSize(1);
+    assertThat(dry.at("/templateVolumes/0/name").asString()).isEqualTo(first);
+    assertThat(DockerCli.system().run("volume", "ls", "-q", "--filter", "name=" + first))
+        .as("a dry run removes nothing")
+        .isEqualTo(first);
+    JsonNode gc = berth.admin("POST", "/api/v1/gc?grace=0s", null).json();
+    assertThat(gc.at("/templateVolumes/0/name").asString()).isEqualTo(first);
+    assertThat(gc.at("/templateVolumes/0/removed").asBoolean()).isTrue();
+    assertThat(DockerCli.system().run("volume", "ls", "-q", "--filter", "name=" + first)).isEmpty();
+    assertThat(berth.admin("GET", "/api/v1/template-volumes", null).json()).isEmpty();
   }
 }
