@@ -24,7 +24,8 @@ class ContainersLogicTest {
   private FakeServices t;
 
   @BeforeEach
-  void setUp() {
+  void setUp() throws java.io.IOException {
+    java.nio.file.Files.createDirectories(home.resolve("templates/files/files"));
     t =
         new FakeServices(
             home,
@@ -33,7 +34,9 @@ class ContainersLogicTest {
                 "command: [app]\ncontainers:\n  processor: {command: [work]}\n  merger: {command:"
                     + " [merge], after: [processor]}\n",
                 "web",
-                "command: [app]\nports: [8080]\n"));
+                "command: [app]\nports: [8080]\n",
+                "files",
+                "command: [app]\ntemplateVolume: {path: /template, from: files/}\n"));
   }
 
   @AfterEach
@@ -53,5 +56,17 @@ class ContainersLogicTest {
     assertThat(t.registry.sessions().find(SessionId.of("p1"))).isEmpty();
     assertThat(t.runtime.calls("prepare")).isZero();
     assertThat(t.create("w1", "web").id().value()).isEqualTo("w1");
+  }
+
+  @Test
+  void aTemplateVolumeOnABackendThatCannotMakeOneIsRefusedAndMakesNothing() {
+    assertThatThrownBy(() -> t.create("f1", "files"))
+        .isInstanceOf(BerthException.class)
+        .hasMessageContaining("template 'files' has a templateVolume, which the fake backend")
+        .hasMessageContaining("nothing was made")
+        .satisfies(
+            e -> assertThat(((BerthException) e).code()).isEqualTo(ErrorCode.PRECONDITION_FAILED));
+    assertThat(t.registry.sessions().find(SessionId.of("f1"))).isEmpty();
+    assertThat(t.runtime.calls("prepare")).isZero();
   }
 }
