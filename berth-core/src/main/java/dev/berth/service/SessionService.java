@@ -61,6 +61,7 @@ public final class SessionService {
   private final HealthProbing health;
   private final SessionDeletion deletion;
   private final SessionWorkspace workspace;
+  private final SessionContainerOps containers;
   private final TokenRotation tokenRotation;
   private final SessionTrails trails;
   private final SessionDefinitions definitions;
@@ -122,6 +123,7 @@ public final class SessionService {
     this.tokens = tokens;
     this.deletion = new SessionDeletion(steps);
     this.workspace = new SessionWorkspace(steps, limits);
+    this.containers = new SessionContainerOps(steps);
     this.tokenRotation = new TokenRotation(steps, tokens);
     this.trails = new SessionTrails(registry);
     this.definitions = new SessionDefinitions(steps);
@@ -136,6 +138,11 @@ public final class SessionService {
   /** File and exec operations inside sessions. */
   public SessionWorkspace workspace() {
     return workspace;
+  }
+
+  /** A session's containers one by one (a template's {@code containers:}). */
+  public SessionContainerOps containers() {
+    return containers;
   }
 
   /** The trails of every session that has held an id, by incarnation. */
@@ -402,26 +409,6 @@ public final class SessionService {
   public String logTail(SessionId id, int lines) {
     Session s = steps.require(id);
     return steps.runtimeOf(s).logTail(steps.runtimeSession(s, steps.templateOf(s)), lines);
-  }
-
-  /**
-   * Where port {@code port} of the session's extra container {@code type} answers now, for the
-   * proxy: empty when the container is not running or does not serve it. Asks the runtime each time
-   * (a container restarted alone gets a new address, and the registry keeps only the main app's
-   * endpoints).
-   */
-  public Optional<String> containerEndpoint(SessionId id, String type, int port) {
-    Session s = steps.require(id);
-    var runtime = steps.runtimeOf(s);
-    if (!runtime.abilities().contains(dev.berth.runtime.Ability.CONTAINERS)) {
-      return Optional.empty();
-    }
-    return runtime.containers(steps.runtimeSession(s, steps.templateOf(s))).stream()
-        .filter(c -> c.type().equals(type) && c.running())
-        .map(c -> c.endpoints().get(port))
-        .filter(java.util.Objects::nonNull)
-        .map(java.net.URI::toString)
-        .findFirst();
   }
 
   /** The session's last use, including uses not yet written to the registry (see below). */

@@ -15,6 +15,7 @@ import dev.berth.service.steps.SessionSteps;
 import dev.berth.session.ExecCommand;
 import dev.berth.session.Session;
 import dev.berth.session.SessionStatus;
+import dev.berth.template.SessionContainer;
 import dev.berth.tools.FileEdit;
 import dev.berth.tools.TextEdits;
 import dev.berth.tools.TextFiles;
@@ -169,6 +170,15 @@ public final class SessionWorkspace {
    * ended: session 'a' is being deleted"} (or whatever ended it).
    */
   public ExecResult exec(SessionId id, ExecCommand command) {
+    return exec(id, SessionContainer.MAIN, command);
+  }
+
+  /**
+   * {@link #exec(SessionId, ExecCommand)} in the session's container {@code container} (its type:
+   * {@code session} for the main one, else one of its template's {@code containers:}); 404 naming
+   * the types there are for any other.
+   */
+  public ExecResult exec(SessionId id, String container, ExecCommand command) {
     WorkspacePath cwd = WorkspacePath.parse(command.cwd().orElse(""));
     Duration timeout = command.timeout().orElse(limits.execTimeout());
     if (timeout.compareTo(limits.execMaxTimeout()) > 0) {
@@ -203,9 +213,11 @@ public final class SessionWorkspace {
                     Abilities.require(
                         runtime, Ability.EXEC_STDIN, "run a command with standard input");
                   }
+                  var template = steps.templateOf(s);
+                  SessionContainerOps.requireDeclared(s, template, container);
                   touch(id);
                   return new Admitted(
-                      runtime.workspace(steps.runtimeSession(s, steps.templateOf(s))),
+                      runtime.workspace(steps.runtimeSession(s, template), container),
                       steps.execs().begin(id));
                 });
     try (RunningExecs.Running running = admitted.running()) {

@@ -177,6 +177,7 @@ public final class ApiServer {
           new TemplateRoutes(sessions).register(routes);
           new FileRoutes(sessions.workspace(), maxRequestBytes).register(routes);
           new ExecutorRoutes(sessions, builds).register(routes);
+          new ContainerRoutes(sessions.containers()).register(routes);
           new AdminRoutes(
                   orphans,
                   new dev.berth.reconcile.TemplateVolumeCollector(

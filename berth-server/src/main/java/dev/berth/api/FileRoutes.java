@@ -108,8 +108,8 @@ final class FileRoutes {
   private void exec(Context ctx) {
     SessionId id = id(ctx);
     BodyLimits.refuseDeclaredOver(ctx, maxRequestBytes, "maxRequestBytes");
-    var command = RequestBodies.exec(RequestBodies.json(ctx, true, maxRequestBytes));
-    ctx.json(ApiViews.ExecView.of(workspace.exec(id, command)));
+    var asked = RequestBodies.exec(RequestBodies.json(ctx, true, maxRequestBytes));
+    ctx.json(ApiViews.ExecView.of(workspace.exec(id, asked.container(), asked.command())));
   }
 
   /** The raw request body, failing with 413 once more than {@code max} bytes have arrived. */

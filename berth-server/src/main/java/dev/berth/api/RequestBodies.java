@@ -7,6 +7,7 @@ import dev.berth.session.CreateSessionRequest;
 import dev.berth.session.CullSettings;
 import dev.berth.session.ExecCommand;
 import dev.berth.template.CullAction;
+import dev.berth.template.SessionContainer;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -122,7 +123,10 @@ final class RequestBodies {
         build);
   }
 
-  static ExecCommand exec(JsonNode body) {
+  /** An exec as asked: the command, and the container it runs in ({@code session}: the main). */
+  record AskedExec(ExecCommand command, String container) {}
+
+  static AskedExec exec(JsonNode body) {
     List<String> errors = new ArrayList<>();
     var o = fields(body, errors);
     List<String> argv;
@@ -137,6 +141,7 @@ final class RequestBodies {
     Map<String, String> env = o.stringMap("env").orElse(Map.of());
     Optional<String> stdin = o.string("stdin");
     Optional<Integer> timeout = o.integer("timeout", 1, Integer.MAX_VALUE);
+    String container = o.string("container").orElse(SessionContainer.MAIN);
     o.checkNoUnknownKeys();
     if (argv.isEmpty()) {
       errors.add(
@@ -144,12 +149,14 @@ final class RequestBodies {
               + " run by /bin/sh -c");
     }
     StrictObject.throwIfErrors("invalid request", errors);
-    return new ExecCommand(
-        argv,
-        cwd,
-        env,
-        stdin.map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]),
-        timeout.map(Duration::ofSeconds));
+    return new AskedExec(
+        new ExecCommand(
+            argv,
+            cwd,
+            env,
+            stdin.map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]),
+            timeout.map(Duration::ofSeconds)),
+        container);
   }
 
   /** The named string fields, all required, and no others. */

@@ -187,6 +187,11 @@ final class SessionRoutes {
   private void logs(Context ctx) {
     SessionId id = id(ctx);
     int lines = (int) RequestBodies.longParam(ctx, "lines", 100, 1, 10_000);
-    ctx.contentType("text/plain; charset=utf-8").result(sessions.logTail(id, lines));
+    String container = ctx.queryParam("container");
+    String tail =
+        container == null || container.isEmpty()
+            ? sessions.logTail(id, lines)
+            : sessions.containers().logTail(id, container, lines);
+    ctx.contentType("text/plain; charset=utf-8").result(tail);
   }
 }

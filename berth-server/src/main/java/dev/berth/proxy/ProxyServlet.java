@@ -138,7 +138,10 @@ final class ProxyServlet extends HttpServlet {
     int port = target.port().orElseGet(() -> template.app().ports().getFirst());
     String endpoint =
         target.container().isPresent()
-            ? sessions.containerEndpoint(session.id(), target.container().get(), port).orElse(null)
+            ? sessions
+                .containers()
+                .endpoint(session.id(), target.container().get(), port)
+                .orElse(null)
             : session.endpoints().get(port);
     if (endpoint == null) {
       ProxyPages.send(
