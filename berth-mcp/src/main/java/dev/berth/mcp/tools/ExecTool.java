@@ -9,6 +9,7 @@ import dev.berth.mcp.tool.ToolResults;
 import dev.berth.runtime.ExecResult;
 import dev.berth.service.SessionWorkspace;
 import dev.berth.session.ExecCommand;
+import dev.berth.template.SessionContainer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -21,7 +22,9 @@ final class ExecTool {
         "session_exec",
         "Run a command",
         "Run a command in a RUNNING session and wait for it: a shell line (run by /bin/sh -c) or"
-            + " an argv list; optional cwd (inside the workspace), env and timeout in seconds."
+            + " an argv list; optional cwd (inside the workspace), env, timeout in seconds, and"
+            + " container: the type of the session's container to run it in (default 'session',"
+            + " the main one; session_info lists a session's containers)."
             + " Returns the exit code, stdout and stderr; each output is cut at the server's limit"
             + " and the full byte counts are given.",
         ToolKind.ARBITRARY,
@@ -31,7 +34,8 @@ final class ExecTool {
                 "command", Schema.oneOf(Schema.string(), Schema.array(Schema.string()).minItems(1)))
             .optional("cwd", Schema.string())
             .optional("env", Schema.mapOf(Schema.string()))
-            .optional("timeout", Schema.integer().minimum(1)),
+            .optional("timeout", Schema.integer().minimum(1))
+            .optional("container", Schema.string()),
         (caller, args) -> {
           SessionId id = caller.session(args);
           var command =
@@ -42,7 +46,8 @@ final class ExecTool {
                   args.stringMap("env"),
                   new byte[0],
                   args.integer("timeout", 1, Integer.MAX_VALUE).map(Duration::ofSeconds));
-          return ToolResults.text(describe(workspace.exec(id, command)));
+          String container = args.string("container").orElse(SessionContainer.MAIN);
+          return ToolResults.text(describe(workspace.exec(id, container, command)));
         });
   }
 

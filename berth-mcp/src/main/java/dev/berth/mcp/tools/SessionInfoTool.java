@@ -7,6 +7,9 @@ import dev.berth.mcp.tool.ToolResults;
 import dev.berth.reconcile.SessionLife;
 import dev.berth.service.SessionService;
 import dev.berth.session.Session;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** session_info: one session, with why it is still alive and when it will not be. */
@@ -20,14 +23,29 @@ final class SessionInfoTool {
         "One session: status (and why), template, backend, endpoints (port -> URL), the backend's"
             + " resource names, created and last activity times, and 'life': why it is still"
             + " alive (last activity and via what) and when it will be culled (idle timeout, max"
-            + " lifetime) or restarted.",
+            + " lifetime) or restarted; and 'containers': each of its containers (type, name,"
+            + " state, detail), the main one ('session') first.",
         ToolKind.READ,
         Schema.object().optional("session_id", CommonInputs.SESSION_ID),
         (caller, args) -> {
           Session s = sessions.get(caller.session(args));
           Map<String, Object> out = SessionViews.view(s);
           out.put("life", SessionViews.life(SessionLife.of(sessions, s)));
+          out.put("containers", containers(sessions, s));
           return ToolResults.text(SessionViews.json(out));
         });
+  }
+
+  private static List<Map<String, Object>> containers(SessionService sessions, Session s) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (var c : sessions.containers().list(s.id())) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("type", c.type());
+      one.put("name", c.name());
+      one.put("state", c.phase().apiName());
+      one.put("detail", c.detail());
+      out.add(one);
+    }
+    return out;
   }
 }

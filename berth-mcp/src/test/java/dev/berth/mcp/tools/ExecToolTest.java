@@ -51,6 +51,24 @@ class ExecToolTest {
   }
 
   @Test
+  void runsInTheMainContainerByNameAndRefusesAContainerTheSessionDoesNotHave() {
+    try (var f = new ToolFixture(home)) {
+      ToolDefinition tool = ExecTool.definition(f.workspace);
+      f.session("run");
+      assertThat(
+              ok(
+                  tool,
+                  ADMIN,
+                  args("session_id", "run", "command", "echo hi", "container", "session")))
+          .contains("exit code: 0", "hi\n");
+      assertThat(
+              error(
+                  tool, ADMIN, args("session_id", "run", "command", "true", "container", "plugin")))
+          .isEqualTo("session 'run' has no container 'plugin'; its containers: session");
+    }
+  }
+
+  @Test
   void refusesACommandOfTheWrongShape() {
     try (var f = new ToolFixture(home)) {
       ToolDefinition tool = ExecTool.definition(f.workspace);
