@@ -34,10 +34,13 @@ import tools.jackson.databind.JsonNode;
       SessionCommand.Cp.class,
       SessionCommand.Logs.class,
       SessionCommand.Events.class,
+      SessionContainersCommand.Ls.class,
+      SessionContainersCommand.Group.class,
       SessionTokenCommand.class
     })
 final class SessionCommand {
   private static final String SESSIONS = "/api/v1/sessions";
+  private static final java.nio.charset.Charset UTF8 = java.nio.charset.StandardCharsets.UTF_8;
 
   /** A command about one session, named by its ID. */
   abstract static class OnSession extends ClientCommand {
@@ -387,6 +390,11 @@ final class SessionCommand {
     @Option(names = "--stdin", description = "feed this process's standard input to the command")
     boolean stdin;
 
+    @Option(
+        names = {"-c", "--container"},
+        description = "the session's container to run it in (its type; default: the main one)")
+    String container;
+
     @Override
     public void run() {
       Map<String, Object> body = new LinkedHashMap<>();
@@ -397,6 +405,9 @@ final class SessionCommand {
       body.put("env", env);
       if (timeout != null) {
         body.put("timeout", timeout);
+      }
+      if (container != null) {
+        body.put("container", container);
       }
       if (stdin) {
         try {
@@ -530,11 +541,22 @@ final class SessionCommand {
         defaultValue = "100")
     int lines;
 
+    @Option(
+        names = {"-c", "--container"},
+        description = "the session's container whose output to show (its type; default: the main)")
+    String container;
+
     @Override
     public void run() {
+      String query =
+          container == null ? "" : "&container=" + java.net.URLEncoder.encode(container, UTF8);
       HttpResponse<InputStream> r =
           client()
-              .send("GET", path("/logs?lines=") + lines, HttpRequest.BodyPublishers.noBody(), null);
+              .send(
+                  "GET",
+                  path("/logs?lines=") + lines + query,
+                  HttpRequest.BodyPublishers.noBody(),
+                  null);
       ApiClient.checkOk(r);
       try (InputStream in = r.body()) {
         out().println(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));

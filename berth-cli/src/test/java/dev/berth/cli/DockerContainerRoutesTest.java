@@ -66,6 +66,23 @@ class DockerContainerRoutesTest {
     PrefixCleanup.remove(prefix, instance);
   }
 
+  private record Run(int code, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + code + "\n--- out\n" + out + "--- err\n" + err;
+    }
+  }
+
+  private Run cli(String... args) {
+    var out = new java.io.StringWriter();
+    var err = new java.io.StringWriter();
+    var env = Map.of("BERTH_URL", berth.url(), "BERTH_TOKEN", berth.adminToken);
+    int code =
+        BerthCli.run(
+            args, env, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
   private static String newId() {
     return "run-" + Integer.toString(RANDOM.nextInt(1 << 20), 36);
   }
@@ -156,6 +173,24 @@ class DockerContainerRoutesTest {
         .containsEntry("plugin-b", "running")
         .containsEntry("processor", "running");
     assertThat(berth.admin("POST", base + "plugin-z/start", null).status()).isEqualTo(404);
+
+    // the same through the CLI
+    Run list = cli("session", "containers", id);
+    assertThat(list.code()).as(list.toString()).isZero();
+    assertThat(list.out())
+        .containsPattern("TYPE +NAME +STATE +DETAIL")
+        .containsPattern("plugin-a +" + prefix + "-plugin-a-\\S+ +stopped")
+        .containsPattern("plugin-b +" + prefix + "-plugin-b-\\S+ +running");
+    Run again = cli("session", "container", "start", id, "plugin-a");
+    assertThat(again.code()).as(again.toString()).isZero();
+    assertThat(again.out()).containsPattern("plugin-a +\\S+ +running");
+    Run inA = cli("session", "exec", id, "--container", "plugin-a", "--", "echo $BERTH_CONTAINER");
+    assertThat(inA.out()).as(inA.toString()).isEqualTo("plugin-a\n");
+    Run logTail = cli("session", "logs", id, "-c", "processor");
+    assertThat(logTail.out()).as(logTail.toString()).contains("processing");
+    Run unknown = cli("session", "container", "stop", id, "plugin-z");
+    assertThat(unknown.code()).isNotZero();
+    assertThat(unknown.err()).contains("has no container 'plugin-z'");
     assertThat(berth.admin("POST", base + "session/stop", null).status()).isEqualTo(400);
 
     // a stopped session's container is not started alone
