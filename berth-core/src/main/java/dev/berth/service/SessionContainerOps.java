@@ -32,12 +32,19 @@ public final class SessionContainerOps {
 
   /** Each of the session's containers, the main one ({@code session}) first. */
   public List<ContainerStatus> list(SessionId id) {
-    Session s = steps.require(id);
-    SessionRuntime runtime = steps.runtimeOf(s);
-    if (!runtime.abilities().contains(Ability.CONTAINERS)) {
-      return List.of(mainOnly(s));
-    }
-    return runtime.containers(steps.runtimeSession(s, steps.templateOf(s)));
+    // Shared: a start, stop or delete of the session does not change its containers under it.
+    return steps
+        .locks()
+        .shared(
+            id,
+            () -> {
+              Session s = steps.require(id);
+              SessionRuntime runtime = steps.runtimeOf(s);
+              if (!runtime.abilities().contains(Ability.CONTAINERS)) {
+                return List.of(mainOnly(s));
+              }
+              return runtime.containers(steps.runtimeSession(s, steps.templateOf(s)));
+            });
   }
 
   /** The main container as the session's status says, where the backend lists none itself. */
@@ -66,10 +73,16 @@ public final class SessionContainerOps {
 
   /** The last {@code lines} lines of one container's output. */
   public String logTail(SessionId id, String type, int lines) {
-    Session s = steps.require(id);
-    Template t = steps.templateOf(s);
-    requireDeclared(s, t, type);
-    return steps.runtimeOf(s).logTail(steps.runtimeSession(s, t), type, lines);
+    return steps
+        .locks()
+        .shared(
+            id,
+            () -> {
+              Session s = steps.require(id);
+              Template t = steps.templateOf(s);
+              requireDeclared(s, t, type);
+              return steps.runtimeOf(s).logTail(steps.runtimeSession(s, t), type, lines);
+            });
   }
 
   private List<ContainerStatus> alone(
