@@ -3,6 +3,7 @@ package dev.berth.runtime.kubernetes;
 import dev.berth.base.BerthException;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.template.ResourceLimits;
+import dev.berth.template.SessionContainer;
 import dev.berth.template.Template;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
@@ -10,6 +11,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HostAlias;
+import io.fabric8.kubernetes.api.model.HostAliasBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -48,6 +51,12 @@ import java.util.TreeMap;
  * service links. {@code shareProcessNamespace} makes the pause container PID 1, so the app is not
  * PID 1 and a SIGTERM at stop ends it (the Docker backend gets the same from {@code Init: true}).
  * {@code restartPolicy: Never}: Berth's reconciler decides about restarts, as on Docker.
+ *
+ * <p>A template's {@code start: auto} {@code containers:} are further containers of the session pod
+ * ({@link #extraContainers}), named by their type; they share the pod's network namespace, so
+ * {@code hostAliases} maps every type to 127.0.0.1 (their ports must not clash). Kubernetes starts
+ * a pod's containers together and cannot add one to a running pod: {@code after} is not honoured
+ * and {@code start: manual} is refused in {@link KubePreflight}.
  */
 final class KubeManifests {
   static final String CONTAINER = "session";
@@ -64,15 +73,23 @@ final class KubeManifests {
     if (user == null) {
       return new RunAs(o.runAsUser(), o.runAsUser());
     }
+    return runAs("template '" + t.name() + "'", user);
+  }
+
+  /** The uid of extra container {@code type}, which names its own {@code user}. */
+  static RunAs runAs(String type, String template, String user) {
+    return runAs("container '" + type + "' of template '" + template + "'", user);
+  }
+
+  private static RunAs runAs(String who, String user) {
     String[] parts = user.split(":", 2);
     try {
       long uid = Long.parseLong(parts[0]);
       long gid = parts.length > 1 ? Long.parseLong(parts[1]) : uid;
       if (uid <= 0) {
         throw BerthException.badRequest(
-            "template '"
-                + t.name()
-                + "' runs as root (user "
+            who
+                + " runs as root (user "
                 + user
                 + "); Kubernetes sessions"
                 + " run as a non-root uid: set user to a uid > 0, e.g. 1000:1000");
@@ -80,9 +97,8 @@ final class KubeManifests {
       return new RunAs(uid, gid);
     } catch (NumberFormatException e) {
       throw BerthException.badRequest(
-          "template '"
-              + t.name()
-              + "' names user '"
+          who
+              + " names user '"
               + user
               + "'; Kubernetes can only check that"
               + " a numeric uid is not root: give it as uid[:gid], e.g. 1000:1000");
@@ -147,7 +163,89 @@ final class KubeManifests {
                                 .build())
                     .toList())
             .build();
-    return pod(s, n, n.pod(), o, KubeLabels.TYPE_SESSION, container, t, now);
+    Pod pod = pod(s, n, n.pod(), o, KubeLabels.TYPE_SESSION, container, t, now);
+    List<Container> extras = extraContainers(s, o, image);
+    if (extras.isEmpty()) {
+      return pod;
+    }
+    return new PodBuilder(pod)
+        .editSpec()
+        .addAllToContainers(extras)
+        .withHostAliases(hostAliases(t))
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * The template's {@code start: auto} containers as containers of the session pod, named by type:
+   * their own image (else the main one's), command, env, ports and limits; the main container's
+   * hardening, and the pod's user unless the container names its own; the session's claim at the
+   * workspace path, read-only and at a sub-path as the template says.
+   */
+  static List<Container> extraContainers(RuntimeSession s, KubernetesOptions o, String mainImage) {
+    Template t = s.template();
+    List<Container> out = new ArrayList<>();
+    for (SessionContainer c : t.containers().auto()) {
+      Map<String, String> env = new TreeMap<>(c.env());
+      env.put("BERTH_SESSION_ID", s.id().value());
+      env.put("BERTH_WORKSPACE", t.workspace().path());
+      env.put("BERTH_CONTAINER", c.type());
+      var mount =
+          new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+              .withName(VOLUME)
+              .withMountPath(t.workspace().path())
+              .withReadOnly(c.readOnly() ? true : null);
+      if (!c.subPath().isBlank()) {
+        mount.withSubPath(c.subPath());
+      }
+      var security = securityContext(t);
+      c.user()
+          .filter(u -> !u.isBlank())
+          .ifPresent(
+              u -> {
+                RunAs own = runAs(c.type(), t.name(), u);
+                security.withRunAsUser(own.uid()).withRunAsGroup(own.gid());
+              });
+      var b =
+          new ContainerBuilder()
+              .withName(c.type())
+              .withImage(c.image().filter(i -> !i.isBlank()).orElse(mainImage))
+              .withImagePullPolicy("IfNotPresent")
+              .withWorkingDir(t.workspace().path())
+              .withVolumeMounts(List.of(mount.build()))
+              .withSecurityContext(security.build())
+              .withEnv(envVars(env))
+              .withResources(resources(c.resources(), o))
+              .withPorts(ports(c.ports()));
+      if (!c.command().isEmpty()) {
+        b.withCommand(c.command());
+      }
+      out.add(b.build());
+    }
+    return out;
+  }
+
+  /**
+   * Every container type of the session at 127.0.0.1: a pod's containers share its network
+   * namespace, so the session's containers reach each other by type as they do on Docker.
+   */
+  static HostAlias hostAliases(Template t) {
+    List<String> names = new ArrayList<>();
+    names.add(SessionContainer.MAIN);
+    names.addAll(t.containers().auto().stream().map(SessionContainer::type).toList());
+    return new HostAliasBuilder().withIp("127.0.0.1").withHostnames(names).build();
+  }
+
+  private static List<io.fabric8.kubernetes.api.model.ContainerPort> ports(List<Integer> ports) {
+    return ports.stream()
+        .map(
+            p ->
+                new ContainerPortBuilder()
+                    .withName("p" + p)
+                    .withContainerPort(p)
+                    .withProtocol("TCP")
+                    .build())
+        .toList();
   }
 
   /**
@@ -178,14 +276,17 @@ final class KubeManifests {
                     .withName(VOLUME)
                     .withMountPath(t.workspace().path())
                     .build()))
-        .withSecurityContext(
-            new SecurityContextBuilder()
-                .withRunAsNonRoot(true)
-                .withPrivileged(false)
-                .withAllowPrivilegeEscalation(false)
-                .withCapabilities(capabilities(t))
-                .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
-                .build());
+        .withSecurityContext(securityContext(t).build());
+  }
+
+  /** The hardening every container of a session's pods gets. */
+  private static SecurityContextBuilder securityContext(Template t) {
+    return new SecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withPrivileged(false)
+        .withAllowPrivilegeEscalation(false)
+        .withCapabilities(capabilities(t))
+        .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build());
   }
 
   private static Pod pod(

@@ -2,6 +2,7 @@ package dev.berth.runtime.kubernetes;
 
 import dev.berth.base.BerthException;
 import dev.berth.runtime.PreflightProblem;
+import dev.berth.template.SessionContainer;
 import dev.berth.template.Template;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.List;
  * The template checks {@link KubernetesRuntime#prepare} would fail on, run before a session is
  * recorded (see {@link KubernetesRuntime#preflight}), plus the one it would not: a template whose
  * image Berth builds runs on Kubernetes only if the template also names where the cluster pulls it
- * from, else its sessions would silently get the backend's default image.
+ * from, else its sessions would silently get the backend's default image. And a template's {@code
+ * start: manual} container: a running pod cannot be given another container (docs/kubernetes.md).
  */
 final class KubePreflight {
   private KubePreflight() {}
@@ -26,6 +28,29 @@ final class KubePreflight {
       KubeManifests.capabilities(t);
     } catch (BerthException e) {
       out.add(new PreflightProblem.Unmet("template '" + t.name() + "': " + e.getMessage()));
+    }
+    for (SessionContainer c : t.containers().inStartOrder()) {
+      if (!c.autoStarts()) {
+        out.add(
+            new PreflightProblem.Unmet(
+                "template '"
+                    + t.name()
+                    + "' has container '"
+                    + c.type()
+                    + "' with start: manual; Kubernetes starts a pod's containers together and"
+                    + " cannot add one to a running pod. Make it start: auto, or create the session"
+                    + " on the docker backend"));
+      }
+      c.user()
+          .filter(u -> !u.isBlank())
+          .ifPresent(
+              u -> {
+                try {
+                  KubeManifests.runAs(c.type(), t.name(), u);
+                } catch (BerthException e) {
+                  out.add(new PreflightProblem.Unmet(e.getMessage()));
+                }
+              });
     }
     boolean named = t.image().reference().filter(i -> !i.isBlank()).isPresent();
     if (!named && t.image().build().isPresent()) {

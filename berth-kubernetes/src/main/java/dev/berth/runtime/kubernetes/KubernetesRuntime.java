@@ -3,6 +3,7 @@ package dev.berth.runtime.kubernetes;
 import dev.berth.base.BerthException;
 import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
+import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
 import dev.berth.runtime.PreflightProblem;
@@ -14,6 +15,7 @@ import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.SpoolDir;
 import dev.berth.runtime.StartResult;
 import dev.berth.runtime.WorkspaceAccess;
+import dev.berth.template.SessionContainer;
 import dev.berth.template.Template;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -132,7 +134,8 @@ public final class KubernetesRuntime implements SessionRuntime {
             Ability.PUBLISHED_PORTS,
             Ability.RESOURCE_LIMITS,
             Ability.IMAGES,
-            Ability.EXEC_STDIN);
+            Ability.EXEC_STDIN,
+            Ability.CONTAINERS);
     if (options.networkPolicy()) {
       abilities.add(Ability.NETWORK_ISOLATION);
     }
@@ -345,6 +348,10 @@ public final class KubernetesRuntime implements SessionRuntime {
 
   @Override
   public String logTail(RuntimeSession s, int lines) {
+    return log(s, KubeManifests.CONTAINER, lines);
+  }
+
+  private String log(RuntimeSession s, String container, int lines) {
     KubeNames n = names(s);
     try {
       String log =
@@ -352,7 +359,7 @@ public final class KubernetesRuntime implements SessionRuntime {
               .pods()
               .inNamespace(n.namespace())
               .withName(n.pod())
-              .inContainer(KubeManifests.CONTAINER)
+              .inContainer(container)
               .tailingLines(Math.max(0, lines))
               .getLog();
       return log == null ? "" : log.endsWith("\n") ? log.substring(0, log.length() - 1) : log;
@@ -362,6 +369,79 @@ public final class KubernetesRuntime implements SessionRuntime {
       }
       return "(cannot read the pod's log: " + KubeFailures.reason(e) + ")";
     }
+  }
+
+  // ---- a session's several containers ----------------------------------------------------------
+
+  @Override
+  public List<ContainerStatus> containers(RuntimeSession s) {
+    KubeNames n = names(s);
+    Pod pod = pods.pod(n, n.pod());
+    return KubeContainers.of(
+        s.template(), n.pod(), pod, RuntimeStates.started(s.state()), runningEndpoints(s, n, pod));
+  }
+
+  /**
+   * Refused: the pod's containers are started together by the kubelet when the pod is made, and an
+   * ended one is restarted by the kubelet only under the pod's restartPolicy (Never for sessions);
+   * the API has no call that starts or stops one container of a running pod.
+   */
+  @Override
+  public RuntimeState startContainer(RuntimeSession s, String type) {
+    throw alone(s, type, "start");
+  }
+
+  @Override
+  public RuntimeState stopContainer(RuntimeSession s, String type, Duration grace) {
+    throw alone(s, type, "stop");
+  }
+
+  private BerthException alone(RuntimeSession s, String type, String verb) {
+    declared(s, type);
+    return BerthException.conflict(
+        "Kubernetes cannot "
+            + verb
+            + " container '"
+            + type
+            + "' of session '"
+            + s.id()
+            + "' alone: the kubelet starts a pod's containers together and restarts them itself"
+            + " per the pod's restartPolicy (Never for Berth's sessions). Stop and start the"
+            + " session, or use the docker backend");
+  }
+
+  /** {@code NOT_FOUND} unless {@code type} is the main container or one of the template's. */
+  private static void declared(RuntimeSession s, String type) {
+    if (!SessionContainer.MAIN.equals(type) && s.template().containers().get(type).isEmpty()) {
+      throw BerthException.notFound(
+          "session '"
+              + s.id()
+              + "' has no container '"
+              + type
+              + "'; its containers: "
+              + s.template().containers().types());
+    }
+  }
+
+  @Override
+  public String logTail(RuntimeSession s, String type, int lines) {
+    declared(s, type);
+    return log(s, SessionContainer.MAIN.equals(type) ? KubeManifests.CONTAINER : type, lines);
+  }
+
+  @Override
+  public WorkspaceAccess workspace(RuntimeSession s, String type) {
+    declared(s, type);
+    if (SessionContainer.MAIN.equals(type)) {
+      return workspace(s);
+    }
+    // An extra container exists only in the running session pod: no helper pod stands in for it.
+    return new PodWorkspace(
+        files,
+        archives,
+        exec,
+        () -> targets.forExec(s, names(s)).in(type),
+        () -> targets.forExec(s, names(s)).in(type));
   }
 
   @Override

@@ -52,19 +52,29 @@ final class PodExec {
   Raw raw(
       String namespace,
       String pod,
+      String container,
       List<String> argv,
       byte[] stdin,
       Duration timeout,
       long maxOutput,
       boolean firstLineIsPid) {
     return raw(
-        namespace, pod, argv, stdin, timeout, maxOutput, firstLineIsPid, ExecCancellation.none());
+        namespace,
+        pod,
+        container,
+        argv,
+        stdin,
+        timeout,
+        maxOutput,
+        firstLineIsPid,
+        ExecCancellation.none());
   }
 
   /** {@link #raw} that {@code cancellation} ends early, killed as on a timeout. */
   private Raw raw(
       String namespace,
       String pod,
+      String inContainer,
       List<String> argv,
       byte[] stdin,
       Duration timeout,
@@ -73,8 +83,7 @@ final class PodExec {
       ExecCancellation cancellation) {
     var out = new Bounded(maxOutput);
     var err = new FirstLine(new Bounded(maxOutput), firstLineIsPid);
-    var container =
-        client.pods().inNamespace(namespace).withName(pod).inContainer(KubeManifests.CONTAINER);
+    var container = client.pods().inNamespace(namespace).withName(pod).inContainer(inContainer);
     ExecWatch watch;
     try {
       if (stdin.length > 0) {
@@ -107,7 +116,7 @@ final class PodExec {
       // command's end), or the command would outlive its timeout unkilled.
       long pid = err.awaitPid(PID_GRACE, watch.exitCode());
       if (pid > 0) {
-        kill(namespace, pod, pid);
+        kill(namespace, pod, inContainer, pid);
       }
       return new Raw(-1, out, err.rest, err.line(), !cancellation.isCancelled());
     } catch (InterruptedException e) {
@@ -121,7 +130,7 @@ final class PodExec {
   }
 
   /** Kills {@code pid}'s process group, or else the process and its descendants. */
-  private void kill(String namespace, String pod, long pid) {
+  private void kill(String namespace, String pod, String container, long pid) {
     String line =
         "k() { for c in $(pgrep -P \"$1\"); do k \"$c\"; done; kill -KILL \"$1\" 2>/dev/null; };"
             + " kill -KILL -- -"
@@ -132,6 +141,7 @@ final class PodExec {
       raw(
           namespace,
           pod,
+          container,
           List.of("/bin/sh", "-c", line),
           new byte[0],
           Duration.ofSeconds(10),
@@ -149,6 +159,7 @@ final class PodExec {
   ExecResult run(
       String namespace,
       String pod,
+      String container,
       List<String> argv,
       String cwd,
       String exports,
@@ -164,7 +175,7 @@ final class PodExec {
     List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", prelude, "berth-exec", cwd));
     command.add(Integer.toString(stdin.length));
     command.addAll(argv);
-    Raw r = raw(namespace, pod, command, stdin, timeout, maxOutput, true, cancellation);
+    Raw r = raw(namespace, pod, container, command, stdin, timeout, maxOutput, true, cancellation);
     return new ExecResult(
         r.exitCode(),
         r.stdout().bytes(),

@@ -31,8 +31,19 @@ import java.util.Optional;
 final class PodFiles {
   private static final Duration LIMIT = Duration.ofMinutes(10);
 
-  /** Where the files are: a namespace, a pod that mounts the workspace, the mount path. */
-  record Target(String namespace, String pod, String root) {}
+  /**
+   * Where the files are: a namespace, a pod that mounts the workspace, the mount path, and the
+   * container of the pod that runs the calls (the main one unless a session's extra one is asked).
+   */
+  record Target(String namespace, String pod, String root, String container) {
+    Target(String namespace, String pod, String root) {
+      this(namespace, pod, root, KubeManifests.CONTAINER);
+    }
+
+    Target in(String other) {
+      return new Target(namespace, pod, root, other);
+    }
+  }
 
   private final PodExec exec;
   private final SpoolDir spoolDir;
@@ -54,7 +65,8 @@ final class PodFiles {
     byte[] stdin = new byte[SCRIPT.length + data.length];
     System.arraycopy(SCRIPT, 0, stdin, 0, SCRIPT.length);
     System.arraycopy(data, 0, stdin, SCRIPT.length, data.length);
-    PodExec.Raw r = exec.raw(t.namespace(), t.pod(), argv, stdin, LIMIT, maxOutput, false);
+    PodExec.Raw r =
+        exec.raw(t.namespace(), t.pod(), t.container(), argv, stdin, LIMIT, maxOutput, false);
     if (r.timedOut()) {
       throw new BerthException(
           ErrorCode.TIMEOUT, "file operation '" + op + "' on '" + p + "' timed out");

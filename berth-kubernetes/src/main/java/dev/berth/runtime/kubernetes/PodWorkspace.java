@@ -93,6 +93,7 @@ final class PodWorkspace implements WorkspaceAccess {
     return exec.run(
         target.namespace(),
         target.pod(),
+        target.container(),
         request.argv(),
         cwd,
         PodExec.exports(request.env()),

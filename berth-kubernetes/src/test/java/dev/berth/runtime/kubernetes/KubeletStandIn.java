@@ -39,7 +39,15 @@ import java.util.concurrent.TimeUnit;
  * becomes Running, and Succeeded/Failed with the exit code (and {@code OOMKilled}) when the
  * container ends. A pod or PVC deleted from the mock loses its container or volume. Exec speaks the
  * {@code v4.channel.k8s.io} protocol: stdin on channel 0, stdout 1, stderr 2, and the exit status
- * as a {@code Status} on channel 3.
+ * as a {@code Status} on channel 3; its {@code container} parameter picks the pod's container.
+ *
+ * <p>A pod of several containers gets one Docker container per pod container: the first in a
+ * network namespace of its own with the pod's {@code hostAliases}, the others joined to it ({@code
+ * --network container:}), so they share one loopback as a pod's containers do; each mounts the
+ * claim at its own mount (read-only honoured, sub-paths refused: the engine here has no volume
+ * sub-paths) and runs as its own {@code runAsUser} if it has one. Each is reported in {@code
+ * status.containerStatuses}, terminated when it ends; the pod ends when all have. All go with the
+ * pod.
  *
  * <p>It also answers the {@code pods/portforward} WebSocket, as a kubelet does: one WebSocket per
  * forwarded connection, for one port; the first frame on the data channel (0) and on the error
@@ -60,7 +68,9 @@ final class KubeletStandIn implements AutoCloseable {
   private final KubernetesClient client;
   private final String namespace;
   private final String tag;
-  private final Map<String, String> containers = new ConcurrentHashMap<>(); // pod uid -> container
+  private final Map<String, String> containers = new ConcurrentHashMap<>(); // pod uid -> first one
+  // pod uid -> (pod container name -> docker container), in the pod's order
+  private final Map<String, Map<String, String>> podContainers = new ConcurrentHashMap<>();
   private final Map<String, String> podNames = new ConcurrentHashMap<>(); // pod name -> uid
   private final Set<String> volumes = ConcurrentHashMap.newKeySet(); // pvc names
   private final Set<String> failed = ConcurrentHashMap.newKeySet(); // pod uids it cannot run
@@ -148,8 +158,17 @@ final class KubeletStandIn implements AutoCloseable {
     // stop, then a start) gets a new container only once the old one is gone.
     for (var e : containers.entrySet()) {
       if (!livePods.contains(e.getKey())) {
-        docker(List.of("rm", "-f", e.getValue()));
+        // the containers that joined the first one's network go before it
+        List<String> all =
+            new ArrayList<>(podContainers.getOrDefault(e.getKey(), Map.of()).values());
+        java.util.Collections.reverse(all);
+        all.remove(e.getValue());
+        all.add(e.getValue());
+        List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+        rm.addAll(all);
+        docker(rm);
         containers.remove(e.getKey());
+        podContainers.remove(e.getKey());
         podNames.values().remove(e.getKey());
       }
     }
@@ -213,29 +232,93 @@ final class KubeletStandIn implements AutoCloseable {
             uid + ":" + sc.getFsGroup(),
             "/w"));
     String name = tag + "-" + pod.getMetadata().getName() + "-" + uidSuffix(pod);
+    Map<String, String> started = new java.util.LinkedHashMap<>();
+    List<io.fabric8.kubernetes.api.model.ContainerStatus> statuses = new ArrayList<>();
+    for (Container each : spec.getContainers()) {
+      boolean first = started.isEmpty();
+      String dockerName = first ? name : name + "-" + each.getName();
+      Result r;
+      try {
+        r = docker(runArgs(pod, each, dockerName, first ? null : name, pvc, uid, gid));
+      } catch (IllegalStateException e) {
+        r = new Result(-1, "", e.getMessage());
+      }
+      if (r.code != 0) {
+        started.values().forEach(n -> docker(List.of("rm", "-f", n)));
+        failed.add(pod.getMetadata().getUid()); // like a kubelet that cannot pull: Pending for good
+        throw new IllegalStateException(
+            "stand-in cannot run pod " + pod.getMetadata().getName() + ": " + r.err);
+      }
+      started.put(each.getName(), dockerName);
+      statuses.add(
+          new ContainerStatusBuilder()
+              .withName(each.getName())
+              .withImage(each.getImage())
+              .withReady(true)
+              .withState(
+                  new ContainerStateBuilder()
+                      .withNewRunning()
+                      .withStartedAt(Instant.now().toString())
+                      .endRunning()
+                      .build())
+              .build());
+    }
+    containers.put(pod.getMetadata().getUid(), name);
+    podContainers.put(pod.getMetadata().getUid(), started);
+    podNames.put(pod.getMetadata().getName(), pod.getMetadata().getUid());
+    pod.setStatus(
+        new PodStatusBuilder()
+            .withPhase("Running")
+            .withStartTime(Instant.now().toString())
+            .withContainerStatuses(statuses)
+            .build());
+    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+  }
+
+  /**
+   * {@code docker run} for one container of a pod. The first gets the pod's own network namespace
+   * (loopback only) and its {@code hostAliases} as {@code --add-host}; every other joins it ({@code
+   * --network container:<first>}, which shares the first one's /etc/hosts too), as the containers
+   * of a pod share one network namespace. Each mounts the pod's claim at its own mount, read-only
+   * when the mount says so; a container's own {@code runAsUser}/{@code runAsGroup} win over the
+   * pod's. Sub-paths are not staged: this engine's API has no volume sub-path.
+   */
+  private List<String> runArgs(
+      Pod pod, Container c, String name, String joins, String pvc, long uid, long gid) {
+    var mount = c.getVolumeMounts().get(0);
+    if (mount.getSubPath() != null && !mount.getSubPath().isBlank()) {
+      throw new IllegalStateException("the stand-in does not mount sub-paths");
+    }
+    var own = c.getSecurityContext();
+    long user = own != null && own.getRunAsUser() != null ? own.getRunAsUser() : uid;
+    long group = own != null && own.getRunAsGroup() != null ? own.getRunAsGroup() : gid;
+    boolean readOnly = Boolean.TRUE.equals(mount.getReadOnly());
     List<String> args =
-        new ArrayList<>(
-            List.of(
-                "run",
-                "-d",
-                "--name",
-                name,
-                "--label",
-                LABEL + "=" + tag,
-                "--network",
-                "none",
-                "--user",
-                uid + ":" + gid,
-                "--cap-drop",
-                "ALL",
-                "--security-opt",
-                "no-new-privileges",
-                "--hostname",
-                spec.getHostname(),
-                "-w",
-                c.getWorkingDir(),
-                "-v",
-                volume(pvc) + ":" + mount + ":nocopy"));
+        new ArrayList<>(List.of("run", "-d", "--name", name, "--label", LABEL + "=" + tag));
+    if (joins == null) {
+      args.addAll(List.of("--network", "none", "--hostname", pod.getSpec().getHostname()));
+      if (pod.getSpec().getHostAliases() != null) {
+        for (var alias : pod.getSpec().getHostAliases()) {
+          for (String host : alias.getHostnames()) {
+            args.addAll(List.of("--add-host", host + ":" + alias.getIp()));
+          }
+        }
+      }
+    } else {
+      args.addAll(List.of("--network", "container:" + joins));
+    }
+    args.addAll(
+        List.of(
+            "--user",
+            user + ":" + group,
+            "--cap-drop",
+            "ALL",
+            "--security-opt",
+            "no-new-privileges",
+            "-w",
+            c.getWorkingDir(),
+            "-v",
+            volume(pvc) + ":" + mount.getMountPath() + (readOnly ? ":ro,nocopy" : ":nocopy")));
     if (c.getEnv() != null) {
       c.getEnv().forEach(e -> args.addAll(List.of("-e", e.getName() + "=" + e.getValue())));
     }
@@ -250,32 +333,7 @@ final class KubeletStandIn implements AutoCloseable {
     if (c.getArgs() != null) {
       args.addAll(c.getArgs());
     }
-    Result r = docker(args);
-    if (r.code != 0) {
-      failed.add(pod.getMetadata().getUid()); // like a kubelet that cannot pull: Pending for good
-      throw new IllegalStateException(
-          "stand-in cannot run pod " + pod.getMetadata().getName() + ": " + r.err);
-    }
-    containers.put(pod.getMetadata().getUid(), name);
-    podNames.put(pod.getMetadata().getName(), pod.getMetadata().getUid());
-    pod.setStatus(
-        new PodStatusBuilder()
-            .withPhase("Running")
-            .withStartTime(Instant.now().toString())
-            .withContainerStatuses(
-                new ContainerStatusBuilder()
-                    .withName(c.getName())
-                    .withImage(c.getImage())
-                    .withReady(true)
-                    .withState(
-                        new ContainerStateBuilder()
-                            .withNewRunning()
-                            .withStartedAt(Instant.now().toString())
-                            .endRunning()
-                            .build())
-                    .build())
-            .build());
-    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+    return args;
   }
 
   /** The mock's uids count up from 00000000-...: their end is what tells pods apart. */
@@ -284,39 +342,69 @@ final class KubeletStandIn implements AutoCloseable {
     return uid.substring(Math.max(0, uid.length() - 12));
   }
 
+  /**
+   * Reports each container that ended as terminated (exit code, {@code OOMKilled}); the pod is
+   * Succeeded or Failed once all have ended, as with {@code restartPolicy: Never}.
+   */
   private void watchExit(Pod pod) {
-    String name = containers.get(pod.getMetadata().getUid());
-    Result r =
-        docker(
-            List.of(
-                "inspect",
-                "-f",
-                "{{.State.Running}} {{.State.ExitCode}} {{.State.OOMKilled}}",
-                name));
-    if (r.code != 0 || r.out.startsWith("true")) {
+    Map<String, String> all = podContainers.get(pod.getMetadata().getUid());
+    if (all == null) {
       return;
     }
-    String[] f = r.out.split(" ");
-    int code = Integer.parseInt(f[1]);
-    String reason = "true".equals(f[2]) ? "OOMKilled" : code == 0 ? "Completed" : "Error";
-    Container c = pod.getSpec().getContainers().get(0);
+    List<io.fabric8.kubernetes.api.model.ContainerStatus> before =
+        pod.getStatus().getContainerStatuses();
+    List<io.fabric8.kubernetes.api.model.ContainerStatus> now = new ArrayList<>();
+    boolean changed = false;
+    boolean allEnded = true;
+    boolean allZero = true;
+    for (var was : before) {
+      String dockerName = all.get(was.getName());
+      if (was.getState().getTerminated() != null || dockerName == null) {
+        now.add(was);
+        Integer code =
+            was.getState().getTerminated() == null
+                ? null
+                : was.getState().getTerminated().getExitCode();
+        allZero &= code != null && code == 0;
+        continue;
+      }
+      Result r =
+          docker(
+              List.of(
+                  "inspect",
+                  "-f",
+                  "{{.State.Running}} {{.State.ExitCode}} {{.State.OOMKilled}}",
+                  dockerName));
+      if (r.code != 0 || r.out.startsWith("true")) {
+        now.add(was);
+        allEnded = false;
+        continue;
+      }
+      String[] f = r.out.split(" ");
+      int code = Integer.parseInt(f[1]);
+      String reason = "true".equals(f[2]) ? "OOMKilled" : code == 0 ? "Completed" : "Error";
+      allZero &= code == 0;
+      changed = true;
+      now.add(
+          new ContainerStatusBuilder(was)
+              .withReady(false)
+              .withState(
+                  new ContainerStateBuilder()
+                      .withNewTerminated()
+                      .withExitCode(code)
+                      .withReason(reason)
+                      .withFinishedAt(Instant.now().toString())
+                      .endTerminated()
+                      .build())
+              .build());
+    }
+    if (!changed) {
+      return;
+    }
     pod.setStatus(
         new PodStatusBuilder(pod.getStatus())
-            .withPhase(code == 0 ? "Succeeded" : "Failed")
-            .withContainerStatuses(
-                new ContainerStatusBuilder()
-                    .withName(c.getName())
-                    .withImage(c.getImage())
-                    .withReady(false)
-                    .withState(
-                        new ContainerStateBuilder()
-                            .withNewTerminated()
-                            .withExitCode(code)
-                            .withReason(reason)
-                            .withFinishedAt(Instant.now().toString())
-                            .endTerminated()
-                            .build())
-                    .build())
+            .withPhase(allEnded ? (allZero ? "Succeeded" : "Failed") : "Running")
+            .withContainerStatuses(now)
             .build());
     client.pods().inNamespace(namespace).resource(pod).updateStatus();
   }
@@ -330,6 +418,7 @@ final class KubeletStandIn implements AutoCloseable {
     String pod = parts[6];
     List<String> command = new ArrayList<>();
     boolean stdin = false;
+    String inContainer = null;
     for (String kv : path.substring(path.indexOf('?') + 1).split("&")) {
       String[] p = kv.split("=", 2);
       String value = URLDecoder.decode(p.length > 1 ? p[1] : "", UTF_8);
@@ -337,17 +426,25 @@ final class KubeletStandIn implements AutoCloseable {
         command.add(value);
       } else if (p[0].equals("stdin")) {
         stdin = Boolean.parseBoolean(value);
+      } else if (p[0].equals("container")) {
+        inContainer = value;
       }
     }
     String uid = podNames.get(pod);
-    String container = uid == null ? null : containers.get(uid);
+    String container =
+        uid == null
+            ? null
+            : inContainer == null
+                ? containers.get(uid)
+                : podContainers.getOrDefault(uid, Map.of()).get(inContainer);
     if (container == null) {
       return new MockResponse()
           .setResponseCode(400)
           .setBody(
               "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"pod "
                   + pod
-                  + " is not running\",\"code\":400}");
+                  + (inContainer == null ? " is not running" : " has no container " + inContainer)
+                  + "\",\"code\":400}");
     }
     List<String> args = new ArrayList<>(List.of("docker", "exec"));
     if (stdin) {
