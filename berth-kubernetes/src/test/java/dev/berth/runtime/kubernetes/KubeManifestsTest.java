@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.berth.base.BerthException;
 import dev.berth.base.SessionId;
 import dev.berth.runtime.RuntimeSession;
+import dev.berth.template.ContainerStart;
 import dev.berth.template.ResourceLimits;
+import dev.berth.template.SessionContainer;
+import dev.berth.template.SessionContainers;
 import dev.berth.template.Template;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -250,6 +253,152 @@ class KubeManifestsTest {
         .satisfies(r -> assertThat(r.get("cpu").toString()).isEqualTo("100m"));
     assertThat(pod.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(1000L);
     assertThat(pod.getMetadata().getAnnotations()).doesNotContainKey("berth.labels");
+  }
+
+  /**
+   * A template's auto containers join the session pod after the main one, named by type: own image
+   * or the main one's, own command, env with Berth's three variables, ports, limits (else the
+   * default requests), the main container's hardening with the container's own user where it names
+   * one, the claim at the workspace path (read-only, sub-path); every type maps to 127.0.0.1.
+   */
+  @Test
+  void aTemplatesAutoContainersAreContainersOfTheSessionPod() {
+    Template t =
+        web().toBuilder()
+            .containers(
+                SessionContainers.ordered(
+                    List.of(
+                        new SessionContainer(
+                            "plugin",
+                            Optional.of("registry.example/plugin:2"),
+                            List.of("/bin/plugin", "--serve"),
+                            Map.of("MODE", "fast"),
+                            List.of(8081),
+                            Optional.empty(),
+                            new ResourceLimits(0.5, 0, 0),
+                            Optional.of("3003:3003"),
+                            ContainerStart.AUTO,
+                            List.of(),
+                            "plugins/in",
+                            false),
+                        SessionContainer.of("reader", List.of("sleep", "600"))
+                            .mounting("", true)
+                            .after(List.of("plugin")))))
+            .build();
+    Pod expected =
+        Serialization.unmarshal(
+            """
+            apiVersion: v1
+            kind: Pod
+            spec:
+              hostAliases:
+              - ip: 127.0.0.1
+                hostnames: [session, plugin, reader]
+              containers:
+              - name: plugin
+                image: registry.example/plugin:2
+                imagePullPolicy: IfNotPresent
+                command: [/bin/plugin, --serve]
+                workingDir: /workspace
+                env:
+                - {name: BERTH_CONTAINER, value: plugin}
+                - {name: BERTH_SESSION_ID, value: s-abc}
+                - {name: BERTH_WORKSPACE, value: /workspace}
+                - {name: MODE, value: fast}
+                ports:
+                - {name: p8081, containerPort: 8081, protocol: TCP}
+                resources:
+                  limits: {cpu: 500m}
+                  requests: {cpu: 500m, memory: 64Mi}
+                volumeMounts:
+                - {name: workspace, mountPath: /workspace, subPath: plugins/in}
+                securityContext:
+                  runAsNonRoot: true
+                  runAsUser: 3003
+                  runAsGroup: 3003
+                  privileged: false
+                  allowPrivilegeEscalation: false
+                  capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}
+                  seccompProfile: {type: RuntimeDefault}
+              - name: reader
+                image: registry.example/web:1
+                imagePullPolicy: IfNotPresent
+                command: [sleep, "600"]
+                workingDir: /workspace
+                env:
+                - {name: BERTH_CONTAINER, value: reader}
+                - {name: BERTH_SESSION_ID, value: s-abc}
+                - {name: BERTH_WORKSPACE, value: /workspace}
+                resources:
+                  requests: {cpu: 100m, memory: 64Mi}
+                volumeMounts:
+                - {name: workspace, mountPath: /workspace, readOnly: true}
+                securityContext:
+                  runAsNonRoot: true
+                  privileged: false
+                  allowPrivilegeEscalation: false
+                  capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}
+                  seccompProfile: {type: RuntimeDefault}
+            """,
+            Pod.class);
+    Pod pod =
+        KubeManifests.sessionPod(session(t), names(t), OPTIONS, "registry.example/web:1", NOW);
+    var containers = pod.getSpec().getContainers();
+    assertThat(containers)
+        .extracting(c -> c.getName())
+        .containsExactly("session", "plugin", "reader");
+    assertThat(containers.get(0))
+        .as("the main container as without containers:")
+        .isEqualTo(
+            KubeManifests.sessionPod(
+                    session(web()), names(web()), OPTIONS, "registry.example/web:1", NOW)
+                .getSpec()
+                .getContainers()
+                .get(0));
+    assertThat(containers.subList(1, 3)).isEqualTo(expected.getSpec().getContainers());
+    assertThat(pod.getSpec().getHostAliases()).isEqualTo(expected.getSpec().getHostAliases());
+    assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
+    assertThat(pod.getSpec().getSecurityContext().getRunAsUser())
+        .as("the pod's user stays the main one's")
+        .isEqualTo(1001L);
+    assertThat(
+            KubeManifests.sessionPod(session(web()), names(web()), OPTIONS, "x", NOW)
+                .getSpec()
+                .getHostAliases())
+        .as("a template without containers: gets no host aliases")
+        .isNullOrEmpty();
+  }
+
+  /** Kubernetes cannot add a container to a running pod, nor run an extra one as root. */
+  @Test
+  void manualAndRootContainersAreRefusedAtPreflight() {
+    Template t =
+        web().toBuilder()
+            .containers(
+                SessionContainers.ordered(
+                    List.of(
+                        SessionContainer.of("later", List.of("sleep", "600"))
+                            .starting(ContainerStart.MANUAL),
+                        new SessionContainer(
+                            "rooted",
+                            Optional.empty(),
+                            List.of(),
+                            Map.of(),
+                            List.of(),
+                            Optional.empty(),
+                            ResourceLimits.NONE,
+                            Optional.of("0"),
+                            ContainerStart.AUTO,
+                            List.of(),
+                            "",
+                            false))))
+            .build();
+    assertThat(KubePreflight.problems(t, OPTIONS))
+        .extracting(p -> p.message())
+        .anySatisfy(
+            p -> assertThat(p).contains("container 'later'", "start: manual", "docker backend"))
+        .anySatisfy(p -> assertThat(p).contains("container 'rooted'", "runs as root"));
+    assertThat(KubePreflight.problems(web(), OPTIONS)).isEmpty();
   }
 
   @Test
