@@ -39,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * becomes Running, and Succeeded/Failed with the exit code (and {@code OOMKilled}) when the
  * container ends. A pod or PVC deleted from the mock loses its container or volume. Exec speaks the
  * {@code v4.channel.k8s.io} protocol: stdin on channel 0, stdout 1, stderr 2, and the exit status
- * as a {@code Status} on channel 3; its {@code container} parameter picks the pod's container.
+ * as a {@code Status} on channel 3; its {@code container} parameter picks the pod's container. A
+ * pod's {@code log} is the container's {@code docker logs} (stdout only).
  *
  * <p>A pod of several containers gets one Docker container per pod container: the first in a
  * network namespace of its own with the pod's {@code hostAliases}, the others joined to it ({@code
@@ -83,6 +84,7 @@ final class KubeletStandIn implements AutoCloseable {
     this.tag = tag;
     cluster.exec = this::exec;
     cluster.portForward = this::portForward;
+    cluster.log = this::log;
     loop =
         Thread.ofPlatform()
             .daemon()
@@ -537,6 +539,40 @@ final class KubeletStandIn implements AutoCloseable {
                 }
               }
             });
+  }
+
+  // ---- log ----------------------------------------------------------------------------------
+
+  /** A container's output ({@code container}, {@code tailLines}) through {@code docker logs}. */
+  private MockResponse log(RecordedRequest request) {
+    String path = request.getPath();
+    int q = path.indexOf('?');
+    String pod = path.substring(0, q < 0 ? path.length() : q).split("/")[6];
+    String inContainer = null;
+    String tail = "all";
+    for (String kv : q < 0 ? new String[0] : path.substring(q + 1).split("&")) {
+      String[] p = kv.split("=", 2);
+      String value = URLDecoder.decode(p.length > 1 ? p[1] : "", UTF_8);
+      if (p[0].equals("container")) {
+        inContainer = value;
+      } else if (p[0].equals("tailLines")) {
+        tail = value;
+      }
+    }
+    String uid = podNames.get(pod);
+    String container =
+        uid == null
+            ? null
+            : inContainer == null
+                ? containers.get(uid)
+                : podContainers.getOrDefault(uid, Map.of()).get(inContainer);
+    if (container == null) {
+      return new MockResponse()
+          .setResponseCode(404)
+          .setBody("{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":404}");
+    }
+    Result r = docker(List.of("logs", "--tail", tail, container));
+    return new MockResponse().setResponseCode(200).setBody(r.out + (r.out.isEmpty() ? "" : "\n"));
   }
 
   // ---- port-forward ---------------------------------------------------------------------------

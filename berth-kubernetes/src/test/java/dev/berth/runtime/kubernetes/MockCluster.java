@@ -22,7 +22,8 @@ import java.util.function.Function;
  * <p>Every request is recorded (method and path) so a test can compare the API calls the runtime
  * makes with the RBAC rules of the deployment kit. Requests for a pod's {@code exec} subresource go
  * to {@link #exec} when one is set, and for its {@code portforward} subresource to {@link
- * #portForward}; without one they get the 404 the CRUD mock gives any unknown path.
+ * #portForward}, and for its {@code log} to {@link #log}; without one they get what the CRUD mock
+ * gives an unknown path.
  */
 final class MockCluster implements AutoCloseable {
   final KubernetesMockServer server;
@@ -34,6 +35,7 @@ final class MockCluster implements AutoCloseable {
 
   volatile Function<RecordedRequest, MockResponse> exec;
   volatile Function<RecordedRequest, MockResponse> portForward;
+  volatile Function<RecordedRequest, MockResponse> log;
 
   static {
     // the mock logs every request at INFO through java.util.logging; keep test output readable
@@ -64,6 +66,9 @@ final class MockCluster implements AutoCloseable {
             }
             if (bare.endsWith("/portforward") && portForward != null) {
               return portForward.apply(request);
+            }
+            if (bare.endsWith("/log") && log != null) {
+              return log.apply(request);
             }
             return crud.dispatch(request);
           }
