@@ -49,6 +49,7 @@ final class KubeWatcher implements AutoCloseable {
                   public void onUpdate(Pod before, Pod after) {
                     Optional<RuntimeEvent> e = ended(before, after);
                     e.ifPresent(safe);
+                    extraEnded(before, after).forEach(safe);
                   }
 
                   @Override
@@ -118,6 +119,46 @@ final class KubeWatcher implements AutoCloseable {
                 + " exitCode="
                 + t.getExitCode()
                 + (t.getReason() == null ? "" : " reason=" + t.getReason())));
+  }
+
+  /**
+   * An event per extra container of the session (a template's {@code containers:}) that ended in
+   * this update, so the reconciler judges its end at once rather than at its next pass.
+   */
+  static List<RuntimeEvent> extraEnded(Pod before, Pod after) {
+    Optional<String> id = session(after.getMetadata().getLabels());
+    if (id.isEmpty()
+        || after.getStatus() == null
+        || after.getStatus().getContainerStatuses() == null) {
+      return List.of();
+    }
+    java.util.Set<String> endedBefore = new java.util.HashSet<>();
+    if (before != null
+        && before.getStatus() != null
+        && before.getStatus().getContainerStatuses() != null) {
+      before.getStatus().getContainerStatuses().stream()
+          .filter(c -> c.getState() != null && c.getState().getTerminated() != null)
+          .forEach(c -> endedBefore.add(c.getName()));
+    }
+    return after.getStatus().getContainerStatuses().stream()
+        .filter(c -> !KubeManifests.CONTAINER.equals(c.getName()))
+        .filter(c -> c.getState() != null && c.getState().getTerminated() != null)
+        .filter(c -> !endedBefore.contains(c.getName()))
+        .map(
+            c -> {
+              ContainerStateTerminated t = c.getState().getTerminated();
+              boolean oom = "OOMKilled".equals(t.getReason());
+              return RuntimeEvent.of(
+                  id.get(),
+                  oom ? RuntimeEvent.Kind.OOM : RuntimeEvent.Kind.EXITED,
+                  "container "
+                      + c.getName()
+                      + (oom ? " oom" : " die")
+                      + " exitCode="
+                      + t.getExitCode()
+                      + (t.getReason() == null ? "" : " reason=" + t.getReason()));
+            })
+        .toList();
   }
 
   private static Optional<ContainerStateTerminated> terminated(Pod pod) {

@@ -126,4 +126,31 @@ class KubeObserverTest {
     assertThat(KubeWatcher.ended(ended, ended)).isEqualTo(Optional.empty());
     assertThat(KubeWatcher.ended(running, running)).isEmpty();
   }
+
+  /** An extra container's end is an event too (the reconciler judges it), the main one's apart. */
+  @Test
+  void anExtraContainersEndIsAnEventOfItsOwn() {
+    Pod running = pod("Running", new ContainerStateBuilder().withNewRunning().endRunning());
+    Pod stepEnded =
+        new io.fabric8.kubernetes.api.model.PodBuilder(running)
+            .editStatus()
+            .addNewContainerStatus()
+            .withName("step")
+            .withState(
+                new ContainerStateBuilder()
+                    .withNewTerminated()
+                    .withExitCode(3)
+                    .withReason("Error")
+                    .endTerminated()
+                    .build())
+            .endContainerStatus()
+            .endStatus()
+            .build();
+    assertThat(KubeWatcher.extraEnded(running, stepEnded))
+        .containsExactly(
+            RuntimeEvent.of(
+                "s-1", RuntimeEvent.Kind.EXITED, "container step die exitCode=3 reason=Error"));
+    assertThat(KubeWatcher.ended(running, stepEnded)).as("the main container runs").isEmpty();
+    assertThat(KubeWatcher.extraEnded(stepEnded, stepEnded)).isEmpty();
+  }
 }
