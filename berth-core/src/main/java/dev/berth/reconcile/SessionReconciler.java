@@ -1,6 +1,7 @@
 package dev.berth.reconcile;
 
 import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.base.SessionId;
 import dev.berth.registry.SessionFilter;
 import dev.berth.runtime.ObservedState;
@@ -210,10 +211,34 @@ public final class SessionReconciler {
           metrics.restart(locked.session().backend());
           try {
             locked.restartContainer(r.type(), r.why());
-          } catch (RuntimeException e) {
-            // Counted as a restart: the next pass sees it still ended and backs off further.
-            log.warn("session {}: could not restart container {}: {}", id, r.type(), e.toString());
-            locked.note("container", "could not restart container '" + r.type() + "': " + e);
+          } catch (BerthException e) {
+            if (e.code() != ErrorCode.CONFLICT) {
+              // Counted as a restart: the next pass sees it still ended and backs off further.
+              log.warn(
+                  "session {}: could not restart container {}: {}", id, r.type(), e.toString());
+              locked.note("container", "could not restart container '" + r.type() + "': " + e);
+              continue;
+            }
+            // The backend cannot start one container alone (a Kubernetes pod): the session is
+            // restarted as a whole, per the same policy, as when its main app ends.
+            Step whole =
+                Decide.failed(
+                    locked.session(),
+                    t,
+                    "its container '"
+                        + r.type()
+                        + "' ended, and its backend cannot restart one container alone ("
+                        + e.getMessage()
+                        + ")",
+                    OptionalInt.empty(),
+                    now);
+            if (whole instanceof Step.Fail f) {
+              metrics.failure(locked.session().backend());
+              containerRestarts.forget(id);
+              health.forget(id);
+              locked.fail(f.reason(), f.restartAt());
+            }
+            return;
           }
         }
       }

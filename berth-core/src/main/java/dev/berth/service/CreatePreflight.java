@@ -87,7 +87,7 @@ final class CreatePreflight {
               + template.containers().types()
               + " and the "
               + runtime.kind()
-              + " backend cannot run them (only the docker backend can, for now)");
+              + " backend cannot run them (the docker and kubernetes backends can)");
     }
     // A backend without template volumes (local, Kubernetes for now) refuses the key, never runs
     // the session without the files it expects.

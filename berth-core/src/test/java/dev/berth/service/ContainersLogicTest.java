@@ -49,7 +49,8 @@ class ContainersLogicTest {
     assertThatThrownBy(() -> t.create("p1", "pipe"))
         .isInstanceOf(BerthException.class)
         .hasMessageContaining("template 'pipe' runs several containers [processor, merger]")
-        .hasMessageContaining("the fake backend cannot run them (only the docker backend can")
+        .hasMessageContaining(
+            "the fake backend cannot run them (the docker and kubernetes backends can)")
         .hasMessageContaining("nothing was made")
         .satisfies(
             e -> assertThat(((BerthException) e).code()).isEqualTo(ErrorCode.PRECONDITION_FAILED));

@@ -290,4 +290,106 @@ class KubernetesMultiContainerTest {
           .isEmpty();
     }
   }
+
+  /**
+   * A pod cannot restart one of its containers, so when an extra container ends the reconciler
+   * restarts the session as a whole, by the template's restart policy: FAILED with the container
+   * named and a restart scheduled (nothing of it runs meanwhile), then RUNNING again on a fresh
+   * pod.
+   */
+  @Test
+  void anEndedPodContainerRestartsTheSessionAsAWholeByItsPolicy() {
+    Template crashing =
+        Template.builder("crashing")
+            .restart(
+                new dev.berth.template.RestartPolicy(
+                    dev.berth.template.RestartPolicy.Mode.ON_FAILURE,
+                    2,
+                    Duration.ofMillis(200),
+                    Duration.ofMillis(400)))
+            .containers(
+                SessionContainers.ordered(
+                    List.of(
+                        SessionContainer.of(
+                            "plugin",
+                            List.of(
+                                "/bin/sh",
+                                "-c",
+                                "until [ -f crash ]; do sleep 0.2; done; rm crash; exit 3")))))
+            .build();
+    try (Registry registry = Registry.openSqlite(home.resolve("berth.db"))) {
+      var service =
+          new SessionService(
+              registry,
+              Backends.of(runtime),
+              new TemplateCatalog(Map.of("crashing", crashing)),
+              new Tokens(registry.tokens(), Clock.systemUTC()),
+              Clock.systemUTC(),
+              Duration.ofSeconds(5),
+              WorkspaceLimits.DEFAULTS);
+      var reconciler =
+          new dev.berth.reconcile.SessionReconciler(
+              service, dev.berth.reconcile.ReconcileMetrics.NONE);
+      SessionId id = SessionId.of("kc" + tag.substring(tag.length() - 4));
+      var created =
+          service.create(
+              new CreateSessionRequest(
+                  Optional.of(id), Optional.of("crashing"), Optional.empty(), Map.of(), true));
+      try {
+        assertThat(created.session().status())
+            .as(created.session().statusReason())
+            .isEqualTo(dev.berth.session.SessionStatus.RUNNING);
+        String firstPod = pod(id);
+        service
+            .workspace()
+            .exec(
+                id,
+                new dev.berth.session.ExecCommand(
+                    List.of("/bin/sh", "-c", "touch crash"),
+                    Optional.empty(),
+                    Map.of(),
+                    new byte[0],
+                    Optional.empty()));
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(200))
+            .untilAsserted(
+                () -> {
+                  reconciler.reconcile(id);
+                  assertThat(service.get(id).status())
+                      .isEqualTo(dev.berth.session.SessionStatus.FAILED);
+                });
+        var failed = service.get(id);
+        assertThat(failed.statusReason())
+            .contains("its container 'plugin' ended, and its backend cannot restart one container")
+            .contains("restart 1 of 2");
+        assertThat(failed.lifecycle().nextRestartAt()).isPresent();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(200))
+            .untilAsserted(
+                () -> {
+                  reconciler.reconcile(id);
+                  assertThat(service.get(id).status())
+                      .isEqualTo(dev.berth.session.SessionStatus.RUNNING);
+                });
+        assertThat(pod(id)).as("a fresh pod").isNotEqualTo(firstPod);
+      } finally {
+        service.delete(id);
+      }
+    }
+  }
+
+  /** The uid of the session's pod now. */
+  private static String pod(SessionId id) {
+    return cluster.client.pods().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(
+            p ->
+                id.value().equals(p.getMetadata().getLabels().get(KubeLabels.SESSION))
+                    && KubeLabels.TYPE_SESSION.equals(
+                        p.getMetadata().getLabels().get(KubeLabels.TYPE)))
+        .map(p -> p.getMetadata().getUid())
+        .findFirst()
+        .orElse("");
+  }
 }
