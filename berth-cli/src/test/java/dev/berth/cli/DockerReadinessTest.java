@@ -224,9 +224,16 @@ class DockerReadinessTest {
     assertThat(created.at("/session/status").asString())
         .as(created.toString())
         .isEqualTo("RUNNING");
-    String log = berth.admin("GET", "/api/v1/sessions/kept/logs", null).text();
     // ${BERTH_BASE_PATH}probe is a 404: below 500, so healthy, and asked at the expanded path.
-    assertThat(log).contains("url:/s/kept/probe").doesNotContain("${");
+    // Waited for: the engine's log of the container can lag a moment behind what the app wrote.
+    Awaitility.await("the probe's request in the app's log")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () ->
+                assertThat(berth.admin("GET", "/api/v1/sessions/kept/logs", null).text())
+                    .contains("url:/s/kept/probe")
+                    .doesNotContain("${"));
     String cookie = login("kept", created.get("token").asString());
     HttpResponse<String> page = get(berth.url() + "/s/kept/", cookie);
     assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
