@@ -88,6 +88,7 @@ final class KubeTemplateVolumes implements TemplateVolumeStore {
     }
   }
 
+  /** A DNS-1123 subdomain: template names are DNS labels, far from the 253 characters allowed. */
   static String name(String prefix, String template, String contentHash) {
     return prefix + "-tv-" + template + "-" + TemplateVolumeContent.shortHash(contentHash);
   }

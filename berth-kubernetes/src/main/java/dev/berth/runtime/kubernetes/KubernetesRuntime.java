@@ -194,7 +194,8 @@ public final class KubernetesRuntime implements SessionRuntime {
     String image = image(s);
     Instant now = Instant.now();
     RuntimeState state = n.into(s.state().withVersion(STATE_VERSION)).with(KEY_IMAGE, image);
-    var files = templateVolumes.ensure(t);
+    // a prepare again (after a failed start, say) keeps the files the session was made with
+    var files = templateFiles(s, s.state());
     if (files.isPresent()) {
       state = state.with(KEY_TEMPLATE_VOLUME, files.get().configMap());
     }
