@@ -89,15 +89,15 @@ final class CreatePreflight {
               + runtime.kind()
               + " backend cannot run them (the docker and kubernetes backends can)");
     }
-    // A backend without template volumes (local, Kubernetes for now) refuses the key, never runs
-    // the session without the files it expects.
+    // A backend without template volumes (the local one) refuses the key, never runs the session
+    // without the files it expects.
     if (template.workspace().templateVolume().isPresent() && runtime.templateVolumes().isEmpty()) {
       problems.add(
           "template '"
               + template.name()
               + "' has a templateVolume, which the "
               + runtime.kind()
-              + " backend does not make; use a Docker backend");
+              + " backend does not make; use the docker or kubernetes backend");
     }
     TreeMap<String, PreflightProblem.ImageNotBuilt> unbuilt = new TreeMap<>();
     for (PreflightProblem p : runtime.preflight(target.fresh())) {

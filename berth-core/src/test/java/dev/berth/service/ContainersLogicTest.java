@@ -64,6 +64,7 @@ class ContainersLogicTest {
     assertThatThrownBy(() -> t.create("f1", "files"))
         .isInstanceOf(BerthException.class)
         .hasMessageContaining("template 'files' has a templateVolume, which the fake backend")
+        .hasMessageContaining("use the docker or kubernetes backend")
         .hasMessageContaining("nothing was made")
         .satisfies(
             e -> assertThat(((BerthException) e).code()).isEqualTo(ErrorCode.PRECONDITION_FAILED));

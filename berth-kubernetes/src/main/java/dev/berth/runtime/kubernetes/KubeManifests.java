@@ -61,6 +61,10 @@ import java.util.TreeMap;
 final class KubeManifests {
   static final String CONTAINER = "session";
   static final String VOLUME = "workspace";
+
+  /** The pod volume of the template's files ({@link KubeTemplateVolumes}). */
+  static final String TEMPLATE_FILES = "template-files";
+
   static final List<String> KEEP_ALIVE = List.of("sleep", "infinity");
 
   private KubeManifests() {}
@@ -141,6 +145,68 @@ final class KubeManifests {
   }
 
   static Pod sessionPod(
+      RuntimeSession s, KubeNames n, KubernetesOptions o, String image, Instant now) {
+    return sessionPod(s, n, o, image, now, Optional.empty());
+  }
+
+  /**
+   * The session pod; with {@code files}, the template volume's ConfigMap is a volume of the pod
+   * whose {@code items} rebuild the folder (each file with its mode), mounted read-only at its path
+   * into the main and every extra container, which get {@code BERTH_TEMPLATE_FILES} = that path.
+   */
+  static Pod sessionPod(
+      RuntimeSession s,
+      KubeNames n,
+      KubernetesOptions o,
+      String image,
+      Instant now,
+      Optional<KubeTemplateVolumes.Mounted> files) {
+    Pod pod = sessionPodWithoutFiles(s, n, o, image, now);
+    if (files.isEmpty()) {
+      return pod;
+    }
+    KubeTemplateVolumes.Mounted f = files.get();
+    var mount =
+        new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+            .withName(TEMPLATE_FILES)
+            .withMountPath(f.path())
+            .withReadOnly(true)
+            .build();
+    EnvVar env = new EnvVar("BERTH_TEMPLATE_FILES", f.path(), null);
+    List<Container> containers = new ArrayList<>();
+    for (Container c : pod.getSpec().getContainers()) {
+      List<EnvVar> vars = new ArrayList<>(c.getEnv());
+      vars.add(env);
+      vars.sort(java.util.Comparator.comparing(EnvVar::getName));
+      containers.add(new ContainerBuilder(c).addToVolumeMounts(mount).withEnv(vars).build());
+    }
+    Volume volume =
+        new VolumeBuilder()
+            .withName(TEMPLATE_FILES)
+            .withNewConfigMap()
+            .withName(f.configMap())
+            .withOptional(false)
+            .withItems(
+                f.items().stream()
+                    .map(
+                        i ->
+                            new io.fabric8.kubernetes.api.model.KeyToPathBuilder()
+                                .withKey(i.key())
+                                .withPath(i.path())
+                                .withMode(i.mode())
+                                .build())
+                    .toList())
+            .endConfigMap()
+            .build();
+    return new PodBuilder(pod)
+        .editSpec()
+        .withContainers(containers)
+        .addToVolumes(volume)
+        .endSpec()
+        .build();
+  }
+
+  private static Pod sessionPodWithoutFiles(
       RuntimeSession s, KubeNames n, KubernetesOptions o, String image, Instant now) {
     Template t = s.template();
     List<String> args = t.app().command();

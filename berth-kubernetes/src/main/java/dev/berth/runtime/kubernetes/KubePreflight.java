@@ -13,12 +13,14 @@ import java.util.List;
  * image Berth builds runs on Kubernetes only if the template also names where the cluster pulls it
  * from, else its sessions would silently get the backend's default image. And a template's {@code
  * start: manual} container: a running pod cannot be given another container (docs/kubernetes.md).
+ * And a template volume folder larger than a ConfigMap may be ({@link KubeTemplateVolumes}).
  */
 final class KubePreflight {
   private KubePreflight() {}
 
   static List<PreflightProblem> problems(Template t, KubernetesOptions options) {
     List<PreflightProblem> out = new ArrayList<>(KubeEgress.problems(t));
+    KubeTemplateVolumes.tooLarge(t).ifPresent(m -> out.add(new PreflightProblem.Unmet(m)));
     try {
       KubeManifests.runAs(t, options);
     } catch (BerthException e) {

@@ -54,12 +54,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>State ({@link RuntimeState}, version {@value #STATE_VERSION}): {@code namespace}, {@code name}
  * (of every object, from the session's handle), {@code image}, {@code started} ("true" between
- * start and stop, {@link RuntimeStates}).
+ * start and stop, {@link RuntimeStates}), {@code templateVolume} (the ConfigMap of the template's
+ * files the session was made with, for a template with {@code templateVolume}).
  */
 public final class KubernetesRuntime implements SessionRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesRuntime.class);
   static final int STATE_VERSION = 1;
   static final String KEY_IMAGE = "image";
+
+  /** The template volume's ConfigMap the session's pods mount ({@link KubeTemplateVolumes}). */
+  static final String KEY_TEMPLATE_VOLUME = "templateVolume";
 
   private final KubernetesClient client;
   private final boolean ownsClient;
@@ -72,6 +76,7 @@ public final class KubernetesRuntime implements SessionRuntime {
   private final PortForwards forwards;
   private final KubePods pods;
   private final PodTargets targets;
+  private final KubeTemplateVolumes templateVolumes;
 
   /** Uses a client made elsewhere (tests, or a caller with its own configuration). */
   public KubernetesRuntime(KubernetesClient client, KubernetesOptions options) {
@@ -91,6 +96,7 @@ public final class KubernetesRuntime implements SessionRuntime {
     this.forwards = new PortForwards(client);
     this.pods = new KubePods(client, options.startTimeout());
     this.targets = new PodTargets(client, options, pods);
+    this.templateVolumes = new KubeTemplateVolumes(client, options);
     LOG.debug("Kubernetes endpoints: {} ({})", endpointMode.key(), options.endpoints().key());
   }
 
@@ -188,6 +194,11 @@ public final class KubernetesRuntime implements SessionRuntime {
     String image = image(s);
     Instant now = Instant.now();
     RuntimeState state = n.into(s.state().withVersion(STATE_VERSION)).with(KEY_IMAGE, image);
+    // a prepare again (after a failed start, say) keeps the files the session was made with
+    var files = templateFiles(s, s.state());
+    if (files.isPresent()) {
+      state = state.with(KEY_TEMPLATE_VOLUME, files.get().configMap());
+    }
     RuntimeSession named = s.withState(state);
     ensure(named, KubeManifests.pvc(named, n, options, now));
     if (!t.app().ports().isEmpty()) {
@@ -254,6 +265,10 @@ public final class KubernetesRuntime implements SessionRuntime {
     // Every start makes a new pod from the template as it is now (command, env, ports, user,
     // limits from the manifest below), its image included: a stopped session has no pod to keep.
     state = n.into(state.withVersion(STATE_VERSION)).with(KEY_IMAGE, templateImage(s));
+    var files = templateFiles(s, state);
+    if (files.isPresent()) {
+      state = state.with(KEY_TEMPLATE_VOLUME, files.get().configMap());
+    }
     RuntimeSession named = s.withState(state);
     // Before the pod exists, so it never runs a moment without its template's egress policy.
     KubeEgress.apply(client, named, n, options);
@@ -264,7 +279,8 @@ public final class KubernetesRuntime implements SessionRuntime {
     try {
       client
           .resource(
-              KubeManifests.sessionPod(named, n, options, state.get(KEY_IMAGE), Instant.now()))
+              KubeManifests.sessionPod(
+                  named, n, options, state.get(KEY_IMAGE), Instant.now(), files))
           .inNamespace(n.namespace())
           .create();
     } catch (RuntimeException e) {
@@ -275,6 +291,29 @@ public final class KubernetesRuntime implements SessionRuntime {
     // port-forward mode: the listeners open now
     Map<Integer, URI> endpoints = runningEndpoints(named, n, pods.pod(n, n.pod()));
     return StartResult.of(RuntimeStates.markStarted(state), endpoints);
+  }
+
+  /**
+   * The template files a new pod of the session mounts: the ConfigMap it was made with while that
+   * is there (a session keeps its files when the template's change), else (collected while the
+   * session was stopped and no pod used it, or a session from before the template had them) the one
+   * of the template's files as they are now.
+   */
+  private java.util.Optional<KubeTemplateVolumes.Mounted> templateFiles(
+      RuntimeSession s, RuntimeState state) {
+    var wanted = s.template().workspace().templateVolume();
+    if (wanted.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    String recorded = state.get(KEY_TEMPLATE_VOLUME);
+    if (recorded != null) {
+      var kept = templateVolumes.existing(recorded, wanted.get().path());
+      if (kept.isPresent()) {
+        return kept;
+      }
+      LOG.info("session {}: template volume {} is gone; it gets the current one", s.id(), recorded);
+    }
+    return templateVolumes.ensure(s.template());
   }
 
   /** The endpoints of a pod that runs; none while it does not (yet). */
@@ -442,6 +481,11 @@ public final class KubernetesRuntime implements SessionRuntime {
         exec,
         () -> targets.forExec(s, names(s)).in(type),
         () -> targets.forExec(s, names(s)).in(type));
+  }
+
+  @Override
+  public java.util.Optional<dev.berth.runtime.TemplateVolumeStore> templateVolumes() {
+    return java.util.Optional.of(templateVolumes);
   }
 
   @Override

@@ -422,4 +422,110 @@ class KubeManifestsTest {
   private static Template withCapabilities(List<String> caps) {
     return web().toBuilder().capabilities(caps).build();
   }
+
+  /**
+   * A template volume: the ConfigMap is a pod volume whose items rebuild the folder with each
+   * file's mode, mounted read-only at its path in the main and the extra container, both with
+   * {@code BERTH_TEMPLATE_FILES}.
+   */
+  @Test
+  void theTemplateFilesAreAConfigMapVolumeMountedReadOnlyInEveryContainer() {
+    Template t =
+        web().toBuilder()
+            .containers(
+                SessionContainers.ordered(
+                    List.of(SessionContainer.of("plugin", List.of("sleep", "600")))))
+            .build();
+    var files =
+        new KubeTemplateVolumes.Mounted(
+            "berth-tv-web-0123456789ab",
+            "/template",
+            List.of(
+                new KubeTemplateVolumes.Item("f0", "lib/tool.sh", 0555),
+                new KubeTemplateVolumes.Item("f1", "model.txt", 0444)));
+    Pod pod =
+        KubeManifests.sessionPod(
+            session(t), names(t), OPTIONS, "registry.example/web:1", NOW, Optional.of(files));
+    var volume =
+        (io.fabric8.kubernetes.api.model.Volume)
+            Serialization.unmarshal(
+                """
+                name: template-files
+                configMap:
+                  name: berth-tv-web-0123456789ab
+                  optional: false
+                  items:
+                  - key: f0
+                    path: lib/tool.sh
+                    mode: 365
+                  - key: f1
+                    path: model.txt
+                    mode: 292
+                """,
+                io.fabric8.kubernetes.api.model.Volume.class);
+    assertThat(pod.getSpec().getVolumes()).hasSize(2).endsWith(volume);
+    assertThat(pod.getSpec().getVolumes().get(0).getPersistentVolumeClaim())
+        .as("the workspace claim stays the first volume")
+        .isNotNull();
+    assertThat(pod.getSpec().getContainers())
+        .extracting(c -> c.getName())
+        .containsExactly("session", "plugin");
+    for (var c : pod.getSpec().getContainers()) {
+      assertThat(c.getVolumeMounts())
+          .as(c.getName())
+          .contains(
+              new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+                  .withName("template-files")
+                  .withMountPath("/template")
+                  .withReadOnly(true)
+                  .build());
+      assertThat(c.getEnv())
+          .as(c.getName())
+          .contains(
+              new io.fabric8.kubernetes.api.model.EnvVar(
+                  "BERTH_TEMPLATE_FILES", "/template", null));
+    }
+    assertThat(
+            KubeManifests.sessionPod(session(t), names(t), OPTIONS, "x", NOW)
+                .getSpec()
+                .getVolumes())
+        .as("no template volume, no ConfigMap volume")
+        .hasSize(1);
+  }
+
+  /** The ConfigMap of a folder: immutable, binaryData under f0.., items in an annotation. */
+  @Test
+  void theTemplateVolumeConfigMapHoldsTheFilesAndTheirModes(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    var folder = java.nio.file.Files.createDirectories(dir.resolve("files/lib"));
+    java.nio.file.Files.writeString(dir.resolve("files/model.txt"), "weights\n");
+    java.nio.file.Files.writeString(folder.resolve("tool.sh"), "#!/bin/sh\n")
+        .toFile()
+        .setExecutable(true);
+    Template t = Template.builder("web").templateVolume("/template", dir.resolve("files")).build();
+    String hash = dev.berth.template.TemplateVolumeContent.hash(dir.resolve("files"));
+    var store = new KubeTemplateVolumes(null, OPTIONS);
+    var cm =
+        store.configMap(
+            t, t.workspace().templateVolume().orElseThrow(), hash, "berth-tv-web-x", NOW);
+    assertThat(cm.getImmutable()).isTrue();
+    assertThat(cm.getMetadata().getLabels())
+        .containsEntry("berth.instance", "inst-1")
+        .containsEntry("berth.type", "template-volume")
+        .containsEntry("berth.template", "web")
+        .containsEntry("berth.content", hash.substring(0, 12))
+        .doesNotContainKey("berth.session");
+    assertThat(cm.getMetadata().getAnnotations()).containsEntry("berth.content", hash);
+    assertThat(cm.getBinaryData())
+        .containsExactly(
+            Map.entry("f0", java.util.Base64.getEncoder().encodeToString("#!/bin/sh\n".getBytes())),
+            Map.entry("f1", java.util.Base64.getEncoder().encodeToString("weights\n".getBytes())));
+    assertThat(KubeTemplateVolumes.items(cm))
+        .containsExactly(
+            new KubeTemplateVolumes.Item("f0", "lib/tool.sh", 0555),
+            new KubeTemplateVolumes.Item("f1", "model.txt", 0444));
+    assertThat(KubeTemplateVolumes.name("berth", "web", hash))
+        .isEqualTo("berth-tv-web-" + hash.substring(0, 12))
+        .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  }
 }

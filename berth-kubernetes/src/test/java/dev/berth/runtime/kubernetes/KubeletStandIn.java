@@ -50,6 +50,10 @@ import java.util.concurrent.TimeUnit;
  * status.containerStatuses}, terminated when it ends; the pod ends when all have. All go with the
  * pod.
  *
+ * <p>A {@code configMap} volume (a template volume's) is staged before the pod's containers run:
+ * the ConfigMap's files, decoded, at their items' paths with their modes, in a Docker volume of the
+ * pod's that every container mounting it gets read-only at its mount path; it goes with the pod.
+ *
  * <p>It also answers the {@code pods/portforward} WebSocket, as a kubelet does: one WebSocket per
  * forwarded connection, for one port; the first frame on the data channel (0) and on the error
  * channel (1) carries the port (two bytes, little-endian), then data flows both ways on channel 0,
@@ -74,6 +78,8 @@ final class KubeletStandIn implements AutoCloseable {
   private final Map<String, Map<String, String>> podContainers = new ConcurrentHashMap<>();
   private final Map<String, String> podNames = new ConcurrentHashMap<>(); // pod name -> uid
   private final Set<String> volumes = ConcurrentHashMap.newKeySet(); // pvc names
+  // pod uid -> (pod volume name -> docker volume holding its ConfigMap's files)
+  private final Map<String, Map<String, String>> configMapVolumes = new ConcurrentHashMap<>();
   private final Set<String> failed = ConcurrentHashMap.newKeySet(); // pod uids it cannot run
   private final Thread loop;
   private volatile boolean running = true;
@@ -171,6 +177,7 @@ final class KubeletStandIn implements AutoCloseable {
         docker(rm);
         containers.remove(e.getKey());
         podContainers.remove(e.getKey());
+        removeConfigMapVolumes(e.getKey());
         podNames.values().remove(e.getKey());
       }
     }
@@ -234,6 +241,13 @@ final class KubeletStandIn implements AutoCloseable {
             uid + ":" + sc.getFsGroup(),
             "/w"));
     String name = tag + "-" + pod.getMetadata().getName() + "-" + uidSuffix(pod);
+    try {
+      configMapVolumes.put(pod.getMetadata().getUid(), stageConfigMaps(pod, name));
+    } catch (IOException | RuntimeException e) {
+      failed.add(pod.getMetadata().getUid()); // like a kubelet that cannot mount: Pending
+      throw new IllegalStateException(
+          "stand-in cannot stage the ConfigMaps of pod " + pod.getMetadata().getName() + ": " + e);
+    }
     Map<String, String> started = new java.util.LinkedHashMap<>();
     List<io.fabric8.kubernetes.api.model.ContainerStatus> statuses = new ArrayList<>();
     for (Container each : spec.getContainers()) {
@@ -247,6 +261,7 @@ final class KubeletStandIn implements AutoCloseable {
       }
       if (r.code != 0) {
         started.values().forEach(n -> docker(List.of("rm", "-f", n)));
+        removeConfigMapVolumes(pod.getMetadata().getUid());
         failed.add(pod.getMetadata().getUid()); // like a kubelet that cannot pull: Pending for good
         throw new IllegalStateException(
             "stand-in cannot run pod " + pod.getMetadata().getName() + ": " + r.err);
@@ -321,6 +336,14 @@ final class KubeletStandIn implements AutoCloseable {
             c.getWorkingDir(),
             "-v",
             volume(pvc) + ":" + mount.getMountPath() + (readOnly ? ":ro,nocopy" : ":nocopy")));
+    Map<String, String> staged =
+        configMapVolumes.getOrDefault(pod.getMetadata().getUid(), Map.of());
+    for (var m : c.getVolumeMounts()) {
+      String volume = staged.get(m.getName());
+      if (volume != null) {
+        args.addAll(List.of("-v", volume + ":" + m.getMountPath() + ":ro"));
+      }
+    }
     if (c.getEnv() != null) {
       c.getEnv().forEach(e -> args.addAll(List.of("-e", e.getName() + "=" + e.getValue())));
     }
@@ -336,6 +359,98 @@ final class KubeletStandIn implements AutoCloseable {
       args.addAll(c.getArgs());
     }
     return args;
+  }
+
+  /**
+   * A kubelet's configMap volume: each {@code configMap} volume of the pod gets a Docker volume
+   * with the ConfigMap's {@code binaryData} decoded at its items' paths, with their modes (folders
+   * 0755), written through a created, never started, busybox container and {@code docker cp} (which
+   * keeps the modes); the pod's containers mount it read-only. A missing ConfigMap is a pod that
+   * cannot run, as on a kubelet.
+   */
+  private Map<String, String> stageConfigMaps(Pod pod, String name) throws IOException {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (pod.getSpec().getVolumes() == null) {
+      return out;
+    }
+    for (var v : pod.getSpec().getVolumes()) {
+      if (v.getConfigMap() == null) {
+        continue;
+      }
+      var cm =
+          client.configMaps().inNamespace(namespace).withName(v.getConfigMap().getName()).get();
+      if (cm == null) {
+        throw new IllegalStateException("no ConfigMap " + v.getConfigMap().getName());
+      }
+      Path dir = Files.createTempDirectory("standin-cm-");
+      try {
+        Files.setPosixFilePermissions(
+            dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (var item : v.getConfigMap().getItems()) {
+          String data = cm.getBinaryData() == null ? null : cm.getBinaryData().get(item.getKey());
+          byte[] bytes =
+              data != null
+                  ? java.util.Base64.getDecoder().decode(data)
+                  : cm.getData().get(item.getKey()).getBytes(UTF_8);
+          Path file = dir.resolve(item.getPath());
+          for (Path p = file.getParent(); !p.equals(dir); p = p.getParent()) {
+            Files.createDirectories(p);
+            Files.setPosixFilePermissions(
+                p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+          }
+          Files.write(file, bytes);
+          int mode = item.getMode() == null ? 0644 : item.getMode();
+          Files.setPosixFilePermissions(file, permissions(mode));
+        }
+        String volume = name + "-cm-" + v.getName();
+        docker(List.of("volume", "create", "--label", LABEL + "=" + tag, volume));
+        out.put(v.getName(), volume);
+        String seed = volume + "-seed";
+        Result created =
+            docker(
+                List.of(
+                    "create",
+                    "--name",
+                    seed,
+                    "--label",
+                    LABEL + "=" + tag,
+                    "-v",
+                    volume + ":/cm",
+                    pod.getSpec().getContainers().get(0).getImage(),
+                    "true"));
+        if (created.code != 0) {
+          throw new IllegalStateException("cannot stage " + volume + ": " + created.err);
+        }
+        Result cp = docker(List.of("cp", dir + "/.", seed + ":/cm"));
+        docker(List.of("rm", "-f", seed));
+        if (cp.code != 0) {
+          throw new IllegalStateException("cannot copy into " + volume + ": " + cp.err);
+        }
+      } finally {
+        try (var walk = Files.walk(dir)) {
+          walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Set<java.nio.file.attribute.PosixFilePermission> permissions(int mode) {
+    StringBuilder b = new StringBuilder();
+    String rwx = "rwx";
+    for (int bit = 8; bit >= 0; bit--) {
+      b.append((mode & (1 << bit)) != 0 ? rwx.charAt(2 - bit % 3) : '-');
+    }
+    return java.nio.file.attribute.PosixFilePermissions.fromString(b.toString());
+  }
+
+  private void removeConfigMapVolumes(String podUid) {
+    Map<String, String> staged = configMapVolumes.remove(podUid);
+    if (staged != null && !staged.isEmpty()) {
+      List<String> rm = new ArrayList<>(List.of("volume", "rm", "-f"));
+      rm.addAll(staged.values());
+      docker(rm);
+    }
   }
 
   /** The mock's uids count up from 00000000-...: their end is what tells pods apart. */

@@ -169,6 +169,8 @@ class RbacCoverageTest {
     String image = KubeletStandIn.buildImage(Files.createDirectories(tmp.resolve("image")));
     Path skeleton = Files.createDirectories(tmp.resolve("skeleton"));
     Files.writeString(skeleton.resolve("README.md"), "hi");
+    Path templateFiles = Files.createDirectories(tmp.resolve("template-files"));
+    Files.writeString(templateFiles.resolve("model.txt"), "weights");
     try (var cluster = new MockCluster();
         var kubelet =
             new KubeletStandIn(cluster, "berth", "berthrbac" + System.nanoTime() % 100000);
@@ -181,12 +183,15 @@ class RbacCoverageTest {
       var runtime = new KubernetesRuntime(client, options);
       Template t =
           TestTemplates.with(
-              "web",
-              Optional.empty(),
-              List.of("sleep", "600"),
-              List.of(8080),
-              Optional.empty(),
-              Optional.of(skeleton));
+                  "web",
+                  Optional.empty(),
+                  List.of("sleep", "600"),
+                  List.of(8080),
+                  Optional.empty(),
+                  Optional.of(skeleton))
+              .toBuilder()
+              .templateVolume("/template", templateFiles) // its ConfigMap
+              .build();
       var s = RuntimeSession.fresh(SessionId.generate(), t, Map.of());
       try (AutoCloseable watch = runtime.watch(e -> {})) {
         assertThat(runtime.ping()).isNull();
@@ -226,6 +231,10 @@ class RbacCoverageTest {
         runtime.listOwned();
         s = s.withState(runtime.stop(s, Duration.ofSeconds(1)));
         runtime.destroy(s);
+        var store = runtime.templateVolumes().orElseThrow();
+        assertThat(store.list(List.of(t))).hasSize(1);
+        assertThat(store.collect(List.of(), java.time.Instant.now().plusSeconds(60), false))
+            .hasSize(1); // the template volume's ConfigMap, once nothing needs it
 
         // a pod that never runs: the start fails after reading the pod's events
         var failing =
