@@ -63,7 +63,10 @@ class HealthMonitor {
         continue;
       }
       Template t = sessions.templateOrBuiltin(s);
-      if (t.app().probe().isEmpty()) {
+      boolean probed =
+          t.app().probe().isPresent()
+              || t.containers().auto().stream().anyMatch(c -> c.probe().isPresent());
+      if (!probed) {
         continue;
       }
       Record r = records.get(s.id());

@@ -52,7 +52,7 @@ final class HealthProbing {
 
   private Optional<String> probeRunning(Session s) {
     Template t = steps.templateOrBuiltin(s);
-    if (t.app().probe().isEmpty()) {
+    if (!probed(t)) {
       return Optional.empty();
     }
     // Where the app listens now (the registry keeps only the user-facing endpoints); a session
@@ -62,13 +62,51 @@ final class HealthProbing {
     if (!(runtime.inspect(rs) instanceof ObservedState.Running running)) {
       return Optional.empty();
     }
-    var attempt =
-        probes.attempt(
-            runtime,
-            rs,
-            rs.template().app().probe().orElseThrow(),
-            running.probeAddresses(),
-            t.app().health().timeout());
-    return Optional.of(attempt.orElse(""));
+    Duration timeout = t.app().health().timeout();
+    if (t.app().probe().isPresent()) {
+      var attempt =
+          probes.attempt(
+              runtime, rs, t.app().probe().orElseThrow(), running.probeAddresses(), timeout);
+      if (attempt.isPresent()) {
+        return attempt;
+      }
+    }
+    return Optional.of(extraContainers(runtime, rs, t, timeout).orElse(""));
+  }
+
+  /** Whether the session has anything to probe: its app, or an extra container with a probe. */
+  private static boolean probed(Template t) {
+    return t.app().probe().isPresent()
+        || t.containers().auto().stream().anyMatch(c -> c.probe().isPresent());
+  }
+
+  /**
+   * The probes of the {@code auto} extra containers that run now, each where it listens, with the
+   * session's health timeout: the first failure, naming the container. One that ended is not probed
+   * (the reconciler restarts it on its own), nor one stopped on purpose.
+   */
+  private Optional<String> extraContainers(
+      SessionRuntime runtime, RuntimeSession rs, Template t, Duration timeout) {
+    if (t.containers().auto().stream().noneMatch(c -> c.probe().isPresent())) {
+      return Optional.empty();
+    }
+    for (var status : runtime.containers(rs)) {
+      var declared = t.containers().get(status.type());
+      if (declared.isEmpty() || declared.get().probe().isEmpty() || !status.running()) {
+        continue;
+      }
+      var attempt =
+          probes.attempt(
+              runtime,
+              rs,
+              status.type(),
+              declared.get().probe().get(),
+              status.probeAddresses(),
+              timeout);
+      if (attempt.isPresent()) {
+        return Optional.of("container '" + status.type() + "': " + attempt.get());
+      }
+    }
+    return Optional.empty();
   }
 }

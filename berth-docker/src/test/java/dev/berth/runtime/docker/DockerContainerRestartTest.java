@@ -75,7 +75,8 @@ class DockerContainerRestartTest extends DockerTestBase {
         new SessionService(
             registry,
             Backends.of(runtime),
-            new TemplateCatalog(Map.of("restarts", pipeline, "steps", steps())),
+            new TemplateCatalog(
+                Map.of("restarts", pipeline, "steps", steps(), "watched", watched())),
             new Tokens(registry.tokens(), Clock.systemUTC()),
             Clock.systemUTC(),
             Duration.ofSeconds(5),
@@ -100,6 +101,28 @@ class DockerContainerRestartTest extends DockerTestBase {
                                 "until [ -f step.txt ]; do sleep 0.1; done;"
                                     + " exec sleep infinity"))
                         .after(List.of("processor")))))
+        .build();
+  }
+
+  /**
+   * A plugin whose server runs in the background of a shell that stays: killing the server leaves
+   * the container running and its probe failing, which only a health check sees.
+   */
+  private static Template watched() {
+    return Templates.plain("watched").toBuilder()
+        .restart(QUICK)
+        .health(
+            new dev.berth.template.HealthCheck(Duration.ofMillis(500), Duration.ofSeconds(1), 2))
+        .containers(
+            SessionContainers.ordered(
+                List.of(
+                    SessionContainer.of(
+                            "plugin", Pipelines.sh("httpd -p 8081 -h /; exec sleep infinity"))
+                        .withProbe(
+                            Optional.of(
+                                new dev.berth.template.HealthProbe.Tcp(
+                                    8081, Duration.ofSeconds(20))),
+                            List.of(8081)))))
         .build();
   }
 
@@ -217,6 +240,48 @@ class DockerContainerRestartTest extends DockerTestBase {
     assertThat(container(s, "processor").getState().getStartedAt())
         .as("a finished step is left ended under on-failure")
         .isEqualTo(processor.getState().getStartedAt());
+  }
+
+  /**
+   * An extra container's probe is repeated once the session runs, like the app's: when it fails its
+   * threshold of times the session is unhealthy, FAILED with the container named and a restart
+   * scheduled by its policy (a live container that stopped answering cannot be told from a hung
+   * one, so the session starts over as for a failing app).
+   */
+  @Test
+  void anExtraContainerThatStopsAnsweringItsProbeMakesTheSessionUnhealthyNamingIt() {
+    Session s = running("watched");
+    var orphans =
+        new OrphanCollector(
+            registry.sessions(), service.backends(), Clock.systemUTC(), service::exclusive);
+    try (var loop =
+        new Reconciler(
+            service, orphans, Duration.ofHours(1), Duration.ofHours(1), ReconcileMetrics.NONE)) {
+      loop.start();
+      var killed =
+          service
+              .workspace()
+              .exec(
+                  s.id(),
+                  "plugin",
+                  new ExecCommand(
+                      ExecRequest.shell("killall httpd"),
+                      Optional.empty(),
+                      Map.of(),
+                      new byte[0],
+                      Optional.of(Duration.ofSeconds(20))));
+      assertThat(killed.exitCode()).isZero();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> service.get(s.id()).status() == SessionStatus.FAILED);
+    }
+    Session failed = service.get(s.id());
+    assertThat(failed.statusReason())
+        .contains("its health probe failed")
+        .contains("container 'plugin'")
+        .contains("restart 1 of 2");
+    assertThat(failed.lifecycle().nextRestartAt()).isPresent();
   }
 
   /**
