@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,17 +97,17 @@ class DockerPerSessionPipelineTest {
   }
 
   /** Waits until {@code command} exits 0 in the main container; returns its stdout. */
-  private String awaitExec(String command) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-    Response last = null;
-    while (Instant.now().isBefore(deadline)) {
-      last = exec(null, command);
-      if (last.status() == 200 && last.json().get("exitCode").asInt() == 0) {
-        return last.json().get("stdout").asString();
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("'" + command + "' never succeeded; last: " + last);
+  private String awaitExec(String command) {
+    var last = new java.util.concurrent.atomic.AtomicReference<Response>();
+    org.awaitility.Awaitility.await("'" + command + "' succeeds")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              last.set(exec(null, command));
+              return last.get().status() == 200 && last.get().json().get("exitCode").asInt() == 0;
+            });
+    return last.get().json().get("stdout").asString();
   }
 
   @Test
