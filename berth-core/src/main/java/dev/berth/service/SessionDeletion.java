@@ -28,8 +28,10 @@ import tools.jackson.databind.json.JsonMapper;
  * incomplete) is finished the same way, and says so.
  *
  * <p>An incomplete delete's status reason names what is left and why ({@link #INCOMPLETE}), so the
- * session's life can say what it waits for. The reconciler retries it for as long as it takes; a
- * retry that ends as the attempt before it did (nothing removed, the same things left for the same
+ * session's life can say what it waits for, and its delete plan keeps only what is left, so the
+ * retry that finishes it (a delete again, or the reconciler's) reports the rest, not again what the
+ * incomplete one's receipt reported. The reconciler retries it for as long as it takes; a retry
+ * that ends as the attempt before it did (nothing removed, the same things left for the same
  * reasons) writes no events and changes nothing: the trail records changes, not attempts.
  */
 final class SessionDeletion {
@@ -106,9 +108,19 @@ final class SessionDeletion {
           s.withStatus(SessionStatus.DELETED, "", steps.now())
               .withEndpoints(Map.of(), steps.now()));
     } else {
+      // This receipt told what it removed: the run that finishes the delete lists only the rest.
+      steps.registry().sessions().saveDeletePlan(id, stillToRemove(planned, receipt.removed()));
       steps.save(s.withStatus(SessionStatus.FAILED, incomplete(receipt.failed()), steps.now()));
     }
     return receipt;
+  }
+
+  /** The planned resources a receipt did not report removed: what a later run still owes. */
+  private static List<RemovedResource> stillToRemove(
+      List<RemovedResource> planned, List<RemovedResource> removed) {
+    Set<String> gone = new HashSet<>();
+    removed.forEach(r -> gone.add(r.kind() + "/" + r.name()));
+    return planned.stream().filter(p -> !gone.contains(p.kind() + "/" + p.name())).toList();
   }
 
   /** Whether an attempt ended as the one before it did: nothing removed, the same left. */
