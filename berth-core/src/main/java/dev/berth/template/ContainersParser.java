@@ -8,13 +8,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads the {@code containers:} key, a mapping of container types to what each runs: {@code image},
- * {@code command} or {@code shell}, {@code env}, {@code ports}, {@code probe}, {@code resources},
- * {@code user}, {@code start} ({@code auto} or {@code manual}), {@code after} (types started first)
- * and {@code workspace: {subPath, readOnly}}. A template that gives the key replaces its parent's
- * containers as a whole (merging two pipelines' containers by name would be a guess); one that does
- * not inherits them. Types, {@code after} references and cycles are checked here, so a mistake is a
- * template problem at load, never a failed start.
+ * Reads the {@code containers:} key, a mapping of container types to what each runs: {@code image}
+ * or {@code template} (the image Berth builds from that template of the family, resolved by {@link
+ * ContainerTemplates} once every template is read), {@code command} or {@code shell}, {@code env},
+ * {@code ports}, {@code probe}, {@code resources}, {@code user}, {@code start} ({@code auto} or
+ * {@code manual}), {@code after} (types started first) and {@code workspace: {subPath, readOnly}}.
+ * A template that gives the key replaces its parent's containers as a whole (merging two pipelines'
+ * containers by name would be a guess); one that does not inherits them. Types, {@code after}
+ * references and cycles are checked here, so a mistake is a template problem at load, never a
+ * failed start.
  */
 final class ContainersParser {
   private ContainersParser() {}
@@ -36,6 +38,13 @@ final class ContainersParser {
   private static Optional<SessionContainer> one(TemplateYaml t, String type, StrictObject c) {
     String what = "containers." + type;
     Optional<String> image = c.string("image").filter(i -> !i.isBlank());
+    Optional<String> template = c.string("template").filter(n -> !n.isBlank());
+    if (image.isPresent() && template.isPresent()) {
+      t.error(
+          what
+              + ": give either 'image' (an image on the engine) or 'template' (the image Berth"
+              + " builds from that template's Dockerfile), not both");
+    }
     Optional<List<String>> command = c.strings("command", false);
     Optional<String> shell = c.string("shell");
     if (shell.isPresent() && command.isPresent()) {
@@ -69,7 +78,18 @@ final class ContainersParser {
             p -> t.error(what + ": its probe's port " + p + " is not in its 'ports' " + ports));
     return Optional.of(
         new SessionContainer(
-            type, image, argv, env, ports, probe, resources, user, start, after, subPath,
+            type,
+            image,
+            template.map(name -> new TemplateImage(name, Optional.empty())),
+            argv,
+            env,
+            ports,
+            probe,
+            resources,
+            user,
+            start,
+            after,
+            subPath,
             readOnly));
   }
 

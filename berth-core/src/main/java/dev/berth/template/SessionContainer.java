@@ -11,7 +11,10 @@ import java.util.Optional;
  *
  * @param type the container's name in the session, a DNS label other than {@value #MAIN}: part of
  *     its resource names and the name the session's other containers reach it by
- * @param image an image reference on the engine; empty: the main container's image
+ * @param image an image reference on the engine; empty: the main container's image (or {@code
+ *     templateImage})
+ * @param templateImage the image Berth builds from a template of the family instead ({@code
+ *     template: <name>}); never together with {@code image}
  * @param command its command; empty: the image's own
  * @param env environment variables (Berth adds {@code BERTH_SESSION_ID}, {@code BERTH_WORKSPACE}
  *     and {@code BERTH_CONTAINER})
@@ -27,6 +30,7 @@ import java.util.Optional;
 public record SessionContainer(
     String type,
     Optional<String> image,
+    Optional<TemplateImage> templateImage,
     List<String> command,
     Map<String, String> env,
     List<Integer> ports,
@@ -53,6 +57,7 @@ public record SessionContainer(
     return new SessionContainer(
         type,
         Optional.empty(),
+        Optional.empty(),
         command,
         Map.of(),
         List.of(),
@@ -71,23 +76,76 @@ public record SessionContainer(
 
   public SessionContainer after(List<String> types) {
     return new SessionContainer(
-        type, image, command, env, ports, probe, resources, user, start, types, subPath, readOnly);
+        type,
+        image,
+        templateImage,
+        command,
+        env,
+        ports,
+        probe,
+        resources,
+        user,
+        start,
+        types,
+        subPath,
+        readOnly);
   }
 
   public SessionContainer starting(ContainerStart when) {
     return new SessionContainer(
-        type, image, command, env, ports, probe, resources, user, when, after, subPath, readOnly);
+        type,
+        image,
+        templateImage,
+        command,
+        env,
+        ports,
+        probe,
+        resources,
+        user,
+        when,
+        after,
+        subPath,
+        readOnly);
   }
 
   public SessionContainer withImage(Optional<String> newImage) {
     return new SessionContainer(
-        type, newImage, command, env, ports, probe, resources, user, start, after, subPath,
+        type,
+        newImage,
+        templateImage,
+        command,
+        env,
+        ports,
+        probe,
+        resources,
+        user,
+        start,
+        after,
+        subPath,
+        readOnly);
+  }
+
+  /** The same container on the image Berth builds from {@code built}'s template. */
+  public SessionContainer withTemplateImage(Optional<TemplateImage> built) {
+    return new SessionContainer(
+        type, image, built, command, env, ports, probe, resources, user, start, after, subPath,
         readOnly);
   }
 
   public SessionContainer withProbe(Optional<HealthProbe> newProbe, List<Integer> newPorts) {
     return new SessionContainer(
-        type, image, command, env, newPorts, newProbe, resources, user, start, after, subPath,
+        type,
+        image,
+        templateImage,
+        command,
+        env,
+        newPorts,
+        newProbe,
+        resources,
+        user,
+        start,
+        after,
+        subPath,
         readOnly);
   }
 
@@ -95,6 +153,7 @@ public record SessionContainer(
     return new SessionContainer(
         type,
         image,
+        templateImage,
         command,
         env,
         ports,

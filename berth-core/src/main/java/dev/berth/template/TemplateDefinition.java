@@ -86,6 +86,10 @@ public final class TemplateDefinition {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("type", c.type());
     d.put("image", c.image().orElse(""));
+    // Only where there is one, so containers made before the key existed keep their fingerprint.
+    // Which template builds it, not the build: a rebuild is an image update (see the class
+    // comment).
+    c.templateImage().ifPresent(i -> d.put("imageBuiltBy", i.owner().orElse("?" + i.template())));
     d.put("command", c.command());
     d.put("env", new TreeMap<>(c.env()));
     d.put("ports", c.ports());

@@ -90,7 +90,14 @@ public final class TemplateLoader {
     for (String name : raw.keySet()) {
       resolve(name, raw, resolved, root, new LinkedHashSet<>(), problems);
     }
-    return new TemplateLoad(new TemplateCatalog(resolved), List.copyOf(problems.values()));
+    // Containers' 'template:' name other templates of the family: resolved once all are read.
+    var withImages = ContainerTemplates.resolve(resolved, problems.keySet());
+    withImages
+        .problems()
+        .forEach(
+            (name, errors) -> errors.forEach(error -> problem(problems, raw.get(name), error)));
+    return new TemplateLoad(
+        new TemplateCatalog(withImages.templates()), List.copyOf(problems.values()));
   }
 
   /** {@code dir/skeleton}, when it is a folder and not a template of that name. */

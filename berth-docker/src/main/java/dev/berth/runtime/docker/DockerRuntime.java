@@ -214,14 +214,16 @@ public final class DockerRuntime implements SessionRuntime {
     this.observer = new DockerObserver(engine, provisioner, exits, publishing);
     this.users = new ContainerUsers(engine);
     var imageEngine = new DockerImageEngine(engine, prefix, instance);
-    this.images = new DockerImages(imageEngine, engine, provisioner, users, this::names);
+    this.images =
+        new DockerImages(
+            imageEngine, engine, provisioner, users, this::names, this::extraContainers);
     this.sessionImages = new SessionImages(imageEngine, defaultImage, provisioner);
     this.sharedFiles = sharedFiles;
     this.definitions = new ContainerDefinitions(engine, users);
     this.egress = new EgressNetworks(engine, provisioner, prefix, instance);
     this.templateVolumes = new TemplateVolumes(engine, prefix, instance, defaultImage);
     this.sandboxes = new SandboxRuntimes(engine, SandboxRuntimes.DEFAULT_GVISOR);
-    this.sidecars = new SessionSidecars(engine, provisioner, prefix, dns);
+    this.sidecars = new SessionSidecars(engine, provisioner, prefix, dns, sessionImages);
   }
 
   /**
@@ -297,6 +299,10 @@ public final class DockerRuntime implements SessionRuntime {
   @Override
   public Set<Ability> abilities() {
     return EnumSet.allOf(Ability.class);
+  }
+
+  private List<String> extraContainers(RuntimeSession s) {
+    return sidecars.allNames(s, names(s));
   }
 
   private DockerNames names(RuntimeSession s) {

@@ -4,7 +4,9 @@ import dev.berth.base.BerthException;
 import dev.berth.runtime.PreflightProblem;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.template.Template;
+import dev.berth.template.TemplateImage;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Which image a new session container is created from: the template's named image, else the image
@@ -57,6 +59,38 @@ final class SessionImages {
       return nonRoot(t, built);
     }
     return nonRoot(t, null); // Berth's default image sets no user
+  }
+
+  /**
+   * The image an extra container runs when Berth builds it from a template of the family ({@code
+   * template:} in {@code containers:}): {@code <prefix>/<owner>:latest}, as for the main container,
+   * so a container made now gets the newest build.
+   */
+  String built(TemplateImage image) {
+    return images.repository(image.build().orElseThrow().owner()) + ":latest";
+  }
+
+  /**
+   * What stops an extra container's built image, found without building anything: not built yet
+   * ({@link PreflightProblem.ImageNotBuilt}, which a create with {@code build} builds first, as for
+   * the main image), or a template that has no Dockerfile (one made in code; the loader refuses
+   * it).
+   */
+  Optional<PreflightProblem> preflight(String type, TemplateImage image) {
+    if (image.build().isEmpty()) {
+      return Optional.of(
+          new PreflightProblem.Unmet(
+              "container '"
+                  + type
+                  + "' runs the image of template '"
+                  + image.template()
+                  + "', which has no Dockerfile: Berth builds no image for it"));
+    }
+    String built = built(image);
+    if (images.inspect(built).isEmpty()) {
+      return Optional.of(new PreflightProblem.ImageNotBuilt(image.build().get().owner(), built));
+    }
+    return Optional.empty();
   }
 
   /** {@code nonRoot: true} against the template's user, else the image's (see NonRootUser). */

@@ -51,12 +51,19 @@ final class SessionSidecars {
   private final DockerProvisioner provisioner;
   private final String prefix;
   private final DnsNames dns;
+  private final SessionImages images;
 
-  SessionSidecars(DockerEngine engine, DockerProvisioner provisioner, String prefix, DnsNames dns) {
+  SessionSidecars(
+      DockerEngine engine,
+      DockerProvisioner provisioner,
+      String prefix,
+      DnsNames dns,
+      SessionImages images) {
     this.engine = engine;
     this.provisioner = provisioner;
     this.prefix = prefix;
     this.dns = dns;
+    this.images = images;
   }
 
   static String stateKey(String type) {
@@ -128,6 +135,8 @@ final class SessionSidecars {
                               + c.type()
                               + "' is not on the Docker engine; build or load it first (Berth"
                               + " never pulls)")));
+      // Not built yet: reported as the main image is, so a create with "build" builds it first.
+      c.templateImage().flatMap(i -> images.preflight(c.type(), i)).ifPresent(problems::add);
     }
     return problems;
   }
@@ -250,12 +259,13 @@ final class SessionSidecars {
     List<String> command = c.command();
     if (command.isEmpty()
         && c.image().isEmpty()
+        && c.templateImage().isEmpty()
         && main.command().equals(ContainerSpec.KEEP_ALIVE)) {
       command = ContainerSpec.KEEP_ALIVE; // Berth's default image has no CMD of its own
     }
     return new ContainerSpec(
         name,
-        c.image().orElse(main.image()),
+        c.image().or(() -> c.templateImage().map(images::built)).orElse(main.image()),
         command,
         c.user().or(main::user),
         main.workspacePath(),

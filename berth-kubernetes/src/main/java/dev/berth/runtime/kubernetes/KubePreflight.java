@@ -12,8 +12,9 @@ import java.util.List;
  * recorded (see {@link KubernetesRuntime#preflight}), plus the one it would not: a template whose
  * image Berth builds runs on Kubernetes only if the template also names where the cluster pulls it
  * from, else its sessions would silently get the backend's default image. And a template's {@code
- * start: manual} container: a running pod cannot be given another container (docs/kubernetes.md).
- * And a template volume folder larger than a ConfigMap may be ({@link KubeTemplateVolumes}).
+ * start: manual} container: a running pod cannot be given another container (docs/kubernetes.md),
+ * and a container on an image Berth builds ({@code template:}), refused as the main one's is. And a
+ * template volume folder larger than a ConfigMap may be ({@link KubeTemplateVolumes}).
  */
 final class KubePreflight {
   private KubePreflight() {}
@@ -43,6 +44,22 @@ final class KubePreflight {
                     + " cannot add one to a running pod. Make it start: auto, or create the session"
                     + " on the docker backend"));
       }
+      // Refused as the main container's built image is, for the same reason.
+      c.templateImage()
+          .ifPresent(
+              i ->
+                  out.add(
+                      new PreflightProblem.Unmet(
+                          "template '"
+                              + t.name()
+                              + "' has container '"
+                              + c.type()
+                              + "' on the image Berth builds from template '"
+                              + i.template()
+                              + "', which stays on the Docker engine where it is built: no"
+                              + " Kubernetes node can pull it. Push it to a registry the cluster"
+                              + " reaches and name it with 'image', or create the session on a"
+                              + " Docker backend")));
       c.user()
           .filter(u -> !u.isBlank())
           .ifPresent(

@@ -271,6 +271,7 @@ class KubeManifestsTest {
                         new SessionContainer(
                             "plugin",
                             Optional.of("registry.example/plugin:2"),
+                            Optional.empty(),
                             List.of("/bin/plugin", "--serve"),
                             Map.of("MODE", "fast"),
                             List.of(8081),
@@ -381,6 +382,7 @@ class KubeManifestsTest {
                             .starting(ContainerStart.MANUAL),
                         new SessionContainer(
                             "rooted",
+                            Optional.empty(),
                             Optional.empty(),
                             List.of(),
                             Map.of(),

@@ -22,10 +22,12 @@ import dev.berth.service.SessionService;
 import dev.berth.service.WorkspaceLimits;
 import dev.berth.session.CreateSessionRequest;
 import dev.berth.template.ContainerStart;
+import dev.berth.template.ImageBuild;
 import dev.berth.template.SessionContainer;
 import dev.berth.template.SessionContainers;
 import dev.berth.template.Template;
 import dev.berth.template.TemplateCatalog;
+import dev.berth.template.TemplateImage;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -254,7 +256,38 @@ class KubernetesMultiContainerTest {
                         SessionContainer.of("later", sh("sleep 600"))
                             .starting(ContainerStart.MANUAL))))
             .build();
-    var catalog = new TemplateCatalog(Map.of("manual", manual));
+    assertRefusedMakingNothing(manual, "km", "start: manual", "docker backend");
+  }
+
+  /**
+   * A container on an image Berth builds from a template of the family ({@code template:}) is
+   * refused as a main image Berth builds is: the image stays on the Docker engine where it is
+   * built, so no node could pull it. 422, not {@code image_not_built}: building it would not help.
+   */
+  @Test
+  void aContainerOnAnImageBerthBuildsIsRefusedAtCreateAndNothingIsMade() {
+    ImageBuild build =
+        new ImageBuild("plugin-img", home, "Dockerfile", Map.of(), Map.of(), Optional.empty());
+    Template built =
+        Template.builder("built")
+            .containers(
+                SessionContainers.ordered(
+                    List.of(
+                        SessionContainer.of("plugin", sh("sleep 600"))
+                            .withTemplateImage(
+                                Optional.of(new TemplateImage("plugin-img", Optional.of(build)))))))
+            .build();
+    assertRefusedMakingNothing(
+        built,
+        "kb",
+        "has container 'plugin' on the image Berth builds from template 'plugin-img'",
+        "no Kubernetes node can pull it",
+        "Docker backend");
+  }
+
+  /** A create of {@code t} is a 422 with every part of the message, and makes nothing. */
+  private void assertRefusedMakingNothing(Template t, String idPrefix, String... message) {
+    var catalog = new TemplateCatalog(Map.of(t.name(), t));
     try (Registry registry = Registry.openSqlite(home.resolve("berth.db"))) {
       var service =
           new SessionService(
@@ -265,28 +298,30 @@ class KubernetesMultiContainerTest {
               Clock.systemUTC(),
               Duration.ofSeconds(5),
               WorkspaceLimits.DEFAULTS);
-      String id = "km" + tag.substring(tag.length() - 4);
-      assertThatThrownBy(
-              () ->
-                  service.create(
-                      new CreateSessionRequest(
-                          Optional.of(SessionId.of(id)),
-                          Optional.of("manual"),
-                          Optional.empty(),
-                          Map.of(),
-                          false)))
-          .isInstanceOf(BerthException.class)
-          .hasMessageContaining("start: manual")
-          .hasMessageContaining("docker backend")
-          .satisfies(
-              e ->
-                  assertThat(((BerthException) e).code()).isEqualTo(ErrorCode.PRECONDITION_FAILED));
+      String id = idPrefix + tag.substring(tag.length() - 4);
+      var refused =
+          assertThatThrownBy(
+                  () ->
+                      service.create(
+                          new CreateSessionRequest(
+                              Optional.of(SessionId.of(id)),
+                              Optional.of(t.name()),
+                              Optional.empty(),
+                              Map.of(),
+                              false)))
+              .isInstanceOf(BerthException.class)
+              .isNotInstanceOf(dev.berth.service.ImageNotBuiltException.class);
+      for (String part : message) {
+        refused.hasMessageContaining(part);
+      }
+      refused.satisfies(
+          e -> assertThat(((BerthException) e).code()).isEqualTo(ErrorCode.PRECONDITION_FAILED));
       assertThat(registry.sessions().find(SessionId.of(id))).isEmpty();
       assertThat(cluster.client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems())
-          .filteredOn(c -> c.getMetadata().getName().contains("manual"))
+          .filteredOn(c -> c.getMetadata().getName().contains(t.name()))
           .isEmpty();
       assertThat(cluster.client.pods().inNamespace(NAMESPACE).list().getItems())
-          .filteredOn(p -> p.getMetadata().getName().contains("manual"))
+          .filteredOn(p -> p.getMetadata().getName().contains(t.name()))
           .isEmpty();
     }
   }
