@@ -65,7 +65,14 @@ class DockerContainerTemplateImageTest {
     Files.writeString(plugin.resolve("marker"), "plugin-v1\n");
     Path pipe = Files.createDirectories(templates.resolve("pipe"));
     Files.writeString(pipe.resolve("template.yaml"), PIPE);
-    berth = new TestServer(home, Map.of("BERTH_PREFIX", prefix), "docker");
+    Path onBbox = Files.createDirectories(templates.resolve("pipe-idle"));
+    Files.writeString(onBbox.resolve("template.yaml"), "parent: bbox\nidleTimeout: 1s\n" + PIPE);
+  }
+
+  private void start(Map<String, String> settings) {
+    var all = new java.util.HashMap<>(settings);
+    all.put("BERTH_PREFIX", prefix);
+    berth = new TestServer(home, all, "docker");
     env = Map.of("BERTH_URL", berth.url(), "BERTH_TOKEN", berth.adminToken);
   }
 
@@ -77,6 +84,47 @@ class DockerContainerTemplateImageTest {
       instance = Files.readString(home.resolve("instance.id")).strip();
     }
     PrefixCleanup.remove(prefix, instance);
+  }
+
+  /**
+   * Renewing a session (what {@code berth update --restart-idle} does to an idle one on an outdated
+   * image) makes its extra containers again too, so the plugin moves to its template's newest build
+   * together with the main container.
+   */
+  @Test
+  void aRenewedSessionsExtraContainerRunsTheNewestBuild() throws IOException {
+    // ren1 must be idle (1 s) yet still running when `update` looks at it: only the start-up
+    // reconcile pass runs, so nothing culls it first.
+    start(Map.of("BERTH_RECONCILE_INTERVAL", "1h"));
+    Run created = cli("session", "create", "--id", "ren1", "-t", "pipe-idle", "--build");
+    assertThat(created.code()).as(created.toString()).isZero();
+    assertThat(created.out()).contains("building 2 image(s) in this order: bbox, plugin-img");
+    assertThat(exec("ren1", "plugin", "cat /marker")).isEqualTo("plugin-v1\n");
+
+    // A new build of bbox rebuilds plugin-img on it (with its new marker) in the same update.
+    Files.writeString(templates.resolve("bbox/etc/motd"), "version 2\n");
+    Files.writeString(templates.resolve("plugin-img/marker"), "plugin-v2\n");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                java.time.Instant.parse(
+                        berth
+                            .admin("GET", "/api/v1/sessions/ren1", null)
+                            .json()
+                            .get("lastActivityAt")
+                            .asString())
+                    .plusSeconds(1)
+                    .isBefore(java.time.Instant.now()));
+    Run update =
+        cli("update", "bbox", "--restart-idle", "--idle-after", "1h", "--progress", "plain");
+    assertThat(update.code()).as(update.toString()).isZero();
+    assertThat(update.out())
+        .containsPattern(
+            "(?m)^ren1 +pipe-idle +RUNNING +yes +restarted +restarted on the new image");
+    assertThat(exec("ren1", "plugin", "cat /marker"))
+        .as("the plugin container was made again from plugin-img's newest build")
+        .isEqualTo("plugin-v2\n");
   }
 
   private static void copyExample(String name, Path to) throws IOException {
@@ -123,6 +171,7 @@ class DockerContainerTemplateImageTest {
 
   @Test
   void theContainersImageIsBuiltOnFirstUseAndRuns() throws IOException {
+    start(Map.of());
     Response refused =
         berth.admin("POST", "/api/v1/sessions", "{\"id\": \"ti1\", \"template\": \"pipe\"}");
     assertThat(refused.status()).as(refused.toString()).isEqualTo(422);

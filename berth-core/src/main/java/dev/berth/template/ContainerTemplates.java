@@ -117,6 +117,7 @@ final class ContainerTemplates {
               + ", or an image on the engine with 'image'");
       return c;
     }
-    return c.withTemplateImage(Optional.of(new TemplateImage(name, named.image().build())));
+    return c.withTemplateImage(
+        Optional.of(new ContainerTemplateImage(name, named.image().build())));
   }
 }

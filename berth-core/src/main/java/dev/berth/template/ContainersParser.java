@@ -80,7 +80,7 @@ final class ContainersParser {
         new SessionContainer(
             type,
             image,
-            template.map(name -> new TemplateImage(name, Optional.empty())),
+            template.map(name -> new ContainerTemplateImage(name, Optional.empty())),
             argv,
             env,
             ports,

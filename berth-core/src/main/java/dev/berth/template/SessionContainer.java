@@ -30,7 +30,7 @@ import java.util.Optional;
 public record SessionContainer(
     String type,
     Optional<String> image,
-    Optional<TemplateImage> templateImage,
+    Optional<ContainerTemplateImage> templateImage,
     List<String> command,
     Map<String, String> env,
     List<Integer> ports,
@@ -126,7 +126,7 @@ public record SessionContainer(
   }
 
   /** The same container on the image Berth builds from {@code built}'s template. */
-  public SessionContainer withTemplateImage(Optional<TemplateImage> built) {
+  public SessionContainer withTemplateImage(Optional<ContainerTemplateImage> built) {
     return new SessionContainer(
         type, image, built, command, env, ports, probe, resources, user, start, after, subPath,
         readOnly);

@@ -44,11 +44,12 @@ class ContainerTemplatesTest {
     var loaded = TemplateLoader.loadReporting(dir);
     assertThat(loaded.problems()).isEmpty();
     Template pipe = loaded.catalog().get("pipe");
-    TemplateImage direct = pipe.containers().get("direct").orElseThrow().templateImage().get();
+    ContainerTemplateImage direct =
+        pipe.containers().get("direct").orElseThrow().templateImage().get();
     assertThat(direct.template()).isEqualTo("plugin-img");
     assertThat(direct.owner()).contains("plugin-img");
     assertThat(direct.build().orElseThrow().context()).isEqualTo(dir.resolve("plugin-img"));
-    TemplateImage inherited =
+    ContainerTemplateImage inherited =
         pipe.containers().get("inherited").orElseThrow().templateImage().get();
     assertThat(inherited.template()).isEqualTo("child-img");
     assertThat(inherited.owner()).as("the parent's Dockerfile builds it").contains("plugin-img");
@@ -61,7 +62,7 @@ class ContainerTemplatesTest {
                 .get("direct")
                 .orElseThrow()
                 .templateImage()
-                .flatMap(TemplateImage::owner))
+                .flatMap(ContainerTemplateImage::owner))
         .as("an inherited container is resolved too")
         .contains("plugin-img");
   }

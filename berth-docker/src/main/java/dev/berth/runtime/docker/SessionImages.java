@@ -3,8 +3,8 @@ package dev.berth.runtime.docker;
 import dev.berth.base.BerthException;
 import dev.berth.runtime.PreflightProblem;
 import dev.berth.runtime.RuntimeSession;
+import dev.berth.template.ContainerTemplateImage;
 import dev.berth.template.Template;
-import dev.berth.template.TemplateImage;
 import java.util.List;
 import java.util.Optional;
 
@@ -66,7 +66,7 @@ final class SessionImages {
    * template:} in {@code containers:}): {@code <prefix>/<owner>:latest}, as for the main container,
    * so a container made now gets the newest build.
    */
-  String built(TemplateImage image) {
+  String built(ContainerTemplateImage image) {
     return images.repository(image.build().orElseThrow().owner()) + ":latest";
   }
 
@@ -76,7 +76,7 @@ final class SessionImages {
    * the main image), or a template that has no Dockerfile (one made in code; the loader refuses
    * it).
    */
-  Optional<PreflightProblem> preflight(String type, TemplateImage image) {
+  Optional<PreflightProblem> preflight(String type, ContainerTemplateImage image) {
     if (image.build().isEmpty()) {
       return Optional.of(
           new PreflightProblem.Unmet(

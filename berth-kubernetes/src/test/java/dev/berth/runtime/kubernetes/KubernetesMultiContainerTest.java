@@ -22,12 +22,12 @@ import dev.berth.service.SessionService;
 import dev.berth.service.WorkspaceLimits;
 import dev.berth.session.CreateSessionRequest;
 import dev.berth.template.ContainerStart;
+import dev.berth.template.ContainerTemplateImage;
 import dev.berth.template.ImageBuild;
 import dev.berth.template.SessionContainer;
 import dev.berth.template.SessionContainers;
 import dev.berth.template.Template;
 import dev.berth.template.TemplateCatalog;
-import dev.berth.template.TemplateImage;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -275,7 +275,9 @@ class KubernetesMultiContainerTest {
                     List.of(
                         SessionContainer.of("plugin", sh("sleep 600"))
                             .withTemplateImage(
-                                Optional.of(new TemplateImage("plugin-img", Optional.of(build)))))))
+                                Optional.of(
+                                    new ContainerTemplateImage(
+                                        "plugin-img", Optional.of(build)))))))
             .build();
     assertRefusedMakingNothing(
         built,

@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param build how its image is built; filled in by the loader once the whole family is read (empty
  *     only for a template that has no Dockerfile, which {@link TemplateChecks} refuses)
  */
-public record TemplateImage(String template, Optional<ImageBuild> build) {
+public record ContainerTemplateImage(String template, Optional<ImageBuild> build) {
 
   /** The template whose Dockerfile builds the image, once resolved. */
   public Optional<String> owner() {
