@@ -3,6 +3,7 @@ package dev.berth.mcp;
 import dev.berth.auth.Principal;
 import dev.berth.auth.Tokens;
 import dev.berth.base.BerthException;
+import dev.berth.http.UnreadRequestBody;
 import dev.berth.mcp.tool.McpCaller;
 import dev.berth.service.SessionService;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -25,8 +26,9 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
 /**
  * MCP over Streamable HTTP at {@code /mcp}, mounted into the server's Jetty. A servlet filter
- * checks the bearer token on every request (the Javalin before-handlers do not run for servlets)
- * and the transport hands the principal to each tool call through the MCP transport context.
+ * checks the bearer token on every request (the Javalin before-handlers do not run for servlets),
+ * before any of the body is read, and the transport hands the principal to each tool call through
+ * the MCP transport context.
  */
 public final class McpHttpEndpoint implements AutoCloseable {
   public static final String PATH = "/mcp";
@@ -65,12 +67,14 @@ public final class McpHttpEndpoint implements AutoCloseable {
     var servlet = new ServletHolder("berth-mcp", transport);
     servlet.setAsyncSupported(true);
     context.addServlet(servlet, PATH);
-    var limit = new FilterHolder(new McpBodyLimit(maxBodyBytes));
-    limit.setAsyncSupported(true);
-    context.addFilter(limit, PATH, EnumSet.of(DispatcherType.REQUEST));
+    // Filters run in the order they are added: the token first, so that a request without one
+    // reads no body (the limit buffers a chunked body of up to maxMcpRequestBytes).
     var filter = new FilterHolder(new BearerFilter());
     filter.setAsyncSupported(true);
     context.addFilter(filter, PATH, EnumSet.of(DispatcherType.REQUEST));
+    var limit = new FilterHolder(new McpBodyLimit(maxBodyBytes));
+    limit.setAsyncSupported(true);
+    context.addFilter(limit, PATH, EnumSet.of(DispatcherType.REQUEST));
   }
 
   @Override
@@ -97,10 +101,13 @@ public final class McpHttpEndpoint implements AutoCloseable {
         if (e.code() == dev.berth.base.ErrorCode.UNAUTHORIZED) {
           response.setHeader("WWW-Authenticate", "Bearer realm=\"berth\"");
         }
+        // At most UnreadRequestBody.UNAUTHENTICATED_LIMIT of the body, so the answer arrives.
+        UnreadRequestBody.discard(request, response);
         McpBodyLimit.error(response, e); // 401, or 403 for a session token its backend refuses
         return;
       }
       request.setAttribute(PRINCIPAL_ATTRIBUTE, principal);
+      UnreadRequestBody.authenticated(request);
       chain.doFilter(req, res);
     }
   }

@@ -6,6 +6,7 @@ import dev.berth.auth.Principal;
 import dev.berth.auth.Tokens;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
+import dev.berth.http.UnreadRequestBody;
 import io.javalin.http.Context;
 import java.util.Locale;
 
@@ -55,6 +56,7 @@ final class ApiAuth {
                       new BerthException(
                           ErrorCode.UNAUTHORIZED,
                           "the dashboard login has expired or was ended; log in again")));
+      UnreadRequestBody.authenticated(ctx.req());
       return;
     }
     String token = null;
@@ -67,6 +69,7 @@ final class ApiAuth {
     }
     ctx.attribute(PRINCIPAL, tokens.authenticate(token));
     ctx.attribute(PROOF, LoginProof.of(token));
+    UnreadRequestBody.authenticated(ctx.req());
   }
 
   /**

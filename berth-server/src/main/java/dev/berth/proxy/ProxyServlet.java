@@ -4,6 +4,7 @@ import dev.berth.auth.BrowserLogins.ProxyLogin;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
 import dev.berth.base.SessionId;
+import dev.berth.http.UnreadRequestBody;
 import dev.berth.proxy.ProxyAccess.Denied;
 import dev.berth.proxy.ProxyAccess.Granted;
 import dev.berth.proxy.ProxyAccess.LoggedIn;
@@ -86,7 +87,10 @@ final class ProxyServlet extends HttpServlet {
         ProxyPages.send(req, resp, d.page());
         return;
       }
-      case Granted g -> login = g.login();
+      case Granted g -> {
+        UnreadRequestBody.authenticated(req);
+        login = g.login();
+      }
     }
     Session session;
     try {
