@@ -111,9 +111,22 @@ final class MockCluster implements AutoCloseable {
     return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
   }
 
+  /**
+   * Closes the client and the mock server. The mock waits a fixed time for its HTTP server to close
+   * and throws when that runs out, which happened once in CI on two loaded cores while an exec's
+   * WebSocket was still draining: that is the stand-in's shutdown, not anything Berth did, so it is
+   * reported on stderr and the test's own result stands. The leftover server dies with the JVM.
+   */
   @Override
   public void close() {
     client.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      if (e.getMessage() == null || !e.getMessage().startsWith("Unable to close")) {
+        throw e;
+      }
+      System.err.println("MockCluster: the mock API server did not shut down in time: " + e);
+    }
   }
 }
