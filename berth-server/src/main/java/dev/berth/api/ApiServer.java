@@ -148,9 +148,8 @@ public final class ApiServer {
               });
           var routes = config.routes;
           ApiErrors.install(routes);
-          // Before authentication: a request without a token must not make Berth read much either.
-          routes.before(BodyLimits::refuseDeclaredOverLimit);
-          // Deny by default: every route needs a token except the two public documents.
+          // Deny by default: every route needs a token except the two public documents. The
+          // check reads headers only, never the body.
           routes.before(
               ctx -> {
                 if (!PUBLIC_PATHS.contains(ctx.path())
@@ -158,6 +157,11 @@ public final class ApiServer {
                   auth.authenticate(ctx);
                 }
               });
+          // After the token check, so that a 413 to a caller whose token checked out may read
+          // (and discard) the rest of its body and reach the client (UnreadRequestBody); a request
+          // without a token gets its 401 first, or, on the public login, this 413 on a closed
+          // connection: it never makes Berth read more than the small limit.
+          routes.before(BodyLimits::refuseDeclaredOverLimit);
           routes.get(
               "/api/v1/health",
               ctx ->

@@ -31,9 +31,10 @@ final class BodyLimits {
   private BodyLimits() {}
 
   /**
-   * A before-handler that runs ahead of authentication: on a small-body route, a declared length
-   * over {@link #SMALL_BODY_BYTES} is a 413 before a byte of the body is read (a chunked body is
-   * capped as it is read, by {@link #read}).
+   * A before-handler that runs right after the token check (which reads no body): on a small-body
+   * route, a declared length over {@link #SMALL_BODY_BYTES} is a 413 before a byte of the body is
+   * read (a chunked body is capped as it is read, by {@link #read}). A request without a token has
+   * had its 401 by then, except on the public login.
    */
   static void refuseDeclaredOverLimit(Context ctx) {
     if (takesBulk(ctx)) {
