@@ -70,6 +70,7 @@ class LocalContainersContractTest extends RuntimeContainersContract {
     return new SessionContainer(
         c.type(),
         c.image(),
+        c.templateImage(),
         c.command(),
         env,
         c.ports(),
