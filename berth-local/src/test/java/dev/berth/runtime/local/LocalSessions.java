@@ -1,6 +1,7 @@
 package dev.berth.runtime.local;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
 
 import dev.berth.base.SessionId;
 import dev.berth.runtime.ContainerStatus;
@@ -41,10 +42,22 @@ final class LocalSessions {
         .session();
   }
 
-  /** The pid a process wrote into {@code <name>.pid} in the workspace. */
+  /**
+   * The pid a process wrote into {@code <name>.pid} in the workspace, once it has: a start returns
+   * when the process runs, which may be before its shell wrote the file (a manual container started
+   * on request has no probe to wait for).
+   */
   static long pid(TestServices t, String id, String name) {
-    return Long.parseLong(
-        new String(t.service.workspace().readFile(SessionId.of(id), name + ".pid"), UTF_8).strip());
+    return await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(
+            () ->
+                Long.parseLong(
+                    new String(
+                            t.service.workspace().readFile(SessionId.of(id), name + ".pid"), UTF_8)
+                        .strip()),
+            pid -> pid > 0);
   }
 
   static String read(TestServices t, String id, String path) {
