@@ -120,7 +120,8 @@ public final class LocalRuntime implements SessionRuntime {
   /**
    * Whether the template asks for a sandbox (none here: {@link LocalSandbox}) and whether the app's
    * command exists on this host ({@link LocalCommands}), and what its extra containers need ({@link
-   * LocalContainerChecks}). No image.
+   * LocalContainerChecks}: no image of their own, no read-only mount). The template's own image is
+   * not used: the app runs on the host.
    */
   @Override
   public List<PreflightProblem> preflight(RuntimeSession s) {
@@ -162,7 +163,8 @@ public final class LocalRuntime implements SessionRuntime {
   public StartResult start(RuntimeSession s) {
     LocalEgress.requireEnforceable(s.template());
     LocalSandbox.require(s.template()); // never run a sandboxed template unsandboxed
-    LocalContainerChecks.require(s.template()); // nor a read-only container writable
+    // nor a container on the host that asked for an image of its own, or a read-only one writable
+    LocalContainerChecks.require(s.template());
     if (!Files.isDirectory(workspaceDir(s))) {
       throw new BerthException(
           ErrorCode.CONFLICT, "session '" + s.id() + "' has no workspace; it cannot start");

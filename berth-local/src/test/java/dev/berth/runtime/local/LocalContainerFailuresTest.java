@@ -17,15 +17,23 @@ import dev.berth.base.SessionId;
 import dev.berth.reconcile.ReconcileMetrics;
 import dev.berth.reconcile.SessionReconciler;
 import dev.berth.runtime.ContainerStatus.Phase;
+import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.TestTemplates;
 import dev.berth.service.TestServices;
 import dev.berth.session.Session;
 import dev.berth.session.SessionStatus;
+import dev.berth.template.ContainerTemplateImage;
+import dev.berth.template.SessionContainer;
+import dev.berth.template.SessionContainers;
+import dev.berth.template.Template;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,8 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * What goes wrong with a local session's containers, and what is refused: a container that ends
  * during the start fails it naming the container, and the failed start leaves no process; a step
  * that ends with code 0 is done; a container that cannot start ends what the start started; a
- * read-only mount, a port two containers share, a port taken on the host and a command the host
- * lacks are refused at create with nothing made; a sub-path is the container's own folder.
+ * read-only mount, a container on an image of its own ({@code image} or {@code template}), a port
+ * two containers share, a port taken on the host and a command the host lacks are refused at create
+ * with nothing made (and a start refuses an image too); a sub-path is the container's own folder.
  */
 class LocalContainerFailuresTest {
   private static final String APP = "shell: \"echo $$ > app.pid; exec sleep 600\"\n";
@@ -186,6 +195,68 @@ class LocalContainerFailuresTest {
     }
   }
 
+  /**
+   * A container on an image of its own names programs and files the host does not have: the local
+   * backend, which runs no images, refuses it rather than run the command on the host instead.
+   */
+  @Test
+  void aContainerOnAnImageOfItsOwnIsRefusedAtCreateAndNothingIsMade() throws Exception {
+    Path plugin = Files.createDirectories(home.resolve("templates/plugin-a"));
+    Files.writeString(plugin.resolve("template.yaml"), "description: built by Berth\n");
+    Files.writeString(plugin.resolve("Dockerfile"), "FROM scratch\n");
+    template("built", "containers:\n  plugin: {template: plugin-a}\n");
+    template("imaged", "containers:\n  plugin: {image: \"berth/plugin-a:1\"}\n");
+    try (var t = new TestServices(home)) {
+      assertThat(t.service.templates().find("built"))
+          .as("the template loads: only the local backend refuses it")
+          .isPresent();
+      refused(
+          t,
+          "built",
+          "container 'plugin' of template 'built' runs the image Berth builds from template"
+              + " 'plugin-a' (template: plugin-a), and the local backend runs no images (its"
+              + " containers are processes on this host): create the session on the docker"
+              + " backend");
+      refused(
+          t,
+          "imaged",
+          "container 'plugin' of template 'imaged' runs the image 'berth/plugin-a:1' (image:"
+              + " berth/plugin-a:1), and the local backend runs no images (its containers are"
+              + " processes on this host): create the session on the docker or kubernetes"
+              + " backend, or remove 'image'");
+    }
+  }
+
+  /** A template edited to give a container an image after its session was made: not started. */
+  @Test
+  void aStartOfAContainerOnAnImageIsRefusedAndStartsNothing() {
+    var runtime = new LocalRuntime(home.resolve("sessions"), "test");
+    Template edited =
+        TestTemplates.plain("edited").toBuilder()
+            .containers(
+                SessionContainers.ordered(
+                    List.of(
+                        SessionContainer.of("plugin", List.of("sleep", "600"))
+                            .withTemplateImage(
+                                Optional.of(
+                                    new ContainerTemplateImage("plugin-a", Optional.empty()))))))
+            .build();
+    RuntimeSession fresh = RuntimeSession.fresh(SessionId.of("edited-1"), edited, Map.of());
+    RuntimeSession s = fresh.withState(runtime.prepare(fresh));
+    try {
+      assertThatThrownBy(() -> runtime.start(s))
+          .isInstanceOf(BerthException.class)
+          .hasMessageContaining(
+              "container 'plugin' of template 'edited' runs the image Berth builds")
+          .satisfies(
+              e ->
+                  assertThat(((BerthException) e).code()).isEqualTo(ErrorCode.PRECONDITION_FAILED));
+      assertThat(processesOf("test", "edited-1")).isEmpty();
+    } finally {
+      runtime.destroy(s);
+    }
+  }
+
   private void refused(TestServices t, String template, String why) {
     assertThatThrownBy(() -> create(t, template + "-1", template, true))
         .isInstanceOf(BerthException.class)
@@ -195,6 +266,7 @@ class LocalContainerFailuresTest {
             e -> assertThat(((BerthException) e).code()).isEqualTo(ErrorCode.PRECONDITION_FAILED));
     assertThat(t.registry.sessions().find(SessionId.of(template + "-1"))).isEmpty();
     assertThat(home.resolve("sessions").resolve(template + "-1")).doesNotExist();
+    assertThat(processesOf("test", template + "-1")).isEmpty();
   }
 
   @Test
