@@ -87,7 +87,7 @@ final class CreatePreflight {
               + template.containers().types()
               + " and the "
               + runtime.kind()
-              + " backend cannot run them (the docker and kubernetes backends can)");
+              + " backend cannot run them (the docker, kubernetes and local backends can)");
     }
     // A backend without template volumes (the local one) refuses the key, never runs the session
     // without the files it expects.

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A template of several containers on a backend without {@link
- * dev.berth.runtime.Ability#CONTAINERS} (local, Kubernetes, the fake) is refused at create with
- * 422, naming the backend that can run it, before anything is made; a template of one container is
- * not affected.
+ * dev.berth.runtime.Ability#CONTAINERS} (the fake; every real backend has it) is refused at create
+ * with 422, naming the backend that can run it, before anything is made; a template of one
+ * container is not affected.
  */
 class ContainersLogicTest {
   @TempDir Path home;
@@ -50,7 +50,7 @@ class ContainersLogicTest {
         .isInstanceOf(BerthException.class)
         .hasMessageContaining("template 'pipe' runs several containers [processor, merger]")
         .hasMessageContaining(
-            "the fake backend cannot run them (the docker and kubernetes backends can)")
+            "the fake backend cannot run them (the docker, kubernetes and local backends can)")
         .hasMessageContaining("nothing was made")
         .satisfies(
             e -> assertThat(((BerthException) e).code()).isEqualTo(ErrorCode.PRECONDITION_FAILED));

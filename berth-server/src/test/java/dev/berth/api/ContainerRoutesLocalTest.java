@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The container routes on a backend of one container per session (local): the session is its one
- * container, {@code session}; there is nothing else to start, stop, read or exec in, and a
- * session's token reaches its own session's containers only.
+ * The container routes for a local session of a template without {@code containers:}: the session
+ * is its one container, {@code session}; there is nothing else to start, stop, read or exec in, and
+ * a session's token reaches its own session's containers only.
  */
 class ContainerRoutesLocalTest {
   @TempDir Path home;

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -238,6 +239,21 @@ final class LocalProcesses {
       stdin.write(data);
     } catch (IOException e) {
       // the command closed its stdin early; that's its business
+    }
+  }
+
+  /** The exit code of a child we started; the JVM's reaper may need a moment to record it. */
+  static OptionalInt exitCode(Process known) {
+    if (known == null) {
+      return OptionalInt.empty(); // started by an earlier Berth process: only liveness is known
+    }
+    try {
+      return known.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)
+          ? OptionalInt.of(known.exitValue())
+          : OptionalInt.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return OptionalInt.empty();
     }
   }
 

@@ -5,6 +5,7 @@ import dev.berth.base.ErrorCode;
 import dev.berth.base.OwnerOnly;
 import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
+import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
 import dev.berth.runtime.OwnerLabels;
@@ -15,11 +16,8 @@ import dev.berth.runtime.RuntimeStates;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.StartResult;
 import dev.berth.runtime.WorkspaceAccess;
+import dev.berth.template.SessionContainer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,9 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * Sessions as plain local processes: a directory per session under the data directory (the
@@ -49,13 +45,14 @@ import java.util.stream.Stream;
 public final class LocalRuntime implements SessionRuntime {
   static final int STATE_VERSION = 1;
   private static final String OWNER_FILE = "owner.properties";
-  private static final String MARKER = "BERTH_LOCAL_SESSION";
+  static final String MARKER = "BERTH_LOCAL_SESSION";
 
   private final Path sessionsDir;
   private final String instance;
   private final boolean sessionTokens;
   // Exit codes of apps this process started; after a restart only liveness can be known.
   private final Map<Long, Process> children = new ConcurrentHashMap<>();
+  private final LocalContainers containers;
 
   /** A local runtime whose sessions get session tokens (tests; the provider asks the config). */
   public LocalRuntime(Path sessionsDir, String instance) {
@@ -70,28 +67,8 @@ public final class LocalRuntime implements SessionRuntime {
     this.sessionsDir = sessionsDir.toAbsolutePath().normalize();
     this.instance = instance;
     this.sessionTokens = sessionTokens;
-    restrictExisting(this.sessionsDir);
-  }
-
-  /**
-   * Sessions' directories are their owner's only (0700: the workspace may hold anything, the app's
-   * log too); an older Berth made them 0755, which this corrects at start-up.
-   */
-  private static void restrictExisting(Path sessionsDir) {
-    if (!Files.isDirectory(sessionsDir)) {
-      return; // made 0700 with the first session
-    }
-    OwnerOnly.existing(sessionsDir);
-    try (Stream<Path> dirs = Files.list(sessionsDir)) {
-      dirs.filter(Files::isDirectory)
-          .forEach(
-              dir -> {
-                OwnerOnly.existing(dir);
-                OwnerOnly.existing(dir.resolve("workspace"));
-              });
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot list " + sessionsDir, e);
-    }
+    this.containers = new LocalContainers(this, instance, children);
+    LocalSessionDirs.restrictExisting(this.sessionsDir);
   }
 
   /**
@@ -117,20 +94,21 @@ public final class LocalRuntime implements SessionRuntime {
 
   @Override
   public Set<Ability> abilities() {
-    return EnumSet.of(Ability.APP_PROCESSES, Ability.PUBLISHED_PORTS, Ability.EXEC_STDIN);
+    return EnumSet.of(
+        Ability.APP_PROCESSES, Ability.PUBLISHED_PORTS, Ability.EXEC_STDIN, Ability.CONTAINERS);
   }
 
-  private Path sessionDir(RuntimeSession s) {
+  Path sessionDir(RuntimeSession s) {
     RuntimeStates.requireUnderstood(s, "local", STATE_VERSION);
     String recorded = s.state().get("dir");
     return recorded != null ? Path.of(recorded) : sessionsDir.resolve(s.handle());
   }
 
-  private Path workspaceDir(RuntimeSession s) {
+  Path workspaceDir(RuntimeSession s) {
     return sessionDir(s).resolve("workspace");
   }
 
-  private ConfinedRoot root(RuntimeSession s) {
+  ConfinedRoot root(RuntimeSession s) {
     Path ws = workspaceDir(s);
     if (!Files.isDirectory(ws)) {
       throw new BerthException(
@@ -141,7 +119,9 @@ public final class LocalRuntime implements SessionRuntime {
 
   /**
    * Whether the template asks for a sandbox (none here: {@link LocalSandbox}) and whether the app's
-   * command exists on this host ({@link LocalCommands}). No image.
+   * command exists on this host ({@link LocalCommands}), and what its extra containers need ({@link
+   * LocalContainerChecks}: no image of their own, no read-only mount). The template's own image is
+   * not used: the app runs on the host.
    */
   @Override
   public List<PreflightProblem> preflight(RuntimeSession s) {
@@ -149,6 +129,7 @@ public final class LocalRuntime implements SessionRuntime {
         new ArrayList<>(LocalSandbox.problem(s.template()).stream().toList());
     problems.addAll(LocalEgress.preflight(s.template()));
     problems.addAll(LocalCommands.preflight(s.template(), System.getenv("PATH")));
+    problems.addAll(LocalContainerChecks.preflight(s.template(), System.getenv("PATH")));
     return problems;
   }
 
@@ -182,15 +163,26 @@ public final class LocalRuntime implements SessionRuntime {
   public StartResult start(RuntimeSession s) {
     LocalEgress.requireEnforceable(s.template());
     LocalSandbox.require(s.template()); // never run a sandboxed template unsandboxed
+    // nor a container on the host that asked for an image of its own, or a read-only one writable
+    LocalContainerChecks.require(s.template());
     if (!Files.isDirectory(workspaceDir(s))) {
       throw new BerthException(
           ErrorCode.CONFLICT, "session '" + s.id() + "' has no workspace; it cannot start");
     }
     if (inspect(s) instanceof ObservedState.Running running) {
-      return StartResult.of(s.state(), running.endpoints());
+      // the auto containers that ended or were stopped on request start again, as on Docker
+      return StartResult.of(containers.startAuto(s), running.endpoints());
     }
     RuntimeState started = launch(s);
-    return StartResult.of(started, endpoints(s.withState(started)));
+    try {
+      // then the template's other containers, in their order (see LocalContainers)
+      started = containers.startAuto(s.withState(started));
+    } catch (RuntimeException e) {
+      // The caller never learns the app's pid from a start that throws: end it here.
+      app(s.withState(started)).ifPresent(h -> LocalProcesses.killTree(h, Duration.ofSeconds(5)));
+      throw e;
+    }
+    return StartResult.of(started, LocalAddresses.appEndpoints(s.withState(started)));
   }
 
   private RuntimeState launch(RuntimeSession s) {
@@ -200,7 +192,7 @@ public final class LocalRuntime implements SessionRuntime {
     }
     Map<String, String> env = new HashMap<>(baseEnv(s));
     for (int port : s.template().app().ports()) {
-      int hostPort = freePort();
+      int hostPort = LocalAddresses.freePort();
       state = state.with("port." + port, Integer.toString(hostPort));
       env.put("BERTH_PORT_" + port, Integer.toString(hostPort));
     }
@@ -213,8 +205,10 @@ public final class LocalRuntime implements SessionRuntime {
     return state.with("pid", Long.toString(process.pid())).with("pidStart", startedAt);
   }
 
-  private Map<String, String> baseEnv(RuntimeSession s) {
+  /** The app's and its execs' environment: the template's env, Berth's variables, addresses. */
+  Map<String, String> baseEnv(RuntimeSession s) {
     Map<String, String> env = new HashMap<>(s.template().container().env());
+    env.putAll(LocalAddresses.of(s));
     env.put("BERTH_SESSION_ID", s.id().value());
     env.put(MARKER, marker(s));
     env.put("BERTH_WORKSPACE", workspaceDir(s).toString());
@@ -225,14 +219,6 @@ public final class LocalRuntime implements SessionRuntime {
   /** The environment marker of this session's processes: instance and handle. */
   private String marker(RuntimeSession s) {
     return instance + "/" + s.handle();
-  }
-
-  private static int freePort() {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private Optional<ProcessHandle> app(RuntimeSession s) {
@@ -248,6 +234,9 @@ public final class LocalRuntime implements SessionRuntime {
 
   @Override
   public RuntimeState stop(RuntimeSession s, Duration grace) {
+    if (!s.template().containers().isEmpty() && Files.isDirectory(workspaceDir(s))) {
+      s = s.withState(containers.stopAll(s, grace)); // before the app, which they may talk to
+    }
     app(s).ifPresent(h -> LocalProcesses.killTree(h, grace));
     String pid = s.state().get("pid");
     if (pid != null) {
@@ -312,7 +301,7 @@ public final class LocalRuntime implements SessionRuntime {
         return ObservedState.Running.direct(Map.of());
       }
       if (app(s).isPresent()) {
-        return ObservedState.Running.direct(endpoints(s));
+        return ObservedState.Running.direct(LocalAddresses.appEndpoints(s));
       }
     }
     return RuntimeStates.notRunning(
@@ -320,7 +309,7 @@ public final class LocalRuntime implements SessionRuntime {
         () -> {
           String pid = s.state().get("pid");
           Process known = pid == null ? null : children.get(Long.parseLong(pid));
-          OptionalInt code = exitCode(known);
+          OptionalInt code = LocalProcesses.exitCode(known);
           // On its own when this Berth process started it and saw it end: Berth signals an app
           // only in stop, which records the session stopped (never Exited). A process found dead
           // after Berth restarted may have died in a host shutdown: not known.
@@ -336,82 +325,68 @@ public final class LocalRuntime implements SessionRuntime {
         });
   }
 
-  /** The exit code of a child we started; the JVM's reaper may need a moment to record it. */
-  private static OptionalInt exitCode(Process known) {
-    if (known == null) {
-      return OptionalInt.empty(); // started by an earlier Berth process: only liveness is known
-    }
-    try {
-      return known.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)
-          ? OptionalInt.of(known.exitValue())
-          : OptionalInt.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return OptionalInt.empty();
-    }
-  }
-
-  /** The host ports the app was given at its start, as recorded in the state. */
-  private static Map<Integer, URI> endpoints(RuntimeSession s) {
-    Map<Integer, URI> out = new TreeMap<>();
-    for (int port : s.template().app().ports()) {
-      Optional.ofNullable(s.state().get("port." + port))
-          .ifPresent(p -> out.put(port, URI.create("http://127.0.0.1:" + p + "/")));
-    }
-    return out;
-  }
-
   @Override
   public String logTail(RuntimeSession s, int lines) {
-    Path log = sessionDir(s).resolve("app.log");
-    if (!Files.isRegularFile(log)) {
-      return "";
-    }
-    try {
-      List<String> all = Files.readAllLines(log);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(cannot read " + log + ": " + e.getMessage() + ")";
-    }
+    return LocalSessionDirs.tail(sessionDir(s).resolve("app.log"), lines);
   }
 
   @Override
   public List<OwnedResource> listOwned() {
-    List<OwnedResource> out = new ArrayList<>();
-    if (!Files.isDirectory(sessionsDir)) {
-      return out;
-    }
-    try (Stream<Path> dirs = Files.list(sessionsDir)) {
-      for (Path dir : dirs.toList()) {
-        Path ownerFile = dir.resolve(OWNER_FILE);
-        if (!Files.isRegularFile(ownerFile)) {
-          continue;
-        }
-        var owner = new java.util.Properties();
-        try (var in = Files.newInputStream(ownerFile)) {
-          owner.load(in);
-        }
-        if (!instance.equals(owner.getProperty(OwnerLabels.INSTANCE))) {
-          continue;
-        }
-        String created = owner.getProperty("created");
-        out.add(
-            new OwnedResource(
-                "directory",
-                dir.toString(),
-                owner.getProperty(OwnerLabels.SESSION),
-                owner.getProperty(OwnerLabels.TEMPLATE),
-                instance,
-                created == null ? Optional.empty() : Optional.of(Instant.parse(created))));
-      }
-    } catch (IOException e) {
-      throw new BerthException(ErrorCode.RUNTIME_FAILURE, "cannot list " + sessionsDir, e);
-    }
-    return out;
+    return LocalSessionDirs.listOwned(sessionsDir, OWNER_FILE, instance);
   }
 
   @Override
   public WorkspaceAccess workspace(RuntimeSession s) {
     return new LocalWorkspace(() -> root(s), baseEnv(s));
+  }
+
+  @Override
+  public List<ContainerStatus> containers(RuntimeSession s) {
+    boolean there;
+    try {
+      there = Files.isDirectory(workspaceDir(s));
+    } catch (RuntimeException newerState) {
+      throw new BerthException(ErrorCode.RUNTIME_FAILURE, newerState.getMessage(), newerState);
+    }
+    List<ContainerStatus> out = new ArrayList<>();
+    out.add(LocalContainers.main(s, inspect(s)));
+    out.addAll(containers.statuses(s, there));
+    return out;
+  }
+
+  @Override
+  public RuntimeState startContainer(RuntimeSession s, String type) {
+    SessionContainer c = LocalContainers.declared(s, type);
+    if (!(inspect(s) instanceof ObservedState.Running)) {
+      throw BerthException.conflict(
+          "session '" + s.id() + "' is not running; start it before its container '" + type + "'");
+    }
+    LocalContainerChecks.require(s.template());
+    return containers.start(s, c);
+  }
+
+  @Override
+  public RuntimeState stopContainer(RuntimeSession s, String type, Duration grace) {
+    LocalContainers.declared(s, type);
+    return containers.stop(s, type, grace);
+  }
+
+  @Override
+  public String logTail(RuntimeSession s, String type, int lines) {
+    if (SessionContainer.MAIN.equals(type)) {
+      return logTail(s, lines);
+    }
+    LocalContainers.declared(s, type);
+    return containers.logTail(s, type, lines);
+  }
+
+  /** Exec and files in one container: its folder of the workspace, its environment. */
+  @Override
+  public WorkspaceAccess workspace(RuntimeSession s, String type) {
+    if (SessionContainer.MAIN.equals(type)) {
+      return workspace(s);
+    }
+    SessionContainer c = LocalContainers.declared(s, type);
+    return new LocalWorkspace(() -> containers.root(s, c), containers.env(s, c));
   }
 }
