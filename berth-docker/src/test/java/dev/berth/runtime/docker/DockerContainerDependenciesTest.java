@@ -159,6 +159,32 @@ class DockerContainerDependenciesTest extends DockerTestBase {
         .isEmpty();
   }
 
+  /**
+   * A step with a probe that another waits for with done is done once it ends with code 0: the
+   * session's readiness does not take its end for a failure (without the wait, a container with a
+   * probe is meant to stay up).
+   */
+  @Test
+  void aStepWithAProbeThatIsWaitedForWithDoneEndsWithoutFailingTheSession() {
+    var processor =
+        SessionContainer.of("processor", Pipelines.sh("echo 'from the step' > in.txt"))
+            .withProbe(Optional.of(fileProbe("in.txt")), List.of());
+    useService(pipeline("dep-probed-step", processor, readerOf("in.txt", AfterCondition.DONE)));
+
+    Session s =
+        service
+            .create(
+                new CreateSessionRequest(
+                    Optional.empty(),
+                    Optional.of("dep-probed-step"),
+                    Optional.empty(),
+                    Map.of(),
+                    true))
+            .session();
+
+    assertThat(s.status()).as(s.statusReason()).isEqualTo(SessionStatus.RUNNING);
+  }
+
   @Test
   void readyWaitsForTheDependencysProbe() {
     var processor =
