@@ -109,7 +109,12 @@ public interface SessionRuntime extends AutoCloseable {
   /**
    * Launches the session's app, if its template has one, on the prepared workspace; a lost
    * container or pod is made again on the same workspace, a missing workspace is {@code CONFLICT}.
-   * Starting a running session returns its state unchanged, with its current endpoints.
+   * Starting a running session returns its state unchanged, with its current endpoints. A
+   * template's extra containers ({@link Ability#CONTAINERS}) start after the main one in start
+   * order, each once what it waits for with {@code after} holds ({@code ready}: the dependency's
+   * probe passes; {@code done}: it ended with code 0), within {@link
+   * dev.berth.template.AppSettings#startTimeout} from the call; a dependency that lets its
+   * dependent down is a {@code RUNTIME_FAILURE} naming it, and the caller stops what was started.
    *
    * @return the state to persist, the endpoints of the declared ports and the image id
    */
@@ -179,7 +184,11 @@ public interface SessionRuntime extends AutoCloseable {
    * Starts one of the session's extra containers (an {@code auto} one that crashed or was stopped,
    * or a {@code manual} one) on its running session, leaving the others alone; starting a running
    * one changes nothing. Only with {@link Ability#CONTAINERS}. A type the template does not declare
-   * is {@code NOT_FOUND}; the main container ({@code session}) is started with {@link #start}.
+   * is {@code NOT_FOUND}; the main container ({@code session}) is started with {@link #start}. The
+   * containers it waits for with {@code after: {type: ready}} or {@code done} are started first
+   * where they neither run nor are done, and waited for; one that lets it down is a {@code
+   * RUNTIME_FAILURE} naming it, and this container is not started. A backend that cannot wait
+   * refuses those conditions in {@link #preflight}.
    *
    * @return the state to persist
    */

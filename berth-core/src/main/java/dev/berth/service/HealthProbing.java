@@ -2,9 +2,9 @@ package dev.berth.service;
 
 import dev.berth.base.SessionId;
 import dev.berth.runtime.ObservedState;
+import dev.berth.runtime.Probes;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
-import dev.berth.service.steps.Probes;
 import dev.berth.service.steps.SessionSteps;
 import dev.berth.session.Session;
 import dev.berth.session.SessionStatus;

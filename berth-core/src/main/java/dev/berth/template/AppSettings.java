@@ -1,5 +1,6 @@
 package dev.berth.template;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,9 +27,20 @@ public record AppSettings(
       new AppSettings(
           List.of(), List.of(), Optional.empty(), HealthCheck.DEFAULT, ProxySettings.DEFAULT);
 
+  private static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+
   public AppSettings {
     command = List.copyOf(command);
     ports = List.copyOf(ports);
+  }
+
+  /**
+   * How long a whole start may take before it fails: the probe's {@code startTimeout}, else 60 s.
+   * One deadline for everything a start waits for (the main app, the containers others wait for
+   * with {@code after: {type: ready}} or {@code done}, the extra containers' probes).
+   */
+  public Duration startTimeout() {
+    return probe.map(HealthProbe::startTimeout).orElse(DEFAULT_START_TIMEOUT);
   }
 
   /** Whether there is an app to run at all (else the session is a workspace for execs). */

@@ -12,11 +12,11 @@ import java.util.Optional;
  * or {@code template} (the image Berth builds from that template of the family, resolved by {@link
  * ContainerTemplates} once every template is read), {@code command} or {@code shell}, {@code env},
  * {@code ports}, {@code probe}, {@code resources}, {@code user}, {@code start} ({@code auto} or
- * {@code manual}), {@code after} (types started first) and {@code workspace: {subPath, readOnly}}.
- * A template that gives the key replaces its parent's containers as a whole (merging two pipelines'
- * containers by name would be a guess); one that does not inherits them. Types, {@code after}
- * references and cycles are checked here, so a mistake is a template problem at load, never a
- * failed start.
+ * {@code manual}), {@code after} (types started first: a list, order only, or a mapping of types to
+ * {@link AfterCondition}s) and {@code workspace: {subPath, readOnly}}. A template that gives the
+ * key replaces its parent's containers as a whole (merging two pipelines' containers by name would
+ * be a guess); one that does not inherits them. Types, {@code after} references and cycles are
+ * checked here, so a mistake is a template problem at load, never a failed start.
  */
 final class ContainersParser {
   private ContainersParser() {}
@@ -62,7 +62,7 @@ final class ContainersParser {
     Optional<String> user = c.string("user").filter(u -> !u.isBlank());
     ContainerStart start =
         c.string("start").map(s -> start(t, what, s)).orElse(ContainerStart.AUTO);
-    List<String> after = c.strings("after", true).orElse(List.of());
+    List<ContainerDependency> after = after(t, what, c);
     String subPath = "";
     boolean readOnly = false;
     Optional<StrictObject> workspace = c.object("workspace");
@@ -91,6 +91,35 @@ final class ContainersParser {
             after,
             subPath,
             readOnly));
+  }
+
+  /**
+   * {@code after}: a list (or one name) of types started first, order only; or a mapping of types
+   * to what is waited for of each ({@code started}, {@code ready}, {@code done}).
+   */
+  private static List<ContainerDependency> after(TemplateYaml t, String what, StrictObject c) {
+    if (!c.isMapping("after")) {
+      return c.strings("after", true).orElse(List.of()).stream()
+          .map(ContainerDependency::started)
+          .toList();
+    }
+    List<ContainerDependency> out = new ArrayList<>();
+    for (var e : c.stringMap("after").orElse(Map.of()).entrySet()) {
+      Optional<AfterCondition> condition = AfterCondition.of(e.getValue());
+      if (condition.isEmpty()) {
+        t.error(
+            what
+                + ": 'after."
+                + e.getKey()
+                + "' must be started (only the order), ready (its probe passes) or done (it"
+                + " ended with code 0) (got '"
+                + e.getValue()
+                + "')");
+        continue;
+      }
+      out.add(new ContainerDependency(e.getKey(), condition.get()));
+    }
+    return out;
   }
 
   private static Optional<Integer> probePort(Optional<HealthProbe> probe) {

@@ -1,5 +1,6 @@
 package dev.berth.template;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +24,8 @@ import java.util.Optional;
  * @param resources its own cpu, memory and pids limits
  * @param user the user it runs as (empty: the image's)
  * @param start whether it starts with the session or on request
- * @param after the types it starts after (each started first)
+ * @param after the containers it starts after, each started first, and what of each it waits for
+ *     ({@link AfterCondition}; {@code started} for the list form)
  * @param subPath the part of the session volume it mounts ("" for all of it)
  * @param readOnly whether it mounts the workspace read-only
  */
@@ -38,12 +40,15 @@ public record SessionContainer(
     ResourceLimits resources,
     Optional<String> user,
     ContainerStart start,
-    List<String> after,
+    List<ContainerDependency> after,
     String subPath,
     boolean readOnly) {
 
   /** The type of every session's main container. */
   public static final String MAIN = "session";
+
+  /** The start timeout of {@link #readyProbe} without a probe: unused (a start has its own). */
+  private static final Duration READY_PROBE_TIMEOUT = Duration.ofSeconds(60);
 
   public SessionContainer {
     command = List.copyOf(command);
@@ -74,7 +79,31 @@ public record SessionContainer(
     return start == ContainerStart.AUTO;
   }
 
+  /** The types it starts after, in the order written. */
+  public List<String> afterTypes() {
+    return after.stream().map(ContainerDependency::type).toList();
+  }
+
+  /**
+   * What {@code ready} asks of this container: its probe, else a TCP connect to its first port;
+   * empty when it has neither (then nothing can tell it is ready, and a template that waits for it
+   * is refused at load).
+   */
+  public Optional<HealthProbe> readyProbe() {
+    return probe.or(
+        () ->
+            ports.isEmpty()
+                ? Optional.empty()
+                : Optional.of(new HealthProbe.Tcp(ports.get(0), READY_PROBE_TIMEOUT)));
+  }
+
+  /** Started after {@code types}, only in order (the list form). */
   public SessionContainer after(List<String> types) {
+    return waitingFor(types.stream().map(ContainerDependency::started).toList());
+  }
+
+  /** Started after each of {@code dependencies}, waiting for what each says. */
+  public SessionContainer waitingFor(List<ContainerDependency> dependencies) {
     return new SessionContainer(
         type,
         image,
@@ -86,7 +115,7 @@ public record SessionContainer(
         resources,
         user,
         start,
-        types,
+        dependencies,
         subPath,
         readOnly);
   }

@@ -45,7 +45,7 @@ public record SessionContainers(List<SessionContainer> inStartOrder) {
     if (done.contains(c.type()) || !visiting.add(c.type())) {
       return;
     }
-    for (String before : c.after()) {
+    for (String before : c.afterTypes()) {
       SessionContainer first = byType.get(before);
       if (first != null) {
         visit(first, byType, done, visiting, out);
@@ -77,7 +77,7 @@ public record SessionContainers(List<SessionContainer> inStartOrder) {
       byType.put(c.type(), c);
     }
     for (SessionContainer c : written) {
-      for (String before : c.after()) {
+      for (String before : c.afterTypes()) {
         if (before.equals(SessionContainer.MAIN)) {
           continue; // the main container always starts first
         }
@@ -121,7 +121,7 @@ public record SessionContainers(List<SessionContainer> inStartOrder) {
       return Optional.of(String.join(" -> ", loop));
     }
     path.addLast(type);
-    for (String next : byType.get(type).after()) {
+    for (String next : byType.get(type).afterTypes()) {
       Optional<String> found = walk(next, byType, finished, path);
       if (found.isPresent()) {
         return found;
@@ -151,5 +151,15 @@ public record SessionContainers(List<SessionContainer> inStartOrder) {
 
   public List<String> types() {
     return inStartOrder.stream().map(SessionContainer::type).toList();
+  }
+
+  /**
+   * Whether another container waits for {@code type} to be {@code done}: then it is a step that
+   * ends with code 0 when its work is done, even with a probe, and that end is not a failure.
+   */
+  public boolean awaitedDone(String type) {
+    return inStartOrder.stream()
+        .flatMap(c -> c.after().stream())
+        .anyMatch(d -> d.type().equals(type) && d.condition() == AfterCondition.DONE);
   }
 }

@@ -31,6 +31,7 @@ public final class TemplateChecks {
                         + " to 'ports', or probe one of the ports it has (a probe reaches only"
                         + " declared ports, so this one could never pass)"));
     TemplateVolumeParser.problem(t).ifPresent(out::add);
+    out.addAll(AfterConditions.problems(t));
     return out;
   }
 

@@ -98,7 +98,9 @@ public final class TemplateDefinition {
     d.put("memoryBytes", c.resources().memoryBytes());
     d.put("pids", c.resources().pids());
     d.put("start", c.start().yamlName());
-    d.put("after", c.after());
+    // The types only: what is waited for of each (after: {a: done}) is read from the template at
+    // every start, as a probe is, and changes nothing the container is made of.
+    d.put("after", c.afterTypes());
     d.put("subPath", c.subPath());
     d.put("readOnly", c.readOnly());
     return d;

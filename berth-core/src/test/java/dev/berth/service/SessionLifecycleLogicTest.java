@@ -84,6 +84,21 @@ class SessionLifecycleLogicTest {
   }
 
   @Test
+  void theStartTimeoutCountsFromTheStartSoTimeTheRuntimeSpentIsPartOfIt() {
+    t.runtime.behave(SessionId.of("w"), Behaviour.NEVER_READY);
+    t.runtime.startTakes(seconds(25)); // waiting for containers others wait for with after
+    Instant before = t.clock.instant();
+
+    var s = t.create("w", "slowstart");
+
+    assertThat(s.status()).isEqualTo(SessionStatus.FAILED);
+    assertThat(s.statusReason()).contains("not ready after 30s");
+    assertThat(Duration.between(before, t.clock.instant()))
+        .as("one deadline for the whole start, not 30 s more after the runtime's 25")
+        .isLessThan(seconds(35));
+  }
+
+  @Test
   void aProbeThatKeepsFailingGivesItsLastErrorAsTheReason() {
     t.runtime.onExec(
         r ->

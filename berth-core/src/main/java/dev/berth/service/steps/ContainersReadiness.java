@@ -1,6 +1,7 @@
 package dev.berth.service.steps;
 
 import dev.berth.runtime.ContainerStatus;
+import dev.berth.runtime.Probes;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.template.SessionContainer;
@@ -11,11 +12,11 @@ import java.util.stream.Collectors;
 
 /**
  * Whether a session's extra containers ({@code containers:}) are ready: every {@code auto} one runs
- * and its own probe passes where it listens, or, without a probe, ended with code 0 (a pipeline
- * step that did its work). Asked once the main container is ready, so a session is RUNNING only
- * when every container that starts with it is; and by the health check, which says which container
- * is the reason a session is not healthy. A template without extra containers is always ready here
- * and costs no call.
+ * and its own probe passes where it listens, or, without a probe (or when another container waits
+ * for it with {@code done}), ended with code 0 (a pipeline step that did its work). Asked once the
+ * main container is ready, so a session is RUNNING only when every container that starts with it
+ * is; and by the health check, which says which container is the reason a session is not healthy. A
+ * template without extra containers is always ready here and costs no call.
  */
 public final class ContainersReadiness {
   private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
@@ -54,8 +55,9 @@ public final class ContainersReadiness {
       switch (status.phase()) {
         case EXITED -> {
           // A step that did its work and ended with code 0 is done, not failed; one with a probe
-          // was meant to stay up and answer it.
-          boolean done = c.probe().isEmpty() && status.exitCode().orElse(-1) == 0;
+          // was meant to stay up and answer it, unless another waits for it to be done.
+          boolean step = c.probe().isEmpty() || declared.awaitedDone(c.type());
+          boolean done = step && status.exitCode().orElse(-1) == 0;
           if (done) {
             continue;
           }

@@ -99,6 +99,7 @@ public final class LifecycleSteps {
             starting,
             "start",
             () -> {
+              Instant begun = readiness.now();
               StartResult result = runtime.start(steps.runtimeSession(starting, template));
               Session withState =
                   steps.save(starting.withRuntimeState(result.state(), steps.now()));
@@ -107,7 +108,7 @@ public final class LifecycleSteps {
               steps.registry().sessions().setImageId(s.id(), result.imageId().orElse(""));
               // a start applies the template as it is now (Docker recreates an outdated container)
               steps.recordDefinition(rs);
-              Optional<String> notReady = readiness.await(runtime, rs);
+              Optional<String> notReady = readiness.await(runtime, rs, begun);
               if (notReady.isPresent()) {
                 throw new BerthException(ErrorCode.RUNTIME_FAILURE, notReady.get());
               }

@@ -2,6 +2,7 @@ package dev.berth.service.steps;
 
 import dev.berth.base.Pause;
 import dev.berth.runtime.ObservedState;
+import dev.berth.runtime.Probes;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.template.HealthProbe;
@@ -32,11 +33,25 @@ public final class Readiness {
     this.pause = pause;
   }
 
+  /** Now on the deadline's clock: where a start's deadline is counted from. */
+  public Instant now() {
+    return clock.instant();
+  }
+
   /** Empty when ready; otherwise why not (the probe's last error or how the app ended). */
   public Optional<String> await(SessionRuntime runtime, RuntimeSession session) {
+    return await(runtime, session, clock.instant());
+  }
+
+  /**
+   * As above, within the template's start timeout counted from {@code begun}: the start began then,
+   * and a runtime may have spent part of it already (Docker waits for the containers others wait
+   * for with {@code after: {type: ready}} or {@code done}), so the whole start keeps one deadline.
+   */
+  public Optional<String> await(SessionRuntime runtime, RuntimeSession session, Instant begun) {
     Optional<HealthProbe> probe = session.template().app().probe();
-    Duration timeout = probe.map(HealthProbe::startTimeout).orElse(Duration.ofSeconds(60));
-    Instant deadline = clock.instant().plus(timeout);
+    Duration timeout = session.template().app().startTimeout();
+    Instant deadline = begun.plus(timeout);
     String lastError = "no answer yet";
     while (true) {
       ObservedState observed = runtime.inspect(session);

@@ -74,6 +74,7 @@ public final class FakeRuntime implements SessionRuntime {
   private final List<SessionId> preflighted =
       java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile Behaviour defaultBehaviour = Behaviour.READY;
+  private volatile Duration startTakes = Duration.ZERO;
   private volatile Function<ExecRequest, ExecResult> exec = FakeRuntime::echo;
   private final Set<Ability> abilities =
       java.util.Collections.synchronizedSet(
@@ -95,6 +96,14 @@ public final class FakeRuntime implements SessionRuntime {
   public FakeRuntime behaveByDefault(Behaviour b) {
     defaultBehaviour = b;
     return this;
+  }
+
+  /**
+   * Every start takes this long on a manual clock, as a backend's start that waits for containers
+   * another one names in {@code after} does.
+   */
+  public void startTakes(Duration d) {
+    startTakes = d;
   }
 
   public FakeRuntime behave(SessionId id, Behaviour b) {
@@ -224,6 +233,9 @@ public final class FakeRuntime implements SessionRuntime {
   @Override
   public StartResult start(RuntimeSession s) {
     step("start", s);
+    if (clock instanceof dev.berth.base.ManualClock manual) {
+      manual.advance(startTakes);
+    }
     workspace(s.handle());
     Behaviour b = behaviours.getOrDefault(s.handle(), defaultBehaviour);
     if (b == Behaviour.SLOW) {

@@ -24,6 +24,7 @@ import dev.berth.template.SessionContainer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -89,6 +90,7 @@ public final class DockerRuntime implements SessionRuntime {
   private final TemplateVolumes templateVolumes;
   private final ContainerExits exits = new ContainerExits();
   private final SessionSidecars sidecars;
+  private final ContainerDependencies dependencies;
   private volatile SandboxRuntimes sandboxes;
 
   /**
@@ -224,6 +226,7 @@ public final class DockerRuntime implements SessionRuntime {
     this.templateVolumes = new TemplateVolumes(engine, prefix, instance, defaultImage);
     this.sandboxes = new SandboxRuntimes(engine, SandboxRuntimes.DEFAULT_GVISOR);
     this.sidecars = new SessionSidecars(engine, provisioner, prefix, dns, sessionImages);
+    this.dependencies = new ContainerDependencies(this, provisioner, sidecars, observer);
   }
 
   /**
@@ -426,11 +429,14 @@ public final class DockerRuntime implements SessionRuntime {
 
   @Override
   public StartResult start(RuntimeSession s) {
+    // One deadline for the whole start: what containers wait for (after: {a: done}) is waited for
+    // within it, and the service's readiness wait counts from the same moment.
+    Instant deadline = Instant.now().plus(s.template().app().startTimeout());
     DockerNames names = names(s);
     Optional<InspectContainerResponse> found = provisioner.find(names.container());
     if (found.isPresent() && Boolean.TRUE.equals(found.get().getState().getRunning())) {
       egress.admit(s, found.get(), names.network());
-      RuntimeState state = startSidecars(s, names);
+      RuntimeState state = startSidecars(s, names, deadline);
       return started(state, observer.endpoints(s, found.get(), names.network()));
     }
     // A sandbox the engine lacks (its runtime removed, or the template changed to ask for one)
@@ -486,17 +492,18 @@ public final class DockerRuntime implements SessionRuntime {
         state = state.with("port." + e.getKey(), Integer.toString(e.getValue().getPort()));
       }
     }
-    // Then the template's other containers, in their order; the first that fails fails the start
+    // Then the template's other containers, in their order, each once what it waits for of
+    // those it starts after holds (ContainerDependencies); the first that fails fails the start
     // with its name, and the caller stops what was started (stop ends them all).
-    state = startSidecars(s.withState(state), now);
+    state = startSidecars(s.withState(state), now, deadline);
     return started(state, endpoints);
   }
 
-  private RuntimeState startSidecars(RuntimeSession s, DockerNames names) {
+  private RuntimeState startSidecars(RuntimeSession s, DockerNames names, Instant deadline) {
     if (s.template().containers().isEmpty()) {
       return s.state();
     }
-    return sidecars.startAuto(s, names, sidecarDefaults(s, names));
+    return dependencies.startAuto(s, names, sidecarDefaults(s, names), deadline);
   }
 
   /** See {@link ContainerDefinitions#madeOtherwise}. */
@@ -634,7 +641,9 @@ public final class DockerRuntime implements SessionRuntime {
       throw BerthException.conflict(
           "session '" + s.id() + "' is not running; start it before its container '" + type + "'");
     }
-    return sidecars.start(s, names, sidecarDefaults(s, names), c);
+    // Those it waits for come first where they neither run nor are done (ContainerDependencies).
+    Instant deadline = Instant.now().plus(s.template().app().startTimeout());
+    return dependencies.startOne(s, names, sidecarDefaults(s, names), c, deadline);
   }
 
   @Override

@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * only there, and the main one joins it too. Other sessions are on neither, so they reach none of
  * them, and Docker's DNS on the shared network still shows only the main container's opaque name.
  *
- * <p>Lifecycle: made and started at the session's start, after the main one, in {@code after} order
- * ({@code manual} ones only on request); stopped before the main one; removed with the session by
- * its labels ({@link DockerCleanup}). A stopped container whose definition changed ({@link
+ * <p>Lifecycle: made and started at the session's start, after the main one, in {@code after}
+ * order, each once what it waits for holds ({@link ContainerDependencies}; {@code manual} ones only
+ * on request); stopped before the main one; removed with the session by its labels ({@link
+ * DockerCleanup}). A stopped container whose definition changed ({@link
  * TemplateDefinition#fingerprint(Template, SessionContainer)}) is made again.
  */
 final class SessionSidecars {
@@ -183,19 +184,10 @@ final class SessionSidecars {
   }
 
   /**
-   * Starts every {@code auto} container in start order, each made first when missing (or made again
-   * when stopped and outdated). The first one that fails stops the start with its name; the caller
-   * stops what was started.
+   * Starts one container (made first when missing, or made again when stopped and outdated); a
+   * running one is left as it is. {@link ContainerDependencies} calls it in start order, once what
+   * the container waits for holds.
    */
-  RuntimeState startAuto(RuntimeSession s, DockerNames names, ContainerSpec main) {
-    RuntimeState state = s.state();
-    for (SessionContainer c : s.template().containers().auto()) {
-      state = start(s.withState(state), names, main, c);
-    }
-    return state;
-  }
-
-  /** Starts one container (made first when missing); a running one is left as it is. */
   RuntimeState start(RuntimeSession s, DockerNames names, ContainerSpec main, SessionContainer c) {
     String name = name(s, names, c.type());
     Optional<InspectContainerResponse> found = provisioner.find(name);

@@ -56,7 +56,8 @@ import java.util.TreeMap;
  * ({@link #extraContainers}), named by their type; they share the pod's network namespace, so
  * {@code hostAliases} maps every type to 127.0.0.1 (their ports must not clash). Kubernetes starts
  * a pod's containers together and cannot add one to a running pod: {@code after} is not honoured
- * and {@code start: manual} is refused in {@link KubePreflight}.
+ * and {@code start: manual} is refused in {@link KubePreflight}, and so are {@code after}'s {@code
+ * ready} and {@code done} (nothing could hold a container back until another is ready or done).
  */
 final class KubeManifests {
   static final String CONTAINER = "session";

@@ -1,6 +1,7 @@
 package dev.berth.runtime.kubernetes;
 
 import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ContainerStatus;
@@ -253,6 +254,12 @@ public final class KubernetesRuntime implements SessionRuntime {
       }
       return StartResult.of(s.state(), runningEndpoints(s, n, current));
     }
+    // A template edited since the create (which refused this) is not run without its waits.
+    KubePreflight.waitRefused(s.template())
+        .ifPresent(
+            m -> {
+              throw new BerthException(ErrorCode.PRECONDITION_FAILED, m);
+            });
     if (pods.pvc(n) == null) {
       throw BerthException.conflict(
           "session '"

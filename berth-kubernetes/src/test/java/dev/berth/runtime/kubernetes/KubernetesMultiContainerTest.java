@@ -21,6 +21,8 @@ import dev.berth.runtime.WorkspacePath;
 import dev.berth.service.SessionService;
 import dev.berth.service.WorkspaceLimits;
 import dev.berth.session.CreateSessionRequest;
+import dev.berth.template.AfterCondition;
+import dev.berth.template.ContainerDependency;
 import dev.berth.template.ContainerStart;
 import dev.berth.template.ContainerTemplateImage;
 import dev.berth.template.ImageBuild;
@@ -257,6 +259,56 @@ class KubernetesMultiContainerTest {
                             .starting(ContainerStart.MANUAL))))
             .build();
     assertRefusedMakingNothing(manual, "km", "start: manual", "docker backend");
+  }
+
+  /** What a Docker pipeline waits for: a step done, a service ready. */
+  private static Template waiting(String name) {
+    return Template.builder(name)
+        .containers(
+            SessionContainers.ordered(
+                List.of(
+                    SessionContainer.of("processor", sh("echo hi > in.txt")),
+                    SessionContainer.of("merger", sh("cat in.txt; exec sleep infinity"))
+                        .waitingFor(
+                            List.of(new ContainerDependency("processor", AfterCondition.DONE))))))
+        .build();
+  }
+
+  /**
+   * after's ready and done cannot be honoured in a pod (its containers start together): refused at
+   * create (422) naming both containers and the way out, and nothing is made. The list form keeps
+   * working (the pipeline above uses it).
+   */
+  @Test
+  void aContainerWaitingForAnotherToBeDoneIsRefusedAtCreateAndNothingIsMade() {
+    assertRefusedMakingNothing(
+        waiting("waits"),
+        "kw",
+        "template 'waits' has container 'merger' waiting for 'processor' to be done (after:"
+            + " {processor: done})",
+        "Kubernetes starts a pod's containers together",
+        "Use after's list form",
+        "docker backend");
+  }
+
+  /**
+   * A session made before its template asked for a wait is not started without it: the start is
+   * refused before any pod exists.
+   */
+  @Test
+  void aStartOfATemplateEditedToWaitIsRefusedBeforeAPodIsMade() {
+    var s = RuntimeSession.fresh(SessionId.generate(), waiting("edited"), Map.of("suite", "multi"));
+    made.add(s);
+    RuntimeSession prepared = s.withState(runtime.prepare(s));
+
+    assertThatThrownBy(() -> runtime.start(prepared))
+        .isInstanceOf(BerthException.class)
+        .hasMessageContaining("waiting for 'processor' to be done")
+        .satisfies(
+            e -> assertThat(((BerthException) e).code()).isEqualTo(ErrorCode.PRECONDITION_FAILED));
+    assertThat(cluster.client.pods().inNamespace(NAMESPACE).list().getItems())
+        .filteredOn(p -> p.getMetadata().getName().contains("edited"))
+        .isEmpty();
   }
 
   /**

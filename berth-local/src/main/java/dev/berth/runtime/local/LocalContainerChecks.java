@@ -3,6 +3,7 @@ package dev.berth.runtime.local;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
 import dev.berth.runtime.PreflightProblem;
+import dev.berth.template.ContainerDependency;
 import dev.berth.template.SessionContainer;
 import dev.berth.template.Template;
 import java.util.ArrayList;
@@ -24,7 +25,11 @@ import java.util.Optional;
  *       programs, or the same name with other versions. A container without either runs on the
  *       session's image, which on local is the host, as the app does (the template's own {@code
  *       image} is the container backends' and is not used here);
- *   <li>{@code workspace: {readOnly: true}}: nothing could keep the container from writing.
+ *   <li>{@code workspace: {readOnly: true}}: nothing could keep the container from writing;
+ *   <li>{@code after}'s waits ({@code ready}, {@code done}): local starts its containers in order
+ *       and does not hold one back until another is ready or has ended (the Docker backend does);
+ *       running it without the wait would let it read input that is not there yet. The list form,
+ *       order only, is kept.
  * </ul>
  *
  * A command the host lacks is refused as for the app ({@link LocalCommands}); ports as {@link
@@ -41,6 +46,7 @@ final class LocalContainerChecks {
       if (c.readOnly()) {
         problems.add(new PreflightProblem.Unmet(readOnlyRefusal(t, c)));
       }
+      waitRefusal(t, c).ifPresent(why -> problems.add(new PreflightProblem.Unmet(why)));
       if (image.isPresent()) {
         continue; // its command is the image's, not one the host should have
       }
@@ -68,8 +74,8 @@ final class LocalContainerChecks {
   }
 
   /**
-   * The same refusals (image, read-only) for a start that was not preflighted: the template may
-   * have changed since the session was made.
+   * The same refusals (image, read-only, waits) for a start that was not preflighted: the template
+   * may have changed since the session was made.
    */
   static void require(Template t) {
     List<String> refused = new ArrayList<>();
@@ -78,6 +84,7 @@ final class LocalContainerChecks {
       if (c.readOnly()) {
         refused.add(readOnlyRefusal(t, c));
       }
+      waitRefusal(t, c).ifPresent(refused::add);
     }
     if (!refused.isEmpty()) {
       throw new BerthException(ErrorCode.PRECONDITION_FAILED, String.join("; ", refused));
@@ -124,5 +131,31 @@ final class LocalContainerChecks {
         + "' mounts the workspace read-only, which the local backend cannot enforce (its"
         + " containers are processes of Berth's own user in the workspace itself): remove"
         + " 'readOnly', or use the docker or kubernetes backend";
+  }
+
+  private static Optional<String> waitRefusal(Template t, SessionContainer c) {
+    for (ContainerDependency d : c.after()) {
+      if (d.waits()) {
+        String condition = d.condition().yamlName();
+        return Optional.of(
+            "container '"
+                + c.type()
+                + "' of template '"
+                + t.name()
+                + "' waits for '"
+                + d.type()
+                + "' to be "
+                + condition
+                + " (after: {"
+                + d.type()
+                + ": "
+                + condition
+                + "}), which the local backend does not do (it starts its containers in order"
+                + " without waiting): use after's list form and let '"
+                + c.type()
+                + "' wait for its input itself, or create the session on the docker backend");
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -174,6 +174,9 @@ class LocalContainerFailuresTest {
     template("twice", "containers:\n  a: {ports: [" + port + "]}\n  b: {ports: [" + port + "]}\n");
     template("nocmd", "containers:\n  tool: {command: [/nonexistent/tool]}\n");
     template("busy", "containers:\n  server: {ports: [" + port + "]}\n");
+    template(
+        "waits",
+        "containers:\n  step: {shell: \"true\"}\n  merger: {after: {step: done}, shell: \"true\"}\n");
     try (var t = new TestServices(home);
         var holder = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
       assertThat(holder.isBound()).isTrue();
@@ -192,6 +195,11 @@ class LocalContainerFailuresTest {
           "container 'server' of template 'busy' listens on port "
               + port
               + ", which is taken on this host");
+      refused(
+          t,
+          "waits",
+          "container 'merger' of template 'waits' waits for 'step' to be done (after: {step:"
+              + " done}), which the local backend does not do");
     }
   }
 

@@ -1,9 +1,5 @@
-package dev.berth.service.steps;
+package dev.berth.runtime;
 
-import dev.berth.runtime.ExecRequest;
-import dev.berth.runtime.RuntimeSession;
-import dev.berth.runtime.SessionRuntime;
-import dev.berth.runtime.WorkspacePath;
 import dev.berth.template.HealthProbe;
 import dev.berth.template.SessionContainer;
 import java.net.InetSocketAddress;
@@ -20,7 +16,8 @@ import java.util.Optional;
 /**
  * One attempt of a template's probe against a session: at start (readiness) and, once it runs, at
  * the template's health-check interval. The same code for both, so "ready" and "healthy" mean the
- * same thing.
+ * same thing. It lives beside the SPI because a backend asks it too: Docker waits, at a start,
+ * until the containers another one names with {@code after: {type: ready}} answer theirs.
  */
 public final class Probes {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
