@@ -52,12 +52,8 @@ final class BenchCommand {
 
     @Override
     public void run() {
-      Path home;
-      try {
-        home = Files.createTempDirectory("berth-bench-");
-      } catch (IOException e) {
-        throw new CliException("cannot make a temporary data directory: " + e.getMessage());
-      }
+      BenchHome scratch = BenchHome.make("berth-bench-");
+      Path home = scratch.dir();
       String prefix = "bench" + Long.toString(System.nanoTime() % 46656, 36);
       BerthConfig config =
           ConfigLoader.load(
@@ -66,7 +62,8 @@ final class BenchCommand {
               Map.of("port", "0", "backend", "docker", "prefix", prefix),
               BackendProviders.installed().all());
       var quiet = new PrintStream(new ByteArrayOutputStream());
-      try (BerthServer server = BerthServer.start(config, BackendProviders.installed(), quiet);
+      try (scratch;
+          BerthServer server = BerthServer.start(config, BackendProviders.installed(), quiet);
           DockerClient docker = rawClient()) {
         var api = new Api(server.url(), Files.readString(config.adminTokenFile()).strip());
         // Warm-up: builds the default image and loads every code path once; not measured.

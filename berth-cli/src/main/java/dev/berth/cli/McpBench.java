@@ -70,12 +70,8 @@ final class McpBench implements Runnable {
 
   @Override
   public void run() {
-    Path home;
-    try {
-      home = Files.createTempDirectory("berth-bench-mcp-");
-    } catch (IOException e) {
-      throw new CliException("cannot make a temporary data directory: " + e.getMessage());
-    }
+    BenchHome scratch = BenchHome.make("berth-bench-mcp-");
+    Path home = scratch.dir();
     String prefix = "bmcpb" + Long.toString(System.nanoTime() % 46656, 36);
     BerthConfig config =
         ConfigLoader.load(
@@ -83,9 +79,12 @@ final class McpBench implements Runnable {
             Map.of(),
             Map.of("port", "0", "backend", "auto", "prefix", prefix),
             BackendProviders.installed().all());
-    try (BerthServer server =
-        BerthServer.start(
-            config, BackendProviders.installed(), new PrintStream(new ByteArrayOutputStream()))) {
+    try (scratch;
+        BerthServer server =
+            BerthServer.start(
+                config,
+                BackendProviders.installed(),
+                new PrintStream(new ByteArrayOutputStream()))) {
       String token = Files.readString(config.adminTokenFile()).strip();
       McpSyncClient sdk = connect(server.url(), token);
       var plain = new PlainMcpClient(server.url(), token);

@@ -59,12 +59,13 @@ final class ProxyBench implements Runnable {
 
   @Override
   public void run() {
-    Path home;
+    BenchHome scratch = BenchHome.make("berth-bench-proxy-");
+    Path home = scratch.dir();
     try {
-      home = Files.createTempDirectory("berth-bench-proxy-");
       writeTemplate(home.resolve("templates/echo"));
     } catch (IOException e) {
-      throw new CliException("cannot make a temporary data directory: " + e.getMessage());
+      scratch.close();
+      throw new CliException("cannot write the benchmark's template: " + e.getMessage());
     }
     BerthConfig config =
         ConfigLoader.load(
@@ -72,9 +73,12 @@ final class ProxyBench implements Runnable {
             Map.of(),
             Map.of("port", "0", "backend", "local"),
             BackendProviders.installed().all());
-    try (BerthServer server =
-        BerthServer.start(
-            config, BackendProviders.installed(), new PrintStream(new ByteArrayOutputStream()))) {
+    try (scratch;
+        BerthServer server =
+            BerthServer.start(
+                config,
+                BackendProviders.installed(),
+                new PrintStream(new ByteArrayOutputStream()))) {
       String admin = Files.readString(config.adminTokenFile()).strip();
       var http =
           HttpClient.newBuilder()

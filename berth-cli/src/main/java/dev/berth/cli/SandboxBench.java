@@ -44,15 +44,16 @@ final class SandboxBench implements Runnable {
 
   @Override
   public void run() {
-    Path home;
+    BenchHome scratch = BenchHome.make("berth-bench-sandbox-");
+    Path home = scratch.dir();
     try {
-      home = Files.createTempDirectory("berth-bench-sandbox-");
       for (String sandbox : SANDBOXES) {
         Path t = Files.createDirectories(home.resolve("templates").resolve(sandbox));
         Files.writeString(t.resolve("template.yaml"), "sandbox: " + sandbox + "\n");
       }
     } catch (IOException e) {
-      throw new CliException("cannot make a temporary data directory: " + e.getMessage());
+      scratch.close();
+      throw new CliException("cannot write the benchmark's templates: " + e.getMessage());
     }
     String prefix = "bsbx" + Long.toString(System.nanoTime() % 46656, 36);
     BerthConfig config =
@@ -62,7 +63,8 @@ final class SandboxBench implements Runnable {
             Map.of("port", "0", "backend", "docker", "prefix", prefix),
             BackendProviders.installed().all());
     var quiet = new PrintStream(new ByteArrayOutputStream());
-    try (BerthServer server = BerthServer.start(config, BackendProviders.installed(), quiet)) {
+    try (scratch;
+        BerthServer server = BerthServer.start(config, BackendProviders.installed(), quiet)) {
       var api = new Api(server.url(), Files.readString(config.adminTokenFile()).strip());
       Map<String, Map<String, List<Double>>> times = new LinkedHashMap<>();
       Map<String, List<Double>> idleMiB = new LinkedHashMap<>();

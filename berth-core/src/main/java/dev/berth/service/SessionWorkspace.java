@@ -225,12 +225,21 @@ public final class SessionWorkspace {
       try {
         result = admitted.workspace().exec(request.endedBy(running.cancellation()));
       } catch (RuntimeException e) {
-        throw ended(running).orElseThrow(() -> e);
+        Optional<BerthException> ended = ended(running);
+        if (ended.isPresent()) {
+          throw ended.get();
+        }
+        touch(id);
+        throw e;
       }
       Optional<BerthException> ended = ended(running);
       if (ended.isPresent()) {
         throw ended.get();
       }
+      // Its answer is use too: a running exec counts as use (SessionSteps.lastActivity), and
+      // without this a session would be idle from the exec's start, culled at the first pass after
+      // an exec longer than its idle timeout, before its caller could look at what it did.
+      touch(id);
       return result;
     }
   }

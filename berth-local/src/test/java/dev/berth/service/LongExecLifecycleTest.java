@@ -53,6 +53,8 @@ class LongExecLifecycleTest {
     Path shortLived = Files.createDirectories(home.resolve("templates/short"));
     Files.writeString(
         shortLived.resolve("template.yaml"), "command: [sleep, '300']\nmaxLifetime: 2s\n");
+    Path idle = Files.createDirectories(home.resolve("templates/idle"));
+    Files.writeString(idle.resolve("template.yaml"), "command: [sleep, '300']\nidleTimeout: 2s\n");
     t = new TestServices(home);
   }
 
@@ -79,10 +81,15 @@ class LongExecLifecycleTest {
    * outside the workspace (a delete removes the workspace); returns once it runs, with its pid.
    */
   private RunningSleep sleepIn(SessionId id) {
+    return sleepIn(id, 30);
+  }
+
+  /** The same with {@code sleep seconds}. */
+  private RunningSleep sleepIn(SessionId id, int seconds) {
     Path pidFile = home.resolve(id.value() + ".pid");
     var command =
         new ExecCommand(
-            List.of("/bin/sh", "-c", "echo $$ > '" + pidFile + "'; exec sleep 30"),
+            List.of("/bin/sh", "-c", "echo $$ > '" + pidFile + "'; exec sleep " + seconds),
             Optional.empty(),
             Map.of(),
             new byte[0],
@@ -181,6 +188,55 @@ class LongExecLifecycleTest {
         .startsWith("exec ended: session 'expires-during-exec' is being stopped: ")
         .contains("max lifetime");
     assertThat(sleep.gone()).isTrue();
+  }
+
+  /**
+   * The other side of the rule (docs/operations.md): a running exec is use, so idle culling never
+   * ends one, however far it runs past the idle timeout; the session is idle from the exec's end
+   * (its answer is use too, so the caller has the idle timeout to look at it) and culled then. Only
+   * the max lifetime (above) ends a running exec.
+   */
+  @Test
+  void aRunningExecIsUseSoIdleCullingWaitsForItsEnd() throws Exception {
+    SessionId id = running("idle-during-exec", "idle");
+    RunningSleep sleep = sleepIn(id, 6);
+
+    await()
+        .during(Duration.ofSeconds(4)) // twice the idle timeout
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              t.reconcileAll();
+              return t.service.get(id).status() == SessionStatus.RUNNING && !sleep.call().isDone();
+            });
+    assertThat(sleep.call().get(PROMPT.toSeconds(), TimeUnit.SECONDS))
+        .as("the exec ran to its end")
+        .isInstanceOf(ExecResult.class)
+        .extracting(r -> ((ExecResult) r).exitCode())
+        .isEqualTo(0);
+
+    await()
+        .atMost(PROMPT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              t.reconcileAll();
+              return t.service.get(id).status() != SessionStatus.RUNNING;
+            });
+    assertThat(t.service.get(id).status()).isEqualTo(SessionStatus.STOPPED);
+    String cull =
+        t.registry.events().of(id, 0, 100).stream()
+            .map(SessionEvent::message)
+            .filter(m -> m.contains("idle for"))
+            .findFirst()
+            .orElseThrow();
+    // "idle for 2 s": counted from the exec's end; from its start it would be 6 s or more
+    int idleSeconds = Integer.parseInt(cull.replaceAll(".*idle for (\\d+) s.*", "$1"));
+    assertThat(idleSeconds).as(cull).isLessThan(6);
+    assertThat(t.registry.events().of(id, 0, 100))
+        .extracting(SessionEvent::message)
+        .noneSatisfy(m -> assertThat(m).contains("running exec(s)"));
   }
 
   @Test

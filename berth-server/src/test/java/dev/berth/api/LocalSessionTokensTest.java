@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A local session runs commands as Berth's own user, who can read admin.token: a session token
  * cannot keep its holder to one local session. So, unless the installation opts in ({@code
  * backends: {local: {sessionTokens: true}}}), local sessions get no session token and the ones they
- * have are refused with a 403 that says how to opt in, on REST and MCP. And an installation can
- * turn the local backend off, after which nothing falls back onto it silently.
+ * have are refused with a 403 that says how to opt in, on REST, MCP and the logins. And an
+ * installation can turn the local backend off, after which nothing falls back onto it silently.
  */
 class LocalSessionTokensTest {
   private static final String OPT_IN = "localSessionTokens: true";
@@ -54,7 +54,7 @@ class LocalSessionTokensTest {
   }
 
   @Test
-  void aTokenMadeWhileOptedInIsRefusedOnRestAndMcpOnceTheOptInIsGone() throws Exception {
+  void aTokenMadeWhileOptedInIsRefusedOnRestMcpAndTheLoginsOnceTheOptInIsGone() throws Exception {
     var before = new TestServer(home, Map.of("BERTH_LOCAL_SESSION_TOKENS", "true"));
     Response created = before.admin("POST", "/api/v1/sessions", "{\"id\": \"kept\"}");
     String token = created.json().get("token").asString();
@@ -75,6 +75,17 @@ class LocalSessionTokensTest {
       Answer mcp = mcpInitialize(berth, token);
       assertThat(mcp.status()).as(mcp.body()).isEqualTo(403);
       assertThat(mcp.body()).contains("\"forbidden\"", OPT_IN);
+
+      // Nor does it get a browser in: no dashboard login, no login link, no proxy cookie.
+      for (Response login :
+          new Response[] {
+            berth.call("POST", "/api/v1/login", null, "{\"token\": \"" + token + "\"}"),
+            berth.call("POST", "/api/v1/sessions/kept/login-link", token, null),
+            berth.call("GET", "/s/kept/?token=" + token, null, null)
+          }) {
+        assertThat(login.status()).as(login.toString()).isEqualTo(403);
+        assertThat(login.text()).contains(OPT_IN);
+      }
       assertThat(mcpInitialize(berth, berth.adminToken).status())
           .as("the admin token still works")
           .isEqualTo(200);

@@ -223,7 +223,8 @@ public final class DockerRuntime implements SessionRuntime {
     this.sharedFiles = sharedFiles;
     this.definitions = new ContainerDefinitions(engine, users);
     this.egress = new EgressNetworks(engine, provisioner, prefix, instance);
-    this.templateVolumes = new TemplateVolumes(engine, prefix, instance, defaultImage);
+    this.templateVolumes =
+        new TemplateVolumes(engine, prefix, instance, defaultImage, () -> archives.spoolDir());
     this.sandboxes = new SandboxRuntimes(engine, SandboxRuntimes.DEFAULT_GVISOR);
     this.sidecars = new SessionSidecars(engine, provisioner, prefix, dns, sessionImages);
     this.dependencies = new ContainerDependencies(this, provisioner, sidecars, observer);
@@ -241,9 +242,9 @@ public final class DockerRuntime implements SessionRuntime {
 
   /**
    * Spools the manager's side of file and archive calls (a caller's archive while it is checked, a
-   * write until it is known to fit, the tar sent to the engine) in {@code dir}: the data
-   * directory's {@code tmp} in a server ({@link SpoolDir}); the JVM's temporary directory unless
-   * called. Call before the runtime is used.
+   * write until it is known to fit, the tar sent to the engine, a template volume's files on their
+   * way into its volume) in {@code dir}: the data directory's {@code tmp} in a server ({@link
+   * SpoolDir}); the JVM's temporary directory unless called. Call before the runtime is used.
    */
   public DockerRuntime useSpoolDir(Path dir) {
     archives = new DockerArchives(engine, new SpoolDir(dir));

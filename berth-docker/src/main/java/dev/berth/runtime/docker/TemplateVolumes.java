@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.VolumeOptions;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
+import dev.berth.runtime.SpoolDir;
 import dev.berth.runtime.TemplateVolumeStore;
 import dev.berth.template.Template;
 import dev.berth.template.TemplateVolume;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.slf4j.Logger;
@@ -42,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * its labels, in the same call; the seed container is removed only once the files are in. A seed
  * container found beside its volume is therefore a seed that did not finish (a manager killed half
  * way): both are removed and the volume is seeded again, so no session ever mounts half the files.
+ *
+ * <p>The tar of the folder is written where the backend spools ({@link SpoolDir}: the data
+ * directory's {@code tmp} in a server, owner-only) and removed once the engine has it: a template's
+ * files may be what its sessions should see and nobody else, as a workspace's are.
  */
 final class TemplateVolumes implements TemplateVolumeStore {
   private static final Logger LOG = LoggerFactory.getLogger(TemplateVolumes.class);
@@ -57,14 +63,22 @@ final class TemplateVolumes implements TemplateVolumeStore {
   private final String prefix;
   private final String instance;
   private final DefaultImage seedImage;
+  // The runtime's spool directory as it is at the seed (useSpoolDir may set it after construction).
+  private final Supplier<SpoolDir> spoolDir;
   // One seed of one volume at a time in this manager: the first prepare seeds, the others wait.
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-  TemplateVolumes(DockerEngine engine, String prefix, String instance, DefaultImage seedImage) {
+  TemplateVolumes(
+      DockerEngine engine,
+      String prefix,
+      String instance,
+      DefaultImage seedImage,
+      Supplier<SpoolDir> spoolDir) {
     this.engine = engine;
     this.prefix = prefix;
     this.instance = instance;
     this.seedImage = seedImage;
+    this.spoolDir = spoolDir;
   }
 
   /**
@@ -164,7 +178,7 @@ final class TemplateVolumes implements TemplateVolumeStore {
     }
     Path tar = null;
     try {
-      tar = archive(v.from());
+      tar = archive(v.from(), spoolDir.get());
       try (InputStream in = Files.newInputStream(tar)) {
         engine
             .client
@@ -195,10 +209,25 @@ final class TemplateVolumes implements TemplateVolumeStore {
 
   /**
    * The folder as one tar: root's, world-readable (sessions run as any user), executables 0755.
-   * Symbolic links are left out ({@link TemplateVolumeContent}).
+   * Symbolic links are left out ({@link TemplateVolumeContent}). Written to a new owner-only file
+   * in {@code spool}, which the caller removes; removed here when writing it fails.
    */
-  private static Path archive(Path folder) throws IOException {
-    Path file = Files.createTempFile("berth-template-volume-", ".tar");
+  static Path archive(Path folder, SpoolDir spool) throws IOException {
+    Path file = spool.newFile("berth-template-volume-", ".tar");
+    try {
+      write(folder, file);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException x) {
+        e.addSuppressed(x);
+      }
+      throw e;
+    }
+    return file;
+  }
+
+  private static void write(Path folder, Path file) throws IOException {
     try (var tar = new TarArchiveOutputStream(Files.newOutputStream(file))) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -218,7 +247,6 @@ final class TemplateVolumes implements TemplateVolumeStore {
       }
       tar.finish();
     }
-    return file;
   }
 
   @Override

@@ -8,11 +8,13 @@ import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SpoolTars;
 import dev.berth.runtime.SpoolWatch;
 import dev.berth.runtime.WorkspacePath;
+import dev.berth.template.Template;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The manager's side of Docker file and archive calls (the write held until it is known to fit, the
  * caller's archive while it is checked, the tar sent to the engine) is spooled in the directory the
  * backend was given, the data directory's {@code tmp} in a server, owner-only, and removed after
- * the call: not in the host's shared {@code /tmp}.
+ * the call: not in the host's shared {@code /tmp}. So is the tar a template volume is seeded from.
  */
 class DockerSpoolDirTest extends DockerTestBase {
   @TempDir Path home;
@@ -53,5 +55,25 @@ class DockerSpoolDirTest extends DockerTestBase {
         .isEqualTo("rwx------");
     assertThat(read(s, "written.txt")).isEqualTo("by write");
     assertThat(read(s, "unpacked/a.txt")).isEqualTo("by archive");
+  }
+
+  @Test
+  void aTemplateVolumeIsSeededFromATarInTheGivenDirectoryThatIsRemovedAfterwards()
+      throws Exception {
+    Path tmp = OwnerOnly.directory(home.resolve("tmp"));
+    Path folder = Files.createDirectories(home.resolve("files"));
+    Files.writeString(folder.resolve("model.txt"), "weights\n");
+    DockerRuntime spooling = DockerTestSupport.runtime(engine, prefix).useSpoolDir(tmp);
+    Template t = Template.builder("spooltv").templateVolume("/template", folder).build();
+    RuntimeSession s =
+        track(RuntimeSession.fresh(dev.berth.base.SessionId.generate(), t, Map.of()));
+
+    try (var watch = new SpoolWatch(tmp)) {
+      s = track(s.withState(spooling.prepare(s)));
+      watch.awaitCreated(List.of("berth-template-volume-"));
+      assertThat(watch.left()).as("the seed's tar is removed once the engine has it").isEmpty();
+    }
+    s = track(s.withState(spooling.start(s).state()));
+    assertThat(out(sh(s, "cat /template/model.txt"))).isEqualTo("weights\n");
   }
 }
