@@ -40,6 +40,7 @@ public final class SessionProcesses {
   private final Clock clock;
   private final Map<SessionId, Map<String, LiveProcess>> bySession = new ConcurrentHashMap<>();
   private final Map<SessionId, AtomicLong> counters = new ConcurrentHashMap<>();
+  private final Map<SessionId, Integer> starting = new ConcurrentHashMap<>();
 
   public SessionProcesses(Clock clock) {
     this.clock = clock;
@@ -52,10 +53,45 @@ public final class SessionProcesses {
    */
   public LiveProcess start(
       SessionId session, WorkspaceAccess workspace, ProcessSpec spec, boolean background) {
-    Map<String, LiveProcess> mine =
-        bySession.computeIfAbsent(session, k -> new ConcurrentHashMap<>());
-    forgetOld(session, mine);
-    long live = mine.values().stream().filter(LiveProcess::running).count();
+    String id = reserve(session);
+    var output =
+        new OutputLog(
+            OUTPUT_BYTES,
+            background ? OutputLog.Backpressure.DROP_OLDEST : OutputLog.Backpressure.BLOCK);
+    LiveProcess process;
+    try {
+      var handle = workspace.start(spec, output);
+      process =
+          new LiveProcess(
+              session, id, spec.argv(), spec.tty(), background, clock.instant(), handle, output);
+      synchronized (this) {
+        bySession.computeIfAbsent(session, k -> new ConcurrentHashMap<>()).put(id, process);
+      }
+      handle
+          .exit()
+          .whenComplete(
+              (code, failure) -> {
+                process.markEnded(clock.instant());
+                output.finish();
+              });
+    } finally {
+      synchronized (this) {
+        starting.merge(session, -1, Integer::sum);
+        starting.remove(session, 0);
+      }
+    }
+    return process;
+  }
+
+  /** Counts a start in (refused past {@link #MAX_LIVE}) and gives it its id. */
+  private synchronized String reserve(SessionId session) {
+    Map<String, LiveProcess> mine = bySession.get(session);
+    if (mine != null) {
+      forgetOld(session, mine);
+    }
+    long live =
+        starting.getOrDefault(session, 0)
+            + (mine == null ? 0 : mine.values().stream().filter(LiveProcess::running).count());
     if (live >= MAX_LIVE) {
       throw new BerthException(
           ErrorCode.TOO_MANY_REQUESTS,
@@ -65,28 +101,12 @@ public final class SessionProcesses {
               + MAX_LIVE
               + " processes, the most it may: end one first (kill it, or close its stdin)");
     }
-    String id = "p" + counters.computeIfAbsent(session, k -> new AtomicLong()).incrementAndGet();
-    var output =
-        new OutputLog(
-            OUTPUT_BYTES,
-            background ? OutputLog.Backpressure.DROP_OLDEST : OutputLog.Backpressure.BLOCK);
-    var handle = workspace.start(spec, output);
-    var process =
-        new LiveProcess(
-            session, id, spec.argv(), spec.tty(), background, clock.instant(), handle, output);
-    mine.put(id, process);
-    handle
-        .exit()
-        .whenComplete(
-            (code, failure) -> {
-              process.markEnded(clock.instant());
-              output.finish();
-            });
-    return process;
+    starting.merge(session, 1, Integer::sum);
+    return "p" + counters.computeIfAbsent(session, k -> new AtomicLong()).incrementAndGet();
   }
 
   /** The session's processes, running and recently ended, oldest first. */
-  public List<LiveProcess> list(SessionId session) {
+  public synchronized List<LiveProcess> list(SessionId session) {
     Map<String, LiveProcess> mine = bySession.get(session);
     if (mine == null) {
       return List.of();
@@ -136,12 +156,6 @@ public final class SessionProcesses {
     return ended;
   }
 
-  /** Forgets the session's processes once it is gone (after {@link #endAll}). */
-  public void forget(SessionId session) {
-    bySession.remove(session);
-    counters.remove(session);
-  }
-
   private void forgetOld(SessionId session, Map<String, LiveProcess> mine) {
     var cutoff = clock.instant().minus(KEEP_ENDED);
     List<LiveProcess> ended = new ArrayList<>();
@@ -156,6 +170,10 @@ public final class SessionProcesses {
     ended.sort(Comparator.comparing(p -> p.ended().orElseThrow()));
     for (int i = 0; i < ended.size() - MAX_ENDED; i++) {
       mine.remove(ended.get(i).id());
+    }
+    if (mine.isEmpty() && !starting.containsKey(session)) { // a gone session's entry goes too
+      bySession.remove(session, mine);
+      counters.remove(session);
     }
   }
 }
