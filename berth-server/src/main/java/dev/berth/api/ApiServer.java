@@ -181,6 +181,7 @@ public final class ApiServer {
           var processRoutes = new ProcessRoutes(sessions.processes());
           processRoutes.register(routes);
           new ProcessStreams(processRoutes).register(routes);
+          new ProcessAttach(auth, processRoutes, sessions.processes()).register(routes);
           new AdminRoutes(
                   orphans,
                   new dev.berth.reconcile.TemplateVolumeCollector(
