@@ -106,7 +106,8 @@ public abstract class RuntimeProcessesContract {
 
   /**
    * How many processes in the session run {@code marker} (a command line like {@code sleep
-   * 4123456}); the pattern is written so that the scan's own shell and grep do not match it.
+   * 4123456}); the pattern is written so that the scan's own shell and grep do not match it, and
+   * anchored so that the started shell, whose command line names the marker too, does not count.
    */
   private int countRunning(RuntimeSession s, String marker) {
     String pattern = "[" + marker.charAt(0) + "]" + marker.substring(1);
@@ -117,7 +118,7 @@ public abstract class RuntimeProcessesContract {
                 new ExecRequest(
                     sh(
                         "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo;"
-                            + " done | grep -c '"
+                            + " done | grep -c '^"
                             + pattern
                             + "' || true"),
                     WorkspacePath.ROOT,
