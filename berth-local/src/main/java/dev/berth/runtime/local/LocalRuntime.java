@@ -56,6 +56,7 @@ public final class LocalRuntime implements SessionRuntime {
   private final boolean sessionTokens;
   // Exit codes of apps this process started; after a restart only liveness can be known.
   private final Map<Long, Process> children = new ConcurrentHashMap<>();
+  private final LocalSessionProcesses sessionProcesses = new LocalSessionProcesses();
 
   /** A local runtime whose sessions get session tokens (tests; the provider asks the config). */
   public LocalRuntime(Path sessionsDir, String instance) {
@@ -117,7 +118,12 @@ public final class LocalRuntime implements SessionRuntime {
 
   @Override
   public Set<Ability> abilities() {
-    return EnumSet.of(Ability.APP_PROCESSES, Ability.PUBLISHED_PORTS, Ability.EXEC_STDIN);
+    return EnumSet.of(
+        Ability.APP_PROCESSES,
+        Ability.PUBLISHED_PORTS,
+        Ability.EXEC_STDIN,
+        Ability.PROCESSES,
+        Ability.TTY);
   }
 
   private Path sessionDir(RuntimeSession s) {
@@ -186,6 +192,7 @@ public final class LocalRuntime implements SessionRuntime {
       throw new BerthException(
           ErrorCode.CONFLICT, "session '" + s.id() + "' has no workspace; it cannot start");
     }
+    sessionProcesses.sessionStarted(s.handle());
     if (inspect(s) instanceof ObservedState.Running running) {
       return StartResult.of(s.state(), running.endpoints());
     }
@@ -248,6 +255,7 @@ public final class LocalRuntime implements SessionRuntime {
 
   @Override
   public RuntimeState stop(RuntimeSession s, Duration grace) {
+    sessionProcesses.endAll(s.handle());
     app(s).ifPresent(h -> LocalProcesses.killTree(h, grace));
     String pid = s.state().get("pid");
     if (pid != null) {
@@ -259,6 +267,7 @@ public final class LocalRuntime implements SessionRuntime {
   @Override
   public CleanupReport destroy(RuntimeSession s) {
     var report = new CleanupReport.Builder();
+    sessionProcesses.endAll(s.handle());
     // The recorded app, and any other process carrying the session's marker (execs still
     // running, an app whose pid was not recorded because the manager died mid-start).
     List<ProcessHandle> processes = new ArrayList<>();
@@ -293,6 +302,7 @@ public final class LocalRuntime implements SessionRuntime {
         report.failed("directory", dir.toString(), e.toString());
       }
     }
+    sessionProcesses.sessionGone(s.handle());
     return report.build();
   }
 
@@ -412,6 +422,16 @@ public final class LocalRuntime implements SessionRuntime {
 
   @Override
   public WorkspaceAccess workspace(RuntimeSession s) {
-    return new LocalWorkspace(() -> root(s), baseEnv(s));
+    return new LocalWorkspace(
+        () -> root(s),
+        baseEnv(s),
+        (spec, cwd, env, sink) ->
+            sessionProcesses.start(
+                s.handle(),
+                () -> inspect(s) instanceof ObservedState.Running,
+                spec,
+                cwd,
+                env,
+                sink));
   }
 }
