@@ -1,26 +1,20 @@
 package dev.berth.runtime.docker;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import com.github.dockerjava.api.command.InspectExecResponse;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
@@ -54,7 +48,6 @@ import java.util.regex.Pattern;
 final class ExecAttach implements AutoCloseable {
   static final int BUFFER_BYTES = 64 * 1024;
   private static final Pattern EXEC_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
-  private static final int MAX_HEAD_BYTES = 16 * 1024;
   private static final Duration EXIT_CODE_WAIT = Duration.ofSeconds(5);
   private static final Duration RESIZE_RETRY = Duration.ofSeconds(1);
   private static final Duration RETRY_PAUSE = Duration.ofMillis(20);
@@ -77,12 +70,12 @@ final class ExecAttach implements AutoCloseable {
   }
 
   /**
-   * Starts the created exec {@code execId} attached. Throws NOT_FOUND for an unknown exec, CONFLICT
-   * when the engine will not start it (container not running, exec already started), UNSUPPORTED
+   * Starts the created exec {@code execId} attached. Throws NOT_FOUND for an unknown exec (the
+   * engine forgets a container's execs when it stops), CONFLICT for one started before, UNSUPPORTED
    * for an engine not on a unix socket.
    */
   static ExecAttach start(DockerEngine engine, String execId) {
-    Path socket = unixSocket(engine);
+    Path socket = ExecHandshake.unixSocket(engine);
     if (execId == null || !EXEC_ID.matcher(execId).matches()) {
       throw new BerthException(ErrorCode.BAD_REQUEST, "not an exec id: '" + execId + "'");
     }
@@ -115,7 +108,7 @@ final class ExecAttach implements AutoCloseable {
     try {
       // Bounded: an engine that accepts the connection but never answers must not hang us. A
       // timeout interrupts the handshake thread, which closes the channel under it.
-      in = engine.quick("start exec " + execId, () -> handshake(channel, execId, tty));
+      in = engine.quick("start exec " + execId, () -> ExecHandshake.start(channel, execId, tty));
     } catch (RuntimeException e) {
       closeQuietly(channel);
       if (e instanceof UncheckedIOException io) {
@@ -135,7 +128,11 @@ final class ExecAttach implements AutoCloseable {
     return tty;
   }
 
-  /** The process's stdin; {@code close()} half-closes the socket: the process reads end-of-file. */
+  /**
+   * The process's stdin; {@code close()} half-closes the socket: the process reads end-of-file. A
+   * write blocks while the process does not read. Interrupting a writer blocked there closes the
+   * whole attachment (the rule of NIO's interruptible channels), as {@link #close()} does.
+   */
   OutputStream stdin() {
     return stdin;
   }
@@ -196,65 +193,6 @@ final class ExecAttach implements AutoCloseable {
   public void close() {
     closed = true;
     closeQuietly(channel);
-  }
-
-  /** Sends the start request and reads the answer's head; the stream that follows it. */
-  private static InputStream handshake(SocketChannel channel, String execId, boolean tty) {
-    try {
-      byte[] body = ("{\"Detach\":false,\"Tty\":" + tty + "}").getBytes(UTF_8);
-      String head =
-          "POST /exec/"
-              + execId
-              + "/start HTTP/1.1\r\n"
-              + "Host: docker\r\n"
-              + "Content-Type: application/json\r\n"
-              + "Connection: Upgrade\r\n"
-              + "Upgrade: tcp\r\n"
-              + "Content-Length: "
-              + body.length
-              + "\r\n\r\n";
-      writeAll(channel, head.getBytes(US_ASCII));
-      writeAll(channel, body);
-      var in = new BufferedInputStream(new ChannelInput(channel), 16 * 1024);
-      String status = line(in);
-      long contentLength = -1;
-      for (String h = line(in); !h.isEmpty(); h = line(in)) {
-        if (h.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-          contentLength = Long.parseLong(h.substring(h.indexOf(':') + 1).strip());
-        }
-      }
-      String[] parts = status.split(" ", 3);
-      int code = parts.length >= 2 && parts[1].matches("\\d{3}") ? Integer.parseInt(parts[1]) : 0;
-      if (code == 101) {
-        return in;
-      }
-      byte[] answer = in.readNBytes((int) Math.min(contentLength < 0 ? 4096 : contentLength, 4096));
-      String why = message(answer);
-      ErrorCode error =
-          switch (code) {
-            case 404 -> ErrorCode.NOT_FOUND;
-            case 409 -> ErrorCode.CONFLICT;
-            default -> ErrorCode.RUNTIME_FAILURE;
-          };
-      throw new BerthException(
-          error, "Docker: cannot start exec " + execId + ": " + (code == 0 ? status : why));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Docker's {@code {"message":"..."}} body as its message, else the body as text. */
-  private static String message(byte[] body) {
-    String text = new String(body, UTF_8).strip();
-    int start = text.indexOf("\"message\":\"");
-    if (start >= 0) {
-      int from = start + "\"message\":\"".length();
-      int end = text.indexOf('"', from);
-      if (end > from) {
-        return text.substring(from, end);
-      }
-    }
-    return text;
   }
 
   /** Copies the socket into the pipes until the stream ends, then fetches the exit code. */
@@ -323,8 +261,17 @@ final class ExecAttach implements AutoCloseable {
   private int exitCode() {
     Instant deadline = Instant.now().plus(EXIT_CODE_WAIT);
     while (true) {
-      InspectExecResponse info =
-          engine.quick("inspect exec " + execId, () -> engine.client.inspectExecCmd(execId).exec());
+      InspectExecResponse info;
+      try {
+        info =
+            engine.quick(
+                "inspect exec " + execId, () -> engine.client.inspectExecCmd(execId).exec());
+      } catch (RuntimeException e) {
+        if (DockerEngine.isNotFound(e)) {
+          return -1; // the container stopped and the engine forgot the exec
+        }
+        throw e;
+      }
       if (!Boolean.TRUE.equals(info.isRunning()) && info.getExitCodeLong() != null) {
         return info.getExitCodeLong().intValue();
       }
@@ -348,77 +295,11 @@ final class ExecAttach implements AutoCloseable {
     }
   }
 
-  /** The engine's unix socket, or UNSUPPORTED. */
-  private static Path unixSocket(DockerEngine engine) {
-    URI host =
-        engine.host.orElseThrow(
-            () ->
-                new BerthException(
-                    ErrorCode.UNSUPPORTED,
-                    "attached execs need an engine Berth connected to itself (its address is"
-                        + " unknown for a client made elsewhere)"));
-    if (!"unix".equals(host.getScheme()) || host.getPath() == null || host.getPath().isEmpty()) {
-      throw new BerthException(
-          ErrorCode.UNSUPPORTED,
-          "attached execs (streamed stdin and output) need a Docker engine on a unix socket;"
-              + " this one is at "
-              + host);
-    }
-    return Path.of(host.getPath());
-  }
-
-  private static String line(InputStream in) throws IOException {
-    var bytes = new ByteArrayOutputStream();
-    int total = 0;
-    for (int b; (b = in.read()) != '\n'; ) {
-      if (b < 0) {
-        throw new EOFException("the engine closed the connection before answering");
-      }
-      if (++total > MAX_HEAD_BYTES) {
-        throw new IOException("the engine's answer has a head of more than " + MAX_HEAD_BYTES);
-      }
-      if (b != '\r') {
-        bytes.write(b);
-      }
-    }
-    return bytes.toString(US_ASCII);
-  }
-
-  private static void writeAll(SocketChannel channel, byte[] bytes) throws IOException {
-    ByteBuffer buffer = ByteBuffer.wrap(bytes);
-    while (buffer.hasRemaining()) {
-      channel.write(buffer);
-    }
-  }
-
   private static void closeQuietly(SocketChannel channel) {
     try {
       channel.close();
     } catch (IOException e) {
       // nothing left to release
-    }
-  }
-
-  /**
-   * The socket as an InputStream. Not {@code Channels.newInputStream}: on some JDKs its streams
-   * share the channel's blocking lock, so a blocked read would hold back stdin writes.
-   */
-  private static final class ChannelInput extends InputStream {
-    private final SocketChannel channel;
-
-    ChannelInput(SocketChannel channel) {
-      this.channel = channel;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      return len == 0 ? 0 : channel.read(ByteBuffer.wrap(b, off, len));
     }
   }
 
@@ -447,8 +328,10 @@ final class ExecAttach implements AutoCloseable {
     public synchronized void close() throws IOException {
       if (!ended) {
         ended = true;
-        if (channel.isOpen()) {
+        try {
           channel.shutdownOutput();
+        } catch (ClosedChannelException e) {
+          // the output ended and the socket with it: the process reads nothing more anyway
         }
       }
     }
