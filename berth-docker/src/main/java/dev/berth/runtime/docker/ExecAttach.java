@@ -3,6 +3,8 @@ package dev.berth.runtime.docker;
 import com.github.dockerjava.api.command.InspectExecResponse;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
+import dev.berth.runtime.ProcessSink;
+import dev.berth.runtime.ProcessStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,13 +62,17 @@ final class ExecAttach implements AutoCloseable {
   private final BoundedPipe stderr = new BoundedPipe(BUFFER_BYTES);
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
   private final OutputStream stdin = new Stdin();
+  private final ProcessSink sink; // null: the output goes to the pipes
   private volatile boolean closed;
+  private volatile Thread pumping;
 
-  private ExecAttach(DockerEngine engine, String execId, boolean tty, SocketChannel channel) {
+  private ExecAttach(
+      DockerEngine engine, String execId, boolean tty, SocketChannel channel, ProcessSink sink) {
     this.engine = engine;
     this.execId = execId;
     this.tty = tty;
     this.channel = channel;
+    this.sink = sink;
   }
 
   /**
@@ -75,6 +81,16 @@ final class ExecAttach implements AutoCloseable {
    * for an engine not on a unix socket.
    */
   static ExecAttach start(DockerEngine engine, String execId) {
+    return start(engine, execId, null);
+  }
+
+  /**
+   * As {@link #start(DockerEngine, String)}, but the output goes to {@code sink} instead of the
+   * pipes: called on the one thread that reads the socket, in the order the engine sent it, so a
+   * sink that blocks holds the engine (and the process) back; {@link #exit()} completes only after
+   * the last call returned. The pipes then stay empty.
+   */
+  static ExecAttach start(DockerEngine engine, String execId, ProcessSink sink) {
     Path socket = ExecHandshake.unixSocket(engine);
     if (execId == null || !EXEC_ID.matcher(execId).matches()) {
       throw new BerthException(ErrorCode.BAD_REQUEST, "not an exec id: '" + execId + "'");
@@ -116,10 +132,11 @@ final class ExecAttach implements AutoCloseable {
       }
       throw e;
     }
-    var attach = new ExecAttach(engine, execId, tty, channel);
-    Thread.ofVirtual()
-        .name("berth-exec-attach-" + execId.substring(0, Math.min(12, execId.length())))
-        .start(() -> attach.pump(in));
+    var attach = new ExecAttach(engine, execId, tty, channel, sink);
+    attach.pumping =
+        Thread.ofVirtual()
+            .name("berth-exec-attach-" + execId.substring(0, Math.min(12, execId.length())))
+            .start(() -> attach.pump(in));
     return attach;
   }
 
@@ -195,18 +212,30 @@ final class ExecAttach implements AutoCloseable {
     closeQuietly(channel);
   }
 
+  /**
+   * Closes, and also interrupts the thread that reads the socket, so a sink blocked in a call gets
+   * its InterruptedException and {@link #exit()} completes (exceptionally) soon after.
+   */
+  void abort() {
+    close();
+    Thread t = pumping;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
   /** Copies the socket into the pipes until the stream ends, then fetches the exit code. */
   private void pump(InputStream in) {
     try {
       if (tty) {
         byte[] buffer = new byte[16 * 1024];
         for (int n; (n = in.read(buffer)) >= 0; ) {
-          stdout.write(buffer, 0, n);
+          deliver(false, buffer, n);
         }
       } else {
         demultiplex(in);
       }
-    } catch (IOException | InterruptedException e) {
+    } catch (IOException | InterruptedException | RuntimeException e) {
       IOException why =
           new IOException(
               closed
@@ -241,16 +270,24 @@ final class ExecAttach implements AutoCloseable {
       if (got < 8) {
         throw new EOFException("the stream ended inside a frame header");
       }
-      BoundedPipe target = header[0] == 2 ? stderr : stdout;
+      boolean toStderr = header[0] == 2;
       long left = ByteBuffer.wrap(header, 4, 4).getInt() & 0xffffffffL;
       while (left > 0) {
         int n = in.read(buffer, 0, (int) Math.min(left, buffer.length));
         if (n < 0) {
           throw new EOFException("the stream ended inside a frame");
         }
-        target.write(buffer, 0, n);
+        deliver(toStderr, buffer, n);
         left -= n;
       }
+    }
+  }
+
+  private void deliver(boolean toStderr, byte[] buffer, int n) throws InterruptedException {
+    if (sink != null) {
+      sink.output(toStderr ? ProcessStream.STDERR : ProcessStream.STDOUT, buffer, 0, n);
+    } else {
+      (toStderr ? stderr : stdout).write(buffer, 0, n);
     }
   }
 
