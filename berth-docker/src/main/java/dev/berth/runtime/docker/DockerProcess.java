@@ -128,6 +128,18 @@ final class DockerProcess implements StartedProcess {
     exit.complete(-1);
   }
 
+  /**
+   * The container stopped: the process is gone, and its stream should end on its own; when it has
+   * not within {@link #DRAIN}, the attachment is dropped and the exit completes with -1.
+   */
+  void containerStopped() {
+    if (!awaitAttachment(DRAIN)) {
+      attach.abort();
+      awaitAttachment(DRAIN);
+      exit.complete(-1);
+    }
+  }
+
   @Override
   public void close() {
     kill();

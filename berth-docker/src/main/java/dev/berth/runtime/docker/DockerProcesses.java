@@ -110,6 +110,7 @@ final class DockerProcesses {
                 // the prelude has set the size already; the call only matches the docker CLI's
               }
             });
+    ContainerStops.watch(engine, containerId, process);
     if (spec.stdin() instanceof StdinMode.Bytes bytes) {
       feed(attach, bytes.data(), spec.tty().isPresent());
     }
