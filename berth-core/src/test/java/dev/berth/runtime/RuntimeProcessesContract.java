@@ -152,7 +152,7 @@ public abstract class RuntimeProcessesContract {
   }
 
   @Test
-  void closingStdinGivesTheProcessItsEndOfFile() {
+  protected void closingStdinGivesTheProcessItsEndOfFile() {
     RuntimeSession s = running();
     var seen = new Collected();
     StartedProcess p = start(s, spec(List.of("cat"), StdinMode.open(), Optional.empty()), seen);
