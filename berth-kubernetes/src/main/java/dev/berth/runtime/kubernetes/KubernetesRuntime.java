@@ -69,6 +69,7 @@ public final class KubernetesRuntime implements SessionRuntime {
   private final boolean ownsClient;
   private final KubernetesOptions options;
   private final PodExec exec;
+  private final PodProcesses processes;
   private final PodFiles files;
   private final PodArchives archives;
   private final KubeCleanup cleanup;
@@ -88,6 +89,7 @@ public final class KubernetesRuntime implements SessionRuntime {
     this.ownsClient = owns;
     this.options = options;
     this.exec = new PodExec(client);
+    this.processes = new PodProcesses(client, exec);
     var spool = new SpoolDir(options.spoolDir());
     this.files = new PodFiles(exec, spool);
     this.archives = new PodArchives(files, spool);
@@ -141,7 +143,9 @@ public final class KubernetesRuntime implements SessionRuntime {
             Ability.RESOURCE_LIMITS,
             Ability.IMAGES,
             Ability.EXEC_STDIN,
-            Ability.CONTAINERS);
+            Ability.CONTAINERS,
+            Ability.PROCESSES,
+            Ability.TTY);
     if (options.networkPolicy()) {
       abilities.add(Ability.NETWORK_ISOLATION);
     }
@@ -479,6 +483,7 @@ public final class KubernetesRuntime implements SessionRuntime {
         files,
         archives,
         exec,
+        processes,
         () -> targets.forExec(s, names(s)).in(type),
         () -> targets.forExec(s, names(s)).in(type));
   }
@@ -511,6 +516,7 @@ public final class KubernetesRuntime implements SessionRuntime {
         files,
         archives,
         exec,
+        processes,
         () -> targets.forFiles(s, names(s), image(s)),
         () -> targets.forExec(s, names(s)));
   }
