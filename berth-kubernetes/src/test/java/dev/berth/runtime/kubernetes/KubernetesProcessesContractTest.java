@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
 import dev.berth.runtime.ProcessSink;
+import dev.berth.runtime.ProcessSpec;
 import dev.berth.runtime.ProcessStream;
 import dev.berth.runtime.RuntimeProcessesContract;
 import dev.berth.runtime.RuntimeSession;
@@ -24,7 +25,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,10 +90,7 @@ class KubernetesProcessesContractTest extends RuntimeProcessesContract {
       RuntimeSession s, List<String> argv, Optional<TtySize> tty, Seen seen) {
     return runtime
         .workspace(s)
-        .start(
-            new dev.berth.runtime.ProcessSpec(
-                argv, WorkspacePath.ROOT, Map.of(), tty, StdinMode.open()),
-            seen);
+        .start(new ProcessSpec(argv, WorkspacePath.ROOT, Map.of(), tty, StdinMode.open()), seen);
   }
 
   /** Stdout as text (the shared suite's collector cannot be made from this package). */
@@ -146,5 +146,94 @@ class KubernetesProcessesContractTest extends RuntimeProcessesContract {
       p.closeStdin();
       assertThat(p.exit().orTimeout(30, TimeUnit.SECONDS).join()).isZero();
     }
+  }
+
+  /**
+   * Kubernetes types given bytes into a terminal, then ^D (^D twice after an unfinished line: the
+   * first hands the line over); a terminal without stdin still is the process's terminal.
+   */
+  @Test
+  void bytesAreTypedIntoATerminalThenEndOfFile() {
+    RuntimeSession s = running();
+    var typed = new Seen();
+    StartedProcess cat =
+        runtime
+            .workspace(s)
+            .start(
+                new ProcessSpec(
+                    List.of("cat"),
+                    WorkspacePath.ROOT,
+                    Map.of(),
+                    Optional.of(TtySize.standard()),
+                    StdinMode.bytes("no newline".getBytes(UTF_8))),
+                typed);
+    try (cat) {
+      assertThat(cat.exit().orTimeout(30, TimeUnit.SECONDS).join()).isZero();
+      assertThat(typed.out()).contains("no newline");
+    }
+    var sized = new Seen();
+    StartedProcess stty =
+        runtime
+            .workspace(s)
+            .start(
+                new ProcessSpec(
+                    List.of("stty", "size"),
+                    WorkspacePath.ROOT,
+                    Map.of(),
+                    Optional.of(new TtySize(91, 17)),
+                    StdinMode.none()),
+                sized);
+    try (stty) {
+      assertThat(stty.exit().orTimeout(30, TimeUnit.SECONDS).join()).isZero();
+      assertThat(sized.out()).contains("17 91");
+    }
+  }
+
+  /**
+   * A kill does not wait for a sink that does not read: the sink's blocked call is interrupted, the
+   * kill returns, the exit is -1, and the sink hears nothing after it.
+   */
+  @Test
+  void aKillEndsAProcessWhoseSinkIsBlocked() {
+    RuntimeSession s = running();
+    var calls = new AtomicInteger();
+    var afterExit = new AtomicInteger();
+    var interrupted = new AtomicInteger();
+    var exitRef = new java.util.concurrent.atomic.AtomicReference<StartedProcess>();
+    ProcessSink stuck =
+        (stream, data, offset, length) -> {
+          StartedProcess p = exitRef.get();
+          if (p != null && p.exit().isDone()) {
+            afterExit.incrementAndGet();
+          }
+          calls.incrementAndGet();
+          try {
+            new CountDownLatch(1).await(); // never released: only an interrupt ends it
+          } catch (InterruptedException e) {
+            interrupted.incrementAndGet();
+            throw e;
+          }
+        };
+    StartedProcess p =
+        runtime
+            .workspace(s)
+            .start(
+                new ProcessSpec(
+                    List.of("sh", "-c", "while :; do echo filling; done"),
+                    WorkspacePath.ROOT,
+                    Map.of(),
+                    Optional.empty(),
+                    StdinMode.none()),
+                stuck);
+    exitRef.set(p);
+    try (p) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> calls.get() > 0);
+      long started = System.nanoTime();
+      p.kill();
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+      assertThat(p.exit()).isCompletedWithValue(-1);
+    }
+    assertThat(interrupted).as("the blocked sink call was cut off").hasValue(1);
+    assertThat(afterExit).hasValue(0);
   }
 }
