@@ -1,6 +1,7 @@
 package dev.berth.session;
 
 import dev.berth.runtime.TtySize;
+import dev.berth.template.SessionContainer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +34,6 @@ public record ProcessCommand(
     env = env == null ? Map.of() : Map.copyOf(env);
     tty = tty == null ? Optional.empty() : tty;
     stdin = stdin == null ? new byte[0] : stdin;
-    container = container == null || container.isBlank() ? "session" : container;
+    container = container == null || container.isBlank() ? SessionContainer.MAIN : container;
   }
 }

@@ -7,6 +7,7 @@ import dev.berth.runtime.TtySize;
 import dev.berth.service.SessionProcessOps;
 import dev.berth.service.processes.LiveProcess;
 import dev.berth.session.ProcessCommand;
+import dev.berth.template.SessionContainer;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -76,7 +77,7 @@ final class ProcessRoutes {
     Optional<String> stdin = o.string("stdin");
     boolean openStdin = o.bool("openStdin").orElse(false);
     boolean background = o.bool("background").orElse(false);
-    String container = o.string("container").orElse("session");
+    String container = o.string("container").orElse(SessionContainer.MAIN);
     Optional<TtySize> tty = Optional.empty();
     var asked = o.object("tty");
     if (asked.isPresent()) {

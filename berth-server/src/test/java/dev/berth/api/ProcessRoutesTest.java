@@ -178,6 +178,29 @@ class ProcessRoutesTest {
     assertThat(resumed.getLast().data().get("exitCode").asInt()).isZero();
   }
 
+  @Test
+  void aProcessRunsInTheContainerAskedForAsAnExecDoes() {
+    JsonNode inMain =
+        startProcess("pa", tokenA, "{\"command\": [\"true\"], \"container\": \"session\"}");
+    assertThat(ended("pa", inMain.get("id").asString(), tokenA).get("exitCode").asInt()).isZero();
+    Response elsewhere =
+        berth.call(
+            "POST",
+            "/api/v1/sessions/pa/processes",
+            tokenA,
+            "{\"command\": [\"true\"], \"container\": \"plugin\"}");
+    assertThat(elsewhere.status()).as(elsewhere.toString()).isEqualTo(404);
+    assertThat(elsewhere.text()).contains("no container 'plugin'; its containers: session");
+    Response wrongType =
+        berth.call(
+            "POST",
+            "/api/v1/sessions/pa/processes",
+            tokenA,
+            "{\"command\": [\"true\"], \"container\": 1}");
+    assertThat(wrongType.status()).isEqualTo(400);
+    assertThat(wrongType.text()).contains("container");
+  }
+
   // ---- WebSocket attach ----------------------------------------------------------------------
 
   @Test
