@@ -45,6 +45,7 @@ final class ProcessAttach {
   static final byte STDIN = 0, STDOUT = 1, STDERR = 2, EXIT = 3, RESIZE = 4, SIGNAL = 5;
   static final byte CLOSE_STDIN = 6, SKIPPED = 7;
   private static final String PROCESS = "berth.process";
+  private static final String SINCE = "berth.since";
   private static final Duration POLL = Duration.ofSeconds(30);
 
   private final ApiAuth auth;
@@ -67,7 +68,10 @@ final class ProcessAttach {
   private void beforeUpgrade(Context ctx) {
     auth.authenticateUpgrade(ctx);
     LiveProcess p = routes.process(ctx);
+    // Checked here, so a bad offset is a 400 before the upgrade instead of a silent replay of all.
+    long since = RequestBodies.longParam(ctx, "since", 0, 0, Long.MAX_VALUE);
     ctx.attribute(PROCESS, p);
+    ctx.attribute(SINCE, since);
   }
 
   private void configure(WsConfig ws) {
@@ -81,11 +85,7 @@ final class ProcessAttach {
 
   private void connected(WsConnectContext ctx) {
     LiveProcess p = ctx.attribute(PROCESS);
-    long since = 0;
-    String asked = ctx.queryParam("since");
-    if (asked != null && asked.matches("[0-9]{1,18}")) {
-      since = Long.parseLong(asked);
-    }
+    Long since = ctx.attribute(SINCE);
     ctx.session.setIdleTimeout(Duration.ofHours(1));
     OutputLog.Cursor cursor = p.output().attach(since);
     cursors.put(ctx.sessionId(), cursor);

@@ -77,7 +77,7 @@ final class ProcessStreams {
     while (!client.terminated()) {
       OutputLog.Read r = cursor.next(ProcessRoutes.MAX_READ_BYTES, POLL);
       if (r.skipped() > 0) {
-        client.sendEvent("skipped", JSON.writeValueAsString(Map.of("bytes", r.skipped())));
+        client.sendEvent("skipped", JSON.writeValueAsString(Map.of("skipped", r.skipped())));
       }
       for (OutputLog.Chunk c : r.chunks()) {
         client.sendEvent(

@@ -69,11 +69,17 @@ class ProcessRoutesTest {
   /** The process's state once it ended, read by waiting on its output until the end. */
   private static JsonNode ended(String session, String pid, String token) {
     long since = 0;
-    for (int i = 0; i < 10; i++) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
       Response r =
           berth.call(
               "GET",
-              "/api/v1/sessions/" + session + "/processes/" + pid + "/output?wait=5&since=" + since,
+              "/api/v1/sessions/"
+                  + session
+                  + "/processes/"
+                  + pid
+                  + "/output?wait=5&max=1048576&since="
+                  + since,
               token,
               null);
       assertThat(r.status()).as(r.toString()).isEqualTo(200);
@@ -242,6 +248,63 @@ class ProcessRoutesTest {
     JsonNode end = TestServer.JSON.readTree(frames.next(ProcessAttach.EXIT).payload());
     assertThat(end.get("exitCode").asInt()).isEqualTo(4);
     assertThat(frames.closeCode()).isEqualTo(1000);
+  }
+
+  @Test
+  void aLateReaderOfABackgroundProcessIsToldHowManyBytesItMissed() throws Exception {
+    // 2,000,000 bytes, nobody reading: the log keeps the last 1 MiB (1,048,576 bytes).
+    String pid =
+        startProcess(
+                "pa",
+                tokenA,
+                "{\"command\": \"head -c 2000000 /dev/zero | tr '\\\\0' a\","
+                    + " \"background\": true}")
+            .get("id")
+            .asString();
+    assertThat(ended("pa", pid, tokenA).get("outputBytes").asLong()).isEqualTo(2_000_000);
+    long missed = 2_000_000 - (1 << 20);
+
+    List<Sse> events = stream("pa", pid, tokenA, null);
+    assertThat(events.getFirst().event()).isEqualTo("skipped");
+    assertThat(events.getFirst().data().get("skipped").asLong()).isEqualTo(missed);
+    assertThat(events.get(1).data().get("offset").asLong()).isEqualTo(missed);
+
+    var frames = new Frames();
+    attach("pa", pid, Map.of("Authorization", "Bearer " + tokenA), frames);
+    JsonNode skipped = TestServer.JSON.readTree(frames.next(ProcessAttach.SKIPPED).payload());
+    assertThat(skipped.get("skipped").asLong()).isEqualTo(missed);
+    long received = 0;
+    while (true) {
+      Frame f = frames.nextAny();
+      if (f.channel() == ProcessAttach.EXIT) {
+        break;
+      }
+      assertThat(f.channel()).isEqualTo(ProcessAttach.STDOUT);
+      received += f.payload().length;
+    }
+    assertThat(received).isEqualTo(1 << 20);
+  }
+
+  @Test
+  void anAttachReplaysFromTheOffsetAskedAndRefusesOneThatIsNoNumber() throws Exception {
+    String pid =
+        startProcess("pa", tokenA, "{\"command\": [\"printf\", \"abcdef\"]}").get("id").asString();
+    ended("pa", pid, tokenA);
+    var frames = new Frames();
+    WebSocket.Builder b = http.newWebSocketBuilder().header("Authorization", "Bearer " + tokenA);
+    b.buildAsync(URI.create(attachUri("pa", pid) + "?since=3"), frames).get(20, TimeUnit.SECONDS);
+    assertThat(frames.textOn(ProcessAttach.STDOUT, "def")).isEqualTo("def");
+    assertThat(frames.next(ProcessAttach.EXIT)).isNotNull();
+    try {
+      http.newWebSocketBuilder()
+          .header("Authorization", "Bearer " + tokenA)
+          .buildAsync(URI.create(attachUri("pa", pid) + "?since=abc"), new Frames())
+          .get(20, TimeUnit.SECONDS);
+      throw new AssertionError("a socket opened with ?since=abc");
+    } catch (ExecutionException e) {
+      assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode())
+          .isEqualTo(400);
+    }
   }
 
   // ---- signals and kill ---------------------------------------------------------------------
@@ -495,6 +558,13 @@ class ProcessRoutesTest {
           return f;
         }
       }
+    }
+
+    /** The next message, whatever its channel. */
+    Frame nextAny() throws InterruptedException {
+      Frame f = frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(f).as("a message").isNotNull();
+      return f;
     }
 
     /** What arrives on {@code channel} until it contains {@code expected}. */
