@@ -25,6 +25,8 @@ final class ProcessStreams {
   private static final Logger log = LoggerFactory.getLogger(ProcessStreams.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String PROCESS = "berth.process";
+  private static final String SINCE = "berth.since";
+  private static final String BASE64 = "berth.base64";
   private static final Duration POLL = Duration.ofSeconds(15); // a comment line keeps proxies open
 
   private final ProcessRoutes routes;
@@ -35,8 +37,15 @@ final class ProcessStreams {
 
   void register(RoutesConfig r) {
     String path = ProcessRoutes.PATH + "/{pid}/stream";
-    // Found before the stream begins, so an unknown process is a plain 404, not an empty stream.
-    r.before(path, ctx -> ctx.attribute(PROCESS, routes.process(ctx)));
+    // Found and checked before the stream begins, so an unknown process is a plain 404 and a bad
+    // parameter a 400, not an empty stream.
+    r.before(
+        path,
+        ctx -> {
+          ctx.attribute(PROCESS, routes.process(ctx));
+          ctx.attribute(SINCE, since(ctx));
+          ctx.attribute(BASE64, ProcessRoutes.encoding(ctx));
+        });
     r.sse(path, this::handle);
   }
 
@@ -51,8 +60,9 @@ final class ProcessStreams {
   private void handle(SseClient client) {
     Context ctx = client.ctx();
     LiveProcess p = ctx.attribute(PROCESS);
-    boolean base64 = ProcessRoutes.encoding(ctx);
-    OutputLog.Cursor cursor = p.output().attach(since(ctx));
+    Boolean base64 = ctx.attribute(BASE64);
+    Long since = ctx.attribute(SINCE);
+    OutputLog.Cursor cursor = p.output().attach(since);
     client.keepAlive();
     client.onClose(cursor::close);
     Thread.ofVirtual()

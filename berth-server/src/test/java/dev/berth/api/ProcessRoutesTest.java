@@ -207,6 +207,34 @@ class ProcessRoutesTest {
     assertThat(wrongType.text()).contains("container");
   }
 
+  @Test
+  void aStreamWithABadParameterIsRefusedBeforeItBegins() throws Exception {
+    String pid = startProcess("pa", tokenA, "{\"command\": [\"true\"]}").get("id").asString();
+    for (String query : List.of("?since=abc", "?since=-1", "?encoding=hex")) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          berth.url() + "/api/v1/sessions/pa/processes/" + pid + "/stream" + query))
+                  .header("Authorization", "Bearer " + tokenA)
+                  .timeout(WAIT)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(query + ": " + r.body()).isEqualTo(400);
+      assertThat(r.body()).contains(query.substring(1, query.indexOf('=')));
+    }
+    HttpResponse<String> unknown =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(berth.url() + "/api/v1/sessions/pa/processes/p999/stream"))
+                .header("Authorization", "Bearer " + tokenA)
+                .timeout(WAIT)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).contains("has no process 'p999'");
+  }
+
   // ---- WebSocket attach ----------------------------------------------------------------------
 
   @Test
