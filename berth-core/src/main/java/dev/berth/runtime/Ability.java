@@ -28,7 +28,16 @@ public enum Ability {
    * Runs a template's extra containers ({@code containers:}) beside the main one, each on its own
    * ({@link SessionRuntime#containers}, {@link SessionRuntime#startContainer}, ...).
    */
-  CONTAINERS("run several containers per session (a template's 'containers:')");
+  CONTAINERS("run several containers per session (a template's 'containers:')"),
+  /**
+   * Starts processes with handles ({@link WorkspaceAccess#start}): output streamed as it is made,
+   * stdin written while the process runs and closed on request, signals to the whole tree.
+   */
+  PROCESSES("start processes with handles (streamed output, stdin, signals)"),
+  /**
+   * Gives a started process a pseudo-terminal of a size it can change ({@link ProcessSpec#tty}).
+   */
+  TTY("run a process in a terminal");
 
   private final String phrase;
 

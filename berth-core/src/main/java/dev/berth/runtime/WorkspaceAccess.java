@@ -1,5 +1,7 @@
 package dev.berth.runtime;
 
+import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
@@ -60,6 +62,18 @@ public interface WorkspaceAccess {
    * returns.
    */
   ExecResult exec(ExecRequest request);
+
+  /**
+   * Starts a process in the running session and returns its handle once it runs; its output goes to
+   * {@code sink} as the process makes it (see {@link ProcessSink} for threads and backpressure).
+   * The process lives until it ends or the handle kills it; it does not end with the call that
+   * started it. {@code CONFLICT} when the session does not run; {@code UNSUPPORTED} (naming the
+   * backend) without {@link Ability#PROCESSES}, or {@link Ability#TTY} for a terminal.
+   */
+  default StartedProcess start(ProcessSpec spec, ProcessSink sink) {
+    throw new BerthException(
+        ErrorCode.UNSUPPORTED, "this backend cannot start processes with handles");
+  }
 
   /** The whole workspace as a tar stream, for migration between backends. */
   default void exportWorkspace(OutputStream out) {

@@ -62,6 +62,7 @@ public final class SessionService {
   private final SessionDeletion deletion;
   private final SessionWorkspace workspace;
   private final SessionContainerOps containers;
+  private final SessionProcessOps processes;
   private final TokenRotation tokenRotation;
   private final SessionTrails trails;
   private final SessionDefinitions definitions;
@@ -124,6 +125,7 @@ public final class SessionService {
     this.deletion = new SessionDeletion(steps);
     this.workspace = new SessionWorkspace(steps, limits);
     this.containers = new SessionContainerOps(steps);
+    this.processes = new SessionProcessOps(steps);
     this.tokenRotation = new TokenRotation(steps, tokens);
     this.trails = new SessionTrails(registry);
     this.definitions = new SessionDefinitions(steps);
@@ -138,6 +140,11 @@ public final class SessionService {
   /** File and exec operations inside sessions. */
   public SessionWorkspace workspace() {
     return workspace;
+  }
+
+  /** Processes started with handles: terminals, background servers, streamed commands. */
+  public SessionProcessOps processes() {
+    return processes;
   }
 
   /** A session's containers one by one (a template's {@code containers:}). */

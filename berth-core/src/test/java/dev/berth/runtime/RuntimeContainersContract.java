@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
@@ -24,9 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What every backend with {@link Ability#CONTAINERS} must show for sessions of several typed
  * containers (a template's {@code containers:}), run against each such backend by a subclass: one
- * workspace shared by all of them, each reachable by its type, exec and logs per container, a
- * read-only mount that refuses writes, unknown types refused, and nothing left after a destroy.
- * Commands are busybox's: sh, echo, cat, tr, nc, httpd, sleep.
+ * workspace shared by all of them, each reachable by its type, exec, logs and started processes per
+ * container (the last on backends with {@link Ability#PROCESSES}), a read-only mount that refuses
+ * writes, unknown types refused, and nothing left after a destroy. Commands are busybox's: sh,
+ * echo, cat, tr, nc, httpd, sleep.
  */
 public abstract class RuntimeContainersContract {
   /** Where the plugin serves the workspace, for the reach-by-type case. */
@@ -188,6 +190,36 @@ public abstract class RuntimeContainersContract {
         .untilAsserted(
             () -> assertThat(runtime().logTail(s, "processor", 20)).contains("processing"));
     assertThat(runtime().logTail(s, "merger", 20)).doesNotContain("processing");
+  }
+
+  @Test
+  void aProcessStartsInTheContainerOfTheTypeAsked() throws Exception {
+    assumeTrue(runtime().abilities().contains(Ability.PROCESSES), "no processes with handles");
+    RuntimeSession s = started(pipeline());
+    awaitResult(s);
+    var out = new java.io.ByteArrayOutputStream();
+    ProcessSink sink =
+        (stream, data, offset, length) -> {
+          synchronized (out) {
+            out.write(data, offset, length);
+          }
+        };
+    try (StartedProcess p =
+        runtime()
+            .workspace(s, "merger")
+            .start(
+                new ProcessSpec(
+                    ExecRequest.shell("echo \"$BERTH_CONTAINER\"; cat result.txt"),
+                    WorkspacePath.ROOT,
+                    Map.of(),
+                    java.util.Optional.empty(),
+                    StdinMode.none()),
+                sink)) {
+      assertThat(p.exit().get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+    }
+    synchronized (out) {
+      assertThat(out.toString(UTF_8)).isEqualTo("merger\nmerged\nHELLO PIPELINE\n");
+    }
   }
 
   @Test

@@ -46,17 +46,7 @@ final class ApiAuth {
             ErrorCode.UNAUTHORIZED,
             "a dashboard login works only with the '" + DASHBOARD_HEADER + "' header");
       }
-      ctx.attribute(PROOF, LoginProof.of(cookie));
-      ctx.attribute(
-          PRINCIPAL,
-          logins
-              .dashboardLogin(cookie)
-              .orElseThrow(
-                  () ->
-                      new BerthException(
-                          ErrorCode.UNAUTHORIZED,
-                          "the dashboard login has expired or was ended; log in again")));
-      UnreadRequestBody.authenticated(ctx.req());
+      authenticateCookie(ctx, cookie);
       return;
     }
     String token = null;
@@ -70,6 +60,56 @@ final class ApiAuth {
     ctx.attribute(PRINCIPAL, tokens.authenticate(token));
     ctx.attribute(PROOF, LoginProof.of(token));
     UnreadRequestBody.authenticated(ctx.req());
+  }
+
+  private void authenticateCookie(Context ctx, String cookie) {
+    if (logins == null) {
+      throw new BerthException(ErrorCode.UNAUTHORIZED, "dashboard logins are not enabled");
+    }
+    ctx.attribute(PROOF, LoginProof.of(cookie));
+    ctx.attribute(
+        PRINCIPAL,
+        logins
+            .dashboardLogin(cookie)
+            .orElseThrow(
+                () ->
+                    new BerthException(
+                        ErrorCode.UNAUTHORIZED,
+                        "the dashboard login has expired or was ended; log in again")));
+    UnreadRequestBody.authenticated(ctx.req());
+  }
+
+  /**
+   * {@link #authenticate} for a WebSocket upgrade. A browser cannot add a header to one, so a
+   * dashboard login counts without {@link #DASHBOARD_HEADER} when the page that opens the socket is
+   * Berth's own: its {@code Origin} names the host the request went to. Any other page's socket
+   * (cross-site WebSocket hijacking) is refused.
+   */
+  void authenticateUpgrade(Context ctx) {
+    if (ctx.header("Authorization") == null && ctx.cookie(DASHBOARD_COOKIE) != null) {
+      String origin = ctx.header("Origin");
+      String host = ctx.header("Host");
+      if (origin == null || host == null || !sameHost(origin, host)) {
+        throw new BerthException(
+            ErrorCode.UNAUTHORIZED,
+            "a dashboard login opens a WebSocket only from Berth's own pages (Origin "
+                + origin
+                + ")");
+      }
+      authenticateCookie(ctx, ctx.cookie(DASHBOARD_COOKIE));
+      return;
+    }
+    authenticate(ctx);
+  }
+
+  private static boolean sameHost(String origin, String host) {
+    try {
+      var uri = java.net.URI.create(origin);
+      String authority = uri.getRawAuthority();
+      return authority != null && authority.equalsIgnoreCase(host);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /**

@@ -182,6 +182,10 @@ public final class ApiServer {
           new FileRoutes(sessions.workspace(), maxRequestBytes).register(routes);
           new ExecutorRoutes(sessions, builds).register(routes);
           new ContainerRoutes(sessions.containers()).register(routes);
+          var processRoutes = new ProcessRoutes(sessions.processes());
+          processRoutes.register(routes);
+          new ProcessStreams(processRoutes).register(routes);
+          new ProcessAttach(auth, processRoutes, sessions.processes()).register(routes);
           new AdminRoutes(
                   orphans,
                   new dev.berth.reconcile.TemplateVolumeCollector(

@@ -7,6 +7,7 @@ import dev.berth.registry.Registry;
 import dev.berth.runtime.Backends;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.service.processes.SessionProcesses;
 import dev.berth.session.Session;
 import dev.berth.session.SessionActivity;
 import dev.berth.session.SessionStatus;
@@ -43,6 +44,7 @@ public final class SessionSteps {
   private final Duration stopGrace;
   private final SessionLocks locks = new SessionLocks();
   private final RunningExecs execs = new RunningExecs();
+  private final SessionProcesses processes;
   private final SessionJournal journal;
   private final ActivityTracker activity;
 
@@ -59,6 +61,7 @@ public final class SessionSteps {
     this.stopGrace = stopGrace;
     this.journal = new SessionJournal(registry, clock);
     this.activity = new ActivityTracker(registry, clock, ACTIVITY_EVERY);
+    this.processes = new SessionProcesses(clock);
   }
 
   public Registry registry() {
@@ -97,6 +100,14 @@ public final class SessionSteps {
     return locks;
   }
 
+  /**
+   * The processes started with handles in each session, which lifecycle operations end with the
+   * execs ({@link #endExecs}).
+   */
+  public SessionProcesses processes() {
+    return processes;
+  }
+
   /** The execs running in each session, which lifecycle operations end ({@link #endExecs}). */
   public RunningExecs execs() {
     return execs;
@@ -111,6 +122,10 @@ public final class SessionSteps {
     int ended = execs.endAll(id, why);
     if (ended > 0) {
       event(id, "exec", "ended " + ended + " running exec(s): " + why);
+    }
+    int processesEnded = processes.endAll(id, why);
+    if (processesEnded > 0) {
+      event(id, "process", "ended " + processesEnded + " running process(es): " + why);
     }
   }
 

@@ -78,7 +78,14 @@ public final class FakeRuntime implements SessionRuntime {
   private volatile Function<ExecRequest, ExecResult> exec = FakeRuntime::echo;
   private final Set<Ability> abilities =
       java.util.Collections.synchronizedSet(
-          EnumSet.of(Ability.APP_PROCESSES, Ability.PUBLISHED_PORTS, Ability.EXEC_STDIN));
+          EnumSet.of(
+              Ability.APP_PROCESSES,
+              Ability.PUBLISHED_PORTS,
+              Ability.EXEC_STDIN,
+              Ability.PROCESSES,
+              Ability.TTY));
+  private volatile ScriptedWorkspace.Script processScript = FakeRuntime::untilKilled;
+  private final Map<String, List<ScriptedProcess>> processes = new ConcurrentHashMap<>();
 
   public FakeRuntime(String kind, String instance, Clock clock) {
     this.kind = kind;
@@ -170,6 +177,33 @@ public final class FakeRuntime implements SessionRuntime {
   public FakeRuntime without(Ability ability) {
     abilities.remove(ability);
     return this;
+  }
+
+  /**
+   * What a started process does; by default it prints its arguments and a newline, then runs until
+   * it is killed (or its session stops).
+   */
+  public void onStart(ScriptedWorkspace.Script script) {
+    processScript = script;
+  }
+
+  /** The processes started in the session, oldest first. */
+  public List<ScriptedProcess> started(SessionId id) {
+    return List.copyOf(processes.getOrDefault(id.value(), List.of()));
+  }
+
+  private static void untilKilled(ScriptedProcess p, dev.berth.runtime.ProcessSpec spec)
+      throws InterruptedException {
+    p.print(dev.berth.runtime.ProcessStream.STDOUT, String.join(" ", spec.argv()) + "\n");
+    p.exit.join();
+  }
+
+  /** Ends the session's started processes, as a stopped container or process tree would. */
+  private void endProcesses(String handle) {
+    List<ScriptedProcess> ended = processes.remove(handle);
+    if (ended != null) {
+      ended.forEach(ScriptedProcess::kill);
+    }
   }
 
   /** What exec answers; by default it echoes its arguments with exit code 0. */
@@ -264,12 +298,14 @@ public final class FakeRuntime implements SessionRuntime {
   public RuntimeState stop(RuntimeSession s, Duration grace) {
     step("stop", s);
     apps.remove(s.handle());
+    endProcesses(s.handle());
     return s.state().with("started", null);
   }
 
   @Override
   public CleanupReport destroy(RuntimeSession s) {
     step("destroy", s);
+    endProcesses(s.handle());
     var report = new CleanupReport.Builder();
     if (apps.remove(s.handle()) != null) {
       report.removed("process", name(s));
@@ -326,6 +362,18 @@ public final class FakeRuntime implements SessionRuntime {
             throw BerthException.conflict("the fake app of '" + s.id() + "' is not running");
           }
           return exec.apply(request);
+        },
+        (spec, sink) -> {
+          step("start-process", s);
+          if (!isRunning(s.handle())) {
+            throw BerthException.conflict("the fake app of '" + s.id() + "' is not running");
+          }
+          var started = new ScriptedWorkspace(processScript).start(spec, sink);
+          var process = (ScriptedProcess) started;
+          processes
+              .computeIfAbsent(s.handle(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+              .add(process);
+          return started;
         });
   }
 

@@ -3,12 +3,16 @@ package dev.berth.runtime.fake;
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.FileEntry;
+import dev.berth.runtime.ProcessSink;
+import dev.berth.runtime.ProcessSpec;
+import dev.berth.runtime.StartedProcess;
 import dev.berth.runtime.WorkspaceAccess;
 import dev.berth.runtime.WorkspacePath;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -19,10 +23,20 @@ import java.util.function.Supplier;
 final class FakeWorkspaceAccess implements WorkspaceAccess {
   private final Supplier<FakeWorkspace> files;
   private final Function<ExecRequest, ExecResult> exec;
+  private final BiFunction<ProcessSpec, ProcessSink, StartedProcess> start;
 
-  FakeWorkspaceAccess(Supplier<FakeWorkspace> files, Function<ExecRequest, ExecResult> exec) {
+  FakeWorkspaceAccess(
+      Supplier<FakeWorkspace> files,
+      Function<ExecRequest, ExecResult> exec,
+      BiFunction<ProcessSpec, ProcessSink, StartedProcess> start) {
     this.files = files;
     this.exec = exec;
+    this.start = start;
+  }
+
+  @Override
+  public StartedProcess start(ProcessSpec spec, ProcessSink sink) {
+    return start.apply(spec, sink);
   }
 
   @Override

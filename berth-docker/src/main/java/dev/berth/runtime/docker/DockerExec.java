@@ -276,35 +276,7 @@ final class DockerExec {
    * whose pid line never arrived.
    */
   private void kill(String containerId, long pid, String marker) {
-    String line =
-        (pid > 0 ? "kill -KILL -" + pid + " " + pid + " 2>/dev/null; " : "")
-            + "for d in /proc/[0-9]*; do"
-            + " if tr '\\000' '\\n' < \"$d/environ\" 2>/dev/null | grep -qx '"
-            + EXEC_MARKER
-            + "="
-            + marker
-            + "'; then kill -KILL \"${d#/proc/}\" 2>/dev/null; fi;"
-            + " done; true";
-    try {
-      String id =
-          engine
-              .client
-              .execCreateCmd(containerId)
-              .withCmd("/bin/sh", "-c", line)
-              .withAttachStdout(true)
-              .withAttachStderr(true)
-              .exec()
-              .getId();
-      engine
-          .client
-          .execStartCmd(id)
-          .exec(new ResultCallback.Adapter<Frame>())
-          .awaitCompletion(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      // the command may have ended meanwhile; the result says timedOut either way
-    }
+    MarkedProcesses.signal(engine, containerId, marker, "KILL", pid);
   }
 
   /** Output kept up to a bound per stream, everything counted. */

@@ -5,7 +5,10 @@ import dev.berth.base.BerthException;
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.FileEntry;
+import dev.berth.runtime.ProcessSink;
+import dev.berth.runtime.ProcessSpec;
 import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.StartedProcess;
 import dev.berth.runtime.WorkspaceAccess;
 import dev.berth.runtime.WorkspacePath;
 import java.io.InputStream;
@@ -18,8 +21,9 @@ import java.util.TreeMap;
 /**
  * One Docker session's workspace: files through the archive API ({@link DockerFiles}, {@link
  * DockerArchives}), what that API cannot do as commands ({@link FileCommands}), exec ({@link
- * DockerExec}). The session container, created at prepare, is looked up at each call: the archive
- * API works on a created container, so a prepared session's files are served without starting it.
+ * DockerExec}), processes with handles ({@link DockerProcesses}). The session container, created at
+ * prepare, is looked up at each call: the archive API works on a created container, so a prepared
+ * session's files are served without starting it.
  */
 final class DockerWorkspace implements WorkspaceAccess {
   private final RuntimeSession s;
@@ -139,17 +143,9 @@ final class DockerWorkspace implements WorkspaceAccess {
       throw BerthException.conflict("session '" + s.id() + "' is not running; start it to exec");
     }
     ContainerPaths paths = paths(c);
-    String cwd = paths.follow(request.cwd());
-    if (!paths.stat(cwd).map(PathStat::isDirectory).orElse(false)) {
-      throw BerthException.badRequest("cwd '" + request.cwd() + "' is not a directory");
-    }
+    String cwd = directory(paths, request.cwd());
     boolean hasShell = engine.stat(c.getId(), "/bin/sh").isPresent();
-    Map<String, String> env = new TreeMap<>(s.template().container().env());
-    env.put("BERTH_SESSION_ID", s.id().value());
-    env.put("BERTH_WORKSPACE", s.template().workspace().path());
-    env.putAll(request.env());
-    List<String> envList =
-        env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+    List<String> envList = environment(request.env());
     return exec.run(
         c.getId(),
         paths.owner(),
@@ -162,6 +158,37 @@ final class DockerWorkspace implements WorkspaceAccess {
         request.maxOutputBytes(),
         hasShell,
         request.cancellation());
+  }
+
+  @Override
+  public StartedProcess start(ProcessSpec spec, ProcessSink sink) {
+    var c = container();
+    if (!running(c)) {
+      throw BerthException.conflict(
+          "session '" + s.id() + "' is not running; start it to start processes");
+    }
+    String cwd = directory(paths(c), spec.cwd());
+    boolean hasShell = engine.stat(c.getId(), "/bin/sh").isPresent();
+    return new DockerProcesses(engine)
+        .start(c.getId(), cwd, environment(spec.env()), spec, sink, hasShell);
+  }
+
+  /** {@code cwd} inside the container, BAD_REQUEST unless it is a directory. */
+  private static String directory(ContainerPaths paths, WorkspacePath cwd) {
+    String inside = paths.follow(cwd);
+    if (!paths.stat(inside).map(PathStat::isDirectory).orElse(false)) {
+      throw BerthException.badRequest("cwd '" + cwd + "' is not a directory");
+    }
+    return inside;
+  }
+
+  /** A command's environment: the template's, Berth's own variables, then the caller's. */
+  private List<String> environment(Map<String, String> extra) {
+    Map<String, String> env = new TreeMap<>(s.template().container().env());
+    env.put("BERTH_SESSION_ID", s.id().value());
+    env.put("BERTH_WORKSPACE", s.template().workspace().path());
+    env.putAll(extra);
+    return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
   }
 
   /**

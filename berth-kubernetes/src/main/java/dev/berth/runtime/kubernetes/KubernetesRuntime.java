@@ -70,6 +70,7 @@ public final class KubernetesRuntime implements SessionRuntime {
   private final boolean ownsClient;
   private final KubernetesOptions options;
   private final PodExec exec;
+  private final PodProcesses processes;
   private final PodFiles files;
   private final PodArchives archives;
   private final KubeCleanup cleanup;
@@ -89,6 +90,7 @@ public final class KubernetesRuntime implements SessionRuntime {
     this.ownsClient = owns;
     this.options = options;
     this.exec = new PodExec(client);
+    this.processes = new PodProcesses(client, exec);
     var spool = new SpoolDir(options.spoolDir());
     this.files = new PodFiles(exec, spool);
     this.archives = new PodArchives(files, spool);
@@ -142,7 +144,9 @@ public final class KubernetesRuntime implements SessionRuntime {
             Ability.RESOURCE_LIMITS,
             Ability.IMAGES,
             Ability.EXEC_STDIN,
-            Ability.CONTAINERS);
+            Ability.CONTAINERS,
+            Ability.PROCESSES,
+            Ability.TTY);
     if (options.networkPolicy()) {
       abilities.add(Ability.NETWORK_ISOLATION);
     }
@@ -486,6 +490,7 @@ public final class KubernetesRuntime implements SessionRuntime {
         files,
         archives,
         exec,
+        processes,
         () -> targets.forExec(s, names(s)).in(type),
         () -> targets.forExec(s, names(s)).in(type));
   }
@@ -518,6 +523,7 @@ public final class KubernetesRuntime implements SessionRuntime {
         files,
         archives,
         exec,
+        processes,
         () -> targets.forFiles(s, names(s), image(s)),
         () -> targets.forExec(s, names(s)));
   }

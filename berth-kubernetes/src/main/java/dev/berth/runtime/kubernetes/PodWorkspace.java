@@ -3,6 +3,9 @@ package dev.berth.runtime.kubernetes;
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.FileEntry;
+import dev.berth.runtime.ProcessSink;
+import dev.berth.runtime.ProcessSpec;
+import dev.berth.runtime.StartedProcess;
 import dev.berth.runtime.WorkspaceAccess;
 import dev.berth.runtime.WorkspacePath;
 import java.io.InputStream;
@@ -14,13 +17,15 @@ import java.util.function.Supplier;
 /**
  * One Kubernetes session's workspace, through the API server's exec endpoint: files ({@link
  * PodFiles}) and archives ({@link PodArchives}) in the session's pod when it runs, else in its
- * helper pod; commands ({@link PodExec}) in the running session pod only. Which pod serves a call
- * is decided at each call by the suppliers the runtime gives (the helper is made on demand there).
+ * helper pod; commands ({@link PodExec}) and processes with handles ({@link PodProcesses}) in the
+ * running session pod only. Which pod serves a call is decided at each call by the suppliers the
+ * runtime gives (the helper is made on demand there).
  */
 final class PodWorkspace implements WorkspaceAccess {
   private final PodFiles files;
   private final PodArchives archives;
   private final PodExec exec;
+  private final PodProcesses processes;
   private final Supplier<PodFiles.Target> fileTarget;
   private final Supplier<PodFiles.Target> runningPod;
 
@@ -32,11 +37,13 @@ final class PodWorkspace implements WorkspaceAccess {
       PodFiles files,
       PodArchives archives,
       PodExec exec,
+      PodProcesses processes,
       Supplier<PodFiles.Target> fileTarget,
       Supplier<PodFiles.Target> runningPod) {
     this.files = files;
     this.archives = archives;
     this.exec = exec;
+    this.processes = processes;
     this.fileTarget = fileTarget;
     this.runningPod = runningPod;
   }
@@ -101,5 +108,11 @@ final class PodWorkspace implements WorkspaceAccess {
         request.timeout(),
         request.maxOutputBytes(),
         request.cancellation());
+  }
+
+  @Override
+  public StartedProcess start(ProcessSpec spec, ProcessSink sink) {
+    PodFiles.Target target = runningPod.get();
+    return processes.start(target, files.workingDirectory(target, spec.cwd()), spec, sink);
   }
 }

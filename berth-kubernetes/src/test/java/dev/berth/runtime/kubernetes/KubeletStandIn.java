@@ -39,8 +39,9 @@ import java.util.concurrent.TimeUnit;
  * becomes Running, and Succeeded/Failed with the exit code (and {@code OOMKilled}) when the
  * container ends. A pod or PVC deleted from the mock loses its container or volume. Exec speaks the
  * {@code v4.channel.k8s.io} protocol: stdin on channel 0, stdout 1, stderr 2, and the exit status
- * as a {@code Status} on channel 3; its {@code container} parameter picks the pod's container. A
- * pod's {@code log} is the container's {@code docker logs} (stdout only).
+ * as a {@code Status} on channel 3; its {@code container} parameter picks the pod's container; with
+ * {@code tty=true} the command runs in a terminal ({@link StandInTtyExec}: all output on channel 1,
+ * resizes on channel 4). A pod's {@code log} is the container's {@code docker logs} (stdout only).
  *
  * <p>A pod of several containers gets one Docker container per pod container: the first in a
  * network namespace of its own with the pod's {@code hostAliases}, the others joined to it ({@code
@@ -535,6 +536,7 @@ final class KubeletStandIn implements AutoCloseable {
     String pod = parts[6];
     List<String> command = new ArrayList<>();
     boolean stdin = false;
+    boolean tty = false;
     String inContainer = null;
     for (String kv : path.substring(path.indexOf('?') + 1).split("&")) {
       String[] p = kv.split("=", 2);
@@ -545,6 +547,8 @@ final class KubeletStandIn implements AutoCloseable {
         stdin = Boolean.parseBoolean(value);
       } else if (p[0].equals("container")) {
         inContainer = value;
+      } else if (p[0].equals("tty")) {
+        tty = Boolean.parseBoolean(value);
       }
     }
     String uid = podNames.get(pod);
@@ -554,6 +558,9 @@ final class KubeletStandIn implements AutoCloseable {
             : inContainer == null
                 ? containers.get(uid)
                 : podContainers.getOrDefault(uid, Map.of()).get(inContainer);
+    if (container != null && tty) {
+      return new MockResponse().withWebSocketUpgrade(new StandInTtyExec(container, command));
+    }
     if (container == null) {
       return new MockResponse()
           .setResponseCode(400)
@@ -616,13 +623,7 @@ final class KubeletStandIn implements AutoCloseable {
                   int code = process.waitFor();
                   out.join();
                   err.join();
-                  String status =
-                      code == 0
-                          ? "{\"metadata\":{},\"status\":\"Success\"}"
-                          : "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero exit code\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\""
-                              + code
-                              + "\"}]}}";
-                  byte[] bytes = status.getBytes(UTF_8);
+                  byte[] bytes = status(code);
                   send(ws, 3, bytes, bytes.length);
                   ws.close(1000, "");
                 } catch (InterruptedException e) {
@@ -829,7 +830,18 @@ final class KubeletStandIn implements AutoCloseable {
             });
   }
 
-  private static void send(WebSocket ws, int channel, byte[] data, int length) {
+  /** The exec's exit status as a kubelet sends it on channel 3. */
+  static byte[] status(int code) {
+    String status =
+        code == 0
+            ? "{\"metadata\":{},\"status\":\"Success\"}"
+            : "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero exit code\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\""
+                + code
+                + "\"}]}}";
+    return status.getBytes(UTF_8);
+  }
+
+  static void send(WebSocket ws, int channel, byte[] data, int length) {
     byte[] frame = new byte[length + 1];
     frame[0] = (byte) channel;
     System.arraycopy(data, 0, frame, 1, length);

@@ -47,7 +47,7 @@ final class LocalProcesses {
     return null;
   }
 
-  private static List<String> inOwnSession(List<String> argv) {
+  static List<String> inOwnSession(List<String> argv) {
     if (SETSID == null) {
       return argv; // still stopped through ProcessHandle.descendants(), just less thoroughly
     }
@@ -151,7 +151,7 @@ final class LocalProcesses {
    * Ends a timed-out exec: its descendants, and whatever carries its marker (children that
    * daemonized away from it). Twice, for a child forked while the first round ran.
    */
-  private static void killExec(ProcessHandle leader, String execId) {
+  static void killExec(ProcessHandle leader, String execId) {
     for (int round = 0; round < 2; round++) {
       List<ProcessHandle> all = new ArrayList<>(leader.descendants().toList());
       all.add(leader);
@@ -167,7 +167,7 @@ final class LocalProcesses {
     }
   }
 
-  private static void signalGroup(long pgid, String signal) {
+  static void signalGroup(long pgid, String signal) {
     if (SETSID == null) {
       return;
     }

@@ -53,6 +53,7 @@ public final class LocalRuntime implements SessionRuntime {
   // Exit codes of apps this process started; after a restart only liveness can be known.
   private final Map<Long, Process> children = new ConcurrentHashMap<>();
   private final LocalContainers containers;
+  private final LocalSessionProcesses sessionProcesses = new LocalSessionProcesses();
 
   /** A local runtime whose sessions get session tokens (tests; the provider asks the config). */
   public LocalRuntime(Path sessionsDir, String instance) {
@@ -95,7 +96,12 @@ public final class LocalRuntime implements SessionRuntime {
   @Override
   public Set<Ability> abilities() {
     return EnumSet.of(
-        Ability.APP_PROCESSES, Ability.PUBLISHED_PORTS, Ability.EXEC_STDIN, Ability.CONTAINERS);
+        Ability.APP_PROCESSES,
+        Ability.PUBLISHED_PORTS,
+        Ability.EXEC_STDIN,
+        Ability.CONTAINERS,
+        Ability.PROCESSES,
+        Ability.TTY);
   }
 
   Path sessionDir(RuntimeSession s) {
@@ -169,6 +175,7 @@ public final class LocalRuntime implements SessionRuntime {
       throw new BerthException(
           ErrorCode.CONFLICT, "session '" + s.id() + "' has no workspace; it cannot start");
     }
+    sessionProcesses.sessionStarted(s.handle());
     if (inspect(s) instanceof ObservedState.Running running) {
       // the auto containers that ended or were stopped on request start again, as on Docker
       return StartResult.of(containers.startAuto(s), running.endpoints());
@@ -234,6 +241,7 @@ public final class LocalRuntime implements SessionRuntime {
 
   @Override
   public RuntimeState stop(RuntimeSession s, Duration grace) {
+    sessionProcesses.endAll(s.handle());
     if (!s.template().containers().isEmpty() && Files.isDirectory(workspaceDir(s))) {
       s = s.withState(containers.stopAll(s, grace)); // before the app, which they may talk to
     }
@@ -248,6 +256,7 @@ public final class LocalRuntime implements SessionRuntime {
   @Override
   public CleanupReport destroy(RuntimeSession s) {
     var report = new CleanupReport.Builder();
+    sessionProcesses.endAll(s.handle());
     // The recorded app, and any other process carrying the session's marker (execs still
     // running, an app whose pid was not recorded because the manager died mid-start).
     List<ProcessHandle> processes = new ArrayList<>();
@@ -282,6 +291,7 @@ public final class LocalRuntime implements SessionRuntime {
         report.failed("directory", dir.toString(), e.toString());
       }
     }
+    sessionProcesses.sessionGone(s.handle());
     return report.build();
   }
 
@@ -337,7 +347,17 @@ public final class LocalRuntime implements SessionRuntime {
 
   @Override
   public WorkspaceAccess workspace(RuntimeSession s) {
-    return new LocalWorkspace(() -> root(s), baseEnv(s));
+    return new LocalWorkspace(
+        () -> root(s),
+        baseEnv(s),
+        (spec, cwd, env, sink) ->
+            sessionProcesses.start(
+                s.handle(),
+                () -> inspect(s) instanceof ObservedState.Running,
+                spec,
+                cwd,
+                env,
+                sink));
   }
 
   @Override
@@ -387,6 +407,16 @@ public final class LocalRuntime implements SessionRuntime {
       return workspace(s);
     }
     SessionContainer c = LocalContainers.declared(s, type);
-    return new LocalWorkspace(() -> containers.root(s, c), containers.env(s, c));
+    return new LocalWorkspace(
+        () -> containers.root(s, c),
+        containers.env(s, c),
+        (spec, cwd, env, sink) ->
+            sessionProcesses.start(
+                s.handle(),
+                () -> inspect(s) instanceof ObservedState.Running,
+                spec,
+                cwd,
+                env,
+                sink));
   }
 }

@@ -4,6 +4,9 @@ import dev.berth.base.BerthException;
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.FileEntry;
+import dev.berth.runtime.ProcessSink;
+import dev.berth.runtime.ProcessSpec;
+import dev.berth.runtime.StartedProcess;
 import dev.berth.runtime.WorkspaceAccess;
 import dev.berth.runtime.WorkspacePath;
 import java.io.InputStream;
@@ -24,14 +27,23 @@ import java.util.function.Supplier;
 final class LocalWorkspace implements WorkspaceAccess {
   private final Supplier<ConfinedRoot> root;
   private final Map<String, String> baseEnv;
+  private final Starter starter;
+
+  /** Starts a process of this workspace's session, given its directory and whole environment. */
+  @FunctionalInterface
+  interface Starter {
+    StartedProcess start(ProcessSpec spec, Path cwd, Map<String, String> env, ProcessSink sink);
+  }
 
   /**
    * @param root the workspace, checked at each call ({@code CONFLICT} when it is gone)
    * @param baseEnv the session's environment for commands, before the request's own
+   * @param starter starts processes with handles ({@link LocalSessionProcesses})
    */
-  LocalWorkspace(Supplier<ConfinedRoot> root, Map<String, String> baseEnv) {
+  LocalWorkspace(Supplier<ConfinedRoot> root, Map<String, String> baseEnv, Starter starter) {
     this.root = root;
     this.baseEnv = Map.copyOf(baseEnv);
+    this.starter = starter;
   }
 
   @Override
@@ -95,5 +107,16 @@ final class LocalWorkspace implements WorkspaceAccess {
         request.timeout(),
         request.maxOutputBytes(),
         request.cancellation());
+  }
+
+  @Override
+  public StartedProcess start(ProcessSpec spec, ProcessSink sink) {
+    Path cwd = root.get().follow(spec.cwd());
+    if (!Files.isDirectory(cwd)) {
+      throw BerthException.badRequest("cwd '" + spec.cwd() + "' is not a directory");
+    }
+    Map<String, String> env = new HashMap<>(baseEnv);
+    env.putAll(spec.env());
+    return starter.start(spec, cwd, env, sink);
   }
 }

@@ -1,0 +1,71 @@
+package dev.berth.runtime;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+
+/**
+ * A one-shot exec ({@link WorkspaceAccess#exec}) run as a started process ({@link
+ * WorkspaceAccess#start}): the same result, limits and kill semantics, for a backend whose exec is
+ * a thin use of its process handles. It waits for the process's end, its timeout or its
+ * cancellation, whichever comes first; on the last two it kills the process and everything it
+ * started, and returns what was captured, with exit code -1.
+ */
+public final class OneShotExec {
+  private OneShotExec() {}
+
+  public static ExecResult run(WorkspaceAccess workspace, ExecRequest request) {
+    var stdout = new FirstBytes(request.maxOutputBytes());
+    var stderr = new FirstBytes(request.maxOutputBytes());
+    ProcessSink capture =
+        (stream, data, offset, length) ->
+            (stream == ProcessStream.STDOUT ? stdout : stderr).add(data, offset, length);
+    long started = System.nanoTime();
+    boolean ended = false;
+    int exitCode = -1;
+    try (StartedProcess process = workspace.start(ProcessSpec.of(request), capture)) {
+      try {
+        ended = request.cancellation().await(process.exit(), request.timeout());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (ended) {
+        exitCode = process.exit().join();
+      } else {
+        process.kill();
+      }
+    }
+    boolean timedOut = !ended && !request.cancellation().isCancelled();
+    return new ExecResult(
+        exitCode,
+        stdout.bytes(),
+        stderr.bytes(),
+        stdout.total(),
+        stderr.total(),
+        timedOut,
+        Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /** The first {@code max} bytes of a stream, and how many there were in all. */
+  private static final class FirstBytes {
+    private final int max;
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    private long total;
+
+    FirstBytes(int max) {
+      this.max = max;
+    }
+
+    synchronized void add(byte[] data, int offset, int count) {
+      kept.write(data, offset, (int) Math.min(count, max - kept.size()));
+      total += count;
+    }
+
+    synchronized long total() {
+      return total;
+    }
+
+    synchronized byte[] bytes() {
+      return kept.toByteArray();
+    }
+  }
+}
