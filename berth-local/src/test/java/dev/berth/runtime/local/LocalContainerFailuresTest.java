@@ -61,8 +61,22 @@ class LocalContainerFailuresTest {
     }
   }
 
-  private void assertNoProcessLeft(TestServices t, String id, List<String> pidFiles) {
-    List<Long> pids = pidFiles.stream().map(n -> pid(t, id, n)).toList();
+  /**
+   * No process of the session is left: neither one that wrote its pid file (read from disk, as the
+   * failed session's workspace may be refused) nor any carrying the session's marker. A process
+   * ended by the failed start before its shell wrote the file is covered by the marker.
+   */
+  private void assertNoProcessLeft(TestServices t, String id, List<String> pidFiles)
+      throws Exception {
+    Path workspace = home.resolve("sessions").resolve(id).resolve("workspace");
+    List<Long> pids = new java.util.ArrayList<>();
+    for (String name : pidFiles) {
+      Path file = workspace.resolve(name + ".pid");
+      String text = Files.exists(file) ? Files.readString(file).strip() : "";
+      if (!text.isEmpty()) {
+        pids.add(Long.parseLong(text));
+      }
+    }
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
