@@ -54,6 +54,12 @@ import java.util.function.Supplier;
  * removed; a manager killed at any point leaves a registry entry that the next start finishes.
  */
 public final class SessionService {
+  /** How many lines of output a log read answers when it is not told (REST, MCP). */
+  public static final int DEFAULT_LOG_LINES = 100;
+
+  /** The most lines of output one log read answers (REST, MCP). */
+  public static final int MAX_LOG_LINES = 10_000;
+
   private final SessionSteps steps;
   private final LifecycleSteps lifecycle;
   private final Tokens tokens;

@@ -186,7 +186,10 @@ final class SessionRoutes {
 
   private void logs(Context ctx) {
     SessionId id = id(ctx);
-    int lines = (int) RequestBodies.longParam(ctx, "lines", 100, 1, 10_000);
+    int lines =
+        (int)
+            RequestBodies.longParam(
+                ctx, "lines", SessionService.DEFAULT_LOG_LINES, 1, SessionService.MAX_LOG_LINES);
     String container = ctx.queryParam("container");
     String tail =
         container == null || container.isEmpty()

@@ -125,6 +125,9 @@ public class McpHttpTest {
             "session_info",
             "session_delete",
             "session_token",
+            "session_logs",
+            "session_start_container",
+            "session_stop_container",
             "session_read_file",
             "session_write_file",
             "session_edit_file",
@@ -150,6 +153,9 @@ public class McpHttpTest {
     assertThat(byName.get("session_make_directory").annotations().idempotentHint()).isTrue();
     assertThat(byName.get("session_make_directory").annotations().destructiveHint()).isFalse();
     assertThat(byName.get("session_exec").annotations().openWorldHint()).isTrue();
+    assertThat(byName.get("session_logs").annotations().readOnlyHint()).isTrue();
+    assertThat(byName.get("session_start_container").annotations().destructiveHint()).isTrue();
+    assertThat(byName.get("session_stop_container").annotations().idempotentHint()).isTrue();
   }
 
   @Test
@@ -382,6 +388,9 @@ public class McpHttpTest {
             "session_move_file",
             "session_make_directory",
             "session_exec",
+            "session_logs",
+            "session_start_container",
+            "session_stop_container",
             "session_delete")) {
       Map<String, Object> args = new HashMap<>(Map.of("session_id", "sess-b"));
       switch (tool) {
@@ -393,6 +402,7 @@ public class McpHttpTest {
         case "session_search" -> args.put("pattern", "x");
         case "session_move_file" -> args.putAll(Map.of("from", "x", "to", "y"));
         case "session_exec" -> args.put("command", "true");
+        case "session_start_container", "session_stop_container" -> args.put("container", "x");
         default -> {}
       }
       assertThat(error(a, tool, args)).as(tool).contains("no session 'sess-b'");

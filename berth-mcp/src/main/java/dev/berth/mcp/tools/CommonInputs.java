@@ -11,5 +11,9 @@ final class CommonInputs {
 
   static final ValueSchema PATH = Schema.string().description("relative to the workspace root");
 
+  /** One of a session's extra containers, named as session_info lists them. */
+  static final ValueSchema CONTAINER =
+      Schema.string().description("the container's type, as session_info lists it");
+
   private CommonInputs() {}
 }

@@ -7,9 +7,6 @@ import dev.berth.mcp.tool.ToolResults;
 import dev.berth.reconcile.SessionLife;
 import dev.berth.service.SessionService;
 import dev.berth.session.Session;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** session_info: one session, with why it is still alive and when it will not be. */
@@ -31,21 +28,8 @@ final class SessionInfoTool {
           Session s = sessions.get(caller.session(args));
           Map<String, Object> out = SessionViews.view(s);
           out.put("life", SessionViews.life(SessionLife.of(sessions, s)));
-          out.put("containers", containers(sessions, s));
+          out.put("containers", SessionViews.containers(sessions.containers().list(s.id())));
           return ToolResults.text(SessionViews.json(out));
         });
-  }
-
-  private static List<Map<String, Object>> containers(SessionService sessions, Session s) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (var c : sessions.containers().list(s.id())) {
-      Map<String, Object> one = new LinkedHashMap<>();
-      one.put("type", c.type());
-      one.put("name", c.name());
-      one.put("state", c.phase().apiName());
-      one.put("detail", c.detail());
-      out.add(one);
-    }
-    return out;
   }
 }

@@ -1,13 +1,19 @@
 package dev.berth.mcp.tools;
 
 import dev.berth.reconcile.SessionLife;
+import dev.berth.runtime.ContainerStatus;
 import dev.berth.session.Session;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
 
-/** How the lifecycle tools show a session: the same JSON shape in create, list and info. */
+/**
+ * How the lifecycle tools show a session and its containers: the same JSON shape in create, list
+ * and info, and the same container list in info and the container tools.
+ */
 final class SessionViews {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -40,6 +46,20 @@ final class SessionViews {
     out.put("cull_action", l.action().yamlName());
     out.put("restarts", l.restarts());
     l.nextRestartAt().ifPresent(t -> out.put("next_restart_at", t.toString()));
+    return out;
+  }
+
+  /** Each container (type, name, state, detail), in the order the service lists them. */
+  static List<Map<String, Object>> containers(List<ContainerStatus> list) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (ContainerStatus c : list) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("type", c.type());
+      one.put("name", c.name());
+      one.put("state", c.phase().apiName());
+      one.put("detail", c.detail());
+      out.add(one);
+    }
     return out;
   }
 

@@ -69,6 +69,28 @@ class ExecToolTest {
   }
 
   @Test
+  void runsInAnExtraContainerWithThatContainersEnvironment() throws Exception {
+    ToolFixture.template(home, "pipe", StartContainerToolTest.PIPE);
+    try (var f = new ToolFixture(home)) {
+      ToolDefinition tool = ExecTool.definition(f.workspace);
+      f.session("pipe", "pipe");
+      String line = "echo \"[$BERTH_CONTAINER]\"";
+      assertThat(
+              ok(tool, ADMIN, args("session_id", "pipe", "command", line, "container", "worker")))
+          .contains("exit code: 0", "[worker]\n");
+      assertThat(ok(tool, ADMIN, args("session_id", "pipe", "command", line)))
+          .as("the main container is not the worker")
+          .contains("exit code: 0", "[]\n");
+      assertThat(
+              error(
+                  tool, ADMIN, args("session_id", "pipe", "command", "true", "container", "ghost")))
+          .isEqualTo(
+              "session 'pipe' has no container 'ghost'; its containers: session, worker,"
+                  + " inspector");
+    }
+  }
+
+  @Test
   void refusesACommandOfTheWrongShape() {
     try (var f = new ToolFixture(home)) {
       ToolDefinition tool = ExecTool.definition(f.workspace);

@@ -20,7 +20,9 @@ import dev.berth.template.TemplateLoader;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,12 +61,30 @@ final class ToolFixture implements AutoCloseable {
 
   /** A running session on the default template. */
   SessionId session(String id) {
+    return session(id, Optional.empty());
+  }
+
+  /** A running session on {@code template}, which {@link #template} wrote before this fixture. */
+  SessionId session(String id, String template) {
+    return session(id, Optional.of(template));
+  }
+
+  private SessionId session(String id, Optional<String> template) {
     return sessions
         .create(
             new CreateSessionRequest(
-                Optional.of(SessionId.of(id)), Optional.empty(), Optional.empty(), Map.of(), true))
+                Optional.of(SessionId.of(id)), template, Optional.empty(), Map.of(), true))
         .session()
         .id();
+  }
+
+  /**
+   * Writes template {@code name} into {@code home}'s templates; call it before the fixture is made,
+   * which reads the templates once.
+   */
+  static void template(Path home, String name, String yaml) throws IOException {
+    Path dir = Files.createDirectories(home.resolve("templates").resolve(name));
+    Files.writeString(dir.resolve("template.yaml"), yaml);
   }
 
   void write(SessionId id, String path, String content) {
