@@ -4,7 +4,6 @@ import dev.berth.base.SessionId;
 import dev.berth.runtime.ContainerStatus;
 import dev.berth.template.RestartPolicy;
 import dev.berth.template.SessionContainer;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * When a RUNNING session's extra container (one of its template's {@code containers:}) ended
- * without Berth stopping it, that container alone is started again, per the template's restart
- * policy (the same backoff, limit and exit-code rule as the main app's), while the main container
- * and the others keep running. Past the limit the session goes FAILED, naming the container.
+ * without Berth stopping it, or is gone without Berth removing it ({@link ContainerStatus#lost}:
+ * someone ran {@code docker rm -f}), that container alone is started again (made again when gone),
+ * per the template's restart policy (the same backoff, limit and exit-code rule as the main app's;
+ * a lost one has no exit code, as a lost app has none), while the main container and the others
+ * keep running. Past the limit the session goes FAILED, naming the container. While one is down the
+ * session stays RUNNING and its status reason names it ({@link Verdict.Down}).
  *
  * <p>The judgement is a function of the containers' phases, the policy, the clock and the counts
  * kept here. Counts are in memory, per session and container type, like the health monitor's: after
@@ -30,6 +32,12 @@ final class ContainerRestarts {
 
     /** The session cannot go on: it goes FAILED for good with {@code reason}. */
     record GiveUp(String reason) implements Verdict {}
+
+    /**
+     * {@code type} is down and the session runs without it: it waits out its backoff, or the policy
+     * does not restart it. {@code why} names it, for the session's status reason.
+     */
+    record Down(String type, String why) implements Verdict {}
   }
 
   /** Restarts done in a row, when the next one is due (null: none pending), the last one's time. */
@@ -58,11 +66,21 @@ final class ContainerRestarts {
         }
         continue;
       }
-      if (c.phase() != ContainerStatus.Phase.EXITED || !policy.restarts(c.exitCode())) {
-        continue; // stopped on purpose, never started, or a step that finished its work
+      boolean down = c.phase() == ContainerStatus.Phase.EXITED || c.lost();
+      if (!down) {
+        continue; // stopped on purpose, or never made (a manual one not asked for yet)
+      }
+      String what = "container '" + c.type() + "' " + c.detail();
+      if (!policy.restarts(c.exitCode())) {
+        if (c.exitCode().orElse(-1) != 0) { // a step that finished its work is not down
+          out.add(
+              new Verdict.Down(
+                  c.type(),
+                  what + " (restart policy " + policy.mode().yamlName() + ": not restarted)"));
+        }
+        continue;
       }
       int done = count == null ? 0 : count.restarts();
-      String what = "container '" + c.type() + "' " + c.detail();
       if (done >= policy.limit()) {
         out.add(
             new Verdict.GiveUp(
@@ -73,18 +91,35 @@ final class ContainerRestarts {
         continue;
       }
       if (count == null || count.due() == null) {
-        Duration delay = policy.delay(done);
-        mine.put(
-            c.type(),
-            new Count(done, now.plus(delay), count == null ? Instant.EPOCH : count.lastRestart()));
-        continue;
+        count =
+            new Count(
+                done,
+                now.plus(policy.delay(done)),
+                count == null ? Instant.EPOCH : count.lastRestart());
+        mine.put(c.type(), count);
       }
       if (!now.isBefore(count.due())) {
         mine.put(c.type(), new Count(done + 1, null, now));
         out.add(
             new Verdict.Restart(
                 c.type(), what + "; restart " + (done + 1) + " of " + policy.limit()));
+        continue;
       }
+      // The delay as first judged and the time it is due: the same words at every pass until the
+      // restart, so the reason (and its status event) changes only when something happens.
+      out.add(
+          new Verdict.Down(
+              c.type(),
+              what
+                  + "; restart "
+                  + (done + 1)
+                  + " of "
+                  + policy.limit()
+                  + " in "
+                  + Durations.words(policy.delay(done))
+                  + " (at "
+                  + count.due()
+                  + ")"));
     }
     return out;
   }

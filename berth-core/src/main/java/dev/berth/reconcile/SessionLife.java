@@ -69,6 +69,10 @@ public record SessionLife(
                   .map(at -> "at " + at + " (" + until(at, now) + ")")
                   .orElse("at the reconciler's next pass"));
     }
+    if (!deleting && s.status() == SessionStatus.RUNNING && !s.statusReason().isEmpty()) {
+      // One of its containers is down (see ContainerRestarts): that comes first.
+      parts.add("running, but " + s.statusReason());
+    }
     parts.add(
         activity.via().isEmpty()
             ? "not used since it was created " + ago(s.createdAt(), now)

@@ -126,10 +126,12 @@ public final class SessionReconciler {
     }
     switch (step) {
       case Step.Nothing n -> {
-        if (s.status() == SessionStatus.RUNNING
-            && observed instanceof ObservedState.Running
-            && !t.containers().isEmpty()) {
-          containers(locked, t, now);
+        if (s.status() == SessionStatus.RUNNING && observed instanceof ObservedState.Running) {
+          if (t.containers().isEmpty()) {
+            locked.explain(""); // a reason left from containers its template no longer has
+          } else {
+            containers(locked, t, now);
+          }
         }
       }
       case Step.Fail f -> {
@@ -192,12 +194,26 @@ public final class SessionReconciler {
     }
   }
 
-  /** Restarts, alone, the session's extra containers that ended (see {@link ContainerRestarts}). */
+  /**
+   * Restarts, alone, the session's extra containers that ended or were lost (see {@link
+   * ContainerRestarts}), and keeps the session's status reason naming the first one that is down,
+   * cleared once every one is back.
+   */
   private void containers(LockedSession locked, Template t, Instant now) {
     SessionId id = locked.session().id();
-    var verdicts = containerRestarts.judge(id, t.lifetime().restart(), locked.containers(), now);
+    var seen = locked.containers();
+    if (seen.isEmpty()) {
+      return; // the runtime cannot tell now: judge nothing, keep the reason as it is
+    }
+    var verdicts = containerRestarts.judge(id, t.lifetime().restart(), seen, now);
+    String down = "";
     for (var v : verdicts) {
       switch (v) {
+        case ContainerRestarts.Verdict.Down d -> {
+          if (down.isEmpty()) {
+            down = d.why();
+          }
+        }
         case ContainerRestarts.Verdict.GiveUp g -> {
           log.info("session {}: {}", id, g.reason());
           metrics.failure(locked.session().backend());
@@ -217,6 +233,9 @@ public final class SessionReconciler {
               log.warn(
                   "session {}: could not restart container {}: {}", id, r.type(), e.toString());
               locked.note("container", "could not restart container '" + r.type() + "': " + e);
+              if (down.isEmpty()) {
+                down = r.why() + " did not work: " + e.getMessage();
+              }
               continue;
             }
             // The backend cannot start one container alone (a Kubernetes pod): the session is
@@ -243,6 +262,7 @@ public final class SessionReconciler {
         }
       }
     }
+    locked.explain(down);
     containerRestarts.nextDue(id).ifPresent(at -> wakeAt.accept(id, at));
   }
 

@@ -17,6 +17,10 @@ import java.util.OptionalInt;
  * @param endpoints where users reach its ports (empty without published ports)
  * @param probeAddresses where it listens itself, for its probe (see {@link
  *     ObservedState.Running#probeAddresses})
+ * @param lost only for {@link Phase#MISSING}: Berth made and started it and has not stopped it
+ *     since, so it is gone without Berth (someone removed it). The reconciler makes it again, as it
+ *     starts again one that ended; a container missing for any other reason (a {@code manual} one
+ *     never started, one stopped on request, a stopped session's) is left alone
  */
 public record ContainerStatus(
     String type,
@@ -25,11 +29,25 @@ public record ContainerStatus(
     OptionalInt exitCode,
     String detail,
     Map<Integer, URI> endpoints,
-    Map<Integer, URI> probeAddresses) {
+    Map<Integer, URI> probeAddresses,
+    boolean lost) {
 
   public ContainerStatus {
     endpoints = Map.copyOf(endpoints);
     probeAddresses = Map.copyOf(probeAddresses);
+    lost = lost && phase == Phase.MISSING;
+  }
+
+  /** A container that is not {@link #lost}. */
+  public ContainerStatus(
+      String type,
+      String name,
+      Phase phase,
+      OptionalInt exitCode,
+      String detail,
+      Map<Integer, URI> endpoints,
+      Map<Integer, URI> probeAddresses) {
+    this(type, name, phase, exitCode, detail, endpoints, probeAddresses, false);
   }
 
   /** What a container is doing. */
@@ -39,7 +57,7 @@ public record ContainerStatus(
     RUNNING,
     /** It ended without Berth stopping it. */
     EXITED,
-    /** There is no such container (not made yet, or removed by someone). */
+    /** There is no such container (not made yet, or removed by someone: see {@link #lost}). */
     MISSING;
 
     public String apiName() {

@@ -41,6 +41,12 @@ public interface LockedSession {
    */
   Session restartContainer(String type, String why);
 
+  /**
+   * Keeps a RUNNING session RUNNING with {@code reason} as its status reason (which of its
+   * containers is down, and what happens next; empty clears it). A change is a status event.
+   */
+  Session explain(String reason);
+
   /** The latest use of the session, including uses not yet written to the registry. */
   SessionActivity lastActivity();
 

@@ -84,6 +84,14 @@ final class SessionRepair implements LockedSession {
   }
 
   @Override
+  public Session explain(String reason) {
+    if (current.status() == SessionStatus.RUNNING && !current.statusReason().equals(reason)) {
+      current = steps.save(current.withReason(reason, steps.clock().instant()));
+    }
+    return current;
+  }
+
+  @Override
   public SessionActivity lastActivity() {
     return steps.lastActivity(current);
   }

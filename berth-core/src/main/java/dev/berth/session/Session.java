@@ -100,6 +100,11 @@ public record Session(
     return withObserved(observed.withStatus(next, reason, now));
   }
 
+  /** A copy in the same status with another reason. */
+  public Session withReason(String reason, Instant now) {
+    return withObserved(observed.withReason(reason, now));
+  }
+
   public Session withRuntimeState(RuntimeState state, Instant now) {
     return withObserved(observed.withRuntimeState(state, now));
   }

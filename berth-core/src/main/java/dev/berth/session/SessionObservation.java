@@ -8,7 +8,9 @@ import java.util.Map;
  * What was last observed of a session and what Berth made of it: its status, the runtime's state
  * (every generated name) and where its apps answer.
  *
- * @param statusReason why the session is in its status, mostly for FAILED; empty otherwise
+ * @param statusReason why the session is in its status, mostly for FAILED; for a RUNNING session,
+ *     which of its extra containers is down (waiting for its restart, or not restarted); empty
+ *     otherwise
  * @param endpoints declared app port to the URL where it answers from Berth's host
  * @param updatedAt when any of these last changed
  */
@@ -33,6 +35,11 @@ public record SessionObservation(
   public SessionObservation withStatus(SessionStatus next, String reason, Instant now) {
     status.checkTransition(next);
     return new SessionObservation(next, reason, runtimeState, endpoints, now);
+  }
+
+  /** The same status with another reason (a RUNNING session's: which container is down). */
+  public SessionObservation withReason(String reason, Instant now) {
+    return new SessionObservation(status, reason, runtimeState, endpoints, now);
   }
 
   public SessionObservation withRuntimeState(RuntimeState state, Instant now) {

@@ -41,17 +41,30 @@ class ContainerRestartsTest {
   @Test
   void anEndedContainerIsRestartedAloneAfterTheBackoffThenTheSessionGivesUpPastTheLimit() {
     var r = new ContainerRestarts();
-    // first seen ended: due after the policy's first backoff, nothing yet
-    assertThat(r.judge(ID, TWO, pluginExited(3), T0)).isEmpty();
+    // first seen ended: due after the policy's first backoff; until then it is down, named
+    var down =
+        new ContainerRestarts.Verdict.Down(
+            "plugin",
+            "container 'plugin' exited with code 3; restart 1 of 2 in 1 s (at "
+                + T0.plusSeconds(1)
+                + ")");
+    assertThat(r.judge(ID, TWO, pluginExited(3), T0)).containsExactly(down);
     assertThat(r.nextDue(ID)).contains(T0.plusSeconds(1));
-    assertThat(r.judge(ID, TWO, pluginExited(3), T0.plusMillis(500))).isEmpty();
+    assertThat(r.judge(ID, TWO, pluginExited(3), T0.plusMillis(500)))
+        .as("the same words at every pass until the restart")
+        .containsExactly(down);
     assertThat(r.judge(ID, TWO, pluginExited(3), T0.plusSeconds(1)))
         .containsExactly(
             new ContainerRestarts.Verdict.Restart(
                 "plugin", "container 'plugin' exited with code 3; restart 1 of 2"));
     assertThat(r.nextDue(ID)).isEmpty();
     // ended again: the backoff doubles
-    assertThat(r.judge(ID, TWO, pluginExited(3), T0.plusSeconds(2))).isEmpty();
+    assertThat(r.judge(ID, TWO, pluginExited(3), T0.plusSeconds(2)))
+        .extracting(v -> ((ContainerRestarts.Verdict.Down) v).why())
+        .containsExactly(
+            "container 'plugin' exited with code 3; restart 2 of 2 in 2 s (at "
+                + T0.plusSeconds(4)
+                + ")");
     assertThat(r.nextDue(ID)).contains(T0.plusSeconds(4));
     assertThat(r.judge(ID, TWO, pluginExited(3), T0.plusSeconds(4)))
         .extracting(v -> ((ContainerRestarts.Verdict.Restart) v).why())
@@ -80,6 +93,94 @@ class ContainerRestartsTest {
     assertThat(r.judge(ID, always, finished, T0.plusSeconds(1)))
         .extracting(v -> ((ContainerRestarts.Verdict.Restart) v).type())
         .containsExactly("merger");
+  }
+
+  /** A container that was made and started and is gone without Berth (docker rm -f). */
+  private static ContainerStatus lost(String type) {
+    return new ContainerStatus(
+        type,
+        "bt-" + type,
+        ContainerStatus.Phase.MISSING,
+        OptionalInt.empty(),
+        "was removed while its session ran (not by Berth)",
+        Map.of(),
+        Map.of(),
+        true);
+  }
+
+  private static List<ContainerStatus> pluginLost() {
+    return List.of(
+        c("session", ContainerStatus.Phase.RUNNING, null),
+        c("processor", ContainerStatus.Phase.RUNNING, null),
+        lost("plugin"));
+  }
+
+  @Test
+  void aLostContainerIsMadeAgainAloneAfterTheBackoffThenTheSessionGivesUpPastTheLimit() {
+    var r = new ContainerRestarts();
+    String gone = "container 'plugin' was removed while its session ran (not by Berth)";
+    assertThat(r.judge(ID, TWO, pluginLost(), T0))
+        .containsExactly(
+            new ContainerRestarts.Verdict.Down(
+                "plugin", gone + "; restart 1 of 2 in 1 s (at " + T0.plusSeconds(1) + ")"));
+    assertThat(r.nextDue(ID)).contains(T0.plusSeconds(1));
+    assertThat(r.judge(ID, TWO, pluginLost(), T0.plusSeconds(1)))
+        .containsExactly(
+            new ContainerRestarts.Verdict.Restart("plugin", gone + "; restart 1 of 2"));
+    // made again, running: nothing to say
+    var back =
+        List.of(
+            c("session", ContainerStatus.Phase.RUNNING, null),
+            c("plugin", ContainerStatus.Phase.RUNNING, null));
+    assertThat(r.judge(ID, TWO, back, T0.plusSeconds(2))).isEmpty();
+    // removed again: the same count and backoff as for one that ended, then the limit
+    r.judge(ID, TWO, pluginLost(), T0.plusSeconds(3));
+    assertThat(r.judge(ID, TWO, pluginLost(), T0.plusSeconds(5)))
+        .extracting(v -> ((ContainerRestarts.Verdict.Restart) v).why())
+        .containsExactly(gone + "; restart 2 of 2");
+    assertThat(r.judge(ID, TWO, pluginLost(), T0.plusSeconds(6)))
+        .containsExactly(
+            new ContainerRestarts.Verdict.GiveUp(gone + " (gave up after 2 restarts)"));
+  }
+
+  @Test
+  void aMissingContainerThatIsNotLostIsLeftAloneAndNeverIsDownForGood() {
+    var r = new ContainerRestarts();
+    // a manual one never started, or one stopped on request and then removed: not lost
+    var notLost =
+        List.of(
+            c("session", ContainerStatus.Phase.RUNNING, null),
+            c("inspector", ContainerStatus.Phase.MISSING, null));
+    assertThat(r.judge(ID, TWO, notLost, T0)).isEmpty();
+    assertThat(r.judge(ID, TWO, notLost, T0.plusSeconds(60))).isEmpty();
+    assertThat(r.nextDue(ID)).isEmpty();
+    // the lost flag means nothing beside another phase
+    assertThat(
+            new ContainerStatus(
+                    "x",
+                    "bt-x",
+                    ContainerStatus.Phase.STOPPED,
+                    OptionalInt.empty(),
+                    "stopped",
+                    Map.of(),
+                    Map.of(),
+                    true)
+                .lost())
+        .isFalse();
+    var never = new RestartPolicy(RestartPolicy.Mode.NEVER, 5, Duration.ZERO, Duration.ZERO);
+    for (Instant at : List.of(T0, T0.plusSeconds(60))) {
+      assertThat(r.judge(ID, never, pluginLost(), at))
+          .as("not restarted, and the session's reason says so")
+          .containsExactly(
+              new ContainerRestarts.Verdict.Down(
+                  "plugin",
+                  "container 'plugin' was removed while its session ran (not by Berth)"
+                      + " (restart policy never: not restarted)"));
+      assertThat(r.judge(ID, never, pluginExited(0), at))
+          .as("a step that finished is not down")
+          .isEmpty();
+    }
+    assertThat(r.nextDue(ID)).isEmpty();
   }
 
   @Test

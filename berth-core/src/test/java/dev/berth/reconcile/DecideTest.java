@@ -320,6 +320,21 @@ class DecideTest {
   }
 
   @Test
+  void lifeSaysFirstWhichContainerARunningSessionLacks() {
+    String why = "container 'plugin' exited with code 137; restart 1 of 5 in 1 s (at ...)";
+    Session degraded = running().withReason(why, T0);
+    var life = SessionLife.of(degraded, PLAIN, new SessionActivity(T0, ""), T0);
+    assertThat(life.explanation())
+        .isEqualTo(
+            "running, but "
+                + why
+                + "; not used since it was created just now; no idle timeout; no max lifetime");
+    assertThat(decide(degraded, PLAIN, RUNNING, T0.plusSeconds(1)))
+        .as("the reason is the containers' business: the session itself goes on")
+        .isEqualTo(new Step.Nothing());
+  }
+
+  @Test
   void durationsReadLikeWords() {
     assertThat(Durations.words(Duration.ofSeconds(45))).isEqualTo("45 s");
     assertThat(Durations.words(Duration.ofSeconds(125))).isEqualTo("2 min 5 s");

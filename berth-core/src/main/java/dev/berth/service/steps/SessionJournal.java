@@ -80,7 +80,9 @@ public final class SessionJournal {
   private static String statusMessage(Session s) {
     String word = s.status().name().toLowerCase(java.util.Locale.ROOT);
     if (s.status() == SessionStatus.RUNNING) {
-      return word + s.primaryEndpoint().map(e -> " at " + e).orElse("");
+      return word
+          + s.primaryEndpoint().map(e -> " at " + e).orElse("")
+          + (s.statusReason().isEmpty() ? "" : ", but " + s.statusReason());
     }
     return s.statusReason().isEmpty() ? word : word + ": " + s.statusReason();
   }

@@ -504,7 +504,8 @@ public final class DockerRuntime implements SessionRuntime {
     if (s.template().containers().isEmpty()) {
       return s.state();
     }
-    return dependencies.startAuto(s, names, sidecarDefaults(s, names), deadline);
+    RuntimeState state = dependencies.startAuto(s, names, sidecarDefaults(s, names), deadline);
+    return sidecars.manualStopped(s.withState(state), names);
   }
 
   /** See {@link ContainerDefinitions#madeOtherwise}. */

@@ -229,6 +229,29 @@ final class SessionSidecars {
   }
 
   /**
+   * After a session's start: each {@code manual} container that does not run counts as stopped on
+   * purpose until it is asked for. One that a user started before the session was stopped or
+   * restarted as a whole ended with that stop, and is not a crash to restart.
+   */
+  RuntimeState manualStopped(RuntimeSession s, DockerNames names) {
+    RuntimeState state = s.state();
+    for (SessionContainer c : s.template().containers().inStartOrder()) {
+      if (c.autoStarts()) {
+        continue;
+      }
+      boolean runs =
+          provisioner
+              .find(name(s, names, c.type()))
+              .map(found -> Boolean.TRUE.equals(found.getState().getRunning()))
+              .orElse(false);
+      if (!runs) {
+        state = state.with(stoppedKey(c.type()), "true");
+      }
+    }
+    return state;
+  }
+
+  /**
    * The create of one extra container: the main one's hardening (all capabilities dropped, no new
    * privileges, init, its sandbox runtime), its own image, command, env, limits and user (else the
    * main one's, so files on the shared volume have one owner), no published ports, reachable by its
@@ -324,7 +347,24 @@ final class SessionSidecars {
       boolean stopped =
           !dev.berth.runtime.RuntimeStates.started(s.state())
               || s.state().get(stoppedKey(c.type())) != null;
-      out.add(status(c.type(), name, provisioner.find(name), links, c.ports(), stopped));
+      ContainerStatus status =
+          status(c.type(), name, provisioner.find(name), links, c.ports(), stopped);
+      // Made (its name is kept once made) and started, and not stopped since: gone without Berth.
+      // A manual one never started has no name kept, so it stays missing until asked for.
+      boolean made = s.state().get(stateKey(c.type())) != null;
+      if (status.phase() == ContainerStatus.Phase.MISSING && made && !stopped) {
+        status =
+            new ContainerStatus(
+                c.type(),
+                name,
+                ContainerStatus.Phase.MISSING,
+                OptionalInt.empty(),
+                "was removed while its session ran (not by Berth)",
+                Map.of(),
+                Map.of(),
+                true);
+      }
+      out.add(status);
     }
     return out;
   }

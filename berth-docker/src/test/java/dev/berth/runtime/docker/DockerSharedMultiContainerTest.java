@@ -4,11 +4,16 @@ import static dev.berth.runtime.docker.DockerMultiContainerTest.awaitResult;
 import static dev.berth.runtime.docker.DockerMultiContainerTest.byType;
 import static dev.berth.runtime.docker.DockerMultiContainerTest.fetch;
 import static dev.berth.runtime.docker.DockerMultiContainerTest.shIn;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.RuntimeSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +25,26 @@ import org.junit.jupiter.api.Test;
  * shared one, and sessions still cannot reach each other.
  */
 class DockerSharedMultiContainerTest extends DockerTestBase {
+  /** Where the main containers serve in the isolation test (busybox httpd, started by an exec). */
+  private static final int MAIN_PORT = 80;
+
+  /** The links network of a session: see {@link SessionSidecars}. */
+  private static String links(RuntimeSession s) {
+    return s.state().get(SessionSidecars.KEY_LINKS_NETWORK);
+  }
+
+  /** A GET of {@code /index.html} from this host, straight to a container's address. */
+  private static String fromHost(String ip, int port) {
+    try (var socket = new Socket()) {
+      socket.connect(new InetSocketAddress(ip, port), 3000);
+      socket.setSoTimeout(3000);
+      socket.getOutputStream().write("GET /index.html HTTP/1.0\r\n\r\n".getBytes(UTF_8));
+      return new String(socket.getInputStream().readAllBytes(), UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("GET http://" + ip + ":" + port + "/index.html", e);
+    }
+  }
+
   @BeforeAll
   static void shareTheNetwork() {
     runtime = DockerTestSupport.runtime(engine, prefix, SessionNetworks.SHARED_NO_ICC);
@@ -81,8 +106,26 @@ class DockerSharedMultiContainerTest extends DockerTestBase {
       assertThat(shIn(a, type, fetch(pluginB.name(), Pipelines.PLUGIN_PORT, "x")).exitCode())
           .isNotZero();
     }
-    write(b, "index.html", "b");
-    assertThat(shIn(a, "merger", fetch(ipMainB, 80, "index.html")).exitCode()).isNotZero();
+    // Each main container serves its workspace on MAIN_PORT, so a refusal below is the network's:
+    // B's answers where it is asked (from the host, as Berth's probes reach it), A's own main
+    // answers A's merger, and nobody of A gets B's.
+    for (RuntimeSession s : List.of(a, b)) {
+      write(s, "index.html", s == a ? "a" : "b");
+      assertThat(sh(s, "httpd -p " + MAIN_PORT + " -h /workspace").exitCode()).isZero();
+    }
+    assertThat(fromHost(ipMainB, MAIN_PORT))
+        .as("B's main serves on the shared network")
+        .endsWith("b");
+    String ipMainA = container(a).getNetworkSettings().getNetworks().get(links(a)).getIpAddress();
+    for (String host : List.of("session", ipMainA)) {
+      assertThat(out(shIn(a, "merger", fetch(host, MAIN_PORT, "index.html"))))
+          .as("control: A's merger reaches A's own main (%s)", host)
+          .endsWith("a");
+    }
+    for (String type : List.of("session", "merger")) {
+      var toB = shIn(a, type, fetch(ipMainB, MAIN_PORT, "index.html"));
+      assertThat(toB.exitCode()).as("%s of A reached B's main: %s", type, out(toB)).isNotZero();
+    }
     assertThat(out(sh(a, "nslookup " + ipPluginB + " 2>&1")))
         .doesNotContain(b.id().value())
         .doesNotContain(pluginB.name());

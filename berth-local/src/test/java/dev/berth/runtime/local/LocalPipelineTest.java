@@ -114,6 +114,16 @@ class LocalPipelineTest {
       Map<String, Long> before = pids(t, "pipe-2", AUTO);
       ProcessHandle.of(before.get("plugin")).orElseThrow().destroyForcibly(); // a crash: 137
       var reconciler = new SessionReconciler(t.service, ReconcileMetrics.NONE);
+      // the first pass that sees it ended backs off: meanwhile the session says which is down
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                reconciler.reconcile(id);
+                assertThat(t.service.get(id).statusReason())
+                    .startsWith("container 'plugin' exited with code 137; restart 1 of 2 in ");
+              });
+      assertThat(t.service.get(id).status()).isEqualTo(SessionStatus.RUNNING);
       await()
           .atMost(Duration.ofSeconds(20))
           .pollInterval(Duration.ofMillis(100))
@@ -132,6 +142,7 @@ class LocalPipelineTest {
         assertThat(alive(before.get(other))).as(other + " still runs").isTrue();
       }
       assertThat(t.service.get(id).status()).isEqualTo(SessionStatus.RUNNING);
+      assertThat(t.service.get(id).statusReason()).as("cleared once it is back").isEmpty();
       assertThat(phases(t, "pipe-2")).containsEntry("plugin", Phase.RUNNING);
       assertThat(t.service.events(id, 0, 1000))
           .extracting(SessionEvent::message)
