@@ -74,6 +74,7 @@ function isAdmin() {
 
 function showLogin(message = '') {
   stopPolling();
+  if (typeof closeTerminal === 'function') closeTerminal(); // terminal.js
   state.me = null;
   $('app-view').hidden = true;
   $('login-view').hidden = false;
@@ -225,6 +226,9 @@ function row(s) {
   const actions = [];
   if (s.status === 'RUNNING' && ports.length > 0) {
     actions.push(el('button', { class: 'primary', dataset: { action: 'open' }, disabled: busy, onclick: () => openSession(s.id) }, 'Open'));
+  }
+  if (s.status === 'RUNNING') {
+    actions.push(el('button', { dataset: { action: 'terminal' }, disabled: busy, title: 'a shell in the session', onclick: () => openTerminal(s.id) }, 'Terminal'));
   }
   if (isAdmin()) {
     if (s.status === 'RUNNING' || s.status === 'STARTING') {

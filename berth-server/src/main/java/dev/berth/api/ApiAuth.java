@@ -7,6 +7,7 @@ import dev.berth.auth.Tokens;
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
 import dev.berth.http.UnreadRequestBody;
+import dev.berth.proxy.BrowserOrigins;
 import io.javalin.http.Context;
 import java.util.Locale;
 
@@ -30,10 +31,13 @@ final class ApiAuth {
 
   private final Tokens tokens;
   private final BrowserLogins logins;
+  private final BrowserOrigins origins;
 
-  ApiAuth(Tokens tokens, BrowserLogins logins) {
+  /** {@code origins}: where browsers reach Berth, for the WebSocket rule below. */
+  ApiAuth(Tokens tokens, BrowserLogins logins, BrowserOrigins origins) {
     this.tokens = tokens;
     this.logins = logins;
+    this.origins = origins;
   }
 
   /** A before-handler: 401 unless the request carries a valid token or dashboard login. */
@@ -82,34 +86,28 @@ final class ApiAuth {
   /**
    * {@link #authenticate} for a WebSocket upgrade. A browser cannot add a header to one, so a
    * dashboard login counts without {@link #DASHBOARD_HEADER} when the page that opens the socket is
-   * Berth's own: its {@code Origin} names the host the request went to. Any other page's socket
+   * Berth's own: its {@code Origin} names the host and port the browser reached Berth at, by the
+   * rule the proxy uses ({@link BrowserOrigins#ownPage}: a trusted proxy's {@code
+   * X-Forwarded-Host}, else {@code Host}, or the public address). Any other page's socket
    * (cross-site WebSocket hijacking) is refused.
    */
   void authenticateUpgrade(Context ctx) {
     if (ctx.header("Authorization") == null && ctx.cookie(DASHBOARD_COOKIE) != null) {
       String origin = ctx.header("Origin");
-      String host = ctx.header("Host");
-      if (origin == null || host == null || !sameHost(origin, host)) {
+      if (!origins.ownPage(origin, ctx.req())) {
         throw new BerthException(
             ErrorCode.UNAUTHORIZED,
             "a dashboard login opens a WebSocket only from Berth's own pages (Origin "
                 + origin
-                + ")");
+                + " is not "
+                + origins.host(ctx.req())
+                + (origins.publicUrl().isEmpty() ? "" : " or " + origins.publicUrl())
+                + "; behind a reverse proxy, set publicUrl or trustedProxies)");
       }
       authenticateCookie(ctx, ctx.cookie(DASHBOARD_COOKIE));
       return;
     }
     authenticate(ctx);
-  }
-
-  private static boolean sameHost(String origin, String host) {
-    try {
-      var uri = java.net.URI.create(origin);
-      String authority = uri.getRawAuthority();
-      return authority != null && authority.equalsIgnoreCase(host);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 
   /**

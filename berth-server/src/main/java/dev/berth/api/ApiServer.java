@@ -124,7 +124,8 @@ public final class ApiServer {
       BrowserProxy proxy,
       Supplier<String> metrics,
       MeterRegistry meters) {
-    var auth = new ApiAuth(tokens, logins);
+    BrowserOrigins origins = proxy == null ? BrowserOrigins.none() : proxy.origins();
+    var auth = new ApiAuth(tokens, logins, origins);
     var events = new EventStream(sessions, auth, meters);
     JsonNode openApi = openApiDocument();
     return Javalin.create(
@@ -195,9 +196,7 @@ public final class ApiServer {
                   orphanGrace)
               .register(routes);
           new ImageRoutes(images).register(routes);
-          new DashboardRoutes(
-                  sessions, tokens, logins, proxy == null ? BrowserOrigins.none() : proxy.origins())
-              .register(routes);
+          new DashboardRoutes(sessions, tokens, logins, origins).register(routes);
           routes.before("/api/v1/events", events::before);
           routes.sse("/api/v1/events", events::handle);
           routes.after("/api/v1/events", events::end);

@@ -52,6 +52,60 @@ public record BrowserOrigins(String publicUrl, String appsDomain, TrustedProxies
     return BrowserAddress.of(req, trustedProxies).host();
   }
 
+  /**
+   * Whether a page at {@code origin} (a request's {@code Origin} header, null when absent) is one
+   * of Berth's own pages for {@code req}, so that a WebSocket it opens may ride the dashboard's
+   * login: the page's host and port are where the browser reached Berth for this request (a trusted
+   * proxy's {@code X-Forwarded-Host}, else {@code Host}: {@link BrowserAddress}, the rule the proxy
+   * tells apps by) or the public address's. A session's host under the apps domain never is.
+   *
+   * <p>The scheme is not compared: behind a TLS-terminating proxy that is not trusted Berth cannot
+   * know it, and only a page served from Berth's host and port (Berth itself) can send that host.
+   */
+  public boolean ownPage(String origin, jakarta.servlet.http.HttpServletRequest req) {
+    return ownPage(origin, BrowserAddress.of(req, trustedProxies).host());
+  }
+
+  /** {@link #ownPage(String, jakarta.servlet.http.HttpServletRequest)} as a pure rule. */
+  boolean ownPage(String origin, String browserHost) {
+    URI page;
+    try {
+      page = origin == null ? null : new URI(origin);
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+    // "null" (a sandboxed frame, a file) and anything else without a host is nobody's page.
+    if (page == null || page.getHost() == null || page.getScheme() == null) {
+      return false;
+    }
+    if (!(hostKind(page.getRawAuthority()) instanceof MainHost)) {
+      return false;
+    }
+    return sameHostAndPort(page, browserHost)
+        || (!publicUrl.isEmpty() && sameHostAndPort(page, URI.create(publicUrl).getRawAuthority()));
+  }
+
+  /** {@code hostAndPort} (a Host header's form) names the page's host and port. */
+  private static boolean sameHostAndPort(URI page, String hostAndPort) {
+    if (hostAndPort == null || hostAndPort.isBlank()) {
+      return false;
+    }
+    String h = hostAndPort.strip();
+    String name = hostName(h);
+    String port = h.substring(name.length());
+    int defaultPort = page.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+    int pagePort = page.getPort() < 0 ? defaultPort : page.getPort();
+    int givenPort;
+    if (port.isEmpty()) {
+      givenPort = defaultPort; // a Host without a port means the page's scheme's default
+    } else if (port.matches(":[0-9]{1,5}")) {
+      givenPort = Integer.parseInt(port.substring(1));
+    } else {
+      return false;
+    }
+    return name.equalsIgnoreCase(page.getHost()) && givenPort == pagePort;
+  }
+
   /** True when each session's app has a host of its own. */
   public boolean appsOnOwnHosts() {
     return !appsDomain.isEmpty();

@@ -153,4 +153,30 @@ class ProxyRulesTest {
     assertThat(BrowserAddress.of(trusted, "10.0.0.1", "http", "x:1", 1, name -> null))
         .isEqualTo(new BrowserAddress("http", "x:1", 1, "10.0.0.1"));
   }
+
+  @Test
+  void aPageIsBerthsOwnWhenItsHostAndPortAreWhereTheBrowserReachedBerth() {
+    var none = BrowserOrigins.none();
+    assertThat(none.ownPage("http://127.0.0.1:7780", "127.0.0.1:7780")).isTrue();
+    assertThat(none.ownPage("http://BERTH.test", "berth.test:80")).isTrue();
+    assertThat(none.ownPage("https://berth.test", "berth.test")).isTrue();
+    assertThat(none.ownPage("http://[::1]:7780", "[::1]:7780")).isTrue();
+    assertThat(none.ownPage("http://127.0.0.1:7781", "127.0.0.1:7780")).isFalse();
+    assertThat(none.ownPage("https://berth.test", "berth.test:80")).isFalse();
+    assertThat(none.ownPage("http://evil.example", "berth.test")).isFalse();
+    assertThat(none.ownPage("http://berth.test.evil.example", "berth.test")).isFalse();
+    assertThat(none.ownPage("null", "berth.test")).isFalse();
+    assertThat(none.ownPage(null, "berth.test")).isFalse();
+    assertThat(none.ownPage("not a url", "berth.test")).isFalse();
+    assertThat(none.ownPage("http://berth.test", "berth.test:x")).isFalse();
+    // The public address is Berth's too, whatever Host the reverse proxy sent on.
+    var pub = new BrowserOrigins("https://berth.example.org", "apps.example.org");
+    assertThat(pub.ownPage("https://berth.example.org", "127.0.0.1:7780")).isTrue();
+    assertThat(pub.ownPage("https://berth.example.org:443", "127.0.0.1:7780")).isTrue();
+    assertThat(pub.ownPage("http://127.0.0.1:7780", "127.0.0.1:7780")).isTrue();
+    assertThat(pub.ownPage("https://berth.example.org:8443", "127.0.0.1:7780")).isFalse();
+    // A session's app on its own host is never Berth's page, even on the host it was reached at.
+    assertThat(pub.ownPage("https://demo.apps.example.org", "demo.apps.example.org")).isFalse();
+    assertThat(pub.ownPage("https://apps.example.org", "apps.example.org")).isTrue();
+  }
 }

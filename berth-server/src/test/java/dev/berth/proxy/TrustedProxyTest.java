@@ -129,6 +129,61 @@ class TrustedProxyTest {
     }
   }
 
+  /**
+   * A dashboard login opens a process's WebSocket from the page the browser has at the reverse
+   * proxy's address, which only X-Forwarded-Host names (the proxy leaves Host as Berth's own).
+   */
+  @Test
+  void aDashboardSocketIsOpenedFromThePublicPageTheProxySaysTheBrowserHas() throws Exception {
+    var started =
+        f.berth.admin(
+            "POST",
+            "/api/v1/sessions/web/processes",
+            "{\"command\": [\"cat\"], \"openStdin\": true}");
+    assertThat(started.status()).as(started.toString()).isEqualTo(201);
+    String pid = started.json().get("id").asString();
+    var login =
+        f.send(
+            "POST",
+            "/api/v1/login",
+            Map.of("Content-Type", "application/json"),
+            java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"token\":\"" + f.berth.adminToken + "\"}"));
+    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+    String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+    String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+    String page = "https://" + PUBLIC;
+    assertThat(upgrade(pid, forwarded(Map.of("Cookie", cookie, "Origin", page)))).isEqualTo(101);
+    // Without the proxy's word the same page is another site's.
+    assertThat(upgrade(pid, Map.of("Cookie", cookie, "Origin", page))).isEqualTo(401);
+    // And Berth's own address is not where this browser is, by the proxy's word.
+    assertThat(upgrade(pid, forwarded(Map.of("Cookie", cookie, "Origin", f.berth.url()))))
+        .isEqualTo(401);
+    f.berth.admin("POST", "/api/v1/sessions/web/processes/" + pid + "/kill", null);
+  }
+
+  /** The status of a WebSocket upgrade to the process's attach: 101 when it opened. */
+  private static int upgrade(String pid, Map<String, String> headers) throws Exception {
+    var b = f.http.newWebSocketBuilder().connectTimeout(java.time.Duration.ofSeconds(10));
+    headers.forEach(b::header);
+    var uri =
+        java.net.URI.create(
+            "ws"
+                + f.berth.url().substring(4)
+                + "/api/v1/sessions/web/processes/"
+                + pid
+                + "/attach");
+    try {
+      b.buildAsync(uri, new java.net.http.WebSocket.Listener() {})
+          .get(20, java.util.concurrent.TimeUnit.SECONDS)
+          .abort();
+      return 101;
+    } catch (java.util.concurrent.ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(java.net.http.WebSocketHandshakeException.class);
+      return ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
+    }
+  }
+
   private static String login() {
     return f.login("web", token);
   }
