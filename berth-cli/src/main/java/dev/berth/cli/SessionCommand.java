@@ -579,10 +579,19 @@ final class SessionCommand {
                 + " event's 'incarnation' says which one it is)")
     Integer incarnation;
 
+    @Option(
+        names = {"-f", "--follow"},
+        description = "after the trail so far, print each new event as it happens, until ^C")
+    boolean follow;
+
     @Override
     public void run() {
       String query = incarnation == null ? "" : "?incarnation=" + incarnation;
       JsonNode events = client().json("GET", path("/events" + query), null);
+      if (follow) {
+        new EventFollower(client(), out(), json).follow(id, events);
+        return;
+      }
       if (json) {
         printJson(events);
         return;
