@@ -16,8 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code berth session events -f} against a real server: the trail so far, then live events. */
+/** {@code berth session events -f} and {@code logs -f} against a real server: what comes later. */
 class FollowCliTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
   @TempDir Path home;
   private TestServer berth;
   private Map<String, String> env;
@@ -34,29 +35,71 @@ class FollowCliTest {
   }
 
   private int berth(StringWriter out, String... args) {
-    return BerthCli.run(args, env, new PrintWriter(out, true), new PrintWriter(out, true));
+    return berth(out, new StringWriter(), args);
+  }
+
+  private int berth(StringWriter out, StringWriter err, String... args) {
+    return BerthCli.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  /** A CLI run in the background, watched through its output. */
+  private CompletableFuture<Integer> following(StringWriter out, StringWriter err, String... args) {
+    return CompletableFuture.supplyAsync(
+        () -> berth(out, err, args), r -> Thread.ofVirtual().start(r));
   }
 
   @Test
   void eventsFollowPrintsTheTrailThenEachNewEventOnce() {
     assertThat(berth(new StringWriter(), "session", "create", "--id", "watched")).isZero();
     var followed = new StringWriter();
-    CompletableFuture<Integer> following =
-        CompletableFuture.supplyAsync(
-            () -> berth(followed, "session", "events", "-f", "watched"),
-            r -> Thread.ofVirtual().start(r));
+    var err = new StringWriter();
+    CompletableFuture<Integer> follow =
+        following(followed, err, "session", "events", "-f", "watched");
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> followed.toString().contains("RUNNING"));
-    int before = followed.toString().split("\n").length;
-
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(followed.toString()).contains("  status  running"));
     assertThat(berth(new StringWriter(), "session", "stop", "watched")).isZero();
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> followed.toString().contains("STOPPED"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(followed.toString()).contains("  status  stopped"));
     String all = followed.toString();
-    assertThat(all.split("\n").length).isGreaterThan(before);
     // The trail's events are printed once: the stream resumed after the last one shown.
-    long created =
-        all.lines().filter(l -> l.contains("  status  ") && l.contains("RUNNING")).count();
-    assertThat(created).isEqualTo(1);
+    assertThat(all.lines().filter(l -> l.endsWith("  status  running")).count()).isEqualTo(1);
+    assertThat(all.lines().filter(l -> l.contains("created from template")).count()).isEqualTo(1);
+    assertThat(follow).as(err.toString()).isNotDone();
+    follow.cancel(true);
+  }
+
+  @Test
+  void eventsFollowWithoutAnIdSeesASessionCreatedAfterItStarted() {
+    var followed = new StringWriter();
+    var err = new StringWriter();
+    CompletableFuture<Integer> follow = following(followed, err, "session", "events", "-f");
+    // Said once the server subscribed the stream: what happens from then on is in it.
+    await().atMost(WAIT).until(() -> err.toString().contains("following every session's events"));
+
+    assertThat(berth(new StringWriter(), "session", "create", "--id", "later")).isZero();
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(followed.toString())
+                    .containsPattern("  later  status  created from template 'default'")
+                    .contains("  later  status  running"));
+    assertThat(follow).isNotDone();
+    follow.cancel(true);
+  }
+
+  @Test
+  void followingAnUnknownSessionIsAClearError() {
+    var err = new StringWriter();
+    assertThat(berth(new StringWriter(), err, "session", "events", "-f", "nosuch")).isEqualTo(1);
+    assertThat(err.toString()).contains("no session 'nosuch'").contains("404");
+    var usage = new StringWriter();
+    assertThat(berth(new StringWriter(), usage, "session", "events")).isEqualTo(1);
+    assertThat(usage.toString()).contains("name a session");
   }
 }
