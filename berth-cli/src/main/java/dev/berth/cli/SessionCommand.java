@@ -453,7 +453,10 @@ final class SessionCommand {
   @Command(
       name = "logs",
       mixinStandardHelpOptions = true,
-      description = "The last lines of the session app's output.")
+      description = {
+        "The last lines of the session app's output. With -f, then what it writes as it",
+        "writes it, until it stops (or ^C)."
+      })
   static final class Logs extends OnSession {
 
     @Option(
@@ -466,10 +469,19 @@ final class SessionCommand {
         description = "the session's container whose output to show (its type; default: the main)")
     String container;
 
+    @Option(
+        names = {"-f", "--follow"},
+        description = "go on printing what the app writes, until it stops or ^C")
+    boolean follow;
+
     @Override
     public void run() {
       String query =
           container == null ? "" : "&container=" + java.net.URLEncoder.encode(container, UTF8);
+      if (follow) {
+        follow(path("/logs/stream?lines=") + lines + query);
+        return;
+      }
       HttpResponse<InputStream> r =
           client()
               .send(
@@ -484,6 +496,29 @@ final class SessionCommand {
         throw new CliException("cannot read logs: " + e.getMessage());
       }
       out().flush();
+    }
+
+    /** The server's follow of the log (SSE: output pieces as written, then its end). */
+    private void follow(String streamPath) {
+      try (var events = new SseReader(client().stream(streamPath, Map.of()))) {
+        SseReader.Message m;
+        while ((m = events.next()) != null) {
+          JsonNode data = ApiClient.JSON.readTree(m.data());
+          if (m.event().equals("end")) {
+            out().flush();
+            err().println("berth: the log ended: " + data.path("reason").asString());
+            err().flush();
+            return;
+          }
+          if (m.event().equals("output")) {
+            out().print(data.path("text").asString());
+            out().flush();
+          }
+        }
+      } catch (IOException e) {
+        throw new CliException("the log stream broke off: " + e.getMessage());
+      }
+      throw new CliException("the server ended the log stream before the log ended");
     }
   }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.berth.server.TestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,7 +25,13 @@ class FollowCliTest {
   private Map<String, String> env;
 
   @BeforeEach
-  void start() {
+  void start() throws Exception {
+    // An app that writes a line each time the workspace gets a file named "poke".
+    Path poked = Files.createDirectories(home.resolve("templates").resolve("poked"));
+    Files.writeString(
+        poked.resolve("template.yaml"),
+        "shell: 'echo started; while :; do if [ -f poke ]; then rm -f poke; echo poked; fi;"
+            + " sleep 0.1; done'\n");
     berth = new TestServer(home);
     env = new HashMap<>(Map.of("BERTH_URL", berth.url(), "BERTH_HOME", home.toString()));
   }
@@ -94,10 +101,38 @@ class FollowCliTest {
   }
 
   @Test
+  void logsFollowSeesALineWrittenAfterItStartedAndEndsWhenTheAppStops() throws Exception {
+    var created = new StringWriter();
+    assertThat(berth(created, created, "session", "create", "--id", "logged", "-t", "poked"))
+        .as(created.toString())
+        .isZero();
+    var followed = new StringWriter();
+    var err = new StringWriter();
+    CompletableFuture<Integer> follow = following(followed, err, "session", "logs", "-f", "logged");
+    // What the app wrote before: the log's last lines.
+    await().atMost(WAIT).until(() -> followed.toString().contains("started\n"));
+    assertThat(followed.toString()).doesNotContain("poked");
+
+    assertThat(berth(new StringWriter(), "session", "exec", "logged", "--", "touch", "poke"))
+        .isZero();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(followed.toString()).isEqualTo("started\npoked\n"));
+    assertThat(follow).isNotDone();
+
+    assertThat(berth(new StringWriter(), "session", "stop", "logged")).isZero();
+    assertThat(follow.get(30, java.util.concurrent.TimeUnit.SECONDS)).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("berth: the log ended: the session's app is not running");
+  }
+
+  @Test
   void followingAnUnknownSessionIsAClearError() {
     var err = new StringWriter();
     assertThat(berth(new StringWriter(), err, "session", "events", "-f", "nosuch")).isEqualTo(1);
     assertThat(err.toString()).contains("no session 'nosuch'").contains("404");
+    var logs = new StringWriter();
+    assertThat(berth(new StringWriter(), logs, "session", "logs", "-f", "nosuch")).isEqualTo(1);
+    assertThat(logs.toString()).contains("no session 'nosuch'").contains("404");
     var usage = new StringWriter();
     assertThat(berth(new StringWriter(), usage, "session", "events")).isEqualTo(1);
     assertThat(usage.toString()).contains("name a session");
