@@ -41,9 +41,11 @@ final class AttachedProcess {
 
   /**
    * Attaches from output offset {@code since} (0: all Berth still has), sending stdin when {@code
-   * sendStdin}; returns the exit code to leave with.
+   * sendStdin}; returns the exit code to leave with. {@code sizeNow}: tell the process this
+   * terminal's size at once (a reattach: it may have started in another); a process just started
+   * here got it with its start.
    */
-  int run(long since, boolean sendStdin, Optional<HostTerminal> terminal) {
+  int run(long since, boolean sendStdin, Optional<HostTerminal> terminal, boolean sizeNow) {
     boolean tty = process.path("tty").isObject();
     Optional<HostTerminal> sized = tty ? terminal : Optional.empty();
     boolean raw = sendStdin && sized.isPresent();
@@ -59,7 +61,9 @@ final class AttachedProcess {
     try (AutoCloseable restore = raw ? sized.get().raw() : () -> {}) {
       if (sized.isPresent()) {
         HostTerminal t = sized.get();
-        resize(socket, t); // the size here may differ from the one the process started with
+        if (sizeNow) {
+          resize(socket, t);
+        }
         if (!HostTerminal.onResize(() -> resize(socket, t))) {
           err.println("berth: cannot follow this terminal's size changes (no SIGWINCH here)");
           err.flush();

@@ -149,7 +149,7 @@ final class SessionExecCommand extends SessionCommand.OnSession {
     }
     c.out().flush();
     return new AttachedProcess(c.client(), session, p, c.stdio(), c.err())
-        .run(0, interactive, terminal);
+        .run(0, interactive, terminal, false);
   }
 
   private void oneShot() {

@@ -90,7 +90,8 @@ final class SessionProcessesCommand {
       JsonNode p = client().json("GET", processPath(""), null);
       var terminal = stdio().terminal();
       int code =
-          new AttachedProcess(client(), id, p, stdio(), err()).run(since, interactive, terminal);
+          new AttachedProcess(client(), id, p, stdio(), err())
+              .run(since, interactive, terminal, true);
       if (code != 0) {
         throw new CliException("", code, null);
       }
