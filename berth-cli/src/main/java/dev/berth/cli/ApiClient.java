@@ -9,11 +9,14 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -78,6 +81,28 @@ final class ApiClient {
 
   HttpResponse<InputStream> send(
       String method, String path, HttpRequest.BodyPublisher body, String contentType) {
+    return send(method, path, body, contentType, Map.of());
+  }
+
+  /**
+   * A GET of a Server-Sent Events stream ({@code Accept: text/event-stream}, which Berth's streams
+   * require); a refusal is a CliException with the server's message. Read it with {@link
+   * SseReader}.
+   */
+  InputStream stream(String path, Map<String, String> headers) {
+    var all = new java.util.HashMap<>(headers);
+    all.put("Accept", "text/event-stream");
+    HttpResponse<InputStream> r = send("GET", path, HttpRequest.BodyPublishers.noBody(), null, all);
+    checkOk(r);
+    return r.body();
+  }
+
+  HttpResponse<InputStream> send(
+      String method,
+      String path,
+      HttpRequest.BodyPublisher body,
+      String contentType,
+      Map<String, String> headers) {
     var builder =
         HttpRequest.newBuilder(URI.create(baseUrl + path))
             .method(method, body)
@@ -91,6 +116,7 @@ final class ApiClient {
     if (contentType != null) {
       builder.header("Content-Type", contentType);
     }
+    headers.forEach(builder::header);
     try {
       return http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (ConnectException e) {
@@ -128,6 +154,37 @@ final class ApiClient {
     } catch (tools.jackson.core.JacksonException e) {
       throw new CliException(
           "the server answered " + response.statusCode() + " with something that is not JSON");
+    }
+  }
+
+  /**
+   * A WebSocket to {@code path} ({@code ws://} or {@code wss://} as the base URL is http or https),
+   * with the token as a bearer header. A refused upgrade is a CliException with its HTTP status.
+   */
+  WebSocket webSocket(String path, WebSocket.Listener listener) {
+    URI uri = URI.create(baseUrl.replaceFirst("^http", "ws") + path);
+    var builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    try {
+      return builder.buildAsync(uri, listener).get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof WebSocketHandshakeException refused) {
+        throw new CliException(
+            "the server refused the WebSocket to "
+                + path
+                + " (HTTP "
+                + refused.getResponse().statusCode()
+                + ")");
+      }
+      if (e.getCause() instanceof ConnectException) {
+        throw new CliException("no Berth server answers at " + baseUrl);
+      }
+      throw new CliException("cannot open a WebSocket to " + uri + ": " + e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted");
     }
   }
 

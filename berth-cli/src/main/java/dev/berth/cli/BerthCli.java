@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       SessionCommand.class,
+      ShellCommand.class,
       TemplatesCommand.class,
       ImagesCommand.class,
       UpdateCommand.class,
@@ -40,7 +41,16 @@ public final class BerthCli {
 
   /** Runs one command line; returns the exit code. Used by main and by tests. */
   public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    var cli = new CommandLine(new BerthCli(), new Factory(env));
+    return run(args, env, out, err, Stdio.system());
+  }
+
+  /**
+   * The same with the byte streams a process's output and input go through ({@code exec -i}, {@code
+   * attach}): a test's own, which never count as a terminal.
+   */
+  static int run(
+      String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, Stdio stdio) {
+    var cli = new CommandLine(new BerthCli(), new Factory(env, stdio));
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
@@ -62,15 +72,17 @@ public final class BerthCli {
   }
 
   /** Gives every command the environment, so tests can run commands without touching the JVM's. */
-  private record Factory(Map<String, String> env) implements CommandLine.IFactory {
+  private record Factory(Map<String, String> env, Stdio stdio) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> type) throws Exception {
-      if (Environment.class.isAssignableFrom(type)) {
-        K command = CommandLine.defaultFactory().create(type);
-        ((Environment) command).environment(env);
-        return command;
+      K command = CommandLine.defaultFactory().create(type);
+      if (command instanceof Environment e) {
+        e.environment(env);
       }
-      return CommandLine.defaultFactory().create(type);
+      if (command instanceof ClientCommand c) {
+        c.stdio(stdio);
+      }
+      return command;
     }
   }
 

@@ -14,10 +14,20 @@ abstract class ClientCommand implements Runnable, BerthCli.Environment {
   boolean json;
 
   private Map<String, String> env = Map.of();
+  private Stdio stdio = Stdio.system();
 
   @Override
   public void environment(Map<String, String> env) {
     this.env = env;
+  }
+
+  void stdio(Stdio stdio) {
+    this.stdio = stdio;
+  }
+
+  /** The byte streams for a process's input and output (see {@link Stdio}). */
+  Stdio stdio() {
+    return stdio;
   }
 
   ApiClient client() {

@@ -30,7 +30,10 @@ import tools.jackson.databind.JsonNode;
       SessionCommand.Stop.class,
       SessionCommand.Start.class,
       SessionCommand.Migrate.class,
-      SessionCommand.Exec.class,
+      SessionExecCommand.class,
+      SessionProcessesCommand.Ps.class,
+      SessionProcessesCommand.Attach.class,
+      SessionProcessesCommand.Kill.class,
       SessionCommand.Cp.class,
       SessionCommand.Logs.class,
       SessionCommand.Events.class,
@@ -365,89 +368,6 @@ final class SessionCommand {
   }
 
   @Command(
-      name = "exec",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Run a command in a session: berth session exec ID -- ls -l",
-        "A single argument is run by /bin/sh -c. Exits with the command's exit code."
-      })
-  static final class Exec extends OnSession {
-
-    @Parameters(index = "1..*", paramLabel = "COMMAND", arity = "1..*")
-    List<String> command;
-
-    @Option(names = "--cwd", description = "working directory, relative to the workspace")
-    String cwd;
-
-    @Option(
-        names = {"-e", "--env"},
-        description = "KEY=VALUE; repeatable")
-    Map<String, String> env = new LinkedHashMap<>();
-
-    @Option(names = "--timeout", description = "seconds (default: the server's execTimeout)")
-    Integer timeout;
-
-    @Option(names = "--stdin", description = "feed this process's standard input to the command")
-    boolean stdin;
-
-    @Option(
-        names = {"-c", "--container"},
-        description = "the session's container to run it in (its type; default: the main one)")
-    String container;
-
-    @Override
-    public void run() {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("command", command.size() == 1 ? command.get(0) : command);
-      if (cwd != null) {
-        body.put("cwd", cwd);
-      }
-      body.put("env", env);
-      if (timeout != null) {
-        body.put("timeout", timeout);
-      }
-      if (container != null) {
-        body.put("container", container);
-      }
-      if (stdin) {
-        try {
-          body.put(
-              "stdin",
-              new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException e) {
-          throw new CliException("cannot read standard input: " + e.getMessage());
-        }
-      }
-      JsonNode r = client().json("POST", path("/exec"), body);
-      if (json) {
-        printJson(r);
-      } else {
-        out().print(r.get("stdout").asString());
-        out().flush();
-        err().print(r.get("stderr").asString());
-        if (r.get("stdoutTruncated").asBoolean() || r.get("stderrTruncated").asBoolean()) {
-          err()
-              .println(
-                  "berth: output truncated ("
-                      + r.get("stdoutBytes").asLong()
-                      + " bytes of stdout, "
-                      + r.get("stderrBytes").asLong()
-                      + " of stderr in all)");
-        }
-        if (r.get("timedOut").asBoolean()) {
-          err().println("berth: the command was killed after its timeout");
-        }
-        err().flush();
-      }
-      int code = r.get("exitCode").asInt();
-      if (code != 0) {
-        // The command's own exit code is the answer; its output already said what happened.
-        throw new CliException("", code == -1 ? 124 : code, null);
-      }
-    }
-  }
-
-  @Command(
       name = "cp",
       mixinStandardHelpOptions = true,
       description = {
@@ -533,7 +453,10 @@ final class SessionCommand {
   @Command(
       name = "logs",
       mixinStandardHelpOptions = true,
-      description = "The last lines of the session app's output.")
+      description = {
+        "The last lines of the session app's output. With -f, then what it writes as it",
+        "writes it, until it stops (or ^C)."
+      })
   static final class Logs extends OnSession {
 
     @Option(
@@ -546,10 +469,19 @@ final class SessionCommand {
         description = "the session's container whose output to show (its type; default: the main)")
     String container;
 
+    @Option(
+        names = {"-f", "--follow"},
+        description = "go on printing what the app writes, until it stops or ^C")
+    boolean follow;
+
     @Override
     public void run() {
       String query =
           container == null ? "" : "&container=" + java.net.URLEncoder.encode(container, UTF8);
+      if (follow) {
+        follow(path("/logs/stream?lines=") + lines + query);
+        return;
+      }
       HttpResponse<InputStream> r =
           client()
               .send(
@@ -565,13 +497,42 @@ final class SessionCommand {
       }
       out().flush();
     }
+
+    /** The server's follow of the log (SSE: output pieces as written, then its end). */
+    private void follow(String streamPath) {
+      try (var events = new SseReader(client().stream(streamPath, Map.of()))) {
+        SseReader.Message m;
+        while ((m = events.next()) != null) {
+          JsonNode data = ApiClient.JSON.readTree(m.data());
+          if (m.event().equals("end")) {
+            out().flush();
+            err().println("berth: the log ended: " + data.path("reason").asString());
+            err().flush();
+            return;
+          }
+          if (m.event().equals("output")) {
+            out().print(data.path("text").asString());
+            out().flush();
+          }
+        }
+      } catch (IOException e) {
+        throw new CliException("the log stream broke off: " + e.getMessage());
+      }
+      throw new CliException("the server ended the log stream before the log ended");
+    }
   }
 
   @Command(
       name = "events",
       mixinStandardHelpOptions = true,
-      description = "A session's audit trail.")
-  static final class Events extends OnSession {
+      description = {
+        "A session's audit trail. With -f, then each new event as it happens, until ^C;",
+        "-f without an ID follows every session's events (a session token: its own)."
+      })
+  static final class Events extends ClientCommand {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "the session id")
+    String id;
+
     @Option(
         names = "--incarnation",
         description =
@@ -579,10 +540,34 @@ final class SessionCommand {
                 + " event's 'incarnation' says which one it is)")
     Integer incarnation;
 
+    @Option(
+        names = {"-f", "--follow"},
+        description = "after the trail so far, print each new event as it happens, until ^C")
+    boolean follow;
+
     @Override
     public void run() {
+      if (id == null) {
+        if (!follow) {
+          throw new CliException("name a session (berth session events ID), or follow all with -f");
+        }
+        if (incarnation != null) {
+          throw new CliException("--incarnation needs a session ID");
+        }
+        new EventFollower(client(), out(), err(), json).followAll();
+        return;
+      }
+      if (follow && incarnation != null) {
+        throw new CliException(
+            "--incarnation reads a deleted session's trail, which has nothing more to follow");
+      }
       String query = incarnation == null ? "" : "?incarnation=" + incarnation;
-      JsonNode events = client().json("GET", path("/events" + query), null);
+      JsonNode events =
+          client().json("GET", SESSIONS + "/" + ApiClient.encodePath(id) + "/events" + query, null);
+      if (follow) {
+        new EventFollower(client(), out(), err(), json).follow(id, events);
+        return;
+      }
       if (json) {
         printJson(events);
         return;

@@ -37,7 +37,12 @@ public enum Ability {
   /**
    * Gives a started process a pseudo-terminal of a size it can change ({@link ProcessSpec#tty}).
    */
-  TTY("run a process in a terminal");
+  TTY("run a process in a terminal"),
+  /**
+   * Follows a container's output as it is written ({@link SessionRuntime#followLog}), not only its
+   * last lines.
+   */
+  LOG_FOLLOW("follow a container's output as it is written");
 
   private final String phrase;
 

@@ -217,6 +217,20 @@ public interface SessionRuntime extends AutoCloseable {
   }
 
   /**
+   * Follows one container's output ({@code session}: the app's): its last {@code lines} lines, then
+   * whatever it writes from then on, to {@code sink}, until the returned handle is closed or the
+   * log ends ({@link LogSink#end}: the container stopped or went away). Only with {@link
+   * Ability#LOG_FOLLOW}. A type the template does not declare is {@code NOT_FOUND}; a container
+   * that does not exist is a log that ends at once (after what it kept, if anything). Closing the
+   * handle stops the follow and frees what it holds (a connection to the engine, a thread); after
+   * it returns the sink is not called again.
+   */
+  default AutoCloseable followLog(RuntimeSession session, String type, int lines, LogSink sink) {
+    throw Abilities.unsupported(
+        kind(), Ability.LOG_FOLLOW, "follow the log of container '" + type + "'");
+  }
+
+  /**
    * Exec and files in one container of the session ({@code session}: as {@link #workspace}); the
    * workspace volume is the same, seen at that container's mount (its sub-path, maybe read-only).
    */

@@ -2,8 +2,10 @@ package dev.berth.service;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.SessionId;
+import dev.berth.runtime.Abilities;
 import dev.berth.runtime.Ability;
 import dev.berth.runtime.ContainerStatus;
+import dev.berth.runtime.LogSink;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.SessionRuntime;
@@ -82,6 +84,28 @@ public final class SessionContainerOps {
               Template t = steps.templateOf(s);
               requireDeclared(s, t, type);
               return steps.runtimeOf(s).logTail(steps.runtimeSession(s, t), type, lines);
+            });
+  }
+
+  /**
+   * Follows one container's output ({@code session}: the app's): the last {@code lines} lines, then
+   * what it writes, to {@code sink} until the handle is closed or the log ends. Refused with {@code
+   * UNSUPPORTED} on a backend without {@link Ability#LOG_FOLLOW}. The follow holds no lock: a stop
+   * ends it (the container's log ends), it never holds the stop back.
+   */
+  public AutoCloseable followLog(SessionId id, String type, int lines, LogSink sink) {
+    return steps
+        .locks()
+        .shared(
+            id,
+            () -> {
+              Session s = steps.require(id);
+              Template t = steps.templateOf(s);
+              requireDeclared(s, t, type);
+              SessionRuntime runtime = steps.runtimeOf(s);
+              Abilities.require(
+                  runtime, Ability.LOG_FOLLOW, "follow the log of session '" + id + "'");
+              return runtime.followLog(steps.runtimeSession(s, t), type, lines, sink);
             });
   }
 

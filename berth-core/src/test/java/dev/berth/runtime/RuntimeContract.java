@@ -187,6 +187,59 @@ public abstract class RuntimeContract {
     assertThat(after.inspect(stopped)).isNotInstanceOf(ObservedState.Running.class);
   }
 
+  /** What a followed log delivered: its output as text, and its end. */
+  private static final class FollowedLog implements LogSink {
+    final StringBuffer text = new StringBuffer();
+    final java.util.concurrent.CompletableFuture<String> ended =
+        new java.util.concurrent.CompletableFuture<>();
+
+    @Override
+    public void output(byte[] data, int offset, int length) {
+      text.append(new String(data, offset, length, UTF_8));
+    }
+
+    @Override
+    public void end(String why) {
+      ended.complete(why);
+    }
+  }
+
+  @Test
+  void aFollowedLogGivesItsLastLinesThenWhatIsWrittenThenItsEnd() throws Exception {
+    RuntimeSession s =
+        started(
+            template(
+                "chatty",
+                List.of(
+                    "sh",
+                    "-c",
+                    "echo one; echo two; echo three; while :; do if [ -f poke ]; then rm -f poke;"
+                        + " echo poked; fi; sleep 0.1; done"),
+                Optional.empty()));
+    var log = new FollowedLog();
+    if (!runtime().abilities().contains(Ability.LOG_FOLLOW)) {
+      assertCode(() -> runtime().followLog(s, "session", 2, log), ErrorCode.UNSUPPORTED);
+      return;
+    }
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> runtime().logTail(s, 10).contains("three"));
+    try (AutoCloseable follow = runtime().followLog(s, "session", 2, log)) {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(() -> assertThat(log.text.toString()).isEqualTo("two\nthree\n"));
+      // A line written after the follow began comes through as it is written.
+      sh(s, "touch poke");
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(() -> assertThat(log.text.toString()).isEqualTo("two\nthree\npoked\n"));
+      assertThat(log.ended).isNotDone();
+      // The app stops: the log ends, saying why.
+      runtime().stop(s, Duration.ofSeconds(5));
+      assertThat(log.ended.get(20, java.util.concurrent.TimeUnit.SECONDS)).isNotBlank();
+    }
+  }
+
   @Test
   void destroyRemovesEverythingAndIsIdempotent() {
     RuntimeSession s = started(template("app", List.of("sleep", "600"), Optional.empty()));

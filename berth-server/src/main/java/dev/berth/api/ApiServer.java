@@ -183,6 +183,7 @@ public final class ApiServer {
           new FileRoutes(sessions.workspace(), maxRequestBytes).register(routes);
           new ExecutorRoutes(sessions, builds).register(routes);
           new ContainerRoutes(sessions.containers()).register(routes);
+          new LogStreams(sessions.containers()).register(routes);
           var processRoutes = new ProcessRoutes(sessions.processes());
           processRoutes.register(routes);
           new ProcessStreams(processRoutes).register(routes);

@@ -8,6 +8,7 @@ import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.EgressGate;
+import dev.berth.runtime.LogSink;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
 import dev.berth.runtime.PreflightProblem;
@@ -663,6 +664,18 @@ public final class DockerRuntime implements SessionRuntime {
     }
     declared(s, type);
     return observer.logTail(sidecars.name(s, names(s), type), lines);
+  }
+
+  @Override
+  public AutoCloseable followLog(RuntimeSession s, String type, int lines, LogSink sink) {
+    String container;
+    if (SessionContainer.MAIN.equals(type)) {
+      container = names(s).container();
+    } else {
+      declared(s, type);
+      container = sidecars.name(s, names(s), type);
+    }
+    return DockerLogFollow.start(engine, container, lines, sink);
   }
 
   @Override

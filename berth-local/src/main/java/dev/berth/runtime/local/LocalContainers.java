@@ -4,6 +4,7 @@ import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
 import dev.berth.base.OwnerOnly;
 import dev.berth.runtime.ContainerStatus;
+import dev.berth.runtime.LogSink;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.RuntimeSession;
 import dev.berth.runtime.RuntimeState;
@@ -352,7 +353,20 @@ final class LocalContainers {
 
   /** The last {@code lines} lines of one container's output. */
   String logTail(RuntimeSession s, String type, int lines) {
-    return LocalSessionDirs.tail(
-        runtime.sessionDir(s).resolve("containers").resolve(type + ".log"), lines);
+    return LocalSessionDirs.tail(logFile(s, type), lines);
+  }
+
+  /** One container's output, followed until it is closed or the container's process is gone. */
+  LogFileFollower followLog(RuntimeSession s, String type, int lines, LogSink sink) {
+    return LogFileFollower.start(
+        logFile(s, type),
+        lines,
+        () -> process(s, type).isPresent(),
+        "container '" + type + "' is not running",
+        sink);
+  }
+
+  private Path logFile(RuntimeSession s, String type) {
+    return runtime.sessionDir(s).resolve("containers").resolve(type + ".log");
   }
 }

@@ -6,6 +6,7 @@ import dev.berth.base.OwnerOnly;
 import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ContainerStatus;
+import dev.berth.runtime.LogSink;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
 import dev.berth.runtime.OwnerLabels;
@@ -101,7 +102,8 @@ public final class LocalRuntime implements SessionRuntime {
         Ability.EXEC_STDIN,
         Ability.CONTAINERS,
         Ability.PROCESSES,
-        Ability.TTY);
+        Ability.TTY,
+        Ability.LOG_FOLLOW);
   }
 
   Path sessionDir(RuntimeSession s) {
@@ -338,6 +340,21 @@ public final class LocalRuntime implements SessionRuntime {
   @Override
   public String logTail(RuntimeSession s, int lines) {
     return LocalSessionDirs.tail(sessionDir(s).resolve("app.log"), lines);
+  }
+
+  /** The app's log file, followed until it is closed or the app's process is gone. */
+  @Override
+  public AutoCloseable followLog(RuntimeSession s, String type, int lines, LogSink sink) {
+    if (!SessionContainer.MAIN.equals(type)) {
+      LocalContainers.declared(s, type);
+      return containers.followLog(s, type, lines, sink);
+    }
+    return LogFileFollower.start(
+        sessionDir(s).resolve("app.log"),
+        lines,
+        () -> inspect(s) instanceof ObservedState.Running,
+        "the session's app is not running",
+        sink);
   }
 
   @Override
