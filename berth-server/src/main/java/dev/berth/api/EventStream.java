@@ -100,13 +100,7 @@ final class EventStream implements SessionListener {
 
   /** Checks the request before the stream starts, so a bad one gets a plain JSON error. */
   void before(io.javalin.http.Context ctx) {
-    String accept = ctx.header("Accept");
-    if (accept == null || !accept.contains("text/event-stream")) {
-      // Javalin serves the stream only to clients that ask for it; say so rather than answer
-      // an empty 200.
-      throw BerthException.badRequest(
-          "this is a Server-Sent Events stream: send 'Accept: text/event-stream'");
-    }
+    SseRequests.requireEventStream(ctx, "");
     var subscriber = new Subscriber(filter(ctx), ApiAuth.proof(ctx));
     after(ctx);
     if (ctx.method() != HandlerType.GET) {

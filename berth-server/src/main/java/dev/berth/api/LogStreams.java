@@ -123,12 +123,7 @@ final class LogStreams {
    * error rather than an empty stream.
    */
   private void before(Context ctx) {
-    String accept = ctx.header("Accept");
-    if (accept == null || !accept.contains("text/event-stream")) {
-      throw BerthException.badRequest(
-          "this is a Server-Sent Events stream: send 'Accept: text/event-stream' (the last lines"
-              + " alone: GET .../logs)");
-    }
+    SseRequests.requireEventStream(ctx, "the last lines alone: GET .../logs");
     var id = SessionRoutes.id(ctx);
     int lines = (int) RequestBodies.longParam(ctx, "lines", 100, 0, 10_000);
     String container = ctx.queryParam("container");

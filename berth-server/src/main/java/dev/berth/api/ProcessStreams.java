@@ -42,6 +42,7 @@ final class ProcessStreams {
     r.before(
         path,
         ctx -> {
+          SseRequests.requireEventStream(ctx, "what was kept so far: GET .../output");
           ctx.attribute(PROCESS, routes.process(ctx));
           ctx.attribute(SINCE, since(ctx));
           ctx.attribute(BASE64, ProcessRoutes.encoding(ctx));

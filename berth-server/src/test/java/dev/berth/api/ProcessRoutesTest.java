@@ -217,6 +217,7 @@ class ProcessRoutesTest {
                       URI.create(
                           berth.url() + "/api/v1/sessions/pa/processes/" + pid + "/stream" + query))
                   .header("Authorization", "Bearer " + tokenA)
+                  .header("Accept", "text/event-stream")
                   .timeout(WAIT)
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -228,10 +229,23 @@ class ProcessRoutesTest {
             HttpRequest.newBuilder(
                     URI.create(berth.url() + "/api/v1/sessions/pa/processes/p999/stream"))
                 .header("Authorization", "Bearer " + tokenA)
+                .header("Accept", "text/event-stream")
                 .timeout(WAIT)
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(unknown.statusCode()).isEqualTo(404);
+    // Without asking for an event stream, Javalin would answer an empty 200: Berth says what to
+    // send.
+    HttpResponse<String> notAsked =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(berth.url() + "/api/v1/sessions/pa/processes/" + pid + "/stream"))
+                .header("Authorization", "Bearer " + tokenA)
+                .timeout(WAIT)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(notAsked.statusCode()).as(notAsked.body()).isEqualTo(400);
+    assertThat(notAsked.body()).contains("send 'Accept: text/event-stream'");
     assertThat(unknown.body()).contains("has no process 'p999'");
   }
 
