@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,7 +141,8 @@ class ExecToolTest {
 
   @Test
   void aForegroundCommandSendsItsLatestLinesAsProgressBeforeItAnswers() throws Exception {
-    try (var f = new ToolFixture(home)) {
+    try (var f = new ToolFixture(home);
+        var caller = Executors.newVirtualThreadPerTaskExecutor()) {
       ToolDefinition tool = ExecTool.definition(f.workspace, f.sessions.processes());
       SessionId id = f.session("prog");
       var client = new ExecProgressTest.Recorded();
@@ -155,7 +157,8 @@ class ExecToolTest {
                           "prog",
                           "command",
                           "echo building; echo step 1 >&2; while [ ! -e go ]; do sleep 0.05;"
-                              + " done; echo done")));
+                              + " done; echo done")),
+              caller);
       await()
           .atMost(Duration.ofSeconds(20))
           .untilAsserted(
