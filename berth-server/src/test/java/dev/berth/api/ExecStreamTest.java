@@ -119,6 +119,27 @@ class ExecStreamTest {
   }
 
   @Test
+  void theStreamCarriesAllTheOutputBeyondWhatAPlainExecAnswerKeeps() throws Exception {
+    int size = (1 << 20) * 2 + 17; // past execMaxOutputBytes (1 MiB by default)
+    var r =
+        stream(
+            "sa",
+            tokenA,
+            "{\"stream\": true, \"command\": \"head -c " + size + " /dev/zero | tr '\\\\0' x\"}");
+    long streamed = 0;
+    JsonNode last = null;
+    for (Iterator<String> lines = r.body().iterator(); lines.hasNext(); ) {
+      last = json(lines.next());
+      if (last.has("text")) {
+        streamed += last.get("text").asString().length();
+      }
+    }
+    assertThat(streamed).isEqualTo(size);
+    assertThat(last.get("stdoutBytes").asLong()).isEqualTo(size);
+    assertThat(last.get("exitCode").asInt()).isZero();
+  }
+
+  @Test
   void theTimeoutKillsAStreamedCommandAsItKillsAnyExec() throws Exception {
     var r =
         stream(
