@@ -1,6 +1,7 @@
 package dev.berth.api;
 
 import dev.berth.base.BerthException;
+import dev.berth.base.ErrorCode;
 import dev.berth.base.SessionId;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.ProcessStream;
@@ -78,14 +79,26 @@ final class ExecStream implements ExecOutput {
     stream.finish(end);
   }
 
+  /** The error as every error answer has it, {@code {"error": {"code", "message"}}}. */
   private static Map<String, Object> errorLine(Context ctx, RuntimeException e) {
+    String code;
+    String message;
     if (e instanceof BerthException b) {
-      return Map.of("error", Map.of("code", b.code().wireName(), "message", b.getMessage()));
+      if (b.code() == ErrorCode.INTERNAL) {
+        log.error("internal error on {} {}", ctx.method(), ctx.path(), e);
+      }
+      code = b.code().wireName();
+      message = b.getMessage();
+    } else {
+      String ref = Long.toHexString(System.nanoTime());
+      log.error("unexpected error [{}] on {} {}", ref, ctx.method(), ctx.path(), e);
+      code = "internal";
+      message = "internal error (reference " + ref + " in the server log)";
     }
-    String ref = Long.toHexString(System.nanoTime());
-    log.error("unexpected error [{}] on {} {}", ref, ctx.method(), ctx.path(), e);
-    return Map.of(
-        "error", Map.of("code", "internal", "message", "internal error (reference " + ref + ")"));
+    Map<String, Object> error = new LinkedHashMap<>(); // in the order every error answer has
+    error.put("code", code);
+    error.put("message", message);
+    return Map.of("error", error);
   }
 
   private static CharsetDecoder decoder() {

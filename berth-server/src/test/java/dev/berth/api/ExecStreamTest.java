@@ -183,10 +183,11 @@ class ExecStreamTest {
     assertThat(json(lines.next()).get("text").asString()).isEqualTo("started\n");
     assertThat(berth.admin("DELETE", "/api/v1/sessions/gone", null).status()).isEqualTo(200);
     List<JsonNode> after = rest(lines);
-    assertThat(after.getLast().toString())
+    assertThat(after.getLast())
         .isEqualTo(
-            "{\"error\":{\"code\":\"conflict\",\"message\":\"exec ended: session 'gone' is being"
-                + " deleted\"}}");
+            json(
+                "{\"error\":{\"code\":\"conflict\",\"message\":\"exec ended: session 'gone' is"
+                    + " being deleted\"}}"));
 
     assertThat(berth.admin("POST", "/api/v1/sessions/sb/stop", null).status()).isEqualTo(200);
     var stopped =
