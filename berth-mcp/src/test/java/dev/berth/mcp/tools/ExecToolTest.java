@@ -76,7 +76,7 @@ class ExecToolTest {
   void runsInAnExtraContainerWithThatContainersEnvironment() throws Exception {
     ToolFixture.template(home, "pipe", StartContainerToolTest.PIPE);
     try (var f = new ToolFixture(home)) {
-      ToolDefinition tool = ExecTool.definition(f.workspace);
+      ToolDefinition tool = ExecTool.definition(f.workspace, f.sessions.processes());
       f.session("pipe", "pipe");
       String line = "echo \"[$BERTH_CONTAINER]\"";
       assertThat(
