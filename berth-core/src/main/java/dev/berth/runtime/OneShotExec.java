@@ -2,6 +2,8 @@ package dev.berth.runtime;
 
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A one-shot exec ({@link WorkspaceAccess#exec}) run as a started process ({@link
@@ -11,14 +13,42 @@ import java.time.Duration;
  * started, and returns what was captured, with exit code -1.
  */
 public final class OneShotExec {
+  private static final Logger log = LoggerFactory.getLogger(OneShotExec.class);
+
   private OneShotExec() {}
 
   public static ExecResult run(WorkspaceAccess workspace, ExecRequest request) {
+    return run(workspace, request, ProcessSink.discard());
+  }
+
+  /**
+   * The same exec, with every chunk of its output also handed to {@code tap} as it comes (a
+   * streamed exec, progress reports), on the backend's reader thread, after it was captured. A tap
+   * that blocks holds the command back (backpressure), but not its timeout or cancellation, which
+   * are waited for here; a tap that throws is not called again, and the command goes on.
+   */
+  public static ExecResult run(WorkspaceAccess workspace, ExecRequest request, ProcessSink tap) {
     var stdout = new FirstBytes(request.maxOutputBytes());
     var stderr = new FirstBytes(request.maxOutputBytes());
     ProcessSink capture =
-        (stream, data, offset, length) ->
+        new ProcessSink() {
+          private volatile boolean tapFailed;
+
+          @Override
+          public void output(ProcessStream stream, byte[] data, int offset, int length)
+              throws InterruptedException {
             (stream == ProcessStream.STDOUT ? stdout : stderr).add(data, offset, length);
+            if (tapFailed) {
+              return;
+            }
+            try {
+              tap.output(stream, data, offset, length);
+            } catch (RuntimeException e) {
+              tapFailed = true;
+              log.debug("exec output tap failed; the command goes on without it", e);
+            }
+          }
+        };
     long started = System.nanoTime();
     boolean ended = false;
     int exitCode = -1;

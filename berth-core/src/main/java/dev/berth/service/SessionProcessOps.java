@@ -30,6 +30,11 @@ public final class SessionProcessOps {
 
   /** Starts the process; 409 when the session does not run, 429 past the per-session limit. */
   public LiveProcess start(SessionId id, ProcessCommand command) {
+    return start(id, command, "api");
+  }
+
+  /** The same, its start recorded as use of the session through {@code via} ("mcp"). */
+  public LiveProcess start(SessionId id, ProcessCommand command, String via) {
     if (command.argv().isEmpty() || command.argv().getFirst().isBlank()) {
       throw BerthException.badRequest("command must name a program to run");
     }
@@ -66,7 +71,7 @@ public final class SessionProcessOps {
               }
               var template = steps.templateOf(s);
               SessionContainerOps.requireDeclared(s, template, command.container());
-              steps.activity().record(id, "api");
+              steps.activity().record(id, via);
               var workspace =
                   runtime.workspace(steps.runtimeSession(s, template), command.container());
               return steps.processes().start(id, workspace, spec, command.background());

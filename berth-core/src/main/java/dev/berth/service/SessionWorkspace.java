@@ -7,6 +7,8 @@ import dev.berth.runtime.Ability;
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.FileEntry;
+import dev.berth.runtime.OneShotExec;
+import dev.berth.runtime.ProcessSink;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.WorkspaceAccess;
 import dev.berth.runtime.WorkspacePath;
@@ -179,6 +181,21 @@ public final class SessionWorkspace {
    * the types there are for any other.
    */
   public ExecResult exec(SessionId id, String container, ExecCommand command) {
+    return exec(id, container, command, Optional.empty());
+  }
+
+  /**
+   * The same exec, its output also handed to {@code output} as the command makes it: the same
+   * limits (what the result keeps), timeout, and end by a stop, delete or cull. It runs as a
+   * process started with a handle ({@link OneShotExec}), so it needs the backend's {@code
+   * PROCESSES} ability (501 without); it is not one of the session's listed processes.
+   */
+  public ExecResult exec(SessionId id, String container, ExecCommand command, ExecOutput output) {
+    return exec(id, container, command, Optional.of(output));
+  }
+
+  private ExecResult exec(
+      SessionId id, String container, ExecCommand command, Optional<ExecOutput> output) {
     WorkspacePath cwd = WorkspacePath.parse(command.cwd().orElse(""));
     Duration timeout = command.timeout().orElse(limits.execTimeout());
     if (timeout.compareTo(limits.execMaxTimeout()) > 0) {
@@ -209,7 +226,10 @@ public final class SessionWorkspace {
                         "session '" + id + "' is " + s.status() + "; exec needs a RUNNING session");
                   }
                   SessionRuntime runtime = steps.runtimeOf(s);
-                  if (request.stdin().length > 0) {
+                  if (output.isPresent()) {
+                    // Its stdin is given to the started process, which every such backend can.
+                    Abilities.require(runtime, Ability.PROCESSES, "stream a command's output");
+                  } else if (request.stdin().length > 0) {
                     Abilities.require(
                         runtime, Ability.EXEC_STDIN, "run a command with standard input");
                   }
@@ -223,7 +243,11 @@ public final class SessionWorkspace {
     try (RunningExecs.Running running = admitted.running()) {
       ExecResult result;
       try {
-        result = admitted.workspace().exec(request.endedBy(running.cancellation()));
+        ExecRequest ended = request.endedBy(running.cancellation());
+        result =
+            output.isPresent()
+                ? OneShotExec.run(admitted.workspace(), ended, tap(output.get()))
+                : admitted.workspace().exec(ended);
       } catch (RuntimeException e) {
         Optional<BerthException> ended = ended(running);
         if (ended.isPresent()) {
@@ -242,6 +266,10 @@ public final class SessionWorkspace {
       touch(id);
       return result;
     }
+  }
+
+  private static ProcessSink tap(ExecOutput output) {
+    return output::output;
   }
 
   /** An exec let in: where it runs, and its entry among the session's running execs. */

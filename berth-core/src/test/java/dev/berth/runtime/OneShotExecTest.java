@@ -82,4 +82,50 @@ class OneShotExecTest {
     assertThat(ws.started.getFirst().kills).isEqualTo(1);
     assertThat(r.elapsed()).isLessThan(Duration.ofMinutes(1));
   }
+
+  @Test
+  void aTapSeesEveryChunkInOrderBeyondTheCapturedBytes() {
+    var ws =
+        new ScriptedWorkspace(
+            (p, spec) -> {
+              p.print(ProcessStream.STDOUT, "0123456789");
+              p.print(ProcessStream.STDERR, "oops");
+              p.print(ProcessStream.STDOUT, "abc");
+              p.end(0);
+            });
+    List<String> seen = new java.util.ArrayList<>();
+    ExecResult r =
+        OneShotExec.run(
+            ws,
+            request(Duration.ofSeconds(30), 5, ExecCancellation.none()),
+            (stream, data, offset, length) ->
+                seen.add(stream + ":" + new String(data, offset, length, UTF_8)));
+
+    assertThat(seen).containsExactly("STDOUT:0123456789", "STDERR:oops", "STDOUT:abc");
+    assertThat(new String(r.stdout(), UTF_8)).as("the result is still cut").isEqualTo("01234");
+  }
+
+  @Test
+  void aTapThatFailsIsDroppedAndTheCommandGoesOn() {
+    var ws =
+        new ScriptedWorkspace(
+            (p, spec) -> {
+              p.print(ProcessStream.STDOUT, "one");
+              p.print(ProcessStream.STDOUT, "two");
+              p.end(7);
+            });
+    List<String> seen = new java.util.ArrayList<>();
+    ExecResult r =
+        OneShotExec.run(
+            ws,
+            request(Duration.ofSeconds(30), 100, ExecCancellation.none()),
+            (stream, data, offset, length) -> {
+              seen.add(new String(data, offset, length, UTF_8));
+              throw new IllegalStateException("client went away");
+            });
+
+    assertThat(seen).containsExactly("one");
+    assertThat(r.exitCode()).isEqualTo(7);
+    assertThat(new String(r.stdout(), UTF_8)).isEqualTo("onetwo");
+  }
 }

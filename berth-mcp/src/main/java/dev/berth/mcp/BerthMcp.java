@@ -56,7 +56,9 @@ public final class BerthMcp {
                       tool.name(),
                       () ->
                           tool.call(
-                              McpCaller.from(exchange.transportContext()), request.arguments()))));
+                              McpCaller.from(exchange.transportContext())
+                                  .withProgress(ExchangeProgress.of(exchange, request)),
+                              request.arguments()))));
     }
     return List.copyOf(specs);
   }

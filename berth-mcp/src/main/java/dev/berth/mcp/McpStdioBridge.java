@@ -7,11 +7,13 @@ import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTranspor
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Implementation;
 import io.modelcontextprotocol.spec.McpSchema.ListToolsResult;
+import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.io.FilterInputStream;
@@ -21,17 +23,22 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code berth mcp}: an MCP server on stdio for desktop agents that forwards every tool call to the
- * running Berth server's {@code /mcp}. One manager per installation: the bridge holds no state and
- * runs no session itself. It ends when its standard input closes.
+ * running Berth server's {@code /mcp}, and the server's progress notifications for a call back to
+ * the agent that asked for them. One manager per installation: the bridge holds no state beyond the
+ * calls in flight and runs no session itself. It ends when its standard input closes.
  */
 public final class McpStdioBridge implements AutoCloseable {
   private final McpSyncClient upstream;
   private final McpSyncServer server;
   private final CountDownLatch inputClosed = new CountDownLatch(1);
+  // Which agent's call each progress token belongs to, while the call runs upstream.
+  private final Map<Object, McpSyncServerExchange> progressTo = new ConcurrentHashMap<>();
 
   /**
    * Connects to {@code baseUrl}'s MCP endpoint with {@code token} (fails with the server's reason
@@ -54,11 +61,12 @@ public final class McpStdioBridge implements AutoCloseable {
         McpClient.sync(transport)
             .clientInfo(Implementation.builder("berth-mcp-stdio", version).build())
             .requestTimeout(Duration.ofHours(1))
+            .progressConsumer(this::relay)
             .build();
     upstream.initialize();
     List<SyncToolSpecification> tools = new ArrayList<>();
     for (Tool tool : allTools()) {
-      tools.add(new SyncToolSpecification(tool, (exchange, request) -> forward(request)));
+      tools.add(new SyncToolSpecification(tool, this::forward));
     }
     this.server =
         McpServer.sync(new StdioServerTransportProvider(BerthMcp.JSON, watch(in), out))
@@ -82,12 +90,36 @@ public final class McpStdioBridge implements AutoCloseable {
     return tools;
   }
 
-  private CallToolResult forward(CallToolRequest request) {
+  /**
+   * Forwards the call as it came, its progress token included: the server's progress for it goes
+   * back to the agent ({@link #relay}) until the call answers.
+   */
+  private CallToolResult forward(McpSyncServerExchange exchange, CallToolRequest request) {
+    Object token = request.progressToken();
+    if (token != null) {
+      progressTo.put(token, exchange);
+    }
     try {
       return upstream.callTool(request);
     } catch (RuntimeException e) {
       return ToolResults.error(
           "the Berth server could not run " + request.name() + ": " + e.getMessage());
+    } finally {
+      if (token != null) {
+        progressTo.remove(token, exchange);
+      }
+    }
+  }
+
+  private void relay(ProgressNotification progress) {
+    McpSyncServerExchange to = progressTo.get(progress.progressToken());
+    if (to == null) {
+      return; // its call has answered: the spec allows no progress after that
+    }
+    try {
+      to.progressNotification(progress);
+    } catch (RuntimeException e) {
+      // the agent went away; its call ends with it
     }
   }
 

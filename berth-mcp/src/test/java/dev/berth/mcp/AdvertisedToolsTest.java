@@ -18,8 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The wire pin: every tool in {@code advertised-tools.json} (written from the tools as Berth
  * advertised them when their schemas were still JSON strings) is advertised with exactly that name,
  * title, description, input schema and annotations, compared as parsed JSON trees. A difference
- * here is a change every MCP client sees. A tool added later pins its own schema in its own test;
- * this file is not extended.
+ * here is a change every MCP client sees, so the file changes only on purpose (session_exec's entry
+ * did when it gained {@code background}, {@code open_stdin} and progress). A tool added later pins
+ * its own schema in its own test; this file is not extended.
  */
 class AdvertisedToolsTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();

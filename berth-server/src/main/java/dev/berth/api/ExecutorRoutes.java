@@ -25,7 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
  * The two calls a pipeline executor needs: make a ready session under my id (with {@code
  * containers}, the template's containers to start for this run: its {@code manual} ones are started
  * once the session is RUNNING, in start order), and remove everything under my id with a receipt.
- * Admin token only.
+ * Admin token only. The step itself runs through the session's own exec ({@code POST
+ * /api/v1/sessions/{id}/exec}, with {@code "stream": true} for its output as it comes), with the
+ * token the create answered or the admin's: no second API.
  */
 final class ExecutorRoutes {
   private final SessionService sessions;

@@ -109,6 +109,10 @@ final class FileRoutes {
     SessionId id = id(ctx);
     BodyLimits.refuseDeclaredOver(ctx, maxRequestBytes, "maxRequestBytes");
     var asked = RequestBodies.exec(RequestBodies.json(ctx, true, maxRequestBytes));
+    if (asked.stream()) {
+      ExecStream.run(ctx, workspace, id, asked);
+      return;
+    }
     ctx.json(ApiViews.ExecView.of(workspace.exec(id, asked.container(), asked.command())));
   }
 

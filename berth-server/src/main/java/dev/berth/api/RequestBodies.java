@@ -123,8 +123,11 @@ final class RequestBodies {
         build);
   }
 
-  /** An exec as asked: the command, and the container it runs in ({@code session}: the main). */
-  record AskedExec(ExecCommand command, String container) {}
+  /**
+   * An exec as asked: the command, the container it runs in ({@code session}: the main), and
+   * whether its output is streamed as it comes ({@link ExecStream}).
+   */
+  record AskedExec(ExecCommand command, String container, boolean stream) {}
 
   static AskedExec exec(JsonNode body) {
     List<String> errors = new ArrayList<>();
@@ -142,6 +145,7 @@ final class RequestBodies {
     Optional<String> stdin = o.string("stdin");
     Optional<Integer> timeout = o.integer("timeout", 1, Integer.MAX_VALUE);
     String container = o.string("container").orElse(SessionContainer.MAIN);
+    boolean stream = o.bool("stream").orElse(false);
     o.checkNoUnknownKeys();
     if (argv.isEmpty()) {
       errors.add(
@@ -156,7 +160,8 @@ final class RequestBodies {
             env,
             stdin.map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]),
             timeout.map(Duration::ofSeconds)),
-        container);
+        container,
+        stream);
   }
 
   /** The named string fields, all required, and no others. */

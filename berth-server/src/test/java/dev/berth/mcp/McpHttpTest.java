@@ -136,7 +136,11 @@ public class McpHttpTest {
             "session_delete_file",
             "session_move_file",
             "session_make_directory",
-            "session_exec");
+            "session_exec",
+            "session_process_output",
+            "session_process_write",
+            "session_process_kill",
+            "session_process_list");
     Map<String, Tool> byName = new HashMap<>();
     tools.forEach(t -> byName.put(t.name(), t));
     for (Tool t : tools) {

@@ -45,6 +45,22 @@ public final class McpArgs {
     return Optional.of(n.intValue());
   }
 
+  /** A whole number that may pass {@code int}'s range, such as an offset into a long output. */
+  public Optional<Long> longInteger(String name, long min, long max) {
+    Object v = raw.get(name);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (!(v instanceof Number n)
+        || n.doubleValue() != Math.rint(n.doubleValue())
+        || n.doubleValue() < min
+        || n.doubleValue() > max) {
+      throw BerthException.badRequest(
+          "'" + name + "' must be a whole number from " + min + " to " + max);
+    }
+    return Optional.of(n.longValue());
+  }
+
   public boolean bool(String name) {
     Object v = raw.get(name);
     if (v == null) {

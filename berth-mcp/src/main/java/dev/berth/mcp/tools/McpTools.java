@@ -36,7 +36,11 @@ public final class McpTools {
             DeleteFileTool.definition(workspace),
             MoveFileTool.definition(workspace),
             MakeDirectoryTool.definition(workspace),
-            ExecTool.definition(workspace));
+            ExecTool.definition(workspace, sessions.processes()),
+            ProcessOutputTool.definition(sessions.processes()),
+            ProcessWriteTool.definition(sessions.processes()),
+            ProcessKillTool.definition(sessions.processes()),
+            ProcessListTool.definition(sessions.processes()));
     Set<String> names = new HashSet<>();
     for (ToolDefinition tool : tools) {
       if (!names.add(tool.name())) {

@@ -6,6 +6,7 @@ import static dev.berth.mcp.tools.ToolFixture.error;
 import static dev.berth.mcp.tools.ToolFixture.ok;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.berth.base.SessionId;
 import dev.berth.mcp.tool.ToolDefinition;
@@ -14,6 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +27,7 @@ class ExecToolTest {
   @Test
   void runsAShellLineOrAnArgvList() {
     try (var f = new ToolFixture(home)) {
-      ToolDefinition tool = ExecTool.definition(f.workspace);
+      ToolDefinition tool = ExecTool.definition(f.workspace, f.sessions.processes());
       SessionId id = f.session("run");
       f.write(id, "src/x", "");
       assertThat(
@@ -53,7 +57,7 @@ class ExecToolTest {
   @Test
   void runsInTheMainContainerByNameAndRefusesAContainerTheSessionDoesNotHave() {
     try (var f = new ToolFixture(home)) {
-      ToolDefinition tool = ExecTool.definition(f.workspace);
+      ToolDefinition tool = ExecTool.definition(f.workspace, f.sessions.processes());
       f.session("run");
       assertThat(
               ok(
@@ -72,7 +76,7 @@ class ExecToolTest {
   void runsInAnExtraContainerWithThatContainersEnvironment() throws Exception {
     ToolFixture.template(home, "pipe", StartContainerToolTest.PIPE);
     try (var f = new ToolFixture(home)) {
-      ToolDefinition tool = ExecTool.definition(f.workspace);
+      ToolDefinition tool = ExecTool.definition(f.workspace, f.sessions.processes());
       f.session("pipe", "pipe");
       String line = "echo \"[$BERTH_CONTAINER]\"";
       assertThat(
@@ -93,7 +97,7 @@ class ExecToolTest {
   @Test
   void refusesACommandOfTheWrongShape() {
     try (var f = new ToolFixture(home)) {
-      ToolDefinition tool = ExecTool.definition(f.workspace);
+      ToolDefinition tool = ExecTool.definition(f.workspace, f.sessions.processes());
       f.session("run");
       assertThat(error(tool, ADMIN, args("session_id", "run", "command", List.of())))
           .isEqualTo("'command' must be a shell line (string) or an argv list of strings");
@@ -110,5 +114,66 @@ class ExecToolTest {
         .isEqualTo(
             "exit code: -1 (killed: timed out)\n--- stdout (5000 bytes, first 3 shown) ---\nabc"
                 + "\n--- stderr (0 bytes) ---\n");
+  }
+
+  @Test
+  void advertisesBackgroundAndOpenStdin() {
+    try (var f = new ToolFixture(home)) {
+      ToolFixture.assertAdvertisedSchema(
+          ExecTool.definition(f.workspace, f.sessions.processes()),
+          """
+          {"type": "object", "additionalProperties": false,
+           "properties": {
+             "session_id": {"type": "string",
+               "description": "the session; may be left out with a session token"},
+             "command": {"oneOf": [{"type": "string"},
+               {"type": "array", "items": {"type": "string"}, "minItems": 1}]},
+             "cwd": {"type": "string"},
+             "env": {"type": "object", "additionalProperties": {"type": "string"}},
+             "timeout": {"type": "integer", "minimum": 1},
+             "container": {"type": "string"},
+             "background": {"type": "boolean"},
+             "open_stdin": {"type": "boolean"}},
+           "required": ["command"]}
+          """);
+    }
+  }
+
+  @Test
+  void aForegroundCommandSendsItsLatestLinesAsProgressBeforeItAnswers() throws Exception {
+    try (var f = new ToolFixture(home);
+        var caller = Executors.newVirtualThreadPerTaskExecutor()) {
+      ToolDefinition tool = ExecTool.definition(f.workspace, f.sessions.processes());
+      SessionId id = f.session("prog");
+      var client = new ExecProgressTest.Recorded();
+      var answer =
+          CompletableFuture.supplyAsync(
+              () ->
+                  ok(
+                      tool,
+                      ADMIN.withProgress(client),
+                      args(
+                          "session_id",
+                          "prog",
+                          "command",
+                          "echo building; echo step 1 >&2; while [ ! -e go ]; do sleep 0.05;"
+                              + " done; echo done")),
+              caller);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(client.messages())
+                      .as("both lines (stdout and stderr are two pipes: in either order)")
+                      .anyMatch(m -> m.contains("building") && m.contains("step 1")));
+      assertThat(answer).as("the command still waits for the file").isNotDone();
+
+      f.write(id, "go", "");
+      assertThat(answer.get(30, TimeUnit.SECONDS))
+          .isEqualTo(
+              "exit code: 0\n--- stdout (14 bytes) ---\nbuilding\ndone\n\n"
+                  + "--- stderr (7 bytes) ---\nstep 1\n");
+      assertThat(client.progress()).isSorted().doesNotHaveDuplicates();
+    }
   }
 }
