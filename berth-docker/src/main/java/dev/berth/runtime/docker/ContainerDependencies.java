@@ -36,6 +36,8 @@ import java.util.Set;
  * would: its input must be there, and a step that did its work is not run again.
  */
 final class ContainerDependencies {
+  // Between attempts of a probe or looks at a step's state: a probe is a question that has no
+  // event to wait for, and the whole wait is bounded by the template's start timeout.
   private static final Duration POLL = Duration.ofMillis(50);
   private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
   private static final int OUTPUT_LINES = 5;

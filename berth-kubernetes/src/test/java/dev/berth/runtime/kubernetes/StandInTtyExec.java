@@ -123,7 +123,7 @@ final class StandInTtyExec extends WebSocketListener {
       } catch (RuntimeException e) {
         return null; // the container went (a deleted pod)
       }
-      Thread.sleep(20);
+      Thread.sleep(20); // the engine has no event for an exec's end: ask again, bounded above
     }
     return null;
   }
