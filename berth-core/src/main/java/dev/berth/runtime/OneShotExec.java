@@ -17,8 +17,15 @@ public final class OneShotExec {
 
   private OneShotExec() {}
 
+  /** How a backend starts the exec's process: its {@link WorkspaceAccess#start}, or a shortcut. */
+  @FunctionalInterface
+  public interface Starter {
+    StartedProcess start(ProcessSpec spec, ProcessSink sink);
+  }
+
+  /** Runs {@code request} as a process {@code workspace} starts. */
   public static ExecResult run(WorkspaceAccess workspace, ExecRequest request) {
-    return run(workspace, request, ProcessSink.discard());
+    return run(workspace::start, request, ProcessSink.discard());
   }
 
   /**
@@ -28,6 +35,25 @@ public final class OneShotExec {
    * are waited for here; a tap that throws is not called again, and the command goes on.
    */
   public static ExecResult run(WorkspaceAccess workspace, ExecRequest request, ProcessSink tap) {
+    return run(workspace::start, request, tap);
+  }
+
+  /**
+   * Runs {@code request} as a process {@code starter} starts: for a backend that has already looked
+   * up what its {@code start} would look up again (its container, say).
+   */
+  public static ExecResult run(Starter starter, ExecRequest request) {
+    return run(starter, request, ProcessSink.discard());
+  }
+
+  /**
+   * The exec with a starter of the backend's own and a tap. An exec cancelled before it began
+   * starts nothing and returns at once, as one killed at once would.
+   */
+  public static ExecResult run(Starter starter, ExecRequest request, ProcessSink tap) {
+    if (request.cancellation().isCancelled()) {
+      return new ExecResult(-1, new byte[0], new byte[0], 0, 0, false, Duration.ZERO);
+    }
     var stdout = new FirstBytes(request.maxOutputBytes());
     var stderr = new FirstBytes(request.maxOutputBytes());
     ProcessSink capture =
@@ -52,7 +78,7 @@ public final class OneShotExec {
     long started = System.nanoTime();
     boolean ended = false;
     int exitCode = -1;
-    try (StartedProcess process = workspace.start(ProcessSpec.of(request), capture)) {
+    try (StartedProcess process = starter.start(ProcessSpec.of(request), capture)) {
       try {
         ended = request.cancellation().await(process.exit(), request.timeout());
       } catch (InterruptedException e) {

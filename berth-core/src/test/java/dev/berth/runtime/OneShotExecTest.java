@@ -128,4 +128,16 @@ class OneShotExecTest {
     assertThat(r.exitCode()).isEqualTo(7);
     assertThat(new String(r.stdout(), UTF_8)).isEqualTo("onetwo");
   }
+
+  @Test
+  void anExecCancelledBeforeItBeganStartsNothing() {
+    var cancellation = new ExecCancellation();
+    cancellation.cancel("session 'a' is being stopped");
+    var ws = new ScriptedWorkspace((p, spec) -> p.end(0));
+    ExecResult r = ws.exec(request(Duration.ofSeconds(30), 100, cancellation));
+
+    assertThat(ws.started).isEmpty();
+    assertThat(r.exitCode()).isEqualTo(-1);
+    assertThat(r.timedOut()).isFalse();
+  }
 }
