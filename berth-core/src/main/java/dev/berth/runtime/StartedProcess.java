@@ -32,7 +32,10 @@ public interface StartedProcess extends AutoCloseable {
 
   /**
    * Completes with the exit code once the process ended and its last output reached the sink; -1
-   * when the backend cannot know it (killed by Berth, the connection to it lost).
+   * when the backend cannot know it (killed by Berth, the connection to it lost). A child the
+   * process left running (a server started with {@code &}) that still holds its output open holds
+   * this back only a few seconds (Docker's engine ends the stream 2 s after the process, local 5
+   * s); it runs on, and what it writes later goes nowhere.
    */
   CompletableFuture<Integer> exit();
 

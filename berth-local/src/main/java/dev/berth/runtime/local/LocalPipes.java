@@ -26,6 +26,7 @@ final class LocalPipes {
       String marker,
       ProcessSink sink,
       Runnable onEnd) {
+    requireProgram(spec.argv().getFirst(), cwd, env);
     var pb = new ProcessBuilder(LocalProcesses.inOwnSession(spec.argv())).directory(cwd.toFile());
     pb.environment().putAll(env);
     Process process;
@@ -36,5 +37,21 @@ final class LocalPipes {
     }
     return new LocalStartedProcess(
         process, marker, spec.stdin(), Optional.empty(), Thread.ofVirtual().factory(), sink, onEnd);
+  }
+
+  /**
+   * Refuses a program that cannot be run, as {@code ProcessBuilder} alone would: under {@code
+   * setsid} the start itself succeeds and only setsid's exec fails, which would read as the
+   * command's own exit code 127 rather than the caller's mistake. Looked up the way setsid's {@code
+   * execvp} does: on the process's {@code PATH}, a name with a '/' from {@code cwd}.
+   */
+  private static void requireProgram(String program, Path cwd, Map<String, String> env) {
+    String path = env.getOrDefault("PATH", System.getenv().getOrDefault("PATH", ""));
+    String absolute = program.contains("/") ? cwd.resolve(program).toString() : program;
+    LocalCommands.missing(absolute, path)
+        .ifPresent(
+            why -> {
+              throw BerthException.badRequest("cannot run '" + program + "': it " + why);
+            });
   }
 }

@@ -2,13 +2,8 @@ package dev.berth.runtime.local;
 
 import dev.berth.base.BerthException;
 import dev.berth.base.ErrorCode;
-import dev.berth.runtime.ExecCancellation;
-import dev.berth.runtime.ExecResult;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,20 +14,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Starting and ending process trees for the local backend. An app is started in a session of its
  * own ({@code setsid}), so its process group holds all its children, and stopping it ends the whole
- * tree, even children that daemonized away from their parent. A short command (exec) is started
- * directly, without the extra {@code setsid} exec (about 1 ms of a 2 ms call), and carries a marker
- * of its own in its environment: a timeout ends its descendants and every process with its marker,
- * daemonized or not.
+ * tree, even children that daemonized away from their parent. A process with a handle (an exec is
+ * one, run to its end) is started the same way ({@link LocalPipes}, {@link LocalTerminal}) and
+ * carries a marker of its own in its environment: a kill ends its descendants and every process
+ * with its marker, daemonized or not ({@link #killExec}).
  */
 final class LocalProcesses {
   private static final Path SETSID = findSetsid();
 
-  /** The environment variable that tells one exec's processes from everyone else's. */
+  /** The environment variable that tells one started process's tree from everyone else's. */
   static final String EXEC_MARKER = "BERTH_EXEC_ID";
 
   private LocalProcesses() {}
@@ -148,13 +142,17 @@ final class LocalProcesses {
   }
 
   /**
-   * Ends a timed-out exec: its descendants, and whatever carries its marker (children that
-   * daemonized away from it). Twice, for a child forked while the first round ran.
+   * Ends a started process (a timed-out exec, a kill): the processes {@code known} (its tree as
+   * found before anything was signalled, when the leader's children were still its descendants),
+   * their descendants, and whatever carries its marker (children that daemonized away from it);
+   * returns once they are gone. Twice, for a child forked while the first round ran.
    */
-  static void killExec(ProcessHandle leader, String execId) {
+  static void killExec(List<ProcessHandle> known, String execId) {
     for (int round = 0; round < 2; round++) {
-      List<ProcessHandle> all = new ArrayList<>(leader.descendants().toList());
-      all.add(leader);
+      List<ProcessHandle> all = new ArrayList<>(known);
+      for (ProcessHandle h : known) {
+        all.addAll(h.descendants().toList());
+      }
       all.addAll(findByEnvironment(EXEC_MARKER, execId));
       all.forEach(ProcessHandle::destroyForcibly);
       for (ProcessHandle h : all) {
@@ -184,64 +182,6 @@ final class LocalProcesses {
     }
   }
 
-  /**
-   * Runs a command to completion (or timeout, or until {@code cancellation} ends it), capturing
-   * bounded output. A command that timed out or was ended is killed with everything it started
-   * before this returns.
-   */
-  static ExecResult run(
-      List<String> argv,
-      Path cwd,
-      Map<String, String> env,
-      byte[] stdin,
-      Duration timeout,
-      int maxOutput,
-      ExecCancellation cancellation) {
-    Instant started = Instant.now();
-    var pb = new ProcessBuilder(argv).directory(cwd.toFile());
-    pb.environment().putAll(env);
-    String execId = java.util.UUID.randomUUID().toString();
-    pb.environment().put(EXEC_MARKER, execId);
-    Process process;
-    try {
-      process = pb.start();
-    } catch (IOException e) {
-      throw BerthException.badRequest("cannot run '" + argv.get(0) + "': " + e.getMessage());
-    }
-    var out = new BoundedCapture(process.getInputStream(), maxOutput);
-    var err = new BoundedCapture(process.getErrorStream(), maxOutput);
-    Thread feeder = Thread.ofVirtual().start(() -> feed(process.getOutputStream(), stdin));
-    boolean finished;
-    try {
-      finished = cancellation.await(process.onExit(), timeout);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      finished = false;
-    }
-    if (!finished) {
-      killExec(process.toHandle(), execId);
-    }
-    out.join();
-    err.join();
-    feeder.interrupt();
-    return new ExecResult(
-        finished ? process.exitValue() : -1,
-        out.bytes(),
-        err.bytes(),
-        out.total(),
-        err.total(),
-        !finished && !cancellation.isCancelled(),
-        Duration.between(started, Instant.now()));
-  }
-
-  private static void feed(OutputStream stdin, byte[] data) {
-    try (stdin) {
-      stdin.write(data);
-    } catch (IOException e) {
-      // the command closed its stdin early; that's its business
-    }
-  }
-
   /** The exit code of a child we started; the JVM's reaper may need a moment to record it. */
   static OptionalInt exitCode(Process known) {
     if (known == null) {
@@ -254,53 +194,6 @@ final class LocalProcesses {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return OptionalInt.empty();
-    }
-  }
-
-  /** Reads a stream to its end on a virtual thread, keeping the first {@code max} bytes. */
-  private static final class BoundedCapture {
-    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    private final AtomicLong total = new AtomicLong();
-    private final Thread reader;
-
-    BoundedCapture(InputStream in, int max) {
-      reader =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    byte[] buf = new byte[8192];
-                    try (in) {
-                      int n;
-                      while ((n = in.read(buf)) > 0) {
-                        long before = total.getAndAdd(n);
-                        if (before < max) {
-                          synchronized (kept) {
-                            kept.write(buf, 0, (int) Math.min(n, max - before));
-                          }
-                        }
-                      }
-                    } catch (IOException e) {
-                      // stream closed when the process was killed
-                    }
-                  });
-    }
-
-    void join() {
-      try {
-        reader.join(Duration.ofSeconds(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    byte[] bytes() {
-      synchronized (kept) {
-        return kept.toByteArray();
-      }
-    }
-
-    long total() {
-      return total.get();
     }
   }
 }

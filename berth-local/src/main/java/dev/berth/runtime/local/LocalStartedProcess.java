@@ -34,13 +34,19 @@ import org.slf4j.LoggerFactory;
  * <p>Each output stream is read on a thread of its own; the sink calls are serialized by one lock,
  * so the sink sees one call at a time, in order per stream, and a call that blocks stops the
  * reading (backpressure). {@link #exit} completes once the process ended and both readers reached
- * end-of-file: output of children still holding the stream keeps it open, as with any pipe.
+ * end-of-file, or {@link #OUTPUT_AFTER_EXIT} after the process ended while a child it left running
+ * (a server started with {@code &}) still holds its output open: a Docker exec's stream ends the
+ * same way, 2 s after its process. What such a child writes later is read and dropped, so it does
+ * not die of a broken pipe.
  */
 final class LocalStartedProcess implements StartedProcess {
   private static final Logger log = LoggerFactory.getLogger(LocalStartedProcess.class);
 
   /** The terminal's end-of-file character (VEOF), what a user types to end a terminal's input. */
   private static final int END_OF_TRANSMISSION = 0x04;
+
+  /** How long output may follow the process's own end (what children it left still write). */
+  static final Duration OUTPUT_AFTER_EXIT = Duration.ofSeconds(5);
 
   private final Process process;
   private final long pid;
@@ -97,8 +103,9 @@ final class LocalStartedProcess implements StartedProcess {
         .start(
             () -> {
               int code = waitForLeader();
+              long deadline = System.nanoTime() + OUTPUT_AFTER_EXIT.toNanos();
               for (Thread reader : readers) {
-                joinQuietly(reader);
+                joinQuietly(reader, deadline);
               }
               finish(code);
               onEnd.run();
@@ -117,7 +124,8 @@ final class LocalStartedProcess implements StartedProcess {
         sinkLock.lockInterruptibly();
         try {
           if (ended) {
-            return;
+            deliver = false; // drained and dropped from now on: see the class comment
+            continue;
           }
           sink.output(stream, buffer, 0, n);
         } catch (RuntimeException e) {
@@ -293,13 +301,12 @@ final class LocalStartedProcess implements StartedProcess {
       return;
     }
     killed.set(true);
+    // Found first: once the leader is killed its children are orphans, no one's descendants, and
+    // a kill that did not wait for each of them could return while one still lives.
+    List<ProcessHandle> known = tree();
+    ProcessHandle.of(pid).ifPresent(known::add);
     LocalProcesses.signalGroup(pid, "KILL");
-    Optional<ProcessHandle> leader = ProcessHandle.of(pid);
-    if (leader.isPresent()) {
-      LocalProcesses.killExec(leader.get(), marker);
-    } else {
-      tree().forEach(ProcessHandle::destroyForcibly);
-    }
+    LocalProcesses.killExec(known, marker);
     awaitExit(Duration.ofSeconds(5));
     if (!exit.isDone()) {
       readers.forEach(Thread::interrupt); // a sink that holds the output back
@@ -337,11 +344,16 @@ final class LocalStartedProcess implements StartedProcess {
     }
   }
 
-  private static void joinQuietly(Thread thread) {
+  /** Joins {@code thread}, waiting no later than {@code deadline} ({@link System#nanoTime}). */
+  private static void joinQuietly(Thread thread, long deadline) {
     boolean interrupted = false;
     while (true) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
       try {
-        thread.join();
+        thread.join(Duration.ofNanos(left));
         break;
       } catch (InterruptedException e) {
         interrupted = true;

@@ -4,6 +4,7 @@ import dev.berth.base.BerthException;
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.FileEntry;
+import dev.berth.runtime.OneShotExec;
 import dev.berth.runtime.ProcessSink;
 import dev.berth.runtime.ProcessSpec;
 import dev.berth.runtime.StartedProcess;
@@ -21,8 +22,9 @@ import java.util.function.Supplier;
 
 /**
  * One local session's workspace directory: files ({@link LocalFiles}), archives ({@link
- * LocalArchives}) and commands ({@link LocalProcesses}), every path confined by {@link
- * ConfinedRoot}. The root is looked up at each call, so a removed workspace is noticed at once.
+ * LocalArchives}), and processes ({@link LocalSessionProcesses}), of which exec is one run to its
+ * end; every path confined by {@link ConfinedRoot}. The root is looked up at each call, so a
+ * removed workspace is noticed at once.
  */
 final class LocalWorkspace implements WorkspaceAccess {
   private final Supplier<ConfinedRoot> root;
@@ -91,22 +93,10 @@ final class LocalWorkspace implements WorkspaceAccess {
     LocalArchives.get(root.get(), path, out);
   }
 
+  /** A started process with exec's limits and kill semantics ({@link OneShotExec}). */
   @Override
   public ExecResult exec(ExecRequest request) {
-    Path cwd = root.get().follow(request.cwd());
-    if (!Files.isDirectory(cwd)) {
-      throw BerthException.badRequest("cwd '" + request.cwd() + "' is not a directory");
-    }
-    Map<String, String> env = new HashMap<>(baseEnv);
-    env.putAll(request.env());
-    return LocalProcesses.run(
-        request.argv(),
-        cwd,
-        env,
-        request.stdin(),
-        request.timeout(),
-        request.maxOutputBytes(),
-        request.cancellation());
+    return OneShotExec.run(this, request);
   }
 
   @Override
