@@ -26,8 +26,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Runs one command in a running container through the exec API, with bounded output and a timeout
- * that kills.
+ * Runs one command in a running container through docker-java's exec API, with bounded output and a
+ * timeout that kills. A session's one-shot exec is a started process ({@link DockerProcesses})
+ * where Berth can attach to the engine's execs itself; this runs it where it cannot (an engine not
+ * on a unix socket, an image without {@code /bin/sh}; see {@link DockerWorkspace#exec}), and runs
+ * {@link FileCommands}' commands in a running container.
  *
  * <p>The engine has no call to kill an exec, so when the image has {@code /bin/sh} the command runs
  * behind a one-line prelude that reports its pid on the first line of stderr (stripped from the

@@ -6,6 +6,7 @@ import dev.berth.runtime.StartedProcess;
 import dev.berth.runtime.TtySize;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,11 @@ import java.util.concurrent.TimeoutException;
 final class DockerProcess implements StartedProcess {
   /** How long a kill lets the output that was already on its way reach the sink. */
   private static final Duration DRAIN = Duration.ofSeconds(5);
+
+  /** How long a kill looks for a command the engine has not started yet, and how often. */
+  private static final Duration START_GRACE = Duration.ofSeconds(10);
+
+  private static final Duration RETRY = Duration.ofMillis(50);
 
   /** The line discipline's end-of-file character, what closing stdin is in a terminal. */
   private static final byte CONTROL_D = 0x04;
@@ -118,7 +124,17 @@ final class DockerProcess implements StartedProcess {
       return;
     }
     killed = true;
-    MarkedProcesses.signal(engine, containerId, marker, "KILL", 0);
+    Instant deadline = Instant.now().plus(START_GRACE);
+    while (!MarkedProcesses.signal(engine, containerId, marker, "KILL", 0)
+        && attach.running()
+        && Instant.now().isBefore(deadline)) {
+      // Nothing carries the marker yet, though the engine still runs the exec: it answers the
+      // start before it has started the command, so a kill right after the start (an exec's short
+      // timeout) can come first. Again, until the command is there or has ended.
+      if (awaitAttachment(RETRY)) {
+        break;
+      }
+    }
     if (!awaitAttachment(DRAIN)) {
       // A sink that does not take the rest (or a stream the engine keeps open): stop reading, and
       // interrupt a sink call in progress, so no call comes after the exit.

@@ -5,6 +5,7 @@ import dev.berth.base.BerthException;
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.FileEntry;
+import dev.berth.runtime.OneShotExec;
 import dev.berth.runtime.ProcessSink;
 import dev.berth.runtime.ProcessSpec;
 import dev.berth.runtime.RuntimeSession;
@@ -20,10 +21,11 @@ import java.util.TreeMap;
 
 /**
  * One Docker session's workspace: files through the archive API ({@link DockerFiles}, {@link
- * DockerArchives}), what that API cannot do as commands ({@link FileCommands}), exec ({@link
- * DockerExec}), processes with handles ({@link DockerProcesses}). The session container, created at
- * prepare, is looked up at each call: the archive API works on a created container, so a prepared
- * session's files are served without starting it.
+ * DockerArchives}), what that API cannot do as commands ({@link FileCommands}), processes with
+ * handles ({@link DockerProcesses}), of which exec is one run to its end ({@link DockerExec} where
+ * they cannot run). The session container, created at prepare, is looked up at each call: the
+ * archive API works on a created container, so a prepared session's files are served without
+ * starting it.
  */
 final class DockerWorkspace implements WorkspaceAccess {
   private final RuntimeSession s;
@@ -136,6 +138,13 @@ final class DockerWorkspace implements WorkspaceAccess {
     archives.get(paths(), path, out);
   }
 
+  /**
+   * A started process with exec's limits and kill semantics ({@link OneShotExec}), the container
+   * and its paths looked up once for both. Where Berth cannot attach to an exec itself (an engine
+   * not on a unix socket: {@code tcp://}, TLS, a wrapped client) or cannot signal one (an image
+   * without {@code /bin/sh}), started processes are refused, so exec runs its own way there ({@link
+   * DockerExec}: docker-java's attach, stdin staged as a file, a bare command only waited for).
+   */
   @Override
   public ExecResult exec(ExecRequest request) {
     var c = container();
@@ -146,6 +155,12 @@ final class DockerWorkspace implements WorkspaceAccess {
     String cwd = directory(paths, request.cwd());
     boolean hasShell = engine.stat(c.getId(), "/bin/sh").isPresent();
     List<String> envList = environment(request.env());
+    if (hasShell && ExecHandshake.attachable(engine)) {
+      return OneShotExec.run(
+          (spec, sink) ->
+              new DockerProcesses(engine).start(c.getId(), cwd, envList, spec, sink, true),
+          request);
+    }
     return exec.run(
         c.getId(),
         paths.owner(),

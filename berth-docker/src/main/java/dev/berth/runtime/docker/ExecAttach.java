@@ -197,6 +197,23 @@ final class ExecAttach implements AutoCloseable {
   }
 
   /**
+   * Whether the engine still counts the exec as running (its output may not have ended yet either);
+   * false once it has ended, or when the engine cannot say (the container gone with it).
+   */
+  boolean running() {
+    if (exit.isDone()) {
+      return false;
+    }
+    try {
+      InspectExecResponse info =
+          engine.quick("inspect exec " + execId, () -> engine.client.inspectExecCmd(execId).exec());
+      return !(info.getExitCodeLong() != null && !Boolean.TRUE.equals(info.isRunning()));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
    * Completes once the output has ended and all of it is queued for the readers (so a reader that
    * stops reading holds this back too), with the exit code the engine reports, -1 when it reports
    * none; exceptionally when the attachment broke or was {@linkplain #close() closed} first.

@@ -86,6 +86,14 @@ final class ExecHandshake {
     return text;
   }
 
+  /** Whether Berth can attach to this engine's execs itself: it is on a unix socket. */
+  static boolean attachable(DockerEngine engine) {
+    return engine
+        .host
+        .filter(h -> "unix".equals(h.getScheme()) && h.getPath() != null && !h.getPath().isEmpty())
+        .isPresent();
+  }
+
   /** The engine's unix socket, or UNSUPPORTED. */
   static Path unixSocket(DockerEngine engine) {
     URI host =
