@@ -44,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>Prepare makes the PVC, the Service and the policy, and seeds the skeleton through a helper pod
  * ({@code <name>-h}) that mounts the PVC. Start removes the helper and creates the session pod,
  * waiting until it runs. Stop deletes the pod and keeps the PVC. Files and exec ({@link
- * PodWorkspace}) go through the API server's exec endpoint ({@link PodExec}, {@link PodFiles}):
- * into the session pod when it runs, else into the helper pod, made on demand and removed at the
- * next start or at destroy.
+ * PodWorkspace}) go through the API server's exec endpoint ({@link PodFiles}, {@link
+ * PodProcesses}): into the session pod when it runs, else into the helper pod, made on demand and
+ * removed at the next start or at destroy.
  *
  * <p>Endpoints ({@link EndpointMode}) are the Service's cluster DNS name ({@code
  * http://<name>.<namespace>.svc:<port>/}), which a Berth running in the cluster reaches directly,
@@ -489,7 +489,6 @@ public final class KubernetesRuntime implements SessionRuntime {
     return new PodWorkspace(
         files,
         archives,
-        exec,
         processes,
         () -> targets.forExec(s, names(s)).in(type),
         () -> targets.forExec(s, names(s)).in(type));
@@ -522,7 +521,6 @@ public final class KubernetesRuntime implements SessionRuntime {
     return new PodWorkspace(
         files,
         archives,
-        exec,
         processes,
         () -> targets.forFiles(s, names(s), image(s)),
         () -> targets.forExec(s, names(s)));

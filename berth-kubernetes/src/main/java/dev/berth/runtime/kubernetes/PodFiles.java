@@ -65,8 +65,7 @@ final class PodFiles {
     byte[] stdin = new byte[SCRIPT.length + data.length];
     System.arraycopy(SCRIPT, 0, stdin, 0, SCRIPT.length);
     System.arraycopy(data, 0, stdin, SCRIPT.length, data.length);
-    PodExec.Raw r =
-        exec.raw(t.namespace(), t.pod(), t.container(), argv, stdin, LIMIT, maxOutput, false);
+    PodExec.Raw r = exec.raw(t.namespace(), t.pod(), t.container(), argv, stdin, LIMIT, maxOutput);
     if (r.timedOut()) {
       throw new BerthException(
           ErrorCode.TIMEOUT, "file operation '" + op + "' on '" + p + "' timed out");

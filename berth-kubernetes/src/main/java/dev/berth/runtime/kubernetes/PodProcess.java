@@ -11,7 +11,11 @@ import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +36,11 @@ final class PodProcess implements StartedProcess {
 
   /** How long an ending process waits for a sink call in progress to give up. */
   private static final Duration SINK_GRACE = Duration.ofSeconds(5);
+
+  /** How long a kill looks for a command the kubelet has not started yet, and how often. */
+  private static final Duration START_GRACE = Duration.ofSeconds(10);
+
+  private static final Duration RETRY = Duration.ofMillis(100);
 
   private final PodProcesses processes;
   private final PodFiles.Target target;
@@ -190,7 +199,19 @@ final class PodProcess implements StartedProcess {
     }
     killed.set(true);
     try {
-      if (!processes.killAll(target, marker)) {
+      Instant deadline = Instant.now().plus(START_GRACE);
+      PodProcesses.Kill outcome;
+      while ((outcome = processes.killAll(target, marker)) == PodProcesses.Kill.NONE_FOUND
+          && !watch.exitCode().isDone()
+          && Instant.now().isBefore(deadline)) {
+        // Nothing carries the marker, though the exec is still open: the API server answers the
+        // exec's upgrade before the command runs, so a kill right after the start (an exec's
+        // short timeout) can come first. Again, until the command is there or the exec has ended.
+        if (awaitExec(RETRY)) {
+          break;
+        }
+      }
+      if (outcome == PodProcesses.Kill.OUTLIVED) {
         LOG.warn("processes of {} in pod {} outlived their kill", marker, target.pod());
       }
     } catch (RuntimeException e) {
@@ -204,5 +225,20 @@ final class PodProcess implements StartedProcess {
   public void close() {
     kill();
     watch.close();
+  }
+
+  /** Whether the exec's status came within {@code wait}. */
+  private boolean awaitExec(Duration wait) {
+    try {
+      watch.exitCode().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
   }
 }

@@ -28,13 +28,13 @@ import java.util.UUID;
  * has only the id on its command line, never matches). A process that clears its environment
  * escapes this, as it would escape Docker's and the local backend's marker scan.
  *
- * <p>Like {@link PodExec}, a one-line prelude sets the working directory and environment (the
- * endpoint has no parameters for them) and, in a terminal, its size with {@code stty} before the
- * command runs: the endpoint has no size parameter either, and the resize the client sends right
- * after the exec races the command's start. Without a terminal, {@link StdinMode.Bytes} are read
- * through {@code head -c N}, since {@code v4.channel.k8s.io} cannot end stdin (see {@link
- * PodProcess#closeStdin}). The image must have {@code /bin/sh}, {@code head}, {@code tr}, {@code
- * kill} and, for a terminal, {@code stty} (busybox or coreutils).
+ * <p>A one-line prelude sets the working directory and environment (the endpoint has no parameters
+ * for them) and, in a terminal, its size with {@code stty} before the command runs: the endpoint
+ * has no size parameter either, and the resize the client sends right after the exec races the
+ * command's start. Without a terminal, {@link StdinMode.Bytes} are read through {@code head -c N},
+ * since {@code v4.channel.k8s.io} cannot end stdin (see {@link PodProcess#closeStdin}). The image
+ * must have {@code /bin/sh}, {@code head}, {@code tr}, {@code kill} and, for a terminal, {@code
+ * stty} (busybox or coreutils).
  */
 final class PodProcesses {
   static final String MARKER = "BERTH_PROCESS";
@@ -116,16 +116,33 @@ final class PodProcesses {
     return r.exitCode() == 0;
   }
 
+  /** What a {@link #killAll} found. */
+  enum Kill {
+    /** Processes of the marker were there, and none is left. */
+    KILLED,
+    /** No process carries the marker (not yet started, or all ended already). */
+    NONE_FOUND,
+    /** Some were still there at the end (or the kill's own exec did not finish). */
+    OUTLIVED
+  }
+
   /**
-   * Kills every process of {@code marker} and returns once none is left (killed again as long as
-   * one is found, for children forked meanwhile); false when some were still there at the end.
+   * Kills every process of {@code marker} and returns once none is left (again as long as one is
+   * found, for children forked meanwhile). Each round stops them all before it kills them: killed
+   * one by one in the order of {@code /proc}, a shell could see its child die and run on (its next
+   * command) before its own KILL came.
    */
-  boolean killAll(PodFiles.Target target, String marker) {
+  Kill killAll(PodFiles.Target target, String marker) {
     String line =
         SCAN
-            + "i=0; while s \"$1\" \"$2\"; [ \"$hit\" = 1 ]; do i=$((i+1));"
-            + " [ \"$i\" -ge 200 ] && exit 1; sleep 0.05; done";
-    return shell(target, line, 9, marker, KILL_TIMEOUT).exitCode() == 0;
+            + "i=0; found=0; while s STOP \"$2\"; [ \"$hit\" = 1 ]; do found=1; s KILL \"$2\";"
+            + " i=$((i+1)); [ \"$i\" -ge 200 ] && exit 1; sleep 0.05; done;"
+            + " [ \"$found\" = 1 ] || exit 3";
+    return switch (shell(target, line, 9, marker, KILL_TIMEOUT).exitCode()) {
+      case 0 -> Kill.KILLED;
+      case 3 -> Kill.NONE_FOUND;
+      default -> Kill.OUTLIVED;
+    };
   }
 
   private PodExec.Raw shell(
@@ -137,7 +154,6 @@ final class PodProcesses {
         List.of("/bin/sh", "-c", line, "berth-signal", Integer.toString(signal), marker),
         new byte[0],
         timeout,
-        4096,
-        false);
+        4096);
   }
 }

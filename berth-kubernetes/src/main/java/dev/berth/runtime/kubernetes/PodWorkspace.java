@@ -3,6 +3,7 @@ package dev.berth.runtime.kubernetes;
 import dev.berth.runtime.ExecRequest;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.FileEntry;
+import dev.berth.runtime.OneShotExec;
 import dev.berth.runtime.ProcessSink;
 import dev.berth.runtime.ProcessSpec;
 import dev.berth.runtime.StartedProcess;
@@ -17,14 +18,13 @@ import java.util.function.Supplier;
 /**
  * One Kubernetes session's workspace, through the API server's exec endpoint: files ({@link
  * PodFiles}) and archives ({@link PodArchives}) in the session's pod when it runs, else in its
- * helper pod; commands ({@link PodExec}) and processes with handles ({@link PodProcesses}) in the
- * running session pod only. Which pod serves a call is decided at each call by the suppliers the
- * runtime gives (the helper is made on demand there).
+ * helper pod; processes with handles ({@link PodProcesses}), of which exec is one run to its end,
+ * in the running session pod only. Which pod serves a call is decided at each call by the suppliers
+ * the runtime gives (the helper is made on demand there).
  */
 final class PodWorkspace implements WorkspaceAccess {
   private final PodFiles files;
   private final PodArchives archives;
-  private final PodExec exec;
   private final PodProcesses processes;
   private final Supplier<PodFiles.Target> fileTarget;
   private final Supplier<PodFiles.Target> runningPod;
@@ -36,13 +36,11 @@ final class PodWorkspace implements WorkspaceAccess {
   PodWorkspace(
       PodFiles files,
       PodArchives archives,
-      PodExec exec,
       PodProcesses processes,
       Supplier<PodFiles.Target> fileTarget,
       Supplier<PodFiles.Target> runningPod) {
     this.files = files;
     this.archives = archives;
-    this.exec = exec;
     this.processes = processes;
     this.fileTarget = fileTarget;
     this.runningPod = runningPod;
@@ -93,21 +91,10 @@ final class PodWorkspace implements WorkspaceAccess {
     archives.get(fileTarget.get(), path, out);
   }
 
+  /** A started process with exec's limits and kill semantics ({@link OneShotExec}). */
   @Override
   public ExecResult exec(ExecRequest request) {
-    PodFiles.Target target = runningPod.get();
-    String cwd = files.workingDirectory(target, request.cwd());
-    return exec.run(
-        target.namespace(),
-        target.pod(),
-        target.container(),
-        request.argv(),
-        cwd,
-        PodExec.exports(request.env()),
-        request.stdin(),
-        request.timeout(),
-        request.maxOutputBytes(),
-        request.cancellation());
+    return OneShotExec.run(this, request);
   }
 
   @Override

@@ -52,10 +52,11 @@ import org.junit.jupiter.api.io.TempDir;
  * LongExecLifecycleTest} and {@code DockerLongExecTest} on the other backends): a delete, a stop
  * and the max lifetime end a running {@code sleep 30} at once, the exec's caller is told why, and
  * nothing of it runs on. An exec ended while its pod keeps running is killed inside the pod, with
- * its children: the exec API cannot kill, so {@link PodExec} kills by the pid its prelude reported.
- * Against fabric8's mock API server with the {@link KubeletStandIn} running pods as containers on
- * the machine's Docker engine and answering exec with {@code docker exec}; closing an exec's stream
- * there ends the stream, not the process inside, as a real kubelet does.
+ * its children: the exec API cannot kill, so {@link PodProcess} kills what carries the exec's
+ * marker with a second exec. Against fabric8's mock API server with the {@link KubeletStandIn}
+ * running pods as containers on the machine's Docker engine and answering exec with {@code docker
+ * exec}; closing an exec's stream there ends the stream, not the process inside, as a real kubelet
+ * does.
  */
 @ExtendWith(DockerForStandIn.class)
 class KubernetesLongExecTest {
