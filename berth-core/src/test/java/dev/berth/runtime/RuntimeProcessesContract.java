@@ -25,8 +25,10 @@ import org.junit.jupiter.api.Test;
  * WorkspaceAccess#start}), run against each backend by a subclass: output streamed as it is made
  * (stdout and stderr apart, in order), stdin written and closed while the process runs, a terminal
  * whose size the process sees and that follows a resize, signals that reach everything the process
- * started, backpressure from a slow sink, many processes at once, and nothing left after a kill or
- * a stop. Commands are busybox's and any Linux host's: sh, echo, cat, head, stty, sleep, tr.
+ * started, backpressure from a slow sink, many processes at once, and nothing left after a kill, a
+ * stop or a destroy. {@link ServiceProcessesContract} adds what the service keeps above the handles
+ * (reattach, the bounded output log), over the same backend. Commands are busybox's and any Linux
+ * host's: sh, echo, cat, head, stty, sleep, tr.
  */
 public abstract class RuntimeProcessesContract {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -81,7 +83,7 @@ public abstract class RuntimeProcessesContract {
     }
   }
 
-  private static List<String> sh(String line) {
+  protected static List<String> sh(String line) {
     return List.of("/bin/sh", "-c", line);
   }
 
@@ -105,27 +107,33 @@ public abstract class RuntimeProcessesContract {
   }
 
   /**
-   * How many processes in the session run {@code marker} (a command line like {@code sleep
-   * 4123456}); the pattern is written so that the scan's own shell and grep do not match it, and
-   * anchored so that the started shell, whose command line names the marker too, does not count.
+   * A command that prints how many processes it sees run {@code marker} (a command line like {@code
+   * sleep 4123456}); the pattern is written so that the scan's own shell and grep do not match it,
+   * and anchored so that the started shell, whose command line names the marker too, does not
+   * count. In a container it sees the container's processes; on the local backend the host's.
    */
-  private int countRunning(RuntimeSession s, String marker) {
+  protected static List<String> countCommand(String marker) {
     String pattern = "[" + marker.charAt(0) + "]" + marker.substring(1);
+    return sh(
+        "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo;"
+            + " done | grep -c '^"
+            + pattern
+            + "' || true");
+  }
+
+  /** A marker command line no other test runs: {@code sleep <digit><6 random digits>}. */
+  protected static String marker(int digit) {
+    return "sleep " + digit + ThreadLocalRandom.current().nextInt(100_000, 999_999);
+  }
+
+  /** How many processes the running session {@code s} sees run {@code marker}. */
+  private int countRunning(RuntimeSession s, String marker) {
     ExecResult r =
         runtime()
             .workspace(s)
             .exec(
                 new ExecRequest(
-                    sh(
-                        "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo;"
-                            + " done | grep -c '^"
-                            + pattern
-                            + "' || true"),
-                    WorkspacePath.ROOT,
-                    Map.of(),
-                    new byte[0],
-                    WAIT,
-                    1024));
+                    countCommand(marker), WorkspacePath.ROOT, Map.of(), new byte[0], WAIT, 1024));
     return Integer.parseInt(new String(r.stdout(), UTF_8).trim());
   }
 
@@ -210,23 +218,31 @@ public abstract class RuntimeProcessesContract {
   @Test
   void aSignalReachesTheProcessAndEverythingItStarted() {
     RuntimeSession s = running();
-    String marker = "sleep 4" + ThreadLocalRandom.current().nextInt(100_000, 999_999);
-    var seen = new Collected();
-    StartedProcess p =
-        start(
-            s,
-            spec(
-                sh(marker + " & " + marker + " & echo ready; wait"),
-                StdinMode.none(),
-                Optional.empty()),
-            seen);
-    await().atMost(WAIT).until(() -> seen.out().contains("ready"));
-    await().atMost(WAIT).until(() -> countRunning(s, marker) == 2);
+    String marker = marker(4);
+    StartedProcess p = startTree(s, marker);
 
     p.signal(ProcessSignal.TERM);
 
     exitOf(p);
     await().atMost(WAIT).until(() -> countRunning(s, marker) == 0);
+  }
+
+  /**
+   * A process that leaves a child running with its output (a server started with {@code &}) ends a
+   * few seconds after itself, not when the child does; the child runs on. So an exec that starts a
+   * server returns, as {@code docker exec} does.
+   */
+  @Test
+  void aChildLeftRunningHoldsTheEndBackOnlyBriefly() {
+    RuntimeSession s = running();
+    String marker = marker(3);
+    var seen = new Collected();
+    StartedProcess p =
+        start(s, spec(sh(marker + " & echo started"), StdinMode.none(), Optional.empty()), seen);
+
+    assertThat(exitOf(p)).isZero();
+    assertThat(seen.out()).isEqualTo("started\n");
+    assertThat(countRunning(s, marker)).as("the child runs on").isEqualTo(1);
   }
 
   @Test
@@ -250,7 +266,7 @@ public abstract class RuntimeProcessesContract {
   @Test
   void killEndsTheProcessTreeAndAnswersMinusOne() {
     RuntimeSession s = running();
-    String marker = "sleep 5" + ThreadLocalRandom.current().nextInt(100_000, 999_999);
+    String marker = marker(5);
     StartedProcess p =
         start(
             s,
@@ -312,17 +328,58 @@ public abstract class RuntimeProcessesContract {
     }
   }
 
+  /**
+   * A stop ends the handles' processes and everything they started. Counted from a second running
+   * session: on the local backend it sees the host's processes, so a survivor would show; in a
+   * container backend the stopped container took its processes with it.
+   */
   @Test
-  void stoppingTheSessionEndsItsProcesses() {
+  void stoppingTheSessionEndsItsProcessesAndLeavesNothingOfThemRunning() {
+    RuntimeSession witness = running();
     RuntimeSession s = running();
-    StartedProcess p =
+    String marker = marker(6);
+    StartedProcess p = startTree(s, marker);
+    StartedProcess plain =
         start(
             s,
             spec(List.of("sleep", "600"), StdinMode.none(), Optional.empty()),
             ProcessSink.discard());
+
     runtime().stop(s, Duration.ofSeconds(5));
-    p.exit().orTimeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
-    assertThat(p.exit()).isDone();
+
+    exitOf(p);
+    exitOf(plain);
+    await().atMost(WAIT).until(() -> countRunning(witness, marker) == 0);
+  }
+
+  /** A destroy ends them likewise, and their handles see the end. */
+  @Test
+  void destroyingTheSessionEndsItsProcessesAndLeavesNothingOfThemRunning() {
+    RuntimeSession witness = running();
+    RuntimeSession s = running();
+    String marker = marker(7);
+    StartedProcess p = startTree(s, marker);
+
+    assertThat(runtime().destroy(s).complete()).isTrue();
+
+    exitOf(p);
+    await().atMost(WAIT).until(() -> countRunning(witness, marker) == 0);
+  }
+
+  /** Starts a shell running two {@code marker}s, once both run. */
+  private StartedProcess startTree(RuntimeSession s, String marker) {
+    var seen = new Collected();
+    StartedProcess p =
+        start(
+            s,
+            spec(
+                sh(marker + " & " + marker + " & echo ready; wait"),
+                StdinMode.none(),
+                Optional.empty()),
+            seen);
+    await().atMost(WAIT).until(() -> seen.out().contains("ready"));
+    await().atMost(WAIT).until(() -> countRunning(s, marker) == 2);
+    return p;
   }
 
   @Test

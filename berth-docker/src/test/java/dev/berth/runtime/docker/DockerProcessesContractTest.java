@@ -1,6 +1,6 @@
 package dev.berth.runtime.docker;
 
-import dev.berth.runtime.RuntimeProcessesContract;
+import dev.berth.runtime.ServiceProcessesContract;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.TestTemplates;
 import dev.berth.template.Template;
@@ -10,9 +10,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The contract of started processes, against the real Docker engine, in Berth's default image. */
+/**
+ * The contract of started processes and the service over them, against the real Docker engine, in
+ * Berth's default image.
+ */
 @ExtendWith(DockerTestSupport.class)
-class DockerProcessesContractTest extends RuntimeProcessesContract {
+class DockerProcessesContractTest extends ServiceProcessesContract {
   static DockerEngine engine;
   static String prefix;
   static DockerRuntime runtime;

@@ -12,6 +12,7 @@ import dev.berth.runtime.ProcessSpec;
 import dev.berth.runtime.ProcessStream;
 import dev.berth.runtime.RuntimeProcessesContract;
 import dev.berth.runtime.RuntimeSession;
+import dev.berth.runtime.ServiceProcessesContract;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.StartedProcess;
 import dev.berth.runtime.StdinMode;
@@ -35,19 +36,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shared contract for started processes ({@link RuntimeProcessesContract}) on the Kubernetes
- * runtime, against fabric8's mock API server with a {@link KubeletStandIn} that runs the pods as
- * containers on the machine's Docker engine and answers exec over {@code v4.channel.k8s.io},
- * terminals included ({@link StandInTtyExec}). No real Kubernetes cluster runs here (FACTS.md):
- * these tests prove the runtime's side of the protocol (prelude, marker signals, stdin, resize,
- * exit, backpressure through fabric8's exec) against real processes, not a real kubelet's exec.
+ * The shared contract for started processes ({@link RuntimeProcessesContract}, and the service over
+ * them: {@link ServiceProcessesContract}) on the Kubernetes runtime, against fabric8's mock API
+ * server with a {@link KubeletStandIn} that runs the pods as containers on the machine's Docker
+ * engine and answers exec over {@code v4.channel.k8s.io}, terminals included ({@link
+ * StandInTtyExec}). No real Kubernetes cluster runs here (FACTS.md): these tests prove the
+ * runtime's side of the protocol (prelude, marker signals, stdin, resize, exit, backpressure
+ * through fabric8's exec) against real processes, not a real kubelet's exec.
  *
  * <p>One case differs from the shared suite: without a terminal, Kubernetes cannot end an open
  * stdin (v4 has no end-of-file), so closing it is refused as {@code UNSUPPORTED}, and this class
  * checks that refusal and the two ways that work instead.
  */
 @ExtendWith(DockerForStandIn.class)
-class KubernetesProcessesContractTest extends RuntimeProcessesContract {
+class KubernetesProcessesContractTest extends ServiceProcessesContract {
   private static final String NAMESPACE = "berth-procs";
   private static MockCluster cluster;
   private static KubeletStandIn kubelet;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pty4j.PtyProcessBuilder;
 import dev.berth.runtime.Ability;
-import dev.berth.runtime.RuntimeProcessesContract;
+import dev.berth.runtime.ServiceProcessesContract;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.TestTemplates;
 import dev.berth.template.Template;
@@ -17,8 +17,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The started-process contract on the local backend: pipes under setsid, terminals by pty4j. */
-class LocalProcessesContractTest extends RuntimeProcessesContract {
+/**
+ * The started-process contract (and the service over it) on the local backend: pipes under setsid,
+ * terminals by pty4j.
+ */
+class LocalProcessesContractTest extends ServiceProcessesContract {
   @TempDir Path tmp;
   private LocalRuntime runtime;
 
