@@ -35,7 +35,13 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks (print tables of min/median/p95 and ratios against a raw baseline).",
-    subcommands = {BenchCommand.Docker.class, McpBench.class, ProxyBench.class, SandboxBench.class})
+    subcommands = {
+      BenchCommand.Docker.class,
+      McpBench.class,
+      ProcessesBench.class,
+      ProxyBench.class,
+      SandboxBench.class
+    })
 final class BenchCommand {
 
   @Command(
@@ -98,7 +104,7 @@ final class BenchCommand {
       }
     }
 
-    private static DockerClient rawClient() {
+    static DockerClient rawClient() {
       var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
       var http =
           new ApacheDockerHttpClient.Builder()
