@@ -5,6 +5,7 @@ import dev.berth.base.ErrorCode;
 import dev.berth.runtime.Ability;
 import dev.berth.runtime.CleanupReport;
 import dev.berth.runtime.ContainerStatus;
+import dev.berth.runtime.LogSink;
 import dev.berth.runtime.ObservedState;
 import dev.berth.runtime.OwnedResource;
 import dev.berth.runtime.PreflightProblem;
@@ -146,7 +147,8 @@ public final class KubernetesRuntime implements SessionRuntime {
             Ability.EXEC_STDIN,
             Ability.CONTAINERS,
             Ability.PROCESSES,
-            Ability.TTY);
+            Ability.TTY,
+            Ability.LOG_FOLLOW);
     if (options.networkPolicy()) {
       abilities.add(Ability.NETWORK_ISOLATION);
     }
@@ -477,6 +479,22 @@ public final class KubernetesRuntime implements SessionRuntime {
   public String logTail(RuntimeSession s, String type, int lines) {
     declared(s, type);
     return log(s, SessionContainer.MAIN.equals(type) ? KubeManifests.CONTAINER : type, lines);
+  }
+
+  /**
+   * Follows the log of the session pod's container of {@code type} ({@code session}: the app's
+   * container, {@link KubeManifests#CONTAINER}; any other: the pod container named by its type),
+   * through the API server's {@code pods/log?follow=true} ({@link PodLogFollow}). A stop deletes
+   * the pod, which ends the follow; a session with no pod (stopped, or not started) gets a log that
+   * ends at once, saying so. Only the session pod is followed, never the helper pod that serves
+   * files while the session is stopped: it runs no app.
+   */
+  @Override
+  public AutoCloseable followLog(RuntimeSession s, String type, int lines, LogSink sink) {
+    declared(s, type);
+    KubeNames n = names(s);
+    String container = SessionContainer.MAIN.equals(type) ? KubeManifests.CONTAINER : type;
+    return PodLogFollow.start(client, n.namespace(), n.pod(), container, lines, sink);
   }
 
   @Override

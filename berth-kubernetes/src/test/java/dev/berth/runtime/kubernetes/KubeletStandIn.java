@@ -41,7 +41,10 @@ import java.util.concurrent.TimeUnit;
  * {@code v4.channel.k8s.io} protocol: stdin on channel 0, stdout 1, stderr 2, and the exit status
  * as a {@code Status} on channel 3; its {@code container} parameter picks the pod's container; with
  * {@code tty=true} the command runs in a terminal ({@link StandInTtyExec}: all output on channel 1,
- * resizes on channel 4). A pod's {@code log} is the container's {@code docker logs} (stdout only).
+ * resizes on channel 4). A pod's {@code log} is the container's {@code docker logs} (stdout only);
+ * with {@code follow=true} it is streamed as the container writes it, stdout and stderr, until the
+ * container ends or goes with its pod, as a kubelet streams it ({@link StandInLogs}: the mock
+ * cannot stream a body, so {@link MockCluster}'s clients send a follow there).
  *
  * <p>A pod of several containers gets one Docker container per pod container: the first in a
  * network namespace of its own with the pod's {@code hostAliases}, the others joined to it ({@code
@@ -82,6 +85,7 @@ final class KubeletStandIn implements AutoCloseable {
   // pod uid -> (pod volume name -> docker volume holding its ConfigMap's files)
   private final Map<String, Map<String, String>> configMapVolumes = new ConcurrentHashMap<>();
   private final Set<String> failed = ConcurrentHashMap.newKeySet(); // pod uids it cannot run
+  private final StandInLogs logs;
   private final Thread loop;
   private volatile boolean running = true;
 
@@ -91,7 +95,11 @@ final class KubeletStandIn implements AutoCloseable {
     this.tag = tag;
     cluster.exec = this::exec;
     cluster.portForward = this::portForward;
+    logs =
+        new StandInLogs(
+            client, (uid, container) -> podContainers.getOrDefault(uid, Map.of()).get(container));
     cluster.log = this::log;
+    cluster.logFollow = logs::location;
     loop =
         Thread.ofPlatform()
             .daemon()
@@ -853,6 +861,7 @@ final class KubeletStandIn implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    logs.close();
     loop.interrupt();
     try {
       loop.join(TimeUnit.SECONDS.toMillis(10));

@@ -24,6 +24,12 @@ import java.util.function.Function;
  * to {@link #exec} when one is set, and for its {@code portforward} subresource to {@link
  * #portForward}, and for its {@code log} to {@link #log}; without one they get what the CRUD mock
  * gives an unknown path.
+ *
+ * <p>A followed log ({@code .../log?follow=true}) is the one answer the mock cannot give: it sends
+ * each body whole, so it cannot stream. When {@link #logFollow} is set, this cluster's clients send
+ * such a request there instead (a fabric8 interceptor rewrites its address; it is recorded as if
+ * the mock had it), where a {@link KubeletStandIn} streams it as a kubelet would through a real API
+ * server.
  */
 final class MockCluster implements AutoCloseable {
   final KubernetesMockServer server;
@@ -36,6 +42,9 @@ final class MockCluster implements AutoCloseable {
   volatile Function<RecordedRequest, MockResponse> exec;
   volatile Function<RecordedRequest, MockResponse> portForward;
   volatile Function<RecordedRequest, MockResponse> log;
+
+  /** Where a followed log's path and query are sent instead of the mock, or null (to the mock). */
+  volatile Function<String, java.net.URI> logFollow;
 
   static {
     // the mock logs every request at INFO through java.util.logging; keep test output readable
@@ -84,13 +93,40 @@ final class MockCluster implements AutoCloseable {
     client = withPatientRequests(server.createClient());
   }
 
+  /** Sends a followed log to {@link #logFollow} (see the class comment), recording it. */
+  private io.fabric8.kubernetes.client.http.Interceptor followedLogs(boolean runtime) {
+    return new io.fabric8.kubernetes.client.http.Interceptor() {
+      @Override
+      public void before(
+          io.fabric8.kubernetes.client.http.BasicBuilder builder,
+          io.fabric8.kubernetes.client.http.HttpRequest request,
+          RequestTags tags) {
+        var to = logFollow;
+        java.net.URI uri = request.uri();
+        String query = uri.getRawQuery();
+        if (to == null
+            || !uri.getRawPath().endsWith("/log")
+            || query == null
+            || !java.util.Arrays.asList(query.split("&")).contains("follow=true")) {
+          return;
+        }
+        String pathAndQuery = uri.getRawPath() + "?" + query;
+        requests.add(request.method() + " " + pathAndQuery);
+        if (runtime) {
+          runtimeRequests.add(request.method() + " " + pathAndQuery);
+        }
+        builder.uri(to.apply(pathAndQuery));
+      }
+    };
+  }
+
   /**
    * The client with a 60 s request timeout instead of fabric8's 10 s: here the API server, the
    * kubelet stand-in and the Docker engine behind it share two busy cores, and a CI run once failed
    * because an exec's WebSocket handshake took longer than 10 s (a real cluster answers it at once;
    * the runtime's own exec timeouts are tested apart).
    */
-  private static NamespacedKubernetesClient withPatientRequests(NamespacedKubernetesClient c) {
+  private NamespacedKubernetesClient withPatientRequests(NamespacedKubernetesClient c) {
     var config =
         new io.fabric8.kubernetes.client.ConfigBuilder(c.getConfiguration())
             .withRequestTimeout(60_000)
@@ -98,6 +134,8 @@ final class MockCluster implements AutoCloseable {
     c.close();
     return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
         .withConfig(config)
+        .withHttpClientBuilderConsumer(
+            b -> b.addOrReplaceInterceptor("followed-logs", followedLogs(false)))
         .build()
         .adapt(NamespacedKubernetesClient.class);
   }
@@ -108,7 +146,11 @@ final class MockCluster implements AutoCloseable {
         new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration())
             .withUserAgent("berth-under-test")
             .build();
-    return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(config)
+        .withHttpClientBuilderConsumer(
+            b -> b.addOrReplaceInterceptor("followed-logs", followedLogs(true)))
+        .build();
   }
 
   /**
