@@ -32,8 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the shared log-follow contract ({@code RuntimeContract}) does not cover, on Kubernetes: the
- * container a follow reads in a pod of several, what a follow of a session without a pod says, and
- * that a closed follow calls its sink no more.
+ * container a follow reads in a pod of several; what a follow of a session without a pod, or of a
+ * container not started yet, says (the API server's message, and no error body taken for log text);
+ * that a closed follow calls its sink no more, and that a close interrupts a sink blocked in a call
+ * and returns.
  *
  * <p>No Kubernetes cluster can run here (FACTS.md): these run on fabric8's mock API server with the
  * {@link KubeletStandIn}, a stand-in for the kubelet that runs each pod container as a Docker
@@ -208,5 +210,76 @@ class KubernetesLogFollowTest {
       assertThat(closed.text.toString()).isEqualTo("c\n");
       assertThat(closed.ended).isNotDone();
     }
+  }
+
+  @Test
+  void aContainerNotStartedYetEndsAtOnceWithTheApiServersMessage() throws Exception {
+    // Pending with no container running: the stand-in leaves a pod with a phase alone
+    String name = "waiting-" + tag;
+    cluster
+        .client
+        .pods()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName(KubeManifests.CONTAINER)
+                .withImage("none")
+                .endContainer()
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Pending")
+                .endStatus()
+                .build())
+        .create();
+    try {
+      var log = new Followed();
+      try (var follow =
+          PodLogFollow.start(cluster.client, NAMESPACE, name, KubeManifests.CONTAINER, 5, log)) {
+        assertThat(log.ended.get(30, TimeUnit.SECONDS))
+            .contains("is waiting to start")
+            .contains("HTTP 400");
+        assertThat(log.text.toString()).as("no error body is taken for the log").isEmpty();
+      }
+    } finally {
+      cluster.client.pods().inNamespace(NAMESPACE).withName(name).delete();
+    }
+  }
+
+  @Test
+  void aCloseInterruptsASinkThatBlocksAndReturns() throws Exception {
+    var s = started(Template.builder("blocked-" + tag).command(sh(chatty("b"))).build());
+    var entered = new java.util.concurrent.CountDownLatch(1);
+    var interrupted = new CompletableFuture<Boolean>();
+    var ended = new CompletableFuture<String>();
+    LogSink stuck =
+        new LogSink() {
+          @Override
+          public void output(byte[] data, int offset, int length) throws InterruptedException {
+            entered.countDown();
+            try {
+              new java.util.concurrent.CountDownLatch(1).await(); // a reader that never reads on
+            } catch (InterruptedException e) {
+              interrupted.complete(true);
+              throw e;
+            }
+          }
+
+          @Override
+          public void end(String why) {
+            ended.complete(why);
+          }
+        };
+    var follow = runtime.followLog(s, SessionContainer.MAIN, 10, stuck);
+    assertThat(entered.await(30, TimeUnit.SECONDS)).as("the sink got the first bytes").isTrue();
+    long begun = System.nanoTime();
+    follow.close();
+    assertThat(Duration.ofNanos(System.nanoTime() - begun)).isLessThan(Duration.ofSeconds(5));
+    assertThat(interrupted).isCompletedWithValue(true);
+    assertThat(ended).isNotDone();
   }
 }
