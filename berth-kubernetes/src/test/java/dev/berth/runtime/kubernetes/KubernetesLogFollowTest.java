@@ -32,10 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the shared log-follow contract ({@code RuntimeContract}) does not cover, on Kubernetes: the
- * container a follow reads in a pod of several; what a follow of a session without a pod, or of a
- * container not started yet, says (the API server's message, and no error body taken for log text);
- * that a closed follow calls its sink no more, and that a close interrupts a sink blocked in a call
- * and returns.
+ * container a follow reads in a pod of several, and one that ended (what it kept, then its exit
+ * code); what a follow of a session without a pod, or of a container not started yet, says (the API
+ * server's message, and no error body taken for log text); that a closed follow calls its sink no
+ * more, and that a close interrupts a sink blocked in a call and returns.
  *
  * <p>No Kubernetes cluster can run here (FACTS.md): these run on fabric8's mock API server with the
  * {@link KubeletStandIn}, a stand-in for the kubelet that runs each pod container as a Docker
@@ -146,6 +146,8 @@ class KubernetesLogFollowTest {
 
   @Test
   void aFollowReadsTheContainerOfItsTypeInAPodOfSeveral() throws Exception {
+    // the shared contract accepts UNSUPPORTED from a backend without it; Kubernetes has it
+    assertThat(runtime.abilities()).contains(dev.berth.runtime.Ability.LOG_FOLLOW);
     var t =
         Template.builder("two-" + tag)
             .command(sh(chatty("main")))
@@ -281,5 +283,33 @@ class KubernetesLogFollowTest {
     assertThat(Duration.ofNanos(System.nanoTime() - begun)).isLessThan(Duration.ofSeconds(5));
     assertThat(interrupted).isCompletedWithValue(true);
     assertThat(ended).isNotDone();
+  }
+
+  @Test
+  void aFollowOfAContainerThatEndedGivesWhatItKeptThenItsExit() throws Exception {
+    var t =
+        Template.builder("ended-" + tag)
+            .command(sh(chatty("m")))
+            .containers(
+                SessionContainers.ordered(
+                    List.of(SessionContainer.of("step", sh("echo did it; exit 3")))))
+            .build();
+    var s = started(t);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                runtime.containers(s).stream()
+                    .anyMatch(
+                        c ->
+                            c.type().equals("step")
+                                && c.phase() == dev.berth.runtime.ContainerStatus.Phase.EXITED));
+    var log = new Followed();
+    try (var follow = runtime.followLog(s, "step", 10, log)) {
+      assertThat(log.ended.get(30, TimeUnit.SECONDS))
+          .contains("step")
+          .contains("exited with code 3");
+      assertThat(log.text.toString()).isEqualTo("did it\n");
+    }
   }
 }
