@@ -22,14 +22,19 @@ step('an idle MCP session expires: its next call is a 404 that says to initializ
 });
 
 step('a session in use does not expire', async () => {
-  const { client, transport } = await connect();
+  // Raw again (no stream open): only its requests keep it.
+  const { id } = await rawSession();
   const end = Date.now() + 3500; // over three idle timeouts, used every 300 ms
   while (Date.now() < end) {
-    await client.listTools();
+    const list = await post({ jsonrpc: '2.0', id: 3, method: 'tools/list' }, { 'Mcp-Session-Id': id });
+    check(list.status === 200, `a session in use expired: ${list.status} ${list.text}`);
     await new Promise((r) => setTimeout(r, 300));
   }
-  await transport.terminateSession();
-  await client.close();
+  const ended = await fetch(new URL('/mcp', process.env.BERTH_URL), {
+    method: 'DELETE',
+    headers: { Authorization: `Bearer ${process.env.BERTH_ADMIN_TOKEN}`, 'Mcp-Session-Id': id },
+  });
+  check(ended.status === 200, `DELETE: ${ended.status}`);
 });
 
 step('the fourth live session of one token is refused with 429 and says what to do', async () => {
