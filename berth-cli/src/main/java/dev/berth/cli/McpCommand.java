@@ -40,8 +40,10 @@ final class McpCommand implements Runnable, BerthCli.Environment {
               new FileInputStream(FileDescriptor.in),
               protocolOut);
     } catch (RuntimeException e) {
+      // The bridge's message is the server's reason ("the token is not valid"), or says that
+      // nothing answers at the address.
       throw new CliException(
-          "cannot reach Berth's MCP endpoint at " + client.baseUrl() + "/mcp: " + rootMessage(e));
+          "Berth's MCP endpoint at " + client.baseUrl() + "/mcp: " + e.getMessage());
     }
     Runtime.getRuntime().addShutdownHook(new Thread(bridge::close));
     try {
@@ -51,12 +53,5 @@ final class McpCommand implements Runnable, BerthCli.Environment {
     }
     bridge.close();
     System.exit(0); // the SDK's stdio threads are not daemons
-  }
-
-  private static String rootMessage(Throwable e) {
-    while (e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e.getMessage();
   }
 }

@@ -128,6 +128,9 @@ class McpStdioTest {
     assertThat(bridge.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(bridge.exitValue()).isEqualTo(1);
     assertThat(new String(bridge.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
-        .contains("berth: cannot reach Berth's MCP endpoint");
+        .contains("berth: Berth's MCP endpoint")
+        .as("the server's reason, not the SDK's \"Authorization error\"")
+        .contains("token")
+        .doesNotContain("Authorization error when sending message");
   }
 }

@@ -45,6 +45,8 @@ import java.time.Duration;
  *     origin
  * @param trustedProxies the reverse proxies whose {@code X-Forwarded-*} headers Berth believes
  *     (their addresses or ranges); empty: nobody's, every client's are replaced
+ * @param mcpSessionIdleTimeout an MCP session unused this long is ended (within one more such time)
+ * @param mcpMaxSessionsPerToken the live MCP sessions one token may hold; initialize beyond is 429
  */
 public record BerthConfig(
     Path home,
@@ -70,7 +72,9 @@ public record BerthConfig(
     Duration reconcileInterval,
     String publicUrl,
     String appsDomain,
-    TrustedProxies trustedProxies) {
+    TrustedProxies trustedProxies,
+    Duration mcpSessionIdleTimeout,
+    int mcpMaxSessionsPerToken) {
 
   public BerthConfig {
     backends = java.util.List.copyOf(backends);

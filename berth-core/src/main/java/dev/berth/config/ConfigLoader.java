@@ -40,6 +40,8 @@ public final class ConfigLoader {
     DEFAULTS.put("maxFileBytes", "64m");
     DEFAULTS.put("maxRequestBytes", "256m");
     DEFAULTS.put("maxMcpRequestBytes", "16m");
+    DEFAULTS.put("mcpSessionIdleTimeout", "30m");
+    DEFAULTS.put("mcpMaxSessionsPerToken", "100");
     DEFAULTS.put("execTimeout", "60s");
     DEFAULTS.put("execMaxTimeout", "1h");
     DEFAULTS.put("execMaxOutputBytes", "1m");
@@ -132,6 +134,8 @@ public final class ConfigLoader {
     long maxFile = p.get("maxFileBytes", ConfigLoader::positiveSize);
     long maxRequest = p.get("maxRequestBytes", ConfigLoader::positiveSize);
     long maxMcpRequest = p.get("maxMcpRequestBytes", ConfigLoader::positiveSize);
+    Duration mcpIdle = p.get("mcpSessionIdleTimeout", ConfigLoader::positiveDuration);
+    int mcpMaxSessions = p.get("mcpMaxSessionsPerToken", v -> intIn(v, 1, 1_000_000));
     Duration execTimeout = p.get("execTimeout", ConfigLoader::positiveDuration);
     Duration execMax = p.get("execMaxTimeout", ConfigLoader::positiveDuration);
     long execOut = p.get("execMaxOutputBytes", ConfigLoader::positiveSize);
@@ -196,7 +200,9 @@ public final class ConfigLoader {
         reconcileInterval,
         publicUrl,
         appsDomain,
-        trustedProxies);
+        trustedProxies,
+        mcpIdle,
+        mcpMaxSessions);
   }
 
   private static String registry(String v) {

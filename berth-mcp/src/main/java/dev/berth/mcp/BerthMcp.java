@@ -71,6 +71,8 @@ public final class BerthMcp {
         .capabilities(ServerCapabilities.builder().tools(false).build())
         .jsonMapper(JSON)
         .requestTimeout(Duration.ofHours(1)) // an exec may run as long as execMaxTimeout
+        // On the request's own thread: a notifications/cancelled interrupts it (McpCancellations).
+        .immediateExecution(true)
         .tools(tools(sessions))
         .build();
   }

@@ -87,7 +87,7 @@ final class McpBodyLimit implements Filter {
   }
 
   /** A request whose body was already read, within the limit. */
-  private static final class Buffered extends HttpServletRequestWrapper {
+  static final class Buffered extends HttpServletRequestWrapper {
     private final byte[] body;
 
     Buffered(HttpServletRequest request, byte[] body) {

@@ -18,8 +18,10 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -32,25 +34,35 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
  */
 public final class McpHttpEndpoint implements AutoCloseable {
   public static final String PATH = "/mcp";
-  private static final String PRINCIPAL_ATTRIBUTE = "berth.principal";
+  private static final String PRINCIPAL_ATTRIBUTE = McpTransportGuard.PRINCIPAL_ATTRIBUTE;
 
   private final HttpServletStreamableServerTransportProvider transport;
   private final McpSyncServer server;
   private final Tokens tokens;
   private final long maxBodyBytes;
+  private final McpTransportGuard guard;
 
   /**
-   * @param maxBodyBytes the largest request body ({@code maxMcpRequestBytes}): a declared length
-   *     over it is refused before any of the body is read, a chunked body as soon as more arrived
+   * @param settings the largest request body ({@code maxMcpRequestBytes}: a declared length over it
+   *     is refused before any of the body is read, a chunked body as soon as more arrived), how
+   *     long an idle MCP session lives and how many one token may hold
+   * @param ownOrigin whether a request's {@code Origin} is a page of Berth's own (else 403)
    */
   public McpHttpEndpoint(
-      SessionService sessions, Tokens tokens, String version, long maxBodyBytes) {
+      SessionService sessions,
+      Tokens tokens,
+      String version,
+      McpHttpSettings settings,
+      BiPredicate<String, HttpServletRequest> ownOrigin) {
     this.tokens = tokens;
-    this.maxBodyBytes = maxBodyBytes;
+    this.maxBodyBytes = settings.maxBodyBytes();
     this.transport =
         HttpServletStreamableServerTransportProvider.builder()
             .mcpEndpoint(PATH)
             .jsonMapper(BerthMcp.JSON)
+            // Evicts a session unused since the last sweep and with no stream open: an idle one
+            // lives between one and two timeouts.
+            .sessionSweepInterval(settings.sessionIdleTimeout())
             .contextExtractor(
                 request -> {
                   Object principal = request.getAttribute(PRINCIPAL_ATTRIBUTE);
@@ -60,6 +72,14 @@ public final class McpHttpEndpoint implements AutoCloseable {
                 })
             .build();
     this.server = BerthMcp.streamable(transport, sessions, version);
+    this.guard =
+        new McpTransportGuard(
+            transport.protocolVersions(),
+            ownOrigin,
+            new McpSessionLimits(
+                settings.sessionIdleTimeout(), settings.maxSessionsPerToken(), Clock.systemUTC()),
+            new McpCancellations(),
+            maxBodyBytes);
   }
 
   /** Adds the servlet and its auth filter to Jetty's servlet context. */
@@ -75,6 +95,9 @@ public final class McpHttpEndpoint implements AutoCloseable {
     var limit = new FilterHolder(new McpBodyLimit(maxBodyBytes));
     limit.setAsyncSupported(true);
     context.addFilter(limit, PATH, EnumSet.of(DispatcherType.REQUEST));
+    var checks = new FilterHolder(guard);
+    checks.setAsyncSupported(true);
+    context.addFilter(checks, PATH, EnumSet.of(DispatcherType.REQUEST));
   }
 
   @Override

@@ -24,8 +24,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code berth mcp}: an MCP server on stdio for desktop agents that forwards every tool call to the
@@ -34,7 +38,13 @@ import java.util.concurrent.CountDownLatch;
  * calls in flight and runs no session itself. It ends when its standard input closes.
  */
 public final class McpStdioBridge implements AutoCloseable {
-  private final McpSyncClient upstream;
+  private static final Duration LIVENESS_CHECK = Duration.ofSeconds(3);
+  private final String baseUrl;
+  private final String token;
+  private final String version;
+  private final UpstreamFailures failures;
+  private volatile McpSyncClient upstream;
+  private volatile UnsentCalls unsent;
   private final McpSyncServer server;
   private final CountDownLatch inputClosed = new CountDownLatch(1);
   // Which agent's call each progress token belongs to, while the call runs upstream.
@@ -46,24 +56,15 @@ public final class McpStdioBridge implements AutoCloseable {
    */
   public McpStdioBridge(
       String baseUrl, String token, String version, InputStream in, OutputStream out) {
-    var transport =
-        HttpClientStreamableHttpTransport.builder(baseUrl)
-            .endpoint(McpHttpEndpoint.PATH)
-            .jsonMapper(BerthMcp.JSON)
-            .addHttpRequestCustomizer(
-                (builder, method, uri, body, context) -> {
-                  if (token != null) {
-                    builder.header("Authorization", "Bearer " + token);
-                  }
-                })
-            .build();
-    this.upstream =
-        McpClient.sync(transport)
-            .clientInfo(Implementation.builder("berth-mcp-stdio", version).build())
-            .requestTimeout(Duration.ofHours(1))
-            .progressConsumer(this::relay)
-            .build();
-    upstream.initialize();
+    this.baseUrl = baseUrl;
+    this.token = token;
+    this.version = version;
+    this.failures = new UpstreamFailures(baseUrl, token);
+    try {
+      this.upstream = connect();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(failures.describeStart(e), e);
+    }
     List<SyncToolSpecification> tools = new ArrayList<>();
     for (Tool tool : allTools()) {
       tools.add(new SyncToolSpecification(tool, this::forward));
@@ -77,6 +78,47 @@ public final class McpStdioBridge implements AutoCloseable {
             .requestTimeout(Duration.ofHours(1))
             .tools(tools)
             .build();
+  }
+
+  private McpSyncClient connect() {
+    var transport =
+        HttpClientStreamableHttpTransport.builder(baseUrl)
+            .endpoint(McpHttpEndpoint.PATH)
+            .jsonMapper(BerthMcp.JSON)
+            .addHttpRequestCustomizer(
+                (builder, method, uri, body, context) -> {
+                  if (token != null) {
+                    builder.header("Authorization", "Bearer " + token);
+                  }
+                })
+            .build();
+    var watched = new UnsentCalls(transport);
+    McpSyncClient client =
+        McpClient.sync(watched)
+            .clientInfo(Implementation.builder("berth-mcp-stdio", version).build())
+            .requestTimeout(Duration.ofHours(1))
+            .progressConsumer(this::relay)
+            .build();
+    try {
+      client.initialize();
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+    unsent = watched;
+    return client;
+  }
+
+  /**
+   * A new MCP session in place of {@code stale}, once: calls that failed on the stale one at once
+   * share it.
+   */
+  private synchronized McpSyncClient reconnect(McpSyncClient stale) {
+    if (upstream == stale) {
+      upstream = connect();
+      stale.close();
+    }
+    return upstream;
   }
 
   private List<Tool> allTools() {
@@ -100,13 +142,67 @@ public final class McpStdioBridge implements AutoCloseable {
       progressTo.put(token, exchange);
     }
     try {
-      return upstream.callTool(request);
+      return call(request);
     } catch (RuntimeException e) {
-      return ToolResults.error(
-          "the Berth server could not run " + request.name() + ": " + e.getMessage());
+      return ToolResults.error(failures.describe(request.name(), e));
     } finally {
       if (token != null) {
         progressTo.remove(token, exchange);
+      }
+    }
+  }
+
+  /**
+   * The call upstream. A 404 for our MCP session (the server restarted, or the session expired)
+   * means the call was not run: the bridge initializes a new session and sends it again.
+   */
+  private CallToolResult call(CallToolRequest request) {
+    McpSyncClient client = upstream;
+    UnsentCalls watch = unsent;
+    String mark = UnsentCalls.newMark();
+    try {
+      return awaitAnswer(client, watch.marked(request, mark));
+    } catch (RuntimeException e) {
+      return switch (watch.outcome(mark)) {
+        case SESSION_GONE -> reconnect(client).callTool(request);
+        case NOT_CONNECTED -> throw new UpstreamFailures.NotSent(e);
+        case SENT, UNKNOWN -> throw e;
+      };
+    } finally {
+      watch.forget(mark);
+    }
+  }
+
+  /**
+   * The call's answer. The SDK's client waits for an answer as long as its request timeout when the
+   * server dies and its response stream just ends, so while it waits the bridge looks every few
+   * seconds whether the server is still there.
+   */
+  private CallToolResult awaitAnswer(McpSyncClient client, CallToolRequest request) {
+    var answer = new CompletableFuture<CallToolResult>();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                answer.complete(client.callTool(request));
+              } catch (Throwable t) {
+                answer.completeExceptionally(t);
+              }
+            });
+    while (true) {
+      try {
+        return answer.get(LIVENESS_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException stillRunning) {
+        if (failures.probe() instanceof UpstreamFailures.Probe.Gone) {
+          throw new UpstreamFailures.WentAway();
+        }
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r
+            ? r
+            : new IllegalStateException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("the bridge was stopped while " + request.name() + " ran");
       }
     }
   }

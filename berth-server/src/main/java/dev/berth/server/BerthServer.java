@@ -10,6 +10,7 @@ import dev.berth.config.DataDirectory;
 import dev.berth.egress.EgressProxy;
 import dev.berth.images.ImageEngine;
 import dev.berth.mcp.McpHttpEndpoint;
+import dev.berth.mcp.McpHttpSettings;
 import dev.berth.metrics.BerthMetrics;
 import dev.berth.proxy.BrowserOrigins;
 import dev.berth.proxy.BrowserProxy;
@@ -157,18 +158,24 @@ public final class BerthServer implements AutoCloseable {
       var metrics = new BerthMetrics(meters, registry.sessions(), backends.names());
       sessions.addListener(metrics);
       egress.recordTo(sessions);
-      var mcp = new McpHttpEndpoint(sessions, tokens, VERSION, config.maxMcpRequestBytes());
+      var origins =
+          new BrowserOrigins(config.publicUrl(), config.appsDomain(), config.trustedProxies());
+      var mcp =
+          new McpHttpEndpoint(
+              sessions,
+              tokens,
+              VERSION,
+              new McpHttpSettings(
+                  config.maxMcpRequestBytes(),
+                  config.mcpSessionIdleTimeout(),
+                  config.mcpMaxSessionsPerToken()),
+              origins::ownPage);
       ImageJobs images =
           imageEngine(backends)
               .map(engine -> new ImageJobs(new ImageService(sessions, engine, clock), clock))
               .orElse(null);
       var logins = new BrowserLogins(registry.browserCredentials(), clock);
-      var proxy =
-          new BrowserProxy(
-              sessions,
-              tokens,
-              logins,
-              new BrowserOrigins(config.publicUrl(), config.appsDomain(), config.trustedProxies()));
+      var proxy = new BrowserProxy(sessions, tokens, logins, origins);
       // Built here, not by the service: the reconciler and berth gc share it.
       var orphans = new OrphanCollector(registry.sessions(), backends, clock, sessions::exclusive);
       Javalin app =

@@ -41,7 +41,7 @@ class McpErrorBodiesTest {
     Answer answer = post("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"initialize\"");
     assertThat(answer.status()).isEqualTo(400);
     assertNoInternals(answer.body());
-    assertThat(answer.body()).contains("Invalid message format");
+    assertThat(answer.body()).contains("\"code\":-32700").contains("the body is not JSON");
   }
 
   @Test
@@ -59,7 +59,7 @@ class McpErrorBodiesTest {
             "Mcp-Session-Id: no-such-session");
     assertThat(answer.status()).isEqualTo(404);
     assertNoInternals(answer.body());
-    assertThat(answer.body()).contains("Session not found");
+    assertThat(answer.body()).contains("\"code\":-32001").contains("not found");
   }
 
   @Test

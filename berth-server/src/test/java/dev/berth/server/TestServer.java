@@ -40,13 +40,18 @@ public final class TestServer implements AutoCloseable {
    * path (the CLI module's tests have Docker and Kubernetes too).
    */
   public TestServer(Path home, Map<String, String> env, String backend) {
+    this(home, env, backend, 0);
+  }
+
+  /** On {@code port} (0: an ephemeral one), e.g. to restart a server where its clients look. */
+  public TestServer(Path home, Map<String, String> env, String backend, int port) {
     this.home = home;
     BackendProviders providers = BackendProviders.installed();
     BerthConfig config =
         ConfigLoader.load(
             home,
             withLocalSessionTokens(home, env),
-            Map.of("port", "0", "backend", backend),
+            Map.of("port", Integer.toString(port), "backend", backend),
             providers.all());
     var out = new ByteArrayOutputStream();
     this.server = BerthServer.start(config, providers, new PrintStream(out, true));
