@@ -22,7 +22,6 @@ public final class AppendRace {
   private final String fileUrl;
   private final String token;
   private final AtomicInteger conflicts = new AtomicInteger();
-  private final AtomicInteger statusesOther = new AtomicInteger();
 
   public AppendRace(TestServer berth, String session, String token, String path) {
     this.fileUrl = berth.url() + "/api/v1/sessions/" + session + "/files/" + path;
@@ -82,6 +81,10 @@ public final class AppendRace {
         throw new AssertionError("PUT answered " + wrote.statusCode() + ": " + wrote.body());
       }
       conflicts.incrementAndGet();
+      // A client's backoff, jittered so ten clients do not collide again in lockstep.
+      Thread.sleep(
+          java.util.concurrent.ThreadLocalRandom.current()
+              .nextLong(1 + (2L << Math.min(attempt, 5))));
     }
     throw new AssertionError("1000 attempts of one append all conflicted");
   }
