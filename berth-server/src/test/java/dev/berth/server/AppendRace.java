@@ -81,10 +81,10 @@ public final class AppendRace {
         throw new AssertionError("PUT answered " + wrote.statusCode() + ": " + wrote.body());
       }
       conflicts.incrementAndGet();
-      // A client's backoff, jittered so ten clients do not collide again in lockstep.
-      Thread.sleep(
-          java.util.concurrent.ThreadLocalRandom.current()
-              .nextLong(1 + (2L << Math.min(attempt, 5))));
+      // A client's backoff, jittered and growing, so ten clients do not collide again in
+      // lockstep and a refused write does not hold the file's lock for the next writer.
+      long bound = 10L << Math.min(attempt, 5);
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1 + bound));
     }
     throw new AssertionError("1000 attempts of one append all conflicted");
   }
