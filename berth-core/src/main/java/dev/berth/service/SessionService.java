@@ -135,15 +135,7 @@ public final class SessionService {
     this.workspace = new SessionWorkspace(steps, limits, changes);
     // A deleted session's change feed ends at once, not at the next poll or reaper pass: its
     // streams end with it.
-    steps
-        .journal()
-        .addListener(
-            new SessionListener() {
-              @Override
-              public void onDeleted(SessionCleanupReceipt receipt, Duration took) {
-                changes.sessionDeleted(receipt.sessionId());
-              }
-            });
+    steps.journal().addListener(changes.endsFeedsOfDeletedSessions());
     this.containers = new SessionContainerOps(steps);
     this.processes = new SessionProcessOps(steps);
     this.tokenRotation = new TokenRotation(steps, tokens);

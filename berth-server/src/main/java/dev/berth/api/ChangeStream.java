@@ -37,6 +37,7 @@ final class ChangeStream {
   private static final String PATH = "/api/v1/sessions/{id}/changes";
   private static final String START = "berth.changes.start";
   private static final String SESSION = "berth.changes.session";
+  private static final String HELD = "berth.changes.held";
   private static final Duration WAIT = Duration.ofSeconds(15); // a comment keeps proxies open
   private static final int PAGE = 500;
 
@@ -53,6 +54,7 @@ final class ChangeStream {
   void register(RoutesConfig r) {
     r.before(PATH, this::before);
     r.sse(PATH, this::handle);
+    r.after(PATH, ctx -> release(ctx));
   }
 
   private void before(Context ctx) {
@@ -63,6 +65,39 @@ final class ChangeStream {
     ChangePage now = workspace.changes(id, Optional.empty(), 1, Duration.ZERO);
     ctx.attribute(SESSION, id);
     ctx.attribute(START, cursor.orElse(now.cursor()));
+    if (ctx.method() != io.javalin.http.HandlerType.GET) {
+      return; // not a stream (a HEAD): nothing to count
+    }
+    AtomicInteger count = open.computeIfAbsent(id, k -> new AtomicInteger());
+    if (count.incrementAndGet() > STREAMS_PER_SESSION) {
+      count.decrementAndGet();
+      throw new BerthException(
+          ErrorCode.TOO_MANY_REQUESTS,
+          "session '"
+              + id
+              + "' already has "
+              + STREAMS_PER_SESSION
+              + " open change streams, the most one session may have; close one and try again");
+    }
+    // Released once, whichever comes first: the stream's end, or the request's (a client that
+    // left before the stream began never reaches the stream).
+    java.util.concurrent.atomic.AtomicBoolean held =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    ctx.attribute(
+        HELD,
+        (Runnable)
+            () -> {
+              if (held.compareAndSet(true, false)) {
+                count.decrementAndGet();
+              }
+            });
+  }
+
+  private static void release(Context ctx) {
+    Runnable release = ctx.attribute(HELD);
+    if (release != null) {
+      release.run();
+    }
   }
 
   private static Optional<Long> cursor(Context ctx) {
@@ -88,24 +123,8 @@ final class ChangeStream {
     Context ctx = client.ctx();
     SessionId id = ctx.attribute(SESSION);
     long start = ctx.attribute(START);
-    AtomicInteger count = open.computeIfAbsent(id, k -> new AtomicInteger());
-    if (count.incrementAndGet() > STREAMS_PER_SESSION) {
-      count.decrementAndGet();
-      client.sendEvent(
-          "error",
-          JSON.writeValueAsString(
-              Map.of(
-                  "code",
-                  ErrorCode.TOO_MANY_REQUESTS.wireName(),
-                  "message",
-                  "session '"
-                      + id
-                      + "' already has "
-                      + STREAMS_PER_SESSION
-                      + " open change streams; close one and try again")));
-      client.close();
-      return;
-    }
+    // Taken now: the request's attributes are gone once the stream has ended.
+    Runnable release = Optional.ofNullable(ctx.<Runnable>attribute(HELD)).orElse(() -> {});
     client.keepAlive();
     Thread.ofVirtual()
         .name("berth-changes-stream")
@@ -116,7 +135,7 @@ final class ChangeStream {
               } catch (RuntimeException e) {
                 log.debug("change stream client ended: {}", e.toString());
               } finally {
-                count.decrementAndGet();
+                release.run();
                 client.close();
               }
             });

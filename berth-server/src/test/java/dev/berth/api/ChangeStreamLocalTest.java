@@ -116,6 +116,47 @@ class ChangeStreamLocalTest {
   }
 
   @Test
+  void aSessionHoldsAtMost16StreamsAndAClosedOneFreesItsPlace() throws Exception {
+    var streams = new java.util.ArrayList<ChangeStreamClient>();
+    try {
+      for (int i = 0; i < ChangeStream.STREAMS_PER_SESSION; i++) {
+        streams.add(new ChangeStreamClient(berth, "watched", token));
+      }
+      var refused = sseStatus();
+      assertThat(refused.status()).isEqualTo(429);
+      assertThat(refused.errorCode()).isEqualTo("too_many_requests");
+      assertThat(refused.text()).contains("16 open change streams");
+
+      streams.removeFirst().close();
+      // The server notices a closed stream at its next write: a keep-alive at the latest.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(40))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> sseStatus().status() != 429);
+    } finally {
+      streams.forEach(ChangeStreamClient::close);
+    }
+  }
+
+  /** Opens a change stream and answers with its status (and error body), closing it at once. */
+  private TestServer.Response sseStatus() throws Exception {
+    var request =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(berth.url() + "/api/v1/sessions/watched/changes"))
+            .header("Accept", "text/event-stream")
+            .header("Authorization", "Bearer " + token)
+            .build();
+    var r =
+        java.net.http.HttpClient.newHttpClient()
+            .sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream())
+            .get(30, java.util.concurrent.TimeUnit.SECONDS);
+    try (var body = r.body()) {
+      byte[] bytes = r.statusCode() == 200 ? new byte[0] : body.readAllBytes();
+      return new TestServer.Response(r.statusCode(), bytes, "");
+    }
+  }
+
+  @Test
   void aClientThatDoesNotAskForAnEventStreamGetsA400ThatSaysHow() {
     var r = berth.call("GET", "/api/v1/sessions/watched/changes", token, null);
     assertThat(r.status()).isEqualTo(400);

@@ -8,6 +8,8 @@ import dev.berth.runtime.WorkspaceAccess;
 import dev.berth.runtime.WorkspacePath;
 import dev.berth.service.steps.SessionSteps;
 import dev.berth.session.Session;
+import dev.berth.session.SessionCleanupReceipt;
+import dev.berth.session.SessionListener;
 import dev.berth.session.SessionStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,6 +103,16 @@ public final class SessionChanges implements AutoCloseable {
     if (feed != null) {
       feed.end("session '" + id + "' was deleted");
     }
+  }
+
+  /** A listener that ends a session's feed when its delete is done. */
+  public SessionListener endsFeedsOfDeletedSessions() {
+    return new SessionListener() {
+      @Override
+      public void onDeleted(SessionCleanupReceipt receipt, Duration took) {
+        sessionDeleted(receipt.sessionId());
+      }
+    };
   }
 
   private ChangeFeed feed(SessionId id) {
