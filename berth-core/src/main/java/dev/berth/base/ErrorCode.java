@@ -19,6 +19,12 @@ public enum ErrorCode {
    * first.
    */
   IMAGE_NOT_BUILT(422),
+  /**
+   * A conditional write or edit found the file changed: its version is not the one the caller read
+   * (REST {@code If-Match}, MCP {@code if_version}), or it exists where the caller asked to create.
+   * Nothing was written; the caller reads again, redoes its change and retries.
+   */
+  VERSION_CONFLICT(412),
   TOO_LARGE(413),
   /** The caller holds as many of something (open event streams) as one credential may. */
   TOO_MANY_REQUESTS(429),

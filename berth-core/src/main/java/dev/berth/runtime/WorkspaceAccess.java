@@ -75,6 +75,18 @@ public interface WorkspaceAccess {
         ErrorCode.UNSUPPORTED, "this backend cannot start processes with handles");
   }
 
+  /**
+   * Watches the workspace for changes by anyone (a process in the session, Berth itself) natively,
+   * and hands each batch of changed paths to {@code changes} on the watcher's own thread, until the
+   * returned handle is closed. Empty when the backend has no native watch: the service then polls
+   * the workspace with {@link #exec} instead. A watcher reports files and directories created,
+   * modified or deleted anywhere below the root, within about a tenth of a second.
+   */
+  default java.util.Optional<AutoCloseable> watch(
+      java.util.function.Consumer<List<WorkspaceChange>> changes) {
+    return java.util.Optional.empty();
+  }
+
   /** The whole workspace as a tar stream, for migration between backends. */
   default void exportWorkspace(OutputStream out) {
     getArchive(WorkspacePath.ROOT, out);

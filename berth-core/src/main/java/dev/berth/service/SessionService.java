@@ -13,6 +13,7 @@ import dev.berth.runtime.Backends;
 import dev.berth.runtime.PreflightProblem;
 import dev.berth.runtime.Probes;
 import dev.berth.runtime.SessionRuntime;
+import dev.berth.service.changes.SessionChanges;
 import dev.berth.service.steps.LifecycleSteps;
 import dev.berth.service.steps.Readiness;
 import dev.berth.service.steps.SessionLocks;
@@ -67,6 +68,7 @@ public final class SessionService {
   private final HealthProbing health;
   private final SessionDeletion deletion;
   private final SessionWorkspace workspace;
+  private final SessionChanges changes;
   private final SessionContainerOps containers;
   private final SessionProcessOps processes;
   private final TokenRotation tokenRotation;
@@ -129,7 +131,11 @@ public final class SessionService {
     this.lifecycle = new LifecycleSteps(steps, new Readiness(probes, clock, pause));
     this.tokens = tokens;
     this.deletion = new SessionDeletion(steps);
-    this.workspace = new SessionWorkspace(steps, limits);
+    this.changes = new SessionChanges(steps);
+    this.workspace = new SessionWorkspace(steps, limits, changes);
+    // A deleted session's change feed ends at once, not at the next poll or reaper pass: its
+    // streams end with it.
+    steps.journal().addListener(changes.endsFeedsOfDeletedSessions());
     this.containers = new SessionContainerOps(steps);
     this.processes = new SessionProcessOps(steps);
     this.tokenRotation = new TokenRotation(steps, tokens);
@@ -187,6 +193,11 @@ public final class SessionService {
   }
 
   /** Hears every session event and each create's and delete's duration (metrics, event stream). */
+  /** Ends every workspace change feed and its watcher (the server is shutting down). */
+  public void endChangeFeeds() {
+    changes.close();
+  }
+
   public void addListener(SessionListener listener) {
     steps.journal().addListener(listener);
   }

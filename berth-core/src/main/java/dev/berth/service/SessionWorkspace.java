@@ -12,6 +12,17 @@ import dev.berth.runtime.ProcessSink;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.runtime.WorkspaceAccess;
 import dev.berth.runtime.WorkspacePath;
+import dev.berth.service.changes.Change;
+import dev.berth.service.changes.ChangePage;
+import dev.berth.service.changes.SessionChanges;
+import dev.berth.service.files.FileCondition;
+import dev.berth.service.files.FileVersion;
+import dev.berth.service.files.FileVersionConflict;
+import dev.berth.service.files.PathLocks;
+import dev.berth.service.files.VersionChecks;
+import dev.berth.service.files.VersionedEdit;
+import dev.berth.service.files.VersionedFile;
+import dev.berth.service.files.VersionedText;
 import dev.berth.service.steps.RunningExecs;
 import dev.berth.service.steps.SessionSteps;
 import dev.berth.session.ExecCommand;
@@ -29,7 +40,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -41,29 +51,27 @@ import java.util.function.Function;
 public final class SessionWorkspace {
   private final SessionSteps steps;
   private final WorkspaceLimits limits;
-  // Serializes read-modify-write edits of one file without a lock object per file. Shared by every
-  // edge's view (see via), so a REST edit and an MCP edit of one file never interleave.
-  private final ReentrantLock[] editStripes;
+  // Shared by every edge's view (see via), so a REST write and an MCP edit of one file never
+  // interleave, and every edge's changes reach one feed.
+  private final PathLocks pathLocks;
+  private final SessionChanges changes;
   private final String via;
 
-  SessionWorkspace(SessionSteps steps, WorkspaceLimits limits) {
-    this(steps, limits, newStripes(), "api");
+  SessionWorkspace(SessionSteps steps, WorkspaceLimits limits, SessionChanges changes) {
+    this(steps, limits, new PathLocks(), changes, "api");
   }
 
   private SessionWorkspace(
-      SessionSteps steps, WorkspaceLimits limits, ReentrantLock[] editStripes, String via) {
+      SessionSteps steps,
+      WorkspaceLimits limits,
+      PathLocks pathLocks,
+      SessionChanges changes,
+      String via) {
     this.steps = steps;
     this.limits = limits;
-    this.editStripes = editStripes;
+    this.pathLocks = pathLocks;
+    this.changes = changes;
     this.via = via;
-  }
-
-  private static ReentrantLock[] newStripes() {
-    ReentrantLock[] stripes = new ReentrantLock[64];
-    for (int i = 0; i < stripes.length; i++) {
-      stripes[i] = new ReentrantLock();
-    }
-    return stripes;
   }
 
   /**
@@ -71,7 +79,7 @@ public final class SessionWorkspace {
    * which the session's liveness explanation shows.
    */
   public SessionWorkspace via(String edge) {
-    return new SessionWorkspace(steps, limits, editStripes, edge);
+    return new SessionWorkspace(steps, limits, pathLocks, changes, edge);
   }
 
   public WorkspaceLimits limits() {
@@ -108,16 +116,88 @@ public final class SessionWorkspace {
   }
 
   public byte[] readFile(SessionId id, String path) {
+    return readVersioned(id, path).content();
+  }
+
+  /** The file's bytes and its version ({@link FileVersion}), for a conditional write after. */
+  public VersionedFile readVersioned(SessionId id, String path) {
     WorkspacePath p = WorkspacePath.parse(path);
-    return inSession(id, ws -> ws.readFile(p, limits.maxFileBytes()));
+    byte[] bytes = inSession(id, ws -> ws.readFile(p, limits.maxFileBytes()));
+    return new VersionedFile(bytes, FileVersion.of(bytes));
   }
 
   public void writeFile(SessionId id, String path, InputStream data) {
+    writeFile(id, path, data, FileCondition.any());
+  }
+
+  /**
+   * Writes a file if it is as {@code condition} expects, and returns the version written. The check
+   * and the write are one step against every other write, edit, delete or move through Berth of
+   * that path ({@link PathLocks}); a {@link FileVersionConflict} (412) when the file is not as
+   * expected, and then nothing was written. A process inside the session that writes the file
+   * between the check and the write is not stopped by it.
+   */
+  public String writeFile(SessionId id, String path, InputStream data, FileCondition condition) {
     WorkspacePath p = WorkspacePath.parse(path);
     if (p.isRoot()) {
       throw BerthException.badRequest("a file path is required, not the workspace root");
     }
-    act(id, ws -> ws.writeFile(p, data, limits.maxFileBytes()));
+    return change(
+        id,
+        p,
+        Change.CHANGED,
+        ws -> {
+          VersionChecks.check(ws, p, condition, limits.maxFileBytes());
+          FileVersion.Hashing hashed = FileVersion.hashing(data);
+          ws.writeFile(p, hashed, limits.maxFileBytes());
+          return FileVersion.of(hashed);
+        });
+  }
+
+  /**
+   * Runs a change of {@code p} in the session under the path's lock, with the change feed told
+   * before (so a watcher's echo of it is known as Berth's) and after (so it is reported as this
+   * edge's).
+   */
+  private <T> T change(
+      SessionId id, WorkspacePath p, String kind, Function<WorkspaceAccess, T> work) {
+    return inSession(
+        id,
+        ws ->
+            pathLocks.with(
+                id,
+                p,
+                () -> {
+                  changes.berthBegin(id, p);
+                  boolean done = false;
+                  try {
+                    T result = work.apply(ws);
+                    done = true;
+                    return result;
+                  } finally {
+                    changes.berthEnd(id, p, done, kind, via);
+                  }
+                }));
+  }
+
+  private void changeAct(SessionId id, WorkspacePath p, String kind, Consumer<WorkspaceAccess> a) {
+    change(
+        id,
+        p,
+        kind,
+        ws -> {
+          a.accept(ws);
+          return null;
+        });
+  }
+
+  /**
+   * What changed in the session's workspace after {@code cursor}, and by whom; see {@link
+   * SessionChanges#changes}. Asking counts as the session's activity only as a read would not: it
+   * is not recorded, so a watcher alone never keeps a session from being culled.
+   */
+  public ChangePage changes(SessionId id, Optional<Long> cursor, int limit, Duration wait) {
+    return changes.changes(id, cursor, limit, wait);
   }
 
   public List<FileEntry> list(SessionId id, String path) {
@@ -137,7 +217,7 @@ public final class SessionWorkspace {
     if (p.isRoot()) {
       throw BerthException.badRequest("the workspace root cannot be deleted; delete the session");
     }
-    act(id, ws -> ws.delete(p, recursive));
+    changeAct(id, p, Change.DELETED, ws -> ws.delete(p, recursive));
   }
 
   public void move(SessionId id, String from, String to) {
@@ -146,17 +226,33 @@ public final class SessionWorkspace {
     if (src.isRoot() || dst.isRoot()) {
       throw BerthException.badRequest("the workspace root cannot be moved or replaced");
     }
-    act(id, ws -> ws.move(src, dst));
+    // The source's lock, then the target's, each with its own change: a move is a delete and a
+    // write. Two moves in opposite directions at once take the stripes in opposite order, so the
+    // target is only marked in the feed, not locked.
+    changeAct(
+        id,
+        src,
+        Change.DELETED,
+        ws -> {
+          changes.berthBegin(id, dst);
+          boolean done = false;
+          try {
+            ws.move(src, dst);
+            done = true;
+          } finally {
+            changes.berthEnd(id, dst, done, Change.CHANGED, via);
+          }
+        });
   }
 
   public void makeDirectory(SessionId id, String path) {
     WorkspacePath p = WorkspacePath.parse(path);
-    act(id, ws -> ws.makeDirectory(p));
+    changeAct(id, p, Change.CHANGED, ws -> ws.makeDirectory(p));
   }
 
   public void putArchive(SessionId id, String directory, InputStream tar) {
     WorkspacePath p = WorkspacePath.parse(directory);
-    act(id, ws -> ws.putArchive(p, tar));
+    changeAct(id, p, Change.CHANGED, ws -> ws.putArchive(p, tar));
   }
 
   public void getArchive(SessionId id, String path, OutputStream out) {
@@ -287,8 +383,14 @@ public final class SessionWorkspace {
 
   /** A window of lines of a text file; binary files are refused with a clear message. */
   public TextFiles.Window readText(SessionId id, String path, int offset, int limit) {
-    String text = TextFiles.decode(path, readFile(id, path));
-    return TextFiles.window(text, offset, limit);
+    return readTextVersioned(id, path, offset, limit).window();
+  }
+
+  /** {@link #readText}, with the version of the whole file for a conditional edit or write. */
+  public VersionedText readTextVersioned(SessionId id, String path, int offset, int limit) {
+    VersionedFile file = readVersioned(id, path);
+    String text = TextFiles.decode(path, file.content());
+    return new VersionedText(TextFiles.window(text, offset, limit), file.version());
   }
 
   /**
@@ -296,22 +398,34 @@ public final class SessionWorkspace {
    * striped lock per session and path), so concurrent editors never lose each other's changes.
    */
   public TextEdits.Result editFile(SessionId id, String path, List<FileEdit> edits) {
+    return editFile(id, path, edits, FileCondition.any()).result();
+  }
+
+  /**
+   * {@link #editFile(SessionId, String, List)} if the file is at the version {@code condition}
+   * names (a {@link FileVersionConflict}, 412, when it changed since), returning the new version.
+   */
+  public VersionedEdit editFile(
+      SessionId id, String path, List<FileEdit> edits, FileCondition condition) {
     WorkspacePath p = WorkspacePath.parse(path);
-    ReentrantLock stripe =
-        editStripes[Math.floorMod((id.value() + "/" + p.value()).hashCode(), editStripes.length)];
-    return inSession(
+    if (condition instanceof FileCondition.Absent) {
+      throw BerthException.badRequest("an edit changes an existing file; to create one, write it");
+    }
+    return change(
         id,
+        p,
+        Change.CHANGED,
         ws -> {
-          stripe.lock();
-          try {
-            String before = TextFiles.decode(path, ws.readFile(p, limits.maxFileBytes()));
-            TextEdits.Result result = TextEdits.apply(before, edits);
-            byte[] after = result.text().getBytes(StandardCharsets.UTF_8);
-            ws.writeFile(p, new ByteArrayInputStream(after), limits.maxFileBytes());
-            return result;
-          } finally {
-            stripe.unlock();
+          byte[] current = ws.readFile(p, limits.maxFileBytes());
+          String version = FileVersion.of(current);
+          if (condition instanceof FileCondition.Matches m && !m.versions().contains(version)) {
+            throw VersionChecks.mismatch(p, version, m);
           }
+          String before = TextFiles.decode(path, current);
+          TextEdits.Result result = TextEdits.apply(before, edits);
+          byte[] after = result.text().getBytes(StandardCharsets.UTF_8);
+          ws.writeFile(p, new ByteArrayInputStream(after), limits.maxFileBytes());
+          return new VersionedEdit(result, FileVersion.of(after));
         });
   }
 

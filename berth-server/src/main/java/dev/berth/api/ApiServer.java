@@ -181,6 +181,7 @@ public final class ApiServer {
           new SessionRoutes(sessions, builds).register(routes);
           new TemplateRoutes(sessions).register(routes);
           new FileRoutes(sessions.workspace(), maxRequestBytes).register(routes);
+          new ChangeStream(sessions.workspace()).register(routes);
           new ExecutorRoutes(sessions, builds).register(routes);
           new ContainerRoutes(sessions.containers()).register(routes);
           new LogStreams(sessions.containers()).register(routes);

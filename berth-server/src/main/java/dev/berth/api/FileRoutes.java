@@ -7,6 +7,10 @@ import dev.berth.base.ErrorCode;
 import dev.berth.base.SessionId;
 import dev.berth.runtime.FileEntry;
 import dev.berth.service.SessionWorkspace;
+import dev.berth.service.files.FileCondition;
+import dev.berth.service.files.FileVersion;
+import dev.berth.service.files.FileVersionConflict;
+import dev.berth.service.files.VersionedFile;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.FilterInputStream;
@@ -16,7 +20,9 @@ import java.util.Map;
 
 /**
  * Files, archives and exec inside a session. File bodies are raw bytes streamed through, never
- * parsed; a directory GET answers with a JSON listing.
+ * parsed; a directory GET answers with a JSON listing. A file's GET and PUT carry its version as
+ * {@code ETag}, and a PUT honours {@code If-Match} / {@code If-None-Match: *} ({@link
+ * FileVersionHeaders}).
  */
 final class FileRoutes {
   private final SessionWorkspace workspace;
@@ -49,8 +55,13 @@ final class FileRoutes {
     if (entry.type() == FileEntry.Type.DIRECTORY) {
       ctx.json(workspace.list(id, path));
     } else {
-      byte[] bytes = workspace.readFile(id, path);
-      ctx.contentType("application/octet-stream").result(bytes);
+      VersionedFile file = workspace.readVersioned(id, path);
+      ctx.header("ETag", FileVersion.etag(file.version()));
+      if (FileVersionHeaders.notModified(ctx, file.version())) {
+        ctx.status(304);
+        return;
+      }
+      ctx.contentType("application/octet-stream").result(file.content());
     }
   }
 
@@ -64,7 +75,15 @@ final class FileRoutes {
           ErrorCode.TOO_LARGE,
           "the body is " + declared + " bytes; the limit is " + max + " (maxFileBytes)");
     }
-    workspace.writeFile(id, path, body(ctx, max));
+    FileCondition condition = FileVersionHeaders.condition(ctx);
+    String version;
+    try {
+      version = workspace.writeFile(id, path, body(ctx, max), condition);
+    } catch (FileVersionConflict e) {
+      FileVersionHeaders.conflict(e, ctx);
+      return;
+    }
+    ctx.header("ETag", FileVersion.etag(version));
     ctx.status(201).json(workspace.stat(id, path));
   }
 

@@ -302,6 +302,7 @@ public final class BerthServer implements AutoCloseable {
   /** Stops serving. Sessions keep running: they outlive the manager by design. */
   @Override
   public void close() {
+    sessions.endChangeFeeds();
     if (templateWatcher != null) {
       templateWatcher.close();
     }

@@ -58,6 +58,13 @@ final class LocalWorkspace implements WorkspaceAccess {
     LocalFiles.write(root.get(), path, data, maxBytes);
   }
 
+  /** The JDK's file watcher on the workspace directory ({@link LocalWatch}). */
+  @Override
+  public Optional<AutoCloseable> watch(
+      java.util.function.Consumer<List<dev.berth.runtime.WorkspaceChange>> changes) {
+    return Optional.of(LocalWatch.start(root.get().root(), changes));
+  }
+
   @Override
   public List<FileEntry> list(WorkspacePath directory) {
     return LocalFiles.list(root.get(), directory);

@@ -36,6 +36,7 @@ public final class McpTools {
             DeleteFileTool.definition(workspace),
             MoveFileTool.definition(workspace),
             MakeDirectoryTool.definition(workspace),
+            SessionChangesTool.definition(workspace),
             ExecTool.definition(workspace, sessions.processes()),
             ProcessOutputTool.definition(sessions.processes()),
             ProcessWriteTool.definition(sessions.processes()),
