@@ -60,11 +60,14 @@ class DockerCoEditTest {
   @Test
   void tenClientsAppendingWithIfMatchLoseNothing() throws Exception {
     var race = new AppendRace(berth, "coedit", token, "log.txt");
-    race.run(10, 10);
+    // 10 clients of 3 appends each here: every refused write reads the file through the engine,
+    // so 100 appends took minutes on a loaded CI machine; FileVersionsTest runs the full 100 on
+    // local, and the race (10 writers at once) is the same here.
+    race.run(10, 3);
     var read = berth.call("GET", "/api/v1/sessions/coedit/files/log.txt", token, null);
     List<String> lines = Arrays.asList(read.text().split("\n"));
-    assertThat(lines).hasSize(100);
-    assertThat(new HashSet<>(lines)).hasSize(100);
+    assertThat(lines).hasSize(30);
+    assertThat(new HashSet<>(lines)).hasSize(30);
     assertThat(race.conflicts()).as("conflicts retried").isPositive();
   }
 
