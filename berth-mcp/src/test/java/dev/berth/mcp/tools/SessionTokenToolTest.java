@@ -19,20 +19,6 @@ class SessionTokenToolTest {
   @TempDir Path home;
 
   @Test
-  void advertisesAnOptionalSessionIdLikeTheOtherTools() {
-    try (var f = new ToolFixture(home)) {
-      ToolFixture.assertAdvertisedSchema(
-          SessionTokenTool.definition(f.sessions),
-          """
-          {"type": "object", "additionalProperties": false,
-           "properties": {"session_id": {"type": "string",
-             "description": "the session; may be left out with a session token"}},
-           "required": []}
-          """);
-    }
-  }
-
-  @Test
   void theAdminAndTheSessionsOwnTokenGetANewTokenAndOthersAreRefused() {
     try (var f = new ToolFixture(home)) {
       ToolDefinition tool = SessionTokenTool.definition(f.sessions);
