@@ -42,6 +42,7 @@ public final class McpTools {
             SessionCreateTool.definition(sessions),
             SessionListTool.definition(sessions),
             SessionInfoTool.definition(sessions),
+            SessionAppsTool.definition(sessions),
             SessionDeleteTool.definition(sessions),
             SessionTokenTool.definition(sessions),
             SessionLogsTool.definition(sessions),

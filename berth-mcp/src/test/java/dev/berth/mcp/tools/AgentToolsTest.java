@@ -19,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 18's "tools an agent can use well", each against a real local session. */
 class AgentToolsTest {
+  private static final tools.jackson.databind.json.JsonMapper JSON =
+      tools.jackson.databind.json.JsonMapper.builder().build();
+
   @TempDir Path home;
 
   private static ToolDefinition tool(ToolFixture f, String name) {
@@ -342,6 +345,57 @@ class AgentToolsTest {
                   args("session_id", "ed", "path", "d/", "content", "x")))
           .contains("ends with '/', which names a directory");
       assertThat(f.workspace.list(id, "d")).isEmpty();
+    }
+  }
+
+  @Test
+  void appsListsTheSessionsPortsWithProxyPathsAndTheTemplates() throws Exception {
+    ToolFixture.template(
+        home,
+        "web",
+        """
+        description: two ports
+        shell: "exec sleep 600"
+        ports: [8080, 9090]
+        """);
+    try (var f = new ToolFixture(home)) {
+      f.session("app", "web");
+      var apps =
+          JSON.readTree(
+              ok(tool(f, "session_apps"), ToolFixture.tokenOf(SessionId.of("app")), Map.of()));
+      assertThat(apps.get("template").asString()).isEqualTo("web");
+      assertThat(apps.get("apps").get(0).get("proxy_path").asString()).isEqualTo("/s/app/");
+      assertThat(apps.get("apps").get(0).get("primary").asBoolean()).isTrue();
+      assertThat(apps.get("apps").get(1).get("port").asInt()).isEqualTo(9090);
+      assertThat(apps.get("apps").get(1).get("proxy_path").asString())
+          .isEqualTo("/s/app/port/9090/");
+      assertThat(apps.get("templates").toString()).contains("\"name\":\"web\"", "two ports");
+    }
+  }
+
+  @Test
+  void everyJsonResultUsesSnakeCaseKeys() {
+    try (var f = new ToolFixture(home)) {
+      f.session("snake");
+      for (String name : List.of("session_info", "session_apps", "session_token")) {
+        String text = ok(tool(f, name), ADMIN, args("session_id", "snake"));
+        assertSnake(name, JSON.readTree(text));
+      }
+      assertSnake("session_list", JSON.readTree(ok(tool(f, "session_list"), ADMIN, Map.of())));
+    }
+  }
+
+  private static void assertSnake(String where, tools.jackson.databind.JsonNode node) {
+    if (node.isArray()) {
+      node.forEach(n -> assertSnake(where, n));
+    } else if (node.isObject()) {
+      for (var e : node.properties()) {
+        if (e.getKey().equals("labels") || e.getKey().equals("endpoints")) {
+          continue; // keys the user or the template chose
+        }
+        assertThat(e.getKey()).as(where + " key").matches("[a-z0-9_.]+");
+        assertSnake(where + "." + e.getKey(), e.getValue());
+      }
     }
   }
 }

@@ -26,7 +26,7 @@ class SessionTokenToolTest {
       f.session("theirs");
 
       String byAdmin = ok(tool, ADMIN, args("session_id", "mine"));
-      assertThat(JSON.readTree(byAdmin).get("session").asString()).isEqualTo("mine");
+      assertThat(JSON.readTree(byAdmin).get("session_id").asString()).isEqualTo("mine");
       assertThat(JSON.readTree(byAdmin).get("token").asString()).startsWith("berth_s_");
       assertThat(ok(tool, ToolFixture.tokenOf(mine), args())).contains("berth_s_");
 
