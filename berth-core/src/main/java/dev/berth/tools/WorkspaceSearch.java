@@ -131,9 +131,15 @@ public final class WorkspaceSearch {
       this(path, line, text, false);
     }
 
-    /** {@code path:line:text} for a match, {@code path-line-text} for context, as grep -n. */
+    /**
+     * {@code path:line:text} for a match, {@code path-line-text} for context, as grep -n; {@code
+     * --} (line 0) between groups of context that do not touch.
+     */
     @Override
     public String toString() {
+      if (line == 0) {
+        return "--";
+      }
       return path + (context ? "-" : ":") + line + (context ? "-" : ":") + text;
     }
   }

@@ -157,7 +157,7 @@ final class SearchTool {
   static String render(WorkspaceSearch.Result r, OutputMode mode) {
     List<String> lines = new ArrayList<>();
     switch (mode) {
-      case CONTENT -> r.matches().forEach(m -> lines.add(m.line() == 0 ? "--" : m.toString()));
+      case CONTENT -> r.matches().forEach(m -> lines.add(m.toString()));
       case FILES ->
           r.files().stream()
               .sorted(Comparator.comparing(WorkspaceSearch.FileHits::modified).reversed())
