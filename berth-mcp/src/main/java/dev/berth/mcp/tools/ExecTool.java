@@ -91,7 +91,8 @@ final class ExecTool {
                     .description(
                         "the most bytes of stdout and of stderr each that the answer shows, half"
                             + " from the start and half from the end; default "
-                            + DEFAULT_OUTPUT_BYTES))
+                            + DEFAULT_OUTPUT_BYTES
+                            + ", never more than the server's execMaxOutputBytes"))
             .optional(
                 "container",
                 Schema.string()
@@ -150,8 +151,12 @@ final class ExecTool {
                   args.integer("timeout", 1, Integer.MAX_VALUE).map(Duration::ofSeconds));
           var shown =
               new HeadAndTail(
-                  args.integer("max_output_bytes", MIN_OUTPUT_BYTES, MAX_OUTPUT_BYTES)
-                      .orElse(DEFAULT_OUTPUT_BYTES));
+                  // Never more than the server's own limit (execMaxOutputBytes) allows.
+                  (int)
+                      Math.min(
+                          workspace.limits().execMaxOutputBytes(),
+                          args.integer("max_output_bytes", MIN_OUTPUT_BYTES, MAX_OUTPUT_BYTES)
+                              .orElse(DEFAULT_OUTPUT_BYTES)));
           ExecResult result;
           if (!caller.progress().wanted()) {
             try {
