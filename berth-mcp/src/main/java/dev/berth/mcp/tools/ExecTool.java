@@ -201,6 +201,15 @@ final class ExecTool {
    * tail), with the full byte counts the command printed.
    */
   static String describe(ExecResult r, HeadAndTail shown, List<String> argv, boolean shell) {
+    if (!shell && (r.exitCode() == 126 || r.exitCode() == 127)) {
+      // Docker's engine answers an argv whose program is missing with exit code 126 and the
+      // runtime's message on stdout; told the way the local backend and a shell tell it.
+      String said = (shown.stdout().render() + shown.stderr().render()).strip();
+      if (said.contains("executable file not found")
+          || said.contains("no such file or directory") && said.contains("exec")) {
+        return notFound(argv, said);
+      }
+    }
     var sb = new StringBuilder();
     sb.append("exit code: ").append(r.exitCode());
     if (r.timedOut()) {
