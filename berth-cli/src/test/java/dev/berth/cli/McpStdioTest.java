@@ -87,7 +87,7 @@ class McpStdioTest {
               CallToolRequest.builder("session_read_file")
                   .arguments(Map.of("session_id", "desk", "path", "a.txt"))
                   .build());
-      assertThat(text(read)).isEqualTo("via stdio");
+      assertThat(text(read)).isEqualTo("     1\tvia stdio\n");
       CallToolResult missing =
           client.callTool(
               CallToolRequest.builder("session_info")

@@ -11,8 +11,16 @@ import java.util.List;
 public final class TextEdits {
   private TextEdits() {}
 
-  /** The edited text and how many replacements were made in all. */
-  public record Result(String text, int replacements) {}
+  /**
+   * The edited text, how many replacements were made in all, and the text before the edits (to show
+   * what changed, {@link #changed}).
+   */
+  public record Result(String text, int replacements, String before) {
+    /** The lines the edits changed, numbered, with {@code context} lines around them. */
+    public String changed(int context, int maxLines) {
+      return TextEdits.changed(before, text, context, maxLines);
+    }
+  }
 
   public static Result apply(String text, List<FileEdit> edits) {
     if (edits.isEmpty()) {
@@ -47,7 +55,48 @@ public final class TextEdits {
       current = current.replace(edit.oldString(), edit.newString());
       replacements += matches;
     }
-    return new Result(current, replacements);
+    return new Result(current, replacements, text);
+  }
+
+  /**
+   * The region of {@code after} that differs from {@code before} (all lines between the first and
+   * the last changed one), numbered from 1 as a read shows them, with {@code context} unchanged
+   * lines on each side; at most {@code maxLines}, then a line saying how many more there were.
+   */
+  public static String changed(String before, String after, int context, int maxLines) {
+    List<String> a = TextFiles.lines(before);
+    List<String> b = TextFiles.lines(after);
+    int prefix = 0;
+    while (prefix < a.size() && prefix < b.size() && a.get(prefix).equals(b.get(prefix))) {
+      prefix++;
+    }
+    int suffix = 0;
+    while (suffix < a.size() - prefix
+        && suffix < b.size() - prefix
+        && a.get(a.size() - 1 - suffix).equals(b.get(b.size() - 1 - suffix))) {
+      suffix++;
+    }
+    int from = Math.max(0, prefix - context);
+    int to = Math.min(b.size(), b.size() - suffix + context); // exclusive
+    if (b.size() - suffix == prefix) {
+      // Lines were only removed: show the lines around the gap.
+      to = Math.min(b.size(), prefix + context);
+    }
+    var sb = new StringBuilder();
+    int width = Math.max(6, String.valueOf(to).length());
+    for (int i = from; i < to && i - from < maxLines; i++) {
+      String n = String.valueOf(i + 1);
+      sb.append(" ".repeat(width - n.length())).append(n).append('\t').append(b.get(i));
+      sb.append('\n');
+    }
+    if (to - from > maxLines) {
+      sb.append("[")
+          .append(to - from - maxLines)
+          .append(" more lines; session_read_file with offset=")
+          .append(from + maxLines + 1)
+          .append(" shows them]\n");
+    }
+    return sb.toString();
   }
 
   static int count(String text, String needle) {

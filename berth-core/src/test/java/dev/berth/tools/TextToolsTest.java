@@ -89,6 +89,47 @@ class TextToolsTest {
   }
 
   @Test
+  void searchShowsContextGroupsCountsAndHonoursAGitignoreThatComesLater() throws IOException {
+    var tar = new ByteArrayOutputStream();
+    try (var out = new TarArchiveOutputStream(tar)) {
+      add(out, "p/gen/out.py", "hit\n");
+      add(out, "p/a.py", "1\nhit\n3\n4\n5\n6\nhit\nhit\n9\n");
+      add(out, "p/.gitignore", "gen/\n");
+    }
+    var options =
+        new WorkspaceSearch.Options(
+            "p", WorkspaceSearch.OutputMode.CONTENT, 1, false, false, java.util.Map.of());
+    var r = new WorkspaceSearch("hit", Optional.empty(), 10, options).scan(in(tar), "");
+    assertThat(r.matches())
+        .extracting(WorkspaceSearch.Match::toString)
+        .containsExactly(
+            "p/a.py-1-1",
+            "p/a.py:2:hit",
+            "p/a.py-3-3",
+            "--",
+            "p/a.py-6-6",
+            "p/a.py:7:hit",
+            "p/a.py:8:hit",
+            "p/a.py-9-9");
+    assertThat(r.filesIgnored())
+        .as("gen/ is ignored though its .gitignore came after")
+        .isEqualTo(1);
+    var count =
+        new WorkspaceSearch(
+                "HIT",
+                Optional.of("*.py"),
+                10,
+                new WorkspaceSearch.Options(
+                    "p", WorkspaceSearch.OutputMode.COUNT, 0, true, true, java.util.Map.of()))
+            .scan(in(tar), "");
+    assertThat(count.files())
+        .extracting(f -> f.path() + ":" + f.matchingLines())
+        .containsExactly("p/gen/out.py:1", "p/a.py:3");
+    var phantom = new WorkspaceSearch("^$", Optional.empty(), 10).scan(in(tar), "");
+    assertThat(phantom.matches()).as("no empty line after a trailing newline").isEmpty();
+  }
+
+  @Test
   void searchIsLinearTimeAndBoundedInTimeAndBytes() throws IOException {
     var tar = new ByteArrayOutputStream();
     try (var out = new TarArchiveOutputStream(tar)) {

@@ -74,6 +74,17 @@ public final class BerthMcp {
         // On the request's own thread: a notifications/cancelled interrupts it (McpCancellations).
         .immediateExecution(true)
         .tools(tools(sessions))
+        // Berth's tools check their own arguments, in Berth's words, treating null as left out
+        // (McpArgs); the SDK's validator refused nulls and extra fields in its own words.
+        .validateToolInputs(false)
+        // A session token is not offered the tools only the admin token can call.
+        .addToolFilter((context, tool) -> McpTools.visibleTo(principal(context), tool.name()))
         .build();
+  }
+
+  private static dev.berth.auth.Principal principal(
+      io.modelcontextprotocol.common.McpTransportContext context) {
+    Object p = context == null ? null : context.get(McpCaller.CONTEXT_KEY);
+    return p instanceof dev.berth.auth.Principal principal ? principal : null;
   }
 }

@@ -123,6 +123,7 @@ public class McpHttpTest {
             "session_create",
             "session_list",
             "session_info",
+            "session_apps",
             "session_delete",
             "session_token",
             "session_logs",
@@ -133,6 +134,7 @@ public class McpHttpTest {
             "session_edit_file",
             "session_list_directory",
             "session_search",
+            "session_glob",
             "session_delete_file",
             "session_move_file",
             "session_make_directory",
@@ -181,14 +183,14 @@ public class McpHttpTest {
                 with(s, "path", "src/app.py", "content", "a = 1\nb = 2\na = 1\n")))
         .contains("wrote 18 bytes");
     assertThat(ok(admin, "session_read_file", with(s, "path", "src/app.py")))
-        .isEqualTo("a = 1\nb = 2\na = 1\n");
+        .isEqualTo("     1\ta = 1\n     2\tb = 2\n     3\ta = 1\n");
     assertThat(ok(admin, "session_info", s))
         .as("tool calls count as activity, and session_info says so")
         .containsPattern("\"explanation\" : \"active (just now|\\d+ s ago) via mcp");
     assertThat(
-            ok(admin, "session_read_file", with(s, "path", "src/app.py", "offset", 1, "limit", 1)))
-        .startsWith("b = 2\n")
-        .contains("[lines 2-2 of 3; call again with offset=2 for more]");
+            ok(admin, "session_read_file", with(s, "path", "src/app.py", "offset", 2, "limit", 1)))
+        .startsWith("     2\tb = 2\n")
+        .contains("[lines 2-2 of 3; call again with offset=3 for more]");
 
     String ambiguous =
         error(
@@ -216,7 +218,7 @@ public class McpHttpTest {
                     "a = 9",
                     "replace_all",
                     true)))
-        .contains("2 replacement(s)");
+        .contains("2 replacements");
     error(
         admin,
         "session_edit_file",
@@ -230,7 +232,7 @@ public class McpHttpTest {
                 Map.of("old_string", "nope", "new_string", "x"))));
     assertThat(ok(admin, "session_read_file", with(s, "path", "src/app.py")))
         .as("a failed batch changes nothing")
-        .isEqualTo("a = 9\nb = 2\na = 9\n");
+        .isEqualTo("     1\ta = 9\n     2\tb = 2\n     3\ta = 9\n");
     ok(
         admin,
         "session_edit_file",
@@ -243,7 +245,7 @@ public class McpHttpTest {
                 Map.of("old_string", "b = 2", "new_string", "b = 3"),
                 Map.of("old_string", "a = 9\nb", "new_string", "a = 0\nb"))));
     assertThat(ok(admin, "session_read_file", with(s, "path", "src/app.py")))
-        .isEqualTo("a = 0\nb = 3\na = 9\n");
+        .isEqualTo("     1\ta = 0\n     2\tb = 3\n     3\ta = 9\n");
 
     ok(admin, "session_make_directory", with(s, "path", "docs/notes"));
     ok(
@@ -262,7 +264,7 @@ public class McpHttpTest {
         .startsWith("no matches");
     assertThat(
             ok(admin, "session_search", with(s, "pattern", ".", "path", "src", "max_results", 1)))
-        .contains("src/app.py:1:a = 0", "[stopped at max_results=1]");
+        .contains("src/app.py:1:a = 0", "[stopped at max_results");
 
     ok(admin, "session_move_file", with(s, "from", "docs/notes/todo.md", "to", "todo.md"));
     assertThat(error(admin, "session_read_file", with(s, "path", "docs/notes/todo.md")))
@@ -288,7 +290,7 @@ public class McpHttpTest {
     assertThat(argv).contains("exit code: 0", "hi", "/src");
     String loud =
         ok(admin, "session_exec", with(s, "command", "head -c 5000 /dev/zero | tr '\\0' x"));
-    assertThat(loud).contains("5000 bytes, first 1024 shown");
+    assertThat(loud).contains("5000 bytes, first and last 1024 shown, 3976 omitted in the middle");
     assertThat(ok(admin, "session_exec", with(s, "command", "sleep 30", "timeout", 1)))
         .contains("timed out");
 
@@ -389,6 +391,7 @@ public class McpHttpTest {
             "session_edit_file",
             "session_list_directory",
             "session_search",
+            "session_glob",
             "session_delete_file",
             "session_move_file",
             "session_make_directory",

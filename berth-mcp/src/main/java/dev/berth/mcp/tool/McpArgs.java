@@ -123,6 +123,11 @@ public final class McpArgs {
     return out;
   }
 
+  /** Whether {@code name} was given as a string (rather than a list, say). */
+  public boolean isString(String name) {
+    return raw.get(name) instanceof String;
+  }
+
   public boolean has(String name) {
     return raw.containsKey(name) && raw.get(name) != null;
   }

@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An object whose properties are all named: {@code additionalProperties} is false, so a misspelt
- * argument is refused by a validating client instead of being ignored. Every tool's input is one;
- * {@code properties} and {@code required} are always written, even empty, as MCP clients expect.
+ * An object whose properties are all named. Other properties are allowed by the schema (no {@code
+ * additionalProperties: false}): models add fields of their own ({@code description} on an exec,
+ * {@code explanation}), and refusing the call for them only costs a retry. {@link ToolDefinition}
+ * ignores them and says which it ignored in the result. Every tool's input is one; {@code
+ * properties} and {@code required} are always written, even empty, as MCP clients expect.
  */
 public final class ObjectSchema implements Schema {
   static final ObjectSchema EMPTY = new ObjectSchema(new LinkedHashMap<>(), new ArrayList<>());
@@ -61,7 +63,6 @@ public final class ObjectSchema implements Schema {
     properties.forEach((name, schema) -> props.put(name, schema.toMap()));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("type", "object");
-    out.put("additionalProperties", false);
     out.put("properties", Collections.unmodifiableMap(props));
     out.put("required", required);
     return Collections.unmodifiableMap(out);

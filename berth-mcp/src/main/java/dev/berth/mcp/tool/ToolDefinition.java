@@ -3,6 +3,8 @@ package dev.berth.mcp.tool;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -54,8 +56,38 @@ public record ToolDefinition(
         .build();
   }
 
-  /** Runs the handler for one call; never throws (see {@link ToolResults#run}). */
+  /**
+   * Runs the handler for one call; never throws (see {@link ToolResults#run}). Arguments the schema
+   * does not name are ignored, not refused (models add their own, such as {@code description}), and
+   * the answer ends with a line naming them, so a misspelt argument is still noticed. A {@code
+   * null} value means the argument was left out ({@link McpArgs}).
+   */
   public CallToolResult call(McpCaller caller, Map<String, Object> arguments) {
-    return ToolResults.run(name, () -> handler.handle(caller, new McpArgs(arguments)));
+    CallToolResult result =
+        ToolResults.run(name, () -> handler.handle(caller, new McpArgs(arguments)));
+    List<String> ignored = ignored(arguments);
+    return ignored.isEmpty()
+        ? result
+        : ToolResults.withNote(
+            result,
+            "[ignored unknown argument"
+                + (ignored.size() == 1 ? " " : "s ")
+                + String.join(", ", ignored)
+                + ": "
+                + name
+                + " takes "
+                + String.join(", ", input.propertyNames())
+                + "]");
+  }
+
+  /** The argument names the schema does not know, in the order given. */
+  List<String> ignored(Map<String, Object> arguments) {
+    if (arguments == null) {
+      return List.of();
+    }
+    List<String> known = input.propertyNames();
+    List<String> out = new ArrayList<>();
+    arguments.keySet().stream().filter(k -> !known.contains(k)).forEach(out::add);
+    return out;
   }
 }

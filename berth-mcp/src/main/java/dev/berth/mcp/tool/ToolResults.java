@@ -2,6 +2,7 @@ package dev.berth.mcp.tool;
 
 import dev.berth.base.BerthException;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,19 @@ public final class ToolResults {
 
   public static CallToolResult text(String text) {
     return CallToolResult.builder().addTextContent(text).isError(false).build();
+  }
+
+  /** The same result with {@code note} as a last line of its text. */
+  public static CallToolResult withNote(CallToolResult result, String note) {
+    String text =
+        result.content().isEmpty() || !(result.content().get(0) instanceof TextContent t)
+            ? ""
+            : t.text();
+    String joined = text.isEmpty() ? note : text + "\n" + note;
+    return CallToolResult.builder()
+        .addTextContent(joined)
+        .isError(Boolean.TRUE.equals(result.isError()))
+        .build();
   }
 
   public static CallToolResult error(String message) {

@@ -9,7 +9,12 @@ final class CommonInputs {
   static final ValueSchema SESSION_ID =
       Schema.string().description("the session; may be left out with a session token");
 
-  static final ValueSchema PATH = Schema.string().description("relative to the workspace root");
+  static final ValueSchema PATH =
+      Schema.string().description("the path, relative to the workspace root");
+
+  /** A directory to work under, the root when left out. */
+  static final ValueSchema DIRECTORY =
+      Schema.string().description("a directory, relative to the workspace root; default the root");
 
   /** One of a session's extra containers, named as session_info lists them. */
   static final ValueSchema CONTAINER =

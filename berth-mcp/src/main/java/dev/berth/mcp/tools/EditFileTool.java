@@ -7,6 +7,7 @@ import dev.berth.mcp.tool.Schema;
 import dev.berth.mcp.tool.ToolDefinition;
 import dev.berth.mcp.tool.ToolKind;
 import dev.berth.mcp.tool.ToolResults;
+import dev.berth.mcp.tool.ValueSchema;
 import dev.berth.service.SessionWorkspace;
 import dev.berth.tools.FileEdit;
 import dev.berth.tools.TextEdits;
@@ -16,11 +17,24 @@ import java.util.Map;
 
 /** session_edit_file: exact-text replacements, all or none. */
 final class EditFileTool {
+  private static final ValueSchema OLD_STRING =
+      Schema.string()
+          .description(
+              "the exact text to replace, whitespace included (without session_read_file's line"
+                  + " numbers)");
+  private static final ValueSchema NEW_STRING =
+      Schema.string().description("the text that replaces it");
+  private static final ValueSchema REPLACE_ALL =
+      Schema.bool()
+          .description("replace every match instead of requiring exactly one; default false");
+  static final int SNIPPET_CONTEXT = 2;
+  static final int SNIPPET_LINES = 40;
+
   private static final ObjectSchema EDIT =
       Schema.object()
-          .required("old_string", Schema.string())
-          .required("new_string", Schema.string())
-          .optional("replace_all", Schema.bool());
+          .required("old_string", OLD_STRING)
+          .required("new_string", NEW_STRING)
+          .optional("replace_all", REPLACE_ALL);
 
   private EditFileTool() {}
 
@@ -31,22 +45,36 @@ final class EditFileTool {
         "Replace exact text in a file: either one old_string/new_string, or a list of edits"
             + " applied in order. Each old_string must match exactly once (whitespace included)"
             + " unless replace_all; if any edit fails, nothing is changed and the error says how"
-            + " many times it matched.",
+            + " many times it matched. The answer shows the changed lines as they now read,"
+            + " numbered as session_read_file numbers them, with "
+            + SNIPPET_CONTEXT
+            + " lines around them.",
         ToolKind.DESTRUCTIVE,
         Schema.object()
             .optional("session_id", CommonInputs.SESSION_ID)
             .required("path", CommonInputs.PATH)
             // One edit inline (the common case) or a list; both may be given, inline first.
-            .optional("old_string", Schema.string())
-            .optional("new_string", Schema.string())
-            .optional("replace_all", Schema.bool())
-            .optional("edits", Schema.array(EDIT)),
+            .optional("old_string", OLD_STRING)
+            .optional("new_string", NEW_STRING)
+            .optional("replace_all", REPLACE_ALL)
+            .optional(
+                "edits",
+                Schema.array(EDIT)
+                    .description(
+                        "several edits, applied in order, each as old_string, new_string and"
+                            + " replace_all above")),
         (caller, args) -> {
           SessionId id = caller.session(args);
           String path = args.requiredString("path");
           TextEdits.Result result = workspace.editFile(id, path, edits(args));
           return ToolResults.text(
-              "edited " + path + ": " + result.replacements() + " replacement(s)");
+              "edited "
+                  + path
+                  + ": "
+                  + result.replacements()
+                  + (result.replacements() == 1 ? " replacement" : " replacements")
+                  + "; the changed lines now read:\n"
+                  + result.changed(SNIPPET_CONTEXT, SNIPPET_LINES).stripTrailing());
         });
   }
 

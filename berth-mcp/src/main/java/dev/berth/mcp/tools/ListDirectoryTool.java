@@ -26,8 +26,13 @@ final class ListDirectoryTool {
         ToolKind.READ,
         Schema.object()
             .optional("session_id", CommonInputs.SESSION_ID)
-            .optional("path", Schema.string())
-            .optional("depth", Schema.integer().minimum(1).maximum(5)),
+            .optional("path", CommonInputs.DIRECTORY)
+            .optional(
+                "depth",
+                Schema.integer()
+                    .minimum(1)
+                    .maximum(5)
+                    .description("levels of directories to list, 1-5; default 1")),
         (caller, args) -> {
           SessionId id = caller.session(args);
           List<String> lines = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.berth.mcp.tools;
 
+import dev.berth.auth.Principal;
 import dev.berth.mcp.tool.ToolDefinition;
 import dev.berth.service.SessionService;
 import dev.berth.service.SessionWorkspace;
@@ -13,7 +14,25 @@ import java.util.Set;
  * line below. Tools reach sessions only through the service layer.
  */
 public final class McpTools {
+  /**
+   * The tools only the admin token may call: a session token is not offered them in {@code
+   * tools/list} (an agent would only learn by failing that it cannot), and each still refuses one
+   * itself (McpToolsTest checks both).
+   */
+  static final Set<String> ADMIN_ONLY =
+      Set.of(
+          "session_create", "session_delete", "session_start_container", "session_stop_container");
+
   private McpTools() {}
+
+  /**
+   * Whether {@code tools/list} offers tool {@code name} to {@code principal}: every tool to the
+   * admin token (and to a caller not yet known, which a call then refuses), all but {@link
+   * #ADMIN_ONLY} to a session token.
+   */
+  public static boolean visibleTo(Principal principal, String name) {
+    return !(principal instanceof Principal.SessionScoped) || !ADMIN_ONLY.contains(name);
+  }
 
   public static List<ToolDefinition> all(SessionService sessions) {
     // Activity through these tools is recorded as "via mcp" (session_info's life explains it).
@@ -23,6 +42,7 @@ public final class McpTools {
             SessionCreateTool.definition(sessions),
             SessionListTool.definition(sessions),
             SessionInfoTool.definition(sessions),
+            SessionAppsTool.definition(sessions),
             SessionDeleteTool.definition(sessions),
             SessionTokenTool.definition(sessions),
             SessionLogsTool.definition(sessions),
@@ -33,6 +53,7 @@ public final class McpTools {
             EditFileTool.definition(workspace),
             ListDirectoryTool.definition(workspace),
             SearchTool.definition(workspace),
+            GlobTool.definition(workspace),
             DeleteFileTool.definition(workspace),
             MoveFileTool.definition(workspace),
             MakeDirectoryTool.definition(workspace),

@@ -19,8 +19,14 @@ final class MoveFileTool {
         ToolKind.DESTRUCTIVE,
         Schema.object()
             .optional("session_id", CommonInputs.SESSION_ID)
-            .required("from", Schema.string())
-            .required("to", Schema.string()),
+            .required(
+                "from",
+                Schema.string()
+                    .description("the file or directory to move, relative to the workspace root"))
+            .required(
+                "to",
+                Schema.string()
+                    .description("its new path, relative to the workspace root; must not exist")),
         (caller, args) -> {
           SessionId id = caller.session(args);
           String from = args.requiredString("from");

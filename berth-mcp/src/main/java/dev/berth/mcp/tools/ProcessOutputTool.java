@@ -43,8 +43,20 @@ final class ProcessOutputTool {
             .optional(
                 "offset",
                 Schema.integer().minimum(0).description("the byte offset to read from; default 0"))
-            .optional("wait", Schema.integer().minimum(0).maximum(MAX_WAIT_SECONDS))
-            .optional("max_bytes", Schema.integer().minimum(1).maximum(MAX_BYTES)),
+            .optional(
+                "wait",
+                Schema.integer()
+                    .minimum(0)
+                    .maximum(MAX_WAIT_SECONDS)
+                    .description(
+                        "seconds to wait for new output when there is none yet; default 0"))
+            .optional(
+                "max_bytes",
+                Schema.integer()
+                    .minimum(1)
+                    .maximum(MAX_BYTES)
+                    .description(
+                        "the most bytes of output in one answer; default " + DEFAULT_BYTES)),
         (caller, args) -> {
           SessionId id = caller.session(args);
           String pid = args.requiredString("process_id");

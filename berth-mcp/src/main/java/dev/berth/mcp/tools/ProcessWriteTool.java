@@ -26,8 +26,16 @@ final class ProcessWriteTool {
         Schema.object()
             .optional("session_id", CommonInputs.SESSION_ID)
             .required("process_id", ProcessTexts.PROCESS_ID)
-            .required("input", Schema.string())
-            .optional("close", Schema.bool()),
+            .required(
+                "input",
+                Schema.string()
+                    .description(
+                        "text for the process's standard input, sent as UTF-8 as given (add \\n for Enter)"))
+            .optional(
+                "close",
+                Schema.bool()
+                    .description(
+                        "close standard input after the input (end of file); default false")),
         (caller, args) -> {
           SessionId id = caller.session(args);
           LiveProcess p = processes.get(id, args.requiredString("process_id"));

@@ -8,9 +8,14 @@ import dev.berth.mcp.tool.ToolResults;
 import dev.berth.service.SessionWorkspace;
 import dev.berth.tools.TextFiles;
 
-/** session_read_file: a window of lines of a text file. */
+/**
+ * session_read_file: numbered lines of a text file, bounded so that one read cannot fill a model's
+ * context: a line length cap, a size cap, and a note that says how to read on.
+ */
 final class ReadFileTool {
   static final int DEFAULT_LINES = 2000;
+  static final int MAX_LINE_CHARS = 2000;
+  static final int MAX_CHARS = 100_000;
 
   private ReadFileTool() {}
 
@@ -18,43 +23,82 @@ final class ReadFileTool {
     return new ToolDefinition(
         "session_read_file",
         "Read a text file",
-        "Read a UTF-8 text file from the session's workspace, optionally a window of lines"
-            + " (offset: lines to skip, limit: lines to return, default "
+        "Read a UTF-8 text file from the session's workspace as numbered lines ('<number><tab>"
+            + "<line>', numbered from 1, the numbers session_search answers). offset: the line to"
+            + " start at (default 1); limit: how many lines (default "
             + DEFAULT_LINES
-            + ")."
-            + " Binary files are refused. The answer says when lines were left out.",
+            + "). Lines longer than "
+            + MAX_LINE_CHARS
+            + " characters are cut, and one answer stops at about "
+            + MAX_CHARS
+            + " characters; the last line of the answer then says which lines were shown and the"
+            + " offset to read on from. Binary files are refused. The numbers and the tab are not"
+            + " part of the file: leave them out of session_edit_file's old_string.",
         ToolKind.READ,
         Schema.object()
             .optional("session_id", CommonInputs.SESSION_ID)
             .required("path", CommonInputs.PATH)
-            .optional("offset", Schema.integer().minimum(0))
-            .optional("limit", Schema.integer().minimum(1)),
+            .optional(
+                "offset",
+                Schema.integer()
+                    .minimum(0)
+                    .description(
+                        "the line number to start at, 1-based as session_search numbers lines;"
+                            + " default 1 (0 means 1 too)"))
+            .optional(
+                "limit",
+                Schema.integer()
+                    .minimum(1)
+                    .description("the most lines to return; default " + DEFAULT_LINES)),
         (caller, args) -> {
           SessionId id = caller.session(args);
           String path = args.requiredString("path");
-          TextFiles.Window w =
-              workspace.readText(
-                  id,
-                  path,
-                  args.integer("offset", 0, Integer.MAX_VALUE).orElse(0),
-                  args.integer("limit", 1, Integer.MAX_VALUE).orElse(DEFAULT_LINES));
-          return ToolResults.text(render(w));
+          int offset = Math.max(1, args.integer("offset", 0, Integer.MAX_VALUE).orElse(1));
+          int limit = args.integer("limit", 1, Integer.MAX_VALUE).orElse(DEFAULT_LINES);
+          String text = workspace.readText(id, path, 0, Integer.MAX_VALUE).text();
+          return ToolResults.text(
+              render(path, TextFiles.numbered(text, offset, limit, MAX_LINE_CHARS, MAX_CHARS)));
         });
   }
 
-  /** The text, and a note an agent can act on when lines were left out before or after. */
-  static String render(TextFiles.Window w) {
+  /** The numbered lines, and a last line an agent can act on whenever it did not get them all. */
+  static String render(String path, TextFiles.NumberedLines w) {
+    if (w.totalLines() == 0) {
+      return "[" + path + " is empty: 0 lines]";
+    }
+    if (w.lastLine() < w.firstLine()) {
+      return "["
+          + path
+          + " has "
+          + w.totalLines()
+          + " line"
+          + (w.totalLines() == 1 ? "" : "s")
+          + ": offset="
+          + w.firstLine()
+          + " is past its end; nothing to read there]";
+    }
     String text = w.text();
-    if (w.truncated() || w.firstLine() > 1) {
-      text +=
-          "\n[lines "
-              + w.firstLine()
-              + "-"
-              + w.lastLine()
-              + " of "
-              + w.totalLines()
-              + (w.truncated() ? "; call again with offset=" + w.lastLine() + " for more" : "")
-              + "]";
+    if (w.more() || w.firstLine() > 1 || w.cutLines() > 0) {
+      var note = new StringBuilder("[lines ");
+      note.append(w.firstLine()).append('-').append(w.lastLine());
+      note.append(" of ").append(w.totalLines());
+      if (w.cutLines() > 0) {
+        note.append("; ")
+            .append(w.cutLines())
+            .append(w.cutLines() == 1 ? " line" : " lines")
+            .append(" cut at ")
+            .append(MAX_LINE_CHARS)
+            .append(" characters (session_exec with cut or sed reads them whole)");
+      }
+      if (w.stoppedAtSize()) {
+        note.append("; stopped at the ").append(MAX_CHARS).append("-character answer limit");
+      }
+      if (w.more()) {
+        note.append("; call again with offset=").append(w.lastLine() + 1).append(" for more");
+      } else {
+        note.append("; that is the end of the file");
+      }
+      text += note.append(']');
     }
     return text;
   }

@@ -32,7 +32,10 @@ final class SessionCreateTool {
             .optional(
                 "backend",
                 Schema.string().description("backend (default: the template's or the server's)"))
-            .optional("labels", Schema.mapOf(Schema.string())),
+            .optional(
+                "labels",
+                Schema.mapOf(Schema.string())
+                    .description("labels for the session, name to value (default none)")),
         (caller, args) -> {
           caller.principal().checkAdmin("session_create");
           var request =

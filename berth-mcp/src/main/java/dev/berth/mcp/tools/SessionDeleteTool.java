@@ -20,7 +20,8 @@ final class SessionDeleteTool {
             + " resource removed, each that could not be, with the reason. Deleting again is safe.",
         ToolKind.DESTRUCTIVE_IDEMPOTENT,
         // Required even with a session token (which may not delete): a delete names its target.
-        Schema.object().required("session_id", Schema.string()),
+        Schema.object()
+            .required("session_id", Schema.string().description("the session to delete")),
         (caller, args) -> {
           SessionId id = caller.session(args);
           caller.principal().checkAdmin("session_delete");

@@ -36,7 +36,12 @@ final class SessionLogsTool {
                 Schema.string()
                     .description(
                         "the container's type, as session_info lists it; default the main one"))
-            .optional("lines", Schema.integer().minimum(1).maximum(SessionService.MAX_LOG_LINES)),
+            .optional(
+                "lines",
+                Schema.integer()
+                    .minimum(1)
+                    .maximum(SessionService.MAX_LOG_LINES)
+                    .description("how many of the last lines to return")),
         (caller, args) -> {
           SessionId id = caller.session(args);
           int lines =

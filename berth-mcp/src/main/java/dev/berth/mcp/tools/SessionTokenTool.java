@@ -34,7 +34,7 @@ final class SessionTokenTool {
               .ifPresent(id -> caller.principal().checkSelfOrAdmin(id, "session_token"));
           SessionId id = caller.session(args);
           Map<String, Object> out = new LinkedHashMap<>();
-          out.put("session", id.value());
+          out.put("session_id", id.value());
           out.put("token", sessions.rotateToken(id, caller.principal()));
           return ToolResults.text(SessionViews.json(out));
         });

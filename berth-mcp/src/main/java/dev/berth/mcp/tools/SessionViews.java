@@ -27,11 +27,33 @@ final class SessionViews {
     out.put("status", s.status().name());
     Optional.of(s.statusReason()).filter(r -> !r.isEmpty()).ifPresent(r -> out.put("reason", r));
     out.put("endpoints", s.endpoints());
-    out.put("resources", s.runtimeState().values());
+    out.put("resources", snakeKeys(s.runtimeState().values()));
     out.put("labels", s.labels());
     out.put("created_at", s.createdAt().toString());
     out.put("last_activity_at", s.lastActivityAt().toString());
     return out;
+  }
+
+  /**
+   * A backend's resource names with snake_case keys ({@code pidStart} is {@code pid_start}), the
+   * one naming convention of every MCP result; the registry keeps the backend's own keys.
+   */
+  static Map<String, String> snakeKeys(Map<String, String> values) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    values.forEach((k, v) -> out.put(snake(k), v));
+    return out;
+  }
+
+  static String snake(String key) {
+    var sb = new StringBuilder();
+    for (char c : key.toCharArray()) {
+      if (Character.isUpperCase(c)) {
+        sb.append('_').append(Character.toLowerCase(c));
+      } else {
+        sb.append(c == '-' ? '_' : c);
+      }
+    }
+    return sb.toString();
   }
 
   static Map<String, Object> life(SessionLife l) {

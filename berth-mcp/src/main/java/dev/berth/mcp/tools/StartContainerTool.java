@@ -28,7 +28,7 @@ final class StartContainerTool {
         ToolKind.DESTRUCTIVE,
         // Required even with a session token (which may not start one), as session_delete's.
         Schema.object()
-            .required("session_id", Schema.string())
+            .required("session_id", Schema.string().description("the session"))
             .required("container", CommonInputs.CONTAINER),
         (caller, args) -> {
           SessionId id = caller.session(args);

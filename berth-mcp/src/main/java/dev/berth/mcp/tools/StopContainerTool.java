@@ -30,7 +30,7 @@ final class StopContainerTool {
         ToolKind.DESTRUCTIVE_IDEMPOTENT,
         // Required even with a session token (which may not stop one), as session_delete's.
         Schema.object()
-            .required("session_id", Schema.string())
+            .required("session_id", Schema.string().description("the session"))
             .required("container", CommonInputs.CONTAINER),
         (caller, args) -> {
           SessionId id = caller.session(args);

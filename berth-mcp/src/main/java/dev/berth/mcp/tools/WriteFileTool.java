@@ -1,5 +1,6 @@
 package dev.berth.mcp.tools;
 
+import dev.berth.base.BerthException;
 import dev.berth.base.SessionId;
 import dev.berth.mcp.tool.Schema;
 import dev.berth.mcp.tool.ToolDefinition;
@@ -18,15 +19,25 @@ final class WriteFileTool {
         "session_write_file",
         "Write a file",
         "Write a UTF-8 text file, creating parent directories and replacing the file if it"
-            + " exists (atomically).",
+            + " exists (atomically). A path ending in '/' is refused (it names a directory).",
         ToolKind.DESTRUCTIVE_IDEMPOTENT,
         Schema.object()
             .optional("session_id", CommonInputs.SESSION_ID)
             .required("path", CommonInputs.PATH)
-            .required("content", Schema.string()),
+            .required(
+                "content",
+                Schema.string().description("the whole new content of the file, as text")),
         (caller, args) -> {
           SessionId id = caller.session(args);
           String path = args.requiredString("path");
+          if (path.endsWith("/")) {
+            throw BerthException.badRequest(
+                "'"
+                    + path
+                    + "' ends with '/', which names a directory: give the file's path (e.g. '"
+                    + path
+                    + "notes.txt'); session_make_directory makes a directory");
+          }
           byte[] bytes = args.requiredString("content").getBytes(StandardCharsets.UTF_8);
           workspace.writeFile(id, path, new ByteArrayInputStream(bytes));
           return ToolResults.text("wrote " + bytes.length + " bytes to " + path);

@@ -40,12 +40,9 @@ class SchemaTest {
   }
 
   @Test
-  void anObjectIsClosedAndAlwaysListsPropertiesAndRequired() {
+  void anObjectIsOpenToExtrasAndAlwaysListsPropertiesAndRequired() {
     assertThat(tree(Schema.object()))
-        .isEqualTo(
-            tree(
-                "{\"type\":\"object\",\"additionalProperties\":false,"
-                    + "\"properties\":{},\"required\":[]}"));
+        .isEqualTo(tree("{\"type\":\"object\"," + "\"properties\":{},\"required\":[]}"));
     ObjectSchema move =
         Schema.object()
             .optional("session_id", Schema.string())
@@ -54,7 +51,7 @@ class SchemaTest {
     assertThat(tree(move))
         .isEqualTo(
             tree(
-                "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{"
+                "{\"type\":\"object\",\"properties\":{"
                     + "\"session_id\":{\"type\":\"string\"},\"from\":{\"type\":\"string\"},"
                     + "\"to\":{\"type\":\"string\"}},\"required\":[\"from\",\"to\"]}"));
     assertThat(move.propertyNames()).containsExactly("session_id", "from", "to");

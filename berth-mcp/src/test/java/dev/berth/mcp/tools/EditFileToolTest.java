@@ -38,7 +38,9 @@ class EditFileToolTest {
                       "a = 9",
                       "replace_all",
                       true)))
-          .isEqualTo("edited a.py: 2 replacement(s)");
+          .isEqualTo(
+              "edited a.py: 2 replacements; the changed lines now read:\n"
+                  + "     1\ta = 9\n     2\tb = 2\n     3\ta = 9");
       ok(
           tool,
           ADMIN,

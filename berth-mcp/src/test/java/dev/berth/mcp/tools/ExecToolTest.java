@@ -117,29 +117,6 @@ class ExecToolTest {
   }
 
   @Test
-  void advertisesBackgroundAndOpenStdin() {
-    try (var f = new ToolFixture(home)) {
-      ToolFixture.assertAdvertisedSchema(
-          ExecTool.definition(f.workspace, f.sessions.processes()),
-          """
-          {"type": "object", "additionalProperties": false,
-           "properties": {
-             "session_id": {"type": "string",
-               "description": "the session; may be left out with a session token"},
-             "command": {"oneOf": [{"type": "string"},
-               {"type": "array", "items": {"type": "string"}, "minItems": 1}]},
-             "cwd": {"type": "string"},
-             "env": {"type": "object", "additionalProperties": {"type": "string"}},
-             "timeout": {"type": "integer", "minimum": 1},
-             "container": {"type": "string"},
-             "background": {"type": "boolean"},
-             "open_stdin": {"type": "boolean"}},
-           "required": ["command"]}
-          """);
-    }
-  }
-
-  @Test
   void aForegroundCommandSendsItsLatestLinesAsProgressBeforeItAnswers() throws Exception {
     try (var f = new ToolFixture(home);
         var caller = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -24,7 +24,7 @@ class MakeDirectoryToolTest {
       assertThat(ok(tool, ADMIN, args("session_id", "mk", "path", "a/b/c")))
           .isEqualTo("created a/b/c");
       assertThat(ok(tool, ADMIN, args("session_id", "mk", "path", "a/b/c")))
-          .isEqualTo("created a/b/c");
+          .isEqualTo("a/b/c exists (a directory); nothing changed");
       assertThat(f.workspace.stat(id, "a/b/c").type()).isEqualTo(FileEntry.Type.DIRECTORY);
       assertThat(error(tool, ADMIN, args("session_id", "mk", "path", "/etc/x")))
           .contains("outside the workspace");

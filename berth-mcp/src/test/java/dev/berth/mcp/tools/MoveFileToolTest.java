@@ -16,23 +16,6 @@ class MoveFileToolTest {
   @TempDir Path home;
 
   @Test
-  void advertisesBothPathsAsRequired() {
-    try (var f = new ToolFixture(home)) {
-      ToolFixture.assertAdvertisedSchema(
-          MoveFileTool.definition(f.workspace),
-          """
-          {"type": "object", "additionalProperties": false,
-           "properties": {
-             "session_id": {"type": "string",
-                            "description": "the session; may be left out with a session token"},
-             "from": {"type": "string"},
-             "to": {"type": "string"}},
-           "required": ["from", "to"]}
-          """);
-    }
-  }
-
-  @Test
   void movesButNeverOverwrites() {
     try (var f = new ToolFixture(home)) {
       ToolDefinition tool = MoveFileTool.definition(f.workspace);

@@ -82,52 +82,6 @@ class ProcessToolsTest {
   }
 
   @Test
-  void advertisesTheirInputs() {
-    try (var f = new ToolFixture(home)) {
-      var t = Tools.of(f);
-      String sessionAndProcess =
-          """
-          "session_id": {"type": "string",
-            "description": "the session; may be left out with a session token"},
-          "process_id": {"type": "string", "description":
-            "the process's id (p1, p2, ...), as session_exec with background: true answered"}
-          """;
-      ToolFixture.assertAdvertisedSchema(
-          t.output(),
-          "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-              + sessionAndProcess
-              + """
-              , "offset": {"type": "integer", "minimum": 0,
-                  "description": "the byte offset to read from; default 0"},
-                "wait": {"type": "integer", "minimum": 0, "maximum": 60},
-                "max_bytes": {"type": "integer", "minimum": 1, "maximum": 1048576}},
-               "required": ["process_id"]}
-              """);
-      ToolFixture.assertAdvertisedSchema(
-          t.write(),
-          "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-              + sessionAndProcess
-              + """
-              , "input": {"type": "string"}, "close": {"type": "boolean"}},
-               "required": ["process_id", "input"]}
-              """);
-      ToolFixture.assertAdvertisedSchema(
-          t.kill(),
-          "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-              + sessionAndProcess
-              + "}, \"required\": [\"process_id\"]}");
-      ToolFixture.assertAdvertisedSchema(
-          ProcessListTool.definition(f.sessions.processes()),
-          """
-          {"type": "object", "additionalProperties": false,
-           "properties": {"session_id": {"type": "string",
-             "description": "the session; may be left out with a session token"}},
-           "required": []}
-          """);
-    }
-  }
-
-  @Test
   void aBackgroundProcessIsReadFromTheOffsetEachAnswerGivesWithoutRepeatsOrGaps() {
     try (var f = new ToolFixture(home)) {
       var t = Tools.of(f);

@@ -22,11 +22,12 @@ class ReadFileToolTest {
       SessionId id = f.session("read");
       f.write(id, "a.txt", "one\ntwo\nthree\n");
       assertThat(ok(tool, ADMIN, args("session_id", "read", "path", "a.txt")))
-          .isEqualTo("one\ntwo\nthree\n");
+          .isEqualTo("     1\tone\n     2\ttwo\n     3\tthree\n");
       assertThat(ok(tool, ADMIN, args("session_id", "read", "path", "a.txt", "limit", 1)))
-          .isEqualTo("one\n\n[lines 1-1 of 3; call again with offset=1 for more]");
-      assertThat(ok(tool, ADMIN, args("session_id", "read", "path", "a.txt", "offset", 2)))
-          .isEqualTo("three\n\n[lines 3-3 of 3]");
+          .isEqualTo("     1\tone\n[lines 1-1 of 3; call again with offset=2 for more]");
+      assertThat(ok(tool, ADMIN, args("session_id", "read", "path", "a.txt", "offset", 3)))
+          .as("offset is the line number to start at, as search numbers lines")
+          .isEqualTo("     3\tthree\n[lines 3-3 of 3; that is the end of the file]");
     }
   }
 

@@ -34,7 +34,9 @@ class SearchToolTest {
                   tool,
                   ADMIN,
                   args("session_id", "find", "pattern", ".", "path", "src", "max_results", 1)))
-          .isEqualTo("src/app.py:1:a = 0\n[stopped at max_results=1]");
+          .isEqualTo(
+              "src/app.py:1:a = 0\n"
+                  + "[stopped at max_results; narrow the search with path or glob, or raise it]");
     }
   }
 

@@ -26,24 +26,6 @@ class SessionLogsToolTest {
   }
 
   @Test
-  void advertisesAnOptionalContainerAndABoundedLineCount() {
-    try (var f = new ToolFixture(home)) {
-      ToolFixture.assertAdvertisedSchema(
-          SessionLogsTool.definition(f.sessions),
-          """
-          {"type": "object", "additionalProperties": false,
-           "properties": {
-             "session_id": {"type": "string",
-                            "description": "the session; may be left out with a session token"},
-             "container": {"type": "string",
-               "description": "the container's type, as session_info lists it; default the main one"},
-             "lines": {"type": "integer", "minimum": 1, "maximum": 10000}},
-           "required": []}
-          """);
-    }
-  }
-
-  @Test
   void readsTheMainContainersOutputOrOneOthers() {
     try (var f = new ToolFixture(home)) {
       ToolDefinition tool = SessionLogsTool.definition(f.sessions);

@@ -19,20 +19,6 @@ class SessionTokenToolTest {
   @TempDir Path home;
 
   @Test
-  void advertisesAnOptionalSessionIdLikeTheOtherTools() {
-    try (var f = new ToolFixture(home)) {
-      ToolFixture.assertAdvertisedSchema(
-          SessionTokenTool.definition(f.sessions),
-          """
-          {"type": "object", "additionalProperties": false,
-           "properties": {"session_id": {"type": "string",
-             "description": "the session; may be left out with a session token"}},
-           "required": []}
-          """);
-    }
-  }
-
-  @Test
   void theAdminAndTheSessionsOwnTokenGetANewTokenAndOthersAreRefused() {
     try (var f = new ToolFixture(home)) {
       ToolDefinition tool = SessionTokenTool.definition(f.sessions);
@@ -40,7 +26,7 @@ class SessionTokenToolTest {
       f.session("theirs");
 
       String byAdmin = ok(tool, ADMIN, args("session_id", "mine"));
-      assertThat(JSON.readTree(byAdmin).get("session").asString()).isEqualTo("mine");
+      assertThat(JSON.readTree(byAdmin).get("session_id").asString()).isEqualTo("mine");
       assertThat(JSON.readTree(byAdmin).get("token").asString()).startsWith("berth_s_");
       assertThat(ok(tool, ToolFixture.tokenOf(mine), args())).contains("berth_s_");
 

@@ -49,22 +49,6 @@ class StartContainerToolTest {
   }
 
   @Test
-  void advertisesTheSessionAndTheContainerAsRequired() {
-    try (var f = new ToolFixture(home)) {
-      ToolFixture.assertAdvertisedSchema(
-          StartContainerTool.definition(f.sessions),
-          """
-          {"type": "object", "additionalProperties": false,
-           "properties": {
-             "session_id": {"type": "string"},
-             "container": {"type": "string",
-                           "description": "the container's type, as session_info lists it"}},
-           "required": ["session_id", "container"]}
-          """);
-    }
-  }
-
-  @Test
   void startsAManualContainerAloneAndAnswersTheContainers() {
     try (var f = new ToolFixture(home)) {
       ToolDefinition tool = StartContainerTool.definition(f.sessions);

@@ -27,22 +27,6 @@ class StopContainerToolTest {
   }
 
   @Test
-  void advertisesTheSessionAndTheContainerAsRequired() {
-    try (var f = new ToolFixture(home)) {
-      ToolFixture.assertAdvertisedSchema(
-          StopContainerTool.definition(f.sessions),
-          """
-          {"type": "object", "additionalProperties": false,
-           "properties": {
-             "session_id": {"type": "string"},
-             "container": {"type": "string",
-                           "description": "the container's type, as session_info lists it"}},
-           "required": ["session_id", "container"]}
-          """);
-    }
-  }
-
-  @Test
   void stopsOneContainerAloneAndTheSessionKeepsRunning() {
     try (var f = new ToolFixture(home)) {
       ToolDefinition tool = StopContainerTool.definition(f.sessions);
