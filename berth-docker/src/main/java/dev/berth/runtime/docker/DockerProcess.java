@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A process started in a Docker container ({@link DockerProcesses}): an exec attached through
@@ -38,6 +39,9 @@ final class DockerProcess implements StartedProcess {
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
   private volatile boolean stdinClosed;
   private volatile boolean killed;
+  // Resizes one at a time, so the size asked at the start never lands after a client's resize.
+  private final ReentrantLock sizing = new ReentrantLock();
+  private boolean resized; // guarded by sizing
 
   DockerProcess(
       DockerEngine engine,
@@ -97,13 +101,43 @@ final class DockerProcess implements StartedProcess {
     if (exit.isDone()) {
       return;
     }
+    sizing.lock();
     try {
+      resized = true;
       attach.resize(size.rows(), size.columns());
     } catch (BerthException e) {
       if (!exit.isDone()) {
         throw e;
       } // else it ended meanwhile: a resize of nothing is a quiet no-op
+    } finally {
+      sizing.unlock();
     }
+  }
+
+  /**
+   * Gives the terminal the size asked at the start through the engine too (as the docker CLI does;
+   * the {@code stty} prelude has set it already, see {@link DockerProcesses}), on a thread of its
+   * own: the engine refuses a resize until it has started the command, and {@link
+   * ExecAttach#resize} retries with a pause until then, which the start must not wait for (it would
+   * hold back the caller and so the process's first byte). A client's resize that came first wins:
+   * this one is then skipped.
+   */
+  void sizeOnceStarted(TtySize size) {
+    Thread.ofVirtual()
+        .name("berth-exec-size")
+        .start(
+            () -> {
+              sizing.lock();
+              try {
+                if (!resized && !exit.isDone()) {
+                  attach.resize(size.rows(), size.columns());
+                }
+              } catch (BerthException e) {
+                // ended meanwhile, or never took a resize: the prelude has set the size anyway
+              } finally {
+                sizing.unlock();
+              }
+            });
   }
 
   @Override

@@ -24,8 +24,10 @@ import java.util.Objects;
  * {@code UNSUPPORTED}. A terminal gets its size from a {@code stty} prelude before the command
  * runs: API 1.41 has no initial size on exec create, and a resize call right after start races with
  * a command that asks for its size at once ({@code stty size}); the resize call still follows, as
- * the docker CLI does it. The same works under gVisor: nothing is staged in files the sandbox might
- * not see.
+ * the docker CLI does it, without holding the start back ({@link DockerProcess#sizeOnceStarted}). A
+ * start asks the engine only what it must before the exec starts: the container (once, see {@link
+ * KnownContainers}), the exec create and the start itself. The same works under gVisor: nothing is
+ * staged in files the sandbox might not see.
  */
 final class DockerProcesses {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -39,10 +41,13 @@ final class DockerProcesses {
     this.engine = engine;
   }
 
+  /** An exec made for a start and not started yet, with the marker its processes carry. */
+  record Created(String execId, String marker) {}
+
   /**
    * Starts {@code spec} in the running container {@code containerId} at {@code workingDir} (already
    * resolved and checked) with the environment {@code env} ({@code NAME=value}, the template's and
-   * the spec's); returns once the engine runs it.
+   * the spec's); returns once the engine runs it. {@link #create} then {@link #attach}.
    */
   DockerProcess start(
       String containerId,
@@ -52,6 +57,15 @@ final class DockerProcesses {
       ProcessSink sink,
       boolean hasShell) {
     Objects.requireNonNull(sink, "sink");
+    return attach(containerId, create(containerId, workingDir, env, spec, hasShell), spec, sink);
+  }
+
+  /**
+   * Creates the exec for {@code spec} (see {@link #start}); nothing runs yet, so a failure here
+   * leaves nothing behind and the start may be tried again.
+   */
+  Created create(
+      String containerId, String workingDir, List<String> env, ProcessSpec spec, boolean hasShell) {
     ExecHandshake.unixSocket(engine); // UNSUPPORTED before anything is made
     if (!hasShell) {
       throw new BerthException(
@@ -79,9 +93,8 @@ final class DockerProcesses {
     markedEnv.addAll(env);
     markedEnv.add(DockerExec.EXEC_MARKER + "=" + marker);
     boolean withStdin = !(spec.stdin() instanceof StdinMode.None);
-    String execId;
     try {
-      execId =
+      String execId =
           engine
               .client
               .execCreateCmd(containerId)
@@ -94,22 +107,25 @@ final class DockerProcesses {
               .withAttachStderr(true)
               .exec()
               .getId();
+      return new Created(execId, marker);
     } catch (RuntimeException e) {
       throw DockerEngine.failure("create exec of '" + spec.argv().get(0) + "'", e);
     }
-    ExecAttach attach = ExecAttach.start(engine, execId, sink);
+  }
+
+  /**
+   * Starts the exec {@link #create} made for {@code spec} in {@code containerId}, attached, with
+   * its output to {@code sink}. The exec is fresh and its TTY setting known, so it is started
+   * without inspecting it first ({@link ExecAttach#startCreated}).
+   */
+  DockerProcess attach(String containerId, Created exec, ProcessSpec spec, ProcessSink sink) {
+    Objects.requireNonNull(sink, "sink");
+    ExecAttach attach =
+        ExecAttach.startCreated(engine, exec.execId(), spec.tty().isPresent(), sink);
     var process =
         new DockerProcess(
-            engine, containerId, marker, attach, spec.stdin() instanceof StdinMode.Open);
-    spec.tty()
-        .ifPresent(
-            size -> {
-              try {
-                process.resize(size);
-              } catch (BerthException e) {
-                // the prelude has set the size already; the call only matches the docker CLI's
-              }
-            });
+            engine, containerId, exec.marker(), attach, spec.stdin() instanceof StdinMode.Open);
+    spec.tty().ifPresent(process::sizeOnceStarted);
     ContainerStops.watch(engine, containerId, process);
     if (spec.stdin() instanceof StdinMode.Bytes bytes) {
       feed(attach, bytes.data(), spec.tty().isPresent());

@@ -83,6 +83,8 @@ public final class DockerRuntime implements SessionRuntime {
   private final FileCommands commands;
   private final DockerObserver observer;
   private final ContainerUsers users;
+  private final StablePaths stable;
+  private final KnownContainers containers;
   private final DockerImages images;
   private final SessionImages sessionImages;
   private final SharedFiles sharedFiles;
@@ -216,6 +218,8 @@ public final class DockerRuntime implements SessionRuntime {
     this.files = new DockerFiles(archives, commands);
     this.observer = new DockerObserver(engine, provisioner, exits, publishing);
     this.users = new ContainerUsers(engine);
+    this.stable = new StablePaths(engine);
+    this.containers = new KnownContainers();
     var imageEngine = new DockerImageEngine(engine, prefix, instance);
     this.images =
         new DockerImages(
@@ -687,7 +691,8 @@ public final class DockerRuntime implements SessionRuntime {
     DockerNames names = names(s);
     DockerNames in =
         new DockerNames(sidecars.name(s, names, type), names.volume(), names.network());
-    return new DockerWorkspace(s, in, engine, provisioner, users, files, archives, exec);
+    return new DockerWorkspace(
+        s, in, engine, provisioner, users, files, archives, exec, stable, containers);
   }
 
   /** The template's container of {@code type}, or NOT_FOUND naming the ones there are. */
@@ -726,7 +731,8 @@ public final class DockerRuntime implements SessionRuntime {
 
   @Override
   public WorkspaceAccess workspace(RuntimeSession s) {
-    return new DockerWorkspace(s, names(s), engine, provisioner, users, files, archives, exec);
+    return new DockerWorkspace(
+        s, names(s), engine, provisioner, users, files, archives, exec, stable, containers);
   }
 
   /**

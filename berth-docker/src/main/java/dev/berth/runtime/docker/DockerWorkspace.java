@@ -36,6 +36,8 @@ final class DockerWorkspace implements WorkspaceAccess {
   private final DockerFiles files;
   private final DockerArchives archives;
   private final DockerExec exec;
+  private final StablePaths stable;
+  private final KnownContainers containers;
 
   DockerWorkspace(
       RuntimeSession s,
@@ -45,7 +47,9 @@ final class DockerWorkspace implements WorkspaceAccess {
       ContainerUsers users,
       DockerFiles files,
       DockerArchives archives,
-      DockerExec exec) {
+      DockerExec exec,
+      StablePaths stable,
+      KnownContainers containers) {
     this.s = s;
     this.names = names;
     this.engine = engine;
@@ -54,6 +58,8 @@ final class DockerWorkspace implements WorkspaceAccess {
     this.files = files;
     this.archives = archives;
     this.exec = exec;
+    this.stable = stable;
+    this.containers = containers;
   }
 
   /** Where the container's workspace is, for a container the caller found. */
@@ -152,8 +158,8 @@ final class DockerWorkspace implements WorkspaceAccess {
       throw BerthException.conflict("session '" + s.id() + "' is not running; start it to exec");
     }
     ContainerPaths paths = paths(c);
-    String cwd = directory(paths, request.cwd());
-    boolean hasShell = engine.stat(c.getId(), "/bin/sh").isPresent();
+    String cwd = directory(c, paths, request.cwd());
+    boolean hasShell = stable.hasShell(c.getId());
     List<String> envList = environment(request.env());
     if (hasShell && ExecHandshake.attachable(engine)) {
       return OneShotExec.run(
@@ -175,23 +181,58 @@ final class DockerWorkspace implements WorkspaceAccess {
         request.cancellation());
   }
 
+  /**
+   * Starts a process. The container is the one a start found running before when there is one
+   * ({@link KnownContainers}); when the exec cannot be made there (the container stopped or was
+   * replaced meanwhile, or the request is wrong), the start is made again from a fresh inspect, so
+   * every error is the one that inspect leads to. Nothing runs before the exec is started, so the
+   * second try never runs the command twice.
+   */
   @Override
   public StartedProcess start(ProcessSpec spec, ProcessSink sink) {
-    var c = container();
-    if (!running(c)) {
-      throw BerthException.conflict(
-          "session '" + s.id() + "' is not running; start it to start processes");
+    String name = names.container();
+    InspectContainerResponse c = containers.get(name).orElse(null);
+    DockerProcesses.Created created = null;
+    if (c != null) {
+      try {
+        created = create(c, spec);
+      } catch (RuntimeException e) {
+        containers.forget(name);
+      }
     }
-    String cwd = directory(paths(c), spec.cwd());
-    boolean hasShell = engine.stat(c.getId(), "/bin/sh").isPresent();
-    return new DockerProcesses(engine)
-        .start(c.getId(), cwd, environment(spec.env()), spec, sink, hasShell);
+    if (created == null) {
+      c = container();
+      if (!running(c)) {
+        throw BerthException.conflict(
+            "session '" + s.id() + "' is not running; start it to start processes");
+      }
+      created = create(c, spec);
+      containers.remember(name, c);
+    }
+    return processes().attach(c.getId(), created, spec, sink);
   }
 
-  /** {@code cwd} inside the container, BAD_REQUEST unless it is a directory. */
-  private static String directory(ContainerPaths paths, WorkspacePath cwd) {
+  private DockerProcesses.Created create(InspectContainerResponse c, ProcessSpec spec) {
+    String cwd = directory(c, paths(c), spec.cwd());
+    return processes()
+        .create(c.getId(), cwd, environment(spec.env()), spec, stable.hasShell(c.getId()));
+  }
+
+  private DockerProcesses processes() {
+    return new DockerProcesses(engine);
+  }
+
+  /**
+   * {@code cwd} inside the container, BAD_REQUEST unless it is a directory. The workspace root, the
+   * usual cwd, is asked of the engine once per container ({@link StablePaths}).
+   */
+  private String directory(InspectContainerResponse c, ContainerPaths paths, WorkspacePath cwd) {
     String inside = paths.follow(cwd);
-    if (!paths.stat(inside).map(PathStat::isDirectory).orElse(false)) {
+    boolean directory =
+        cwd.isRoot()
+            ? stable.isDirectory(c.getId(), inside)
+            : paths.stat(inside).map(PathStat::isDirectory).orElse(false);
+    if (!directory) {
       throw BerthException.badRequest("cwd '" + cwd + "' is not a directory");
     }
     return inside;

@@ -42,8 +42,12 @@ final class ExecHandshake {
               + "Content-Length: "
               + body.length
               + "\r\n\r\n";
-      writeAll(channel, head.getBytes(US_ASCII));
-      writeAll(channel, body);
+      // One write, as the docker CLI's request goes: the engine reads the head and body at once.
+      byte[] headBytes = head.getBytes(US_ASCII);
+      byte[] request = new byte[headBytes.length + body.length];
+      System.arraycopy(headBytes, 0, request, 0, headBytes.length);
+      System.arraycopy(body, 0, request, headBytes.length, body.length);
+      writeAll(channel, request);
       var in = new BufferedInputStream(new ChannelInput(channel), 16 * 1024);
       String status = line(in);
       long contentLength = -1;

@@ -176,6 +176,34 @@ class ExecAttachTest extends DockerTestBase {
     assertCode(() -> ExecAttach.start(engine, id), ErrorCode.NOT_FOUND);
   }
 
+  @Test
+  void anExecJustCreatedStartsWithoutAnInspectAndEndsAsAnyOther() throws Exception {
+    RuntimeSession s = started(Templates.plain("plain"));
+    String plain = exec(s, false, "sh", "-c", "echo out; echo err >&2; exit 3");
+    try (ExecAttach a = ExecAttach.startCreated(engine, plain, false, null)) {
+      assertThat(a.tty()).isFalse();
+      assertThat(text(a.stdout())).isEqualTo("out\n");
+      assertThat(text(a.stderr())).isEqualTo("err\n");
+      assertThat(a.exit().get(30, TimeUnit.SECONDS)).isEqualTo(3);
+    }
+    String tty = exec(s, true, "sh", "-c", "echo ready; read x; stty size");
+    try (ExecAttach a = ExecAttach.startCreated(engine, tty, true, null)) {
+      assertThat(line(a.stdout())).isEqualTo("ready\r");
+      a.resize(33, 111);
+      a.stdin().write("\n".getBytes(UTF_8));
+      assertThat(text(a.stdout())).contains("33 111");
+      assertThat(a.exit().get(30, TimeUnit.SECONDS)).isZero();
+    }
+    // An exec that is gone is still NOT_FOUND, from the start's own 404. (One started before is
+    // refused only inside its stream; that is why startCreated is for the exec's creator alone.)
+    assertCode(
+        () -> ExecAttach.startCreated(engine, "0123456789abcdef", false, null),
+        ErrorCode.NOT_FOUND);
+    assertCode(
+        () -> ExecAttach.startCreated(engine, "../containers/x", false, null),
+        ErrorCode.BAD_REQUEST);
+  }
+
   private static String exec(RuntimeSession s, boolean tty, String... command) {
     return engine
         .client
