@@ -20,5 +20,16 @@ final class CommonInputs {
   static final ValueSchema CONTAINER =
       Schema.string().description("the container's type, as session_info lists it");
 
+  /**
+   * The version a read returned, for a write or edit that must not overwrite someone else's change
+   * (a human in the browser, another agent) made since.
+   */
+  static final ValueSchema IF_VERSION =
+      Schema.string()
+          .description(
+              "the version session_read_file answered for this file: the change is made only if"
+                  + " the file still has it, else it is refused with the current version (read"
+                  + " again, redo the change, retry); leave out to change it whatever it holds");
+
   private CommonInputs() {}
 }

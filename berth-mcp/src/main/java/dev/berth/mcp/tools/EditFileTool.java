@@ -9,6 +9,8 @@ import dev.berth.mcp.tool.ToolKind;
 import dev.berth.mcp.tool.ToolResults;
 import dev.berth.mcp.tool.ValueSchema;
 import dev.berth.service.SessionWorkspace;
+import dev.berth.service.files.FileCondition;
+import dev.berth.service.files.VersionedEdit;
 import dev.berth.tools.FileEdit;
 import dev.berth.tools.TextEdits;
 import java.util.ArrayList;
@@ -48,7 +50,8 @@ final class EditFileTool {
             + " many times it matched. The answer shows the changed lines as they now read,"
             + " numbered as session_read_file numbers them, with "
             + SNIPPET_CONTEXT
-            + " lines around them.",
+            + " lines around them, and the file's new version. With if_version, only if the file"
+            + " is still as that read found it.",
         ToolKind.DESTRUCTIVE,
         Schema.object()
             .optional("session_id", CommonInputs.SESSION_ID)
@@ -62,19 +65,28 @@ final class EditFileTool {
                 Schema.array(EDIT)
                     .description(
                         "several edits, applied in order, each as old_string, new_string and"
-                            + " replace_all above")),
+                            + " replace_all above"))
+            .optional("if_version", CommonInputs.IF_VERSION),
         (caller, args) -> {
           SessionId id = caller.session(args);
           String path = args.requiredString("path");
-          TextEdits.Result result = workspace.editFile(id, path, edits(args));
+          VersionedEdit edit =
+              workspace.editFile(
+                  id,
+                  path,
+                  edits(args),
+                  FileCondition.version(args.string("if_version").orElse(null)));
+          TextEdits.Result result = edit.result();
           return ToolResults.text(
-              "edited "
-                  + path
-                  + ": "
-                  + result.replacements()
-                  + (result.replacements() == 1 ? " replacement" : " replacements")
-                  + "; the changed lines now read:\n"
-                  + result.changed(SNIPPET_CONTEXT, SNIPPET_LINES).stripTrailing());
+              ReadFileTool.withVersion(
+                  "edited "
+                      + path
+                      + ": "
+                      + result.replacements()
+                      + (result.replacements() == 1 ? " replacement" : " replacements")
+                      + "; the changed lines now read:\n"
+                      + result.changed(SNIPPET_CONTEXT, SNIPPET_LINES).stripTrailing(),
+                  edit.version()));
         });
   }
 

@@ -6,6 +6,7 @@ import dev.berth.mcp.tool.ToolDefinition;
 import dev.berth.mcp.tool.ToolKind;
 import dev.berth.mcp.tool.ToolResults;
 import dev.berth.service.SessionWorkspace;
+import dev.berth.service.files.VersionedText;
 import dev.berth.tools.TextFiles;
 
 /**
@@ -33,7 +34,10 @@ final class ReadFileTool {
             + MAX_CHARS
             + " characters; the last line of the answer then says which lines were shown and the"
             + " offset to read on from. Binary files are refused. The numbers and the tab are not"
-            + " part of the file: leave them out of session_edit_file's old_string.",
+            + " part of the file: leave them out of session_edit_file's old_string. The answer"
+            + " ends with the file's version ('[version: ...]'): pass it as if_version to"
+            + " session_write_file or session_edit_file so that a change someone made since is"
+            + " not overwritten.",
         ToolKind.READ,
         Schema.object()
             .optional("session_id", CommonInputs.SESSION_ID)
@@ -55,10 +59,23 @@ final class ReadFileTool {
           String path = args.requiredString("path");
           int offset = Math.max(1, args.integer("offset", 0, Integer.MAX_VALUE).orElse(1));
           int limit = args.integer("limit", 1, Integer.MAX_VALUE).orElse(DEFAULT_LINES);
-          String text = workspace.readText(id, path, 0, Integer.MAX_VALUE).text();
-          return ToolResults.text(
-              render(path, TextFiles.numbered(text, offset, limit, MAX_LINE_CHARS, MAX_CHARS)));
+          VersionedText file = workspace.readTextVersioned(id, path, 0, Integer.MAX_VALUE);
+          String lines =
+              render(
+                  path,
+                  TextFiles.numbered(
+                      file.window().text(), offset, limit, MAX_LINE_CHARS, MAX_CHARS));
+          return ToolResults.text(withVersion(lines, file.version()));
         });
+  }
+
+  /**
+   * The answer, then the file's version on a line of its own, always after a line break of its own:
+   * a blank line when the answer ended with its last line's, so that the version is never taken for
+   * a line of the file.
+   */
+  static String withVersion(String answer, String version) {
+    return answer + "\n[version: " + version + "]";
   }
 
   /** The numbered lines, and a last line an agent can act on whenever it did not get them all. */

@@ -4,6 +4,7 @@ import static dev.berth.mcp.tools.ToolFixture.ADMIN;
 import static dev.berth.mcp.tools.ToolFixture.args;
 import static dev.berth.mcp.tools.ToolFixture.error;
 import static dev.berth.mcp.tools.ToolFixture.ok;
+import static dev.berth.mcp.tools.ToolFixture.okVersioned;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.auth.Principal;
@@ -103,27 +104,30 @@ class AgentToolsTest {
       SessionId id = f.session("read");
       ToolDefinition read = tool(f, "session_read_file");
       f.write(id, "f.txt", "a\nb\nc\nd\n");
-      assertThat(ok(read, ADMIN, args("session_id", "read", "path", "f.txt")))
+      assertThat(okVersioned(read, ADMIN, args("session_id", "read", "path", "f.txt")))
           .isEqualTo("     1\ta\n     2\tb\n     3\tc\n     4\td\n");
       assertThat(
-              ok(read, ADMIN, args("session_id", "read", "path", "f.txt", "offset", 2, "limit", 2)))
+              okVersioned(
+                  read,
+                  ADMIN,
+                  args("session_id", "read", "path", "f.txt", "offset", 2, "limit", 2)))
           .isEqualTo("     2\tb\n     3\tc\n[lines 2-3 of 4; call again with offset=4 for more]");
-      assertThat(ok(read, ADMIN, args("session_id", "read", "path", "f.txt", "offset", 9)))
+      assertThat(okVersioned(read, ADMIN, args("session_id", "read", "path", "f.txt", "offset", 9)))
           .isEqualTo("[f.txt has 4 lines: offset=9 is past its end; nothing to read there]");
       f.write(id, "long.txt", "x".repeat(5000) + "\nshort\n");
-      assertThat(ok(read, ADMIN, args("session_id", "read", "path", "long.txt")))
+      assertThat(okVersioned(read, ADMIN, args("session_id", "read", "path", "long.txt")))
           .contains("x".repeat(2000) + " [line cut: 3000 more characters]\n")
           .contains("     2\tshort\n")
           .contains("1 line cut at 2000 characters");
       f.write(id, "big.txt", ("y".repeat(999) + "\n").repeat(300));
-      String big = ok(read, ADMIN, args("session_id", "read", "path", "big.txt"));
+      String big = okVersioned(read, ADMIN, args("session_id", "read", "path", "big.txt"));
       assertThat(big.length()).isLessThan(ReadFileTool.MAX_CHARS + 200);
       assertThat(big)
           .containsPattern(
               "\\[lines 1-\\d+ of 300; stopped at the 100000-character"
                   + " answer limit; call again with offset=\\d+ for more\\]$");
       f.write(id, "empty.txt", "");
-      assertThat(ok(read, ADMIN, args("session_id", "read", "path", "empty.txt")))
+      assertThat(okVersioned(read, ADMIN, args("session_id", "read", "path", "empty.txt")))
           .isEqualTo("[empty.txt is empty: 0 lines]");
     }
   }
@@ -311,7 +315,7 @@ class AgentToolsTest {
       SessionId id = f.session("ed");
       f.write(id, "e.txt", "1\n2\n3\n4\n5\n6\n7\n");
       assertThat(
-              ok(
+              okVersioned(
                   tool(f, "session_edit_file"),
                   ADMIN,
                   args(

@@ -4,6 +4,7 @@ import static dev.berth.mcp.tools.ToolFixture.ADMIN;
 import static dev.berth.mcp.tools.ToolFixture.args;
 import static dev.berth.mcp.tools.ToolFixture.error;
 import static dev.berth.mcp.tools.ToolFixture.ok;
+import static dev.berth.mcp.tools.ToolFixture.okVersioned;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.base.SessionId;
@@ -24,7 +25,7 @@ class EditFileToolTest {
       SessionId id = f.session("edit");
       f.write(id, "a.py", "a = 1\nb = 2\na = 1\n");
       assertThat(
-              ok(
+              okVersioned(
                   tool,
                   ADMIN,
                   args(

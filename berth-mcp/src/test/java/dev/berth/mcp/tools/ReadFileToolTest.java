@@ -3,7 +3,7 @@ package dev.berth.mcp.tools;
 import static dev.berth.mcp.tools.ToolFixture.ADMIN;
 import static dev.berth.mcp.tools.ToolFixture.args;
 import static dev.berth.mcp.tools.ToolFixture.error;
-import static dev.berth.mcp.tools.ToolFixture.ok;
+import static dev.berth.mcp.tools.ToolFixture.okVersioned;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.base.SessionId;
@@ -21,11 +21,11 @@ class ReadFileToolTest {
       ToolDefinition tool = ReadFileTool.definition(f.workspace);
       SessionId id = f.session("read");
       f.write(id, "a.txt", "one\ntwo\nthree\n");
-      assertThat(ok(tool, ADMIN, args("session_id", "read", "path", "a.txt")))
+      assertThat(okVersioned(tool, ADMIN, args("session_id", "read", "path", "a.txt")))
           .isEqualTo("     1\tone\n     2\ttwo\n     3\tthree\n");
-      assertThat(ok(tool, ADMIN, args("session_id", "read", "path", "a.txt", "limit", 1)))
+      assertThat(okVersioned(tool, ADMIN, args("session_id", "read", "path", "a.txt", "limit", 1)))
           .isEqualTo("     1\tone\n[lines 1-1 of 3; call again with offset=2 for more]");
-      assertThat(ok(tool, ADMIN, args("session_id", "read", "path", "a.txt", "offset", 3)))
+      assertThat(okVersioned(tool, ADMIN, args("session_id", "read", "path", "a.txt", "offset", 3)))
           .as("offset is the line number to start at, as search numbers lines")
           .isEqualTo("     3\tthree\n[lines 3-3 of 3; that is the end of the file]");
     }

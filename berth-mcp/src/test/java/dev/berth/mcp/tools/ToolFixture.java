@@ -115,6 +115,19 @@ final class ToolFixture implements AutoCloseable {
     return text(r);
   }
 
+  /**
+   * A read, write or edit that succeeded, its answer without the file's version line, which must be
+   * its last: '[version: ' and the 32 hex digits of {@code FileVersion}.
+   */
+  static String okVersioned(ToolDefinition tool, McpCaller caller, Map<String, Object> args) {
+    String answer = ok(tool, caller, args);
+    assertThat(answer).as("the answer ends with the file's version").containsPattern(VERSION_LINE);
+    return VERSION_LINE.matcher(answer).replaceFirst("");
+  }
+
+  static final java.util.regex.Pattern VERSION_LINE =
+      java.util.regex.Pattern.compile("\n\\[version: [0-9a-f]{32}]$");
+
   static String error(ToolDefinition tool, McpCaller caller, Map<String, Object> args) {
     CallToolResult r = tool.call(caller, args);
     assertThat(r.isError()).as(tool.name() + " " + args + " should fail; got " + text(r)).isTrue();
