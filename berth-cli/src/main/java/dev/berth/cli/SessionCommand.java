@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +31,7 @@ import tools.jackson.databind.JsonNode;
       SessionProcessesCommand.Ps.class,
       SessionProcessesCommand.Attach.class,
       SessionProcessesCommand.Kill.class,
-      SessionCommand.Cp.class,
+      SessionCopyCommand.class,
       SessionCommand.Logs.class,
       SessionCommand.Events.class,
       SessionContainersCommand.Ls.class,
@@ -364,89 +361,6 @@ final class SessionCommand {
                   + " on "
                   + s.get("backend").asString());
       printReceipt(this, r.get("sourceCleanup"));
-    }
-  }
-
-  @Command(
-      name = "cp",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Copy a file into or out of a session: one side is ID:PATH.",
-        "  berth session cp notes.txt my-session:docs/notes.txt",
-        "  berth session cp my-session:docs/notes.txt ./notes.txt"
-      })
-  static final class Cp extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "SRC")
-    String source;
-
-    @Parameters(index = "1", paramLabel = "DST")
-    String destination;
-
-    @Override
-    public void run() {
-      boolean upload = isRemote(destination) && !isRemote(source);
-      boolean download = isRemote(source) && !isRemote(destination);
-      if (!upload && !download) {
-        throw new CliException("exactly one of SRC and DST must be ID:PATH (a session path)");
-      }
-      if (upload) {
-        Path local = Path.of(source);
-        if (!Files.isRegularFile(local)) {
-          throw new CliException(source + " is not a file (cp copies single files)");
-        }
-        String[] remote = destination.split(":", 2);
-        HttpResponse<InputStream> r;
-        try {
-          r =
-              client()
-                  .send(
-                      "PUT",
-                      SESSIONS
-                          + "/"
-                          + ApiClient.encodePath(remote[0])
-                          + "/files/"
-                          + ApiClient.encodePath(remote[1]),
-                      HttpRequest.BodyPublishers.ofFile(local),
-                      "application/octet-stream");
-        } catch (java.io.FileNotFoundException e) {
-          throw new CliException("cannot read " + source);
-        }
-        JsonNode entry = ApiClient.readJson(r);
-        out().println("copied " + entry.get("size").asLong() + " bytes to " + destination);
-      } else {
-        String[] remote = source.split(":", 2);
-        HttpResponse<InputStream> r =
-            client()
-                .send(
-                    "GET",
-                    SESSIONS
-                        + "/"
-                        + ApiClient.encodePath(remote[0])
-                        + "/files/"
-                        + ApiClient.encodePath(remote[1]),
-                    HttpRequest.BodyPublishers.noBody(),
-                    null);
-        ApiClient.checkOk(r);
-        if (r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
-          throw new CliException(source + " is a directory (cp copies single files)");
-        }
-        Path local = Path.of(destination);
-        if (Files.isDirectory(local)) {
-          local = local.resolve(Path.of(remote[1]).getFileName());
-        }
-        try (InputStream in = r.body()) {
-          long n = Files.copy(in, local, StandardCopyOption.REPLACE_EXISTING);
-          out().println("copied " + n + " bytes to " + local);
-        } catch (IOException e) {
-          throw new CliException("cannot write " + local + ": " + e.getMessage());
-        }
-      }
-      out().flush();
-    }
-
-    private static boolean isRemote(String spec) {
-      int colon = spec.indexOf(':');
-      return colon > 0 && spec.substring(0, colon).matches("[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?");
     }
   }
 

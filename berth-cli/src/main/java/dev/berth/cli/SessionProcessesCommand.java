@@ -65,6 +65,8 @@ final class SessionProcessesCommand {
 
   @Command(
       name = "attach",
+      exitCodeOnInvalidInput = ExitCodes.BERTH_FAILED,
+      exitCodeOnExecutionException = ExitCodes.BERTH_FAILED,
       mixinStandardHelpOptions = true,
       description = {
         "Attach to a process: its output from the start (what Berth still keeps, its last MiB),",
@@ -72,7 +74,7 @@ final class SessionProcessesCommand {
         "^C detaches). With -i this command's standard input goes to it; in a terminal, to a",
         "process with a terminal, that is raw mode: ^] detaches."
       })
-  static final class Attach extends OnProcess {
+  static final class Attach extends OnProcess implements ExitCodes.PassesExitCode {
     @Option(
         names = {"-i", "--interactive"},
         description = "send standard input to the process (it must have been started with -i)")
@@ -93,7 +95,7 @@ final class SessionProcessesCommand {
           new AttachedProcess(client(), id, p, stdio(), err())
               .run(since, interactive, terminal, true);
       if (code != 0) {
-        throw new CliException("", code, null);
+        throw CliException.commandExit(code);
       }
     }
   }

@@ -48,7 +48,7 @@ class CliTest {
     assertThat(create.out()).contains("RUNNING").contains("session token").contains("berth_s_");
 
     Path local = Files.writeString(work.resolve("hello.txt"), "hello from the host\n");
-    Run cp = berth("session", "cp", local.toString(), "demo:docs/hello.txt");
+    Run cp = berth("session", "cp", "-p", local.toString(), "demo:docs/");
     assertThat(cp.out()).contains("copied 20 bytes");
 
     Run exec = berth("session", "exec", "demo", "--", "cat", "docs/hello.txt");
@@ -125,7 +125,7 @@ class CliTest {
       assertThat(cp.err()).as("attempt " + attempt).contains("413").contains("the limit is");
     }
     assertThat(berth("session", "cp", "small:big.bin", work.resolve("back").toString()).err())
-        .contains("404");
+        .contains("no file or directory big.bin in session small");
   }
 
   @Test
