@@ -89,6 +89,10 @@ public final class BerthCli {
     var cli = new CommandLine(new BerthCli(), new Factory(env, stdio));
     cli.registerConverter(java.time.Duration.class, BerthCli::duration);
     shareStandardOptions(cli);
+    // Descriptions are written as paragraphs that picocli wraps; at 100 columns their first
+    // sentences fit the command lists beside the names (a terminal that is narrower wraps them).
+    cli.setUsageHelpWidth(100);
+    cli.setParameterExceptionHandler(BerthCli::wrongCommandLine);
     return cli;
   }
 
@@ -101,6 +105,21 @@ public final class BerthCli {
       }
     }
     c.getSubcommands().values().forEach(BerthCli::shareStandardOptions);
+  }
+
+  /**
+   * A wrong command line: one line that says what is wrong and where the help is, not the whole
+   * usage page; picocli's "option option '--env'" said once.
+   */
+  private static int wrongCommandLine(CommandLine.ParameterException e, String[] args) {
+    CommandLine c = e.getCommandLine();
+    PrintWriter err = c.getErr();
+    err.println("berth: " + e.getMessage().replace("option option", "option"));
+    if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+      err.println("berth: see '" + c.getCommandSpec().qualifiedName() + " --help'");
+    }
+    err.flush();
+    return c.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /** A duration as berth.yaml writes them: 500ms, 90s, 5m, 8h, 2d; a bare number is seconds. */

@@ -13,8 +13,9 @@ import picocli.CommandLine.Parameters;
     name = "completion",
     mixinStandardHelpOptions = true,
     description = {
-      "Print a shell completion script for berth: source <(berth completion bash), or put it in",
-      "~/.bashrc or ~/.zshrc (the same script serves zsh through its bashcompinit)."
+      "Print the shell completion script for berth (bash or zsh).",
+      "  source <(berth completion bash)     # or put it in ~/.bashrc or ~/.zshrc",
+      "The same script serves zsh, through its bashcompinit."
     })
 final class CompletionCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the Berth server (REST API) until interrupted.",
-      "Data directory: $BERTH_HOME (default ~/.berth). Configuration: <data dir>/berth.yaml,",
-      "then BERTH_* environment variables, then these options."
+      "Run the Berth server (REST API, MCP, proxy, dashboard) until interrupted.",
+      "Data directory: $BERTH_HOME (default ~/.berth). Configuration: <data"
+          + " dir>/berth.yaml, then BERTH_* environment variables, then these options."
     })
 final class ServeCommand implements Runnable, BerthCli.Environment {
   private Map<String, String> env = Map.of();

@@ -207,7 +207,11 @@ final class SessionCommand {
     }
   }
 
-  @Command(name = "ls", mixinStandardHelpOptions = true, description = "List live sessions.")
+  @Command(
+      name = "ls",
+      aliases = "list",
+      mixinStandardHelpOptions = true,
+      description = "List live sessions.")
   static final class Ls extends ClientCommand {
     @Option(names = "--status", description = "only sessions in this status")
     String status;
@@ -330,9 +334,11 @@ final class SessionCommand {
       name = "migrate",
       mixinStandardHelpOptions = true,
       description = {
-        "Move a session to another backend with its workspace: berth session migrate ID --to docker",
-        "Same id, labels and token; it runs again on the target if it was running. On failure it",
-        "stays where it was. Prints the cleanup receipt of the backend it left."
+        "Move a session to another backend with its workspace.",
+        "  berth session migrate ID --to docker",
+        "Same id, labels and token; it runs again on the target if it was running. On"
+            + " failure it stays where it was. Prints the cleanup receipt of the backend it"
+            + " left."
       })
   static final class Migrate extends OnSession {
     @Option(
@@ -368,14 +374,15 @@ final class SessionCommand {
       name = "logs",
       mixinStandardHelpOptions = true,
       description = {
-        "The last lines of the session app's output. With -f, then what it writes as it",
-        "writes it, until it stops (or ^C)."
+        "Print the last lines of the session app's output.",
+        "With -f, then what it writes as it writes it, until it stops (or ^C)."
       })
   static final class Logs extends OnSession {
 
     @Option(
         names = {"-n", "--lines"},
-        defaultValue = "100")
+        defaultValue = "100",
+        description = "how many of the last lines to print (default 100)")
     int lines;
 
     @Option(
@@ -440,8 +447,9 @@ final class SessionCommand {
       name = "events",
       mixinStandardHelpOptions = true,
       description = {
-        "A session's audit trail. With -f, then each new event as it happens, until ^C;",
-        "-f without an ID follows every session's events (a session token: its own)."
+        "Print a session's audit trail.",
+        "With -f, then each new event as it happens, until ^C; -f without an ID follows"
+            + " every session's events (with a session token: its own)."
       })
   static final class Events extends ClientCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "the session id")

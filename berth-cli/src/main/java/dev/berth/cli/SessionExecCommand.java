@@ -21,15 +21,22 @@ import tools.jackson.databind.JsonNode;
     exitCodeOnExecutionException = ExitCodes.BERTH_FAILED,
     mixinStandardHelpOptions = true,
     description = {
-      "Run a command in a session: berth session exec ID -- ls -l",
-      "A single argument is run by /bin/sh -c. Exits with the command's exit code.",
-      "  -it: interactive, in a terminal (raw mode; ^] detaches). -i: stdin without a terminal.",
-      "  -d: in the background; prints the process id (berth session ps / attach / kill)."
+      "Run a command in a session; exits with the command's exit code.",
+      "  berth session exec ID -- ls -l",
+      "A single argument is run by /bin/sh -c. Berth's own failures exit 125, a"
+          + " command killed at its timeout 124.",
+      "  -it: interactive, in a terminal (raw mode; ^] detaches). -i: stdin without a"
+          + " terminal.",
+      "  -d: in the background; prints the process id (berth session ps / attach /" + " kill)."
     })
 final class SessionExecCommand extends SessionCommand.OnSession
     implements ExitCodes.PassesExitCode {
 
-  @Parameters(index = "1..*", paramLabel = "COMMAND", arity = "1..*")
+  @Parameters(
+      index = "1..*",
+      paramLabel = "COMMAND",
+      arity = "1..*",
+      description = "the command and its arguments, or one shell line for /bin/sh -c")
   List<String> command;
 
   @Option(names = "--cwd", description = "working directory, relative to the workspace")

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
     exitCodeOnExecutionException = ExitCodes.BERTH_FAILED,
     mixinStandardHelpOptions = true,
     description = {
-      "An interactive shell in a session, in this terminal (berth session exec -it ID -- /bin/sh).",
+      "An interactive shell in a session, in this terminal.",
+      "The same as berth session exec -it ID -- /bin/sh.",
       "Exits with the shell's exit code; ^] detaches (the shell runs on: berth session attach)."
     })
 final class ShellCommand extends SessionCommand.OnSession implements ExitCodes.PassesExitCode {
