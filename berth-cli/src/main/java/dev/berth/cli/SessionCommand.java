@@ -169,9 +169,10 @@ final class SessionCommand {
     @Override
     public void run() {
       Map<String, Object> body = new LinkedHashMap<>();
-      if (id != null) {
-        body.put("id", id);
-      }
+      // Named here, as the server would (SessionId.generate), so its events can be followed
+      // while the create waits.
+      String sessionId = id != null ? id : dev.berth.base.SessionId.generate().value();
+      body.put("id", sessionId);
       if (template != null) {
         body.put("template", template);
       }
@@ -180,7 +181,11 @@ final class SessionCommand {
       }
       body.put("labels", labels);
       body.put("start", !noStart);
-      JsonNode created = FirstUseBuild.create(this, body, build);
+      JsonNode created;
+      try (var progress = CreateProgress.follow(client(), sessionId, err())) {
+        created = FirstUseBuild.create(this, body, build);
+        progress.awaitStatus(created.path("session").path("status").asString(""));
+      }
       JsonNode session = created.get("session");
       if (json) {
         printJson(created);

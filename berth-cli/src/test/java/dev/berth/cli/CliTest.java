@@ -46,6 +46,24 @@ class CliTest {
     Run create = berth("session", "create", "--id", "demo", "--label", "team=data");
     assertThat(create.code()).as(create.err()).isZero();
     assertThat(create.out()).contains("RUNNING").contains("session token").contains("berth_s_");
+    // While it waits, the session's events as they happen.
+    assertThat(create.err())
+        .contains("creating session demo...")
+        .containsPattern("(?m)^  created from template 'default'")
+        .containsPattern("(?m)^  starting$")
+        .containsPattern("(?m)^  running$");
+
+    // Without --id the CLI names it as the server would, and follows it just the same.
+    Run unnamed = berth("session", "create", "--json");
+    assertThat(unnamed.code()).as(unnamed.err()).isZero();
+    assertThat(unnamed.err()).containsPattern("creating session s-[a-z0-9]{10}\\.\\.\\.");
+    assertThat(
+            berth(
+                    "session",
+                    "rm",
+                    unnamed.err().replaceAll("(?s).*creating session (s-[a-z0-9]{10}).*", "$1"))
+                .code())
+        .isZero();
 
     Path local = Files.writeString(work.resolve("hello.txt"), "hello from the host\n");
     Run cp = berth("session", "cp", "-p", local.toString(), "demo:docs/");
