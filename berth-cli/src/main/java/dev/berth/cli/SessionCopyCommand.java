@@ -108,6 +108,10 @@ final class SessionCopyCommand extends ClientCommand {
     String base = workspacePath(to);
     String name = local.toAbsolutePath().normalize().getFileName().toString();
     String target;
+    // The parent first: beneath a file, some engines cannot even look (Docker answers 500).
+    if (!base.isEmpty()) {
+      readyParent(to, base);
+    }
     Optional<JsonNode> there = stat(to.id(), base);
     if (to.into() || there.filter(SessionCopyCommand::isDirectory).isPresent()) {
       if (there.isEmpty()) {
@@ -125,7 +129,6 @@ final class SessionCopyCommand extends ClientCommand {
       if (target.isEmpty()) {
         throw new CliException("name a path in session " + to.id() + ", e.g. " + to.id() + ":.");
       }
-      readyParent(to, target);
     }
     Optional<JsonNode> existing = target.equals(base) ? there : stat(to.id(), target);
     if (dir) {
