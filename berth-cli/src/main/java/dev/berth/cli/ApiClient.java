@@ -21,8 +21,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The CLI's way to a running Berth: {@code BERTH_URL} (default http://127.0.0.1:7780) and a token
- * from {@code BERTH_TOKEN} or the admin token file in the data directory.
+ * The CLI's way to a running Berth: the server of the data directory ({@code BERTH_HOME}, else
+ * ~/.berth) at the port its {@code berth.yaml} or {@code BERTH_PORT} gives, or {@code BERTH_URL};
+ * and a token from {@code BERTH_TOKEN} or that data directory's admin token file.
+ *
+ * <p>Without {@code BERTH_URL} the address is always the one of the data directory the token came
+ * from: with two installations on one machine, one's admin token is never sent to the other's
+ * server.
  */
 final class ApiClient {
   static final JsonMapper JSON = JsonMapper.builder().build();
@@ -34,26 +39,38 @@ final class ApiClient {
 
   private final String baseUrl;
   private final String token;
+  private final String tokenSource;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   ApiClient(String baseUrl, String token) {
+    this(baseUrl, token, "BERTH_TOKEN");
+  }
+
+  /**
+   * @param tokenSource where the token was looked for, for the message when the server wants one
+   *     and there is none
+   */
+  ApiClient(String baseUrl, String token, String tokenSource) {
     this.baseUrl = baseUrl.replaceAll("/+$", "");
     this.token = token;
+    this.tokenSource = tokenSource;
   }
 
   static ApiClient fromEnvironment(Map<String, String> env) {
-    String url = env.getOrDefault("BERTH_URL", "http://127.0.0.1:7780");
+    Path home = ConfigLoader.home(env);
+    String url = env.get("BERTH_URL");
+    url = url == null || url.isBlank() ? ServerAddress.of(home, env) : ServerAddress.checked(url);
     String token = env.get("BERTH_TOKEN");
+    Path file = home.resolve("admin.token");
     if (token == null || token.isBlank()) {
-      Path file = ConfigLoader.home(env).resolve("admin.token");
       try {
         token = Files.exists(file) ? Files.readString(file).strip() : null;
       } catch (IOException e) {
         throw new CliException("cannot read " + file + ": " + e.getMessage());
       }
     }
-    return new ApiClient(url, token);
+    return new ApiClient(url, token, "BERTH_TOKEN is not set and there is no " + file);
   }
 
   String baseUrl() {
@@ -118,7 +135,13 @@ final class ApiClient {
     }
     headers.forEach(builder::header);
     try {
-      return http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> r =
+          http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+      if (r.statusCode() == 401 && token == null) {
+        r.body().close();
+        throw noToken();
+      }
+      return r;
     } catch (ConnectException e) {
       throw new CliException(
           "no Berth server answers at "
@@ -171,6 +194,9 @@ final class ApiClient {
       return builder.buildAsync(uri, listener).get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException refused) {
+        if (refused.getResponse().statusCode() == 401 && token == null) {
+          throw noToken();
+        }
         throw new CliException(
             "the server refused the WebSocket to "
                 + path
@@ -186,6 +212,17 @@ final class ApiClient {
       Thread.currentThread().interrupt();
       throw new CliException("interrupted");
     }
+  }
+
+  /** The server wants a token and the CLI found none: say where it looked. */
+  private CliException noToken() {
+    return new CliException(
+        "the server at "
+            + baseUrl
+            + " wants a token: "
+            + tokenSource
+            + " (a server writes its admin token there on first start; or set BERTH_TOKEN, or"
+            + " BERTH_HOME to the server's data directory)");
   }
 
   static void checkOk(HttpResponse<InputStream> response) {

@@ -48,7 +48,8 @@ final class BenchCommand {
       name = "docker",
       mixinStandardHelpOptions = true,
       description = {
-        "Session create-to-ready and teardown: Berth's REST API vs the raw Engine API.",
+        "Benchmark session create-to-ready and teardown: Berth's REST API vs the raw"
+            + " Engine API.",
         "Raw: volume create + container create + start + first exec; rm -f + volume rm.",
         "Berth: POST /api/v1/sessions (RUNNING) and DELETE (receipt), same image."
       })

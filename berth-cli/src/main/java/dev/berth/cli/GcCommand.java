@@ -10,9 +10,10 @@ import tools.jackson.databind.JsonNode;
     name = "gc",
     mixinStandardHelpOptions = true,
     description = {
-      "Remove orphans: resources carrying Berth's labels whose session is gone,",
-      "older than the grace period. Resources of live sessions are never touched.",
-      "Also removes template volumes that no template and no session needs any more."
+      "Remove orphans: resources with Berth's labels whose session is gone.",
+      "Only those older than the grace period; resources of live sessions are never"
+          + " touched. Also removes template volumes that no template and no session needs"
+          + " any more."
     })
 final class GcCommand extends ClientCommand {
   @Option(names = "--dry-run", description = "only list what would be removed")

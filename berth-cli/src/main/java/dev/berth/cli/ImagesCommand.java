@@ -20,9 +20,10 @@ final class ImagesCommand {
       name = "build",
       mixinStandardHelpOptions = true,
       description = {
-        "Build template images. Named templates are built after the images they build on, and",
-        "the images built on them after them; no names builds every image. No cache unless",
-        "--cache. Exits non-zero when a build fails (its previous image is kept)."
+        "Build template images, parents first.",
+        "Named templates are built after the images they build on, and the images built"
+            + " on them after them; no names builds every image. No cache unless --cache."
+            + " Exits non-zero when a build fails (its previous image is kept)."
       })
   static final class Build extends ClientCommand {
     @Parameters(arity = "0..*", paramLabel = "TEMPLATE", description = "templates to build")
@@ -79,8 +80,9 @@ final class ImagesCommand {
       name = "ls",
       mixinStandardHelpOptions = true,
       description = {
-        "Template images: current build, size, whether it is outdated (a parent rebuilt, its",
-        "sources changed) and why, and live sessions on an older build."
+        "List template images: current build, size, whether each is outdated and why.",
+        "Outdated: a parent rebuilt or its sources changed. Also the live sessions on an"
+            + " older build."
       })
   static final class Ls extends ClientCommand {
     @Override
@@ -143,9 +145,9 @@ final class ImagesCommand {
       name = "volumes",
       mixinStandardHelpOptions = true,
       description = {
-        "Template volumes: the read-only copies of templates' files (templateVolume), one per",
-        "content; CURRENT is the one new sessions get, USED BY the containers that mount it.",
-        "'berth gc' removes those no template and no session needs."
+        "List template volumes: the read-only copies of templates' files" + " (templateVolume).",
+        "One per content; CURRENT is the one new sessions get, USED BY the containers"
+            + " that mount it. 'berth gc' removes those no template and no session needs."
       })
   static final class Volumes extends ClientCommand {
     @Override

@@ -41,9 +41,10 @@ import tools.jackson.databind.json.JsonMapper;
     name = "processes",
     mixinStandardHelpOptions = true,
     description = {
-      "Processes on Docker: time to the first output byte (start 'printf x', read it) and a",
-      "keystroke round trip through a raw TTY 'cat', Berth's REST + WebSocket vs the engine's",
-      "hijacked exec stream (what docker exec -it uses)."
+      "Benchmark processes on Docker: first output byte and a keystroke round trip.",
+      "Time to the first output byte (start 'printf x', read it) and a keystroke round"
+          + " trip through a raw TTY 'cat': Berth's REST + WebSocket vs the engine's"
+          + " hijacked exec stream (what docker exec -it uses)."
     })
 final class ProcessesBench implements Runnable {
   private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -38,8 +38,9 @@ import tools.jackson.databind.json.JsonMapper;
     name = "proxy",
     mixinStandardHelpOptions = true,
     description = {
-      "The browser proxy vs the app's port directly: GET of a 2-byte page, and a WebSocket",
-      "round trip (send, receive the echo), over kept-alive connections."
+      "Benchmark the browser proxy against the app's port directly.",
+      "A GET of a 2-byte page, and a WebSocket round trip (send, receive the echo),"
+          + " over kept-alive connections."
     })
 final class ProxyBench implements Runnable {
   private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -30,9 +30,10 @@ import picocli.CommandLine.Option;
     name = "sandbox",
     mixinStandardHelpOptions = true,
     description = {
-      "gVisor vs runc on Docker, through Berth's REST API, interleaved in one run:",
-      "create-to-ready, exec `true`, write 4 KiB, read it back, delete; and idle memory.",
-      "Needs an engine with the runsc runtime (docs/docker.md)."
+      "Benchmark gVisor sessions against runc sessions on Docker.",
+      "Through Berth's REST API, interleaved in one run: create-to-ready, exec `true`,"
+          + " write 4 KiB, read it back, delete; and idle memory. Needs an engine with the"
+          + " runsc runtime (docs/docker.md)."
     })
 final class SandboxBench implements Runnable {
   private static final List<String> SANDBOXES = List.of("runc", "gvisor");

@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the Berth server (REST API) until interrupted.",
-      "Data directory: $BERTH_HOME (default ~/.berth). Configuration: <data dir>/berth.yaml,",
-      "then BERTH_* environment variables, then these options."
+      "Run the Berth server (REST API, MCP, proxy, dashboard) until interrupted.",
+      "Data directory: $BERTH_HOME (default ~/.berth). Configuration: <data"
+          + " dir>/berth.yaml, then BERTH_* environment variables, then these options."
     })
 final class ServeCommand implements Runnable, BerthCli.Environment {
   private Map<String, String> env = Map.of();
@@ -30,6 +30,16 @@ final class ServeCommand implements Runnable, BerthCli.Environment {
 
   @Option(names = "--backend", description = "auto, local, docker or kubernetes (default auto)")
   String backend;
+
+  /** Jetty's bind failure, wrapped by Javalin (JavalinBindException) or not. */
+  private static boolean portTaken(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException || t.getClass().getSimpleName().contains("Bind")) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   @Override
   public void environment(Map<String, String> env) {
@@ -50,8 +60,23 @@ final class ServeCommand implements Runnable, BerthCli.Environment {
     }
     BerthConfig config =
         ConfigLoader.load(ConfigLoader.home(env), env, flags, BackendProviders.installed().all());
-    BerthServer server =
-        BerthServer.start(config, BackendProviders.installed(), new PrintStream(System.out, true));
+    BerthServer server;
+    try {
+      server =
+          BerthServer.start(
+              config, BackendProviders.installed(), new PrintStream(System.out, true));
+    } catch (RuntimeException e) {
+      if (portTaken(e)) {
+        throw new CliException(
+            "port "
+                + config.port()
+                + " on "
+                + config.host()
+                + " is taken: is another 'berth serve' running there ('berth doctor' asks it)?"
+                + " Stop it, or pick another port with --port or BERTH_PORT");
+      }
+      throw e;
+    }
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +31,7 @@ import tools.jackson.databind.JsonNode;
       SessionProcessesCommand.Ps.class,
       SessionProcessesCommand.Attach.class,
       SessionProcessesCommand.Kill.class,
-      SessionCommand.Cp.class,
+      SessionCopyCommand.class,
       SessionCommand.Logs.class,
       SessionCommand.Events.class,
       SessionContainersCommand.Ls.class,
@@ -172,9 +169,10 @@ final class SessionCommand {
     @Override
     public void run() {
       Map<String, Object> body = new LinkedHashMap<>();
-      if (id != null) {
-        body.put("id", id);
-      }
+      // Named here, as the server would (SessionId.generate), so its events can be followed
+      // while the create waits.
+      String sessionId = id != null ? id : dev.berth.base.SessionId.generate().value();
+      body.put("id", sessionId);
       if (template != null) {
         body.put("template", template);
       }
@@ -183,7 +181,11 @@ final class SessionCommand {
       }
       body.put("labels", labels);
       body.put("start", !noStart);
-      JsonNode created = FirstUseBuild.create(this, body, build);
+      JsonNode created;
+      try (var progress = CreateProgress.follow(client(), sessionId, err())) {
+        created = FirstUseBuild.create(this, body, build);
+        progress.awaitStatus(created.path("session").path("status").asString(""));
+      }
       JsonNode session = created.get("session");
       if (json) {
         printJson(created);
@@ -210,7 +212,11 @@ final class SessionCommand {
     }
   }
 
-  @Command(name = "ls", mixinStandardHelpOptions = true, description = "List live sessions.")
+  @Command(
+      name = "ls",
+      aliases = "list",
+      mixinStandardHelpOptions = true,
+      description = "List live sessions.")
   static final class Ls extends ClientCommand {
     @Option(names = "--status", description = "only sessions in this status")
     String status;
@@ -333,9 +339,11 @@ final class SessionCommand {
       name = "migrate",
       mixinStandardHelpOptions = true,
       description = {
-        "Move a session to another backend with its workspace: berth session migrate ID --to docker",
-        "Same id, labels and token; it runs again on the target if it was running. On failure it",
-        "stays where it was. Prints the cleanup receipt of the backend it left."
+        "Move a session to another backend with its workspace.",
+        "  berth session migrate ID --to docker",
+        "Same id, labels and token; it runs again on the target if it was running. On"
+            + " failure it stays where it was. Prints the cleanup receipt of the backend it"
+            + " left."
       })
   static final class Migrate extends OnSession {
     @Option(
@@ -368,100 +376,18 @@ final class SessionCommand {
   }
 
   @Command(
-      name = "cp",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Copy a file into or out of a session: one side is ID:PATH.",
-        "  berth session cp notes.txt my-session:docs/notes.txt",
-        "  berth session cp my-session:docs/notes.txt ./notes.txt"
-      })
-  static final class Cp extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "SRC")
-    String source;
-
-    @Parameters(index = "1", paramLabel = "DST")
-    String destination;
-
-    @Override
-    public void run() {
-      boolean upload = isRemote(destination) && !isRemote(source);
-      boolean download = isRemote(source) && !isRemote(destination);
-      if (!upload && !download) {
-        throw new CliException("exactly one of SRC and DST must be ID:PATH (a session path)");
-      }
-      if (upload) {
-        Path local = Path.of(source);
-        if (!Files.isRegularFile(local)) {
-          throw new CliException(source + " is not a file (cp copies single files)");
-        }
-        String[] remote = destination.split(":", 2);
-        HttpResponse<InputStream> r;
-        try {
-          r =
-              client()
-                  .send(
-                      "PUT",
-                      SESSIONS
-                          + "/"
-                          + ApiClient.encodePath(remote[0])
-                          + "/files/"
-                          + ApiClient.encodePath(remote[1]),
-                      HttpRequest.BodyPublishers.ofFile(local),
-                      "application/octet-stream");
-        } catch (java.io.FileNotFoundException e) {
-          throw new CliException("cannot read " + source);
-        }
-        JsonNode entry = ApiClient.readJson(r);
-        out().println("copied " + entry.get("size").asLong() + " bytes to " + destination);
-      } else {
-        String[] remote = source.split(":", 2);
-        HttpResponse<InputStream> r =
-            client()
-                .send(
-                    "GET",
-                    SESSIONS
-                        + "/"
-                        + ApiClient.encodePath(remote[0])
-                        + "/files/"
-                        + ApiClient.encodePath(remote[1]),
-                    HttpRequest.BodyPublishers.noBody(),
-                    null);
-        ApiClient.checkOk(r);
-        if (r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
-          throw new CliException(source + " is a directory (cp copies single files)");
-        }
-        Path local = Path.of(destination);
-        if (Files.isDirectory(local)) {
-          local = local.resolve(Path.of(remote[1]).getFileName());
-        }
-        try (InputStream in = r.body()) {
-          long n = Files.copy(in, local, StandardCopyOption.REPLACE_EXISTING);
-          out().println("copied " + n + " bytes to " + local);
-        } catch (IOException e) {
-          throw new CliException("cannot write " + local + ": " + e.getMessage());
-        }
-      }
-      out().flush();
-    }
-
-    private static boolean isRemote(String spec) {
-      int colon = spec.indexOf(':');
-      return colon > 0 && spec.substring(0, colon).matches("[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?");
-    }
-  }
-
-  @Command(
       name = "logs",
       mixinStandardHelpOptions = true,
       description = {
-        "The last lines of the session app's output. With -f, then what it writes as it",
-        "writes it, until it stops (or ^C)."
+        "Print the last lines of the session app's output.",
+        "With -f, then what it writes as it writes it, until it stops (or ^C)."
       })
   static final class Logs extends OnSession {
 
     @Option(
         names = {"-n", "--lines"},
-        defaultValue = "100")
+        defaultValue = "100",
+        description = "how many of the last lines to print (default 100)")
     int lines;
 
     @Option(
@@ -526,8 +452,9 @@ final class SessionCommand {
       name = "events",
       mixinStandardHelpOptions = true,
       description = {
-        "A session's audit trail. With -f, then each new event as it happens, until ^C;",
-        "-f without an ID follows every session's events (a session token: its own)."
+        "Print a session's audit trail.",
+        "With -f, then each new event as it happens, until ^C; -f without an ID follows"
+            + " every session's events (with a session token: its own)."
       })
   static final class Events extends ClientCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "the session id")

@@ -17,16 +17,26 @@ import tools.jackson.databind.JsonNode;
  */
 @Command(
     name = "exec",
+    exitCodeOnInvalidInput = ExitCodes.BERTH_FAILED,
+    exitCodeOnExecutionException = ExitCodes.BERTH_FAILED,
     mixinStandardHelpOptions = true,
     description = {
-      "Run a command in a session: berth session exec ID -- ls -l",
-      "A single argument is run by /bin/sh -c. Exits with the command's exit code.",
-      "  -it: interactive, in a terminal (raw mode; ^] detaches). -i: stdin without a terminal.",
-      "  -d: in the background; prints the process id (berth session ps / attach / kill)."
+      "Run a command in a session; exits with the command's exit code.",
+      "  berth session exec ID -- ls -l",
+      "A single argument is run by /bin/sh -c. Berth's own failures exit 125, a"
+          + " command killed at its timeout 124.",
+      "  -it: interactive, in a terminal (raw mode; ^] detaches). -i: stdin without a"
+          + " terminal.",
+      "  -d: in the background; prints the process id (berth session ps / attach /" + " kill)."
     })
-final class SessionExecCommand extends SessionCommand.OnSession {
+final class SessionExecCommand extends SessionCommand.OnSession
+    implements ExitCodes.PassesExitCode {
 
-  @Parameters(index = "1..*", paramLabel = "COMMAND", arity = "1..*")
+  @Parameters(
+      index = "1..*",
+      paramLabel = "COMMAND",
+      arity = "1..*",
+      description = "the command and its arguments, or one shell line for /bin/sh -c")
   List<String> command;
 
   @Option(names = "--cwd", description = "working directory, relative to the workspace")
@@ -39,8 +49,11 @@ final class SessionExecCommand extends SessionCommand.OnSession {
 
   @Option(
       names = "--timeout",
-      description = "seconds (default: the server's execTimeout); not with -i, -t or -d")
-  Integer timeout;
+      paramLabel = "DURATION",
+      description =
+          "kill the command after this long: 90s, 5m, 1h, 500ms (default: the server's"
+              + " execTimeout); not with -i, -t or -d")
+  java.time.Duration timeout;
 
   @Option(
       names = "--stdin",
@@ -86,7 +99,7 @@ final class SessionExecCommand extends SessionCommand.OnSession {
     Map<String, Object> body = body();
     int code = startAndAttach(this, id, body, interactive, tty, detach);
     if (code != 0) {
-      throw new CliException("", code, null);
+      throw CliException.commandExit(code);
     }
   }
 
@@ -155,7 +168,8 @@ final class SessionExecCommand extends SessionCommand.OnSession {
   private void oneShot() {
     Map<String, Object> body = body();
     if (timeout != null) {
-      body.put("timeout", timeout);
+      // The API takes whole seconds: round up, so a timeout is never shorter than asked.
+      body.put("timeout", Math.max(1, (timeout.toMillis() + 999) / 1000));
     }
     if (stdin) {
       try {
@@ -190,7 +204,7 @@ final class SessionExecCommand extends SessionCommand.OnSession {
     int code = r.get("exitCode").asInt();
     if (code != 0) {
       // The command's own exit code is the answer; its output already said what happened.
-      throw new CliException("", code == -1 ? 124 : code, null);
+      throw CliException.commandExit(code == -1 ? ExitCodes.TIMED_OUT : code);
     }
   }
 }

@@ -26,7 +26,7 @@ final class SessionProcessesCommand {
       name = "ps",
       mixinStandardHelpOptions = true,
       description = {
-        "The session's processes: those running, and those that ended in the last 10 minutes.",
+        "List the session's processes: running, and ended in the last 10 minutes.",
         "Started with berth session exec -d / -i / -t (or POST .../processes)."
       })
   static final class Ps extends SessionCommand.OnSession {
@@ -65,14 +65,17 @@ final class SessionProcessesCommand {
 
   @Command(
       name = "attach",
+      exitCodeOnInvalidInput = ExitCodes.BERTH_FAILED,
+      exitCodeOnExecutionException = ExitCodes.BERTH_FAILED,
       mixinStandardHelpOptions = true,
       description = {
-        "Attach to a process: its output from the start (what Berth still keeps, its last MiB),",
-        "then as it comes, until it ends; exits with its exit code. ^C is passed to it (a second",
-        "^C detaches). With -i this command's standard input goes to it; in a terminal, to a",
-        "process with a terminal, that is raw mode: ^] detaches."
+        "Attach to a process until it ends; exits with its exit code.",
+        "Its output from the start (what Berth still keeps, its last MiB), then as it"
+            + " comes. ^C is passed to it (a second ^C detaches). With -i this command's"
+            + " standard input goes to it; in a terminal, to a process with a terminal, that"
+            + " is raw mode: ^] detaches. Berth's own failures exit 125."
       })
-  static final class Attach extends OnProcess {
+  static final class Attach extends OnProcess implements ExitCodes.PassesExitCode {
     @Option(
         names = {"-i", "--interactive"},
         description = "send standard input to the process (it must have been started with -i)")
@@ -93,7 +96,7 @@ final class SessionProcessesCommand {
           new AttachedProcess(client(), id, p, stdio(), err())
               .run(since, interactive, terminal, true);
       if (code != 0) {
-        throw new CliException("", code, null);
+        throw CliException.commandExit(code);
       }
     }
   }
@@ -103,8 +106,8 @@ final class SessionProcessesCommand {
       mixinStandardHelpOptions = true,
       description = {
         "End a process and everything it started; returns once they are gone.",
-        "With --signal, send that signal instead (TERM, KILL, INT, HUP, QUIT, USR1, USR2)",
-        "and return at once."
+        "With --signal, send that signal instead (TERM, KILL, INT, HUP, QUIT, USR1,"
+            + " USR2) and return at once."
       })
   static final class Kill extends OnProcess {
     @Option(

@@ -13,12 +13,15 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "shell",
+    exitCodeOnInvalidInput = ExitCodes.BERTH_FAILED,
+    exitCodeOnExecutionException = ExitCodes.BERTH_FAILED,
     mixinStandardHelpOptions = true,
     description = {
-      "An interactive shell in a session, in this terminal (berth session exec -it ID -- /bin/sh).",
+      "An interactive shell in a session, in this terminal.",
+      "The same as berth session exec -it ID -- /bin/sh.",
       "Exits with the shell's exit code; ^] detaches (the shell runs on: berth session attach)."
     })
-final class ShellCommand extends SessionCommand.OnSession {
+final class ShellCommand extends SessionCommand.OnSession implements ExitCodes.PassesExitCode {
   @Option(
       names = "--shell",
       paramLabel = "PATH",
@@ -40,7 +43,7 @@ final class ShellCommand extends SessionCommand.OnSession {
     }
     int code = SessionExecCommand.startAndAttach(this, id, body, true, true, false);
     if (code != 0) {
-      throw new CliException("", code, null);
+      throw CliException.commandExit(code);
     }
   }
 }

@@ -22,9 +22,10 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
-    description =
-        "Check a templates directory without a server: each template OK, or its file and what to"
-            + " fix. Exits 1 when any template does not load.")
+    description = {
+      "Check a templates directory without a server; exits 1 on a problem.",
+      "Each template OK, or its file and what to fix there."
+    })
 final class TemplatesCheckCommand implements Runnable, BerthCli.Environment {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

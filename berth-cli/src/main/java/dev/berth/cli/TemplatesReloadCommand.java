@@ -10,9 +10,10 @@ import tools.jackson.databind.JsonNode;
 @Command(
     name = "reload",
     mixinStandardHelpOptions = true,
-    description =
-        "Have the server read its templates again (admin): what loaded and what was skipped."
-            + " Exits 1 when a template does not load.")
+    description = {
+      "Have the server read its templates again now (admin).",
+      "Says what loaded and what was skipped; exits 1 when a template does not load."
+    })
 final class TemplatesReloadCommand extends ClientCommand {
   @Override
   public void run() {

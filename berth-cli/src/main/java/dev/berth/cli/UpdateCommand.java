@@ -13,11 +13,11 @@ import tools.jackson.databind.JsonNode;
     name = "update",
     mixinStandardHelpOptions = true,
     description = {
-      "Rebuild the outdated template images, parents first, keeping the unchanged ones (the",
-      "cache: --no-cache rebuilds all), then list the live sessions that run an outdated image.",
-      "Named templates are updated with their ancestors and every image built on those.",
-      "With --restart-idle, restart the idle running ones on the new image, keeping their",
-      "workspaces. New sessions always get the newest image."
+      "Rebuild the outdated template images and list the sessions that run an old one.",
+      "Parents first, keeping the unchanged ones (the cache: --no-cache rebuilds all)."
+          + " Named templates are updated with their ancestors and every image built on"
+          + " those. With --restart-idle, restart the idle running sessions on the new"
+          + " image, keeping their workspaces. New sessions always get the newest image."
     })
 final class UpdateCommand extends ClientCommand {
   @Parameters(arity = "0..*", paramLabel = "TEMPLATE", description = "templates to build first")

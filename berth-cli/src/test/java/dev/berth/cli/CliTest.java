@@ -46,9 +46,27 @@ class CliTest {
     Run create = berth("session", "create", "--id", "demo", "--label", "team=data");
     assertThat(create.code()).as(create.err()).isZero();
     assertThat(create.out()).contains("RUNNING").contains("session token").contains("berth_s_");
+    // While it waits, the session's events as they happen.
+    assertThat(create.err())
+        .contains("creating session demo...")
+        .containsPattern("(?m)^  created from template 'default'")
+        .containsPattern("(?m)^  starting$")
+        .containsPattern("(?m)^  running$");
+
+    // Without --id the CLI names it as the server would, and follows it just the same.
+    Run unnamed = berth("session", "create", "--json");
+    assertThat(unnamed.code()).as(unnamed.err()).isZero();
+    assertThat(unnamed.err()).containsPattern("creating session s-[a-z0-9]{10}\\.\\.\\.");
+    assertThat(
+            berth(
+                    "session",
+                    "rm",
+                    unnamed.err().replaceAll("(?s).*creating session (s-[a-z0-9]{10}).*", "$1"))
+                .code())
+        .isZero();
 
     Path local = Files.writeString(work.resolve("hello.txt"), "hello from the host\n");
-    Run cp = berth("session", "cp", local.toString(), "demo:docs/hello.txt");
+    Run cp = berth("session", "cp", "-p", local.toString(), "demo:docs/");
     assertThat(cp.out()).contains("copied 20 bytes");
 
     Run exec = berth("session", "exec", "demo", "--", "cat", "docs/hello.txt");
@@ -125,7 +143,7 @@ class CliTest {
       assertThat(cp.err()).as("attempt " + attempt).contains("413").contains("the limit is");
     }
     assertThat(berth("session", "cp", "small:big.bin", work.resolve("back").toString()).err())
-        .contains("404");
+        .contains("no file or directory big.bin in session small");
   }
 
   @Test

@@ -122,8 +122,9 @@ class ProcessCliTest {
     assertThat(kill.code()).as(kill.err()).isZero();
     assertThat(kill.out()).contains("process " + pid + ": killed through the API");
 
-    // The attached CLI sees the end: Berth ended it, so there is no exit code of its own.
-    assertThat(attached.exit()).isEqualTo(1);
+    // The attached CLI sees the end: Berth ended it, so there is no exit code of its own: Berth's
+    // 125.
+    assertThat(attached.exit()).isEqualTo(ExitCodes.BERTH_FAILED);
     assertThat(attached.err().toString())
         .contains("berth: process " + pid + " ended: killed through the API");
     assertThat(cli("session", "ps", "procs").out())
@@ -131,7 +132,7 @@ class ProcessCliTest {
 
     // Attaching to the ended process replays its output and its end.
     Run late = cli("session", "attach", "procs", pid);
-    assertThat(late.code()).isEqualTo(1);
+    assertThat(late.code()).isEqualTo(ExitCodes.BERTH_FAILED);
     assertThat(late.output()).contains("before-attach");
   }
 
@@ -172,11 +173,11 @@ class ProcessCliTest {
   @Test
   void unknownSessionsAndProcessesAndAMissingTerminalAreClearErrorsThatStartNothing() {
     Run noProcess = cli("session", "attach", "procs", "p999");
-    assertThat(noProcess.code()).isEqualTo(1);
+    assertThat(noProcess.code()).isEqualTo(ExitCodes.BERTH_FAILED);
     assertThat(noProcess.err()).startsWith("berth: ").contains("p999").contains("404");
 
     Run noSession = cli("session", "attach", "nosuch", "p1");
-    assertThat(noSession.code()).isEqualTo(1);
+    assertThat(noSession.code()).isEqualTo(ExitCodes.BERTH_FAILED);
     assertThat(noSession.err()).contains("no session 'nosuch'").contains("404");
 
     assertThat(cli("session", "kill", "procs", "p999").err()).contains("p999").contains("404");
@@ -186,16 +187,16 @@ class ProcessCliTest {
 
     String before = cli("session", "ps", "procs", "--json").out();
     Run noTerminal = cli("session", "exec", "-it", "procs", "--", "sh");
-    assertThat(noTerminal.code()).isEqualTo(1);
+    assertThat(noTerminal.code()).isEqualTo(ExitCodes.BERTH_FAILED);
     assertThat(noTerminal.err())
         .startsWith("berth: -t needs a terminal, and standard input is not one");
     Run shell = cli("shell", "procs");
-    assertThat(shell.code()).isEqualTo(1);
+    assertThat(shell.code()).isEqualTo(ExitCodes.BERTH_FAILED);
     assertThat(shell.err()).contains("-t needs a terminal");
     assertThat(cli("session", "ps", "procs", "--json").out()).isEqualTo(before);
 
     Run timeout = cli("session", "exec", "-d", "--timeout", "5", "procs", "--", "true");
-    assertThat(timeout.code()).isEqualTo(1);
+    assertThat(timeout.code()).isEqualTo(ExitCodes.BERTH_FAILED);
     assertThat(timeout.err()).contains("--timeout is for a one-shot exec");
   }
 }

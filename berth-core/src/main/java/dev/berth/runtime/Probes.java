@@ -92,16 +92,28 @@ public final class Probes {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.of("interrupted");
+    } catch (NoProbeAddress e) {
+      return Optional.of(e.getMessage());
     } catch (Exception e) {
       return Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /** A probe's port has no address: the user's to fix, said in their words, no class name. */
+  private static final class NoProbeAddress extends RuntimeException {
+    NoProbeAddress(String message) {
+      super(message);
     }
   }
 
   private static URI address(Map<Integer, URI> addresses, int port) {
     URI uri = addresses.get(port);
     if (uri == null) {
-      throw new IllegalStateException(
-          "no address to probe port " + port + " at (not in 'ports', or not reachable yet)");
+      throw new NoProbeAddress(
+          "no address to probe port "
+              + port
+              + " at: add it to the template's 'ports', or probe one of "
+              + addresses.keySet());
     }
     return uri;
   }

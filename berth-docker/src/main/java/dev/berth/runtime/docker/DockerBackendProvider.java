@@ -54,11 +54,34 @@ public final class DockerBackendProvider implements BackendProvider {
     String host = DockerSettings.of(settings).host();
     var socket = DockerEngineCheck.socket(host, env);
     if (socket.isEmpty()) {
-      return new Availability(false, "remote (" + host + "); checked by the server");
+      // A tcp:// engine: said with where its address came from, and whether anything listens
+      // there (TLS and the API itself are the server's to check when it opens the backend).
+      String remote = host.isBlank() ? env.getOrDefault("DOCKER_HOST", "") : host;
+      String from = host.isBlank() ? "DOCKER_HOST" : "dockerHost";
+      return new Availability(
+          false, "remote engine " + remote + " (" + from + "): " + reach(remote));
     }
     return DockerEngineCheck.problem(socket.get())
         .map(p -> new Availability(false, "not available: " + p))
         .orElseGet(() -> new Availability(true, "answers at " + socket.get()));
+  }
+
+  /** Whether a TCP connect to a tcp:// engine address succeeds, within 2 s. */
+  private static String reach(String address) {
+    try {
+      java.net.URI uri = java.net.URI.create(address);
+      if (uri.getHost() == null || uri.getPort() < 0) {
+        return "not a tcp://HOST:PORT address";
+      }
+      try (var socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 2000);
+      }
+      return "it accepts connections; the server checks the rest when it starts";
+    } catch (IllegalArgumentException e) {
+      return "not a tcp://HOST:PORT address";
+    } catch (java.io.IOException e) {
+      return "nothing answers there: start the engine, or set DOCKER_HOST to one that runs";
+    }
   }
 
   @Override

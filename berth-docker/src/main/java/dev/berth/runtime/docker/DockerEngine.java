@@ -189,7 +189,14 @@ final class DockerEngine implements AutoCloseable {
       if (status != 200 || header == null) {
         throw new BerthException(
             ErrorCode.RUNTIME_FAILURE,
-            "Docker could not stat '" + absPath + "' in " + containerId + ": HTTP " + status);
+            // In the user's terms: the path as the session sees it, no container id. The engine
+            // answers a HEAD with no body; its 500 here is in practice ENOTDIR (a path beneath a
+            // file), which is all the more worth naming.
+            "cannot look up '"
+                + absPath
+                + "' in the session: the Docker engine answered HTTP "
+                + status
+                + (status == 500 ? " (is a part of that path a file, not a directory?)" : ""));
       }
       JsonNode node = JSON.readTree(Base64.getDecoder().decode(header));
       return Optional.of(
