@@ -26,6 +26,12 @@ class DockerMcpAgentToolsTest extends McpAgentToolsTest {
     return new TestServer(home, all, "docker");
   }
 
+  /** 3 each here: every read and write goes through the engine; local runs the full 100. */
+  @Override
+  protected int appendsEach() {
+    return 3;
+  }
+
   @Override
   protected void afterServerClosed() throws Exception {
     String script =

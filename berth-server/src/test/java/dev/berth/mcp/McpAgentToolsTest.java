@@ -2,6 +2,7 @@ package dev.berth.mcp;
 
 import static dev.berth.mcp.McpHttpTest.error;
 import static dev.berth.mcp.McpHttpTest.ok;
+import static dev.berth.mcp.McpHttpTest.okVersioned;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.server.TestServer;
@@ -98,12 +99,12 @@ public class McpAgentToolsTest {
     create(admin, "files");
     Map<String, Object> s = Map.of("session_id", "files");
     ok(admin, "session_write_file", with(s, "path", "a.txt", "content", "1\n2\n3\n4\n5\n"));
-    assertThat(ok(admin, "session_read_file", with(s, "path", "a.txt", "offset", 4)))
+    assertThat(okVersioned(admin, "session_read_file", with(s, "path", "a.txt", "offset", 4)))
         .isEqualTo("     4\t4\n     5\t5\n[lines 4-5 of 5; that is the end of the file]");
-    assertThat(ok(admin, "session_read_file", with(s, "path", "a.txt", "offset", 6)))
+    assertThat(okVersioned(admin, "session_read_file", with(s, "path", "a.txt", "offset", 6)))
         .contains("has 5 lines: offset=6 is past its end");
     assertThat(
-            ok(
+            okVersioned(
                 admin,
                 "session_edit_file",
                 with(s, "path", "a.txt", "old_string", "3\n", "new_string", "three\n")))
@@ -118,6 +119,81 @@ public class McpAgentToolsTest {
     ok(admin, "session_delete_file", with(s, "path", "a.txt"));
     assertThat(ok(admin, "session_delete_file", with(s, "path", "a.txt")))
         .contains("nothing to delete");
+  }
+
+  /**
+   * Appends each of the ten clients makes in {@link #tenAgentsAppendingWithIfVersionLoseNothing}.
+   */
+  protected int appendsEach() {
+    return 10;
+  }
+
+  @Test
+  void tenAgentsAppendingWithIfVersionLoseNothing() throws Exception {
+    McpSyncClient admin = client(berth.adminToken);
+    create(admin, "race");
+    Map<String, Object> s = Map.of("session_id", "race");
+    ok(admin, "session_write_file", with(s, "path", "log.txt", "content", ""));
+    int clientsCount = 10;
+    List<McpSyncClient> agents = new ArrayList<>();
+    for (int c = 0; c < clientsCount; c++) {
+      agents.add(client(berth.adminToken));
+    }
+    var conflicts = new java.util.concurrent.atomic.AtomicInteger();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+      for (int c = 0; c < clientsCount; c++) {
+        McpSyncClient agent = agents.get(c);
+        int client = c;
+        all.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < appendsEach(); i++) {
+                    conflicts.addAndGet(appendOnce(agent, s, "c" + client + "-" + i + "\n"));
+                  }
+                  return null;
+                }));
+      }
+      for (var f : all) {
+        f.get(5, java.util.concurrent.TimeUnit.MINUTES);
+      }
+    }
+    String numbered = okVersioned(admin, "session_read_file", with(s, "path", "log.txt"));
+    List<String> lines = unnumbered(numbered).lines().toList();
+    assertThat(lines).hasSize(clientsCount * appendsEach()).doesNotHaveDuplicates();
+    assertThat(conflicts.get()).as("conflicts were met and retried").isPositive();
+  }
+
+  /** Read, append, write with the version read; on a conflict read again. Returns the retries. */
+  private static int appendOnce(McpSyncClient agent, Map<String, Object> s, String line) {
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      String read = ok(agent, "session_read_file", with(s, "path", "log.txt"));
+      var m = java.util.regex.Pattern.compile("\\[version: ([0-9a-f]{32})]$").matcher(read);
+      assertThat(m.find()).as(read).isTrue();
+      String before = unnumbered(McpHttpTest.VERSION_LINE.matcher(read).replaceFirst(""));
+      var r =
+          McpHttpTest.call(
+              agent,
+              "session_write_file",
+              with(s, "path", "log.txt", "content", before + line, "if_version", m.group(1)));
+      if (!r.isError()) {
+        return attempt;
+      }
+      assertThat(McpHttpTest.text(r)).contains("changed since it was read");
+    }
+    throw new AssertionError("1000 conflicts in a row appending " + line);
+  }
+
+  /** The file's text from session_read_file's numbered lines ('[...]' notes left out). */
+  private static String unnumbered(String numbered) {
+    var out = new StringBuilder();
+    for (String l : numbered.split("\n")) {
+      int tab = l.indexOf('\t');
+      if (tab > 0 && l.substring(0, tab).strip().matches("\\d+")) {
+        out.append(l.substring(tab + 1)).append('\n');
+      }
+    }
+    return out.toString();
   }
 
   @Test

@@ -100,6 +100,19 @@ public class McpHttpTest {
     return text(r);
   }
 
+  /**
+   * A read, write or edit that succeeded, its answer without the file's version line, which must be
+   * its last ('[version: ' and 32 hex digits).
+   */
+  static String okVersioned(McpSyncClient c, String tool, Map<String, Object> args) {
+    String answer = ok(c, tool, args);
+    assertThat(answer).as("the answer ends with the file's version").containsPattern(VERSION_LINE);
+    return VERSION_LINE.matcher(answer).replaceFirst("");
+  }
+
+  static final java.util.regex.Pattern VERSION_LINE =
+      java.util.regex.Pattern.compile("\n\\[version: [0-9a-f]{32}]$");
+
   static String error(McpSyncClient c, String tool, Map<String, Object> args) {
     CallToolResult r = call(c, tool, args);
     assertThat(r.isError()).as(tool + " " + args + " should fail; got " + text(r)).isTrue();
@@ -182,13 +195,14 @@ public class McpHttpTest {
                 "session_write_file",
                 with(s, "path", "src/app.py", "content", "a = 1\nb = 2\na = 1\n")))
         .contains("wrote 18 bytes");
-    assertThat(ok(admin, "session_read_file", with(s, "path", "src/app.py")))
+    assertThat(okVersioned(admin, "session_read_file", with(s, "path", "src/app.py")))
         .isEqualTo("     1\ta = 1\n     2\tb = 2\n     3\ta = 1\n");
     assertThat(ok(admin, "session_info", s))
         .as("tool calls count as activity, and session_info says so")
         .containsPattern("\"explanation\" : \"active (just now|\\d+ s ago) via mcp");
     assertThat(
-            ok(admin, "session_read_file", with(s, "path", "src/app.py", "offset", 2, "limit", 1)))
+            okVersioned(
+                admin, "session_read_file", with(s, "path", "src/app.py", "offset", 2, "limit", 1)))
         .startsWith("     2\tb = 2\n")
         .contains("[lines 2-2 of 3; call again with offset=3 for more]");
 
@@ -230,7 +244,7 @@ public class McpHttpTest {
             List.of(
                 Map.of("old_string", "b = 2", "new_string", "b = 3"),
                 Map.of("old_string", "nope", "new_string", "x"))));
-    assertThat(ok(admin, "session_read_file", with(s, "path", "src/app.py")))
+    assertThat(okVersioned(admin, "session_read_file", with(s, "path", "src/app.py")))
         .as("a failed batch changes nothing")
         .isEqualTo("     1\ta = 9\n     2\tb = 2\n     3\ta = 9\n");
     ok(
@@ -244,7 +258,7 @@ public class McpHttpTest {
             List.of(
                 Map.of("old_string", "b = 2", "new_string", "b = 3"),
                 Map.of("old_string", "a = 9\nb", "new_string", "a = 0\nb"))));
-    assertThat(ok(admin, "session_read_file", with(s, "path", "src/app.py")))
+    assertThat(okVersioned(admin, "session_read_file", with(s, "path", "src/app.py")))
         .isEqualTo("     1\ta = 0\n     2\tb = 3\n     3\ta = 9\n");
 
     ok(admin, "session_make_directory", with(s, "path", "docs/notes"));
