@@ -6,6 +6,7 @@ import dev.berth.mcp.BerthMcp;
 import dev.berth.mcp.tool.ToolDefinition;
 import dev.berth.mcp.tools.McpTools;
 import dev.berth.server.TestServer;
+import dev.berth.service.files.FileVersion;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -87,7 +88,11 @@ class McpStdioTest {
               CallToolRequest.builder("session_read_file")
                   .arguments(Map.of("session_id", "desk", "path", "a.txt"))
                   .build());
-      assertThat(text(read)).isEqualTo("     1\tvia stdio\n");
+      assertThat(text(read))
+          .isEqualTo(
+              "     1\tvia stdio\n\n[version: "
+                  + FileVersion.of("via stdio".getBytes(StandardCharsets.UTF_8))
+                  + "]");
       CallToolResult missing =
           client.callTool(
               CallToolRequest.builder("session_info")
