@@ -7,6 +7,10 @@ import {
 
 let app;
 let tokenB;
+// What Chromium logs as errors on the dashboard (an invalid `pattern` is only ever a console error).
+const consoleErrors = [];
+dashboard.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+dashboard.on('pageerror', (e) => consoleErrors.push(String(e)));
 
 await step('login-page', async () => {
   await dashboard.goto(`${url}/`);
@@ -29,8 +33,58 @@ await step('logged-in-as-admin', async () => {
   check(login && login.httpOnly && login.path === '/api/', `dashboard cookie: ${JSON.stringify(login)}`);
 });
 
+await step('id-pattern-checked-by-the-browser', async () => {
+  const validity = (value) => dashboard.$eval('#create-id', (input, v) => {
+    input.value = v;
+    return { valid: input.checkValidity(), mismatch: input.validity.patternMismatch };
+  }, value);
+  for (const bad of ['-leading', 'trailing-', 'Upper', 'a_b', 'x'.repeat(41)]) {
+    const v = await validity(bad);
+    check(!v.valid && v.mismatch, `the browser should flag the id '${bad}': ${JSON.stringify(v)}`);
+  }
+  for (const good of ['a', 'browser-1', 'x'.repeat(40)]) {
+    const v = await validity(good);
+    check(v.valid, `the browser should take the id '${good}': ${JSON.stringify(v)}`);
+  }
+  await validity('');
+  await dashboard.evaluate(() => new Promise((r) => setTimeout(r, 0))); // console events arrive
+  const regexErrors = consoleErrors.filter((t) => /regular expression|pattern/i.test(t));
+  check(regexErrors.length === 0, `Chromium refused the id pattern: ${regexErrors.join(' | ')}`);
+});
+
 await step('session-created', async () => {
   await create('browser1');
+});
+
+await step('phone-width-does-not-widen-the-page', async () => {
+  await dashboard.setViewportSize({ width: 390, height: 844 });
+  await row('browser1').waitFor();
+  await dashboard.locator('#created-token').waitFor(); // the long token is on the page too
+  const size = await dashboard.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    window: window.innerWidth,
+    table: document.querySelector('#sessions').scrollWidth,
+    box: document.querySelector('.table-scroll').clientWidth,
+  }));
+  check(size.page <= size.window, `at 390 px the page is ${size.page} px wide: ${JSON.stringify(size)}`);
+  // The table keeps its columns and scrolls inside its card; its actions can still be reached.
+  check(size.table > size.box, `the table should scroll in its box: ${JSON.stringify(size)}`);
+  await row('browser1').locator('button[data-action="details"]').scrollIntoViewIfNeeded();
+  check(await row('browser1').locator('button[data-action="details"]').isVisible(), 'Details reachable');
+  await snapshot(dashboard, 'phone');
+  await dashboard.setViewportSize({ width: 1366, height: 820 });
+});
+
+await step('failed-session-shows-its-reason', async () => {
+  await dashboard.selectOption('#create-template', 'failapp');
+  await dashboard.fill('#create-id', 'broken1');
+  await dashboard.click('#create');
+  const reason = row('broken1').locator('.status-reason');
+  await reason.waitFor();
+  const text = (await reason.textContent()).trim();
+  check(text.length > 0, 'a FAILED row should show its reason as text');
+  check(await reason.isVisible(), 'the reason should be visible, not only a tooltip');
+  await statusOf('broken1').filter({ hasText: /^FAILED$/ }).waitFor();
 });
 
 await step('app-opened-through-the-proxy', async () => {
@@ -68,7 +122,20 @@ await step('stopped-page', async () => {
 });
 
 await step('started-again', async () => {
+  // Hold the start call until the heading has been seen, so the check cannot race the reload.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  const startCall = '**/api/v1/sessions/*/start';
+  let continued;
+  await app.route(startCall, (route) => { continued = held.then(() => route.continue()); return continued; });
   await app.click('#start');
+  await app.locator('h1', { hasText: 'Session browser1 is starting' }).waitFor();
+  check((await app.locator('h1', { hasText: 'stopped' }).count()) === 0, 'the heading still says stopped');
+  check(!(await app.title()).includes('stopped'), `the title still says stopped: ${await app.title()}`);
+  await snapshot(app, 'starting');
+  release();
+  await continued;
+  await app.unroute(startCall);
   await app.locator('#title', { hasText: 'Hello from the test app in browser1' }).waitFor();
   await app.locator('#state', { hasText: 'open' }).waitFor();
   await app.fill('#message', 'after restart');
@@ -124,6 +191,18 @@ await step('deleted-with-receipt', async () => {
   await dashboard.locator('#receipt-title', { hasText: 'Cleanup receipt for browser1' }).waitFor();
   await dashboard.locator('#receipt-items li.removed').first().waitFor();
   await row('browser1').waitFor({ state: 'detached' });
+  // The create form's note is about browser2 (created last): it stays while browser2 does.
+  await dashboard.locator('#create-message', { hasText: 'Session browser2 is RUNNING' }).waitFor();
+});
+
+await step('note-goes-with-its-session', async () => {
+  await row('browser2').locator('button[data-action="delete"]').click();
+  await row('browser2').locator('button[data-action="delete"]', { hasText: 'Really delete?' }).click();
+  await dashboard.locator('#receipt-title', { hasText: 'Cleanup receipt for browser2' }).waitFor();
+  await row('browser2').waitFor({ state: 'detached' });
+  await dashboard.locator('#created-token').waitFor({ state: 'detached' });
+  const note = (await dashboard.textContent('#create-message')).trim();
+  check(!note.includes('browser2'), `the note outlived its session: ${note}`);
 });
 
 await step('deleted-session-is-closed-to-its-cookie', async () => {

@@ -10,6 +10,7 @@ const state = {
   sessions: [],
   templates: [],
   selected: null,
+  noted: null, // the session the create form's note (its status and token) is about
   busy: new Set(), // session ids with an action under way
   confirmDelete: new Map(), // session id -> time the first click happened
   timer: null,
@@ -158,6 +159,7 @@ $('create-form').addEventListener('submit', async (event) => {
   if ($('create-backend').value) body.backend = $('create-backend').value;
   button.disabled = true;
   message.className = 'message';
+  state.noted = null;
   message.replaceChildren(`Creating ${id || 'a session'} from ${body.template}… (waits until it is ready)`);
   refreshSoon();
   try {
@@ -171,6 +173,7 @@ $('create-form').addEventListener('submit', async (event) => {
       el('code', { id: 'created-token' }, created.token),
     );
     $('create-id').value = '';
+    state.noted = s.id;
     await refresh();
   } catch (e) {
     message.className = 'message error';
@@ -217,6 +220,9 @@ function render() {
   const tbody = $('sessions').querySelector('tbody');
   tbody.replaceChildren(...state.sessions.map(row));
   $('empty').hidden = state.sessions.length > 0;
+  // The "Session X is RUNNING · token" note is about a session that exists: it goes with it,
+  // whoever deleted it.
+  if (state.noted && !state.sessions.some((s) => s.id === state.noted)) clearNote();
   if (state.selected && !state.sessions.some((s) => s.id === state.selected)) closeDetail();
 }
 
@@ -250,7 +256,10 @@ function row(s) {
     el('td', { class: 'id' }, el('a', { href: '#', onclick: (e) => { e.preventDefault(); openDetail(s.id); } }, s.id)),
     el('td', {}, s.template),
     el('td', {}, s.backend),
-    el('td', {}, el('span', { class: `status ${s.status}`, title: s.statusReason || '' }, busy ? `${s.status}…` : s.status)),
+    el('td', {},
+      el('span', { class: `status ${s.status}`, title: s.statusReason || '' }, busy ? `${s.status}…` : s.status),
+      // A failed session's reason is what the reader needs next: shown, not only a tooltip.
+      s.status === 'FAILED' && s.statusReason ? el('div', { class: 'status-reason error' }, s.statusReason) : ''),
     el('td', { title: s.createdAt }, ago(s.createdAt)),
     el('td', { title: s.lastActivityAt }, ago(s.lastActivityAt)),
     el('td', { class: 'mono small' }, ports.length === 0 ? el('span', { class: 'muted' }, '—') :
@@ -342,7 +351,14 @@ function showReceipt(id, receipt, problem = '') {
 }
 $('receipt-close').addEventListener('click', () => { $('receipt-card').hidden = true; });
 
+function clearNote() {
+  state.noted = null;
+  $('create-message').className = 'message';
+  $('create-message').replaceChildren();
+}
+
 function flash(text) {
+  state.noted = null;
   const message = $('create-message');
   if (isAdmin()) {
     message.className = 'message error';
