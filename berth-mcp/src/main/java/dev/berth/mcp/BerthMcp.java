@@ -1,6 +1,7 @@
 package dev.berth.mcp;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.berth.mcp.tool.LoginLinks;
 import dev.berth.mcp.tool.McpCaller;
 import dev.berth.mcp.tool.ToolDefinition;
 import dev.berth.mcp.tool.ToolResults;
@@ -45,8 +46,13 @@ public final class BerthMcp {
 
   /** Every tool of {@link McpTools}, wired to the transport's principal. */
   public static List<SyncToolSpecification> tools(SessionService sessions) {
+    return tools(sessions, LoginLinks.NONE);
+  }
+
+  /** As above, with the proxy's login links for session_preview_link. */
+  public static List<SyncToolSpecification> tools(SessionService sessions, LoginLinks links) {
     List<SyncToolSpecification> specs = new ArrayList<>();
-    for (ToolDefinition tool : McpTools.all(sessions)) {
+    for (ToolDefinition tool : McpTools.all(sessions, links)) {
       specs.add(
           new SyncToolSpecification(
               tool.advertised(),
@@ -64,7 +70,10 @@ public final class BerthMcp {
   }
 
   static McpSyncServer streamable(
-      McpStreamableServerTransportProvider transport, SessionService sessions, String version) {
+      McpStreamableServerTransportProvider transport,
+      SessionService sessions,
+      LoginLinks links,
+      String version) {
     return McpServer.sync(transport)
         .serverInfo("berth", version)
         .instructions(INSTRUCTIONS)
@@ -73,7 +82,7 @@ public final class BerthMcp {
         .requestTimeout(Duration.ofHours(1)) // an exec may run as long as execMaxTimeout
         // On the request's own thread: a notifications/cancelled interrupts it (McpCancellations).
         .immediateExecution(true)
-        .tools(tools(sessions))
+        .tools(tools(sessions, links))
         // Berth's tools check their own arguments, in Berth's words, treating null as left out
         // (McpArgs); the SDK's validator refused nulls and extra fields in its own words.
         .validateToolInputs(false)

@@ -137,6 +137,7 @@ public class McpHttpTest {
             "session_list",
             "session_info",
             "session_apps",
+            "session_preview_link",
             "session_delete",
             "session_token",
             "session_logs",
