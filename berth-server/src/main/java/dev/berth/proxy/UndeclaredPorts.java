@@ -2,6 +2,7 @@ package dev.berth.proxy;
 
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.Optional;
 
 /**
@@ -43,11 +44,14 @@ final class UndeclaredPorts {
     if (h.equalsIgnoreCase("localhost")) {
       return true;
     }
-    try {
-      InetAddress a = InetAddress.ofLiteral(h);
-      return a.isLoopbackAddress() || a.isAnyLocalAddress();
-    } catch (IllegalArgumentException e) {
+    if (!h.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
       return true; // a name, not an address: not known to be the container's own
+    }
+    try {
+      InetAddress a = InetAddress.getByName(h); // a literal: no lookup
+      return a.isLoopbackAddress() || a.isAnyLocalAddress();
+    } catch (UnknownHostException e) {
+      return true;
     }
   }
 }
