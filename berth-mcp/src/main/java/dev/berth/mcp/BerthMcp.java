@@ -58,13 +58,16 @@ public final class BerthMcp {
               tool.advertised(),
               // Inside run too: an unauthenticated call is a tool error, not a protocol error.
               (exchange, request) ->
-                  ToolResults.run(
+                  ToolFailureLog.sent(
+                      exchange,
                       tool.name(),
-                      () ->
-                          tool.call(
-                              McpCaller.from(exchange.transportContext())
-                                  .withProgress(ExchangeProgress.of(exchange, request)),
-                              request.arguments()))));
+                      ToolResults.run(
+                          tool.name(),
+                          () ->
+                              tool.call(
+                                  McpCaller.from(exchange.transportContext())
+                                      .withProgress(ExchangeProgress.of(exchange, request)),
+                                  request.arguments())))));
     }
     return List.copyOf(specs);
   }
@@ -77,6 +80,7 @@ public final class BerthMcp {
     return McpServer.sync(transport)
         .serverInfo("berth", version)
         .instructions(INSTRUCTIONS)
+        // The SDK adds 'logging' to every server's capabilities: ToolFailureLog is what it logs.
         .capabilities(ServerCapabilities.builder().tools(false).build())
         .jsonMapper(JSON)
         .requestTimeout(Duration.ofHours(1)) // an exec may run as long as execMaxTimeout
