@@ -1,6 +1,7 @@
 package dev.berth.mcp;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.berth.mcp.tool.LoginLinks;
 import dev.berth.mcp.tool.McpCaller;
 import dev.berth.mcp.tool.ToolDefinition;
 import dev.berth.mcp.tool.ToolResults;
@@ -45,35 +46,47 @@ public final class BerthMcp {
 
   /** Every tool of {@link McpTools}, wired to the transport's principal. */
   public static List<SyncToolSpecification> tools(SessionService sessions) {
+    return tools(sessions, LoginLinks.NONE);
+  }
+
+  /** As above, with the proxy's login links for session_preview_link. */
+  public static List<SyncToolSpecification> tools(SessionService sessions, LoginLinks links) {
     List<SyncToolSpecification> specs = new ArrayList<>();
-    for (ToolDefinition tool : McpTools.all(sessions)) {
+    for (ToolDefinition tool : McpTools.all(sessions, links)) {
       specs.add(
           new SyncToolSpecification(
               tool.advertised(),
               // Inside run too: an unauthenticated call is a tool error, not a protocol error.
               (exchange, request) ->
-                  ToolResults.run(
+                  ToolFailureLog.sent(
+                      exchange,
                       tool.name(),
-                      () ->
-                          tool.call(
-                              McpCaller.from(exchange.transportContext())
-                                  .withProgress(ExchangeProgress.of(exchange, request)),
-                              request.arguments()))));
+                      ToolResults.run(
+                          tool.name(),
+                          () ->
+                              tool.call(
+                                  McpCaller.from(exchange.transportContext())
+                                      .withProgress(ExchangeProgress.of(exchange, request)),
+                                  request.arguments())))));
     }
     return List.copyOf(specs);
   }
 
   static McpSyncServer streamable(
-      McpStreamableServerTransportProvider transport, SessionService sessions, String version) {
+      McpStreamableServerTransportProvider transport,
+      SessionService sessions,
+      LoginLinks links,
+      String version) {
     return McpServer.sync(transport)
         .serverInfo("berth", version)
         .instructions(INSTRUCTIONS)
+        // The SDK adds 'logging' to every server's capabilities: ToolFailureLog is what it logs.
         .capabilities(ServerCapabilities.builder().tools(false).build())
         .jsonMapper(JSON)
         .requestTimeout(Duration.ofHours(1)) // an exec may run as long as execMaxTimeout
         // On the request's own thread: a notifications/cancelled interrupts it (McpCancellations).
         .immediateExecution(true)
-        .tools(tools(sessions))
+        .tools(tools(sessions, links))
         // Berth's tools check their own arguments, in Berth's words, treating null as left out
         // (McpArgs); the SDK's validator refused nulls and extra fields in its own words.
         .validateToolInputs(false)

@@ -1,9 +1,11 @@
 package dev.berth.mcp;
 
+import dev.berth.auth.LoginProof;
 import dev.berth.auth.Principal;
 import dev.berth.auth.Tokens;
 import dev.berth.base.BerthException;
 import dev.berth.http.UnreadRequestBody;
+import dev.berth.mcp.tool.LoginLinks;
 import dev.berth.mcp.tool.McpCaller;
 import dev.berth.service.SessionService;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -35,6 +37,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 public final class McpHttpEndpoint implements AutoCloseable {
   public static final String PATH = "/mcp";
   private static final String PRINCIPAL_ATTRIBUTE = McpTransportGuard.PRINCIPAL_ATTRIBUTE;
+  private static final String PROOF_ATTRIBUTE = "berth.mcp.proof";
 
   private final HttpServletStreamableServerTransportProvider transport;
   private final McpSyncServer server;
@@ -54,6 +57,17 @@ public final class McpHttpEndpoint implements AutoCloseable {
       String version,
       McpHttpSettings settings,
       BiPredicate<String, HttpServletRequest> ownOrigin) {
+    this(sessions, tokens, version, settings, ownOrigin, LoginLinks.NONE);
+  }
+
+  /** As above, with the proxy's login links for session_preview_link. */
+  public McpHttpEndpoint(
+      SessionService sessions,
+      Tokens tokens,
+      String version,
+      McpHttpSettings settings,
+      BiPredicate<String, HttpServletRequest> ownOrigin,
+      LoginLinks links) {
     this.tokens = tokens;
     this.maxBodyBytes = settings.maxBodyBytes();
     this.transport =
@@ -66,12 +80,19 @@ public final class McpHttpEndpoint implements AutoCloseable {
             .contextExtractor(
                 request -> {
                   Object principal = request.getAttribute(PRINCIPAL_ATTRIBUTE);
-                  return principal == null
-                      ? McpTransportContext.EMPTY
-                      : McpTransportContext.create(Map.of(McpCaller.CONTEXT_KEY, principal));
+                  Object proof = request.getAttribute(PROOF_ATTRIBUTE);
+                  if (principal == null || !(proof instanceof LoginProof p)) {
+                    return McpTransportContext.EMPTY;
+                  }
+                  return McpTransportContext.create(
+                      Map.of(
+                          McpCaller.CONTEXT_KEY,
+                          principal,
+                          McpCaller.BROWSER_KEY,
+                          new McpCaller.Browser(p, links.appOrigins(request))));
                 })
             .build();
-    this.server = BerthMcp.streamable(transport, sessions, version);
+    this.server = BerthMcp.streamable(transport, sessions, links, version);
     this.guard =
         new McpTransportGuard(
             transport.protocolVersions(),
@@ -130,6 +151,7 @@ public final class McpHttpEndpoint implements AutoCloseable {
         return;
       }
       request.setAttribute(PRINCIPAL_ATTRIBUTE, principal);
+      request.setAttribute(PROOF_ATTRIBUTE, LoginProof.of(token));
       UnreadRequestBody.authenticated(request);
       chain.doFilter(req, res);
     }

@@ -11,10 +11,12 @@ import java.util.regex.Pattern;
  * Where a request under {@code /s/} goes, read from its raw (still percent-encoded) path: {@code
  * /s/<id>/...} is the session's primary app, {@code /s/<id>/port/<n>/...} one of its declared
  * ports. Whether {@code n} is declared is known only with the session's template, so the route
- * keeps the candidate and {@link #forPort} decides; an undeclared {@code /port/<n>/} path belongs
- * to the primary app. Likewise {@code /s/<id>/c/<type>/port/<n>/...} is port {@code n} of the
- * session's extra container {@code type} (a template's {@code containers:}) when that container
- * declares the port, and the primary app's path otherwise.
+ * keeps the candidate and {@link #forPort} decides; an undeclared {@code /port/<n>/} path is port
+ * {@code n} of the main container where Berth reaches it at its own address, and refused where the
+ * session is reached through a port of this machine ({@link UndeclaredPorts}). Likewise {@code
+ * /s/<id>/c/<type>/port/<n>/...} is port {@code n} of the session's extra container {@code type} (a
+ * template's {@code containers:}) when that container declares the port, and the primary app's path
+ * otherwise.
  */
 sealed interface ProxyRoute {
 

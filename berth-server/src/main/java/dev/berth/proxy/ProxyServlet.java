@@ -139,14 +139,49 @@ final class ProxyServlet extends HttpServlet {
         return;
       }
     }
+    String undeclared = null;
+    if (target.portCandidate().isPresent() && target.container().isEmpty()) {
+      int n = target.portCandidate().getAsInt();
+      var reached =
+          UndeclaredPorts.endpoint(session.endpoints().get(template.app().ports().getFirst()), n);
+      if (reached.isEmpty()) {
+        ProxyPages.send(
+            req,
+            resp,
+            new Page(
+                404,
+                "not_found",
+                "This port is not open through the proxy",
+                "Port "
+                    + n
+                    + " is not declared by template '"
+                    + session.template()
+                    + "', and session '"
+                    + session.id()
+                    + "' is reached through a port of this machine (the local backend, or"
+                    + " Docker publishing ports on 127.0.0.1), where port "
+                    + n
+                    + " may belong to the host or another session: declare it in the"
+                    + " template's app ports to open it."));
+        return;
+      }
+      target = target.forPort(n);
+      if (target.needsSlash()) {
+        redirect(resp, 308, target.prefix(), query);
+        return;
+      }
+      undeclared = reached.get();
+    }
     int port = target.port().orElseGet(() -> template.app().ports().getFirst());
     String endpoint =
-        target.container().isPresent()
-            ? sessions
-                .containers()
-                .endpoint(session.id(), target.container().get(), port)
-                .orElse(null)
-            : session.endpoints().get(port);
+        undeclared != null
+            ? undeclared
+            : target.container().isPresent()
+                ? sessions
+                    .containers()
+                    .endpoint(session.id(), target.container().get(), port)
+                    .orElse(null)
+                : session.endpoints().get(port);
     if (endpoint == null) {
       ProxyPages.send(
           req,

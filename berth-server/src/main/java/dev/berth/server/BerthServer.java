@@ -160,6 +160,7 @@ public final class BerthServer implements AutoCloseable {
       egress.recordTo(sessions);
       var origins =
           new BrowserOrigins(config.publicUrl(), config.appsDomain(), config.trustedProxies());
+      var logins = new BrowserLogins(registry.browserCredentials(), clock);
       var mcp =
           new McpHttpEndpoint(
               sessions,
@@ -169,12 +170,12 @@ public final class BerthServer implements AutoCloseable {
                   config.maxMcpRequestBytes(),
                   config.mcpSessionIdleTimeout(),
                   config.mcpMaxSessionsPerToken()),
-              origins::ownPage);
+              origins::ownPage,
+              new ProxyLoginLinks(logins, origins));
       ImageJobs images =
           imageEngine(backends)
               .map(engine -> new ImageJobs(new ImageService(sessions, engine, clock), clock))
               .orElse(null);
-      var logins = new BrowserLogins(registry.browserCredentials(), clock);
       var proxy = new BrowserProxy(sessions, tokens, logins, origins);
       // Built here, not by the service: the reconciler and berth gc share it.
       var orphans = new OrphanCollector(registry.sessions(), backends, clock, sessions::exclusive);

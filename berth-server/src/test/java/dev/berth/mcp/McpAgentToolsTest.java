@@ -47,7 +47,8 @@ public class McpAgentToolsTest {
 
   protected void afterServerClosed() throws Exception {}
 
-  private McpSyncClient client(String token) {
+  /** A Java SDK client with {@code token}, closed after the test. */
+  protected McpSyncClient client(String token) {
     McpSyncClient c = McpHttpTest.connect(berth.url(), token);
     clients.add(c);
     return c;
@@ -283,6 +284,11 @@ public class McpAgentToolsTest {
     String token = create(admin, "apps");
     String apps = ok(client(token), "session_apps", Map.of());
     assertThat(apps).contains("\"session_id\" : \"apps\"", "\"templates\" : [");
+  }
+
+  /** A tool call's answer, asserting that it succeeded (for subclasses in other packages). */
+  protected static String okCall(McpSyncClient c, String tool, Map<String, Object> args) {
+    return ok(c, tool, args);
   }
 
   private static Map<String, Object> with(Map<String, Object> base, Object... pairs) {

@@ -10,6 +10,8 @@ import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTranspor
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Implementation;
+import io.modelcontextprotocol.spec.McpSchema.LoggingLevel;
+import io.modelcontextprotocol.spec.McpSchema.LoggingMessageNotification;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.nio.file.Path;
@@ -127,6 +129,51 @@ public class McpHttpTest {
   }
 
   @Test
+  void theAdvertisedLoggingCapabilityLogsFailedToolCallsAtTheLevelTheClientSet() {
+    // The SDK advertises 'logging' for every server; Berth logs each failed tool call with it.
+    List<LoggingMessageNotification> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var transport =
+        HttpClientStreamableHttpTransport.builder(berth.url())
+            .endpoint("/mcp")
+            .addHttpRequestCustomizer(
+                (builder, method, uri, body, context) ->
+                    builder.header("Authorization", "Bearer " + berth.adminToken))
+            .build();
+    McpSyncClient c =
+        McpClient.sync(transport)
+            .clientInfo(Implementation.builder("berth-test", "1").build())
+            .requestTimeout(Duration.ofSeconds(60))
+            .loggingConsumer(logged::add)
+            .build();
+    clients.add(c);
+    c.initialize();
+    assertThat(c.getServerCapabilities().logging()).isNotNull();
+    c.setLoggingLevel(LoggingLevel.DEBUG);
+
+    ok(c, "session_list", Map.of()); // a call that works logs nothing
+    error(c, "session_info", Map.of("session_id", "nosuch"));
+    // The notification travels on the call's own stream, before its result.
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !logged.isEmpty());
+    LoggingMessageNotification line = logged.getFirst();
+    assertThat(line.level()).isEqualTo(LoggingLevel.WARNING);
+    assertThat(line.logger()).isEqualTo("berth.tools");
+    assertThat(line.data()).startsWith("session_info failed: ").contains("nosuch");
+
+    // At 'error' the client no longer hears about refusals; back at 'debug' it does again.
+    c.setLoggingLevel(LoggingLevel.ERROR);
+    error(c, "session_info", Map.of("session_id", "quiet"));
+    c.setLoggingLevel(LoggingLevel.DEBUG);
+    error(c, "session_info", Map.of("session_id", "loud"));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> logged.size() >= 2);
+    assertThat(logged)
+        .extracting(LoggingMessageNotification::data)
+        .noneMatch(d -> d.contains("quiet"));
+    assertThat(logged.get(1).data()).contains("loud");
+  }
+
+  @Test
   void toolsAreListedWithSchemasAndTruthfulAnnotations() {
     McpSyncClient admin = client(berth.adminToken);
     List<Tool> tools = admin.listTools().tools();
@@ -137,6 +184,7 @@ public class McpHttpTest {
             "session_list",
             "session_info",
             "session_apps",
+            "session_preview_link",
             "session_delete",
             "session_token",
             "session_logs",

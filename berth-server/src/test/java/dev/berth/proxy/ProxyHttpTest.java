@@ -104,10 +104,11 @@ class ProxyHttpTest {
     HttpResponse<String> slash = f.get("/s/web/port/9090?z=1", Map.of("Cookie", cookie));
     assertThat(slash.statusCode()).isEqualTo(308);
     assertThat(slash.headers().firstValue("Location")).hasValue("/s/web/port/9090/?z=1");
-    // An undeclared port is just a path of the primary app.
+    // An undeclared port on a session reached through this machine's ports: refused, saying why
+    // (port 1234 of 127.0.0.1 may be the host's or another session's).
     HttpResponse<String> undeclared = f.get("/s/web/port/1234/x", Map.of("Cookie", cookie));
     assertThat(undeclared.statusCode()).isEqualTo(404);
-    assertThat(undeclared.body()).contains("/port/1234/x"); // the app's own 404
+    assertThat(undeclared.body()).contains("not declared").doesNotContain("/port/1234/x");
     HttpResponse<String> root = f.get("/s/web?x=1", Map.of());
     assertThat(root.statusCode()).isEqualTo(308);
     assertThat(root.headers().firstValue("Location")).hasValue("/s/web/?x=1");

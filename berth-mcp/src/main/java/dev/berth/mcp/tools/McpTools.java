@@ -1,6 +1,7 @@
 package dev.berth.mcp.tools;
 
 import dev.berth.auth.Principal;
+import dev.berth.mcp.tool.LoginLinks;
 import dev.berth.mcp.tool.ToolDefinition;
 import dev.berth.service.SessionService;
 import dev.berth.service.SessionWorkspace;
@@ -35,6 +36,11 @@ public final class McpTools {
   }
 
   public static List<ToolDefinition> all(SessionService sessions) {
+    return all(sessions, LoginLinks.NONE);
+  }
+
+  /** Every tool, session_preview_link issuing its links with {@code links}. */
+  public static List<ToolDefinition> all(SessionService sessions, LoginLinks links) {
     // Activity through these tools is recorded as "via mcp" (session_info's life explains it).
     SessionWorkspace workspace = sessions.workspace().via("mcp");
     List<ToolDefinition> tools =
@@ -43,6 +49,7 @@ public final class McpTools {
             SessionListTool.definition(sessions),
             SessionInfoTool.definition(sessions),
             SessionAppsTool.definition(sessions),
+            SessionPreviewLinkTool.definition(sessions, links),
             SessionDeleteTool.definition(sessions),
             SessionTokenTool.definition(sessions),
             SessionLogsTool.definition(sessions),
