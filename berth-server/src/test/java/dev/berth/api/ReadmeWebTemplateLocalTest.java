@@ -40,6 +40,17 @@ class ReadmeWebTemplateLocalTest {
       assertThat(created.json().at("/session/status").asString())
           .as(created.toString())
           .isEqualTo("RUNNING");
+      var names = new java.util.ArrayList<String>();
+      berth
+          .admin("GET", "/api/v1/sessions/web1", null)
+          .json()
+          .get("resources")
+          .propertyNames()
+          .forEach(names::add);
+      assertThat(names)
+          .as("session show's resource rows, in one order")
+          .hasSizeGreaterThan(1)
+          .isSorted();
       Response page = berth.admin("GET", "/s/web1/", null);
       assertThat(page.status()).as(page.toString()).isEqualTo(200);
       assertThat(page.text()).isEqualTo("hello\n");
