@@ -169,18 +169,21 @@ final class ImageJobFollower {
       for (JsonNode line : failed.get("logTail")) {
         out.println("  " + line.asString());
       }
-      out.println("its previous image is kept; the images after it were not built");
+      out.println(
+          failed.path("imageId").asString("").isEmpty()
+              ? "it had no image before, so it has none now; the images after it were not built"
+              : "its previous image is kept; the images after it were not built");
     }
     out.flush();
   }
 
   static String size(long bytes) {
     if (bytes < 1024 * 1024) {
-      return String.format(Locale.ROOT, "%.1f kB", bytes / 1024.0);
+      return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
     }
     if (bytes < 1024L * 1024 * 1024) {
-      return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
+      return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
     }
-    return String.format(Locale.ROOT, "%.2f GB", bytes / (1024.0 * 1024 * 1024));
+    return String.format(Locale.ROOT, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
   }
 }

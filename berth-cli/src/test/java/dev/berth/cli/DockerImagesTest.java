@@ -207,7 +207,7 @@ class DockerImagesTest {
         .contains("[bbox] Step 1/")
         .contains("[bchild] image 2 of 2")
         .containsPattern("(?m)^IMAGE +TAG +SIZE +TIME +RESULT$")
-        .containsPattern("(?m)^bbox +[0-9a-f]{12} +[0-9.]+ [kM]B +[0-9.]+s +built$")
+        .containsPattern("(?m)^bbox +[0-9a-f]{12} +[0-9.]+ [KM]iB +[0-9.]+s +built$")
         .containsPattern("(?m)^bchild +[0-9a-f]{12} .* built$");
     JsonNode built = image("bbox");
     assertThat(built.get("reference").asString()).matches(prefix + "/bbox:[0-9a-f]{12}");
@@ -339,6 +339,29 @@ class DockerImagesTest {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("Served by Python's http.server");
     assertThat(page.headers().firstValue("Server").orElse("")).contains("Python/3");
+  }
+
+  @Test
+  void aMissingLocalBaseIsNamedWithHowToMakeItWithoutTryingARegistry() throws IOException {
+    Path web = example("python-web", "pyweb");
+    String missing = "local/berth-missing-" + prefix + ":bookworm";
+    Files.writeString(
+        web.resolve("Dockerfile"),
+        Files.readString(web.resolve("Dockerfile"))
+            .replace("FROM local/debian-python3:bookworm", "FROM " + missing));
+    start();
+
+    Run build = berth("images", "build", "pyweb", "--progress", "plain");
+
+    assertThat(build.code()).as(build.toString()).isEqualTo(1);
+    assertThat(build.out())
+        .contains("base image '" + missing + "' (Dockerfile line 1: FROM " + missing + ")")
+        .contains("is not on this engine, and Berth never pulls")
+        .contains("debootstrap, then docker import")
+        .contains("it had no image before, so it has none now")
+        .doesNotContain("previous image is kept")
+        .doesNotContain("no such host")
+        .doesNotContain("pull access denied");
   }
 
   @Test

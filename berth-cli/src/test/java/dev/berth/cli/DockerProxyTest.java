@@ -85,6 +85,31 @@ class DockerProxyTest {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
   }
 
+  /** The README's web template, as the README writes it, on the default image. */
+  @Test
+  void theReadmesWebTemplateRunsAsWrittenOnTheDefaultImage() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    String marker = "# ~/.berth/templates/web/template.yaml\n";
+    int start = readme.indexOf(marker);
+    assertThat(start).as("the README's web template").isNotNegative();
+    Path dir = Files.createDirectories(home.resolve("templates/readmeweb"));
+    Files.writeString(
+        dir.resolve("template.yaml"),
+        readme.substring(start + marker.length(), readme.indexOf("```", start)));
+    assertThat(berth.admin("POST", "/api/v1/templates/reload", null).status()).isEqualTo(200);
+
+    var created =
+        berth.admin("POST", "/api/v1/sessions", "{\"id\":\"web1\",\"template\":\"readmeweb\"}");
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created.json().at("/session/status").asString())
+        .as(created.toString())
+        .isEqualTo("RUNNING");
+    assertThat(created.json().at("/session/backend").asString()).isEqualTo("docker");
+    var page = berth.admin("GET", "/s/web1/", null);
+    assertThat(page.status()).as(page.toString()).isEqualTo(200);
+    assertThat(page.text()).isEqualTo("hello\n");
+  }
+
   @Test
   void aDockerSessionsAppOpensThroughTheProxy() throws Exception {
     var created = berth.admin("POST", "/api/v1/sessions", "{\"id\":\"site\",\"template\":\"web\"}");

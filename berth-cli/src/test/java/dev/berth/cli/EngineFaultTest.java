@@ -202,10 +202,7 @@ class EngineFaultTest {
           resumed = true;
         }
         if (e.get("type").asString().equals("cleanup")) {
-          receipt =
-              tools.jackson.databind.json.JsonMapper.builder()
-                  .build()
-                  .readTree(e.get("data").asString());
+          receipt = e.get("data");
         }
       }
       assertThat(resumed).as(events.toString()).isTrue();

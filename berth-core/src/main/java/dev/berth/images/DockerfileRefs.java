@@ -75,6 +75,39 @@ final class DockerfileRefs {
     return new Scan(List.copyOf(refs), List.copyOf(problems));
   }
 
+  /**
+   * One image a Dockerfile builds on that is neither another template's nor an earlier stage of its
+   * own (nor {@code scratch}): it must be on the engine already, as Berth never pulls.
+   */
+  record Base(String image, int line, String text) {}
+
+  static List<Base> externalBases(String dockerfile, String prefix) {
+    List<Base> out = new ArrayList<>();
+    List<String> stages = new ArrayList<>();
+    for (Instruction ins : instructions(dockerfile)) {
+      if (!ins.keyword().equals("FROM")) {
+        continue;
+      }
+      List<String> words = words(ins.rest()).stream().filter(w -> !w.startsWith("--")).toList();
+      if (words.isEmpty()) {
+        continue;
+      }
+      String image = words.get(0);
+      boolean stage = stages.contains(image.toLowerCase(Locale.ROOT)); // an earlier stage's name
+      if (words.size() >= 3 && words.get(1).equalsIgnoreCase("AS")) {
+        stages.add(words.get(2).toLowerCase(Locale.ROOT));
+      }
+      if (image.contains("$")
+          || image.equalsIgnoreCase("scratch")
+          || image.startsWith(prefix + "/")
+          || stage) {
+        continue;
+      }
+      out.add(new Base(image, ins.line(), ins.keyword() + " " + ins.rest()));
+    }
+    return List.copyOf(out);
+  }
+
   private static void reference(String image, Instruction ins, Pattern literal, List<Ref> refs) {
     Matcher arg = ARG_REF.matcher(image);
     if (arg.find()) {

@@ -181,6 +181,9 @@ public final class ImageBuilder {
           return result(t, reference, existing.get(), started, Outcome.CACHED);
         }
       }
+      if (!options.pull()) {
+        requireLocalBases(build);
+      }
       var spec =
           new ImageEngine.BuildSpec(
               tar,
@@ -235,6 +238,32 @@ public final class ImageBuilder {
         } catch (IOException e) {
           LOG.warn("cannot remove {}: {}", tar, e.toString());
         }
+      }
+    }
+  }
+
+  /**
+   * Without {@code --pull} a base image the engine lacks would make the builder try a registry
+   * anyway (Docker's classic builder pulls a missing {@code FROM}), which offline ends in "no such
+   * host" after retries; say instead which base is missing and how to get it there.
+   */
+  private void requireLocalBases(ImageBuild build) throws IOException {
+    String dockerfile = Files.readString(build.dockerfilePath());
+    for (DockerfileRefs.Base base : DockerfileRefs.externalBases(dockerfile, engine.prefix())) {
+      if (engine.inspect(base.image()).isEmpty()) {
+        throw new IllegalStateException(
+            "base image '"
+                + base.image()
+                + "' ("
+                + build.dockerfile()
+                + " line "
+                + base.line()
+                + ": "
+                + base.text()
+                + ") is not on this engine, and Berth never pulls: make it there first (for a"
+                + " Debian base: debootstrap, then docker import; the template's own comments may"
+                + " say how) or docker load it, then build again; --pull fetches it where a"
+                + " registry is reachable");
       }
     }
   }

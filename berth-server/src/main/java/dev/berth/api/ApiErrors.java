@@ -7,6 +7,7 @@ import dev.berth.service.ImageNotBuiltException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.MethodNotAllowedResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,22 @@ final class ApiErrors {
                           e.code().wireName(), e.getMessage(), e.templates())));
         });
     routes.exception(
+        MethodNotAllowedResponse.class,
+        (e, ctx) -> {
+          String allow = allowed(e);
+          if (!allow.isEmpty()) {
+            ctx.header("Allow", allow);
+          }
+          write(
+              ctx,
+              405,
+              "method_not_allowed",
+              ctx.method()
+                  + " is not allowed on "
+                  + ctx.path()
+                  + (allow.isEmpty() ? "" : "; it takes " + allow));
+        });
+    routes.exception(
         HttpResponseException.class,
         (e, ctx) -> write(ctx, e.getStatus(), codeFor(e.getStatus()), e.getMessage()));
     routes.exception(
@@ -69,6 +86,15 @@ final class ApiErrors {
   static void write(Context ctx, int status, String code, String message) {
     UnreadRequestBody.discard(ctx.req(), ctx.res());
     ctx.status(status).json(ApiViews.ErrorBody.of(code, message));
+  }
+
+  /** The methods Javalin found for the path (its details say them), as an Allow header's value. */
+  private static String allowed(MethodNotAllowedResponse e) {
+    return e.getDetails().values().stream()
+        .flatMap(v -> java.util.Arrays.stream(v.split("[,\\s\\[\\]]+")))
+        .filter(m -> m.matches("[A-Z]+"))
+        .distinct()
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   private static String codeFor(int status) {

@@ -35,7 +35,21 @@ public final class ApiServer {
           DashboardRoutes.LOGIN,
           DashboardRoutes.LOGOUT,
           "/",
-          "/index.html");
+          "/index.html",
+          "/favicon.ico");
+
+  /**
+   * Browsers ask every origin for it, also for the pages of apps behind {@code /s/<id>/}: a 401
+   * there would be a console error on each page. A small anchor, to anyone.
+   */
+  static final String FAVICON = "/favicon.ico";
+
+  private static final byte[] FAVICON_SVG =
+      ("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'>"
+              + "<rect width='16' height='16' rx='3' fill='#1f4e79'/>"
+              + "<path d='M8 3v9M5 6h6M4 10c1 2 7 2 8 0' stroke='#fff' stroke-width='1.5'"
+              + " fill='none' stroke-linecap='round'/></svg>")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   /** The dashboard's static files (no secrets in them): served to anyone, like the login page. */
   private static final String DASHBOARD_ASSETS = "/ui/";
@@ -134,6 +148,8 @@ public final class ApiServer {
           config.http.maxRequestSize = maxRequestBytes;
           config.startup.showJavalinBanner = false;
           config.router.ignoreTrailingSlashes = true;
+          // A known path with a method it does not take is a 405 (with Allow), not a 404.
+          config.http.prefer405over404 = true;
           if (mcp != null) {
             config.jetty.modifyServletContextHandler(mcp::mount);
           }
@@ -177,6 +193,12 @@ public final class ApiServer {
                           "defaultBackend",
                           sessions.backends().defaultName())));
           routes.get("/api/v1/openapi.json", ctx -> ctx.json(openApi));
+          routes.get(
+              FAVICON,
+              ctx ->
+                  ctx.contentType("image/svg+xml")
+                      .header("Cache-Control", "max-age=86400")
+                      .result(FAVICON_SVG));
           var builds = new FirstUseBuilds(sessions, java.util.Optional.ofNullable(images));
           new SessionRoutes(sessions, builds).register(routes);
           new TemplateRoutes(sessions).register(routes);

@@ -53,9 +53,10 @@ final class ApiViews {
           s.backend(),
           s.status(),
           s.statusReason(),
-          s.labels(),
+          // Sorted, so that a session's resources and labels come out in one order every time.
+          new java.util.TreeMap<>(s.labels()),
           eps,
-          s.runtimeState().values(),
+          new java.util.TreeMap<>(s.runtimeState().values()),
           s.createdAt(),
           s.updatedAt(),
           s.lastActivityAt(),

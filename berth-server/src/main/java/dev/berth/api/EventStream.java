@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -247,27 +246,7 @@ final class EventStream implements SessionListener {
     }
   }
 
-  /** JSON details as JSON (a status change's from/to, a receipt), anything else as text. */
-  private static Object structured(String data) {
-    if (data.startsWith("{")) {
-      try {
-        return JSON.readTree(data);
-      } catch (RuntimeException notJson) {
-        return data;
-      }
-    }
-    return data;
-  }
-
   private static void send(SseClient client, SessionEvent e) {
-    Map<String, Object> data = new java.util.LinkedHashMap<>();
-    data.put("id", e.id());
-    data.put("sessionId", e.sessionId().value());
-    data.put("incarnation", e.incarnation());
-    data.put("at", e.at().toString());
-    data.put("type", e.type());
-    data.put("message", e.message());
-    data.put("data", structured(e.data()));
-    client.sendEvent(e.type(), JSON.writeValueAsString(data), Long.toString(e.id()));
+    client.sendEvent(e.type(), JSON.writeValueAsString(EventViews.view(e)), Long.toString(e.id()));
   }
 }

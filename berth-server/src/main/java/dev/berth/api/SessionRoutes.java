@@ -163,14 +163,14 @@ final class SessionRoutes {
     long after = RequestBodies.longParam(ctx, "after", 0, 0, Long.MAX_VALUE);
     int limit = (int) RequestBodies.longParam(ctx, "limit", 200, 1, 1000);
     if (ctx.queryParam("incarnation") == null) {
-      ctx.json(sessions.events(id, after, limit));
+      ctx.json(EventViews.views(sessions.events(id, after, limit)));
       return;
     }
     int incarnation = (int) RequestBodies.longParam(ctx, "incarnation", 1, 1, Integer.MAX_VALUE);
     if (incarnation != sessions.trails().incarnation(id).orElse(0)) {
       principal(ctx).checkAdmin("reading an earlier session's events");
     }
-    ctx.json(sessions.trails().of(id, incarnation, after, limit));
+    ctx.json(EventViews.views(sessions.trails().of(id, incarnation, after, limit)));
   }
 
   /** The new token, shown once. */

@@ -165,6 +165,8 @@ final class ProxyHeaders {
     Set<String> drop = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     drop.addAll(HOP_BY_HOP);
     drop.add("content-length"); // set from the response itself
+    // Berth's server writes a Date of its own on every response: the app's would be a second.
+    drop.add("date");
     for (Header h : fromApp) {
       if (h.name().equalsIgnoreCase("connection")) {
         for (String token : h.value().split(",")) {

@@ -208,6 +208,9 @@ public final class BerthServer implements AutoCloseable {
         reconciler.close();
         throw e;
       }
+      // Made when missing, so that the watcher sees the first template a user copies into a new
+      // data directory (a directory made later would go unwatched until a restart).
+      makeTemplatesDirectory(config.templatesDir());
       var watcher = TemplateWatcher.start(templates, TemplateWatcher.DEFAULT_DEBOUNCE);
       var server =
           new BerthServer(
@@ -345,6 +348,18 @@ public final class BerthServer implements AutoCloseable {
       Files.writeString(file, secret + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  /** A templates directory that cannot be made is logged, not fatal: a reload reads it later. */
+  private static void makeTemplatesDirectory(Path dir) {
+    if (dir == null || Files.isDirectory(dir)) {
+      return;
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      log.warn("cannot make the templates directory {}: {}", dir, e.toString());
     }
   }
 }

@@ -125,6 +125,16 @@ class TemplatesLiveTest {
   }
 
   @Test
+  void aTemplateCopiedIntoANewDataDirectoryWhileBerthRunsIsSeenWithoutAnyCall() throws IOException {
+    assertThat(home.resolve("templates")).doesNotExist();
+    try (var berth = new TestServer(home)) {
+      assertThat(home.resolve("templates")).as("made at start, so it is watched").isDirectory();
+      template("first", "description: the first template of a new data directory\n");
+      await().atMost(Duration.ofSeconds(15)).until(() -> entry(berth, "first") != null);
+    }
+  }
+
+  @Test
   void aStartAfterATemplateEditRunsTheNewCommandAndEnvAndShowSaysOutdatedUntilThen()
       throws IOException {
     template("good", GREETER.formatted("one"));

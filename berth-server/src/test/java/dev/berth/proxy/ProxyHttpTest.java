@@ -35,6 +35,9 @@ class ProxyHttpTest {
     HttpResponse<String> page = f.get("/s/web/", Map.of("Cookie", cookie));
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("Hello from the test app in web");
+    assertThat(page.headers().allValues("Date"))
+        .as("Berth's Date only, not the app's too")
+        .hasSize(1);
   }
 
   @Test

@@ -19,6 +19,8 @@ import java.util.Optional;
 public final class Readiness {
   private static final Duration POLL = Duration.ofMillis(50);
   private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+  private static final int OUTPUT_LINES = 5;
+  private static final int OUTPUT_CHARS = 600;
   private final Probes probes;
   private final Clock clock;
   private final Pause pause;
@@ -61,7 +63,8 @@ public final class Readiness {
               "the app exited"
                   + (e.exitCode().isPresent() ? " with code " + e.exitCode().getAsInt() : "")
                   + " before it was ready: "
-                  + e.detail());
+                  + e.detail()
+                  + lastOutput(runtime, session));
         }
         case ObservedState.Missing m -> {
           return Optional.of("the session's workspace disappeared: " + m.detail());
@@ -95,6 +98,26 @@ public final class Readiness {
       if (!sleep()) {
         return Optional.of("interrupted while waiting for readiness (Berth is stopping)");
       }
+    }
+  }
+
+  /**
+   * The app's last lines, for the reason a user reads first: an app that exits at once (a missing
+   * command, a bad flag) says why only in its output. Empty when it printed nothing or the runtime
+   * cannot tell.
+   */
+  private static String lastOutput(SessionRuntime runtime, RuntimeSession session) {
+    try {
+      String tail = runtime.logTail(session, OUTPUT_LINES).strip();
+      if (tail.isEmpty()) {
+        return "";
+      }
+      if (tail.length() > OUTPUT_CHARS) {
+        tail = "..." + tail.substring(tail.length() - OUTPUT_CHARS);
+      }
+      return "; its last output: " + tail.replaceAll("\\s*\\R\\s*", " | ");
+    } catch (RuntimeException e) {
+      return "";
     }
   }
 
