@@ -115,7 +115,7 @@ final class LocalStartedProcess implements StartedProcess {
   private void pump(InputStream in, ProcessStream stream, ProcessSink sink) {
     byte[] buffer = new byte[16 * 1024];
     boolean deliver = true;
-    try (in) {
+    try {
       int n;
       while ((n = in.read(buffer)) >= 0) {
         if (n == 0 || !deliver) {
@@ -139,6 +139,14 @@ final class LocalStartedProcess implements StartedProcess {
       // end of the stream: a terminal answers EIO once its last user closed it
     } catch (InterruptedException e) {
       // killed while the sink held us back: what remains is dropped
+    } finally {
+      // A terminal's streams are its pty master, one for both ways: closing it hangs the terminal
+      // up, and a shell still running dies of SIGHUP (exit 129). A read may end before the
+      // process does (EIO while no one holds the terminal's slave side open), so the master is
+      // closed only by finish(), once the leader has been reaped. A pipe is ours alone to close.
+      if (terminal.isEmpty()) {
+        closeQuietly(in);
+      }
     }
   }
 
@@ -183,7 +191,7 @@ final class LocalStartedProcess implements StartedProcess {
         sinkLock.unlock();
       }
     }
-    closeQuietly(stdin);
+    closeQuietly(stdin); // a terminal's master too: the leader has been reaped (or killed)
     exit.complete(killed.get() ? -1 : code);
   }
 
@@ -361,6 +369,14 @@ final class LocalStartedProcess implements StartedProcess {
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // gone with the process
     }
   }
 

@@ -45,6 +45,10 @@ final class LocalTerminal {
               .setInitialColumns(size.columns())
               .setInitialRows(size.rows())
               .setRedirectErrorStream(true)
+              // We hold the slave side open too, so a read on the master never ends with EIO in
+              // a moment no process of the terminal holds it (reads end once pty4j reaped the
+              // leader), and a read that ends never leads to closing the master under a live shell.
+              .setUnixOpenTtyToPreserveOutputAfterTermination(true)
               .start();
     } catch (IOException e) {
       throw BerthException.badRequest("cannot run '" + spec.argv().get(0) + "': " + e.getMessage());
