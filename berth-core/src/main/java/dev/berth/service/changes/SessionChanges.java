@@ -177,6 +177,9 @@ public final class SessionChanges implements AutoCloseable {
     private void loop() {
       while (!stopped && !closed && !feed.isEnded()) {
         try {
+          // Polling is the mechanism here, not a wait for a condition: a backend without a
+          // native watch (Docker's default image has no inotify tool, Kubernetes) has no event
+          // to wait for, so the workspace is listed every POLL_EVERY (the documented latency).
           Thread.sleep(POLL_EVERY);
           poll(workspace(id));
         } catch (InterruptedException e) {
@@ -231,6 +234,8 @@ public final class SessionChanges implements AutoCloseable {
   private void reap() {
     while (!closed) {
       try {
+        // A periodic sweep of idle feeds (a watcher that stopped asking sends no event), so
+        // a sleep between sweeps; close() interrupts it.
         Thread.sleep(Duration.ofSeconds(30));
         for (var e : feeds.entrySet()) {
           ChangeFeed feed = e.getValue();
