@@ -81,10 +81,13 @@ public final class McpStdioBridge implements AutoCloseable {
   }
 
   private McpSyncClient connect() {
+    var watched = new UnsentCalls();
     var transport =
         HttpClientStreamableHttpTransport.builder(baseUrl)
+            .clientBuilder(watched.httpClient())
             .endpoint(McpHttpEndpoint.PATH)
             .jsonMapper(BerthMcp.JSON)
+            .addHttpRequestCustomizer(watched.markHeader())
             .addHttpRequestCustomizer(
                 (builder, method, uri, body, context) -> {
                   if (token != null) {
@@ -92,9 +95,8 @@ public final class McpStdioBridge implements AutoCloseable {
                   }
                 })
             .build();
-    var watched = new UnsentCalls(transport);
     McpSyncClient client =
-        McpClient.sync(watched)
+        McpClient.sync(watched.watching(transport))
             .clientInfo(Implementation.builder("berth-mcp-stdio", version).build())
             .requestTimeout(Duration.ofHours(1))
             .progressConsumer(this::relay)
