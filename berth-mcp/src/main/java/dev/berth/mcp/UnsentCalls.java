@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
@@ -72,7 +73,9 @@ final class UnsentCalls implements McpClientTransport {
   private static final class Watch {
     final CompletableFuture<Void> sdkDone = new CompletableFuture<>();
     final CompletableFuture<Outcome> http = new CompletableFuture<>();
-    volatile boolean handedToHttp;
+    // Settled once: the POST went to the HTTP client, or it was judged never sent (then it never
+    // will be, even if the SDK's cancelled pipeline reaches the HTTP client late).
+    final AtomicReference<Boolean> handedToHttp = new AtomicReference<>();
   }
 
   private final Map<String, Watch> sent = new ConcurrentHashMap<>();
@@ -106,7 +109,7 @@ final class UnsentCalls implements McpClientTransport {
     }
     try {
       watch.sdkDone.get(5, TimeUnit.SECONDS);
-      if (!watch.handedToHttp) {
+      if (watch.handedToHttp.compareAndSet(null, false)) {
         // The SDK is done with the call and never gave its POST to the HTTP client.
         return Outcome.SESSION_GONE;
       }
@@ -149,11 +152,12 @@ final class UnsentCalls implements McpClientTransport {
     return new WatchingBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1));
   }
 
-  private void handed(String mark) {
+  /** False when the call was already judged never sent: then it must not go out. */
+  private boolean handed(String mark) {
     Watch watch = sent.get(mark);
-    if (watch != null) {
-      watch.handedToHttp = true;
-    }
+    return watch == null
+        || watch.handedToHttp.compareAndSet(null, true)
+        || watch.handedToHttp.get();
   }
 
   private void answered(String mark, HttpResponse<?> response, Throwable failure) {
@@ -325,7 +329,10 @@ final class UnsentCalls implements McpClientTransport {
       if (mark == null) {
         return client.sendAsync(request, handler);
       }
-      handed(mark);
+      if (!handed(mark)) {
+        return CompletableFuture.failedFuture(
+            new IOException("not sent: the bridge already counted this call as never sent"));
+      }
       CompletableFuture<HttpResponse<T>> exchange = client.sendAsync(request, handler);
       // The SDK gets a copy: cancelling it leaves the exchange to finish and say its status.
       CompletableFuture<HttpResponse<T>> forSdk = exchange.copy();
