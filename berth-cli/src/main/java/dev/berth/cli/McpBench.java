@@ -45,9 +45,9 @@ import picocli.CommandLine.Option;
     name = "mcp",
     mixinStandardHelpOptions = true,
     description = {
-      "MCP tool calls over Streamable HTTP vs the same operation on the runtime directly:",
-      "read 4 KiB, write 4 KiB, edit, list, exec `true`; local and Docker backends;",
-      "through the Java SDK client and through a plain HTTP client."
+      "Benchmark MCP tool calls against the same operations on the runtime directly.",
+      "Read 4 KiB, write 4 KiB, edit, list and exec `true` over Streamable HTTP, through the"
+          + " Java SDK client and a plain HTTP client, on the local and Docker backends."
     })
 final class McpBench implements Runnable {
   private static final String CONTENT = "x".repeat(4095) + "A";

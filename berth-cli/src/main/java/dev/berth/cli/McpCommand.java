@@ -13,8 +13,9 @@ import picocli.CommandLine.Command;
     name = "mcp",
     mixinStandardHelpOptions = true,
     description = {
-      "Serve Berth's MCP tools on stdio for a desktop agent, forwarding to the running server",
-      "(BERTH_URL, BERTH_TOKEN or the admin token file). Ends when standard input closes."
+      "Serve Berth's MCP tools on stdio for a desktop agent.",
+      "Forwards every call to the running server (BERTH_URL, with BERTH_TOKEN or the admin"
+          + " token file) and ends when standard input closes."
     })
 final class McpCommand implements Runnable, BerthCli.Environment {
   private Map<String, String> env = Map.of();
