@@ -6,6 +6,7 @@ import dev.berth.http.UnreadRequestBody;
 import dev.berth.service.ImageNotBuiltException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.ExceptionHandler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.MethodNotAllowedResponse;
 import org.slf4j.Logger;
@@ -23,7 +24,8 @@ final class ApiErrors {
   private ApiErrors() {}
 
   static void install(RoutesConfig routes) {
-    routes.exception(
+    exception(
+        routes,
         BerthException.class,
         (e, ctx) -> {
           if (e.code() == ErrorCode.INTERNAL) {
@@ -31,7 +33,8 @@ final class ApiErrors {
           }
           write(ctx, e.code().httpStatus(), e.code().wireName(), e.getMessage());
         });
-    routes.exception(
+    exception(
+        routes,
         ImageNotBuiltException.class,
         (e, ctx) -> {
           UnreadRequestBody.discard(ctx.req(), ctx.res());
@@ -41,7 +44,8 @@ final class ApiErrors {
                       new ApiViews.ImageNotBuiltDetail(
                           e.code().wireName(), e.getMessage(), e.templates())));
         });
-    routes.exception(
+    exception(
+        routes,
         MethodNotAllowedResponse.class,
         (e, ctx) -> {
           String allow = allowed(e);
@@ -57,10 +61,12 @@ final class ApiErrors {
                   + ctx.path()
                   + (allow.isEmpty() ? "" : "; it takes " + allow));
         });
-    routes.exception(
+    exception(
+        routes,
         HttpResponseException.class,
         (e, ctx) -> write(ctx, e.getStatus(), codeFor(e.getStatus()), e.getMessage()));
-    routes.exception(
+    exception(
+        routes,
         Exception.class,
         (e, ctx) -> {
           String ref = Long.toHexString(System.nanoTime());
@@ -81,6 +87,25 @@ final class ApiErrors {
         ctx ->
             write(
                 ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
+  }
+
+  /**
+   * Registers {@code handler} so that it never throws. Javalin handles a handler's failure as one
+   * more exception, queued behind it; on a request Jetty has already recycled, every handler fails,
+   * and that chain never ended (see {@link OpenStreams}). A failure here is logged instead.
+   */
+  private static <T extends Exception> void exception(
+      RoutesConfig routes, Class<T> type, ExceptionHandler<? super T> handler) {
+    routes.exception(
+        type,
+        (e, ctx) -> {
+          try {
+            handler.handle(e, ctx);
+          } catch (RuntimeException failure) {
+            log.warn(
+                "no error answer could be written for {}: {}", e.toString(), failure.toString());
+          }
+        });
   }
 
   static void write(Context ctx, int status, String code, String message) {

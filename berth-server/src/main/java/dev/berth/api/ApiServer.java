@@ -140,13 +140,16 @@ public final class ApiServer {
       MeterRegistry meters) {
     BrowserOrigins origins = proxy == null ? BrowserOrigins.none() : proxy.origins();
     var auth = new ApiAuth(tokens, logins, origins);
-    var events = new EventStream(sessions, auth, meters);
+    var streams = new OpenStreams(meters);
+    var events = new EventStream(sessions, auth, meters, streams);
     JsonNode openApi = openApiDocument();
     return Javalin.create(
         config -> {
           config.jsonMapper(new JavalinJackson3(JsonMapper.builder().build(), false));
           config.http.maxRequestSize = maxRequestBytes;
           config.startup.showJavalinBanner = false;
+          // Before Jetty stops: see OpenStreams for why the streams must end first.
+          config.events.serverStopping(streams::closeAll);
           config.router.ignoreTrailingSlashes = true;
           // A known path with a method it does not take is a 405 (with Allow), not a 404.
           config.http.prefer405over404 = true;
@@ -203,13 +206,13 @@ public final class ApiServer {
           new SessionRoutes(sessions, builds).register(routes);
           new TemplateRoutes(sessions).register(routes);
           new FileRoutes(sessions.workspace(), maxRequestBytes).register(routes);
-          new ChangeStream(sessions.workspace()).register(routes);
+          new ChangeStream(sessions.workspace(), streams).register(routes);
           new ExecutorRoutes(sessions, builds).register(routes);
           new ContainerRoutes(sessions.containers()).register(routes);
-          new LogStreams(sessions.containers()).register(routes);
+          new LogStreams(sessions.containers(), streams).register(routes);
           var processRoutes = new ProcessRoutes(sessions.processes());
           processRoutes.register(routes);
-          new ProcessStreams(processRoutes).register(routes);
+          new ProcessStreams(processRoutes, streams).register(routes);
           new ProcessAttach(auth, processRoutes, sessions.processes()).register(routes);
           new AdminRoutes(
                   orphans,

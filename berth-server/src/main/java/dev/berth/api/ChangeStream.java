@@ -45,10 +45,12 @@ final class ChangeStream {
   static final int STREAMS_PER_SESSION = 16;
 
   private final SessionWorkspace workspace;
+  private final OpenStreams streams;
   private final Map<SessionId, AtomicInteger> open = new ConcurrentHashMap<>();
 
-  ChangeStream(SessionWorkspace workspace) {
+  ChangeStream(SessionWorkspace workspace, OpenStreams streams) {
     this.workspace = workspace;
+    this.streams = streams;
   }
 
   void register(RoutesConfig r) {
@@ -126,19 +128,7 @@ final class ChangeStream {
     // Taken now: the request's attributes are gone once the stream has ended.
     Runnable release = Optional.ofNullable(ctx.<Runnable>attribute(HELD)).orElse(() -> {});
     client.keepAlive();
-    Thread.ofVirtual()
-        .name("berth-changes-stream")
-        .start(
-            () -> {
-              try {
-                pump(client, id, start);
-              } catch (RuntimeException e) {
-                log.debug("change stream client ended: {}", e.toString());
-              } finally {
-                release.run();
-                client.close();
-              }
-            });
+    streams.start(client, "berth-changes-stream", () -> pump(client, id, start), release);
   }
 
   private void pump(SseClient client, SessionId id, long start) {

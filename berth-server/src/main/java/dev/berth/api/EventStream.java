@@ -60,10 +60,12 @@ final class EventStream implements SessionListener {
 
   private final SessionService sessions;
   private final ApiAuth auth;
+  private final OpenStreams streams;
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
 
-  EventStream(SessionService sessions, ApiAuth auth, MeterRegistry meters) {
+  EventStream(SessionService sessions, ApiAuth auth, MeterRegistry meters, OpenStreams streams) {
     this.sessions = sessions;
+    this.streams = streams;
     this.auth = auth;
     sessions.addListener(this);
     Gauge.builder("berth.event.streams", subscribers, Set::size)
@@ -141,19 +143,11 @@ final class EventStream implements SessionListener {
     Subscriber subscriber = ctx.attribute(SUBSCRIBER);
     client.keepAlive();
     client.onClose(() -> subscribers.remove(subscriber));
-    Thread.ofVirtual()
-        .name("berth-events-client")
-        .start(
-            () -> {
-              try {
-                pump(client, subscriber, after);
-              } catch (RuntimeException e) {
-                log.debug("event stream client ended: {}", e.toString());
-              } finally {
-                subscribers.remove(subscriber);
-                client.close();
-              }
-            });
+    streams.start(
+        client,
+        "berth-events-client",
+        () -> pump(client, subscriber, after),
+        () -> subscribers.remove(subscriber));
   }
 
   private Predicate<SessionEvent> filter(io.javalin.http.Context ctx) {

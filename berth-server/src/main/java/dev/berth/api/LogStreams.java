@@ -49,11 +49,13 @@ final class LogStreams {
   static final String PATH = "/api/v1/sessions/{id}/logs/stream";
 
   private final SessionContainerOps containers;
+  private final OpenStreams streams;
   private final Map<LoginProof, AtomicInteger> held = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
 
-  LogStreams(SessionContainerOps containers) {
+  LogStreams(SessionContainerOps containers, OpenStreams streams) {
     this.containers = containers;
+    this.streams = streams;
   }
 
   void register(RoutesConfig r) {
@@ -169,21 +171,7 @@ final class LogStreams {
     Follow follow = client.ctx().attribute(FOLLOW);
     client.keepAlive();
     client.onClose(follow::close);
-    Thread.ofVirtual()
-        .name("berth-log-stream")
-        .start(
-            () -> {
-              try {
-                pump(client, follow);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              } catch (RuntimeException e) {
-                log.debug("log stream client ended: {}", e.toString());
-              } finally {
-                follow.close();
-                client.close();
-              }
-            });
+    streams.start(client, "berth-log-stream", () -> pump(client, follow), follow::close);
   }
 
   private static void pump(SseClient client, Follow follow) throws InterruptedException {

@@ -30,9 +30,11 @@ final class ProcessStreams {
   private static final Duration POLL = Duration.ofSeconds(15); // a comment line keeps proxies open
 
   private final ProcessRoutes routes;
+  private final OpenStreams streams;
 
-  ProcessStreams(ProcessRoutes routes) {
+  ProcessStreams(ProcessRoutes routes, OpenStreams streams) {
     this.routes = routes;
+    this.streams = streams;
   }
 
   void register(RoutesConfig r) {
@@ -66,21 +68,8 @@ final class ProcessStreams {
     OutputLog.Cursor cursor = p.output().attach(since);
     client.keepAlive();
     client.onClose(cursor::close);
-    Thread.ofVirtual()
-        .name("berth-process-stream")
-        .start(
-            () -> {
-              try {
-                pump(client, p, cursor, base64);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              } catch (RuntimeException e) {
-                log.debug("process stream client ended: {}", e.toString());
-              } finally {
-                cursor.close();
-                client.close();
-              }
-            });
+    streams.start(
+        client, "berth-process-stream", () -> pump(client, p, cursor, base64), cursor::close);
   }
 
   private static void pump(SseClient client, LiveProcess p, OutputLog.Cursor cursor, boolean base64)

@@ -72,6 +72,7 @@ public final class BerthServer implements AutoCloseable {
   private final OrphanCollector orphans;
   private TemplateWatcher templateWatcher;
   private EgressProxy egress;
+  private io.micrometer.core.instrument.MeterRegistry meters;
 
   private BerthServer(
       BerthConfig config,
@@ -217,6 +218,7 @@ public final class BerthServer implements AutoCloseable {
               config, registry, backends, sessions, app, mcp, images, proxy, reconciler, orphans);
       server.templateWatcher = watcher;
       server.egress = egress;
+      server.meters = meters;
       out.println("Berth " + VERSION + " is serving " + server.url());
       out.println("  dashboard: " + server.url() + "/");
       out.println("  MCP (Streamable HTTP): " + server.url() + McpHttpEndpoint.PATH);
@@ -282,6 +284,11 @@ public final class BerthServer implements AutoCloseable {
 
   public SessionService sessions() {
     return sessions;
+  }
+
+  /** The server's meters (what {@code /metrics} shows); still readable after {@link #close}. */
+  public io.micrometer.core.instrument.MeterRegistry meters() {
+    return meters;
   }
 
   /** Finds and removes resources without a live session (what {@code berth gc} runs). */
