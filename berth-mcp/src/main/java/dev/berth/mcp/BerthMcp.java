@@ -5,6 +5,7 @@ import dev.berth.mcp.tool.LoginLinks;
 import dev.berth.mcp.tool.McpCaller;
 import dev.berth.mcp.tool.ToolDefinition;
 import dev.berth.mcp.tool.ToolResults;
+import dev.berth.mcp.tools.ChangesResource;
 import dev.berth.mcp.tools.McpTools;
 import dev.berth.service.SessionService;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -76,12 +77,15 @@ public final class BerthMcp {
       McpStreamableServerTransportProvider transport,
       SessionService sessions,
       LoginLinks links,
-      String version) {
+      String version,
+      ChangesResource changes) {
     return McpServer.sync(transport)
         .serverInfo("berth", version)
         .instructions(INSTRUCTIONS)
         // The SDK adds 'logging' to every server's capabilities: ToolFailureLog is what it logs.
-        .capabilities(ServerCapabilities.builder().tools(false).build())
+        // Resources: the changes of each session (ChangesResource), with subscriptions.
+        .capabilities(ServerCapabilities.builder().tools(false).resources(true, false).build())
+        .resourceTemplates(changes.specification())
         .jsonMapper(JSON)
         .requestTimeout(Duration.ofHours(1)) // an exec may run as long as execMaxTimeout
         // On the request's own thread: a notifications/cancelled interrupts it (McpCancellations).

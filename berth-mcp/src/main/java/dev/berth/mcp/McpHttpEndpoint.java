@@ -7,10 +7,12 @@ import dev.berth.base.BerthException;
 import dev.berth.http.UnreadRequestBody;
 import dev.berth.mcp.tool.LoginLinks;
 import dev.berth.mcp.tool.McpCaller;
+import dev.berth.mcp.tools.ChangesResource;
 import dev.berth.service.SessionService;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema.ResourcesUpdatedNotification;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -44,6 +46,7 @@ public final class McpHttpEndpoint implements AutoCloseable {
   private final Tokens tokens;
   private final long maxBodyBytes;
   private final McpTransportGuard guard;
+  private final ChangeSubscriptions subscriptions;
 
   /**
    * @param settings the largest request body ({@code maxMcpRequestBytes}: a declared length over it
@@ -92,15 +95,22 @@ public final class McpHttpEndpoint implements AutoCloseable {
                           new McpCaller.Browser(p, links.appOrigins(request))));
                 })
             .build();
-    this.server = BerthMcp.streamable(transport, sessions, links, version);
+    var changes = new ChangesResource(sessions);
+    this.server = BerthMcp.streamable(transport, sessions, links, version, changes);
+    var limits =
+        new McpSessionLimits(
+            settings.sessionIdleTimeout(), settings.maxSessionsPerToken(), Clock.systemUTC());
+    this.subscriptions = new ChangeSubscriptions(sessions.workspace(), changes, limits::live);
+    subscriptions.notifyWith(
+        uri -> server.notifyResourcesUpdated(new ResourcesUpdatedNotification(uri)));
     this.guard =
         new McpTransportGuard(
             transport.protocolVersions(),
             ownOrigin,
-            new McpSessionLimits(
-                settings.sessionIdleTimeout(), settings.maxSessionsPerToken(), Clock.systemUTC()),
+            limits,
             new McpCancellations(),
-            maxBodyBytes);
+            maxBodyBytes,
+            subscriptions);
   }
 
   /** Adds the servlet and its auth filter to Jetty's servlet context. */
@@ -123,6 +133,7 @@ public final class McpHttpEndpoint implements AutoCloseable {
 
   @Override
   public void close() {
+    subscriptions.close();
     server.closeGracefully();
   }
 

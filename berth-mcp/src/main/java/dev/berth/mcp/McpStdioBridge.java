@@ -13,6 +13,7 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Implementation;
 import io.modelcontextprotocol.spec.McpSchema.ListToolsResult;
+import io.modelcontextprotocol.spec.McpSchema.LoggingMessageNotification;
 import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
@@ -34,8 +35,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * {@code berth mcp}: an MCP server on stdio for desktop agents that forwards every tool call to the
  * running Berth server's {@code /mcp}, and the server's progress notifications for a call back to
- * the agent that asked for them. One manager per installation: the bridge holds no state beyond the
- * calls in flight and runs no session itself. It ends when its standard input closes.
+ * the agent that asked for them, and its log notifications. One manager per installation: the
+ * bridge holds no state beyond the calls in flight and runs no session itself. It ends when its
+ * standard input closes.
  */
 public final class McpStdioBridge implements AutoCloseable {
   private static final Duration LIVENESS_CHECK = Duration.ofSeconds(3);
@@ -49,6 +51,9 @@ public final class McpStdioBridge implements AutoCloseable {
   private final CountDownLatch inputClosed = new CountDownLatch(1);
   // Which agent's call each progress token belongs to, while the call runs upstream.
   private final Map<Object, McpSyncServerExchange> progressTo = new ConcurrentHashMap<>();
+  // The agent, as of its last call: stdio has one agent in one MCP session, so any of its
+  // exchanges reaches it (and applies its logging/setLevel).
+  private volatile McpSyncServerExchange agent;
 
   /**
    * Connects to {@code baseUrl}'s MCP endpoint with {@code token} (fails with the server's reason
@@ -100,6 +105,7 @@ public final class McpStdioBridge implements AutoCloseable {
             .clientInfo(Implementation.builder("berth-mcp-stdio", version).build())
             .requestTimeout(Duration.ofHours(1))
             .progressConsumer(this::relay)
+            .loggingConsumer(this::relayLog)
             .build();
     try {
       client.initialize();
@@ -139,6 +145,7 @@ public final class McpStdioBridge implements AutoCloseable {
    * back to the agent ({@link #relay}) until the call answers.
    */
   private CallToolResult forward(McpSyncServerExchange exchange, CallToolRequest request) {
+    agent = exchange;
     Object token = request.progressToken();
     if (token != null) {
       progressTo.put(token, exchange);
@@ -218,6 +225,19 @@ public final class McpStdioBridge implements AutoCloseable {
       to.progressNotification(progress);
     } catch (RuntimeException e) {
       // the agent went away; its call ends with it
+    }
+  }
+
+  /** The server's log lines (a failed tool call's, see ToolFailureLog) go to the agent as sent. */
+  private void relayLog(LoggingMessageNotification log) {
+    McpSyncServerExchange to = agent;
+    if (to == null) {
+      return;
+    }
+    try {
+      to.loggingNotification(log);
+    } catch (RuntimeException e) {
+      // the agent went away
     }
   }
 

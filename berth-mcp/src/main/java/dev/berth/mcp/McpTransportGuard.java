@@ -1,5 +1,7 @@
 package dev.berth.mcp;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -29,13 +31,16 @@ final class McpTransportGuard implements Filter {
   private final McpSessionLimits limits;
   private final McpCancellations cancellations;
   private final long maxBodyBytes;
+  private final ChangeSubscriptions subscriptions;
 
   McpTransportGuard(
       List<String> versions,
       BiPredicate<String, HttpServletRequest> ownOrigin,
       McpSessionLimits limits,
       McpCancellations cancellations,
-      long maxBodyBytes) {
+      long maxBodyBytes,
+      ChangeSubscriptions subscriptions) {
+    this.subscriptions = subscriptions;
     this.versions = List.copyOf(versions);
     this.ownOrigin = ownOrigin;
     this.limits = limits;
@@ -82,9 +87,12 @@ final class McpTransportGuard implements Filter {
       }
       var answer = new McpAnswer(response);
       chain.doFilter(request, answer);
+      if (session != null && request.isAsyncStarted() && answer.status() == 200) {
+        countStream(request, session);
+      }
       finish(answer, response, session, null);
       if ("DELETE".equals(request.getMethod()) && answer.status() < 300 && session != null) {
-        limits.closed(session);
+        ended(session);
       }
       return;
     }
@@ -160,6 +168,15 @@ final class McpTransportGuard implements Filter {
         }
       }
     }
+    boolean subscribe = session != null && id != null && "resources/subscribe".equals(method);
+    String uri = message.path("params").path("uri").asString(null);
+    if (subscribe) {
+      var refused = subscriptions.refusal(owner, session, uri);
+      if (refused.isPresent()) {
+        JsonRpcErrors.write(response, 200, id, JsonRpcErrors.INVALID_PARAMS, refused.get());
+        return;
+      }
+    }
     var buffered = new McpBodyLimit.Buffered(request, body);
     var answer = new McpAnswer(response);
     boolean call = session != null && id != null && "tools/call".equals(method);
@@ -176,7 +193,42 @@ final class McpTransportGuard implements Filter {
     if ("initialize".equals(method) && answer.sessionId() != null && owner != null) {
       limits.opened(answer.sessionId(), owner);
     }
+    if (!answer.heldError() && answer.status() == 200) {
+      if (subscribe) {
+        subscriptions.subscribed(session, uri);
+      } else if (session != null && "resources/unsubscribe".equals(method) && uri != null) {
+        subscriptions.unsubscribed(session, uri);
+      }
+    }
     finish(answer, response, session, id);
+  }
+
+  private void ended(String session) {
+    limits.closed(session);
+    subscriptions.closed(session);
+  }
+
+  /** A GET stream keeps its MCP session live while it is open (as the SDK's sweeper does). */
+  private void countStream(HttpServletRequest request, String session) {
+    limits.streamOpened(session);
+    request
+        .getAsyncContext()
+        .addListener(
+            new AsyncListener() {
+              @Override
+              public void onComplete(AsyncEvent event) {
+                limits.streamEnded(session);
+              }
+
+              @Override
+              public void onTimeout(AsyncEvent event) {}
+
+              @Override
+              public void onError(AsyncEvent event) {}
+
+              @Override
+              public void onStartAsync(AsyncEvent event) {}
+            });
   }
 
   /** Jackson's message without its location details. */
@@ -194,7 +246,7 @@ final class McpTransportGuard implements Filter {
     int status = answer.status();
     String message = JsonRpcErrors.messageOf(answer.errorText(), "HTTP " + status);
     if (status == 404 && session != null) {
-      limits.closed(session);
+      ended(session);
       message =
           "MCP session '"
               + session

@@ -44,6 +44,13 @@ class McpTypeScriptSdkTest {
   }
 
   @Test
+  void theChangesResourceIsSubscribedToToldOfEachWriterAndScoped() throws Exception {
+    try (var berth = new TestServer(home)) {
+      run("changes.mjs", berth, Map.of());
+    }
+  }
+
+  @Test
   void afterARestartAClientThatInitializesAgainCarriesOn() throws Exception {
     var before = new TestServer(home);
     String output;

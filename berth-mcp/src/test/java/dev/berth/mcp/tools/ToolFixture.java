@@ -36,15 +36,15 @@ import tools.jackson.databind.json.JsonMapper;
  * the MCP wire is McpHttpTest's job. The only place these tests meet the service's construction, so
  * a change there is adapted here once.
  */
-final class ToolFixture implements AutoCloseable {
+public final class ToolFixture implements AutoCloseable {
   static final McpCaller ADMIN = new McpCaller(new Principal.Admin());
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final Registry registry;
-  final SessionService sessions;
-  final SessionWorkspace workspace;
+  public final SessionService sessions;
+  public final SessionWorkspace workspace;
 
-  ToolFixture(Path home) {
+  public ToolFixture(Path home) {
     this.registry = Registry.openSqlite(home.resolve("berth.db"));
     this.sessions =
         new SessionService(
@@ -59,7 +59,7 @@ final class ToolFixture implements AutoCloseable {
   }
 
   /** A running session on the default template. */
-  SessionId session(String id) {
+  public SessionId session(String id) {
     return session(id, Optional.empty());
   }
 
@@ -86,7 +86,7 @@ final class ToolFixture implements AutoCloseable {
     Files.writeString(dir.resolve("template.yaml"), yaml);
   }
 
-  void write(SessionId id, String path, String content) {
+  public void write(SessionId id, String path, String content) {
     workspace.writeFile(
         id, path, new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
   }
