@@ -51,7 +51,9 @@ final class BenchCommand {
         "Benchmark session create-to-ready and teardown: Berth's REST API vs the raw"
             + " Engine API.",
         "Raw: volume create + container create + start + first exec; rm -f + volume rm.",
-        "Berth: POST /api/v1/sessions (RUNNING) and DELETE (receipt), same image."
+        "Berth: POST /api/v1/sessions (RUNNING) and DELETE (receipt), same image.",
+        "With an app: busybox httpd probed over HTTP, against the same container started by"
+            + " hand and polled until it answers."
       })
   static final class Docker implements Runnable {
     @Option(names = "--reps", defaultValue = "30", description = "repetitions of each (default 30)")
@@ -61,6 +63,7 @@ final class BenchCommand {
     public void run() {
       BenchHome scratch = BenchHome.make("berth-bench-");
       Path home = scratch.dir();
+      AppBaseline.writeTemplate(home);
       String prefix = "bench" + Long.toString(System.nanoTime() % 46656, 36);
       BerthConfig config =
           ConfigLoader.load(
@@ -76,11 +79,15 @@ final class BenchCommand {
         // Warm-up: builds the default image and loads every code path once; not measured.
         api.create("warm");
         api.delete("warm");
+        api.create("warmapp", AppBaseline.TEMPLATE);
+        api.delete("warmapp");
         String image = prefix + "/default:latest";
         List<Double> rawUp = new ArrayList<>();
         List<Double> rawDown = new ArrayList<>();
         List<Double> berthUp = new ArrayList<>();
         List<Double> berthDown = new ArrayList<>();
+        List<Double> rawAppUp = new ArrayList<>();
+        List<Double> berthAppUp = new ArrayList<>();
         System.err.printf("measuring %d repetitions of each...%n", reps);
         for (int i = 0; i < reps; i++) {
           String name = prefix + "-raw-" + i;
@@ -89,6 +96,12 @@ final class BenchCommand {
           String id = "b" + i;
           berthUp.add(BenchTable.time(() -> api.create(id)));
           berthDown.add(BenchTable.time(() -> api.delete(id)));
+          String app = prefix + "-rawapp-" + i;
+          rawAppUp.add(BenchTable.time(() -> AppBaseline.create(docker, image, app)));
+          rawRemove(docker, app);
+          String appId = "a" + i;
+          berthAppUp.add(BenchTable.time(() -> api.create(appId, AppBaseline.TEMPLATE)));
+          api.delete(appId);
           if ((i + 1) % 10 == 0) {
             System.err.printf("  %d/%d%n", i + 1, reps);
           }
@@ -99,7 +112,12 @@ final class BenchCommand {
                     new BenchTable.Row(
                         "create-to-ready", rawUp, berthUp, new BenchTable.RatioAtMost(1.15)),
                     new BenchTable.Row(
-                        "teardown", rawDown, berthDown, new BenchTable.RatioAtMost(1.2)))));
+                        "teardown", rawDown, berthDown, new BenchTable.RatioAtMost(1.2)),
+                    new BenchTable.Row(
+                        "create-to-ready, app",
+                        rawAppUp,
+                        berthAppUp,
+                        new BenchTable.RatioAtMost(1.15)))));
       } catch (IOException e) {
         throw new CliException("benchmark failed: " + e.getMessage());
       }
@@ -139,7 +157,7 @@ final class BenchCommand {
       }
     }
 
-    private static void rawRemove(DockerClient docker, String name) {
+    static void rawRemove(DockerClient docker, String name) {
       docker.removeContainerCmd(name).withForce(true).exec();
       docker.removeVolumeCmd(name).exec();
     }
@@ -151,6 +169,14 @@ final class BenchCommand {
 
     void create(String id) {
       call("POST", "/api/v1/sessions", "{\"id\":\"" + id + "\"}", 201);
+    }
+
+    void create(String id, String template) {
+      call(
+          "POST",
+          "/api/v1/sessions",
+          "{\"id\":\"" + id + "\",\"template\":\"" + template + "\"}",
+          201);
     }
 
     void delete(String id) {
