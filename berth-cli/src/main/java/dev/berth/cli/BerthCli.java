@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       SessionCommand.class,
       ShellCommand.class,
       TemplatesCommand.class,
+      PoolsCommand.class,
       ImagesCommand.class,
       UpdateCommand.class,
       McpCommand.class,

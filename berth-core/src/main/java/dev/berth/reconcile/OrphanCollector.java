@@ -1,6 +1,7 @@
 package dev.berth.reconcile;
 
 import dev.berth.base.SessionId;
+import dev.berth.registry.PoolStore;
 import dev.berth.registry.SessionStore;
 import dev.berth.runtime.Backends;
 import dev.berth.runtime.CleanupReport;
@@ -21,17 +22,19 @@ import java.util.Optional;
 
 /**
  * Finds and removes orphans: resources carrying this Berth's labels whose session has no live
- * registry entry, older than a grace period. Why they exist: a manager killed between making a
- * resource and recording it, a registry restored from an old backup, a delete that failed half way
- * and was never retried. Creates record the session (PENDING) before any resource is made, so a
- * resource being created right now always has a live entry and is never taken for an orphan; the
- * grace period covers clocks and resources whose age the backend cannot tell.
+ * registry entry (nor a warm-pool member's), older than a grace period. Why they exist: a manager
+ * killed between making a resource and recording it, a registry restored from an old backup, a
+ * delete that failed half way and was never retried. Creates record the session (PENDING) before
+ * any resource is made, so a resource being created right now always has a live entry and is never
+ * taken for an orphan; the grace period covers clocks and resources whose age the backend cannot
+ * tell.
  *
  * <p>Removal goes through {@link SessionRuntime#destroy} with the session's id and labels, the same
  * path as a delete, so it finds everything of that session and nothing else.
  */
 public final class OrphanCollector {
   private final SessionStore sessions;
+  private final PoolStore pools;
   private final Backends backends;
   private final Clock clock;
   private final SessionGuard guard;
@@ -41,8 +44,9 @@ public final class OrphanCollector {
    *     create of the same id cannot interleave with them
    */
   public OrphanCollector(
-      SessionStore sessions, Backends backends, Clock clock, SessionGuard guard) {
+      SessionStore sessions, PoolStore pools, Backends backends, Clock clock, SessionGuard guard) {
     this.sessions = sessions;
+    this.pools = pools;
     this.backends = backends;
     this.clock = clock;
     this.guard = guard;
@@ -96,11 +100,13 @@ public final class OrphanCollector {
       return false;
     }
     // Found through the handle the resources are named from (for a session made directly, its id).
+    // A warm-pool member's are the pool's; they become a session's in the claim's transaction.
     return !SessionId.isValid(handle)
-        || sessions
-            .findByHandle(handle)
-            .map(s -> s.status() == SessionStatus.DELETED || !s.backend().equals(backend))
-            .orElse(true);
+        || !pools.knows(handle)
+            && sessions
+                .findByHandle(handle)
+                .map(s -> s.status() == SessionStatus.DELETED || !s.backend().equals(backend))
+                .orElse(true);
   }
 
   private CleanupReport remove(

@@ -165,6 +165,9 @@ public final class Reconciler implements AutoCloseable {
           submit(s.id());
         }
         collectOrphansIfDue();
+        // Pools lose members to claims and to what this pass cannot see (a member's app that
+        // died); their own thread refills them.
+        sessions.pools().refill();
         quiet.recovered("pass");
       } while (passRequested.get() && !closed);
     } catch (Throwable t) {

@@ -13,6 +13,7 @@ public final class Registry implements AutoCloseable {
   private final EventLog events;
   private final TokenStore tokens;
   private final BrowserCredentialStore browserCredentials;
+  private final PoolStore pools;
 
   private Registry(Database db) {
     this.db = db;
@@ -20,6 +21,7 @@ public final class Registry implements AutoCloseable {
     this.events = new EventLog(db);
     this.tokens = new TokenStore(db);
     this.browserCredentials = new BrowserCredentialStore(db);
+    this.pools = new PoolStore(db);
   }
 
   /** Opens (creating and migrating if needed) the SQLite registry at {@code file}. */
@@ -59,6 +61,11 @@ public final class Registry implements AutoCloseable {
   /** Browser login links, proxy cookies and dashboard logins (hashed). */
   public BrowserCredentialStore browserCredentials() {
     return browserCredentials;
+  }
+
+  /** Warm-pool members, and the claim that makes one a session. */
+  public PoolStore pools() {
+    return pools;
   }
 
   @Override

@@ -38,29 +38,34 @@ public final class SessionStore {
   public void insert(Session s) {
     db.write(
         c -> {
-          Optional<Session> existing = find(c, s.id());
-          if (existing.isPresent() && existing.get().status().isLive()) {
-            throw BerthException.conflict(
-                "session '" + s.id() + "' already exists (" + existing.get().status() + ")");
-          }
-          int incarnation = lastIncarnation(c, s.id()).orElse(0) + 1;
-          if (existing.isPresent()) {
-            try (var ps = c.prepareStatement("DELETE FROM sessions WHERE id = ?")) {
-              ps.setString(1, s.id().value());
-              ps.executeUpdate();
-            }
-          }
-          try (var ps = c.prepareStatement(SessionRows.INSERT)) {
-            SessionRows.bindInsert(ps, s);
-            ps.executeUpdate();
-          }
-          try (var ps = c.prepareStatement("UPDATE sessions SET incarnation=? WHERE id=?")) {
-            ps.setInt(1, incarnation);
-            ps.setString(2, s.id().value());
-            ps.executeUpdate();
-          }
+          insert(c, s);
           return null;
         });
+  }
+
+  /** {@link #insert(Session)} inside the caller's transaction (a warm-pool claim's). */
+  static void insert(Connection c, Session s) throws SQLException {
+    Optional<Session> existing = find(c, s.id());
+    if (existing.isPresent() && existing.get().status().isLive()) {
+      throw BerthException.conflict(
+          "session '" + s.id() + "' already exists (" + existing.get().status() + ")");
+    }
+    int incarnation = lastIncarnation(c, s.id()).orElse(0) + 1;
+    if (existing.isPresent()) {
+      try (var ps = c.prepareStatement("DELETE FROM sessions WHERE id = ?")) {
+        ps.setString(1, s.id().value());
+        ps.executeUpdate();
+      }
+    }
+    try (var ps = c.prepareStatement(SessionRows.INSERT)) {
+      SessionRows.bindInsert(ps, s);
+      ps.executeUpdate();
+    }
+    try (var ps = c.prepareStatement("UPDATE sessions SET incarnation=? WHERE id=?")) {
+      ps.setInt(1, incarnation);
+      ps.setString(2, s.id().value());
+      ps.executeUpdate();
+    }
   }
 
   /**

@@ -64,6 +64,21 @@ final class CreatePreflight {
                       + s.status()
                       + "): pick another id, or delete it first (nothing was made)");
             });
+    // Resources are named from handles: an id that is another session's handle (a pooled one's)
+    // or a pool member's would name that one's resources.
+    if (steps.registry().pools().knows(id.value())
+        || steps
+            .registry()
+            .sessions()
+            .findByHandle(id.value())
+            .filter(s -> !s.id().equals(id) && s.status().isLive())
+            .isPresent()) {
+      throw BerthException.conflict(
+          "session id '"
+              + id
+              + "' is the name another session's resources or a warm-pool member's carry: pick"
+              + " another id (nothing was made)");
+    }
     return new Target(id, template, backend, runtime, request.labels());
   }
 

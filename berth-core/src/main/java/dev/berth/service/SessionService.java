@@ -14,6 +14,7 @@ import dev.berth.runtime.PreflightProblem;
 import dev.berth.runtime.Probes;
 import dev.berth.runtime.SessionRuntime;
 import dev.berth.service.changes.SessionChanges;
+import dev.berth.service.pools.WarmPools;
 import dev.berth.service.steps.LifecycleSteps;
 import dev.berth.service.steps.Readiness;
 import dev.berth.service.steps.SessionLocks;
@@ -74,6 +75,7 @@ public final class SessionService {
   private final TokenRotation tokenRotation;
   private final SessionTrails trails;
   private final SessionDefinitions definitions;
+  private final WarmPools pools;
   private final Path tmpDir;
 
   public SessionService(
@@ -142,6 +144,12 @@ public final class SessionService {
     this.trails = new SessionTrails(registry);
     this.definitions = new SessionDefinitions(steps);
     this.health = new HealthProbing(steps, probes);
+    this.pools = new WarmPools(steps, lifecycle.readiness());
+  }
+
+  /** Templates' warm pools: their status, and a fill pass on request (the reconciler's). */
+  public WarmPools pools() {
+    return pools;
   }
 
   /** Where temporary files go (see the constructor); image builds put their contexts here too. */
@@ -216,6 +224,15 @@ public final class SessionService {
   public CreatedSession create(CreateSessionRequest request) {
     long t0 = System.nanoTime();
     CreatePreflight.Target target = CreatePreflight.target(steps, request);
+    if (request.start()) {
+      // A member was made from the same template on the same backend after the same checks:
+      // the backend's preflight passed for it.
+      Optional<CreatedSession> pooled = claimFromPool(target, request);
+      if (pooled.isPresent()) {
+        steps.journal().created(pooled.get().session(), Duration.ofNanos(System.nanoTime() - t0));
+        return pooled.get();
+      }
+    }
     var unbuilt = CreatePreflight.imagesToBuild(target);
     if (!unbuilt.isEmpty()) {
       throw CreatePreflight.notBuilt(target.template().name(), unbuilt);
@@ -254,6 +271,40 @@ public final class SessionService {
                 });
     steps.journal().created(created.session(), Duration.ofNanos(System.nanoTime() - t0));
     return created;
+  }
+
+  /** The session made of a ready pool member, with its token; empty when none was ready. */
+  private Optional<CreatedSession> claimFromPool(
+      CreatePreflight.Target target, CreateSessionRequest request) {
+    Template template = target.template();
+    if (!template.pool().enabled()) {
+      return Optional.empty();
+    }
+    SessionId id = target.id();
+    return steps
+        .locks()
+        .exclusive(
+            id,
+            () ->
+                pools
+                    .claim(template, target.backend(), id, request.labels(), request.culling())
+                    .map(
+                        session -> {
+                          steps
+                              .journal()
+                              .claimed(
+                                  session,
+                                  "created from template '"
+                                      + template.name()
+                                      + "' on "
+                                      + target.backend()
+                                      + " from its warm pool (member "
+                                      + session.handle()
+                                      + ", running at once)");
+                          Optional<String> noToken = target.runtime().sessionTokenRefusal();
+                          String token = noToken.isPresent() ? null : tokens.issueSessionToken(id);
+                          return new CreatedSession(session, token, noToken, true);
+                        }));
   }
 
   /**

@@ -36,7 +36,7 @@ public record SessionDefinition(
    */
   public static SessionDefinition of(Session s, String recorded, Optional<Template> loaded) {
     Optional<String> current =
-        loaded.map(t -> TemplateDefinition.fingerprint(t.forSession(s.id())));
+        loaded.map(t -> TemplateDefinition.fingerprint(t.forRuntime(s.id(), s.handle())));
     State state;
     if (current.isEmpty()) {
       state = State.TEMPLATE_NOT_LOADED;

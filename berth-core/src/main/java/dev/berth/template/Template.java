@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param isolation what the session container runs under (its sandbox)
  * @param containers the containers the session runs beside its main one ({@code containers:}), in
  *     start order; none for a template without the key
+ * @param pool how many ready sessions Berth keeps of this template ({@code pool:}); not inherited
  */
 public record Template(
     String name,
@@ -41,7 +42,8 @@ public record Template(
     PlacementSettings placement,
     NetworkSettings network,
     IsolationSettings isolation,
-    SessionContainers containers) {
+    SessionContainers containers,
+    PoolSettings pool) {
 
   public static final String DEFAULT_NAME = "default";
   public static final String DEFAULT_WORKSPACE_PATH = WorkspaceSettings.DEFAULT_PATH;
@@ -99,6 +101,17 @@ public record Template(
 
   public Optional<Integer> primaryPort() {
     return app.primaryPort();
+  }
+
+  /**
+   * This template as the runtimes get it for a session whose resources are named from {@code
+   * handle}: {@link #forSession} for every session made directly (its handle is its id); as it is
+   * for a session that took a warm-pool member (its app started before the session's id existed, so
+   * it was given no base path: pool templates must not need one, see {@link TemplateChecks}). Every
+   * later start of that session gives the app what it was given then.
+   */
+  public Template forRuntime(SessionId id, String handle) {
+    return handle.equals(id.value()) ? forSession(id) : this;
   }
 
   /**

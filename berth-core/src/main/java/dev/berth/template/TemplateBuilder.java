@@ -26,6 +26,7 @@ public final class TemplateBuilder {
   private NetworkSettings network = NetworkSettings.DEFAULT;
   private IsolationSettings isolation = IsolationSettings.DEFAULT;
   private SessionContainers containers = SessionContainers.NONE;
+  private PoolSettings pool = PoolSettings.NONE;
 
   TemplateBuilder(String name) {
     this.name = name;
@@ -45,6 +46,7 @@ public final class TemplateBuilder {
     network = t.network();
     isolation = t.isolation();
     containers = t.containers();
+    pool = t.pool();
   }
 
   public Template build() {
@@ -61,7 +63,14 @@ public final class TemplateBuilder {
         placement,
         network,
         isolation,
-        containers);
+        containers,
+        pool);
+  }
+
+  /** How many ready sessions Berth keeps of this template (its warm pool). */
+  public TemplateBuilder pool(PoolSettings newPool) {
+    pool = newPool;
+    return this;
   }
 
   /** The containers the session runs beside its main one, in start order. */

@@ -32,6 +32,7 @@ public final class TemplateChecks {
                         + " declared ports, so this one could never pass)"));
     TemplateVolumeParser.problem(t).ifPresent(out::add);
     out.addAll(AfterConditions.problems(t));
+    out.addAll(PoolChecks.problems(t));
     return out;
   }
 

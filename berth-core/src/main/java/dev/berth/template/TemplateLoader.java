@@ -142,7 +142,8 @@ public final class TemplateLoader {
             PlacementParser.read(file),
             NetworkParser.read(file),
             IsolationParser.read(file),
-            ContainersParser.read(file));
+            ContainersParser.read(file),
+            PoolParser.read(file));
     keys.checkNoUnknownKeys();
     return Optional.of(t);
   }
@@ -240,7 +241,8 @@ public final class TemplateLoader {
       Overlay<PlacementSettings> placement,
       Overlay<NetworkSettings> network,
       Overlay<IsolationSettings> isolation,
-      Overlay<SessionContainers> containers) {
+      Overlay<SessionContainers> containers,
+      Overlay<PoolSettings> pool) {
 
     Template merge(Template base, boolean hasParent) {
       return new Template(
@@ -256,7 +258,8 @@ public final class TemplateLoader {
           placement.onto(base.placement()),
           network.onto(base.network()),
           isolation.onto(base.isolation()),
-          containers.onto(base.containers()));
+          containers.onto(base.containers()),
+          pool.onto(base.pool()));
     }
   }
 }

@@ -61,7 +61,8 @@ public final class FakeServices implements AutoCloseable {
             WorkspaceLimits.DEFAULTS,
             clock::sleep);
     orphans =
-        new OrphanCollector(registry.sessions(), service.backends(), clock, service::exclusive);
+        new OrphanCollector(
+            registry.sessions(), registry.pools(), service.backends(), clock, service::exclusive);
     reconciler = new SessionReconciler(service, ReconcileMetrics.NONE);
   }
 

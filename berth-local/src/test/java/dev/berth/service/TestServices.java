@@ -43,7 +43,11 @@ public final class TestServices implements AutoCloseable {
             WorkspaceLimits.DEFAULTS);
     this.orphans =
         new OrphanCollector(
-            registry.sessions(), service.backends(), Clock.systemUTC(), service::exclusive);
+            registry.sessions(),
+            registry.pools(),
+            service.backends(),
+            Clock.systemUTC(),
+            service::exclusive);
   }
 
   /** One reconcile pass, as a server's start-up runs it. */

@@ -205,6 +205,7 @@ public final class ApiServer {
           var builds = new FirstUseBuilds(sessions, java.util.Optional.ofNullable(images));
           new SessionRoutes(sessions, builds).register(routes);
           new TemplateRoutes(sessions).register(routes);
+          new PoolRoutes(sessions).register(routes);
           new FileRoutes(sessions.workspace(), maxRequestBytes).register(routes);
           new ChangeStream(sessions.workspace(), streams).register(routes);
           new ExecutorRoutes(sessions, builds).register(routes);

@@ -26,6 +26,7 @@ final class ApiViews {
 
   record SessionView(
       String id,
+      String handle,
       String template,
       String backend,
       SessionStatus status,
@@ -49,6 +50,7 @@ final class ApiViews {
       s.endpoints().forEach((port, url) -> eps.put(Integer.toString(port), url));
       return new SessionView(
           s.id().value(),
+          s.handle(),
           s.template(),
           s.backend(),
           s.status(),
@@ -128,12 +130,17 @@ final class ApiViews {
    */
   @com.fasterxml.jackson.annotation.JsonInclude(
       com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  /**
+   * A create's answer; {@code pooled}: the session took a ready member of its template's warm pool
+   * (false: it was made the cold way).
+   */
   record CreatedView(
       SessionView session,
       String token,
       String noToken,
       ImageViews.JobView build,
-      ErrorDetail error) {}
+      ErrorDetail error,
+      boolean pooled) {}
 
   /**
    * The error of a create whose session was made but failed to start (for failures only the start

@@ -55,6 +55,7 @@ final class ExecutorRoutes {
     body.put("session", ApiViews.SessionView.of(created.session()));
     body.put("token", created.token());
     created.noToken().ifPresent(why -> body.put("noToken", why));
+    body.put("pooled", created.pooled());
     body.put("endpoints", ApiViews.SessionView.of(created.session()).endpoints());
     if (created.session().status() == SessionStatus.FAILED) {
       body.put("error", ApiViews.failedStart(created.session()));

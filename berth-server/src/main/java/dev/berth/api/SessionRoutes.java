@@ -118,7 +118,8 @@ final class SessionRoutes {
                 done.build().map(ImageViews.JobView::of).orElse(null),
                 created.session().status() == SessionStatus.FAILED
                     ? ApiViews.failedStart(created.session())
-                    : null));
+                    : null,
+                created.pooled()));
   }
 
   private void show(Context ctx) {

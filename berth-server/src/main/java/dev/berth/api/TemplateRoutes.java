@@ -51,7 +51,9 @@ final class TemplateRoutes {
 
   private void reload(Context ctx) {
     principal(ctx).checkAdmin("reloading templates");
-    ctx.json(ReloadView.of(sessions.templateSource().reload()));
+    TemplateReload done = sessions.templateSource().reload();
+    sessions.pools().refill(); // a changed template's members are replaced now, not next pass
+    ctx.json(ReloadView.of(done));
   }
 
   /** What a reload loaded and what it skipped (see {@link TemplateReload}). */

@@ -12,6 +12,7 @@ import dev.berth.images.ImageEngine;
 import dev.berth.mcp.McpHttpEndpoint;
 import dev.berth.mcp.McpHttpSettings;
 import dev.berth.metrics.BerthMetrics;
+import dev.berth.metrics.PoolMetrics;
 import dev.berth.proxy.BrowserOrigins;
 import dev.berth.proxy.BrowserProxy;
 import dev.berth.reconcile.OrphanCollector;
@@ -158,6 +159,7 @@ public final class BerthServer implements AutoCloseable {
       new UptimeMetrics().bindTo(meters);
       var metrics = new BerthMetrics(meters, registry.sessions(), backends.names());
       sessions.addListener(metrics);
+      var poolMetrics = new PoolMetrics(meters, sessions.pools()::status);
       egress.recordTo(sessions);
       var origins =
           new BrowserOrigins(config.publicUrl(), config.appsDomain(), config.trustedProxies());
@@ -179,7 +181,9 @@ public final class BerthServer implements AutoCloseable {
               .orElse(null);
       var proxy = new BrowserProxy(sessions, tokens, logins, origins);
       // Built here, not by the service: the reconciler and berth gc share it.
-      var orphans = new OrphanCollector(registry.sessions(), backends, clock, sessions::exclusive);
+      var orphans =
+          new OrphanCollector(
+              registry.sessions(), registry.pools(), backends, clock, sessions::exclusive);
       Javalin app =
           ApiServer.create(
               sessions,
@@ -194,6 +198,7 @@ public final class BerthServer implements AutoCloseable {
               proxy,
               () -> {
                 metrics.refresh();
+                poolMetrics.refresh();
                 return meters.scrape();
               },
               meters);
@@ -207,6 +212,7 @@ public final class BerthServer implements AutoCloseable {
         app.start(config.host(), config.port());
       } catch (RuntimeException e) {
         reconciler.close();
+        sessions.pools().close();
         throw e;
       }
       // Made when missing, so that the watcher sees the first template a user copies into a new
@@ -318,6 +324,7 @@ public final class BerthServer implements AutoCloseable {
       templateWatcher.close();
     }
     reconciler.close();
+    sessions.pools().close(); // members stay, for the next manager to claim
     if (images != null) {
       images.close();
     }

@@ -58,6 +58,15 @@ public final class SessionJournal {
     event(s.id(), "status", message, statusData(null, s));
   }
 
+  /**
+   * A session the registry recorded itself (a warm-pool claim inserts it in the claim's
+   * transaction): its first status event, from nothing to the status it was recorded with.
+   */
+  public void claimed(Session s, String message) {
+    saved.put(s.id(), Saved.of(s));
+    event(s.id(), "status", message, statusData(null, s));
+  }
+
   /** Writes the session; a new status, or a new reason for it, also becomes a status event. */
   public Session save(Session s) {
     Saved before = saved.get(s.id());

@@ -176,10 +176,11 @@ public final class SessionSteps {
 
   /** What the runtime is told about the session on every call. */
   public RuntimeSession runtimeSession(Session s, Template template) {
-    // forSession: the app learns its public base path behind the proxy (BERTH_BASE_PATH...).
+    // forRuntime: the app learns its public base path behind the proxy (BERTH_BASE_PATH...),
+    // unless it started as a warm-pool member, before the session existed.
     // The session's handle (the registry keeps it): what its resources are named from.
     return new RuntimeSession(
-        s.id(), s.handle(), template.forSession(s.id()), s.labels(), s.runtimeState());
+        s.id(), s.handle(), template.forRuntime(s.id(), s.handle()), s.labels(), s.runtimeState());
   }
 
   /**

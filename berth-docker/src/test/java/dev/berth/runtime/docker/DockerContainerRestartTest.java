@@ -253,7 +253,11 @@ class DockerContainerRestartTest extends DockerTestBase {
     Session s = running("watched");
     var orphans =
         new OrphanCollector(
-            registry.sessions(), service.backends(), Clock.systemUTC(), service::exclusive);
+            registry.sessions(),
+            registry.pools(),
+            service.backends(),
+            Clock.systemUTC(),
+            service::exclusive);
     try (var loop =
         new Reconciler(
             service, orphans, Duration.ofHours(1), Duration.ofHours(1), ReconcileMetrics.NONE)) {
@@ -293,7 +297,11 @@ class DockerContainerRestartTest extends DockerTestBase {
     Session s = running();
     var orphans =
         new OrphanCollector(
-            registry.sessions(), service.backends(), Clock.systemUTC(), service::exclusive);
+            registry.sessions(),
+            registry.pools(),
+            service.backends(),
+            Clock.systemUTC(),
+            service::exclusive);
     try (var loop =
         new Reconciler(
             service, orphans, Duration.ofHours(1), Duration.ofHours(1), ReconcileMetrics.NONE)) {

@@ -221,7 +221,11 @@ class DockerLostContainerTest extends DockerTestBase {
     Session s = running();
     var orphans =
         new OrphanCollector(
-            registry.sessions(), service.backends(), Clock.systemUTC(), service::exclusive);
+            registry.sessions(),
+            registry.pools(),
+            service.backends(),
+            Clock.systemUTC(),
+            service::exclusive);
     try (var loop =
         new Reconciler(
             service, orphans, Duration.ofHours(1), Duration.ofHours(1), ReconcileMetrics.NONE)) {

@@ -49,6 +49,7 @@ final class SessionCreateTool {
           Map<String, Object> out = new LinkedHashMap<>(SessionViews.view(created.session()));
           out.put("token", created.token());
           created.noToken().ifPresent(why -> out.put("no_token", why));
+          out.put("pooled", created.pooled());
           // A failed start still made a session (and a token): the agent gets both, as an error.
           return created.session().status() == SessionStatus.FAILED
               ? ToolResults.error(
