@@ -109,6 +109,95 @@ abstract class RegistryContract {
     }
   }
 
+  private Session claimedAs(PoolMemberRecord m, String id) {
+    return new Session(
+        new SessionSpec(
+            SessionId.of(id), m.handle(), m.template(), m.backend(), Map.of(), NO_CULLING, now),
+        new SessionObservation(SessionStatus.RUNNING, "", m.runtimeState(), m.endpoints(), now),
+        SessionActivity.none(now),
+        SessionLifecycle.RUNNING);
+  }
+
+  private static void addReady(Registry registry, String handle, String definition, Instant at) {
+    registry.pools().add(PoolMemberRecord.starting(handle, "web", "docker", definition, at));
+    registry
+        .pools()
+        .ready(
+            handle,
+            RuntimeState.of(1, Map.of("container", "c-" + handle)),
+            Map.of(80, "http://h/"),
+            "img",
+            at);
+  }
+
+  @Test
+  void aClaimTakesTheLongestReadyMemberOfTheDefinitionAndRecordsItsSessionInOneStep() {
+    try (var registry = open()) {
+      registry.pools().add(PoolMemberRecord.starting("p-starting", "web", "docker", "d1", now));
+      addReady(registry, "p-old", "d0", now); // another definition: never claimed
+      addReady(registry, "p-first", "d1", now.plusMillis(1));
+      addReady(registry, "p-second", "d1", now.plusMillis(2));
+
+      var claim =
+          registry.pools().claim("web", "docker", "d1", m -> claimedAs(m, "s1")).orElseThrow();
+      assertThat(claim.member().handle()).isEqualTo("p-first");
+      Session s = registry.sessions().find(SessionId.of("s1")).orElseThrow();
+      assertThat(s.handle()).isEqualTo("p-first");
+      assertThat(s.status()).isEqualTo(SessionStatus.RUNNING);
+      assertThat(s.runtimeState().values()).containsEntry("container", "c-p-first");
+      assertThat(registry.sessions().imageIds()).containsEntry(SessionId.of("s1"), "img");
+      assertThat(registry.sessions().definition(SessionId.of("s1"))).isEqualTo("d1");
+      assertThat(registry.sessions().findByHandle("p-first"))
+          .map(Session::id)
+          .hasValue(SessionId.of("s1"));
+      assertThat(registry.pools().knows("p-first")).isFalse();
+
+      // A session that cannot be recorded (its id is live) leaves the member in the pool.
+      assertThatThrownBy(
+              () -> registry.pools().claim("web", "docker", "d1", m -> claimedAs(m, "s1")))
+          .hasMessageContaining("already exists");
+      assertThat(registry.pools().knows("p-second")).isTrue();
+
+      assertThat(registry.pools().claim("web", "docker", "d1", m -> claimedAs(m, "s2")))
+          .get()
+          .extracting(c -> c.member().handle())
+          .isEqualTo("p-second");
+      assertThat(registry.pools().claim("web", "docker", "d1", m -> claimedAs(m, "s3")))
+          .as("a STARTING member is never claimed")
+          .isEmpty();
+      assertThat(registry.pools().list())
+          .extracting(PoolMemberRecord::handle)
+          .containsExactlyInAnyOrder("p-starting", "p-old");
+    }
+  }
+
+  @Test
+  void concurrentClaimsNeverShareAMember() throws Exception {
+    try (var registry = open();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(16)) {
+      for (int i = 0; i < 10; i++) {
+        addReady(registry, "p-m" + i, "d", now.plusMillis(i));
+      }
+      var tasks = new java.util.ArrayList<java.util.concurrent.Callable<Optional<String>>>();
+      for (int i = 0; i < 40; i++) {
+        String id = "c" + i;
+        tasks.add(
+            () ->
+                registry
+                    .pools()
+                    .claim("web", "docker", "d", m -> claimedAs(m, id))
+                    .map(c -> c.member().handle()));
+      }
+      var handles = new java.util.ArrayList<String>();
+      for (var f : pool.invokeAll(tasks)) {
+        f.get().ifPresent(handles::add);
+      }
+      assertThat(handles).hasSize(10).doesNotHaveDuplicates();
+      assertThat(registry.pools().list()).isEmpty();
+      assertThat(registry.sessions().list(SessionFilter.ALL_LIVE)).hasSize(10);
+    }
+  }
+
   @Test
   void aLiveIdCannotBeTakenButADeletedOneCan() {
     try (var registry = open()) {
