@@ -261,7 +261,11 @@ class SessionMigrationTest {
 
     var orphans =
         new dev.berth.reconcile.OrphanCollector(
-                registry.sessions(), service.backends(), Clock.systemUTC(), service::exclusive)
+                registry.sessions(),
+                registry.pools(),
+                service.backends(),
+                Clock.systemUTC(),
+                service::exclusive)
             .collect(Duration.ZERO, false);
 
     assertThat(orphans)
