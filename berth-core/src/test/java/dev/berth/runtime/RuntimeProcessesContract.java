@@ -349,7 +349,7 @@ public abstract class RuntimeProcessesContract {
 
     exitOf(p);
     exitOf(plain);
-    awaitNoneLeft(witness, marker);
+    await().atMost(WAIT).until(() -> countRunning(witness, marker) == 0);
   }
 
   /** A destroy ends them likewise, and their handles see the end. */
@@ -363,20 +363,7 @@ public abstract class RuntimeProcessesContract {
     assertThat(runtime().destroy(s).complete()).isTrue();
 
     exitOf(p);
-    awaitNoneLeft(witness, marker);
-  }
-
-  /**
-   * Waits until the witness, a session the test leaves alone, sees no {@code marker} running. Each
-   * look is an exec into the witness; on a loaded CI machine (2 cores, right after the Docker
-   * module's tests) the Kubernetes stand-in's exec once took longer than the whole 30 s wait, so
-   * this wait allows several slow looks.
-   */
-  private void awaitNoneLeft(RuntimeSession witness, String marker) {
-    await()
-        .atMost(WAIT.multipliedBy(3))
-        .pollInterval(Duration.ofMillis(500))
-        .until(() -> countRunning(witness, marker) == 0);
+    await().atMost(WAIT).until(() -> countRunning(witness, marker) == 0);
   }
 
   /** Starts a shell running two {@code marker}s, once both run. */

@@ -79,7 +79,11 @@ final class MockCluster implements AutoCloseable {
             if (bare.endsWith("/log") && log != null) {
               return log.apply(request);
             }
-            return crud.dispatch(request);
+            MockResponse answer = crud.dispatch(request);
+            if (path.contains("watch=true") && answer.getWebSocketListener() != null) {
+              answer.withWebSocketUpgrade(new OffLoopWatchClose(answer.getWebSocketListener()));
+            }
+            return answer;
           }
 
           @Override
