@@ -191,6 +191,15 @@ final class SessionCommand {
         printJson(created);
       } else {
         printSession(this, session);
+        if (created.path("pooled").asBoolean(false)) {
+          out()
+              .println(
+                  "taken from the warm pool of template '"
+                      + session.get("template").asString()
+                      + "' (resources named after member "
+                      + session.path("handle").asString()
+                      + ")");
+        }
         out().println();
         if (created.hasNonNull("token")) {
           out().println("session token (shown once; acts on this session only):");

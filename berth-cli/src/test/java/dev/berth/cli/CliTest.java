@@ -185,6 +185,36 @@ class CliTest {
   }
 
   @Test
+  void aPooledTemplateIsListedByPoolsLsAndItsCreateSaysItCameFromThePool() throws Exception {
+    Path templates = Files.createDirectories(home.resolve("templates/web"));
+    Files.writeString(
+        templates.resolve("template.yaml"),
+        """
+        shell: exec python3 -m http.server --bind 127.0.0.1 "$PORT"
+        ports: [8000]
+        probe: {http: /, port: 8000, startTimeout: 30s}
+        pool: {size: 1}
+        """);
+    assertThat(berth("templates", "reload").code()).isZero();
+    org.awaitility.Awaitility.await("the pool fills")
+        .atMost(java.time.Duration.ofSeconds(60))
+        .until(() -> berth("pools", "ls").out().matches("(?s).*\\nweb +local +1 +1 +0 +0 +0\\s.*"));
+    Run ls = berth("pools", "ls");
+    assertThat(ls.out()).startsWith("TEMPLATE").contains("READY").contains("MISSES");
+
+    Run create = berth("session", "create", "--id", "quick", "--template", "web");
+    assertThat(create.code()).as(create.err()).isZero();
+    assertThat(create.out())
+        .contains("RUNNING")
+        .containsPattern(
+            "taken from the warm pool of template 'web' \\(resources named after member p-[a-z0-9]{10}\\)");
+    assertThat(berth("pools", "ls", "--json").out()).contains("\"hits\" : 1");
+
+    Run cold = berth("session", "create", "--id", "plain");
+    assertThat(cold.out()).doesNotContain("warm pool");
+  }
+
+  @Test
   void stopAndStartKeepTheWorkspace() {
     berth("session", "create", "--id", "pause");
     berth("session", "exec", "pause", "echo kept > file.txt");

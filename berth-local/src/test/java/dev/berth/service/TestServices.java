@@ -57,6 +57,7 @@ public final class TestServices implements AutoCloseable {
 
   @Override
   public void close() {
+    service.pools().closeAndDrain(); // members are no session's: they go here, not below
     for (Session s : registry.sessions().list(dev.berth.registry.SessionFilter.ALL_LIVE)) {
       try {
         service.delete(s.id());

@@ -122,6 +122,8 @@ public final class TestServer implements AutoCloseable {
 
   @Override
   public void close() {
+    // Warm-pool members are no session's, so the deletes below would leave them running.
+    server.sessions().pools().closeAndDrain();
     for (JsonNode s : admin("GET", "/api/v1/sessions", null).json()) {
       admin("DELETE", "/api/v1/sessions/" + s.get("id").asString(), null);
     }
