@@ -364,6 +364,26 @@ public class McpHttpTest {
   }
 
   @Test
+  void sessionCreateTakesAWarmPoolMemberAndSaysSo() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createDirectories(home.resolve("templates/quick"));
+    java.nio.file.Files.writeString(dir.resolve("template.yaml"), "pool: {size: 1}\n");
+    assertThat(berth.admin("POST", "/api/v1/templates/reload", null).status()).isEqualTo(200);
+    org.awaitility.Awaitility.await("the pool fills")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                berth.admin("GET", "/api/v1/pools", null).json().get(0).get("ready").asInt() == 1);
+    McpSyncClient admin = client(berth.adminToken);
+    var created =
+        TestServer.JSON.readTree(
+            ok(admin, "session_create", Map.of("id", "agent-task", "template", "quick")));
+    assertThat(created.get("pooled").asBoolean()).isTrue();
+    assertThat(created.get("status").asString()).isEqualTo("RUNNING");
+    var cold = TestServer.JSON.readTree(ok(admin, "session_create", Map.of("id", "agent-plain")));
+    assertThat(cold.get("pooled").asBoolean()).isFalse();
+  }
+
+  @Test
   void errorsAreToolErrorsThatSayWhatToDo() {
     McpSyncClient admin = client(berth.adminToken);
     assertThat(error(admin, "session_info", Map.of("session_id", "ghost")))
