@@ -21,8 +21,8 @@ import java.time.Duration;
  */
 final class AppBaseline {
   static final String TEMPLATE = "benchweb";
-  private static final int PORT = 8000;
-  private static final String SHELL = "exec busybox httpd -f -p 0.0.0.0:" + PORT + " -h .";
+  static final int PORT = 8000;
+  static final String SHELL = "exec busybox httpd -f -p 0.0.0.0:" + PORT + " -h .";
 
   /** How often the hand-made start asks the app; a tight loop, as a script would. */
   private static final Duration POLL = Duration.ofMillis(2);

@@ -38,6 +38,7 @@ import picocli.CommandLine.Option;
     subcommands = {
       BenchCommand.Docker.class,
       McpBench.class,
+      PoolsBench.class,
       ProcessesBench.class,
       ProxyBench.class,
       SandboxBench.class
@@ -118,6 +119,15 @@ final class BenchCommand {
                         rawAppUp,
                         berthAppUp,
                         new BenchTable.RatioAtMost(1.15)))));
+        // The warm pool, made only now so that its members weigh on nothing measured above.
+        PoolBench.writeTemplate(home, AppBaseline.SHELL, AppBaseline.PORT);
+        api.post("/api/v1/templates/reload");
+        System.err.printf("measuring %d pooled creates...%n", reps);
+        try {
+          System.out.println(PoolBench.render(berthAppUp, PoolBench.pooled(api, reps, "p")));
+        } finally {
+          server.sessions().pools().closeAndDrain(); // the bench's members go with it
+        }
       } catch (IOException e) {
         throw new CliException("benchmark failed: " + e.getMessage());
       }
@@ -171,19 +181,28 @@ final class BenchCommand {
       call("POST", "/api/v1/sessions", "{\"id\":\"" + id + "\"}", 201);
     }
 
-    void create(String id, String template) {
-      call(
+    /** Creates a session of {@code template}; returns the create's answer. */
+    String create(String id, String template) {
+      return call(
           "POST",
           "/api/v1/sessions",
           "{\"id\":\"" + id + "\",\"template\":\"" + template + "\"}",
           201);
     }
 
+    String get(String path) {
+      return call("GET", path, null, 200);
+    }
+
+    String post(String path) {
+      return call("POST", path, null, 200);
+    }
+
     void delete(String id) {
       call("DELETE", "/api/v1/sessions/" + id, null, 200);
     }
 
-    private void call(String method, String path, String body, int expected) {
+    private String call(String method, String path, String body, int expected) {
       var request =
           HttpRequest.newBuilder(URI.create(url + path))
               .header("Authorization", "Bearer " + token)
@@ -199,6 +218,7 @@ final class BenchCommand {
           throw new CliException(
               method + " " + path + " answered " + r.statusCode() + ": " + r.body());
         }
+        return r.body();
       } catch (IOException e) {
         throw new CliException(method + " " + path + " failed: " + e.getMessage());
       } catch (InterruptedException e) {

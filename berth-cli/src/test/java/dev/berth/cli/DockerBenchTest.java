@@ -40,6 +40,33 @@ class DockerBenchTest {
     assertThat(out.split("\n"))
         .anyMatch(line -> line.startsWith("| create-to-ready | 2 |"))
         .anyMatch(line -> line.startsWith("| teardown | 2 |"))
-        .anyMatch(line -> line.startsWith("| create-to-ready, app | 2 |"));
+        .anyMatch(line -> line.startsWith("| create-to-ready, app | 2 |"))
+        .anyMatch(line -> line.startsWith("| cold (made on request) | 2 |"))
+        .anyMatch(line -> line.startsWith("| pooled (a ready member) | 2 |"));
+  }
+
+  /** {@code berth bench pools --backend local}: every create of the pooled kind was a hit. */
+  @Test
+  void thePoolsBenchOnLocalPrintsColdAndPooled() {
+    var printed = new ByteArrayOutputStream();
+    var err = new StringWriter();
+    PrintStream before = System.out;
+    int code;
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      code =
+          BerthCli.run(
+              new String[] {"bench", "pools", "--backend", "local", "--reps", "3"},
+              Map.of(),
+              new PrintWriter(new StringWriter(), true),
+              new PrintWriter(err, true));
+    } finally {
+      System.setOut(before);
+    }
+    String out = printed.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(err + out).isZero();
+    assertThat(out.split("\n"))
+        .anyMatch(line -> line.startsWith("| cold (made on request) | 3 |"))
+        .anyMatch(line -> line.startsWith("| pooled (a ready member) | 3 |"));
   }
 }
