@@ -54,7 +54,9 @@ final class BenchCommand {
         "Raw: volume create + container create + start + first exec; rm -f + volume rm.",
         "Berth: POST /api/v1/sessions (RUNNING) and DELETE (receipt), same image.",
         "With an app: busybox httpd probed over HTTP, against the same container started by"
-            + " hand and polled until it answers."
+            + " hand and polled until it answers: on the default bridge, and with Berth's"
+            + " isolation (its network, capabilities dropped, no new privileges).",
+        "Then the same app from a warm pool: create-to-RUNNING of pool hits."
       })
   static final class Docker implements Runnable {
     @Option(names = "--reps", defaultValue = "30", description = "repetitions of each (default 30)")
@@ -89,6 +91,7 @@ final class BenchCommand {
         List<Double> berthDown = new ArrayList<>();
         List<Double> rawAppUp = new ArrayList<>();
         List<Double> berthAppUp = new ArrayList<>();
+        List<Double> isolatedAppUp = new ArrayList<>();
         System.err.printf("measuring %d repetitions of each...%n", reps);
         for (int i = 0; i < reps; i++) {
           String name = prefix + "-raw-" + i;
@@ -100,6 +103,10 @@ final class BenchCommand {
           String app = prefix + "-rawapp-" + i;
           rawAppUp.add(BenchTable.time(() -> AppBaseline.create(docker, image, app)));
           rawRemove(docker, app);
+          String isolated = prefix + "-rawiso-" + i;
+          isolatedAppUp.add(
+              BenchTable.time(() -> AppBaseline.create(docker, image, isolated, prefix + "-net")));
+          rawRemove(docker, isolated);
           String appId = "a" + i;
           berthAppUp.add(BenchTable.time(() -> api.create(appId, AppBaseline.TEMPLATE)));
           api.delete(appId);
@@ -117,6 +124,11 @@ final class BenchCommand {
                     new BenchTable.Row(
                         "create-to-ready, app",
                         rawAppUp,
+                        berthAppUp,
+                        new BenchTable.RatioAtMost(1.15)),
+                    new BenchTable.Row(
+                        "create-to-ready, app, same isolation",
+                        isolatedAppUp,
                         berthAppUp,
                         new BenchTable.RatioAtMost(1.15)))));
         // The warm pool, made only now so that its members weigh on nothing measured above.

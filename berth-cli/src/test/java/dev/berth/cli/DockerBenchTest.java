@@ -41,6 +41,7 @@ class DockerBenchTest {
         .anyMatch(line -> line.startsWith("| create-to-ready | 2 |"))
         .anyMatch(line -> line.startsWith("| teardown | 2 |"))
         .anyMatch(line -> line.startsWith("| create-to-ready, app | 2 |"))
+        .anyMatch(line -> line.startsWith("| create-to-ready, app, same isolation | 2 |"))
         .anyMatch(line -> line.startsWith("| cold (made on request) | 2 |"))
         .anyMatch(line -> line.startsWith("| pooled (a ready member) | 2 |"));
   }
