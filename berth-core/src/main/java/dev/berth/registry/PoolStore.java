@@ -24,9 +24,6 @@ import tools.jackson.core.type.TypeReference;
 public final class PoolStore {
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
   private static final TypeReference<Map<Integer, String>> ENDPOINTS = new TypeReference<>() {};
-  // Each miss means another claim took that member between our read and our delete.
-  private static final int CLAIM_TRIES = 8;
-
   private final Database db;
 
   PoolStore(Database db) {
@@ -128,61 +125,60 @@ public final class PoolStore {
   }
 
   /**
-   * Claims the longest-ready member of {@code template} on {@code backend} made from {@code
-   * definition}, and records the session {@code toSession} makes of it, in one transaction; the
-   * session's image and definition are recorded with it. Empty when no member is ready. A session
-   * that cannot be recorded (its id is taken: 409) leaves the member in the pool.
+   * The ready members of {@code template} on {@code backend} made from {@code definition},
+   * longest-ready first.
    */
-  public Optional<Claim> claim(
-      String template,
-      String backend,
-      String definition,
-      Function<PoolMemberRecord, Session> toSession) {
-    return db.write(
+  public List<PoolMemberRecord> ready(String template, String backend, String definition) {
+    return db.read(
         c -> {
-          for (int i = 0; i < CLAIM_TRIES; i++) {
-            Optional<PoolMemberRecord> oldest = oldestReady(c, template, backend, definition);
-            if (oldest.isEmpty()) {
-              return Optional.empty();
-            }
-            PoolMemberRecord m = oldest.get();
-            try (var ps =
-                c.prepareStatement("DELETE FROM pool_members WHERE handle=? AND state=?")) {
-              ps.setString(1, m.handle());
-              ps.setString(2, State.READY.name());
-              if (ps.executeUpdate() != 1) {
-                continue; // another claim's, committed after our read
+          try (var ps =
+              c.prepareStatement(
+                  "SELECT * FROM pool_members WHERE template=? AND backend=? AND definition=? AND"
+                      + " state=? ORDER BY ready_at, handle")) {
+            ps.setString(1, template);
+            ps.setString(2, backend);
+            ps.setString(3, definition);
+            ps.setString(4, State.READY.name());
+            try (ResultSet rs = ps.executeQuery()) {
+              List<PoolMemberRecord> out = new ArrayList<>();
+              while (rs.next()) {
+                out.add(read(rs));
               }
+              return out;
             }
-            Session s = toSession.apply(m);
-            SessionStore.insert(c, s);
-            try (var ps =
-                c.prepareStatement("UPDATE sessions SET image_id=?, definition=? WHERE id=?")) {
-              ps.setString(1, m.imageId());
-              ps.setString(2, definition);
-              ps.setString(3, s.id().value());
-              ps.executeUpdate();
-            }
-            return Optional.of(new Claim(m, s));
           }
-          return Optional.empty();
         });
   }
 
-  private static Optional<PoolMemberRecord> oldestReady(
-      Connection c, String template, String backend, String definition) throws SQLException {
-    try (var ps =
-        c.prepareStatement(
-            "SELECT * FROM pool_members WHERE template=? AND backend=? AND definition=? AND"
-                + " state=? ORDER BY ready_at, handle LIMIT 1")) {
-      ps.setString(1, template);
-      ps.setString(2, backend);
-      ps.setString(3, definition);
-      ps.setString(4, State.READY.name());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+  /**
+   * Claims the member {@code m} if it is still ready in the pool, and records the session {@code
+   * toSession} makes of it, with the member's image and definition, in one transaction; empty when
+   * another claim (or a removal) took it first. A session that cannot be recorded (its id is taken:
+   * 409) leaves the member in the pool.
+   */
+  public Optional<Claim> claim(PoolMemberRecord m, Function<PoolMemberRecord, Session> toSession) {
+    return db.write(c -> take(c, m, toSession));
+  }
+
+  private static Optional<Claim> take(
+      Connection c, PoolMemberRecord m, Function<PoolMemberRecord, Session> toSession)
+      throws SQLException {
+    try (var ps = c.prepareStatement("DELETE FROM pool_members WHERE handle=? AND state=?")) {
+      ps.setString(1, m.handle());
+      ps.setString(2, State.READY.name());
+      if (ps.executeUpdate() != 1) {
+        return Optional.empty(); // another claim's, committed after our read
       }
     }
+    Session s = toSession.apply(m);
+    SessionStore.insert(c, s);
+    try (var ps = c.prepareStatement("UPDATE sessions SET image_id=?, definition=? WHERE id=?")) {
+      ps.setString(1, m.imageId());
+      ps.setString(2, m.definition());
+      ps.setString(3, s.id().value());
+      ps.executeUpdate();
+    }
+    return Optional.of(new Claim(m, s));
   }
 
   private static PoolMemberRecord read(ResultSet rs) throws SQLException {

@@ -96,8 +96,10 @@ public final class WarmPools implements AutoCloseable {
 
   /**
    * Claims a ready member of {@code template} on {@code backend} for a new session {@code id} and
-   * records the session, RUNNING, in the same transaction; empty (a miss, counted) when the
-   * template has no pool there or none is ready, and the caller makes the session the cold way.
+   * records the session, RUNNING, in the same transaction; the member's container is looked at
+   * first (one inspect), and one whose app stopped is removed, never given out; empty (a miss,
+   * counted) when the template has no pool there or none is ready, and the caller makes the session
+   * the cold way.
    */
   public Optional<Session> claim(
       Template template,
@@ -109,13 +111,23 @@ public final class WarmPools implements AutoCloseable {
       return Optional.empty();
     }
     Instant now = steps.now();
-    Optional<PoolStore.Claim> claim =
-        store()
-            .claim(
-                template.name(),
-                backend,
-                PoolMembers.definition(template),
-                m -> bound(m, id, labels, culling, now));
+    Optional<PoolStore.Claim> claim = Optional.empty();
+    SessionRuntime runtime = steps.backends().get(backend);
+    for (PoolMemberRecord m :
+        store().ready(template.name(), backend, PoolMembers.definition(template))) {
+      // RUNNING must be true: a member whose app stopped since the last pass goes, not to a user.
+      ObservedState seen =
+          runtime.inspect(PoolMembers.runtimeSession(m.handle(), template, m.runtimeState()));
+      if (!(seen instanceof ObservedState.Running)) {
+        String why = "its app does not run (" + seen.getClass().getSimpleName() + ")";
+        makers.execute(() -> removeMember(m, why)); // not on this create's time
+        continue;
+      }
+      claim = store().claim(m, member -> bound(member, id, labels, culling, now));
+      if (claim.isPresent()) {
+        break;
+      }
+    }
     Pool pool = pool(template.name());
     (claim.isPresent() ? pool.hits : pool.misses).incrementAndGet();
     refill();

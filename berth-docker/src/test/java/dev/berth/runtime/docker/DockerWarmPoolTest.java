@@ -172,6 +172,30 @@ class DockerWarmPoolTest extends DockerTestBase {
   }
 
   @Test
+  void aMemberWhoseContainerWentIsNeverGivenOutAndIsReplaced() throws Exception {
+    service.pools().refillAndWait(FILL);
+    List<PoolStatus.Member> members = pool().members();
+    String gone = members.get(0).handle(); // of two: the claim must take the other
+    for (OwnedResource r : runtime.listOwned(gone)) {
+      if (r.kind().equals("container")) {
+        engine.client.removeContainerCmd(r.name()).withForce(true).exec(); // behind Berth's back
+      }
+    }
+
+    CreatedSession created = create();
+    assertThat(created.pooled()).isTrue();
+    assertThat(created.session().handle()).isEqualTo(members.get(1).handle()).isNotEqualTo(gone);
+    assertThat(answers(created.session())).isBetween(200, 499);
+
+    service.pools().refillAndWait(FILL);
+    org.awaitility.Awaitility.await("the gone member is removed with what was left of it")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> runtime.listOwned(gone).isEmpty() && !memberHandles(pool()).contains(gone));
+    service.pools().refillAndWait(FILL);
+    assertThat(pool().ready()).isEqualTo(2);
+  }
+
+  @Test
   void aCreateThatFindsNoReadyMemberIsMadeTheColdWay() throws Exception {
     CreatedSession cold = create(); // nothing was filled yet
     assertThat(cold.pooled()).isFalse();
