@@ -273,6 +273,35 @@ class DockerWarmPoolTest extends DockerTestBase {
   }
 
   @Test
+  void aNewImageUnderTheTemplatesReferenceReplacesItsMembers() throws Exception {
+    service.pools().refillAndWait(FILL); // builds the default image, which the next image is of
+    String reference = prefix + "-pooltest:1";
+    String base = prefix + "/default:latest";
+    engine.client.tagImageCmd(base, prefix + "-pooltest", "1").exec();
+    use(web(2, "one").toBuilder().image(reference).build());
+    service.pools().refillAndWait(FILL);
+    Set<String> before = memberHandles(pool());
+    assertThat(before).hasSize(2);
+
+    // The same reference, another image: a rebuild as `berth images build` makes one.
+    java.nio.file.Path context = home.resolve("rebuild");
+    java.nio.file.Files.createDirectories(context);
+    java.nio.file.Files.writeString(
+        context.resolve("Dockerfile"), "FROM " + base + "\nLABEL rebuilt=yes\n");
+    engine
+        .client
+        .buildImageCmd(context.resolve("Dockerfile").toFile())
+        .withTags(Set.of(reference))
+        .start()
+        .awaitImageId();
+    service.pools().refillAndWait(FILL);
+    PoolStatus after = pool();
+    assertThat(after.ready()).isEqualTo(2);
+    assertThat(memberHandles(after)).doesNotContainAnyElementsOf(before);
+    assertThat(handles(runtime.listOwned())).doesNotContainAnyElementsOf(before);
+  }
+
+  @Test
   void deletingAPooledSessionRemovesEverythingItsMemberMade() throws Exception {
     service.pools().refillAndWait(FILL);
     CreatedSession created = create();
