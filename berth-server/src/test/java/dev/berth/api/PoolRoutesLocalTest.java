@@ -72,6 +72,19 @@ class PoolRoutesLocalTest {
           .containsPattern(
               "berth_pool_members\\{backend=\"local\",state=\"ready\",template=\"web\"\\} [01]\\.0");
 
+      // A pipeline executor's create takes a member too, once the pool has one again.
+      Awaitility.await("the pool refills")
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  berth.admin("GET", "/api/v1/pools", null).json().get(0).get("ready").asInt()
+                      == 1);
+      var run = berth.admin("POST", "/executor/run-1", "{\"template\": \"web\"}");
+      assertThat(run.status()).as(run.text()).isEqualTo(201);
+      assertThat(run.json().get("pooled").asBoolean()).isTrue();
+      assertThat(run.json().get("session").get("handle").asString()).startsWith("p-");
+      assertThat(berth.admin("DELETE", "/executor/run-1", null).status()).isEqualTo(200);
+
       var reused = berth.admin("POST", "/api/v1/sessions", "{\"id\": \"" + member + "\"}");
       assertThat(reused.status())
           .as("an id that names a pooled session's resources")
