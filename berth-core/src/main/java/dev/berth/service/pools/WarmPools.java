@@ -118,8 +118,11 @@ public final class WarmPools implements AutoCloseable {
       // RUNNING must be true: a member whose app stopped since the last pass goes, not to a user.
       ObservedState seen =
           runtime.inspect(PoolMembers.runtimeSession(m.handle(), template, m.runtimeState()));
+      if (seen instanceof ObservedState.Unknown) {
+        continue; // cannot tell: neither handed out nor removed
+      }
       if (!(seen instanceof ObservedState.Running)) {
-        String why = "its app does not run (" + seen.getClass().getSimpleName() + ")";
+        String why = MemberChecks.notRunning(seen);
         makers.execute(() -> removeMember(m, why)); // not on this create's time
         continue;
       }
@@ -179,12 +182,12 @@ public final class WarmPools implements AutoCloseable {
       }
     }
     Map<String, List<PoolMemberRecord>> kept = new java.util.HashMap<>();
-    Map<String, String> images = new java.util.HashMap<>(); // reference -> image id, this pass
+    var checks = new MemberChecks(steps.backends(), this::backendOf);
     for (PoolMemberRecord m : store().list()) {
       if (making.contains(m.handle())) {
         continue; // counted as in flight
       }
-      Optional<String> why = whyRemove(m, wanted.get(m.template()), images);
+      Optional<String> why = checks.whyRemove(m, wanted.get(m.template()));
       if (why.isPresent()) {
         removeMember(m, why.get());
       } else {
@@ -207,53 +210,6 @@ public final class WarmPools implements AutoCloseable {
       }
       fill(t, t.pool().size() - count);
     }
-  }
-
-  /** Why a member this process is not making must go; empty when it stays. */
-  private Optional<String> whyRemove(PoolMemberRecord m, Template t, Map<String, String> images) {
-    if (t == null) {
-      return Optional.of("template '" + m.template() + "' has no pool any more");
-    }
-    if (!m.backend().equals(backendOf(t))) {
-      return Optional.of("the pool of '" + t.name() + "' is on another backend now");
-    }
-    if (!m.definition().equals(PoolMembers.definition(t))) {
-      return Optional.of("template '" + t.name() + "' changed");
-    }
-    if (m.state() == PoolMemberRecord.State.STARTING) {
-      return Optional.of("left half-made by a manager that stopped");
-    }
-    SessionRuntime runtime = steps.backends().get(m.backend());
-    Optional<String> image = currentImage(t, runtime, images);
-    if (image.isPresent() && !m.imageId().isEmpty() && !image.get().equals(m.imageId())) {
-      return Optional.of("template '" + t.name() + "' has a new image");
-    }
-    ObservedState seen =
-        runtime.inspect(PoolMembers.runtimeSession(m.handle(), t, m.runtimeState()));
-    return seen instanceof ObservedState.Running
-        ? Optional.empty()
-        : Optional.of("its app does not run (" + seen.getClass().getSimpleName() + ")");
-  }
-
-  /**
-   * The id of the image a new session of {@code t} would run now, where the backend builds images
-   * and the template names one (its reference, or the one its Dockerfile builds): a rebuilt or
-   * re-tagged image is no definition change, but members must run what a cold session would.
-   */
-  private static Optional<String> currentImage(
-      Template t, SessionRuntime runtime, Map<String, String> images) {
-    if (!runtime.abilities().contains(dev.berth.runtime.Ability.IMAGE_BUILDS)) {
-      return Optional.empty();
-    }
-    var engine = runtime.images().engine();
-    Optional<String> reference =
-        t.image()
-            .reference()
-            .filter(r -> !r.isBlank())
-            .or(() -> t.image().build().map(b -> engine.repository(b.owner()) + ":latest"));
-    return reference
-        .map(r -> images.computeIfAbsent(r, ref -> engine.inspect(ref).map(i -> i.id()).orElse("")))
-        .filter(id -> !id.isEmpty());
   }
 
   private void removeMember(PoolMemberRecord m, String why) {

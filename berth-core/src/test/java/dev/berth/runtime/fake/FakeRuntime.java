@@ -74,6 +74,7 @@ public final class FakeRuntime implements SessionRuntime {
   private final List<SessionId> preflighted =
       java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile Behaviour defaultBehaviour = Behaviour.READY;
+  private volatile boolean blind;
   private volatile Duration startTakes = Duration.ZERO;
   private volatile Function<ExecRequest, ExecResult> exec = FakeRuntime::echo;
   private final Set<Ability> abilities =
@@ -316,9 +317,17 @@ public final class FakeRuntime implements SessionRuntime {
     return report.build();
   }
 
+  /** While blind, inspect answers Unknown for every session: the engine does not answer. */
+  public void blind(boolean notAnswering) {
+    blind = notAnswering;
+  }
+
   @Override
   public ObservedState inspect(RuntimeSession s) {
     step("inspect", s);
+    if (blind) {
+      return new ObservedState.Unknown("the fake engine does not answer");
+    }
     if (!workspaces.containsKey(s.handle())) {
       return new ObservedState.Missing("no workspace " + name(s));
     }
