@@ -88,13 +88,26 @@ final class ChangeSubscriptions implements AutoCloseable {
   void subscribed(String mcpSession, String uri) {
     SessionId id = ChangesResource.sessionOf(uri).orElseThrow();
     resource.startFrom(mcpSession, uri);
+    // The watcher's first look is taken here, before the subscription is answered: a write the
+    // client makes right after the answer comes after it, and is told (taken on the watcher's own
+    // thread, the look could come after that write and miss it).
+    Optional<Long> from = firstLook(id);
     while (true) {
-      Watch w = watches.computeIfAbsent(uri, u -> new Watch(id, u));
+      Watch w = watches.computeIfAbsent(uri, u -> new Watch(id, u, from));
       if (w.add(mcpSession)) {
         w.startOnce();
         return;
       }
       watches.remove(uri, w); // it was ending: make a new one
+    }
+  }
+
+  /** Where the feed is now; empty when it cannot be read (the watcher tries again itself). */
+  private Optional<Long> firstLook(SessionId id) {
+    try {
+      return Optional.of(workspace.changes(id, Optional.empty(), 1, Duration.ZERO).cursor());
+    } catch (BerthException e) {
+      return Optional.empty();
     }
   }
 
@@ -131,12 +144,14 @@ final class ChangeSubscriptions implements AutoCloseable {
     final String uri;
     final Set<String> subscribers = ConcurrentHashMap.newKeySet();
     final Thread thread;
+    private final Optional<Long> from;
     private boolean ending;
     private boolean started;
 
-    Watch(SessionId id, String uri) {
+    Watch(SessionId id, String uri, Optional<Long> from) {
       this.id = id;
       this.uri = uri;
+      this.from = from;
       this.thread = Thread.ofVirtual().name("berth-mcp-changes-" + id).unstarted(this);
     }
 
@@ -168,7 +183,7 @@ final class ChangeSubscriptions implements AutoCloseable {
 
     @Override
     public void run() {
-      Optional<Long> cursor = Optional.empty();
+      Optional<Long> cursor = from;
       while (!nobodyLeft()) {
         Thread.interrupted(); // an unsubscribe's wake-up is taken by the check above
         ChangePage page;
