@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
     name = "pools",
     mixinStandardHelpOptions = true,
     description = {
-      "Benchmark warm pools: create-to-RUNNING through the REST API of a session with an app"
-          + " (busybox httpd, probed over HTTP), made the cold way and taken from a full pool"
-          + " of "
+      "Benchmark a warm-pool hit against a cold create.",
+      "Create-to-RUNNING through the REST API of a session with an app (busybox httpd, probed"
+          + " over HTTP), made the cold way and taken from a full pool of "
           + PoolBench.SIZE
           + ", in one run; min/median/p95/p99.",
       "On docker (the default) or local (the app as a host process)."

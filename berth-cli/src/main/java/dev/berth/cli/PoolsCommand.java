@@ -12,9 +12,11 @@ final class PoolsCommand {
   @Command(
       name = "ls",
       mixinStandardHelpOptions = true,
-      description =
-          "List each template's warm pool: size, members ready and starting, and how creates"
-              + " fared (hits took a member, misses were made the cold way).")
+      description = {
+        "List each template's warm pool.",
+        "Size, members ready and starting, hits (creates that took a member) and misses (creates"
+            + " made the cold way), and why a pool does not fill."
+      })
   static final class Ls extends ClientCommand {
     @Override
     public void run() {
