@@ -1,5 +1,6 @@
 package dev.berth.mcp;
 
+import dev.berth.base.BerthException;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
@@ -176,6 +177,14 @@ final class McpTransportGuard implements Filter {
         JsonRpcErrors.write(response, 200, id, JsonRpcErrors.INVALID_PARAMS, refused.get());
         return;
       }
+      // Followed before the SDK answers (its answer may reach the client before doFilter
+      // returns): a write the client makes right after the answer is then always told.
+      try {
+        subscriptions.subscribed(session, uri);
+      } catch (BerthException e) {
+        JsonRpcErrors.write(response, 200, id, JsonRpcErrors.INVALID_PARAMS, e.getMessage());
+        return;
+      }
     }
     var buffered = new McpBodyLimit.Buffered(request, body);
     var answer = new McpAnswer(response);
@@ -193,12 +202,14 @@ final class McpTransportGuard implements Filter {
     if ("initialize".equals(method) && answer.sessionId() != null && owner != null) {
       limits.opened(answer.sessionId(), owner);
     }
-    if (!answer.heldError() && answer.status() == 200) {
-      if (subscribe) {
-        subscriptions.subscribed(session, uri);
-      } else if (session != null && "resources/unsubscribe".equals(method) && uri != null) {
-        subscriptions.unsubscribed(session, uri);
-      }
+    boolean answered = !answer.heldError() && answer.status() == 200;
+    if (subscribe && !answered) {
+      subscriptions.unsubscribed(session, uri); // the SDK refused it after all
+    } else if (answered
+        && session != null
+        && "resources/unsubscribe".equals(method)
+        && uri != null) {
+      subscriptions.unsubscribed(session, uri);
     }
     finish(answer, response, session, id);
   }
